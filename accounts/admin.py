@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "phone", "email", "is_staff", "is_active")
+    list_filter = ("is_staff", "is_active", "groups")
+    search_fields = ("username", "full_name", "phone", "email")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("联系方式"), {"fields": ("full_name", "phone")}),
+    )

@@ -1,0 +1,32 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, user_has_role
+
+
+class User(AbstractUser):
+    """A person who logs in: committee staff, a deputy, or a handling unit's contact."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_committee_staff(self) -> bool:
+        return user_has_role(self, Role.STAFF)
+
+    @property
+    def is_deputy(self) -> bool:
+        return user_has_role(self, Role.DEPUTY)
+
+    @property
+    def is_handling_unit(self) -> bool:
+        return user_has_role(self, Role.HANDLING_UNIT)

@@ -1,0 +1,212 @@
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.tabular import table_bytes
+
+from .forms import RosterImportForm, StatusChangeForm
+from .models import Constituency, Deputy, ProfessionalGroup, Term
+from .roster import roster_headers, roster_row
+from .services import DeputyError, deputies_import, deputy_set_status
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "number", "start_date", "end_date")
+    ordering = ("-number",)
+
+
+@admin.register(Constituency)
+class ConstituencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "communities")
+    search_fields = ("name", "communities")
+
+
+class MemberInline(admin.TabularInline):
+    model = Deputy
+    fk_name = "group"
+    fields = ("code", "name", "level", "constituency", "status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("组员")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProfessionalGroup)
+class ProfessionalGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "leader")
+    search_fields = ("name",)
+    autocomplete_fields = ("leader",)
+    list_select_related = ("leader",)
+    inlines = [MemberInline]
+
+
+@admin.register(Deputy)
+class DeputyAdmin(admin.ModelAdmin):
+    change_list_template = "admin/deputies/deputy/change_list.html"
+    list_display = (
+        "code",
+        "name",
+        "gender",
+        "level",
+        "constituency",
+        "group",
+        "phone_masked",
+        "status",
+        "new_or_reelected",
+    )
+    list_display_links = ("code", "name")
+    list_filter = ("level", "constituency", "group", "status", "gender", "sector", "term")
+    search_fields = ("name", "code", "mobile")
+    list_select_related = ("constituency", "group", "term", "first_elected_term")
+    autocomplete_fields = ("user",)
+    ordering = ("code",)
+    list_per_page = 50
+    actions = ["export_xlsx", "export_csv", "mark_left_office"]
+    fieldsets = (
+        (None, {"fields": ("code", "name", "gender", "ethnicity", "birth_date")}),
+        (
+            _("代表身份"),
+            {"fields": ("level", "term", "first_elected_term", "constituency", "sector", "group")},
+        ),
+        (
+            _("工作与联系"),
+            {
+                "fields": (
+                    "political_affiliation",
+                    "education",
+                    "workplace",
+                    "post",
+                    "specialties",
+                    "mobile",
+                    "email",
+                    "user",
+                )
+            },
+        ),
+        (_("任职状态"), {"fields": ("status", "status_date", "status_reason")}),
+    )
+
+    @admin.display(description=_("手机"), ordering="mobile")
+    def phone_masked(self, obj):
+        return obj.masked_mobile
+
+    @admin.display(description=_("新任/连任"), boolean=False)
+    def new_or_reelected(self, obj):
+        return _("新任") if obj.is_new else _("连任")
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="deputies_deputy_import",
+            ),
+            path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.import_template_view),
+                name="deputies_deputy_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:deputies_deputy_changelist")
+        result = None
+        form = RosterImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = deputies_import(source=upload, filename=upload.name, actor=request.user)
+            if result.ok:
+                self.message_user(
+                    request,
+                    _("导入成功：新增 %(c)d 名，更新 %(u)d 名。")
+                    % {"c": result.created, "u": result.updated},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:deputies_deputy_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("导入代表名册"),
+            "form": form,
+            "result": result,
+            "headers": roster_headers(),
+        }
+        return TemplateResponse(request, "admin/deputies/deputy/import.html", context)
+
+    def import_template_view(self, request):
+        return _download("xlsx", "代表名册模板", [])
+
+    def _export(self, queryset, fmt):
+        rows = [roster_row(d) for d in queryset.select_related(*self.list_select_related)]
+        return _download(fmt, "代表名册", rows)
+
+    @admin.action(description=_("导出所选代表（Excel）"))
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    @admin.action(description=_("导出所选代表（CSV）"))
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+    @admin.action(description=_("登记离任（辞职/终止资格）"))
+    def mark_left_office(self, request, queryset):
+        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            changed = 0
+            for deputy in queryset:
+                try:
+                    deputy_set_status(
+                        deputy=deputy,
+                        status=form.cleaned_data["status"],
+                        on=form.cleaned_data["status_date"],
+                        reason=form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
+                    changed += 1
+                except DeputyError as exc:
+                    self.message_user(request, f"{deputy}：{exc}", messages.ERROR)
+            self.message_user(request, _("已登记 %(n)d 名代表离任。") % {"n": changed})
+            return None
+        return TemplateResponse(
+            request,
+            "admin/deputies/deputy/status_change.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("登记离任"),
+                "form": form,
+                "deputies": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "import_url": reverse("admin:deputies_deputy_import"),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+def _download(fmt: str, title: str, rows: list[list]) -> HttpResponse:
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(table_bytes(fmt, roster_headers(), rows, title=title), content_type)
+    filename = f"deputies-{stamp}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,256 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+models.CharField.register_lookup(Length)
+
+MOBILE_VALIDATOR = RegexValidator(
+    r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码，例如 13800138000。")
+)
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9\-]{2,32}$", _("代表编号只能包含字母、数字和连字符（2–32 位）。")
+)
+
+
+class TermQuerySet(models.QuerySet):
+    def on(self, day):
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+
+class Term(models.Model):
+    """届次: the congress term a deputy serves in."""
+
+    number = models.PositiveSmallIntegerField(_("届次"), unique=True)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("届次")
+        verbose_name_plural = _("届次")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="term_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="term_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"第{self.number}届"
+
+    @classmethod
+    def current(cls, day=None) -> "Term | None":
+        day = day or timezone.localdate()
+        return cls.objects.on(day).order_by("-number").first() or cls.objects.first()
+
+
+class Constituency(models.Model):
+    """选区: an electoral district, usually one or more residential communities."""
+
+    name = models.CharField(_("选区名称"), max_length=50, unique=True)
+    communities = models.CharField(_("包含社区"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("选区")
+        verbose_name_plural = _("选区")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfessionalGroup(models.Model):
+    """专业代表小组: deputies grouped by field, led by one of them."""
+
+    name = models.CharField(_("小组名称"), max_length=50, unique=True)
+    leader = models.ForeignKey(
+        "Deputy",
+        verbose_name=_("组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_groups",
+    )
+    description = models.TextField(_("职责说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("专业代表小组")
+        verbose_name_plural = _("专业代表小组")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("省人大代表")
+    CITY = "city", _("市人大代表")
+    DISTRICT = "district", _("区人大代表")
+    STREET = "street", _("街道议政代表")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Status(models.TextChoices):
+    SERVING = "serving", _("在任")
+    RESIGNED = "resigned", _("辞职")
+    TERMINATED = "terminated", _("终止资格")
+
+
+class PoliticalAffiliation(models.TextChoices):
+    CPC = "cpc", _("中共党员")
+    CPC_PROBATIONARY = "cpc_probationary", _("中共预备党员")
+    CYL = "cyl", _("共青团员")
+    DEMOCRATIC_PARTY = "democratic_party", _("民主党派")
+    NONE = "masses", _("群众")
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", _("研究生")
+    BACHELOR = "bachelor", _("大学本科")
+    COLLEGE = "college", _("大学专科")
+    SECONDARY = "secondary", _("高中/中专")
+    JUNIOR = "junior", _("初中及以下")
+
+
+class Sector(models.TextChoices):
+    """代表构成: the sector a deputy comes from, as rosters usually classify it."""
+
+    WORKER = "worker", _("工人")
+    FARMER = "farmer", _("农民")
+    PROFESSIONAL = "professional", _("专业技术人员")
+    CADRE = "cadre", _("党政干部")
+    ENTERPRISE = "enterprise", _("企业负责人")
+    COMMUNITY = "community", _("社区工作者")
+    OTHER = "other", _("其他")
+
+
+class DeputyQuerySet(models.QuerySet):
+    def serving(self):
+        return self.filter(status=Status.SERVING)
+
+    def serving_on(self, day):
+        """Deputies in office on ``day``: serving, or left after that day."""
+        return self.filter(Q(status=Status.SERVING) | Q(status_date__gt=day))
+
+    def with_relations(self):
+        return self.select_related("constituency", "group", "term", "first_elected_term")
+
+
+class Deputy(models.Model):
+    code = models.CharField(_("代表编号"), max_length=32, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    political_affiliation = models.CharField(
+        _("政治面貌"), max_length=20, choices=PoliticalAffiliation.choices, blank=True
+    )
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
+    workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
+    post = models.CharField(_("职务"), max_length=50, blank=True)
+    mobile = models.CharField(_("手机"), max_length=11, validators=[MOBILE_VALIDATOR])
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    level = models.CharField(_("代表层级"), max_length=10, choices=Level.choices, db_index=True)
+    constituency = models.ForeignKey(
+        Constituency, verbose_name=_("选区"), on_delete=models.PROTECT, related_name="deputies"
+    )
+    sector = models.CharField(_("代表构成"), max_length=20, choices=Sector.choices, blank=True)
+    specialties = models.CharField(_("专业特长"), max_length=200, blank=True)
+    group = models.ForeignKey(
+        ProfessionalGroup,
+        verbose_name=_("专业代表小组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    term = models.ForeignKey(
+        Term, verbose_name=_("本届"), on_delete=models.PROTECT, related_name="deputies"
+    )
+    first_elected_term = models.ForeignKey(
+        Term,
+        verbose_name=_("首次当选届次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_elected_deputies",
+        help_text=_("留空表示本届首次当选。"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.SERVING, db_index=True
+    )
+    status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
+    status_reason = models.CharField(_("变更原因"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = DeputyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代表")
+        verbose_name_plural = _("代表")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["mobile"], name="deputy_mobile_unique"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="deputy_level_valid"),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values), name="deputy_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mobile__startswith="1", mobile__length=11),
+                name="deputy_mobile_format",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=Status.SERVING, status_date__isnull=True)
+                    | (
+                        Q(status__in=[Status.RESIGNED, Status.TERMINATED])
+                        & Q(status_date__isnull=False)
+                        & ~Q(status_reason="")
+                    )
+                ),
+                name="deputy_status_date_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True) | Q(birth_date__gt=date(1900, 1, 1)),
+                name="deputy_birth_date_plausible",
+            ),
+        ]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["level", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def masked_mobile(self) -> str:
+        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else ""
+
+    @property
+    def is_new(self) -> bool:
+        """新任: first elected in the current term (or no earlier term recorded)."""
+        return self.first_elected_term_id in (None, self.term_id)
+
+    @property
+    def is_serving(self) -> bool:
+        return self.status == Status.SERVING

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "deputies"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "suggestions"
+
+urlpatterns = [
+    path("", views.unit_home, name="unit_home"),
+]

@@ -1,0 +1,53 @@
+import pytest
+
+from tests.accounts.factories import (
+    PASSWORD,
+    StaffUserFactory,
+    UnitUserFactory,
+    UserFactory,
+)
+from tests.deputies.factories import DeputyWithUserFactory
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffUserFactory(username="staff")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def deputy(db):
+    return DeputyWithUserFactory()
+
+
+@pytest.fixture
+def other_deputy(db):
+    return DeputyWithUserFactory()
+
+
+@pytest.fixture
+def deputy_client(client, deputy):
+    client.force_login(deputy.user)
+    return client
+
+
+@pytest.fixture
+def unit_user(db):
+    return UnitUserFactory()
+
+
+@pytest.fixture
+def plain_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
