@@ -15,4 +15,6 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * HOUR},
     },
+    # --- performance ---
+    # --- suggestions ---
 }

@@ -16,7 +16,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("core.urls")),
     path("deputy/", include("deputies.urls")),
-    path("unit/", include("suggestions.urls")),
+    path("ledger/", include("performance.urls")),
+    path("suggestions/", include("suggestions.urls")),
     path("admin/", admin.site.urls),
 ]
 

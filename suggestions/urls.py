@@ -5,5 +5,5 @@ from . import views
 app_name = "suggestions"
 
 urlpatterns = [
-    path("", views.unit_home, name="unit_home"),
+    path("unit/", views.unit_home, name="unit_home"),
 ]

@@ -49,5 +49,3 @@ def plain_user(db):
 @pytest.fixture
 def password():
     return PASSWORD
-
-
