@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, Notification
+from .models import AuditEvent, CalendarDay, Notification
 
 
 @admin.register(AuditEvent)
@@ -28,3 +28,12 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("title", "recipient__username", "recipient__full_name")
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind", "name")
+    search_fields = ("name",)
+    date_hierarchy = "date"
+    ordering = ("-date",)
