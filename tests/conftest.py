@@ -49,3 +49,9 @@ def plain_user(db):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def unit_client(client, unit_user):
+    client.force_login(unit_user)
+    return client

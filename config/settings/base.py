@@ -153,6 +153,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_FILESYSTEM_DIR / "queue"),
         "data_folder_out": str(CELERY_FILESYSTEM_DIR / "queue"),
         "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
+        "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "store_processed": False,
     }
 
@@ -174,3 +175,19 @@ LOGGING = {
 # --- performance (duty ledger) ---
 
 # --- suggestions ---
+# Reply deadline after assignment, and the longest it may be extended to (calendar months).
+LVZHI_SUGGESTIONS_REPLY_MONTHS = env.int("LVZHI_SUGGESTIONS_REPLY_MONTHS", default=3)
+LVZHI_SUGGESTIONS_MAX_MONTHS = env.int("LVZHI_SUGGESTIONS_MAX_MONTHS", default=6)
+# Follow-up checks (查进度/查实效/查反馈), months after conclusion.
+LVZHI_SUGGESTIONS_CHECK_MONTHS = env.list(
+    "LVZHI_SUGGESTIONS_CHECK_MONTHS", cast=int, default=[1, 3, 6]
+)
+LVZHI_SUGGESTIONS_ATTACHMENT_MAX_MB = env.int("LVZHI_SUGGESTIONS_ATTACHMENT_MAX_MB", default=10)
+LVZHI_SUGGESTIONS_ATTACHMENT_TYPES = env.list(
+    "LVZHI_SUGGESTIONS_ATTACHMENT_TYPES",
+    default=[".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"],
+)
+# Public benefit ratings accepted per IP address per hour.
+LVZHI_SUGGESTIONS_RATINGS_PER_HOUR = env.int("LVZHI_SUGGESTIONS_RATINGS_PER_HOUR", default=10)
+# Days before the reply deadline when the unit is reminded.
+LVZHI_SUGGESTIONS_REMIND_DAYS = env.int("LVZHI_SUGGESTIONS_REMIND_DAYS", default=7)
