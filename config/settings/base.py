@@ -26,6 +26,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -173,6 +174,12 @@ LOGGING = {
 }
 
 # --- performance (duty ledger) ---
+# Largest evidence file a deputy or staff may attach to a ledger entry or dispute.
+LVZHI_LEDGER_EVIDENCE_MAX_MB = env.int("LVZHI_LEDGER_EVIDENCE_MAX_MB", default=10)
+# A deputy with no ledger entry for this many days gets a reminder; if still nothing after
+# LVZHI_LEDGER_REMINDER_REPEAT_DAYS more, a second one, which puts them on the talk list.
+LVZHI_LEDGER_IDLE_DAYS = env.int("LVZHI_LEDGER_IDLE_DAYS", default=60)
+LVZHI_LEDGER_REMINDER_REPEAT_DAYS = env.int("LVZHI_LEDGER_REMINDER_REPEAT_DAYS", default=30)
 
 # --- suggestions ---
 # Reply deadline after assignment, and the longest it may be extended to (calendar months).
