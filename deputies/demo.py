@@ -50,10 +50,14 @@ WORKPLACES = [
 
 def seed(context: DemoContext) -> None:
     rng = random.Random(20260101)
-    previous, _ = Term.objects.get_or_create(
-        number=16, defaults={"start_date": date(2017, 1, 1), "end_date": date(2021, 12, 31)}
-    )
     term = term_current_or_create(today=context.today)
+    previous, _ = Term.objects.get_or_create(
+        number=term.number - 1,
+        defaults={
+            "start_date": date(term.start_date.year - 5, 1, 1),
+            "end_date": date(term.start_date.year - 1, 12, 31),
+        },
+    )
     constituencies = []
     for index, community in enumerate(COMMUNITIES, start=1):
         constituency, _ = Constituency.objects.get_or_create(

@@ -50,7 +50,7 @@ class Term(models.Model):
     @classmethod
     def current(cls, day=None) -> "Term | None":
         day = day or timezone.localdate()
-        return cls.objects.on(day).order_by("-number").first() or cls.objects.first()
+        return cls.objects.on(day).order_by("-number").first()
 
 
 class Constituency(models.Model):

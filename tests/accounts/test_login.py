@@ -79,3 +79,14 @@ def test_roles_exist_as_groups():
     assert {r.value for r in Role} <= names
     staff = Group.objects.get(name=Role.STAFF.value)
     assert staff.permissions.filter(codename="change_deputy").exists()
+
+
+def test_chinese_by_default_even_for_english_browsers(client):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "用户名" in body and "Username" not in body
+
+
+def test_english_when_chosen(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    body = client.get("/accounts/login/").content.decode()
+    assert "Username" in body
