@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "performance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_ledger, name="my_ledger"),
+    path("submit/", views.entry_submit_view, name="submit"),
+    path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/dispute/", views.dispute_view, name="dispute"),
+    path("missing/", views.missing_view, name="missing"),
+    path("standings/", views.standings_view, name="standings"),
+    path("topics/", views.topics_view, name="topics"),
+    path("topics/<int:pk>/signup/", views.topic_signup_view, name="topic_signup"),
+]

@@ -1,0 +1,150 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import EVIDENCE_EXTENSIONS, DisputeKind, Rule
+
+ACCEPT = ",".join(f".{ext}" for ext in EVIDENCE_EXTENSIONS)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Rule) -> str:
+        sign = "+" if obj.points > 0 else ""
+        return f"{obj.code} {obj.name}（{sign}{obj.points:g} 分）"
+
+
+def _rules(year: int, self_service: bool = True):
+    qs = Rule.objects.filter(rule_set__year=year).select_related("rule_set").order_by("code")
+    return qs.filter(deputy_can_submit=True) if self_service else qs
+
+
+class EntrySubmitForm(forms.Form):
+    rule = RuleChoiceField(label=_("履职事项"), queryset=Rule.objects.none())
+    occurred_on = forms.DateField(label=_("履职日期"), widget=DateInput)
+    title = forms.CharField(
+        label=_("主题"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("例如：走访东湖社区独居老人")}),
+    )
+    place = forms.CharField(label=_("地点"), max_length=100, required=False)
+    description = forms.CharField(
+        label=_("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    files = MultipleFileField(
+        label=_("佐证材料"),
+        required=False,
+        help_text=_("照片、签到表、新闻报道等，可多选；图片、PDF、Word、Excel。"),
+    )
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = _rules(year)
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class DisputeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("异议类型"),
+        choices=[
+            (DisputeKind.WRONG, DisputeKind.WRONG.label),
+            (DisputeKind.DUPLICATE, DisputeKind.DUPLICATE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    rule = RuleChoiceField(
+        label=_("应更正为"),
+        queryset=Rule.objects.none(),
+        required=False,
+        help_text=_("记录有误时可选；不选则申请撤销该记录。"),
+    )
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(
+        label=_("佐证材料"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = _rules(year, self_service=False)
+
+
+class MissingForm(forms.Form):
+    rule = RuleChoiceField(label=_("遗漏的事项"), queryset=Rule.objects.none())
+    occurred_on = forms.DateField(label=_("履职日期"), widget=DateInput)
+    title = forms.CharField(label=_("主题"), max_length=200)
+    note = forms.CharField(
+        label=_("说明"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：参加了 5 月 12 日的集中视察，但签到表漏记。"),
+    )
+    evidence = forms.FileField(
+        label=_("佐证材料"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = _rules(year, self_service=False)
+
+
+class RejectForm(forms.Form):
+    """The intermediate page of the admin's bulk reject actions."""
+
+    reason = forms.CharField(label=_("退回理由"), max_length=200)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("处理决定"))
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = choices
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("履职台账文件"),
+        help_text=_(
+            "列：代表编号、日期、规则编号、事项；.xlsx 或 .csv，任何一行有误则全部不导入。"
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
+        return upload
+
+
+class PublishForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000)
+    quarter = forms.TypedChoiceField(
+        label=_("季度"),
+        coerce=int,
+        choices=[(q, _("第 %(q)d 季度") % {"q": q}) for q in range(1, 5)],
+    )

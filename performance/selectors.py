@@ -1,0 +1,157 @@
+"""Reads shared by pages, admin, commands and reports."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.utils.translation import gettext as _
+
+from deputies.models import Deputy
+
+from .models import (
+    Assessment,
+    ConsequenceKind,
+    Dimension,
+    EntryStatus,
+    Grade,
+    IdleReminder,
+    LedgerEntry,
+    ReportStatus,
+    VoterReport,
+)
+
+REELECTION_YEARS = 3
+EXIT_YEARS = 2
+
+
+def standings(year: int) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(rule_set__year=year)
+        .select_related("deputy", "rule_set")
+        .order_by("rank", "deputy__code")
+    )
+
+
+def reelection_candidates(year: int) -> QuerySet[Deputy]:
+    """连任推荐: 优秀 in each of the three years ending with ``year``."""
+    years = range(year - REELECTION_YEARS + 1, year + 1)
+    return (
+        Deputy.objects.filter(
+            assessments__rule_set__year__in=years, assessments__grade=Grade.EXCELLENT
+        )
+        .annotate(excellent_years=Count("assessments", distinct=True))
+        .filter(excellent_years=REELECTION_YEARS)
+        .with_relations()
+        .order_by("code")
+    )
+
+
+@dataclass
+class ExitCandidate:
+    deputy: Deputy
+    assessment: Assessment
+    incompetent_twice: bool
+    no_base_entry: bool
+
+    @property
+    def reasons(self) -> str:
+        parts = []
+        if self.incompetent_twice:
+            parts.append(_("连续两年不称职"))
+        if self.no_base_entry:
+            parts.append(_("全年无基础履职记录"))
+        return "；".join(parts)
+
+
+def exit_candidates(year: int) -> list[ExitCandidate]:
+    """劝辞: 不称职 in ``year`` and the year before, or no verified base entry in ``year``."""
+    incompetent_before = Assessment.objects.filter(
+        deputy=OuterRef("deputy"), rule_set__year=year - 1, grade=Grade.INCOMPETENT
+    )
+    base_entry = LedgerEntry.objects.filter(
+        deputy=OuterRef("deputy"),
+        status=EntryStatus.VERIFIED,
+        rule__rule_set=OuterRef("rule_set"),
+        rule__dimension=Dimension.BASE,
+        rule__points__gt=0,
+    )
+    rows = (
+        Assessment.objects.filter(rule_set__year=year)
+        .annotate(
+            incompetent_twice=ExpressionWrapper(
+                Q(Exists(incompetent_before)) & Q(grade=Grade.INCOMPETENT),
+                output_field=BooleanField(),
+            ),
+            has_base=Exists(base_entry),
+        )
+        .filter(Q(incompetent_twice=True) | Q(has_base=False))
+        .select_related("deputy", "rule_set", "deputy__constituency")
+        .order_by("rank", "deputy__code")
+    )
+    return [ExitCandidate(a.deputy, a, a.incompetent_twice, not a.has_base) for a in rows]
+
+
+def consequence_lists(year: int) -> dict:
+    from .models import ConsequenceDecision
+
+    decisions = {
+        (d.deputy_id, d.kind): d
+        for d in ConsequenceDecision.objects.filter(year=year).select_related("decided_by")
+    }
+    reelect = [
+        (d, decisions.get((d.pk, ConsequenceKind.REELECTION))) for d in reelection_candidates(year)
+    ]
+    exits = [(c, decisions.get((c.deputy.pk, ConsequenceKind.EXIT))) for c in exit_candidates(year)]
+    return {"reelection": reelect, "exit": exits}
+
+
+def reported_deputy_ids(year: int) -> set[int]:
+    return set(
+        VoterReport.objects.filter(
+            plan__year=year, status__in=[ReportStatus.HELD, ReportStatus.VERIFIED]
+        ).values_list("deputy_id", flat=True)
+    )
+
+
+def talk_list() -> QuerySet[IdleReminder]:
+    """提醒谈话: second reminders not followed by any entry and not yet talked through."""
+    later_entry = LedgerEntry.objects.filter(
+        deputy=OuterRef("deputy"), occurred_on__gt=OuterRef("idle_since")
+    ).exclude(status=EntryStatus.REJECTED)
+    return (
+        IdleReminder.objects.filter(sequence__gte=2, talked_on__isnull=True)
+        .annotate(answered=Exists(later_entry))
+        .filter(answered=False)
+        .select_related("deputy", "deputy__constituency")
+        .order_by("sent_on", "deputy__code")
+    )
+
+
+def duty_days(deputy: Deputy, year: int) -> int:
+    return (
+        LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.VERIFIED)
+        .filter(occurred_on__gte=date(year, 1, 1), occurred_on__lte=date(year, 12, 31))
+        .values("occurred_on")
+        .distinct()
+        .count()
+    )
+
+
+def deputy_entries(deputy: Deputy, year: int | None = None) -> QuerySet[LedgerEntry]:
+    qs = LedgerEntry.objects.filter(deputy=deputy).select_related(
+        "rule", "rule__rule_set", "reviewed_by"
+    )
+    if year is not None:
+        qs = qs.filter(rule__rule_set__year=year)
+    return qs.annotate(evidence_count=Count("evidence")).order_by(
+        F("occurred_on").desc(), F("id").desc()
+    )

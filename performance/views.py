@@ -1,0 +1,226 @@
+"""Deputy pages: my ledger with the explained score, submit an entry, disputes, the published
+standings and the supervision menu. Staff work in the admin."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import deputy_required
+
+from .forms import DisputeForm, EntrySubmitForm, MissingForm
+from .models import (
+    Assessment,
+    Dispute,
+    DisputeKind,
+    EntryStatus,
+    LedgerEntry,
+    Publication,
+    RuleSet,
+    SupervisionTopic,
+    TopicSignup,
+)
+from .scoring import explain
+from .selectors import deputy_entries, duty_days
+from .services import LedgerError, dispute_open, entry_submit, topic_signup
+
+
+def _year(request) -> int:
+    value = request.GET.get("year", "")
+    return (
+        int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+    )
+
+
+def dashboard_panel(request) -> dict | None:
+    deputy = getattr(request.user, "deputy", None)
+    if deputy is None:
+        return None
+    year = timezone.localdate().year
+    assessment = Assessment.objects.filter(deputy=deputy, rule_set__year=year).first()
+    pending = LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.PENDING).count()
+    return {
+        "year": year,
+        "assessment": assessment,
+        "duty_days": duty_days(deputy, year),
+        "pending": pending,
+    }
+
+
+@deputy_required
+def my_ledger(request):
+    deputy, year = request.deputy, _year(request)
+    rule_set = RuleSet.objects.filter(year=year).first()
+    assessment = (
+        Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
+    )
+    breakdown = []
+    if rule_set is not None:
+        rules = list(rule_set.rules.all())
+        verified = [
+            e
+            for e in LedgerEntry.objects.filter(
+                deputy=deputy, rule__rule_set=rule_set, status=EntryStatus.VERIFIED
+            ).order_by("occurred_on", "id")
+        ]
+        counts = assessment.counts if assessment else {}
+        breakdown = explain(rule_set, rules, counts, verified)
+    page = Paginator(deputy_entries(deputy, year), 20).get_page(request.GET.get("page"))
+    disputes = list(
+        Dispute.objects.filter(deputy=deputy)
+        .select_related("entry", "rule")
+        .order_by("-created_at")[:10]
+    )
+    return render(
+        request,
+        "performance/my_ledger.html",
+        {
+            "deputy": deputy,
+            "year": year,
+            "years": list(RuleSet.objects.values_list("year", flat=True)),
+            "rule_set": rule_set,
+            "assessment": assessment,
+            "breakdown": breakdown,
+            "duty_days": duty_days(deputy, year),
+            "page": page,
+            "disputes": disputes,
+            "published": Publication.objects.filter(year=year).exists(),
+        },
+    )
+
+
+@deputy_required
+def entry_submit_view(request):
+    year = timezone.localdate().year
+    form = EntrySubmitForm(request.POST or None, request.FILES or None, year=year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry_submit(
+                deputy=request.deputy,
+                rule_code=data["rule"].code,
+                occurred_on=data["occurred_on"],
+                title=data["title"],
+                description=data["description"],
+                place=data["place"],
+                files=data["files"],
+                actor=request.user,
+            )
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已提交，工委核实后计入积分。"))
+            return redirect("performance:my_ledger")
+    return render(request, "performance/submit.html", {"form": form, "year": year})
+
+
+def _own_entry(request, pk: int) -> LedgerEntry:
+    return get_object_or_404(
+        LedgerEntry.objects.select_related("rule", "rule__rule_set", "reviewed_by"),
+        pk=pk,
+        deputy=request.deputy,
+    )
+
+
+@deputy_required
+def entry_detail(request, pk: int):
+    entry = _own_entry(request, pk)
+    return render(
+        request,
+        "performance/entry_detail.html",
+        {
+            "entry": entry,
+            "evidence": list(entry.evidence.all()),
+            "disputes": list(entry.disputes.select_related("rule")),
+        },
+    )
+
+
+@deputy_required
+def dispute_view(request, pk: int):
+    entry = _own_entry(request, pk)
+    form = DisputeForm(request.POST or None, request.FILES or None, year=entry.rule.rule_set.year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dispute_open(
+                deputy=request.deputy,
+                kind=data["kind"],
+                entry=entry,
+                rule_code=data["rule"].code if data.get("rule") else "",
+                note=data["note"],
+                evidence=data.get("evidence"),
+                actor=request.user,
+            )
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("异议已提交，工委将核查处理。"))
+            return redirect("performance:my_ledger")
+    return render(request, "performance/dispute.html", {"form": form, "entry": entry})
+
+
+@deputy_required
+def missing_view(request):
+    year = timezone.localdate().year
+    form = MissingForm(request.POST or None, request.FILES or None, year=year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dispute_open(
+                deputy=request.deputy,
+                kind=DisputeKind.MISSING,
+                rule_code=data["rule"].code,
+                occurred_on=data["occurred_on"],
+                title=data["title"],
+                note=data["note"],
+                evidence=data.get("evidence"),
+                actor=request.user,
+            )
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("补记申请已提交，工委将核查处理。"))
+            return redirect("performance:my_ledger")
+    return render(request, "performance/dispute.html", {"form": form, "entry": None})
+
+
+@deputy_required
+def standings_view(request):
+    year = _year(request)
+    publication = Publication.objects.filter(year=year).order_by("-quarter").first()
+    if publication is None and "year" in request.GET:
+        raise Http404
+    return render(
+        request,
+        "performance/standings.html",
+        {"publication": publication, "year": year, "own_code": request.deputy.code},
+    )
+
+
+@deputy_required
+def topics_view(request):
+    year = _year(request)
+    signed = TopicSignup.objects.filter(topic=OuterRef("pk"), deputy=request.deputy)
+    topics = (
+        SupervisionTopic.objects.filter(year=year, published_at__isnull=False)
+        .select_related("group")
+        .annotate(signed=Exists(signed), signup_count=Count("signups", distinct=True))
+        .order_by("id")
+    )
+    return render(request, "performance/topics.html", {"topics": topics, "year": year})
+
+
+@deputy_required
+@require_POST
+def topic_signup_view(request, pk: int):
+    topic = get_object_or_404(SupervisionTopic, pk=pk, published_at__isnull=False)
+    withdraw = request.POST.get("withdraw") == "1"
+    topic_signup(topic=topic, deputy=request.deputy, actor=request.user, withdraw=withdraw)
+    messages.success(request, _("已取消认领。") if withdraw else _("已认领该议题。"))
+    return redirect(f"{reverse('performance:topics')}?year={topic.year}")
