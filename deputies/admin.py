@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -11,7 +13,7 @@ from core.tabular import table_bytes
 from .forms import RosterImportForm, StatusChangeForm
 from .models import Constituency, Deputy, ProfessionalGroup, Term
 from .roster import roster_headers, roster_row
-from .services import DeputyError, deputies_import, deputy_set_status
+from .services import DeputyError, deputies_import, deputy_account_create, deputy_set_status
 
 
 @admin.register(Term)
@@ -70,7 +72,7 @@ class DeputyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
     ordering = ("code",)
     list_per_page = 50
-    actions = ["export_xlsx", "export_csv", "mark_left_office"]
+    actions = ["export_xlsx", "export_csv", "mark_left_office", "create_accounts"]
     fieldsets = (
         (None, {"fields": ("code", "name", "gender", "ethnicity", "birth_date")}),
         (
@@ -188,6 +190,24 @@ class DeputyAdmin(admin.ModelAdmin):
                 "form": form,
                 "deputies": queryset,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("为所选代表开通登录账号"))
+    def create_accounts(self, request, queryset):
+        created = []
+        for deputy in queryset.filter(user__isnull=True):
+            password = secrets.token_urlsafe(6)
+            user = deputy_account_create(deputy=deputy, password=password, actor=request.user)
+            created.append((deputy, user.username, password))
+        return TemplateResponse(
+            request,
+            "admin/deputies/deputy/accounts_created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("已开通的登录账号"),
+                "created": created,
             },
         )
 

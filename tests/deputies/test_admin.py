@@ -91,3 +91,16 @@ def test_only_staff_reach_the_roster_admin(request, client, who):
     http = request.getfixturevalue(who) if who != "anonymous" else client
     response = http.get(f"{CHANGELIST}import/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_create_accounts_action_gives_deputies_a_login(staff_client, client):
+    deputy = DeputyFactory(code="N01")
+    response = staff_client.post(
+        CHANGELIST, {"action": "create_accounts", "_selected_action": [deputy.pk]}
+    )
+    deputy.refresh_from_db()
+    assert deputy.user is not None and deputy.user.username == "n01"
+    password = response.context["created"][0][2]
+    assert password in response.content.decode()
+    assert client.login(username="n01", password=password)
+    assert deputy.user.is_deputy and not deputy.user.is_staff
