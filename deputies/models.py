@@ -39,9 +39,15 @@ class Term(models.Model):
         ordering = ["-number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gt=F("start_date")), name="term_ends_after_start"
+                condition=Q(end_date__gt=F("start_date")),
+                name="term_ends_after_start",
+                violation_error_message=_("结束日期必须晚于开始日期。"),
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="term_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="term_number_positive",
+                violation_error_message=_("届次必须是正整数。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,14 +218,25 @@ class Deputy(models.Model):
         verbose_name_plural = _("代表")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["mobile"], name="deputy_mobile_unique"),
-            models.CheckConstraint(condition=Q(level__in=Level.values), name="deputy_level_valid"),
+            models.UniqueConstraint(
+                fields=["mobile"],
+                name="deputy_mobile_unique",
+                violation_error_message=_("该手机号已被其他代表使用。"),
+            ),
             models.CheckConstraint(
-                condition=Q(gender__in=Gender.values), name="deputy_gender_valid"
+                condition=Q(level__in=Level.values),
+                name="deputy_level_valid",
+                violation_error_message=_("代表层级无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values),
+                name="deputy_gender_valid",
+                violation_error_message=_("性别无效。"),
             ),
             models.CheckConstraint(
                 condition=Q(mobile__startswith="1", mobile__length=11),
                 name="deputy_mobile_format",
+                violation_error_message=_("手机号应为 1 开头的 11 位数字。"),
             ),
             models.CheckConstraint(
                 condition=(
@@ -231,10 +248,12 @@ class Deputy(models.Model):
                     )
                 ),
                 name="deputy_status_date_reason",
+                violation_error_message=_("在任代表不填离任日期；辞职或终止资格须填写日期和原因。"),
             ),
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True) | Q(birth_date__gt=date(1900, 1, 1)),
                 name="deputy_birth_date_plausible",
+                violation_error_message=_("出生日期不合理。"),
             ),
         ]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["level", "status"])]

@@ -104,3 +104,24 @@ def test_create_accounts_action_gives_deputies_a_login(staff_client, client):
     assert password in response.content.decode()
     assert client.login(username="n01", password=password)
     assert deputy.user.is_deputy and not deputy.user.is_staff
+
+
+def test_admin_form_explains_a_resignation_without_reason(staff_client):
+    deputy = DeputyFactory()
+    url = f"{CHANGELIST}{deputy.pk}/change/"
+    form = staff_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "status": Status.RESIGNED,
+            "status_date": "2026-02-01",
+            "status_reason": "",
+            "constituency": deputy.constituency_id,
+            "term": deputy.term_id,
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "须填写日期和原因" in response.content.decode()
+    deputy.refresh_from_db()
+    assert deputy.status == Status.SERVING
