@@ -595,7 +595,9 @@ class Evaluation(models.Model):
         "deputies.Deputy", verbose_name=_("评价代表"), on_delete=models.PROTECT, related_name="+"
     )
     verdict = models.CharField(_("满意度"), max_length=12, choices=Verdict.choices)
-    implementation_score = models.PositiveSmallIntegerField(_("落实度"))
+    implementation_score = models.PositiveSmallIntegerField(
+        _("落实度"), null=True, blank=True, help_text=_("导入的历史评价可能没有落实度。")
+    )
     comment = models.TextField(_("评价意见"), blank=True)
     evaluated_on = models.DateField(_("评价日期"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)

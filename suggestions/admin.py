@@ -1,0 +1,646 @@
+"""Committee staff drive suggestions from the admin. Status is never edited as a field: the
+change page shows one button per allowed transition, and list actions do the same in bulk;
+both call ``suggestions.workflow.suggestion_transition`` (or a service built on it)."""
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import audit_record
+from core.tabular import table_bytes
+
+from . import services
+from .forms import AssignForm, ImportForm, ToughForm, TransitionForm
+from .models import (
+    Attachment,
+    Category,
+    Commitment,
+    Evaluation,
+    ExtensionRequest,
+    ExtensionStatus,
+    FollowUpCheck,
+    HandlingUnit,
+    Meeting,
+    Milestone,
+    PublicRating,
+    QuarterlyReport,
+    Reply,
+    Status,
+    StatusChange,
+    Suggestion,
+    SupervisionPlan,
+    ToughProject,
+    UnitYearScore,
+)
+from .services import SuggestionError
+from .workflow import TRANSITIONS, Party, allowed_targets, suggestion_transition
+
+STAFF_TARGETS = {to for (_frm, to), who in TRANSITIONS.items() if Party.STAFF in who}
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "contact_name", "contact_phone", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "short_name")
+    filter_horizontal = ("users",)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("name",)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ("happened_on", "from_status", "to_status", "actor", "comment", "imported")
+    verbose_name_plural = _("办理轨迹")
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("file", "name")
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = ("replied_on", "unit", "result_class", "content", "problem_list")
+    readonly_fields = ("problem_list",)
+
+    @admin.display(description=_("核心问题清单"))
+    def problem_list(self, obj):
+        return "；".join(str(p) for p in obj.problems.all())
+
+
+class EvaluationInline(ReadOnlyInline):
+    model = Evaluation
+    fields = ("evaluated_on", "deputy", "verdict", "implementation_score", "comment")
+
+
+class CommitmentInline(ReadOnlyInline):
+    model = Commitment
+    fields = ("content", "owner_unit", "due_on", "status", "completed_on", "note")
+
+
+class MeetingInline(ReadOnlyInline):
+    model = Meeting
+    fields = ("held_on", "unit", "place", "participants", "summary")
+
+
+class ExtensionInline(ReadOnlyInline):
+    model = ExtensionRequest
+    fields = ("requested_at", "unit", "requested_deadline", "reason", "status", "decision_note")
+
+
+class CheckInline(admin.TabularInline):
+    """Staff record 三查 here; saving goes through ``services.check_record``."""
+
+    model = FollowUpCheck
+    extra = 0
+    can_delete = False
+    fields = ("kind", "due_on", "done_on", "findings", "done_by")
+    readonly_fields = ("kind", "due_on", "done_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _run(request, queryset, label, fn) -> None:
+    done, failed = 0, []
+    for obj in queryset:
+        try:
+            fn(obj)
+        except SuggestionError as exc:
+            failed.append(f"{obj}：{exc}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, _t("%(label)s：成功 %(n)d 件。") % {"label": label, "n": done})
+    for line in failed:
+        messages.error(request, line)
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    change_form_template = "suggestions/admin/suggestion_change_form.html"
+    change_list_template = "suggestions/admin/suggestion_change_list.html"
+    list_display = (
+        "number",
+        "title",
+        "kind",
+        "status_badge",
+        "lead_deputy",
+        "lead_unit",
+        "reply_deadline",
+        "is_tough",
+    )
+    list_display_links = ("number", "title")
+    list_filter = ("status", "kind", "category", "year", "lead_unit", "origin")
+    search_fields = ("number", "title", "lead_deputy__name", "lead_deputy__code")
+    list_select_related = ("lead_deputy", "lead_unit", "tough")
+    autocomplete_fields = ("lead_deputy", "co_signers")
+    list_per_page = 50
+    actions = [
+        "action_register",
+        "action_assign",
+        "action_conclude",
+        "action_close",
+        "action_mark_tough",
+        "export_xlsx",
+    ]
+    readonly_fields = (
+        "status",
+        "number",
+        "submitted_on",
+        "registered_on",
+        "not_registered_reason",
+        "lead_unit",
+        "co_unit_list",
+        "assigned_on",
+        "reply_deadline",
+        "deadline_limit",
+        "extension_count",
+        "reopen_count",
+        "first_replied_on",
+        "concluded_on",
+        "closed_on",
+        "feasibility_note",
+        "rating_link",
+        "imported",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("status", "number"),
+                    "kind",
+                    "title",
+                    "body",
+                    "category",
+                    "lead_deputy",
+                    "co_signers",
+                    ("origin", "origin_reference", "origin_url"),
+                )
+            },
+        ),
+        (
+            _("立案与交办"),
+            {
+                "fields": (
+                    ("submitted_on", "registered_on"),
+                    "not_registered_reason",
+                    ("lead_unit", "co_unit_list"),
+                    ("assigned_on", "reply_deadline", "deadline_limit"),
+                    ("extension_count", "reopen_count"),
+                )
+            },
+        ),
+        (
+            _("办理与评价"),
+            {
+                "fields": (
+                    ("first_replied_on", "concluded_on", "closed_on"),
+                    "feasibility_note",
+                    "rating_link",
+                    "imported",
+                )
+            },
+        ),
+    )
+    inlines = [
+        HistoryInline,
+        AttachmentInline,
+        ExtensionInline,
+        MeetingInline,
+        CommitmentInline,
+        ReplyInline,
+        EvaluationInline,
+        CheckInline,
+    ]
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_badge(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=_("攻坚"), boolean=True)
+    def is_tough(self, obj):
+        return hasattr(obj, "tough")
+
+    @admin.display(description=_("协办单位"))
+    def co_unit_list(self, obj):
+        return "、".join(u.name for u in obj.co_units.all()) or "—"
+
+    @admin.display(description=_("群众评价链接"))
+    def rating_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("suggestions:rate", args=[obj.public_token])
+        qr = reverse("suggestions:rate_qr", args=[obj.public_token])
+        return format_html(
+            '<a href="{}" target="_blank">{}</a> · <a href="{}" target="_blank">{}</a>',
+            url,
+            _t("评价页"),
+            qr,
+            _t("二维码"),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None and obj.status != Status.DRAFT:
+            fields += ["kind", "title", "body", "lead_deputy", "co_signers"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="suggestions.admin_change" if change else "suggestions.admin_create",
+            target=obj,
+            summary=str(obj)[:200],
+            data={"changed": form.changed_data},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FollowUpCheck:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not inline_form.cleaned_data.get("findings"):
+                continue
+            try:
+                services.check_record(
+                    check=inline_form.instance,
+                    findings=inline_form.cleaned_data["findings"],
+                    done_on=inline_form.cleaned_data.get("done_on"),
+                    actor=request.user,
+                )
+            except SuggestionError as exc:
+                messages.error(request, f"{inline_form.instance.get_kind_display()}：{exc}")
+        return None
+
+    # --- per-object transition buttons --------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["transitions"] = [
+                (to, to.label) for to in allowed_targets(obj.status) if to in STAFF_TARGETS
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/<str:to>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="suggestions_suggestion_transition",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="suggestions_suggestion_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk: int, to: str):
+        suggestion = get_object_or_404(Suggestion, pk=pk)
+        if not self.has_change_permission(request, suggestion) or to not in Status.values:
+            return redirect("admin:suggestions_suggestion_change", pk)
+        target = Status(to)
+        form_class = AssignForm if target == Status.ASSIGNED else TransitionForm
+        if target == Status.ASSIGNED and suggestion.status == Status.SUBMITTED:
+            form_class = AssignForm
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if target == Status.ASSIGNED:
+                    services.suggestion_assign(
+                        suggestion=suggestion,
+                        lead_unit=data["lead_unit"],
+                        co_units=data["co_units"],
+                        reply_deadline=data["reply_deadline"],
+                        on=data["assigned_on"],
+                        comment=data["comment"],
+                        actor=request.user,
+                    )
+                else:
+                    suggestion_transition(
+                        suggestion=suggestion,
+                        to=target,
+                        actor=request.user,
+                        comment=data["comment"],
+                        on=data["on"],
+                    )
+            except SuggestionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request, _t("已变更为“%(s)s”。") % {"s": target.label}, messages.SUCCESS
+                )
+                return redirect("admin:suggestions_suggestion_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": suggestion,
+            "title": _t("%(s)s：%(t)s") % {"s": target.label, "t": suggestion},
+            "form": form,
+            "target": target,
+        }
+        return TemplateResponse(request, "suggestions/admin/transition.html", context)
+
+    def import_view(self, request):
+        from .importer import suggestions_import
+
+        form = ImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = suggestions_import(
+                source=upload,
+                filename=upload.name,
+                create_missing=form.cleaned_data["create_missing"],
+                actor=request.user,
+            )
+            if result.ok:
+                self.message_user(
+                    request, _t("导入成功：%(n)d 件。") % {"n": result.created}, messages.SUCCESS
+                )
+                return redirect("admin:suggestions_suggestion_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _t("导入议案建议"),
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "suggestions/admin/import.html", context)
+
+    # --- bulk actions ----------------------------------------------------------------------------
+
+    @admin.action(description=_("立案"))
+    def action_register(self, request, queryset):
+        _run(
+            request,
+            queryset,
+            _t("立案"),
+            lambda s: suggestion_transition(suggestion=s, to=Status.REGISTERED, actor=request.user),
+        )
+
+    @admin.action(description=_("交办（批量）"))
+    def action_assign(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            _run(
+                request,
+                queryset,
+                _t("交办"),
+                lambda s: services.suggestion_assign(
+                    suggestion=s,
+                    lead_unit=data["lead_unit"],
+                    co_units=data["co_units"],
+                    reply_deadline=data["reply_deadline"],
+                    on=data["assigned_on"],
+                    comment=data["comment"],
+                    actor=request.user,
+                ),
+            )
+            return None
+        return self._intermediate(request, queryset, form, "action_assign", _t("批量交办"))
+
+    @admin.action(description=_("列入攻坚项目库"))
+    def action_mark_tough(self, request, queryset):
+        form = ToughForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            _run(
+                request,
+                queryset,
+                _t("列入攻坚项目库"),
+                lambda s: services.tough_project_mark(
+                    suggestion=s, actor=request.user, **form.cleaned_data
+                ),
+            )
+            return None
+        return self._intermediate(
+            request, queryset, form, "action_mark_tough", _t("列入攻坚项目库")
+        )
+
+    @admin.action(description=_("办结"))
+    def action_conclude(self, request, queryset):
+        _run(
+            request,
+            queryset,
+            _t("办结"),
+            lambda s: suggestion_transition(suggestion=s, to=Status.CONCLUDED, actor=request.user),
+        )
+
+    @admin.action(description=_("销号"))
+    def action_close(self, request, queryset):
+        _run(
+            request,
+            queryset,
+            _t("销号"),
+            lambda s: suggestion_transition(suggestion=s, to=Status.CLOSED, actor=request.user),
+        )
+
+    def _intermediate(self, request, queryset, form, action, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "suggestions/admin/action_form.html", context)
+
+    @admin.action(description=_("导出为 Excel"))
+    def export_xlsx(self, request, queryset):
+        headers = [
+            "编号",
+            "标题",
+            "类型",
+            "类别",
+            "状态",
+            "领衔代表",
+            "主办单位",
+            "立案日期",
+            "交办日期",
+            "答复期限",
+            "首次答复",
+            "办结日期",
+        ]
+        rows = [
+            [
+                s.number or "",
+                s.title,
+                s.get_kind_display(),
+                str(s.category or ""),
+                s.get_status_display(),
+                s.lead_deputy.name,
+                str(s.lead_unit or ""),
+                s.registered_on,
+                s.assigned_on,
+                s.reply_deadline,
+                s.first_replied_on,
+                s.concluded_on,
+            ]
+            for s in queryset.select_related("category", "lead_deputy", "lead_unit")
+        ]
+        response = HttpResponse(
+            table_bytes("xlsx", headers, rows, title="议案建议"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="suggestions-{stamp}.xlsx"'
+        return response
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ("suggestion", "unit", "requested_deadline", "status", "requested_at")
+    list_filter = ("status",)
+    list_select_related = ("suggestion", "unit")
+    readonly_fields = (
+        "suggestion",
+        "unit",
+        "requested_deadline",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    )
+    fields = (*readonly_fields, "decision_note")
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        ExtensionRequest.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
+
+    def _decide(self, request, queryset, approve):
+        _run(
+            request,
+            queryset.filter(status=ExtensionStatus.PENDING),
+            _t("同意延期") if approve else _t("不同意延期"),
+            lambda r: services.extension_decide(
+                request=r, approve=approve, note=r.decision_note, actor=request.user
+            ),
+        )
+
+    @admin.action(description=_("同意延期"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("不同意延期"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 1
+
+
+@admin.register(SupervisionPlan)
+class SupervisionPlanAdmin(admin.ModelAdmin):
+    list_display = ("suggestion", "responsible", "created_at")
+    list_select_related = ("suggestion", "responsible")
+    autocomplete_fields = ("suggestion",)
+    inlines = [MilestoneInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="suggestions.plan_set",
+            target=obj.suggestion,
+            summary=str(obj.responsible),
+        )
+
+
+class QuarterlyReportInline(ReadOnlyInline):
+    model = QuarterlyReport
+    fields = ("year", "quarter", "unit", "content", "submitted_at")
+
+
+@admin.register(ToughProject)
+class ToughProjectAdmin(admin.ModelAdmin):
+    list_display = ("suggestion", "difficulty", "team", "started_on", "finished_on")
+    list_filter = ("difficulty",)
+    list_select_related = ("suggestion",)
+    readonly_fields = ("suggestion",)
+    inlines = [QuarterlyReportInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="suggestions.tough_change",
+            target=obj.suggestion,
+            summary=str(obj),
+        )
+
+
+@admin.register(PublicRating)
+class PublicRatingAdmin(admin.ModelAdmin):
+    list_display = ("suggestion", "score", "comment", "created_at")
+    list_select_related = ("suggestion",)
+    readonly_fields = ("suggestion", "score", "comment", "created_at")
+    exclude = ("phone_hash", "device_token")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnitYearScore)
+class UnitYearScoreAdmin(admin.ModelAdmin):
+    list_display = ("year", "unit", "concluded", "implementation_avg", "benefit_avg", "score")
+    list_filter = ("year",)
+    list_select_related = ("unit",)
+    actions = ["refresh"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("重新计算所选年度"))
+    def refresh(self, request, queryset):
+        from .scoring import unit_scores_refresh
+
+        for year in sorted(set(queryset.values_list("year", flat=True))):
+            unit_scores_refresh(year=year, actor=request.user)
+        self.message_user(request, _t("已重新计算。"), messages.SUCCESS)

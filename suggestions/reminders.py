@@ -1,0 +1,135 @@
+"""Daily reminders. Each event has a ``dedupe_key`` naming it (the suggestion and the deadline,
+the commitment, the check, the project and quarter), so the job can run any number of times
+and each person is reminded of each event once."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.notifications import notification_send_many
+
+from .models import OPEN_HANDLING, Commitment, CommitmentStatus, FollowUpCheck, Suggestion
+from .selectors import missing_quarterly_reports, working_days_between
+from .workflow import staff_url, staff_users, unit_url, unit_users
+
+
+@dataclass
+class ReminderResult:
+    sent: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, notes: list) -> None:
+        self.sent[kind] = self.sent.get(kind, 0) + len(notes)
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+
+def _send(result, kind, units, title, body, url_unit, url_staff, key):
+    result.add(
+        kind,
+        notification_send_many(
+            recipients=unit_users([u for u in units if u is not None]),
+            kind=f"suggestion.reminder.{kind}",
+            title=title,
+            body=body,
+            url=url_unit,
+            dedupe_key=key,
+        ),
+    )
+    result.add(
+        kind,
+        notification_send_many(
+            recipients=staff_users(),
+            kind=f"suggestion.reminder.{kind}",
+            title=title,
+            body=body,
+            url=url_staff,
+            dedupe_key=key,
+        ),
+    )
+
+
+@transaction.atomic
+def reminders_send(*, today: date | None = None) -> ReminderResult:
+    today = today or timezone.localdate()
+    result = ReminderResult()
+    soon = today + timedelta(days=settings.LVZHI_SUGGESTIONS_REMIND_DAYS)
+    open_qs = Suggestion.objects.filter(status__in=OPEN_HANDLING).select_related("lead_unit")
+
+    for s in open_qs.filter(reply_deadline__gte=today, reply_deadline__lte=soon):
+        _send(
+            result,
+            "deadline_soon",
+            [s.lead_unit],
+            _("答复期限将至：%(s)s") % {"s": s},
+            _("请于 %(d)s 前答复（还有 %(n)d 天）。")
+            % {"d": s.reply_deadline.isoformat(), "n": (s.reply_deadline - today).days},
+            unit_url(s),
+            staff_url(s),
+            f"suggestion:{s.pk}:deadline-soon:{s.reply_deadline.isoformat()}",
+        )
+
+    for s in open_qs.filter(reply_deadline__lt=today):
+        _send(
+            result,
+            "reply_overdue",
+            [s.lead_unit],
+            _("答复已超期：%(s)s") % {"s": s},
+            _("答复期限 %(d)s，已超期 %(n)d 个工作日。")
+            % {
+                "d": s.reply_deadline.isoformat(),
+                "n": working_days_between(s.reply_deadline, today),
+            },
+            unit_url(s),
+            staff_url(s),
+            f"suggestion:{s.pk}:overdue:{s.reply_deadline.isoformat()}",
+        )
+
+    commitments = Commitment.objects.filter(
+        status=CommitmentStatus.OPEN, due_on__lt=today
+    ).select_related("suggestion", "owner_unit")
+    for c in commitments:
+        _send(
+            result,
+            "commitment_overdue",
+            [c.owner_unit],
+            _("承诺事项逾期未兑现：%(c)s") % {"c": c.content[:60]},
+            _("%(s)s，承诺 %(d)s 前完成。") % {"s": c.suggestion, "d": c.due_on.isoformat()},
+            unit_url(c.suggestion),
+            staff_url(c.suggestion),
+            f"commitment:{c.pk}:overdue:{c.due_on.isoformat()}",
+        )
+
+    checks = FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today).select_related(
+        "suggestion"
+    )
+    for check in checks:
+        _send(
+            result,
+            "check_due",
+            [],
+            _("%(k)s到期：%(s)s") % {"k": check.get_kind_display(), "s": check.suggestion},
+            _("计划于 %(d)s 进行，请记录检查情况。") % {"d": check.due_on.isoformat()},
+            "",
+            staff_url(check.suggestion),
+            f"check:{check.pk}:due",
+        )
+
+    for project, year, quarter in missing_quarterly_reports(today):
+        s = project.suggestion
+        _send(
+            result,
+            "report_missing",
+            [s.lead_unit],
+            _("攻坚项目季度述职未提交：%(s)s") % {"s": s},
+            _("%(y)d 年第 %(q)d 季度的述职报告尚未提交。") % {"y": year, "q": quarter},
+            unit_url(s),
+            staff_url(s),
+            f"tough:{project.pk}:report:{year}Q{quarter}",
+        )
+    return result

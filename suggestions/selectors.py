@@ -1,0 +1,176 @@
+"""Reads shared by the portal pages, the dashboard panel and the reminders."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import (
+    OPEN_HANDLING,
+    Commitment,
+    CommitmentStatus,
+    FollowUpCheck,
+    Reply,
+    Status,
+    Suggestion,
+    ToughProject,
+)
+
+
+def working_days_between(start: date, end: date) -> int:
+    from core.workdays import working_days_between as between
+
+    return between(start, end)
+
+
+def last_quarter(today: date) -> tuple[int, int]:
+    """The most recent quarter that has ended before ``today``."""
+    quarter = (today.month - 1) // 3 + 1
+    return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    month = 3 * quarter
+    return date(year, month, 31 if month in (3, 12) else 30)
+
+
+def detail_queryset(qs: QuerySet) -> QuerySet:
+    return qs.select_related(
+        "category", "lead_deputy", "lead_unit", "tough", "plan__responsible"
+    ).prefetch_related(
+        "co_signers",
+        "co_units",
+        "attachments",
+        "meetings__unit",
+        "extension_requests",
+        Prefetch("history", queryset=_history()),
+        Prefetch("commitments", queryset=Commitment.objects.select_related("owner_unit")),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.select_related("unit").prefetch_related(
+                "problems", "evaluations"
+            ),
+        ),
+        "checks",
+        "plan__milestones",
+        "tough__reports",
+    )
+
+
+def _history():
+    from .models import StatusChange
+
+    return StatusChange.objects.select_related("actor")
+
+
+def detail_context(suggestion: Suggestion, today: date | None = None) -> dict[str, Any]:
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    overdue_workdays = None
+    days_left = None
+    if suggestion.status in OPEN_HANDLING and suggestion.reply_deadline:
+        if suggestion.reply_deadline < today:
+            overdue_workdays = working_days_between(suggestion.reply_deadline, today)
+        else:
+            days_left = (suggestion.reply_deadline - today).days
+    return {
+        "suggestion": suggestion,
+        "today": today,
+        "overdue_workdays": overdue_workdays,
+        "days_left": days_left,
+        "tough": getattr(suggestion, "tough", None),
+        "plan": getattr(suggestion, "plan", None),
+    }
+
+
+def unit_counts(qs: QuerySet) -> dict[str, int]:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return qs.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_HANDLING), distinct=True),
+        overdue=Count(
+            "pk", filter=Q(status__in=OPEN_HANDLING, reply_deadline__lt=today), distinct=True
+        ),
+        replied=Count("pk", filter=Q(status__in=[Status.REPLIED, Status.EVALUATED]), distinct=True),
+        done=Count("pk", filter=Q(status__in=[Status.CONCLUDED, Status.CLOSED]), distinct=True),
+    )
+
+
+def missing_quarterly_reports(today: date) -> list[tuple[ToughProject, int, int]]:
+    """Active tough projects with no report for the last ended quarter they were open in."""
+    year, quarter = last_quarter(today)
+    end = quarter_end(year, quarter)
+    projects = (
+        ToughProject.objects.filter(started_on__lte=end, finished_on__isnull=True)
+        .exclude(reports__year=year, reports__quarter=quarter)
+        .exclude(suggestion__status__in=[Status.CONCLUDED, Status.CLOSED])
+        .select_related("suggestion__lead_unit")
+    )
+    return [(p, year, quarter) for p in projects]
+
+
+def staff_overview(today: date) -> dict[str, Any]:
+    counts = dict(
+        Suggestion.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
+    )
+    overdue = (
+        Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today)
+        .with_list_relations()
+        .order_by("reply_deadline")
+    )
+    due_checks = (
+        FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
+        .select_related("suggestion")
+        .order_by("due_on")
+    )
+    overdue_commitments = (
+        Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
+        .select_related("suggestion", "owner_unit")
+        .order_by("due_on")
+    )
+    pending = Suggestion.objects.filter(status=Status.SUBMITTED).with_list_relations()
+    overdue_list = [(s, working_days_between(s.reply_deadline, today)) for s in overdue[:50]]
+    return {
+        "today": today,
+        "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
+        "overdue": overdue_list,
+        "due_checks": due_checks[:50],
+        "overdue_commitments": overdue_commitments[:50],
+        "missing_reports": missing_quarterly_reports(today),
+        "pending": pending[:50],
+    }
+
+
+def deputy_panel(request) -> dict[str, Any] | None:
+    deputy = getattr(request.user, "deputy", None)
+    if deputy is None:
+        return None
+    qs = Suggestion.objects.for_deputy(deputy)
+    counts = dict(qs.values_list("status").annotate(n=Count("pk", distinct=True)).order_by())
+    to_evaluate = list(
+        Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).only(
+            "pk", "title", "number"
+        )[:5]
+    )
+    recent = list(qs.with_list_relations().order_by("-updated_at")[:5])
+    return {
+        "total": sum(counts.values()),
+        "counts": [(label, counts[value]) for value, label in Status.choices if value in counts],
+        "to_evaluate": to_evaluate,
+        "recent": recent,
+    }
+
+
+def staff_panel(request) -> dict[str, Any] | None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "pending": Suggestion.objects.filter(status=Status.SUBMITTED).count(),
+        "overdue": Suggestion.objects.filter(
+            status__in=OPEN_HANDLING, reply_deadline__lt=today
+        ).count(),
+        "missing_reports": len(missing_quarterly_reports(today)),
+    }

@@ -1,0 +1,749 @@
+"""Writes to suggestions other than the bare state change (which is ``workflow``): drafts,
+assignment, extensions, commitments, replies, evaluations, checks, tough projects, ratings."""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role, user_has_role
+from core.audit import audit_record
+from core.notifications import notification_send_many
+from deputies.models import Deputy
+
+from .models import (
+    OPEN_HANDLING,
+    Attachment,
+    Category,
+    Commitment,
+    CommitmentStatus,
+    CoreProblem,
+    Evaluation,
+    ExtensionRequest,
+    ExtensionStatus,
+    FollowUpCheck,
+    HandlingUnit,
+    Meeting,
+    Milestone,
+    ProblemKind,
+    PublicRating,
+    QuarterlyReport,
+    ResultClass,
+    Status,
+    Suggestion,
+    SupervisionPlan,
+    ToughProject,
+    Verdict,
+    validate_attachment,
+)
+from .workflow import (
+    ERR_DATE_IN_FUTURE,
+    ERR_DEADLINE_BEYOND_LIMIT,
+    SuggestionError,
+    deputy_url,
+    deputy_users,
+    staff_users,
+    suggestion_transition,
+    unit_url,
+    unit_users,
+)
+
+__all__ = ["SuggestionError", "suggestion_transition"]
+
+ERR_NOT_LEAD_DEPUTY = "只有领衔代表可以进行此操作。"
+ERR_NOT_DRAFT = "只有草稿可以修改。"
+ERR_LEAD_CANNOT_COSIGN = "领衔代表不能同时是附议代表。"
+ERR_NOT_LEAD_UNIT = "此议案建议未交由本单位主办。"
+ERR_NOT_HANDLING_UNIT = "此议案建议未交由本单位办理。"
+ERR_NOT_IN_HANDLING = "只有正在办理的议案建议可以进行此操作。"
+ERR_EXTENSION_USED = "答复期限只能延长一次，已延期过。"
+ERR_EXTENSION_PENDING = "已有一份延期申请待审核。"
+ERR_EXTENSION_NOT_LATER = "申请的期限必须晚于当前答复期限（%(d)s）。"
+ERR_EXTENSION_DECIDED = "该延期申请已经审核过。"
+ERR_REASON_REQUIRED = "请填写理由。"
+ERR_PROBLEMS_REQUIRED = "B、C 类答复须填写核心问题清单（政策障碍、资金缺口或其他关键堵点）。"
+ERR_BAD_PROBLEM_KIND = "核心问题类型无效。"
+ERR_NOT_REPLIED = "只有已答复的议案建议可以评价。"
+ERR_SCORE_RANGE = "分数须在 0–100 之间。"
+ERR_ALREADY_EVALUATED = "您已评价过这次答复。"
+ERR_COMMITMENT_CLOSED = "该承诺事项已结束，不能再修改。"
+ERR_COMMITMENT_DATE = "兑现日期须填写且不能晚于今天。"
+ERR_CHECK_FINDINGS = "请填写检查情况。"
+ERR_CHECK_NOT_CONCLUDED = "办结后才能进行三查。"
+ERR_TOUGH_GRADE = "难度等级须为 1–3。"
+ERR_TOUGH_EXISTS = "该议案建议已在攻坚项目库中。"
+ERR_TOUGH_STATE = "只有已交办、尚未办结的议案建议可以列入攻坚项目库。"
+ERR_QUARTER_RANGE = "季度须为 1–4。"
+ERR_QUARTER_FUTURE = "该季度尚未开始，不能提前述职。"
+ERR_REPORT_EXISTS = "该季度的述职报告已经提交。"
+ERR_RATING_CLOSED = "此建议尚未答复，暂不能评价。"
+ERR_RATING_IDENTITY = "请填写手机号，或允许本设备保存评价标识。"
+ERR_ALREADY_RATED = "您已经评价过此建议，每个手机号或设备只能评价一次。"
+ERR_BAD_PHONE = "请输入 11 位手机号码。"
+ERR_NOT_STAFF = "只有工委工作人员可以进行此操作。"
+ERR_MEETING_STATE = "立案前不能记录面商。"
+
+
+def _is_staff(user: User | None) -> bool:
+    return user is None or user_has_role(user, Role.STAFF)
+
+
+def _require_staff(user: User | None) -> None:
+    if not _is_staff(user):
+        raise SuggestionError(_(ERR_NOT_STAFF))
+
+
+def _user_units(user: User | None) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(user.handling_units.values_list("pk", flat=True))
+
+
+def _require_lead_unit(suggestion: Suggestion, unit: HandlingUnit, actor: User | None) -> None:
+    if suggestion.lead_unit_id != unit.pk:
+        raise SuggestionError(_(ERR_NOT_LEAD_UNIT))
+    if not _is_staff(actor) and unit.pk not in _user_units(actor):
+        raise SuggestionError(_(ERR_NOT_LEAD_UNIT))
+
+
+def _handling_unit_ids(suggestion: Suggestion) -> set[int]:
+    ids = set(suggestion.co_units.values_list("pk", flat=True))
+    if suggestion.lead_unit_id:
+        ids.add(suggestion.lead_unit_id)
+    return ids
+
+
+def _require_today_or_past(day: date) -> None:
+    if day > timezone.localdate():
+        raise SuggestionError(_(ERR_DATE_IN_FUTURE))
+
+
+# --- drafts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_save_draft(
+    *,
+    deputy: Deputy,
+    actor: User | None,
+    suggestion: Suggestion | None = None,
+    co_signers: Iterable[Deputy] = (),
+    attachments: Sequence = (),
+    **fields,
+) -> Suggestion:
+    """Create a draft for ``deputy`` or update one of theirs (only while it is a draft)."""
+    if suggestion is None:
+        suggestion = Suggestion(lead_deputy=deputy, status=Status.DRAFT)
+    else:
+        suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.lead_deputy_id != deputy.pk:
+            raise SuggestionError(_(ERR_NOT_LEAD_DEPUTY))
+        if suggestion.status != Status.DRAFT:
+            raise SuggestionError(_(ERR_NOT_DRAFT))
+    co_signers = list(co_signers)
+    if any(d.pk == deputy.pk for d in co_signers):
+        raise SuggestionError(_(ERR_LEAD_CANNOT_COSIGN))
+    for name, value in fields.items():
+        setattr(suggestion, name, value)
+    created = suggestion.pk is None
+    suggestion.save()
+    suggestion.co_signers.set(co_signers)
+    for upload in attachments:
+        attachment_add(suggestion=suggestion, upload=upload, actor=actor)
+    audit_record(
+        actor=actor,
+        action="suggestions.draft_create" if created else "suggestions.draft_update",
+        target=suggestion,
+        summary=suggestion.title,
+    )
+    return suggestion
+
+
+@transaction.atomic
+def attachment_add(*, suggestion: Suggestion, upload, actor: User | None) -> Attachment:
+    try:
+        validate_attachment(upload)
+    except ValidationError as exc:
+        raise SuggestionError(" ".join(exc.messages)) from exc
+    attachment = Attachment.objects.create(
+        suggestion=suggestion, file=upload, name=upload.name[:120], uploaded_by=actor
+    )
+    audit_record(
+        actor=actor, action="suggestions.attachment_add", target=suggestion, summary=upload.name
+    )
+    return attachment
+
+
+# --- staff steps ----------------------------------------------------------------------------
+
+
+def suggestion_assign(
+    *,
+    suggestion: Suggestion,
+    lead_unit: HandlingUnit,
+    co_units: Iterable[HandlingUnit] = (),
+    reply_deadline: date | None = None,
+    on: date | None = None,
+    actor: User | None,
+    comment: str = "",
+) -> Suggestion:
+    """交办: registered suggestions only; a submitted one is registered first."""
+    with transaction.atomic():
+        if suggestion.status == Status.SUBMITTED:
+            suggestion_transition(suggestion=suggestion, to=Status.REGISTERED, actor=actor, on=on)
+        return suggestion_transition(
+            suggestion=suggestion,
+            to=Status.ASSIGNED,
+            actor=actor,
+            on=on,
+            comment=comment,
+            lead_unit=lead_unit,
+            co_units=list(co_units),
+            reply_deadline=reply_deadline,
+        )
+
+
+@transaction.atomic
+def supervision_plan_set(
+    *,
+    suggestion: Suggestion,
+    responsible: User,
+    note: str = "",
+    milestones: Iterable[tuple[str, date]] = (),
+    actor: User | None,
+) -> SupervisionPlan:
+    _require_staff(actor)
+    plan, _created = SupervisionPlan.objects.update_or_create(
+        suggestion=suggestion, defaults={"responsible": responsible, "note": note}
+    )
+    for title, due_on in milestones:
+        Milestone.objects.create(plan=plan, title=title, due_on=due_on)
+    audit_record(
+        actor=actor, action="suggestions.plan_set", target=suggestion, summary=str(responsible)
+    )
+    return plan
+
+
+@transaction.atomic
+def tough_project_mark(
+    *,
+    suggestion: Suggestion,
+    difficulty: int,
+    team: str,
+    reason: str = "",
+    actor: User | None,
+    on: date | None = None,
+) -> ToughProject:
+    _require_staff(actor)
+    if difficulty not in (1, 2, 3):
+        raise SuggestionError(_(ERR_TOUGH_GRADE))
+    if suggestion.status not in (*OPEN_HANDLING, Status.REPLIED, Status.EVALUATED):
+        raise SuggestionError(_(ERR_TOUGH_STATE))
+    if ToughProject.objects.filter(suggestion=suggestion).exists():
+        raise SuggestionError(_(ERR_TOUGH_EXISTS))
+    project = ToughProject.objects.create(
+        suggestion=suggestion,
+        difficulty=difficulty,
+        team=team,
+        reason=reason,
+        started_on=on or timezone.localdate(),
+    )
+    audit_record(
+        actor=actor,
+        action="suggestions.tough_mark",
+        target=suggestion,
+        summary=f"{suggestion} 难度 {difficulty}",
+    )
+    notification_send_many(
+        recipients=unit_users([suggestion.lead_unit]),
+        kind="suggestion.tough",
+        title=_("列入攻坚项目库：%(s)s") % {"s": suggestion},
+        body=_("请每季度提交述职报告。"),
+        url=unit_url(suggestion),
+        dedupe_key=f"suggestion:{suggestion.pk}:tough",
+    )
+    return project
+
+
+@transaction.atomic
+def check_record(
+    *, check: FollowUpCheck, findings: str, done_on: date | None = None, actor: User | None
+) -> FollowUpCheck:
+    _require_staff(actor)
+    check = FollowUpCheck.objects.select_for_update().select_related("suggestion").get(pk=check.pk)
+    if check.suggestion.status not in (Status.CONCLUDED, Status.CLOSED):
+        raise SuggestionError(_(ERR_CHECK_NOT_CONCLUDED))
+    if not findings.strip():
+        raise SuggestionError(_(ERR_CHECK_FINDINGS))
+    done_on = done_on or timezone.localdate()
+    _require_today_or_past(done_on)
+    check.findings, check.done_on = findings.strip(), done_on
+    check.done_by = actor
+    check.save()
+    audit_record(
+        actor=actor,
+        action="suggestions.check_record",
+        target=check.suggestion,
+        summary=check.get_kind_display(),
+    )
+    return check
+
+
+def _require_within_limit(suggestion: Suggestion, deadline: date) -> None:
+    if deadline > suggestion.deadline_limit:
+        raise SuggestionError(
+            _(ERR_DEADLINE_BEYOND_LIMIT)
+            % {
+                "months": settings.LVZHI_SUGGESTIONS_MAX_MONTHS,
+                "limit": suggestion.deadline_limit.isoformat(),
+            }
+        )
+
+
+# --- extensions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(
+    *,
+    suggestion: Suggestion,
+    unit: HandlingUnit,
+    requested_deadline: date,
+    reason: str,
+    actor: User | None,
+) -> ExtensionRequest:
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    _require_lead_unit(suggestion, unit, actor)
+    if suggestion.status not in OPEN_HANDLING:
+        raise SuggestionError(_(ERR_NOT_IN_HANDLING))
+    if not reason.strip():
+        raise SuggestionError(_(ERR_REASON_REQUIRED))
+    if suggestion.extension_count >= 1:
+        raise SuggestionError(_(ERR_EXTENSION_USED))
+    if suggestion.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise SuggestionError(_(ERR_EXTENSION_PENDING))
+    if requested_deadline <= suggestion.reply_deadline:
+        raise SuggestionError(
+            _(ERR_EXTENSION_NOT_LATER) % {"d": suggestion.reply_deadline.isoformat()}
+        )
+    _require_within_limit(suggestion, requested_deadline)
+    request = ExtensionRequest.objects.create(
+        suggestion=suggestion,
+        unit=unit,
+        requested_deadline=requested_deadline,
+        reason=reason.strip(),
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="suggestions.extension_request",
+        target=suggestion,
+        summary=f"{suggestion} 申请延期至 {requested_deadline}",
+        data={"reason": reason},
+    )
+    notification_send_many(
+        recipients=staff_users(),
+        kind="suggestion.extension",
+        title=_("延期申请待审核：%(s)s") % {"s": suggestion},
+        body=reason,
+        url=f"/admin/suggestions/extensionrequest/{request.pk}/change/",
+        dedupe_key=f"extension:{request.pk}:requested",
+    )
+    return request
+
+
+@transaction.atomic
+def extension_decide(
+    *, request: ExtensionRequest, approve: bool, note: str = "", actor: User | None
+) -> ExtensionRequest:
+    _require_staff(actor)
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ExtensionStatus.PENDING:
+        raise SuggestionError(_(ERR_EXTENSION_DECIDED))
+    suggestion = Suggestion.objects.select_for_update().get(pk=request.suggestion_id)
+    if approve:
+        if suggestion.extension_count >= 1:
+            raise SuggestionError(_(ERR_EXTENSION_USED))
+        if suggestion.status not in OPEN_HANDLING:
+            raise SuggestionError(_(ERR_NOT_IN_HANDLING))
+        if request.requested_deadline <= suggestion.reply_deadline:
+            raise SuggestionError(
+                _(ERR_EXTENSION_NOT_LATER) % {"d": suggestion.reply_deadline.isoformat()}
+            )
+        _require_within_limit(suggestion, request.requested_deadline)
+        suggestion.reply_deadline = request.requested_deadline
+        suggestion.extension_count += 1
+        suggestion.save(update_fields=["reply_deadline", "extension_count", "updated_at"])
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note[:200]
+    request.save()
+    audit_record(
+        actor=actor,
+        action="suggestions.extension_decide",
+        target=suggestion,
+        summary=f"{suggestion} 延期申请{request.get_status_display()}",
+        data={"approve": approve, "note": note},
+    )
+    title = _("延期申请%(r)s：%(s)s") % {"r": request.get_status_display(), "s": suggestion}
+    body = _("答复期限：%(d)s") % {"d": suggestion.reply_deadline.isoformat()}
+    notification_send_many(
+        recipients=unit_users([suggestion.lead_unit]),
+        kind="suggestion.extension",
+        title=title,
+        body=body,
+        url=unit_url(suggestion),
+        dedupe_key=f"extension:{request.pk}:decided",
+    )
+    if approve:
+        notification_send_many(
+            recipients=deputy_users(suggestion),
+            kind="suggestion.extension",
+            title=title,
+            body=body,
+            url=deputy_url(suggestion),
+            dedupe_key=f"extension:{request.pk}:decided",
+        )
+    return request
+
+
+# --- handling-unit steps -------------------------------------------------------------------
+
+
+def suggestion_accept(*, suggestion: Suggestion, actor: User | None) -> Suggestion:
+    """The lead unit signs for an assigned suggestion (签收) and starts handling it."""
+    return suggestion_transition(suggestion=suggestion, to=Status.IN_HANDLING, actor=actor)
+
+
+@transaction.atomic
+def feasibility_note_set(
+    *, suggestion: Suggestion, unit: HandlingUnit, note: str, actor: User | None
+) -> Suggestion:
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    _require_lead_unit(suggestion, unit, actor)
+    if suggestion.status not in OPEN_HANDLING:
+        raise SuggestionError(_(ERR_NOT_IN_HANDLING))
+    suggestion.feasibility_note = note.strip()
+    suggestion.save(update_fields=["feasibility_note", "updated_at"])
+    audit_record(
+        actor=actor, action="suggestions.feasibility", target=suggestion, summary=str(suggestion)
+    )
+    return suggestion
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    suggestion: Suggestion,
+    unit: HandlingUnit,
+    held_on: date,
+    participants: str,
+    summary: str,
+    place: str = "",
+    actor: User | None,
+) -> Meeting:
+    if unit.pk not in _handling_unit_ids(suggestion):
+        raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
+    if not _is_staff(actor) and unit.pk not in _user_units(actor):
+        raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
+    if suggestion.status not in (*OPEN_HANDLING, Status.REPLIED, Status.EVALUATED):
+        raise SuggestionError(_(ERR_MEETING_STATE))
+    _require_today_or_past(held_on)
+    meeting = Meeting.objects.create(
+        suggestion=suggestion,
+        unit=unit,
+        held_on=held_on,
+        place=place,
+        participants=participants,
+        summary=summary,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor, action="suggestions.meeting", target=suggestion, summary=f"面商 {held_on}"
+    )
+    return meeting
+
+
+@transaction.atomic
+def commitment_add(
+    *,
+    suggestion: Suggestion,
+    owner_unit: HandlingUnit,
+    content: str,
+    due_on: date,
+    actor: User | None,
+) -> Commitment:
+    if owner_unit.pk not in _handling_unit_ids(suggestion):
+        raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
+    if not _is_staff(actor) and owner_unit.pk not in _user_units(actor):
+        raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
+    if suggestion.status in (Status.CLOSED, Status.CONCLUDED) or suggestion.assigned_on is None:
+        raise SuggestionError(_(ERR_NOT_IN_HANDLING))
+    commitment = Commitment.objects.create(
+        suggestion=suggestion, owner_unit=owner_unit, content=content.strip(), due_on=due_on
+    )
+    audit_record(
+        actor=actor, action="suggestions.commitment_add", target=suggestion, summary=content[:100]
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(
+    *,
+    commitment: Commitment,
+    status: str,
+    completed_on: date | None = None,
+    note: str = "",
+    actor: User | None,
+) -> Commitment:
+    commitment = (
+        Commitment.objects.select_for_update().select_related("suggestion").get(pk=commitment.pk)
+    )
+    if not _is_staff(actor) and commitment.owner_unit_id not in _user_units(actor):
+        raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
+    if commitment.status != CommitmentStatus.OPEN:
+        raise SuggestionError(_(ERR_COMMITMENT_CLOSED))
+    status = CommitmentStatus(status)
+    if status == CommitmentStatus.MET:
+        if completed_on is None or completed_on > timezone.localdate():
+            raise SuggestionError(_(ERR_COMMITMENT_DATE))
+        commitment.completed_on = completed_on
+    elif status == CommitmentStatus.MISSED and not note.strip():
+        raise SuggestionError(_(ERR_REASON_REQUIRED))
+    commitment.status = status
+    commitment.note = note.strip()[:200]
+    commitment.save()
+    suggestion = commitment.suggestion
+    audit_record(
+        actor=actor,
+        action="suggestions.commitment_update",
+        target=suggestion,
+        summary=f"{commitment.content[:80]} → {commitment.get_status_display()}",
+    )
+    if status != CommitmentStatus.OPEN:
+        notification_send_many(
+            recipients=deputy_users(suggestion),
+            kind="suggestion.commitment",
+            title=_("承诺事项%(st)s：%(c)s")
+            % {"st": commitment.get_status_display(), "c": commitment.content[:60]},
+            body=str(suggestion) + (f"\n{commitment.note}" if commitment.note else ""),
+            url=deputy_url(suggestion),
+            dedupe_key=f"commitment:{commitment.pk}:{status}",
+        )
+    return commitment
+
+
+@transaction.atomic
+def reply_submit(
+    *,
+    suggestion: Suggestion,
+    unit: HandlingUnit,
+    result_class: str,
+    content: str,
+    problems: Sequence[tuple[str, str]] = (),
+    replied_on: date | None = None,
+    actor: User | None,
+):
+    """The lead unit's reply; B and C need a core problem list. An assigned suggestion the unit
+    never signed for is taken into handling first."""
+    from .models import Reply
+
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    _require_lead_unit(suggestion, unit, actor)
+    if suggestion.status not in OPEN_HANDLING:
+        raise SuggestionError(_(ERR_NOT_IN_HANDLING))
+    result_class = ResultClass(result_class)
+    problems = [(kind, desc.strip()) for kind, desc in problems if desc and desc.strip()]
+    if result_class != ResultClass.A and not problems:
+        raise SuggestionError(_(ERR_PROBLEMS_REQUIRED))
+    if any(kind not in ProblemKind.values for kind, _desc in problems):
+        raise SuggestionError(_(ERR_BAD_PROBLEM_KIND))
+    replied_on = replied_on or timezone.localdate()
+    _require_today_or_past(replied_on)
+    if suggestion.status == Status.ASSIGNED:
+        suggestion_transition(
+            suggestion=suggestion, to=Status.IN_HANDLING, actor=actor, comment=_("随答复签收")
+        )
+    reply = Reply.objects.create(
+        suggestion=suggestion,
+        unit=unit,
+        replied_on=replied_on,
+        result_class=result_class,
+        content=content,
+        replied_by=actor,
+    )
+    CoreProblem.objects.bulk_create(
+        [CoreProblem(reply=reply, kind=kind, description=desc[:300]) for kind, desc in problems]
+    )
+    suggestion_transition(
+        suggestion=suggestion,
+        to=Status.REPLIED,
+        actor=actor,
+        on=replied_on,
+        comment=reply.get_result_class_display(),
+        reply=reply,
+    )
+    return reply
+
+
+@transaction.atomic
+def quarterly_report_submit(
+    *,
+    project: ToughProject,
+    unit: HandlingUnit,
+    year: int,
+    quarter: int,
+    content: str,
+    actor: User | None,
+) -> QuarterlyReport:
+    suggestion = project.suggestion
+    _require_lead_unit(suggestion, unit, actor)
+    if quarter not in (1, 2, 3, 4):
+        raise SuggestionError(_(ERR_QUARTER_RANGE))
+    today = timezone.localdate()
+    if date(year, 3 * quarter - 2, 1) > today:
+        raise SuggestionError(_(ERR_QUARTER_FUTURE))
+    if not content.strip():
+        raise SuggestionError(_(ERR_REASON_REQUIRED))
+    try:
+        with transaction.atomic():
+            report = QuarterlyReport.objects.create(
+                project=project,
+                year=year,
+                quarter=quarter,
+                content=content.strip(),
+                unit=unit,
+                submitted_by=actor,
+            )
+    except IntegrityError as exc:
+        raise SuggestionError(_(ERR_REPORT_EXISTS)) from exc
+    audit_record(
+        actor=actor,
+        action="suggestions.quarterly_report",
+        target=suggestion,
+        summary=f"{year}年第{quarter}季度述职",
+    )
+    return report
+
+
+# --- deputies --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_submit(
+    *,
+    suggestion: Suggestion,
+    deputy: Deputy,
+    verdict: str,
+    implementation_score: int,
+    comment: str = "",
+    actor: User | None,
+) -> Evaluation:
+    """The lead deputy's evaluation of the latest reply. 不满意 sends the suggestion back to
+    handling the first time; after the second reply the evaluation stands."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.lead_deputy_id != deputy.pk:
+        raise SuggestionError(_(ERR_NOT_LEAD_DEPUTY))
+    if suggestion.status != Status.REPLIED:
+        raise SuggestionError(_(ERR_NOT_REPLIED))
+    if not isinstance(implementation_score, int) or not 0 <= implementation_score <= 100:
+        raise SuggestionError(_(ERR_SCORE_RANGE))
+    verdict = Verdict(verdict)
+    reply = suggestion.replies.order_by("-replied_on", "-id").first()
+    if reply.evaluations.filter(deputy=deputy).exists():
+        raise SuggestionError(_(ERR_ALREADY_EVALUATED))
+    evaluation = Evaluation.objects.create(
+        suggestion=suggestion,
+        reply=reply,
+        deputy=deputy,
+        verdict=verdict,
+        implementation_score=implementation_score,
+        comment=comment,
+        evaluated_on=timezone.localdate(),
+    )
+    suggestion_transition(
+        suggestion=suggestion,
+        to=Status.EVALUATED,
+        actor=actor,
+        comment=f"{verdict.label}，落实度 {implementation_score}",
+        evaluation=evaluation,
+    )
+    if verdict == Verdict.UNSATISFIED and suggestion.reopen_count == 0:
+        suggestion_transition(
+            suggestion=suggestion,
+            to=Status.IN_HANDLING,
+            actor=actor,
+            comment=_("代表不满意，退回重新办理。") + (f"\n{comment}" if comment else ""),
+        )
+    return evaluation
+
+
+# --- the public -------------------------------------------------------------------------------
+
+
+def phone_hash(phone: str) -> str:
+    """Phone numbers are kept only as a keyed hash: enough to refuse a second rating."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{phone}".encode()).hexdigest()
+
+
+RATEABLE = (Status.REPLIED, Status.EVALUATED, Status.CONCLUDED, Status.CLOSED)
+
+
+@transaction.atomic
+def public_rating_submit(
+    *,
+    suggestion: Suggestion,
+    score: int,
+    phone: str = "",
+    device_token: str = "",
+    comment: str = "",
+) -> PublicRating:
+    if suggestion.status not in RATEABLE:
+        raise SuggestionError(_(ERR_RATING_CLOSED))
+    if not isinstance(score, int) or not 0 <= score <= 100:
+        raise SuggestionError(_(ERR_SCORE_RANGE))
+    phone = (phone or "").strip()
+    if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+        raise SuggestionError(_(ERR_BAD_PHONE))
+    if not phone and not device_token:
+        raise SuggestionError(_(ERR_RATING_IDENTITY))
+    try:
+        with transaction.atomic():
+            rating = PublicRating.objects.create(
+                suggestion=suggestion,
+                score=score,
+                comment=comment[:300],
+                phone_hash=phone_hash(phone) if phone else None,
+                device_token=device_token[:64] or None,
+            )
+    except IntegrityError as exc:
+        raise SuggestionError(_(ERR_ALREADY_RATED)) from exc
+    audit_record(
+        actor=None, action="suggestions.public_rating", target=suggestion, summary=str(score)
+    )
+    return rating
+
+
+# --- reference data --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_user_add(*, unit: HandlingUnit, user: User, actor: User | None) -> None:
+    from django.contrib.auth.models import Group
+
+    _require_staff(actor)
+    user.groups.add(Group.objects.get(name=Role.HANDLING_UNIT.value))
+    unit.users.add(user)
+    audit_record(actor=actor, action="suggestions.unit_user_add", target=unit, summary=str(user))
+
+
+def category_names() -> list[str]:
+    return list(Category.objects.filter(is_active=True).values_list("name", flat=True))
