@@ -1,6 +1,8 @@
 """Deputy pages: my ledger with the explained score, submit an entry, disputes, the published
 standings and the supervision menu. Staff work in the admin."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
@@ -16,6 +18,7 @@ from accounts.access import deputy_required
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
     Assessment,
+    Dimension,
     Dispute,
     DisputeKind,
     EntryStatus,
@@ -37,17 +40,42 @@ def _year(request) -> int:
     )
 
 
+def _dimension_bars(assessment: Assessment | None, rule_set: RuleSet | None) -> list[dict]:
+    """Score against cap per dimension, with the bar width in percent."""
+    bars = []
+    if rule_set is None:
+        return bars
+    for dimension in Dimension:
+        cap = rule_set.dimension_cap(dimension)
+        score = getattr(assessment, dimension.value) if assessment else Decimal("0")
+        pct = int(score * 100 / cap) if cap else 0
+        bars.append(
+            {
+                "key": dimension.value,
+                "label": dimension.label,
+                "score": score,
+                "cap": cap,
+                "pct": max(0, min(100, pct)),
+            }
+        )
+    return bars
+
+
 def dashboard_panel(request) -> dict | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
     year = timezone.localdate().year
-    assessment = Assessment.objects.filter(deputy=deputy, rule_set__year=year).first()
+    rule_set = RuleSet.objects.filter(year=year).first()
+    assessment = (
+        Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
+    )
     pending = LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.PENDING).count()
     return {
         "year": year,
+        "rule_set": rule_set,
         "assessment": assessment,
-        "duty_days": duty_days(deputy, year),
+        "bars": _dimension_bars(assessment, rule_set),
         "pending": pending,
     }
 
