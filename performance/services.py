@@ -55,6 +55,7 @@ ERR_RULE_NOT_SELF_SERVICE = "“%(rule)s”由工委或系统记录，代表不�
 ERR_NEGATIVE_CAP = "上限不能为负数。"
 ERR_REJECT_NEEDS_REASON = "退回须填写理由。"
 ERR_RULE_SET_EXISTS = "%(year)s 年度已有积分规则。"
+ERR_YEAR_IMPLAUSIBLE = "%(year)s 年不是有效的考核年度。"
 ERR_ROLL_CLOSED = "该活动已结束点名。"
 ERR_ROLL_EMPTY = "该活动还没有参加代表名单。"
 ERR_DISPUTE_RESOLVED = "该异议已处理。"
@@ -154,7 +155,10 @@ def rule_validate(rule: Rule) -> None:
 # --- entries -------------------------------------------------------------------------------
 
 
-def _rule_for(year: int, code: str) -> Rule:
+def rule_by_code(year: int, code: str) -> Rule:
+    """The rule ``code`` of ``year``; a plausible year without rules gets the defaults."""
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise LedgerError(_(ERR_YEAR_IMPLAUSIBLE) % {"year": year})
     rule_set = rule_set_for_year(year)
     rule = rule_set.rules.filter(code=str(code).strip().upper()).select_related("rule_set").first()
     if rule is None:
@@ -162,7 +166,7 @@ def _rule_for(year: int, code: str) -> Rule:
     return rule
 
 
-def _check_entry(*, deputy: Deputy, rule: Rule, occurred_on: date, future_ok: bool) -> None:
+def entry_check(*, deputy: Deputy, rule: Rule, occurred_on: date, future_ok: bool) -> None:
     year = rule.rule_set.year
     if occurred_on.year != year:
         raise LedgerError(
@@ -212,13 +216,13 @@ def ledger_credit(
     ``ledger_entry_once_per_source``: a repeated call returns the existing entry and writes
     nothing, also when two calls race (the loser's insert fails inside a savepoint).
     """
-    rule = _rule_for(occurred_on.year, rule_code)
+    rule = rule_by_code(occurred_on.year, rule_code)
     source_type = ContentType.objects.get_for_model(source)
     lookup = {"deputy": deputy, "rule": rule, "source_type": source_type, "source_id": source.pk}
     existing = LedgerEntry.objects.filter(**lookup).first()
     if existing is not None:
         return existing
-    _check_entry(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=True)
+    entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=True)
     try:
         with transaction.atomic():
             entry = LedgerEntry.objects.create(
@@ -240,6 +244,7 @@ def ledger_credit(
             )
     except IntegrityError:
         return LedgerEntry.objects.get(**lookup)
+    recompute_on_commit([occurred_on.year])
     return entry
 
 
@@ -256,8 +261,8 @@ def entry_submit(
     actor: User | None = None,
 ) -> LedgerEntry:
     """A deputy reports something they did; it waits for staff to verify it."""
-    rule = _rule_for(occurred_on.year, rule_code)
-    _check_entry(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
+    rule = rule_by_code(occurred_on.year, rule_code)
+    entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
     if not rule.deputy_can_submit:
         raise LedgerError(_(ERR_RULE_NOT_SELF_SERVICE) % {"rule": rule})
     if rule.evidence_required and not files:
@@ -293,8 +298,8 @@ def entry_create(
     actor: User | None = None,
 ) -> LedgerEntry:
     """Staff record an entry (verified unless they say otherwise)."""
-    rule = _rule_for(occurred_on.year, rule_code)
-    _check_entry(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
+    rule = rule_by_code(occurred_on.year, rule_code)
+    entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
     evidence_validate(files)
     entry = LedgerEntry.objects.create(
         deputy=deputy,
@@ -314,11 +319,20 @@ def entry_create(
     return entry
 
 
-def _schedule_recompute(years: Iterable[int]) -> None:
+def recompute_on_commit(years: Iterable[int]) -> None:
+    """Queue one recompute per year after the commit, however many writes asked for it."""
+    from django.db import connection
+
     from .tasks import recompute_assessment
 
-    for year in set(years):
-        transaction.on_commit(lambda y=year: recompute_assessment.delay(y))
+    queued = {getattr(fn, "performance_year", None) for _sp, fn, *_rest in connection.run_on_commit}
+    for year in set(years) - queued:
+
+        def run(year=year):
+            recompute_assessment.delay(year)
+
+        run.performance_year = year
+        transaction.on_commit(run)
 
 
 def _open_entries(entries: QuerySet[LedgerEntry] | Iterable[LedgerEntry]) -> QuerySet:
@@ -342,7 +356,7 @@ def entries_verify(*, entries, actor: User | None = None) -> int:
             summary=_("核实履职记录 %(n)d 条") % {"n": done},
             data={"ids": ids},
         )
-        _schedule_recompute(years)
+        recompute_on_commit(years)
     return done
 
 
@@ -368,7 +382,7 @@ def entries_reject(*, entries, reason: str, actor: User | None = None) -> int:
             summary=_("退回履职记录 %(n)d 条：%(r)s") % {"n": done, "r": reason},
             data={"ids": ids, "reason": reason},
         )
-        _schedule_recompute(years)
+        recompute_on_commit(years)
     return done
 
 
@@ -393,8 +407,8 @@ def dispute_open(
     if kind == DisputeKind.MISSING:
         if not rule_code or occurred_on is None:
             raise LedgerError(_(ERR_DISPUTE_MISSING_NEEDS_RULE))
-        rule = _rule_for(occurred_on.year, rule_code)
-        _check_entry(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
+        rule = rule_by_code(occurred_on.year, rule_code)
+        entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
         entry = None
     else:
         if entry is None:
@@ -404,7 +418,7 @@ def dispute_open(
         if entry.rule.rule_set.frozen:
             raise LedgerError(_(ERR_YEAR_FROZEN) % {"year": entry.rule.rule_set.year})
         if kind == DisputeKind.WRONG and rule_code:
-            rule = _rule_for(entry.occurred_on.year, rule_code)
+            rule = rule_by_code(entry.occurred_on.year, rule_code)
     if evidence is not None:
         evidence_validate([evidence])
     dispute = Dispute.objects.create(
@@ -447,10 +461,10 @@ def dispute_resolve(
                 description=dispute.note,
                 actor=actor,
             )
-            _schedule_recompute([dispute.occurred_on.year])
+            recompute_on_commit([dispute.occurred_on.year])
         elif dispute.kind == DisputeKind.WRONG and dispute.rule_id:
             entry = dispute.entry
-            _check_entry(
+            entry_check(
                 deputy=entry.deputy,
                 rule=dispute.rule,
                 occurred_on=entry.occurred_on,
@@ -466,7 +480,7 @@ def dispute_resolve(
             entry.save(
                 update_fields=["rule", "status", "reviewed_by", "reviewed_at", "review_reason"]
             )
-            _schedule_recompute([entry.occurred_on.year])
+            recompute_on_commit([entry.occurred_on.year])
         else:
             entries_reject(entries=[dispute.entry], reason=reason, actor=actor)
     dispute.status = DisputeStatus.ACCEPTED if accept else DisputeStatus.REJECTED
@@ -633,7 +647,7 @@ def activity_close_roll(*, activity: Activity, actor: User | None = None) -> int
         target=activity,
         summary=_("%(a)s 结束点名，记入 %(n)d 人次") % {"a": activity, "n": credited},
     )
-    _schedule_recompute([activity.occurred_on.year])
+    recompute_on_commit([activity.occurred_on.year])
     return credited
 
 
@@ -705,5 +719,5 @@ def voter_report_verify(*, report: VoterReport, actor: User | None = None) -> Le
             target=report,
             summary=str(report),
         )
-        _schedule_recompute([report.held_on.year])
+        recompute_on_commit([report.held_on.year])
     return entry
