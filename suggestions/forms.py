@@ -48,6 +48,7 @@ class DraftForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("按住 Ctrl（手机上直接点选）可选择多名代表。"),
     )
+    origin_url = forms.URLField(label=_("来源链接"), required=False, assume_scheme="https")
     attachments = MultipleFileField(
         label=_("附件"),
         required=False,

@@ -570,7 +570,11 @@ def reply_submit(
     _require_today_or_past(replied_on)
     if suggestion.status == Status.ASSIGNED:
         suggestion_transition(
-            suggestion=suggestion, to=Status.IN_HANDLING, actor=actor, comment=_("随答复签收")
+            suggestion=suggestion,
+            to=Status.IN_HANDLING,
+            actor=actor,
+            on=replied_on,
+            comment=_("随答复签收"),
         )
     reply = Reply.objects.create(
         suggestion=suggestion,
@@ -645,6 +649,7 @@ def evaluation_submit(
     verdict: str,
     implementation_score: int,
     comment: str = "",
+    evaluated_on: date | None = None,
     actor: User | None,
 ) -> Evaluation:
     """The lead deputy's evaluation of the latest reply. 不满意 sends the suggestion back to
@@ -657,6 +662,8 @@ def evaluation_submit(
     if not isinstance(implementation_score, int) or not 0 <= implementation_score <= 100:
         raise SuggestionError(_(ERR_SCORE_RANGE))
     verdict = Verdict(verdict)
+    evaluated_on = evaluated_on or timezone.localdate()
+    _require_today_or_past(evaluated_on)
     reply = suggestion.replies.order_by("-replied_on", "-id").first()
     if reply.evaluations.filter(deputy=deputy).exists():
         raise SuggestionError(_(ERR_ALREADY_EVALUATED))
@@ -667,12 +674,13 @@ def evaluation_submit(
         verdict=verdict,
         implementation_score=implementation_score,
         comment=comment,
-        evaluated_on=timezone.localdate(),
+        evaluated_on=evaluated_on,
     )
     suggestion_transition(
         suggestion=suggestion,
         to=Status.EVALUATED,
         actor=actor,
+        on=evaluated_on,
         comment=f"{verdict.label}，落实度 {implementation_score}",
         evaluation=evaluation,
     )
@@ -681,6 +689,7 @@ def evaluation_submit(
             suggestion=suggestion,
             to=Status.IN_HANDLING,
             actor=actor,
+            on=evaluated_on,
             comment=_("代表不满意，退回重新办理。") + (f"\n{comment}" if comment else ""),
         )
     return evaluation

@@ -3,6 +3,7 @@ queryset to the user first, so another party's id is a 404, and calls one servic
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -57,6 +58,8 @@ UNIT_TABS = [
 
 def index(request):
     user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if user_has_role(user, Role.STAFF):
         return redirect("suggestions:staff_home")
     if user_has_role(user, Role.DEPUTY):
@@ -444,8 +447,6 @@ def unit_report(request, pk: int):
 
 def attachment_download(request, pk: int):
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     visible = Suggestion.objects.none()
     if user_has_role(request.user, Role.STAFF):

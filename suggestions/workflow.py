@@ -54,6 +54,7 @@ ERR_CONCLUDE_UNSATISFIED = "代表不满意，须先退回重新办理。"
 ERR_CLOSE_CHECKS_MISSING = "三查（查进度、查实效、查反馈）尚未全部完成，不能销号。"
 ERR_CLOSE_OPEN_COMMITMENTS = "还有 %(n)d 项承诺事项未兑现，不能销号。"
 ERR_DATE_IN_FUTURE = "日期不能晚于今天。"
+ERR_DATE_BEFORE_PREVIOUS = "日期不能早于上一步（%(d)s）。"
 
 
 class Party(StrEnum):
@@ -183,6 +184,9 @@ def suggestion_transition(
         raise SuggestionError(_(ERR_NOT_PERMITTED) % {"to": to.label})
     if on > today:
         raise SuggestionError(_(ERR_DATE_IN_FUTURE))
+    previous = locked.history.order_by("-happened_on").values_list("happened_on", flat=True).first()
+    if previous is not None and on < previous:
+        raise SuggestionError(_(ERR_DATE_BEFORE_PREVIOUS) % {"d": previous.isoformat()})
 
     handler = _ENTER.get(to)
     after = handler(locked, frm, on, comment, details) if handler else None
@@ -350,18 +354,28 @@ def _enter_closed(s: Suggestion, frm, on, comment, details):
 def _credit(s: Suggestion, rule_code: str, on: date, title: str) -> None:
     """Credit the lead deputy's duty ledger (idempotent per deputy, rule and suggestion)."""
     try:
-        from performance.services import ledger_credit
+        from performance.services import LedgerError, ledger_credit
     except ImportError:  # the ledger app is not deployed yet: nothing to credit
         logger.warning("performance.services.ledger_credit unavailable; %s not credited", rule_code)
         return
-    ledger_credit(
-        deputy=s.lead_deputy,
-        rule_code=rule_code,
-        source=s,
-        occurred_on=on,
-        title=title,
-        description=s.number or "",
-    )
+    try:
+        ledger_credit(
+            deputy=s.lead_deputy,
+            rule_code=rule_code,
+            source=s,
+            occurred_on=on,
+            title=title,
+            description=s.number or "",
+        )
+    except LedgerError as exc:
+        # A frozen year or a deputy who has left: the suggestion still moves on; staff see why.
+        logger.warning("suggestion %s: %s not credited: %s", s.pk, rule_code, exc)
+        audit_record(
+            actor=None,
+            action="suggestions.credit_skipped",
+            target=s,
+            summary=f"{rule_code}: {exc}",
+        )
 
 
 _ENTER = {

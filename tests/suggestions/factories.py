@@ -19,6 +19,7 @@ class HandlingUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = HandlingUnit
         django_get_or_create = ("name",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"区测试局{n}")
 

@@ -1,0 +1,121 @@
+"""Walk a suggestion through the real services, step by step."""
+
+from datetime import date
+
+from suggestions import services
+from suggestions.models import Status, Suggestion
+from suggestions.workflow import suggestion_transition
+
+from .factories import HandlingUnitFactory, SuggestionFactory
+
+ASSIGNED_ON = date(2026, 3, 2)
+REPLIED_ON = date(2026, 5, 6)
+EVALUATED_ON = date(2026, 5, 20)
+CONCLUDED_ON = date(2026, 6, 10)
+
+
+def submitted(on: date = ASSIGNED_ON, **kwargs) -> Suggestion:
+    s = SuggestionFactory(**kwargs)
+    return suggestion_transition(suggestion=s, to=Status.SUBMITTED, actor=None, on=on)
+
+
+def registered(on: date = ASSIGNED_ON, **kwargs) -> Suggestion:
+    s = submitted(on=on, **kwargs)
+    return suggestion_transition(suggestion=s, to=Status.REGISTERED, actor=None, on=on)
+
+
+def assigned(unit=None, on: date = ASSIGNED_ON, co_units=(), **kwargs) -> Suggestion:
+    s = registered(on=on, **kwargs)
+    unit = unit or HandlingUnitFactory(with_user=True)
+    return services.suggestion_assign(
+        suggestion=s, lead_unit=unit, co_units=co_units, on=on, actor=None
+    )
+
+
+def in_handling(**kwargs) -> Suggestion:
+    s = assigned(**kwargs)
+    return suggestion_transition(suggestion=s, to=Status.IN_HANDLING, actor=None, on=s.assigned_on)
+
+
+def replied(result_class="A", on: date = REPLIED_ON, problems=None, **kwargs) -> Suggestion:
+    s = in_handling(**kwargs)
+    if problems is None:
+        problems = [] if result_class == "A" else [("funding", "资金缺口约 200 万元")]
+    services.reply_submit(
+        suggestion=s,
+        unit=s.lead_unit,
+        result_class=result_class,
+        content="已协调解决。",
+        problems=problems,
+        replied_on=on,
+        actor=None,
+    )
+    s.refresh_from_db()
+    return s
+
+
+def evaluated(verdict="satisfied", score=90, evaluated_on=EVALUATED_ON, **kwargs) -> Suggestion:
+    s = replied(**kwargs)
+    services.evaluation_submit(
+        suggestion=s,
+        deputy=s.lead_deputy,
+        verdict=verdict,
+        implementation_score=score,
+        evaluated_on=evaluated_on,
+        actor=None,
+    )
+    s.refresh_from_db()
+    return s
+
+
+def concluded(on: date = CONCLUDED_ON, **kwargs) -> Suggestion:
+    s = evaluated(**kwargs)
+    return suggestion_transition(suggestion=s, to=Status.CONCLUDED, actor=None, on=on)
+
+
+def closed(**kwargs) -> Suggestion:
+    s = concluded(**kwargs)
+    for check in s.checks.all():
+        services.check_record(
+            check=check, findings="已核实。", done_on=date(2026, 11, 20), actor=None
+        )
+    return suggestion_transition(suggestion=s, to=Status.CLOSED, actor=None, on=date(2026, 11, 21))
+
+
+def not_registered(**kwargs) -> Suggestion:
+    s = submitted(**kwargs)
+    return suggestion_transition(
+        suggestion=s, to=Status.NOT_REGISTERED, actor=None, comment="属于司法程序事项。"
+    )
+
+
+def evaluated_unsatisfied_pending(**kwargs) -> Suggestion:
+    """An 不满意 evaluation recorded without the automatic reopen (to test the bare move)."""
+    from suggestions.models import Evaluation
+
+    s = replied(**kwargs)
+    evaluation = Evaluation.objects.create(
+        suggestion=s,
+        reply=s.replies.get(),
+        deputy=s.lead_deputy,
+        verdict="unsatisfied",
+        implementation_score=20,
+        evaluated_on=EVALUATED_ON,
+    )
+    return suggestion_transition(
+        suggestion=s, to=Status.EVALUATED, actor=None, on=EVALUATED_ON, evaluation=evaluation
+    )
+
+
+IN_STATE = {
+    Status.DRAFT: lambda: SuggestionFactory(),
+    Status.SUBMITTED: submitted,
+    Status.REGISTERED: registered,
+    Status.NOT_REGISTERED: not_registered,
+    Status.ASSIGNED: assigned,
+    Status.IN_HANDLING: in_handling,
+    Status.REPLIED: replied,
+    Status.EVALUATED: evaluated,
+    Status.CONCLUDED: concluded,
+    Status.CLOSED: closed,
+}
