@@ -1,10 +1,36 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import EVIDENCE_EXTENSIONS, DisputeKind, Rule
+from .models import EVIDENCE_EXTENSIONS, EVIDENCE_VALIDATORS, DisputeKind, Rule
+from .services import ERR_DATE_IN_FUTURE, ERR_DATE_OUTSIDE_YEAR, ERR_EVIDENCE_REQUIRED
 
 ACCEPT = ",".join(f".{ext}" for ext in EVIDENCE_EXTENSIONS)
+
+
+def _clean_date(value, year: int):
+    """The service checks these too; here they become errors on the date field."""
+    if value is None:
+        return value
+    if value > timezone.localdate():
+        raise forms.ValidationError(_(ERR_DATE_IN_FUTURE), code="future")
+    if value.year != year:
+        raise forms.ValidationError(
+            _(ERR_DATE_OUTSIDE_YEAR) % {"date": value.isoformat(), "year": year},
+            code="outside_year",
+        )
+    return value
+
+
+def _evidence_field(**kwargs) -> forms.FileField:
+    return forms.FileField(
+        label=_("佐证材料"),
+        required=False,
+        validators=EVIDENCE_VALIDATORS,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        **kwargs,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -17,14 +43,35 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+        """Every file is checked (type, size); the errors name the file."""
+        items = list(data) if isinstance(data, list | tuple) else ([data] if data else [])
+        if not items:
+            super().clean(None, initial)  # raises "required" when it is
+            return []
+        cleaned, errors = [], []
+        for item in items:
+            try:
+                upload = forms.FileField.clean(self, item, initial)
+                for validator in EVIDENCE_VALIDATORS:
+                    validator(upload)
+            except forms.ValidationError as exc:
+                name = getattr(item, "name", "")
+                errors.extend(f"{name}：{m}" if name else m for m in exc.messages)
+            else:
+                cleaned.append(upload)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+    def run_validators(self, value):
+        """Done per file in :meth:`clean`."""
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class RuleChoiceField(forms.ModelChoiceField):
@@ -53,13 +100,32 @@ class EntrySubmitForm(forms.Form):
     files = MultipleFileField(
         label=_("佐证材料"),
         required=False,
-        help_text=_("照片、签到表、新闻报道等，可多选；图片、PDF、Word、Excel。"),
+        help_text=_(
+            "照片、签到表、新闻报道等，可多选；图片、PDF、Word、Excel，每个不超过 %(mb)d MB。"
+        ),
     )
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year
         self.fields["rule"].queryset = _rules(year)
-        self.fields["occurred_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["occurred_on"].initial = today
+        self.fields["occurred_on"].widget.attrs.update(min=f"{year}-01-01", max=today.isoformat())
+        self.fields["files"].help_text = self.fields["files"].help_text % {
+            "mb": settings.LVZHI_LEDGER_EVIDENCE_MAX_MB
+        }
+
+    def clean_occurred_on(self):
+        return _clean_date(self.cleaned_data.get("occurred_on"), self.year)
+
+    def clean(self):
+        data = super().clean()
+        rule = data.get("rule")
+        missing = rule is not None and rule.evidence_required and not data.get("files")
+        if missing and "files" not in self.errors:
+            self.add_error("files", _(ERR_EVIDENCE_REQUIRED) % {"rule": rule})
+        return data
 
 
 class DisputeForm(forms.Form):
@@ -78,11 +144,7 @@ class DisputeForm(forms.Form):
         help_text=_("记录有误时可选；不选则申请撤销该记录。"),
     )
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(
-        label=_("佐证材料"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-    )
+    evidence = _evidence_field()
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,15 +160,18 @@ class MissingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例如：参加了 5 月 12 日的集中视察，但签到表漏记。"),
     )
-    evidence = forms.FileField(
-        label=_("佐证材料"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-    )
+    evidence = _evidence_field()
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year
         self.fields["rule"].queryset = _rules(year, self_service=False)
+        self.fields["occurred_on"].widget.attrs.update(
+            min=f"{year}-01-01", max=timezone.localdate().isoformat()
+        )
+
+    def clean_occurred_on(self):
+        return _clean_date(self.cleaned_data.get("occurred_on"), self.year)
 
 
 class RejectForm(forms.Form):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_ledger, name="my_ledger"),
     path("submit/", views.entry_submit_view, name="submit"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("entries/<int:pk>/dispute/", views.dispute_view, name="dispute"),
     path("missing/", views.missing_view, name="missing"),
     path("standings/", views.standings_view, name="standings"),

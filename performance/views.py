@@ -1,19 +1,21 @@
 """Deputy pages: my ledger with the explained score, submit an entry, disputes, the published
 standings and the supervision menu. Staff work in the admin."""
 
+from collections import Counter
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import deputy_required
+from accounts.access import deputy_required, role_required
+from accounts.roles import Role, user_has_role
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
@@ -21,6 +23,7 @@ from .models import (
     Dimension,
     Dispute,
     DisputeKind,
+    EntryEvidence,
     EntryStatus,
     LedgerEntry,
     Publication,
@@ -40,6 +43,9 @@ def _year(request) -> int:
     )
 
 
+BAR_COLOURS = {"base": "bg-danger", "innovation": "bg-warning", "contribution": "bg-success"}
+
+
 def _dimension_bars(assessment: Assessment | None, rule_set: RuleSet | None) -> list[dict]:
     """Score against cap per dimension, with the bar width in percent."""
     bars = []
@@ -56,6 +62,7 @@ def _dimension_bars(assessment: Assessment | None, rule_set: RuleSet | None) -> 
                 "score": score,
                 "cap": cap,
                 "pct": max(0, min(100, pct)),
+                "colour": BAR_COLOURS[dimension.value],
             }
         )
     return bars
@@ -80,9 +87,14 @@ def dashboard_panel(request) -> dict | None:
     }
 
 
+def _status(request) -> str:
+    value = request.GET.get("status", "")
+    return value if value in EntryStatus.values else ""
+
+
 @deputy_required
 def my_ledger(request):
-    deputy, year = request.deputy, _year(request)
+    deputy, year, status = request.deputy, _year(request), _status(request)
     rule_set = RuleSet.objects.filter(year=year).first()
     assessment = (
         Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
@@ -90,34 +102,56 @@ def my_ledger(request):
     breakdown = []
     if rule_set is not None:
         rules = list(rule_set.rules.all())
-        verified = [
-            e
-            for e in LedgerEntry.objects.filter(
+        verified = list(
+            LedgerEntry.objects.filter(
                 deputy=deputy, rule__rule_set=rule_set, status=EntryStatus.VERIFIED
             ).order_by("occurred_on", "id")
-        ]
-        counts = assessment.counts if assessment else {}
+        )
+        # The assessment is the official figure; before the first computation the same
+        # arithmetic is shown over the verified entries so far.
+        if assessment is not None:
+            counts = assessment.counts
+        else:
+            code_of = {r.pk: r.code for r in rules}
+            counts = Counter(code_of[e.rule_id] for e in verified)
         breakdown = explain(rule_set, rules, counts, verified)
-    page = Paginator(deputy_entries(deputy, year), 20).get_page(request.GET.get("page"))
+    entries = deputy_entries(deputy, year)
+    if status:
+        entries = entries.filter(status=status)
+    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    status_counts = dict(
+        LedgerEntry.objects.filter(deputy=deputy, rule__rule_set__year=year)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     disputes = list(
         Dispute.objects.filter(deputy=deputy)
         .select_related("entry", "rule")
         .order_by("-created_at")[:10]
     )
+    years = sorted({*RuleSet.objects.values_list("year", flat=True), year}, reverse=True)
     return render(
         request,
         "performance/my_ledger.html",
         {
             "deputy": deputy,
             "year": year,
-            "years": list(RuleSet.objects.values_list("year", flat=True)),
+            "years": years,
+            "status": status,
+            "statuses": [
+                (value, label, status_counts.get(value, 0)) for value, label in EntryStatus.choices
+            ],
+            "total_entries": sum(status_counts.values()),
             "rule_set": rule_set,
             "assessment": assessment,
+            "bars": _dimension_bars(assessment, rule_set),
             "breakdown": breakdown,
-            "duty_days": duty_days(deputy, year),
+            "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
             "page": page,
             "disputes": disputes,
             "published": Publication.objects.filter(year=year).exists(),
+            "this_year": timezone.localdate().year,
         },
     )
 
@@ -144,7 +178,11 @@ def entry_submit_view(request):
         else:
             messages.success(request, _("已提交，工委核实后计入积分。"))
             return redirect("performance:my_ledger")
-    return render(request, "performance/submit.html", {"form": form, "year": year})
+    return render(
+        request,
+        "performance/submit.html",
+        {"form": form, "year": year, "rule_set": RuleSet.objects.filter(year=year).first()},
+    )
 
 
 def _own_entry(request, pk: int) -> LedgerEntry:
@@ -164,9 +202,26 @@ def entry_detail(request, pk: int):
         {
             "entry": entry,
             "evidence": list(entry.evidence.all()),
-            "disputes": list(entry.disputes.select_related("rule")),
+            "disputes": list(entry.disputes.select_related("rule").order_by("-created_at")),
+            "can_dispute": not entry.rule.rule_set.frozen,
         },
     )
+
+
+@role_required(Role.DEPUTY, Role.STAFF)
+def evidence_download(request, pk: int):
+    """Evidence is not public media: the deputy it belongs to and committee staff only."""
+    evidence = EntryEvidence.objects.select_related("entry")
+    if not user_has_role(request.user, Role.STAFF):
+        evidence = evidence.filter(entry__deputy__user=request.user)
+    item = get_object_or_404(evidence, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = item.name or item.file.name.rsplit("/", 1)[-1]
+    inline = name.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".pdf"))
+    return FileResponse(handle, as_attachment=not inline, filename=name)
 
 
 @deputy_required
@@ -218,16 +273,25 @@ def missing_view(request):
     return render(request, "performance/dispute.html", {"form": form, "entry": None})
 
 
-@deputy_required
+@role_required(Role.DEPUTY, Role.STAFF)
 def standings_view(request):
+    """The published quarterly table (季度亮分): totals only, never anyone's entries."""
     year = _year(request)
     publication = Publication.objects.filter(year=year).order_by("-quarter").first()
     if publication is None and "year" in request.GET:
         raise Http404
+    deputy = getattr(request.user, "deputy", None)
     return render(
         request,
         "performance/standings.html",
-        {"publication": publication, "year": year, "own_code": request.deputy.code},
+        {
+            "publication": publication,
+            "year": year,
+            "own_code": deputy.code if deputy else "",
+            "years": list(
+                Publication.objects.order_by("-year").values_list("year", flat=True).distinct()
+            ),
+        },
     )
 
 
@@ -235,13 +299,26 @@ def standings_view(request):
 def topics_view(request):
     year = _year(request)
     signed = TopicSignup.objects.filter(topic=OuterRef("pk"), deputy=request.deputy)
-    topics = (
+    topics = list(
         SupervisionTopic.objects.filter(year=year, published_at__isnull=False)
         .select_related("group")
-        .annotate(signed=Exists(signed), signup_count=Count("signups", distinct=True))
+        .annotate(
+            signed=Exists(signed),
+            signup_count=Count("signups", distinct=True),
+            activity_count=Count("activities", distinct=True),
+        )
         .order_by("id")
     )
-    return render(request, "performance/topics.html", {"topics": topics, "year": year})
+    return render(
+        request,
+        "performance/topics.html",
+        {
+            "topics": topics,
+            "year": year,
+            "signed_count": sum(1 for t in topics if t.signed),
+            "group_id": request.deputy.group_id,
+        },
+    )
 
 
 @deputy_required
@@ -249,6 +326,15 @@ def topics_view(request):
 def topic_signup_view(request, pk: int):
     topic = get_object_or_404(SupervisionTopic, pk=pk, published_at__isnull=False)
     withdraw = request.POST.get("withdraw") == "1"
-    topic_signup(topic=topic, deputy=request.deputy, actor=request.user, withdraw=withdraw)
-    messages.success(request, _("已取消认领。") if withdraw else _("已认领该议题。"))
+    try:
+        topic_signup(topic=topic, deputy=request.deputy, actor=request.user, withdraw=withdraw)
+    except LedgerError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("已取消认领“%(t)s”。") % {"t": topic.title}
+            if withdraw
+            else _("已认领“%(t)s”。") % {"t": topic.title},
+        )
     return redirect(f"{reverse('performance:topics')}?year={topic.year}")
