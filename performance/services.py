@@ -63,6 +63,9 @@ ERR_DISPUTE_NEEDS_ENTRY = "请指明有异议的履职记录。"
 ERR_DISPUTE_MISSING_NEEDS_RULE = "补记须选择事项并填写日期。"
 ERR_NOT_OWN_ENTRY = "只能对本人的履职记录提出异议。"
 ERR_REPORT_NOT_HELD = "请先登记述职日期和选民测评结果。"
+ERR_REPORT_COUNTS = "测评票数合计（%(n)d）不能超过参会选民数（%(v)d）。"
+ERR_REPORT_VERIFIED = "该述职已核实，不能再修改。"
+ERR_REPORT_DATE = "述职日期须在 %(year)s 年度内且不晚于今天。"
 ERR_PLAN_EXISTS = "%(year)s 年度已制定述职计划。"
 ERR_NO_DEPUTIES = "%(year)s 年度没有在任代表。"
 ERR_TOPIC_NOT_PUBLISHED = "该议题尚未发布。"
@@ -316,6 +319,8 @@ def entry_create(
     )
     _attach(entry, files)
     audit_record(actor=actor, action="performance.entry_create", target=entry, summary=title)
+    if verified:
+        recompute_on_commit([occurred_on.year])
     return entry
 
 
@@ -443,7 +448,11 @@ def dispute_resolve(
 ) -> Dispute:
     """Accepting corrects the ledger: a wrong entry is re-ruled (or withdrawn), a duplicate is
     withdrawn, a missing one is added verified. Rejecting needs a reason."""
-    dispute = Dispute.objects.select_for_update().select_related("entry", "rule").get(pk=dispute.pk)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("entry", "rule")
+        .get(pk=dispute.pk)
+    )
     if dispute.status != DisputeStatus.OPEN:
         raise LedgerError(_(ERR_DISPUTE_RESOLVED))
     resolution = (resolution or "").strip()
@@ -689,6 +698,43 @@ def voter_report_plan_create(
         % {"year": year, "n": len(chosen), "t": total},
     )
     return plan
+
+
+@transaction.atomic
+def voter_report_record(
+    *,
+    report: VoterReport,
+    held_on: date,
+    place: str = "",
+    voters_present: int = 0,
+    satisfied: int = 0,
+    basically_satisfied: int = 0,
+    unsatisfied: int = 0,
+    actor: User | None = None,
+) -> VoterReport:
+    """Record the meeting and the voters' evaluation (满意 / 基本满意 / 不满意 counts)."""
+    report = VoterReport.objects.select_for_update().select_related("plan").get(pk=report.pk)
+    if report.status == ReportStatus.VERIFIED:
+        raise LedgerError(_(ERR_REPORT_VERIFIED))
+    if held_on.year != report.plan.year or held_on > timezone.localdate():
+        raise LedgerError(_(ERR_REPORT_DATE) % {"year": report.plan.year})
+    votes = satisfied + basically_satisfied + unsatisfied
+    if voters_present and votes > voters_present:
+        raise LedgerError(_(ERR_REPORT_COUNTS) % {"n": votes, "v": voters_present})
+    report.held_on, report.place = held_on, place[:100]
+    report.voters_present = voters_present
+    report.satisfied, report.basically_satisfied = satisfied, basically_satisfied
+    report.unsatisfied = unsatisfied
+    report.status = ReportStatus.HELD
+    report.save()
+    audit_record(
+        actor=actor,
+        action="performance.voter_report_record",
+        target=report,
+        summary=_("%(r)s：满意 %(s)d，基本满意 %(b)d，不满意 %(u)d")
+        % {"r": report, "s": satisfied, "b": basically_satisfied, "u": unsatisfied},
+    )
+    return report
 
 
 @transaction.atomic

@@ -1,0 +1,501 @@
+"""The staff's admin for the ledger: pages render, actions change data through the services."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from performance.models import (
+    Activity,
+    Assessment,
+    AttendanceStatus,
+    ConsequenceDecision,
+    Dispute,
+    DisputeKind,
+    DisputeStatus,
+    EntryStatus,
+    Grade,
+    IdleReminder,
+    LedgerEntry,
+    Publication,
+    ReportStatus,
+    RuleSet,
+    SupervisionTopic,
+    VoterReport,
+    VoterReportPlan,
+)
+from performance.scoring import assessment_compute
+from performance.services import voter_report_plan_create
+from tests.deputies.factories import DeputyFactory
+from tests.performance.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    LedgerEntryFactory,
+    SupervisionTopicFactory,
+    rule_set,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "ruleset",
+    "ledgerentry",
+    "activity",
+    "supervisiontopic",
+    "topicsignup",
+    "assessment",
+    "consequencedecision",
+    "publication",
+    "dispute",
+    "voterreportplan",
+    "voterreport",
+    "idlereminder",
+]
+
+
+def url(name, *args):
+    return reverse(f"admin:performance_{name}", args=args)
+
+
+def act(client, model, action, objs, **extra):
+    data = {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objs], **extra}
+    return client.post(url(f"{model}_changelist"), data)
+
+
+@pytest.fixture
+def ledger(db):
+    rule_set(2025)
+    deputies = DeputyFactory.create_batch(3)
+    for d in deputies:
+        LedgerEntryFactory(deputy=d, code="B01")
+        LedgerEntryFactory(deputy=d, code="I01", status=EntryStatus.PENDING, reviewed_at=None)
+    assessment_compute(year=2025, today=date(2026, 6, 1))
+    return deputies
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_changelist_renders_for_staff(staff_client, ledger, model):
+    response = staff_client.get(url(f"{model}_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", ["ruleset", "ledgerentry", "activity", "supervisiontopic"])
+def test_add_pages_render(staff_client, ledger, model):
+    assert staff_client.get(url(f"{model}_add")).status_code == 200
+
+
+def test_change_pages_render(staff_client, ledger):
+    entry = LedgerEntry.objects.first()
+    assert staff_client.get(url("ledgerentry_change", entry.pk)).status_code == 200
+    assert staff_client.get(url("ruleset_change", entry.rule.rule_set_id)).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["anonymous", "deputy", "plain"])
+def test_non_staff_cannot_reach_the_admin(client, deputy, plain_user, ledger, who):
+    if who == "deputy":
+        client.force_login(deputy.user)
+    elif who == "plain":
+        client.force_login(plain_user)
+    for name in ("ledgerentry_changelist", "consequences", "ledgerentry_import"):
+        response = client.get(url(name))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+
+# --- ledger entries --------------------------------------------------------------------------
+
+
+def test_bulk_verify(staff_client, staff_user, ledger):
+    pending = list(LedgerEntry.objects.filter(status=EntryStatus.PENDING))
+    response = act(staff_client, "ledgerentry", "verify", pending)
+    assert response.status_code == 302
+    assert not LedgerEntry.objects.filter(status=EntryStatus.PENDING).exists()
+    assert LedgerEntry.objects.filter(reviewed_by=staff_user).count() == 3
+
+
+def test_bulk_reject_asks_for_a_reason_first(staff_client, ledger):
+    pending = list(LedgerEntry.objects.filter(status=EntryStatus.PENDING))
+    response = act(staff_client, "ledgerentry", "reject", pending)
+    assert response.status_code == 200
+    assert "退回履职记录" in response.content.decode()
+    assert not LedgerEntry.objects.filter(status=EntryStatus.REJECTED).exists()
+    response = act(staff_client, "ledgerentry", "reject", pending, apply="1", reason="")
+    assert response.status_code == 200  # the form again, with the error
+    response = act(staff_client, "ledgerentry", "reject", pending, apply="1", reason="无佐证")
+    assert response.status_code == 302
+    rejected = LedgerEntry.objects.filter(status=EntryStatus.REJECTED)
+    assert rejected.count() == 3
+    assert set(rejected.values_list("review_reason", flat=True)) == {"无佐证"}
+
+
+def test_changelist_filters_and_search(staff_client, ledger):
+    target = ledger[0]
+    base = url("ledgerentry_changelist")
+    for query in (
+        "?year=2025",
+        "?status__exact=pending",
+        "?rule__dimension__exact=innovation",
+        "?rule_code=B01",
+        "?source_kind__exact=staff",
+        "?deputy__level__exact=street",
+        f"?q={target.code}",
+        f"?q={target.name}",
+    ):
+        response = staff_client.get(base + query)
+        assert response.status_code == 200, query
+    response = staff_client.get(base + f"?q={target.code}")
+    assert response.context["cl"].result_count == 2
+    response = staff_client.get(base + "?rule_code=B01")
+    assert response.context["cl"].result_count == 3
+
+
+def test_staff_add_an_entry_through_the_admin(staff_client, staff_user, ledger):
+    deputy = ledger[0]
+    b03 = rule_set(2025).rules.get(code="B03")
+    response = staff_client.post(
+        url("ledgerentry_add"),
+        {
+            "deputy": deputy.pk,
+            "rule": b03.pk,
+            "occurred_on": "2025-05-06",
+            "title": "进站接待选民",
+            "place": "联络站",
+            "description": "",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    entry = LedgerEntry.objects.get(rule=b03)
+    assert (entry.status, entry.created_by, entry.source_kind) == ("verified", staff_user, "staff")
+
+
+def test_admin_add_refuses_a_date_outside_the_rule_year(staff_client, ledger):
+    b03 = rule_set(2025).rules.get(code="B03")
+    response = staff_client.post(
+        url("ledgerentry_add"),
+        {
+            "deputy": ledger[0].pk,
+            "rule": b03.pk,
+            "occurred_on": "2024-05-06",
+            "title": "x",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "不在 2025 年度内" in response.content.decode()
+    assert not LedgerEntry.objects.filter(rule=b03).exists()
+
+
+def test_import_view_template_and_upload(staff_client, ledger):
+    assert staff_client.get(url("ledgerentry_import")).status_code == 200
+    template = staff_client.get(url("ledgerentry_import_template"))
+    assert template.status_code == 200
+    assert template["Content-Type"].startswith("application/vnd.openxmlformats")
+    csv_template = staff_client.get(url("ledgerentry_import_template") + "?format=csv")
+    assert "代表编号" in csv_template.content.decode("utf-8-sig")
+    code = ledger[0].code
+    good = f"代表编号,日期,规则编号,事项\n{code},2025-06-01,B04,走访群众\n".encode()
+    response = staff_client.post(
+        url("ledgerentry_import"), {"file": SimpleUploadedFile("a.csv", good)}
+    )
+    assert response.status_code == 302
+    assert LedgerEntry.objects.filter(rule__code="B04", status="verified").count() == 1
+    bad = f"代表编号,日期,规则编号,事项\n{code},2025-06-02,B04,走访\nNOPE,2025-06-01,B04,x\n"
+    response = staff_client.post(
+        url("ledgerentry_import"), {"file": SimpleUploadedFile("b.csv", bad.encode())}
+    )
+    assert response.status_code == 200
+    assert "第 3 行" in response.content.decode()
+    assert LedgerEntry.objects.filter(rule__code="B04").count() == 1
+
+
+def test_export_action(staff_client, ledger):
+    response = act(staff_client, "ledgerentry", "export_xlsx", LedgerEntry.objects.all())
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('ledger.xlsx"')
+
+
+# --- rule sets -------------------------------------------------------------------------------
+
+
+def test_copy_forward_action(staff_client, ledger):
+    source = RuleSet.objects.get(year=2025)
+    response = act(staff_client, "ruleset", "copy_forward", [source])
+    assert response.status_code == 200
+    response = act(staff_client, "ruleset", "copy_forward", [source], apply="1", year="2027")
+    assert response.status_code == 302
+    copied = RuleSet.objects.get(year=2027)
+    assert copied.rules.count() == source.rules.count()
+    response = act(staff_client, "ruleset", "copy_forward", [source], apply="1", year="2027")
+    assert "已有积分规则" in response.content.decode()
+
+
+def test_freeze_then_unfreeze_with_reason(staff_client, ledger):
+    rs = RuleSet.objects.get(year=2025)
+    act(staff_client, "ruleset", "freeze", [rs])
+    rs.refresh_from_db()
+    assert rs.frozen
+    response = staff_client.get(url("ruleset_change", rs.pk))
+    assert response.status_code == 200
+    assert 'name="rules-0-points"' not in response.content.decode()  # frozen: read-only
+    act(staff_client, "ruleset", "unfreeze", [rs], apply="1", reason="更正录入错误")
+    rs.refresh_from_db()
+    assert not rs.frozen
+
+
+def test_compute_action_reports_a_frozen_year(staff_client, ledger):
+    rs = RuleSet.objects.get(year=2025)
+    act(staff_client, "ruleset", "freeze", [rs])
+    response = act(staff_client, "ruleset", "compute", [rs])
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("已封存" in m for m in messages)
+
+
+# --- activities and topics -------------------------------------------------------------------
+
+
+def test_close_roll_action_writes_ledger_entries(staff_client, ledger):
+    activity = ActivityFactory(occurred_on=date(2025, 5, 12))
+    present, absent, excused = ledger
+    AttendanceFactory(activity=activity, deputy=present)
+    AttendanceFactory(activity=activity, deputy=absent, status=AttendanceStatus.UNEXCUSED)
+    AttendanceFactory(activity=activity, deputy=excused, status=AttendanceStatus.EXCUSED)
+    act(staff_client, "activity", "close_roll", [activity])
+    activity.refresh_from_db()
+    assert activity.roll_closed_at is not None
+    assert LedgerEntry.objects.get(deputy=present, rule__code="B02").status == "verified"
+    assert LedgerEntry.objects.get(deputy=absent, rule__code="B07").rule.points < 0
+    assert not LedgerEntry.objects.filter(deputy=excused, rule__code__in=["B02", "B07"]).exists()
+    response = act(staff_client, "activity", "close_roll", [activity])  # again: a message
+    assert any("已结束点名" in str(m) for m in response.wsgi_request._messages)
+    assert LedgerEntry.objects.filter(rule__code__in=["B02", "B07"]).count() == 2
+    assert staff_client.get(url("activity_change", activity.pk)).status_code == 200
+
+
+def test_publish_topics_action(staff_client, ledger):
+    topic = SupervisionTopicFactory(published_at=None)
+    act(staff_client, "supervisiontopic", "publish", [topic])
+    topic.refresh_from_db()
+    assert topic.published_at is not None
+
+
+# --- assessment, consequences, publication ---------------------------------------------------
+
+
+def test_assessment_changelist_is_ranked_and_explained(staff_client, ledger):
+    response = staff_client.get(
+        url("assessment_changelist") + "?year=2025&grade__exact=incompetent"
+    )
+    assert response.status_code == 200
+    ranks = [a.rank for a in response.context["cl"].result_list]
+    assert ranks == sorted(ranks) and len(ranks) == 3
+    assessment = Assessment.objects.first()
+    response = staff_client.get(url("assessment_explain", assessment.pk))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "B01" in body and "基础分" in body
+    assert staff_client.get(url("assessment_add")).status_code == 403
+
+
+def test_recompute_button_and_report_download(staff_client, ledger):
+    LedgerEntryFactory(deputy=ledger[0], code="B02")
+    response = staff_client.post(url("assessment_recompute"), {"year": "2025"})
+    assert response.status_code == 302
+    assert Assessment.objects.get(deputy=ledger[0]).base == Decimal("5")
+    for fmt in ("csv", "xlsx", "pdf"):
+        response = staff_client.get(url("assessment_report") + f"?year=2025&format={fmt}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+
+
+def test_consequences_page_and_decision(staff_client, staff_user, ledger, give):
+    for year in (2023, 2024, 2025):
+        rule_set(year)
+    star = DeputyFactory()
+    for year in (2023, 2024, 2025):
+        give(star, year=year, B01=8, B02=5, B03=6, B04=6, B05=6, I01=3, I02=2, C01=4, C02=3)
+        assessment_compute(year=year, today=date(2026, 6, 1))
+    assert Assessment.objects.get(deputy=star, rule_set__year=2025).grade == Grade.EXCELLENT
+    response = staff_client.get(url("consequences") + "?year=2025")
+    assert response.status_code == 200
+    assert [d for d, _ in response.context["reelection"]] == [star]
+    exits = {c.deputy: c for c, _ in response.context["exits"]}
+    assert set(exits) == set(ledger)  # 不称职 in 2024 and 2025
+    assert all(c.incompetent_twice and not c.no_base_entry for c in exits.values())
+    response = staff_client.post(
+        url("consequences") + "?year=2025",
+        {"deputy": star.pk, "kind": "reelection", "decision": "recommended", "note": "工委会研究"},
+    )
+    assert response.status_code == 302
+    decision = ConsequenceDecision.objects.get()
+    assert (decision.deputy, decision.year, decision.decided_by) == (star, 2025, staff_user)
+    response = staff_client.get(url("consequences") + "?year=2025")
+    assert "推荐连任" in response.content.decode()
+
+
+def test_publish_quarter(staff_client, ledger):
+    assert staff_client.get(url("assessment_publish")).status_code == 200
+    response = staff_client.post(url("assessment_publish"), {"year": "2025", "quarter": "4"})
+    assert response.status_code == 302
+    assert len(Publication.objects.get(year=2025, quarter=4).rows) == 3
+
+
+# --- disputes --------------------------------------------------------------------------------
+
+
+def test_dispute_accept_and_reject(staff_client, ledger):
+    entry = LedgerEntry.objects.filter(status="verified").first()
+    dup = Dispute.objects.create(
+        deputy=entry.deputy, kind=DisputeKind.DUPLICATE, entry=entry, note="重复"
+    )
+    missing = Dispute.objects.create(
+        deputy=entry.deputy,
+        kind=DisputeKind.MISSING,
+        rule=rule_set(2025).rules.get(code="B03"),
+        occurred_on=date(2025, 4, 1),
+        title="接待选民",
+        note="漏记",
+    )
+    act(staff_client, "dispute", "accept", [dup])
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REJECTED
+    response = act(staff_client, "dispute", "reject", [missing])
+    assert response.status_code == 200
+    act(staff_client, "dispute", "reject", [missing], apply="1", reason="当日无接待安排")
+    missing.refresh_from_db()
+    assert (missing.status, missing.resolution) == (DisputeStatus.REJECTED, "当日无接待安排")
+    assert staff_client.get(url("dispute_change", missing.pk)).status_code == 200
+
+
+# --- report to voters ------------------------------------------------------------------------
+
+
+def test_plan_create_record_and_verify(staff_client, ledger):
+    assert staff_client.get(url("voterreportplan_add")).status_code == 302
+    assert staff_client.get(url("voterreportplan_create")).status_code == 200
+    response = staff_client.post(url("voterreportplan_create"), {"year": "2025", "share": "0.2"})
+    assert response.status_code == 302
+    plan = VoterReportPlan.objects.get(year=2025)
+    report = plan.reports.get()  # ceil(0.2 * 3) = 1
+    assert staff_client.get(url("voterreportplan_change", plan.pk)).status_code == 200
+    response = staff_client.post(
+        url("voterreport_change", report.pk),
+        {
+            "held_on": "2025-09-10",
+            "place": "社区议事厅",
+            "voters_present": "40",
+            "satisfied": "30",
+            "basically_satisfied": "8",
+            "unsatisfied": "5",
+        },
+    )
+    assert response.status_code == 200  # 43 votes > 40 voters
+    assert "不能超过参会选民数" in response.content.decode()
+    response = staff_client.post(
+        url("voterreport_change", report.pk),
+        {
+            "held_on": "2025-09-10",
+            "place": "社区议事厅",
+            "voters_present": "40",
+            "satisfied": "30",
+            "basically_satisfied": "8",
+            "unsatisfied": "2",
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.satisfied) == (ReportStatus.HELD, 30)
+    act(staff_client, "voterreport", "verify", [report])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.VERIFIED
+    assert LedgerEntry.objects.get(deputy=report.deputy, rule__code="B06").status == "verified"
+    response = staff_client.post(url("voterreportplan_create"), {"year": "2025", "share": "0.2"})
+    assert "已制定述职计划" in response.content.decode()
+
+
+def test_verify_refuses_a_report_not_held(staff_client, ledger):
+    plan = voter_report_plan_create(year=2025, today=date(2026, 6, 1))
+    report = plan.reports.get()
+    response = act(staff_client, "voterreport", "verify", [report])
+    assert any("请先登记" in str(m) for m in response.wsgi_request._messages)
+    assert VoterReport.objects.get().status == ReportStatus.PLANNED
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def test_talk_list_filter_and_record_talk(staff_client, ledger):
+    deputy = ledger[0]
+    IdleReminder.objects.create(deputy=deputy, idle_since=date(2025, 1, 1), sequence=1,
+                                sent_on=date(2025, 3, 2))  # fmt: skip
+    second = IdleReminder.objects.create(
+        deputy=deputy, idle_since=date(2025, 1, 1), sequence=2, sent_on=date(2025, 4, 2)
+    )
+    LedgerEntry.objects.filter(deputy=deputy).delete()
+    response = staff_client.get(url("idlereminder_changelist") + "?talk=due")
+    assert list(response.context["cl"].result_list) == [second]
+    response = act(staff_client, "idlereminder", "record_talk", [second])
+    assert response.status_code == 200
+    act(staff_client, "idlereminder", "record_talk", [second], apply="1", on="2025-04-10",
+        note="已电话提醒")  # fmt: skip
+    second.refresh_from_db()
+    assert (second.talked_on, second.talk_note) == (date(2025, 4, 10), "已电话提醒")
+    response = staff_client.get(url("idlereminder_changelist") + "?talk=due")
+    assert list(response.context["cl"].result_list) == []
+
+
+# --- query counts ----------------------------------------------------------------------------
+
+
+def _count(client, path) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _more_rows(n):
+    rules = rule_set(2025)
+    topic = SupervisionTopicFactory()
+    plan = VoterReportPlan.objects.get_or_create(year=2025)[0]
+    for _i in range(n):
+        deputy = DeputyFactory()
+        entry = LedgerEntryFactory(deputy=deputy, code="B02")
+        activity = ActivityFactory(topic=topic)
+        AttendanceFactory(activity=activity, deputy=deputy)
+        topic.signups.create(deputy=deputy)
+        VoterReport.objects.create(plan=plan, deputy=deputy)
+        Dispute.objects.create(deputy=deputy, kind=DisputeKind.WRONG, entry=entry, note="x")
+        IdleReminder.objects.create(
+            deputy=deputy, idle_since=date(2025, 1, 1), sequence=2, sent_on=date(2025, 4, 1)
+        )
+        ConsequenceDecision.objects.create(
+            deputy=deputy, year=2025, kind="exit", decision="talked", decided_on=date(2025, 12, 1)
+        )
+    SupervisionTopic.objects.create(year=2025, title=f"议题{Activity.objects.count()}")
+    assessment_compute(year=rules.year, today=date(2026, 6, 1))
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_query_count_does_not_grow(staff_client, ledger, model):
+    path = url(f"{model}_changelist")
+    _more_rows(2)
+    small = _count(staff_client, path)
+    _more_rows(6)
+    assert _count(staff_client, path) == small
+
+
+@pytest.mark.parametrize("name", ["consequences"])
+def test_consequences_query_count_does_not_grow(staff_client, ledger, give, name):
+    path = url(name) + "?year=2025"
+    _more_rows(2)
+    small = _count(staff_client, path)
+    _more_rows(6)
+    assert _count(staff_client, path) == small
