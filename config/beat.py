@@ -16,5 +16,17 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "options": {"expires": 6 * HOUR},
     },
     # --- performance ---
+    # 01:30 nightly: recompute this year's assessment so ranks follow the day's verifications.
+    "performance-recompute-current-year": {
+        "task": "performance.tasks.recompute_current_year",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": 6 * HOUR},
+    },
+    # 09:00 daily: remind deputies idle for LVZHI_LEDGER_IDLE_DAYS; 2nd unanswered → talk list.
+    "performance-idle-reminders": {
+        "task": "performance.tasks.send_idle_reminders",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 12 * HOUR},
+    },
     # --- suggestions ---
 }

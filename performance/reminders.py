@@ -23,14 +23,15 @@ MAX_REMINDERS = 2
 @transaction.atomic
 def reminders_send(*, today: date | None = None) -> int:
     """Remind every serving deputy idle for LVZHI_LEDGER_IDLE_DAYS (and once more after the
-    repeat period). Running twice on a day sends nothing new: the reminder row and the
-    notification's dedupe key are both unique."""
+    repeat period); returns how many reminders were recorded. Running twice on a day sends
+    nothing new: the reminder row and the notification's dedupe key are both unique. A deputy
+    without a login gets the reminder row (staff remind them in person) but no notification."""
     today = today or timezone.localdate()
     idle_cutoff = today - timedelta(days=settings.LVZHI_LEDGER_IDLE_DAYS)
     repeat_cutoff = today - timedelta(days=settings.LVZHI_LEDGER_REMINDER_REPEAT_DAYS)
     idle = list(
         Deputy.objects.serving()
-        .filter(user__isnull=False, term__start_date__lte=today, term__end_date__gte=today)
+        .filter(term__start_date__lte=today, term__end_date__gte=today)
         .annotate(
             last_entry=Max(
                 "ledger_entries__occurred_on",
@@ -60,8 +61,11 @@ def reminders_send(*, today: date | None = None) -> int:
         )
         if not created:
             continue
+        sent += 1
+        if deputy.user is None:
+            continue  # no login: staff remind by phone; the row still counts for the talk list
         days = (today - deputy.idle_since).days
-        note = notification_send(
+        notification_send(
             recipient=deputy.user,
             kind=REMINDER_KIND,
             title=_("履职提醒：您已 %(d)d 天没有履职记录") % {"d": days},
@@ -73,8 +77,6 @@ def reminders_send(*, today: date | None = None) -> int:
             url=reverse("performance:my_ledger"),
             dedupe_key=f"performance:idle:{deputy.pk}:{deputy.idle_since.isoformat()}:{sequence}",
         )
-        if note is not None:
-            sent += 1
     if sent:
         audit_record(
             actor=None,

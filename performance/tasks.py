@@ -1,3 +1,5 @@
+"""Celery tasks: thin, idempotent wrappers around one service each."""
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -7,7 +9,8 @@ from .scoring import ScoringError, assessment_compute
 
 @shared_task
 def recompute_assessment(year: int) -> int:
-    """Bring one year's assessment up to date; a frozen year is left alone."""
+    """Bring one year's assessment up to date; a frozen year is left alone. Returns the number
+    of changed rows (0 on a second run)."""
     try:
         return assessment_compute(year=year).changed
     except ScoringError:
