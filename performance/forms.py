@@ -77,7 +77,14 @@ class DateInput(forms.DateInput):
 class RuleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Rule) -> str:
         sign = "+" if obj.points > 0 else ""
-        return f"{obj.code} {obj.name}（{sign}{obj.points:g} 分）"
+        points = f"{sign}{obj.points.normalize():f} 分"
+        if obj.evidence_required:
+            return _("%(code)s %(name)s（%(points)s，须附佐证）") % {
+                "code": obj.code,
+                "name": obj.name,
+                "points": points,
+            }
+        return f"{obj.code} {obj.name}（{points}）"
 
 
 def _rules(year: int, self_service: bool = True):
@@ -86,7 +93,9 @@ def _rules(year: int, self_service: bool = True):
 
 
 class EntrySubmitForm(forms.Form):
-    rule = RuleChoiceField(label=_("履职事项"), queryset=Rule.objects.none())
+    rule = RuleChoiceField(
+        label=_("履职事项"), queryset=Rule.objects.none(), empty_label=_("请选择履职事项")
+    )
     occurred_on = forms.DateField(label=_("履职日期"), widget=DateInput)
     title = forms.CharField(
         label=_("主题"),
@@ -141,6 +150,7 @@ class DisputeForm(forms.Form):
         label=_("应更正为"),
         queryset=Rule.objects.none(),
         required=False,
+        empty_label=_("不选（申请撤销该记录）"),
         help_text=_("记录有误时可选；不选则申请撤销该记录。"),
     )
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -152,7 +162,9 @@ class DisputeForm(forms.Form):
 
 
 class MissingForm(forms.Form):
-    rule = RuleChoiceField(label=_("遗漏的事项"), queryset=Rule.objects.none())
+    rule = RuleChoiceField(
+        label=_("遗漏的事项"), queryset=Rule.objects.none(), empty_label=_("请选择遗漏的事项")
+    )
     occurred_on = forms.DateField(label=_("履职日期"), widget=DateInput)
     title = forms.CharField(label=_("主题"), max_length=200)
     note = forms.CharField(

@@ -43,6 +43,7 @@ def _year(request) -> int:
     )
 
 
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 BAR_COLOURS = {"base": "bg-danger", "innovation": "bg-warning", "contribution": "bg-success"}
 
 
@@ -196,12 +197,16 @@ def _own_entry(request, pk: int) -> LedgerEntry:
 @deputy_required
 def entry_detail(request, pk: int):
     entry = _own_entry(request, pk)
+    evidence = list(entry.evidence.all())
+    for item in evidence:
+        item.ext = item.file.name.rsplit(".", 1)[-1].lower() if "." in item.file.name else ""
+        item.is_image = item.ext in IMAGE_EXTENSIONS
     return render(
         request,
         "performance/entry_detail.html",
         {
             "entry": entry,
-            "evidence": list(entry.evidence.all()),
+            "evidence": evidence,
             "disputes": list(entry.disputes.select_related("rule").order_by("-created_at")),
             "can_dispute": not entry.rule.rule_set.frozen,
         },
@@ -220,7 +225,7 @@ def evidence_download(request, pk: int):
     except FileNotFoundError as exc:
         raise Http404 from exc
     name = item.name or item.file.name.rsplit("/", 1)[-1]
-    inline = name.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".pdf"))
+    inline = name.lower().rsplit(".", 1)[-1] in (*IMAGE_EXTENSIONS, "pdf")
     return FileResponse(handle, as_attachment=not inline, filename=name)
 
 
