@@ -35,7 +35,8 @@ def reminders_send(*, today: date | None = None) -> int:
         .annotate(
             last_entry=Max(
                 "ledger_entries__occurred_on",
-                filter=~Q(ledger_entries__status=EntryStatus.REJECTED),
+                filter=~Q(ledger_entries__status=EntryStatus.REJECTED)
+                & Q(ledger_entries__rule__points__gt=0),
             )
         )
         .annotate(idle_since=Coalesce("last_entry", "term__start_date"))

@@ -123,9 +123,10 @@ def reported_deputy_ids(year: int) -> set[int]:
 
 
 def talk_list() -> QuerySet[IdleReminder]:
-    """提醒谈话: second reminders not followed by any entry and not yet talked through."""
+    """提醒谈话: second reminders not followed by any entry (a B07 absence is not duty done)
+    and not yet talked through."""
     later_entry = LedgerEntry.objects.filter(
-        deputy=OuterRef("deputy"), occurred_on__gt=OuterRef("idle_since")
+        deputy=OuterRef("deputy"), occurred_on__gt=OuterRef("idle_since"), rule__points__gt=0
     ).exclude(status=EntryStatus.REJECTED)
     return (
         IdleReminder.objects.filter(sequence__gte=2, talked_on__isnull=True)

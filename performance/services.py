@@ -1,5 +1,6 @@
 """Writes to the duty ledger: rule sets, entries, reviews, disputes, activities, voter reports."""
 
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -39,6 +40,8 @@ from .models import (
     VoterReport,
     VoterReportPlan,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class LedgerError(Exception):
@@ -334,7 +337,10 @@ def recompute_on_commit(years: Iterable[int]) -> None:
     for year in set(years) - queued:
 
         def run(year=year):
-            recompute_assessment.delay(year)
+            try:
+                recompute_assessment.delay(year)
+            except Exception:  # broker down: the nightly recompute catches up
+                logger.exception("performance: could not queue the %s recompute", year)
 
         run.performance_year = year
         transaction.on_commit(run)
