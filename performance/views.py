@@ -160,7 +160,20 @@ def my_ledger(request):
 @deputy_required
 def entry_submit_view(request):
     year = timezone.localdate().year
-    form = EntrySubmitForm(request.POST or None, request.FILES or None, year=year)
+    initial = {}
+    source = request.GET.get("from", "")
+    if request.method == "GET" and source.isdigit():
+        # 重新提交: a returned entry is the starting point of the corrected one.
+        returned = _own_entry(request, int(source))
+        initial = {
+            "title": returned.title,
+            "place": returned.place,
+            "description": returned.description,
+            "occurred_on": returned.occurred_on,
+        }
+        if returned.rule.rule_set.year == year:
+            initial["rule"] = returned.rule_id
+    form = EntrySubmitForm(request.POST or None, request.FILES or None, year=year, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

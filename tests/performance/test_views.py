@@ -417,3 +417,23 @@ def test_standings_unpublished(deputy_client, staff_client):
     assert "尚未公布" in deputy_client.get(reverse("performance:standings")).text
     url = reverse("performance:standings")
     assert deputy_client.get(url, {"year": this_year()}).status_code == 404
+
+
+def test_a_returned_entry_can_be_resubmitted_prefilled(deputy_client, deputy, other_deputy):
+    from performance.models import SourceKind
+
+    returned = entry(
+        deputy,
+        "B03",
+        status=EntryStatus.REJECTED,
+        review_reason="缺签到表",
+        source_kind=SourceKind.DEPUTY,
+        title="进站接待选民",
+    )
+    detail = deputy_client.get(reverse("performance:entry_detail", args=[returned.pk]))
+    assert f"?from={returned.pk}" in detail.text
+    form = deputy_client.get(reverse("performance:submit"), {"from": returned.pk}).context["form"]
+    assert form.initial["title"] == "进站接待选民"
+    assert form.initial["rule"] == returned.rule_id
+    theirs = entry(other_deputy, status=EntryStatus.REJECTED, review_reason="否")
+    assert deputy_client.get(reverse("performance:submit"), {"from": theirs.pk}).status_code == 404
