@@ -3,6 +3,7 @@ change page shows one button per allowed transition, and list actions do the sam
 both call ``suggestions.workflow.suggestion_transition`` (or a service built on it)."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -68,6 +69,9 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
 
 class HistoryInline(ReadOnlyInline):
@@ -160,6 +164,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_select_related = ("lead_deputy", "lead_unit", "tough")
     autocomplete_fields = ("lead_deputy", "co_signers")
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         "action_register",
         "action_assign",
@@ -256,13 +261,13 @@ class SuggestionAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         url = reverse("suggestions:rate", args=[obj.public_token])
-        qr = reverse("suggestions:rate_qr", args=[obj.public_token])
+        qr = reverse("suggestions:qr_print", args=[obj.pk])
         return format_html(
             '<a href="{}" target="_blank">{}</a> · <a href="{}" target="_blank">{}</a>',
             url,
             _t("评价页"),
             qr,
-            _t("二维码"),
+            _t("打印二维码"),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -296,6 +301,8 @@ class SuggestionAdmin(admin.ModelAdmin):
                 )
             except SuggestionError as exc:
                 messages.error(request, f"{inline_form.instance.get_kind_display()}：{exc}")
+        # The admin's change message reads these; the service did the saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         return None
 
     # --- per-object transition buttons --------------------------------------------------------

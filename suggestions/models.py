@@ -112,6 +112,22 @@ class HandlingUnit(models.Model):
         return self.name
 
 
+# The committee's usual fields; staff edit the list in the admin.
+DEFAULT_CATEGORIES = (
+    "教育",
+    "医疗卫生",
+    "就业和社会保障",
+    "消防安全",
+    "住房和物业",
+    "食品安全",
+    "交通出行",
+    "城市管理和环境",
+    "养老服务",
+    "社区治理",
+    "其他",
+)
+
+
 class Category(models.Model):
     name = models.CharField(_("类别名称"), max_length=30, unique=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=100)

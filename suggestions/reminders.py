@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.notifications import notification_send_many
 
 from .models import OPEN_HANDLING, Commitment, CommitmentStatus, FollowUpCheck, Suggestion
-from .selectors import missing_quarterly_reports, working_days_between
+from .selectors import missing_quarterly_reports, overdue_working_days
 from .workflow import staff_url, staff_users, unit_url, unit_users
 
 
@@ -74,7 +74,9 @@ def reminders_send(*, today: date | None = None) -> ReminderResult:
             f"suggestion:{s.pk}:deadline-soon:{s.reply_deadline.isoformat()}",
         )
 
-    for s in open_qs.filter(reply_deadline__lt=today):
+    overdue = list(open_qs.filter(reply_deadline__lt=today))
+    workdays = overdue_working_days([s.reply_deadline for s in overdue], today)
+    for s, n in zip(overdue, workdays, strict=True):
         _send(
             result,
             "reply_overdue",
@@ -83,7 +85,7 @@ def reminders_send(*, today: date | None = None) -> ReminderResult:
             _("答复期限 %(d)s，已超期 %(n)d 个工作日。")
             % {
                 "d": s.reply_deadline.isoformat(),
-                "n": working_days_between(s.reply_deadline, today),
+                "n": n,
             },
             unit_url(s),
             staff_url(s),

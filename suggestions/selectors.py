@@ -23,6 +23,32 @@ def working_days_between(start: date, end: date) -> int:
     return between(start, end)
 
 
+def overdue_working_days(deadlines: list[date], today: date) -> list[int]:
+    """Working days from each deadline to ``today``, with one read of the calendar for all."""
+    from datetime import timedelta
+
+    from core.models import CalendarDay
+
+    past = [d for d in deadlines if d < today]
+    if not past:
+        return [0] * len(deadlines)
+    exceptions = dict(
+        CalendarDay.objects.filter(date__gt=min(past), date__lte=today).values_list("date", "kind")
+    )
+
+    def working(day: date) -> bool:
+        kind = exceptions.get(day)
+        if kind is not None:
+            return kind == CalendarDay.Kind.WORKDAY
+        return day.weekday() < 5
+
+    counts: dict[date, int] = {}
+    for deadline in set(past):
+        days = (today - deadline).days
+        counts[deadline] = sum(working(deadline + timedelta(days=i)) for i in range(1, days + 1))
+    return [counts.get(d, 0) for d in deadlines]
+
+
 def last_quarter(today: date) -> tuple[int, int]:
     """The most recent quarter that has ended before ``today``."""
     quarter = (today.month - 1) // 3 + 1
@@ -131,7 +157,9 @@ def staff_overview(today: date) -> dict[str, Any]:
         .order_by("due_on")
     )
     pending = Suggestion.objects.filter(status=Status.SUBMITTED).with_list_relations()
-    overdue_list = [(s, working_days_between(s.reply_deadline, today)) for s in overdue[:50]]
+    overdue = list(overdue[:50])
+    days = overdue_working_days([s.reply_deadline for s in overdue], today)
+    overdue_list = list(zip(overdue, days, strict=True))
     return {
         "today": today,
         "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.deputy_detail, name="detail"),
     path("<int:pk>/edit/", views.deputy_edit, name="edit"),
     path("<int:pk>/submit/", views.deputy_submit, name="submit"),
+    path("<int:pk>/qr/", views.qr_print, name="qr_print"),
     path("<int:pk>/evaluate/", views.deputy_evaluate, name="evaluate"),
     path("unit/", views.unit_home, name="unit_home"),
     path("unit/<int:pk>/", views.unit_detail, name="unit_detail"),

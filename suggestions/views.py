@@ -3,8 +3,10 @@ queryset to the user first, so another party's id is a 404, and calls one servic
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -36,6 +38,7 @@ from .forms import (
 )
 from .models import (
     OPEN_HANDLING,
+    PRE_REGISTRATION,
     Attachment,
     Commitment,
     CommitmentStatus,
@@ -213,7 +216,11 @@ def unit_home(request):
     qs = (
         _unit_suggestions(request)
         .with_list_relations()
-        .annotate(open_commitments=Count("commitments", filter=Q(commitments__status="open")))
+        .annotate(
+            open_commitments=Count(
+                "commitments", filter=Q(commitments__status="open"), distinct=True
+            )
+        )
     )
     tab = request.GET.get("tab", "open")
     if tab == "open":
@@ -581,11 +588,47 @@ def public_rate(request, token):
     return response
 
 
+def _rating_url(request, suggestion) -> str:
+    return request.build_absolute_uri(reverse("suggestions:rate", args=[suggestion.public_token]))
+
+
 def public_qr(request, token):
+    """The rating page's QR code: SVG for the screen and print, ``?format=png`` to download."""
     import qrcode
     import qrcode.image.svg
 
-    suggestion = get_object_or_404(Suggestion, public_token=token)
-    url = request.build_absolute_uri(reverse("suggestions:rate", args=[suggestion.public_token]))
+    suggestion = get_object_or_404(
+        Suggestion.objects.exclude(status__in=PRE_REGISTRATION), public_token=token
+    )
+    url = _rating_url(request, suggestion)
+    if request.GET.get("format") == "png":
+        import io
+
+        buffer = io.BytesIO()
+        qrcode.make(url, box_size=12, border=2).save(buffer, format="PNG")
+        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+        name = suggestion.number or suggestion.pk
+        response["Content-Disposition"] = f'attachment; filename="rate-{name}.png"'
+        return response
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     return HttpResponse(image.to_string(), content_type="image/svg+xml")
+
+
+@login_required
+def qr_print(request, pk: int):
+    """A printable sheet with the rating QR code, for staff and the suggestion's deputies."""
+    if user_has_role(request.user, Role.STAFF):
+        visible = Suggestion.objects.all()
+    elif user_has_role(request.user, Role.DEPUTY) and getattr(request.user, "deputy", None):
+        visible = Suggestion.objects.for_deputy(request.user.deputy)
+    else:
+        raise PermissionDenied
+    suggestion = get_object_or_404(
+        visible.exclude(status__in=PRE_REGISTRATION).select_related("lead_unit", "lead_deputy"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "suggestions/qr_print.html",
+        {"suggestion": suggestion, "rating_url": _rating_url(request, suggestion)},
+    )

@@ -1,0 +1,202 @@
+from datetime import date
+
+import openpyxl
+import pytest
+
+from suggestions.models import ExtensionRequest, Status, Suggestion
+from suggestions.workflow import ERR_TRANSITION_NOT_ALLOWED
+
+from . import helpers
+from .factories import HandlingUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/admin/suggestions/suggestion/"
+
+
+def test_changelist_and_change_page(staff_client):
+    s = helpers.concluded()
+    assert staff_client.get(BASE).status_code == 200
+    response = staff_client.get(f"{BASE}{s.pk}/change/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"transition/{Status.CLOSED}/" in text  # the one button staff may press
+    assert f"transition/{Status.REGISTERED}/" not in text
+
+
+def test_impossible_transition_in_admin_is_a_message_not_a_500(staff_client):
+    s = helpers.in_handling()
+    response = staff_client.post(
+        f"{BASE}{s.pk}/transition/closed/", {"comment": "", "on": "2026-11-01"}
+    )
+    assert response.status_code == 200
+    assert (
+        ERR_TRANSITION_NOT_ALLOWED
+        % {
+            "from": Status.IN_HANDLING.label,
+            "to": Status.CLOSED.label,
+        }
+        in response.content.decode()
+    )
+    assert Suggestion.objects.get(pk=s.pk).status == Status.IN_HANDLING
+    response = staff_client.get(f"{BASE}{s.pk}/transition/nonsense/")
+    assert response.status_code == 302
+
+
+def test_admin_register_assign_and_conclude(staff_client, staff_user):
+    s = helpers.submitted()
+    unit = HandlingUnitFactory()
+    response = staff_client.post(
+        f"{BASE}{s.pk}/transition/assigned/",
+        {"lead_unit": unit.pk, "assigned_on": "2026-03-03", "comment": "请认真办理"},
+    )
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert (s.status, s.lead_unit, s.reply_deadline) == (Status.ASSIGNED, unit, date(2026, 6, 3))
+    assert s.history.last().actor == staff_user
+
+
+def test_bulk_actions_report_failures(staff_client):
+    good = helpers.submitted()
+    bad = helpers.in_handling()
+    response = staff_client.post(
+        BASE,
+        {"action": "action_register", "_selected_action": [good.pk, bad.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "成功 1 件" in text
+    assert str(bad) in text
+    assert Suggestion.objects.get(pk=good.pk).status == Status.REGISTERED
+
+
+def test_bulk_assign(staff_client):
+    items = [helpers.registered(), helpers.registered()]
+    unit = HandlingUnitFactory()
+    ids = [s.pk for s in items]
+    response = staff_client.post(BASE, {"action": "action_assign", "_selected_action": ids})
+    assert response.status_code == 200 and "主办单位" in response.content.decode()
+    staff_client.post(
+        BASE,
+        {
+            "action": "action_assign",
+            "_selected_action": ids,
+            "apply": "1",
+            "lead_unit": unit.pk,
+            "assigned_on": "2026-03-05",
+        },
+    )
+    assert set(Suggestion.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
+        Status.ASSIGNED
+    }
+
+
+def test_export_xlsx(staff_client):
+    s = helpers.replied()
+    response = staff_client.post(BASE, {"action": "export_xlsx", "_selected_action": [s.pk]})
+    assert response.status_code == 200
+    import io
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "编号" and rows[1][0] == s.number and rows[1][1] == s.title
+
+
+def test_extension_decision_in_admin(staff_client):
+    s = helpers.in_handling()
+    from suggestions import services
+
+    request = services.extension_request(
+        suggestion=s,
+        unit=s.lead_unit,
+        requested_deadline=date(2026, 8, 1),
+        reason="需协调",
+        actor=None,
+    )
+    staff_client.post(
+        "/admin/suggestions/extensionrequest/",
+        {"action": "approve", "_selected_action": [request.pk]},
+    )
+    s.refresh_from_db()
+    assert (s.reply_deadline, s.extension_count) == (date(2026, 8, 1), 1)
+    assert ExtensionRequest.objects.get().status == "approved"
+
+
+def test_change_page_offers_the_three_checks(staff_client):
+    s = helpers.concluded()
+    text = staff_client.get(f"{BASE}{s.pk}/change/").content.decode()
+    assert text.count("-findings") >= 3
+    for label in ("查进度", "查实效", "查反馈"):
+        assert label in text
+
+
+def test_other_admin_changelists(staff_client):
+    helpers.concluded()
+    for model in (
+        "handlingunit",
+        "category",
+        "extensionrequest",
+        "toughproject",
+        "publicrating",
+        "unityearscore",
+        "supervisionplan",
+    ):
+        assert staff_client.get(f"/admin/suggestions/{model}/").status_code == 200, model
+
+
+def _form_data(html: str) -> dict:
+    """The values a browser would post from the admin change form."""
+    from html.parser import HTMLParser
+
+    data: dict = {}
+
+    class Parser(HTMLParser):
+        textarea = None
+        select = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "file", "checkbox"):
+                data[name] = a.get("value", "")
+            elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
+                data[name] = "on"
+            elif tag == "textarea" and name:
+                self.textarea = name
+                data[name] = ""
+            elif tag == "select" and name:
+                self.select = name
+                data.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in a:
+                data[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, text):
+            if self.textarea:
+                data[self.textarea] += text
+
+    Parser().feed(html)
+    return data
+
+
+def test_check_recorded_through_the_admin_inline(staff_client, staff_user):
+    s = helpers.concluded()
+    url = f"{BASE}{s.pk}/change/"
+    data = _form_data(staff_client.get(url).content.decode())
+    prefix = next(k[: -len("-0-findings")] for k in data if k.endswith("-0-findings"))
+    data[f"{prefix}-0-findings"] = "路灯已全部更换"
+    data[f"{prefix}-0-done_on"] = "2026-07-12"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    check = s.checks.order_by("due_on").first()
+    assert (check.findings, check.done_on, check.done_by) == (
+        "路灯已全部更换",
+        date(2026, 7, 12),
+        staff_user,
+    )

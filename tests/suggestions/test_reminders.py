@@ -1,0 +1,107 @@
+from datetime import date
+
+import pytest
+
+from core.models import CalendarDay
+from core.notifications import Notification
+from suggestions import services
+from suggestions.reminders import reminders_send
+from suggestions.selectors import detail_context, missing_quarterly_reports, staff_overview
+from suggestions.tasks import send_reminders
+from tests.accounts.factories import StaffUserFactory
+
+from . import helpers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_reminder_fires_once_per_event():
+    staff = StaffUserFactory()
+    soon = helpers.in_handling(on=date(2026, 9, 1))  # deadline 2026-12-01
+    late = helpers.in_handling(on=date(2026, 3, 2))  # deadline 2026-06-02
+    services.commitment_add(
+        suggestion=late,
+        owner_unit=late.lead_unit,
+        content="修复路灯",
+        due_on=date(2026, 10, 1),
+        actor=None,
+    )
+    done = helpers.concluded(on=date(2026, 6, 10))  # 查进度 due 07-10, 查实效 09-10
+    today = date(2026, 11, 25)
+    first = reminders_send(today=today)
+    assert first.sent == {
+        "deadline_soon": 2,  # unit user + staff
+        "reply_overdue": 2,
+        "commitment_overdue": 2,
+        "check_due": 2,  # staff only, two checks due
+    }
+    second = reminders_send(today=today)
+    assert second.total == 0
+    unit_user = soon.lead_unit.users.get()
+    assert (
+        Notification.objects.filter(
+            recipient=unit_user, kind="suggestion.reminder.deadline_soon"
+        ).count()
+        == 1
+    )
+    assert Notification.objects.filter(recipient=staff).count() >= 4
+    assert done.checks.filter(done_on__isnull=True).count() == 3
+    # a later day brings the third check, and only it
+    third = reminders_send(today=date(2026, 12, 11))
+    assert third.sent.get("check_due") == 1
+
+
+def test_task_wraps_the_service():
+    StaffUserFactory()
+    helpers.in_handling(on=date(2026, 3, 2))
+    assert send_reminders()["reply_overdue"] == 2
+    assert send_reminders().get("reply_overdue", 0) == 0
+
+
+def test_tough_project_missing_quarterly_report():
+    s = helpers.in_handling(on=date(2026, 3, 2))
+    staff = StaffUserFactory()
+    with pytest.raises(services.SuggestionError):
+        services.tough_project_mark(suggestion=s, difficulty=4, team="专班", actor=staff)
+    project = services.tough_project_mark(
+        suggestion=s, difficulty=3, team="住建、规划、街道", actor=staff, on=date(2026, 4, 1)
+    )
+    with pytest.raises(services.SuggestionError) as exc:
+        services.tough_project_mark(suggestion=s, difficulty=2, team="x", actor=staff)
+    assert str(exc.value) == services.ERR_TOUGH_EXISTS
+    today = date(2026, 11, 25)
+    assert missing_quarterly_reports(today) == [(project, 2026, 3)]
+    assert staff_overview(today)["missing_reports"] == [(project, 2026, 3)]
+    assert reminders_send(today=today).sent["report_missing"] == 2
+    unit = s.lead_unit
+    with pytest.raises(services.SuggestionError) as exc:
+        services.quarterly_report_submit(
+            project=project, unit=unit, year=2027, quarter=1, content="x", actor=None
+        )
+    assert str(exc.value) == services.ERR_QUARTER_FUTURE
+    services.quarterly_report_submit(
+        project=project, unit=unit, year=2026, quarter=3, content="完成立项", actor=None
+    )
+    with pytest.raises(services.SuggestionError) as exc:
+        services.quarterly_report_submit(
+            project=project, unit=unit, year=2026, quarter=3, content="again", actor=None
+        )
+    assert str(exc.value) == services.ERR_REPORT_EXISTS
+    assert missing_quarterly_reports(today) == []
+    assert reminders_send(today=today).total == 0
+
+
+def test_overdue_counted_in_working_days_with_holidays_and_make_up_days():
+    CalendarDay.objects.filter(date__range=(date(2026, 9, 25), date(2026, 10, 15))).delete()
+    for day in range(1, 8):
+        d = date(2026, 10, day)
+        if d.weekday() < 5:
+            CalendarDay.objects.create(date=d, kind="holiday", name="国庆节")
+    CalendarDay.objects.create(date=date(2026, 10, 10), kind="workday", name="国庆节调休")
+    s = helpers.in_handling(on=date(2026, 6, 30))  # deadline 2026-09-30
+    context = detail_context(s, today=date(2026, 10, 12))
+    # 10-01..07 off, 10-08 Thu, 10-09 Fri, 10-10 Sat (调休), 10-11 Sun off, 10-12 Mon
+    assert context["overdue_workdays"] == 4
+    reminders_send(today=date(2026, 10, 12))
+    note = Notification.objects.filter(kind="suggestion.reminder.reply_overdue").first()
+    assert "4 个工作日" in note.body

@@ -1,0 +1,282 @@
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django.asserts import assertRedirects
+
+from suggestions import services
+from suggestions.models import Attachment, Commitment, Status, Suggestion
+
+from . import helpers
+from .factories import CategoryFactory, HandlingUnitFactory, SuggestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(deputy, other_deputy, unit_user):
+    unit = HandlingUnitFactory(name="区交通运输局")
+    unit.users.add(unit_user)
+    other_unit = HandlingUnitFactory(name="区市场监管局", with_user=True)
+    mine = helpers.in_handling(lead_deputy=deputy, unit=unit)
+    services.tough_project_mark(suggestion=mine, difficulty=2, team="专班", actor=None)
+    cosigned = helpers.replied(lead_deputy=other_deputy, unit=other_unit)
+    cosigned.co_signers.add(deputy)
+    theirs = helpers.in_handling(lead_deputy=other_deputy, unit=other_unit)
+    draft = SuggestionFactory(lead_deputy=deputy)
+    commitment = services.commitment_add(
+        suggestion=mine,
+        owner_unit=unit,
+        content="完成信号灯改造",
+        due_on=date(2026, 12, 1),
+        actor=None,
+    )
+    other_commitment = services.commitment_add(
+        suggestion=theirs,
+        owner_unit=other_unit,
+        content="x",
+        due_on=date(2026, 12, 1),
+        actor=None,
+    )
+    attachment = Attachment.objects.create(
+        suggestion=theirs, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), name="a.pdf"
+    )
+    return {
+        "unit": unit,
+        "other_unit": other_unit,
+        "mine": mine,
+        "cosigned": cosigned,
+        "theirs": theirs,
+        "draft": draft,
+        "commitment": commitment,
+        "other_commitment": other_commitment,
+        "attachment": attachment,
+    }
+
+
+DEPUTY_URLS = ["/suggestions/mine/", "/suggestions/new/", "/suggestions/{mine}/"]
+UNIT_URLS = [
+    "/suggestions/unit/",
+    "/suggestions/unit/{mine}/",
+    "/suggestions/unit/{mine}/reply/",
+    "/suggestions/unit/{mine}/extension/",
+    "/suggestions/unit/{mine}/commitments/new/",
+    "/suggestions/unit/{mine}/meeting/",
+    "/suggestions/unit/{mine}/report/",
+    "/suggestions/unit/commitments/{commitment}/",
+]
+STAFF_URLS = ["/suggestions/staff/", "/suggestions/staff/stats/", "/suggestions/staff/scores/"]
+ALL_URLS = ["/suggestions/", *DEPUTY_URLS, *UNIT_URLS, *STAFF_URLS, "/suggestions/{mine}/qr/"]
+
+
+def fmt(url, world):
+    return url.format(**{k: getattr(v, "pk", v) for k, v in world.items()})
+
+
+@pytest.mark.parametrize("url", ALL_URLS)
+def test_anonymous_goes_to_login(client, world, url):
+    url = fmt(url, world)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login" in response["Location"] and "next=" in response["Location"]
+
+
+@pytest.mark.parametrize("url", [*DEPUTY_URLS, *UNIT_URLS, *STAFF_URLS, "/suggestions/{mine}/qr/"])
+def test_plain_user_gets_403(client, plain_user, world, url):
+    client.force_login(plain_user)
+    assert client.get(fmt(url, world)).status_code == 403
+
+
+def test_deputy_pages(deputy_client, world):
+    for key in ("mine", "cosigned"):
+        assert deputy_client.get(f"/suggestions/{world[key].pk}/").status_code == 200
+    for key in ("theirs",):
+        assert deputy_client.get(f"/suggestions/{world[key].pk}/").status_code == 404
+        assert deputy_client.get(f"/suggestions/{world[key].pk}/qr/").status_code == 404
+    assert deputy_client.get(f"/suggestions/{world['mine'].pk}/qr/").status_code == 200
+    listing = deputy_client.get("/suggestions/mine/").content.decode()
+    assert world["mine"].title in listing and world["cosigned"].title in listing
+    assert world["theirs"].title not in listing
+    # only drafts can be edited, only the lead deputy's
+    assert deputy_client.get(f"/suggestions/{world['mine'].pk}/edit/").status_code == 404
+    assert deputy_client.get(f"/suggestions/{world['draft'].pk}/edit/").status_code == 200
+    # co-signer cannot evaluate; the lead's other suggestions are 404
+    assert deputy_client.get(f"/suggestions/{world['cosigned'].pk}/evaluate/").status_code == 404
+    for url in UNIT_URLS + STAFF_URLS:
+        assert deputy_client.get(fmt(url, world)).status_code == 403, url
+    assert (
+        deputy_client.get(f"/suggestions/attachments/{world['attachment'].pk}/").status_code == 404
+    )
+
+
+def test_unit_pages(unit_client, world):
+    for url in UNIT_URLS:
+        assert unit_client.get(fmt(url, world)).status_code == 200, url
+    for key in ("theirs", "cosigned"):
+        assert unit_client.get(f"/suggestions/unit/{world[key].pk}/").status_code == 404
+        assert unit_client.get(f"/suggestions/unit/{world[key].pk}/reply/").status_code == 404
+    other = world["other_commitment"].pk
+    assert unit_client.get(f"/suggestions/unit/commitments/{other}/").status_code == 404
+    for url in DEPUTY_URLS + STAFF_URLS:
+        assert unit_client.get(fmt(url, world)).status_code == 403, url
+    assert unit_client.get(f"/suggestions/attachments/{world['attachment'].pk}/").status_code == 404
+    home = unit_client.get("/suggestions/unit/").content.decode()
+    assert world["mine"].title in home and world["theirs"].title not in home
+
+
+def test_other_unit_cannot_see_before_assignment(client, world):
+    registered = helpers.registered()
+    user = world["other_unit"].users.get()
+    client.force_login(user)
+    assert client.get(f"/suggestions/unit/{registered.pk}/").status_code == 404
+
+
+def test_staff_pages(staff_client, world):
+    for url in STAFF_URLS:
+        assert staff_client.get(url).status_code == 200, url
+    assert staff_client.get(f"/suggestions/{world['theirs'].pk}/qr/").status_code == 200
+    response = staff_client.get(f"/suggestions/attachments/{world['attachment'].pk}/")
+    assert response.status_code == 200
+    assertRedirects(staff_client.get("/suggestions/"), "/suggestions/staff/")
+    home = staff_client.get("/suggestions/staff/").content.decode()
+    assert world["mine"].title in home  # the tough project's missing quarterly report
+
+
+def test_deputy_creates_and_submits_a_draft(deputy_client, deputy, other_deputy):
+    category = CategoryFactory(name="教育")
+    data = {
+        "kind": "suggestion",
+        "title": "关于增设学校门口护学岗的建议",
+        "category": category.pk,
+        "body": "上下学高峰拥堵。",
+        "origin": "liaison",
+        "co_signers": [other_deputy.pk],
+        "submit": "1",
+    }
+    response = deputy_client.post("/suggestions/new/", data)
+    s = Suggestion.objects.get()
+    assertRedirects(response, f"/suggestions/{s.pk}/")
+    assert (s.status, s.lead_deputy, list(s.co_signers.all())) == (
+        Status.SUBMITTED,
+        deputy,
+        [other_deputy],
+    )
+    # the deputy cannot name themselves as co-signer (not even by posting their own id)
+    data["co_signers"] = [deputy.pk]
+    response = deputy_client.post("/suggestions/new/", data)
+    assert response.status_code == 200 and Suggestion.objects.count() == 1
+
+
+def test_deputy_evaluates_and_bad_input_shows_form_errors(client, world):
+    s = world["cosigned"]
+    lead = s.lead_deputy
+    client.force_login(lead.user)
+    url = f"/suggestions/{s.pk}/evaluate/"
+    response = client.post(url, {"verdict": "satisfied", "implementation_score": "150"})
+    assert response.status_code == 200 and Suggestion.objects.get(pk=s.pk).status == "replied"
+    response = client.post(url, {"verdict": "satisfied", "implementation_score": "88"})
+    assertRedirects(response, f"/suggestions/{s.pk}/")
+    assert Suggestion.objects.get(pk=s.pk).status == Status.EVALUATED
+    # evaluating twice is refused with a message, not a 500
+    response = client.post(url, {"verdict": "satisfied", "implementation_score": "88"})
+    assert response.status_code == 200
+    assert services.ERR_NOT_REPLIED in response.content.decode()
+
+
+def test_unit_reply_form_errors_and_success(unit_client, world):
+    s = world["mine"]
+    url = f"/suggestions/unit/{s.pk}/reply/"
+    management = {"p-TOTAL_FORMS": "3", "p-INITIAL_FORMS": "0"}
+    response = unit_client.post(
+        url, {"result_class": "B", "content": "列入计划", "replied_on": "2026-05-06", **management}
+    )
+    assert response.status_code == 200
+    assert services.ERR_PROBLEMS_REQUIRED in response.content.decode()
+    assert not s.replies.exists()
+    response = unit_client.post(
+        url,
+        {
+            "result_class": "B",
+            "content": "列入计划",
+            "replied_on": "2026-05-06",
+            "p-0-kind": "funding",
+            "p-0-description": "需追加预算",
+            **management,
+        },
+    )
+    assertRedirects(response, f"/suggestions/unit/{s.pk}/")
+    s.refresh_from_db()
+    assert s.status == Status.REPLIED and s.replies.get().problems.count() == 1
+
+
+def test_unit_cannot_slip_another_units_id_into_forms(unit_client, world):
+    s = world["mine"]
+    response = unit_client.post(
+        f"/suggestions/unit/{s.pk}/commitments/new/",
+        {"content": "x", "due_on": "2026-12-01", "owner_unit": world["other_unit"].pk},
+    )
+    assert response.status_code == 200
+    assert Commitment.objects.filter(owner_unit=world["other_unit"], suggestion=s).count() == 0
+    response = unit_client.post(
+        f"/suggestions/unit/{s.pk}/meeting/",
+        {
+            "held_on": "2026-04-01",
+            "participants": "x",
+            "summary": "y",
+            "unit": world["other_unit"].pk,
+        },
+    )
+    assert response.status_code == 200 and not s.meetings.exists()
+
+
+def test_unit_extension_request_via_form(unit_client, world):
+    s = world["mine"]
+    url = f"/suggestions/unit/{s.pk}/extension/"
+    response = unit_client.post(url, {"requested_deadline": "2027-01-01", "reason": "需协调"})
+    assert response.status_code == 200
+    assert "不能超过" in response.content.decode()
+    response = unit_client.post(url, {"requested_deadline": "2026-08-01", "reason": "需协调"})
+    assertRedirects(response, f"/suggestions/unit/{s.pk}/")
+    assert s.extension_requests.get().requested_deadline == date(2026, 8, 1)
+
+
+def test_list_query_counts_do_not_grow(
+    deputy, unit_user, staff_user, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    unit = HandlingUnitFactory()
+    unit.users.add(unit_user)
+    co = HandlingUnitFactory()
+
+    def add(n):
+        for _ in range(n):
+            s = helpers.in_handling(lead_deputy=deputy, unit=unit, co_units=[co])
+            services.commitment_add(
+                suggestion=s, owner_unit=unit, content="c", due_on=date(2026, 9, 1), actor=None
+            )
+
+    pages = []
+    for user, url in (
+        (deputy.user, "/suggestions/mine/"),
+        (unit_user, "/suggestions/unit/"),
+        (staff_user, "/suggestions/staff/"),
+        (staff_user, "/admin/suggestions/suggestion/"),
+    ):
+        c = Client()
+        c.force_login(user)
+        pages.append((c, url))
+    add(2)
+    counts = []
+    for c, url in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    add(6)
+    for (c, url), n in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(n):
+            response = c.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("小区停车难") >= 8, url
