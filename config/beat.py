@@ -29,4 +29,34 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "options": {"expires": 12 * HOUR},
     },
     # --- suggestions ---
+    # 08:00 daily: warn handling units and staff of reply deadlines in the next 7 days.
+    "suggestions-remind-deadlines": {
+        "task": "suggestions.tasks.remind_deadlines",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 6 * HOUR},
+    },
+    # 08:10 daily: flag replies past their deadline and commitments past their due date.
+    "suggestions-flag-overdue": {
+        "task": "suggestions.tasks.flag_overdue",
+        "schedule": crontab(hour=8, minute=10),
+        "options": {"expires": 6 * HOUR},
+    },
+    # 08:20 daily: tell staff which follow-up checks (三查) have fallen due.
+    "suggestions-remind-checks": {
+        "task": "suggestions.tasks.remind_checks",
+        "schedule": crontab(hour=8, minute=20),
+        "options": {"expires": 6 * HOUR},
+    },
+    # 08:30 daily: chase tough projects whose last quarterly report (季度述职) is missing.
+    "suggestions-remind-quarterly-reports": {
+        "task": "suggestions.tasks.remind_quarterly_reports",
+        "schedule": crontab(hour=8, minute=30),
+        "options": {"expires": 6 * HOUR},
+    },
+    # 03:15 nightly: recompute units' yearly scores (this and last year) from new ratings.
+    "suggestions-refresh-unit-scores": {
+        "task": "suggestions.tasks.refresh_unit_scores",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 12 * HOUR},
+    },
 }

@@ -54,14 +54,34 @@ def _send(result, kind, units, title, body, url_unit, url_staff, key):
     )
 
 
+KINDS = ("deadline_soon", "reply_overdue", "commitment_overdue", "check_due", "report_missing")
+
+
 @transaction.atomic
-def reminders_send(*, today: date | None = None) -> ReminderResult:
+def reminders_send(*, today: date | None = None, kinds: tuple[str, ...] = KINDS) -> ReminderResult:
+    """Send the reminders of ``kinds`` due on ``today`` (each event once, however often run)."""
     today = today or timezone.localdate()
     result = ReminderResult()
-    soon = today + timedelta(days=settings.LVZHI_SUGGESTIONS_REMIND_DAYS)
-    open_qs = Suggestion.objects.filter(status__in=OPEN_HANDLING).select_related("lead_unit")
+    if "deadline_soon" in kinds:
+        _deadline_soon(result, today)
+    if "reply_overdue" in kinds:
+        _reply_overdue(result, today)
+    if "commitment_overdue" in kinds:
+        _commitment_overdue(result, today)
+    if "check_due" in kinds:
+        _check_due(result, today)
+    if "report_missing" in kinds:
+        _report_missing(result, today)
+    return result
 
-    for s in open_qs.filter(reply_deadline__gte=today, reply_deadline__lte=soon):
+
+def _open_suggestions():
+    return Suggestion.objects.filter(status__in=OPEN_HANDLING).select_related("lead_unit")
+
+
+def _deadline_soon(result: ReminderResult, today: date) -> None:
+    soon = today + timedelta(days=settings.LVZHI_SUGGESTIONS_REMIND_DAYS)
+    for s in _open_suggestions().filter(reply_deadline__gte=today, reply_deadline__lte=soon):
         _send(
             result,
             "deadline_soon",
@@ -74,7 +94,9 @@ def reminders_send(*, today: date | None = None) -> ReminderResult:
             f"suggestion:{s.pk}:deadline-soon:{s.reply_deadline.isoformat()}",
         )
 
-    overdue = list(open_qs.filter(reply_deadline__lt=today))
+
+def _reply_overdue(result: ReminderResult, today: date) -> None:
+    overdue = list(_open_suggestions().filter(reply_deadline__lt=today))
     workdays = overdue_working_days([s.reply_deadline for s in overdue], today)
     for s, n in zip(overdue, workdays, strict=True):
         _send(
@@ -92,6 +114,8 @@ def reminders_send(*, today: date | None = None) -> ReminderResult:
             f"suggestion:{s.pk}:overdue:{s.reply_deadline.isoformat()}",
         )
 
+
+def _commitment_overdue(result: ReminderResult, today: date) -> None:
     commitments = Commitment.objects.filter(
         status=CommitmentStatus.OPEN, due_on__lt=today
     ).select_related("suggestion", "owner_unit")
@@ -107,6 +131,8 @@ def reminders_send(*, today: date | None = None) -> ReminderResult:
             f"commitment:{c.pk}:overdue:{c.due_on.isoformat()}",
         )
 
+
+def _check_due(result: ReminderResult, today: date) -> None:
     checks = FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today).select_related(
         "suggestion"
     )
@@ -122,6 +148,8 @@ def reminders_send(*, today: date | None = None) -> ReminderResult:
             f"check:{check.pk}:due",
         )
 
+
+def _report_missing(result: ReminderResult, today: date) -> None:
     for project, year, quarter in missing_quarterly_reports(today):
         s = project.suggestion
         _send(
@@ -134,4 +162,3 @@ def reminders_send(*, today: date | None = None) -> ReminderResult:
             staff_url(s),
             f"tough:{project.pk}:report:{year}Q{quarter}",
         )
-    return result

@@ -1,3 +1,6 @@
+"""Periodic jobs (scheduled in ``config/beat.py``). Each calls one service; the reminders are
+idempotent through notification dedupe keys, the scores through ``update_or_create``."""
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -11,5 +14,27 @@ def send_reminders() -> dict[str, int]:
 
 
 @shared_task
-def refresh_unit_scores() -> int:
-    return unit_scores_refresh(year=timezone.localdate().year)
+def remind_deadlines() -> dict[str, int]:
+    return reminders_send(kinds=("deadline_soon",)).sent
+
+
+@shared_task
+def flag_overdue() -> dict[str, int]:
+    return reminders_send(kinds=("reply_overdue", "commitment_overdue")).sent
+
+
+@shared_task
+def remind_checks() -> dict[str, int]:
+    return reminders_send(kinds=("check_due",)).sent
+
+
+@shared_task
+def remind_quarterly_reports() -> dict[str, int]:
+    return reminders_send(kinds=("report_missing",)).sent
+
+
+@shared_task
+def refresh_unit_scores() -> dict[int, int]:
+    """This year and last year: ratings of last year's conclusions may still come in."""
+    year = timezone.localdate().year
+    return {y: unit_scores_refresh(year=y) for y in (year - 1, year)}

@@ -105,3 +105,38 @@ def test_overdue_counted_in_working_days_with_holidays_and_make_up_days():
     reminders_send(today=date(2026, 10, 12))
     note = Notification.objects.filter(kind="suggestion.reminder.reply_overdue").first()
     assert "4 个工作日" in note.body
+
+
+def test_split_tasks_each_send_their_kind_once():
+    from suggestions import tasks
+
+    StaffUserFactory()
+    helpers.in_handling(on=date(2026, 3, 2))  # overdue
+    helpers.in_handling(on=date(2026, 8, 28))  # deadline 11-28, within 7 days
+    helpers.concluded(on=date(2026, 6, 10))
+    assert tasks.remind_deadlines() == {"deadline_soon": 2}
+    assert tasks.flag_overdue() == {"reply_overdue": 2}
+    assert tasks.remind_checks() == {"check_due": 2}
+    assert tasks.remind_quarterly_reports() == {}
+    for task in (tasks.remind_deadlines, tasks.flag_overdue, tasks.remind_checks):
+        assert sum(task().values()) == 0
+    assert tasks.refresh_unit_scores() == {2025: 0, 2026: 1}
+
+
+def test_beat_schedule_has_the_suggestion_jobs():
+    from celery import current_app
+
+    from config.beat import BEAT_SCHEDULE
+
+    names = {
+        "suggestions.tasks.remind_deadlines",
+        "suggestions.tasks.flag_overdue",
+        "suggestions.tasks.remind_checks",
+        "suggestions.tasks.remind_quarterly_reports",
+        "suggestions.tasks.refresh_unit_scores",
+    }
+    entries = {e["task"]: e for e in BEAT_SCHEDULE.values() if e["task"] in names}
+    assert set(entries) == names
+    assert all(e["options"]["expires"] > 0 for e in entries.values())
+    current_app.loader.import_default_modules()
+    assert names <= set(current_app.tasks)
