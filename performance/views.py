@@ -25,6 +25,7 @@ from .models import (
     DisputeKind,
     EntryEvidence,
     EntryStatus,
+    Grade,
     LedgerEntry,
     Publication,
     RuleSet,
@@ -69,6 +70,20 @@ def _dimension_bars(assessment: Assessment | None, rule_set: RuleSet | None) -> 
     return bars
 
 
+def _next_step(assessment: Assessment | None, rule_set: RuleSet | None) -> dict | None:
+    """How many points to the next grade line, while the year is open (encouragement)."""
+    if assessment is None or rule_set is None or rule_set.frozen:
+        return None
+    for grade, line in (
+        (Grade.BASIC, rule_set.basic_min),
+        (Grade.COMPETENT, rule_set.competent_min),
+        (Grade.EXCELLENT, rule_set.excellent_min),
+    ):
+        if assessment.total < line:
+            return {"grade": grade.label, "points": line - assessment.total}
+    return None
+
+
 def dashboard_panel(request) -> dict | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
@@ -84,6 +99,7 @@ def dashboard_panel(request) -> dict | None:
         "rule_set": rule_set,
         "assessment": assessment,
         "bars": _dimension_bars(assessment, rule_set),
+        "next_step": _next_step(assessment, rule_set),
         "pending": pending,
     }
 
@@ -147,6 +163,7 @@ def my_ledger(request):
             "rule_set": rule_set,
             "assessment": assessment,
             "bars": _dimension_bars(assessment, rule_set),
+            "next_step": _next_step(assessment, rule_set),
             "breakdown": breakdown,
             "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
             "page": page,

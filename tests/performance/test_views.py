@@ -437,3 +437,12 @@ def test_a_returned_entry_can_be_resubmitted_prefilled(deputy_client, deputy, ot
     assert form.initial["rule"] == returned.rule_id
     theirs = entry(other_deputy, status=EntryStatus.REJECTED, review_reason="否")
     assert deputy_client.get(reverse("performance:submit"), {"from": theirs.pk}).status_code == 404
+
+
+def test_ledger_and_panel_say_how_far_the_next_grade_line_is(deputy_client, deputy):
+    for _ in range(5):
+        entry(deputy, "B02")  # 15 points
+    assessment_compute(year=this_year())
+    expected = "距“基本称职”分数线还差 <strong>45</strong> 分。"
+    assert expected in deputy_client.get(reverse("performance:my_ledger")).text
+    assert expected in deputy_client.get(reverse("deputies:dashboard")).text
