@@ -7,6 +7,28 @@ from performance.models import EntryStatus, LedgerEntry, SourceKind
 from tests.performance.factories import rule_set
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test (here or elsewhere) flushes the reused test database without
+    re-running post_migrate; put back content types, permissions and the role groups."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from accounts.roles import Role, sync_staff_permissions
+
+    if Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role):
+        return
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    sync_staff_permissions()
+
+
 @pytest.fixture
 def rules_2025(db):
     return rule_set(2025)

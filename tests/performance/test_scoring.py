@@ -213,3 +213,74 @@ def test_scoring_query_count_does_not_grow(rules_2025, give, django_assert_max_n
         give(deputy, B01=2, C01=1)
     with django_assert_max_num_queries(8):
         assert compute().assessed == 23
+
+
+def test_a_capped_deduction_stops_at_its_cap(rules_2025, give):
+    Rule.objects.filter(rule_set=rules_2025, code="B07").update(yearly_cap=Decimal("6"))
+    deputy = DeputyFactory()
+    give(deputy, B01=8, B07=3)  # 16 - 9, but at most 6 deducted
+    compute()
+    assert score(deputy).base == Decimal("10")
+
+
+def test_quota_counts_ties_at_the_line(rules_2025, give):
+    deputies = DeputyFactory.create_batch(10)  # quota 2
+    give(deputies[0], **FULL_MARKS)  # 98
+    for d in deputies[1:3]:
+        give(d, **{**FULL_MARKS, "I02": 0, "I01": 3})  # 92, tied at rank 2
+    give(deputies[3], **{**FULL_MARKS, "I02": 0, "I01": 2, "C02": 2})  # 84... below 85
+    compute()
+    assert [score(d).rank for d in deputies[:4]] == [1, 2, 2, 4]
+    assert [score(d).grade for d in deputies[:3]] == [Grade.EXCELLENT] * 3
+
+
+def test_quota_rounds_up(rules_2025, give):
+    deputies = DeputyFactory.create_batch(7)  # ceil(0.2 * 7) = 2
+    give(deputies[0], **FULL_MARKS)
+    give(deputies[1], **{**FULL_MARKS, "I02": 1})
+    give(deputies[2], **{**FULL_MARKS, "I02": 0})
+    compute()
+    grades = [score(d).grade for d in deputies[:3]]
+    assert grades == [Grade.EXCELLENT, Grade.EXCELLENT, Grade.COMPETENT]
+
+
+def test_top_rank_below_85_is_not_excellent(rules_2025, give):
+    deputy = DeputyFactory()
+    give(deputy, **{**BASE_60, "I01": 3, "C03": 3})  # 60 + 12 + 9 = 81
+    compute()
+    a = score(deputy)
+    assert (a.rank, a.total, a.grade) == (1, Decimal("81"), Grade.COMPETENT)
+
+
+def test_half_points_add_up_with_one_decimal(rules_2025, give):
+    Rule.objects.filter(rule_set=rules_2025, code="B04").update(points=Decimal("0.5"))
+    Rule.objects.filter(rule_set=rules_2025, code="C03").update(points=Decimal("2.5"))
+    deputy = DeputyFactory()
+    give(deputy, B04=3, C03=3)  # 1.5 + 7.5
+    compute()
+    a = score(deputy)
+    assert (str(a.base), str(a.contribution), str(a.total)) == ("1.5", "7.5", "9.0")
+
+
+def test_duty_days_count_distinct_dates_of_verified_entries(rules_2025, give):
+    deputy = DeputyFactory()
+    give(deputy, B01=2, day=date(2025, 3, 1))
+    give(deputy, B03=1, day=date(2025, 3, 2))
+    give(deputy, B04=1, day=date(2025, 3, 3), status=EntryStatus.PENDING)
+    compute()
+    assert score(deputy).duty_days == 2
+
+
+def test_explain_matches_the_stored_score(rules_2025, give):
+    from performance.scoring import explain
+
+    deputy = DeputyFactory()
+    give(deputy, B01=10, B07=1, I01=6, C04=1)
+    compute()
+    a = score(deputy)
+    explained = explain(rules_2025, list(rules_2025.rules.all()), a.counts)
+    lines = {line.dimension: line for line in explained}
+    assert lines["base"].score == a.base == Decimal("13")  # 16 (capped) - 3
+    assert next(r for r in lines["base"].rules if r.rule.code == "B01").capped
+    assert lines["innovation"].score == a.innovation == Decimal("12")
+    assert lines["contribution"].score == a.contribution == Decimal("5")

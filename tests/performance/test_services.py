@@ -1,0 +1,513 @@
+"""Ledger writes: crediting, submitting, reviewing, evidence, bad input, activities, disputes,
+voter reports, publication and rule sets."""
+
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.test import override_settings
+from django.utils import timezone
+
+from deputies.models import Level, Status
+from performance import services
+from performance.models import (
+    ERR_FILE_TYPE,
+    Assessment,
+    AttendanceStatus,
+    Dispute,
+    DisputeKind,
+    DisputeStatus,
+    EntryEvidence,
+    EntryStatus,
+    LedgerEntry,
+    ReportStatus,
+    Rule,
+    RuleSet,
+    SourceKind,
+    VoterReport,
+    VoterReportPlan,
+)
+from performance.scoring import assessment_compute, rule_set_freeze
+from performance.services import (
+    ERR_DATE_IN_FUTURE,
+    ERR_DATE_OUTSIDE_YEAR,
+    ERR_DEPUTY_LEFT,
+    ERR_EVIDENCE_REQUIRED,
+    ERR_NEGATIVE_CAP,
+    ERR_REJECT_NEEDS_REASON,
+    ERR_RULE_NOT_SELF_SERVICE,
+    ERR_UNKNOWN_RULE,
+    ERR_YEAR_FROZEN,
+    LedgerError,
+    activity_close_roll,
+    dispute_open,
+    dispute_resolve,
+    entries_reject,
+    entries_verify,
+    entry_check,
+    entry_create,
+    entry_submit,
+    ledger_credit,
+    publication_publish,
+    rule_by_code,
+    rule_set_copy_forward,
+    rule_validate,
+    topic_signup,
+    voter_report_plan_create,
+    voter_report_record,
+    voter_report_verify,
+)
+from tests.deputies.factories import DeputyFactory, TermFactory
+from tests.performance.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    LedgerEntryFactory,
+    SupervisionTopicFactory,
+    rule,
+    rule_set,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def dep(rules_2025):
+    return DeputyFactory()
+
+
+def png(name="photo.png", size=100):
+    return SimpleUploadedFile(name, b"\x89PNG" + b"0" * size, content_type="image/png")
+
+
+# --- ledger_credit: the door for other apps ----------------------------------------------------
+
+
+def test_ledger_credit_is_verified_and_automatic(dep, staff_user):
+    source = AttendanceFactory(deputy=dep)
+    entry = ledger_credit(
+        deputy=dep, rule_code="B02", source=source, occurred_on=DAY, title="视察", actor=staff_user
+    )
+    assert (entry.status, entry.source_kind) == (EntryStatus.VERIFIED, SourceKind.AUTOMATIC)
+    assert entry.source_id == source.pk and entry.reviewed_at is not None
+
+
+def test_ledger_credit_twice_writes_once(dep):
+    source = AttendanceFactory(deputy=dep)
+    first = ledger_credit(deputy=dep, rule_code="C01", source=source, occurred_on=DAY, title="a")
+    again = ledger_credit(deputy=dep, rule_code="C01", source=source, occurred_on=DAY, title="b")
+    assert first.pk == again.pk
+    assert LedgerEntry.objects.count() == 1
+    other_rule = ledger_credit(
+        deputy=dep, rule_code="C02", source=source, occurred_on=DAY, title="c"
+    )
+    assert other_rule.pk != first.pk  # C01 and C02 for the same suggestion are two credits
+
+
+def test_ledger_credit_race_falls_back_to_the_winner(dep, monkeypatch):
+    """The pre-check misses a row another transaction just wrote: the unique constraint stops
+    the insert inside a savepoint and the existing entry is returned, transaction intact."""
+    source = AttendanceFactory(deputy=dep)
+    winner = ledger_credit(deputy=dep, rule_code="B01", source=source, occurred_on=DAY, title="a")
+    original = QuerySet.first
+    missed = []
+
+    def blind_first(self):
+        if self.model is LedgerEntry and not missed:
+            missed.append(True)
+            return None
+        return original(self)
+
+    monkeypatch.setattr(QuerySet, "first", blind_first)
+    loser = ledger_credit(deputy=dep, rule_code="B01", source=source, occurred_on=DAY, title="b")
+    assert missed and loser.pk == winner.pk
+    assert LedgerEntry.objects.count() == 1  # the connection is still usable
+
+
+def test_the_database_refuses_a_duplicate_credit(dep):
+    source = AttendanceFactory(deputy=dep)
+    entry = ledger_credit(deputy=dep, rule_code="B01", source=source, occurred_on=DAY, title="a")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            deputy=dep,
+            rule=entry.rule,
+            occurred_on=DAY,
+            title="dup",
+            source_type=entry.source_type,
+            source_id=entry.source_id,
+            source_kind=SourceKind.AUTOMATIC,
+            status=EntryStatus.VERIFIED,
+            reviewed_at=timezone.now(),
+        )
+
+
+def test_ledger_credit_refuses_bad_input(dep):
+    source = AttendanceFactory(deputy=dep)
+    with pytest.raises(LedgerError) as exc:
+        ledger_credit(deputy=dep, rule_code="Z99", source=source, occurred_on=DAY, title="x")
+    assert str(exc.value) == ERR_UNKNOWN_RULE % {"year": 2025, "code": "Z99"}
+    rule_set_freeze(year=2025)
+    with pytest.raises(LedgerError, match="已封存"):
+        ledger_credit(deputy=dep, rule_code="B01", source=source, occurred_on=DAY, title="x")
+    assert not LedgerEntry.objects.exists()
+
+
+def test_ledger_credit_after_resignation_is_refused(rules_2025):
+    left = DeputyFactory(status=Status.RESIGNED, status_date=date(2025, 3, 1), status_reason="迁出")
+    source = AttendanceFactory(deputy=left)
+    with pytest.raises(LedgerError) as exc:
+        ledger_credit(deputy=left, rule_code="B01", source=source, occurred_on=DAY, title="x")
+    assert str(exc.value) == ERR_DEPUTY_LEFT % {"deputy": left, "date": "2025-03-01"}
+    ok = ledger_credit(
+        deputy=left, rule_code="B01", source=source, occurred_on=date(2025, 2, 1), title="x"
+    )
+    assert ok.pk
+
+
+def test_writes_queue_one_recompute_per_year(dep, django_capture_on_commit_callbacks):
+    entries = [
+        entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title=f"接待{i}")
+        for i in range(3)
+    ]
+    with django_capture_on_commit_callbacks() as callbacks:
+        entries_verify(entries=entries[:2])
+        entries_verify(entries=entries[2:])
+        entries_reject(entries=entries[:1], reason="重复")
+    assert [cb.performance_year for cb in callbacks] == [2025]
+
+
+# --- submitting, recording, evidence ----------------------------------------------------------
+
+
+def test_deputy_submission_waits_for_review_with_evidence(dep):
+    entry = entry_submit(
+        deputy=dep, rule_code="I01", occurred_on=DAY, title="自主调研", files=[png()]
+    )
+    assert (entry.status, entry.source_kind) == (EntryStatus.PENDING, SourceKind.DEPUTY)
+    assert entry.evidence.get().name == "photo.png"
+
+
+def test_evidence_required_rule_needs_a_file(dep):
+    with pytest.raises(LedgerError) as exc:
+        entry_submit(deputy=dep, rule_code="I01", occurred_on=DAY, title="自主调研")
+    assert str(exc.value) == ERR_EVIDENCE_REQUIRED % {"rule": rule("I01")}
+    assert not LedgerEntry.objects.exists()
+
+
+def test_evidence_of_the_wrong_type_saves_nothing(dep):
+    bad = SimpleUploadedFile("virus.exe", b"MZ" * 10)
+    with pytest.raises(LedgerError) as exc:
+        entry_submit(deputy=dep, rule_code="I01", occurred_on=DAY, title="x", files=[png(), bad])
+    assert ERR_FILE_TYPE in str(exc.value) and "virus.exe" in str(exc.value)
+    assert not LedgerEntry.objects.exists() and not EntryEvidence.objects.exists()
+
+
+@override_settings(LVZHI_LEDGER_EVIDENCE_MAX_MB=1)
+def test_evidence_too_big_saves_nothing(dep):
+    with pytest.raises(LedgerError, match="1 MB"):
+        entry_create(
+            deputy=dep, rule_code="B02", occurred_on=DAY, title="x", files=[png(size=1_100_000)]
+        )
+    assert not LedgerEntry.objects.exists()
+    entry_create(deputy=dep, rule_code="B02", occurred_on=DAY, title="x", files=[png(size=900_000)])
+    assert EntryEvidence.objects.count() == 1
+
+
+def test_deputy_cannot_submit_staff_only_rules(dep):
+    with pytest.raises(LedgerError) as exc:
+        entry_submit(deputy=dep, rule_code="B07", occurred_on=DAY, title="缺席")
+    assert str(exc.value) == ERR_RULE_NOT_SELF_SERVICE % {"rule": rule("B07")}
+
+
+def test_future_dates_are_refused(dep):
+    rule_set(timezone.localdate().year)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    if tomorrow.year != timezone.localdate().year:
+        pytest.skip("last day of the year")
+    with pytest.raises(LedgerError) as exc:
+        entry_submit(deputy=dep, rule_code="B03", occurred_on=tomorrow, title="x")
+    assert str(exc.value) == ERR_DATE_IN_FUTURE
+
+
+def test_date_outside_the_rule_year_is_refused(dep):
+    with pytest.raises(LedgerError) as exc:
+        entry_check(deputy=dep, rule=rule("B01"), occurred_on=date(2024, 12, 31), future_ok=True)
+    assert str(exc.value) == ERR_DATE_OUTSIDE_YEAR % {"date": "2024-12-31", "year": 2025}
+
+
+def test_implausible_years_create_no_rule_set(dep):
+    with pytest.raises(LedgerError, match="不是有效的考核年度"):
+        rule_by_code(1999, "B01")
+    with pytest.raises(LedgerError):
+        rule_by_code(timezone.localdate().year + 5, "B01")
+    assert list(RuleSet.objects.values_list("year", flat=True)) == [2025]
+
+
+def test_staff_entry_is_verified_unless_asked(dep, staff_user):
+    verified = entry_create(
+        deputy=dep, rule_code="B04", occurred_on=DAY, title="走访", actor=staff_user
+    )
+    pending = entry_create(
+        deputy=dep, rule_code="B04", occurred_on=DAY, title="走访2", verified=False
+    )
+    assert (verified.status, verified.reviewed_by) == (EntryStatus.VERIFIED, staff_user)
+    assert pending.status == EntryStatus.PENDING and pending.reviewed_at is None
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def test_verify_and_reject(dep, staff_user):
+    a = entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title="接待")
+    b = entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title="接待2")
+    assert entries_verify(entries=LedgerEntry.objects.all(), actor=staff_user) == 2
+    assert entries_verify(entries=LedgerEntry.objects.all(), actor=staff_user) == 0
+    with pytest.raises(LedgerError) as exc:
+        entries_reject(entries=[a], reason="  ")
+    assert str(exc.value) == ERR_REJECT_NEEDS_REASON
+    assert entries_reject(entries=[a], reason="重复记录", actor=staff_user) == 1
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, a.review_reason, a.reviewed_by) == ("rejected", "重复记录", staff_user)
+    assert b.status == EntryStatus.VERIFIED
+    assert entries_verify(entries=[a]) == 0  # a rejected entry is not verified in bulk
+
+
+def test_review_skips_frozen_years(dep):
+    entry = LedgerEntryFactory(deputy=dep, status=EntryStatus.PENDING, reviewed_at=None)
+    rule_set_freeze(year=2025)
+    assert entries_verify(entries=[entry]) == 0
+    assert entries_reject(entries=[entry], reason="x") == 0
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.PENDING
+
+
+def test_nothing_is_written_to_a_frozen_year(dep):
+    rule_set_freeze(year=2025)
+    with pytest.raises(LedgerError) as exc:
+        entry_create(deputy=dep, rule_code="B01", occurred_on=DAY, title="x")
+    assert str(exc.value) == ERR_YEAR_FROZEN % {"year": 2025}
+
+
+# --- rules and rule sets ---------------------------------------------------------------------
+
+
+def test_negative_caps_are_refused(rules_2025):
+    b01 = rule("B01")
+    b01.yearly_cap = Decimal("-1")
+    with pytest.raises(LedgerError) as exc:
+        rule_validate(b01)
+    assert str(exc.value) == ERR_NEGATIVE_CAP
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rule.objects.filter(pk=b01.pk).update(yearly_cap=Decimal("-1"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RuleSet.objects.filter(pk=rules_2025.pk).update(base_cap=Decimal("-5"))
+
+
+def test_rule_change_in_a_frozen_year_is_refused(rules_2025):
+    rule_set_freeze(year=2025)
+    b01 = rule("B01")
+    with pytest.raises(LedgerError, match="已封存"):
+        rule_validate(b01)
+
+
+def test_copy_forward(rules_2025):
+    Rule.objects.filter(rule_set=rules_2025, code="B04").update(points=Decimal("1.5"))
+    rules_2025.excellence_quota = Decimal("0.15")
+    rules_2025.save()
+    rule_set_freeze(year=2025)
+    copied = rule_set_copy_forward(source=rules_2025, year=2026)
+    assert not copied.frozen and copied.excellence_quota == Decimal("0.15")
+    assert copied.rules.get(code="B04").points == Decimal("1.5")
+    assert copied.rules.count() == rules_2025.rules.count()
+    with pytest.raises(LedgerError, match="已有积分规则"):
+        rule_set_copy_forward(source=rules_2025, year=2026)
+
+
+def test_changing_points_after_freeze_does_not_rewrite_the_year(rules_2025, give):
+    deputy = DeputyFactory()
+    give(deputy, B02=2)
+    rule_set_freeze(year=2025)
+    Rule.objects.filter(rule_set=rules_2025, code="B02").update(points=Decimal("10"))
+    from performance.scoring import ScoringError
+
+    with pytest.raises(ScoringError):
+        assessment_compute(year=2025)
+    assert Assessment.objects.get(deputy=deputy).base == Decimal("6")
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+def test_close_roll_credits_present_and_deducts_unexcused(rules_2025):
+    activity = ActivityFactory(occurred_on=DAY)
+    province = DeputyFactory(level=Level.PROVINCE)
+    street = DeputyFactory(level=Level.STREET)
+    absent = DeputyFactory()
+    excused = DeputyFactory()
+    AttendanceFactory(activity=activity, deputy=province)
+    AttendanceFactory(activity=activity, deputy=street)
+    AttendanceFactory(activity=activity, deputy=absent, status=AttendanceStatus.UNEXCUSED)
+    AttendanceFactory(activity=activity, deputy=excused, status=AttendanceStatus.EXCUSED)
+    assert activity_close_roll(activity=activity) == 3
+    codes = dict(LedgerEntry.objects.values_list("deputy_id", "rule__code"))
+    assert codes == {province.pk: "B02", street.pk: "B02", absent.pk: "B07"}
+    assert LedgerEntry.objects.filter(status=EntryStatus.VERIFIED).count() == 3
+    with pytest.raises(LedgerError, match="已结束点名"):
+        activity_close_roll(activity=activity)
+    assessment_compute(year=2025, today=date(2026, 6, 1))
+    assert Assessment.objects.get(deputy=absent).base == 0  # -3 floored at 0
+    assert Assessment.objects.get(deputy=province).base == 3
+
+
+def test_close_roll_rule_follows_the_activity_kind(rules_2025):
+    meeting = ActivityFactory(occurred_on=DAY, kind="meeting")
+    training = ActivityFactory(occurred_on=DAY, kind="training")
+    deputy = DeputyFactory()
+    AttendanceFactory(activity=meeting, deputy=deputy)
+    AttendanceFactory(activity=training, deputy=deputy)
+    activity_close_roll(activity=meeting)
+    activity_close_roll(activity=training)
+    assert set(LedgerEntry.objects.values_list("rule__code", flat=True)) == {"B01", "B05"}
+
+
+def test_empty_roll_cannot_close(rules_2025):
+    with pytest.raises(LedgerError, match="还没有参加代表"):
+        activity_close_roll(activity=ActivityFactory(occurred_on=DAY))
+
+
+def test_topic_signup_needs_a_published_topic(dep):
+    draft = SupervisionTopicFactory(published_at=None)
+    with pytest.raises(LedgerError, match="尚未发布"):
+        topic_signup(topic=draft, deputy=dep)
+    topic = SupervisionTopicFactory()
+    assert topic_signup(topic=topic, deputy=dep) is True
+    assert topic_signup(topic=topic, deputy=dep) is False
+    assert topic_signup(topic=topic, deputy=dep, withdraw=True) is True
+
+
+# --- disputes ----------------------------------------------------------------------------------
+
+
+def test_missing_entry_accepted_is_added_verified(dep, staff_user):
+    dispute = dispute_open(
+        deputy=dep, kind=DisputeKind.MISSING, note="漏记", rule_code="B03", occurred_on=DAY,
+        title="接待选民",
+    )  # fmt: skip
+    dispute_resolve(dispute=dispute, accept=True, actor=staff_user)
+    entry = LedgerEntry.objects.get()
+    assert (entry.rule.code, entry.status, entry.occurred_on) == ("B03", "verified", DAY)
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.ACCEPTED
+    with pytest.raises(LedgerError, match="已处理"):
+        dispute_resolve(dispute=dispute, accept=True)
+
+
+def test_wrong_entry_accepted_is_re_ruled(dep):
+    entry = LedgerEntryFactory(deputy=dep, code="B04")
+    dispute = dispute_open(deputy=dep, kind=DisputeKind.WRONG, entry=entry, note="应为视察",
+                           rule_code="B02")  # fmt: skip
+    dispute_resolve(dispute=dispute, accept=True)
+    entry.refresh_from_db()
+    assert entry.rule.code == "B02" and entry.status == EntryStatus.VERIFIED
+
+
+def test_duplicate_accepted_withdraws_and_rejection_needs_reason(dep):
+    entry = LedgerEntryFactory(deputy=dep)
+    dup = dispute_open(deputy=dep, kind=DisputeKind.DUPLICATE, entry=entry, note="重复")
+    with pytest.raises(LedgerError):
+        dispute_resolve(dispute=dup, accept=False, resolution="")
+    dispute_resolve(dispute=dup, accept=True)
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REJECTED and entry.review_reason
+
+
+def test_dispute_only_on_own_entries(dep):
+    other = LedgerEntryFactory()
+    with pytest.raises(LedgerError, match="本人"):
+        dispute_open(deputy=dep, kind=DisputeKind.WRONG, entry=other, note="x")
+    assert not Dispute.objects.exists()
+
+
+# --- publication -------------------------------------------------------------------------------
+
+
+def test_publication_snapshot_and_republish(dep, give):
+    give(dep, B02=1)
+    first = publication_publish(year=2025, quarter=2)
+    assert first.rows[0]["code"] == dep.code and first.rows[0]["total"] == "3.0"
+    give(dep, B02=1)
+    again = publication_publish(year=2025, quarter=2)
+    assert again.pk == first.pk and again.rows[0]["total"] == "6.0"
+    with pytest.raises(LedgerError):
+        publication_publish(year=2025, quarter=5)
+
+
+# --- report to voters --------------------------------------------------------------------------
+
+
+def _reported(deputies, year):
+    plan = VoterReportPlan.objects.create(year=year)
+    for d in deputies:
+        VoterReport.objects.create(plan=plan, deputy=d, status=ReportStatus.VERIFIED,
+                                   held_on=date(year, 5, 1))  # fmt: skip
+
+
+def test_plan_takes_20_percent_preferring_those_not_yet_reported(rules_2025):
+    deputies = DeputyFactory.create_batch(10)
+    _reported(deputies[:8], 2023)
+    plan = voter_report_plan_create(year=2025, today=date(2026, 1, 5))
+    chosen = set(plan.reports.values_list("deputy_id", flat=True))
+    assert len(chosen) == math.ceil(0.2 * 10)
+    assert chosen == {d.pk for d in deputies[8:]}
+
+
+def test_plan_fills_up_with_those_who_reported_once_the_rest_are_done(rules_2025):
+    deputies = DeputyFactory.create_batch(10)
+    _reported(deputies[:9], 2024)
+    plan = voter_report_plan_create(year=2025, share=0.3, today=date(2026, 1, 5))
+    chosen = set(plan.reports.values_list("deputy_id", flat=True))
+    assert len(chosen) == 3 and deputies[9].pk in chosen
+
+
+def test_reports_of_an_earlier_term_do_not_count(rules_2025):
+    old_term = TermFactory(number=16, start_date=date(2017, 1, 1), end_date=date(2021, 12, 31))
+    deputies = DeputyFactory.create_batch(5)
+    DeputyFactory(term=old_term)
+    _reported(deputies[:4], 2020)  # earlier term
+    plan = voter_report_plan_create(year=2025, today=date(2026, 1, 5))
+    assert plan.reports.count() == 1
+    assert plan.reports.get().deputy == deputies[0]  # by code, none reported this term
+
+
+def test_plan_only_once_per_year(rules_2025):
+    DeputyFactory()
+    voter_report_plan_create(year=2025, today=date(2026, 1, 5))
+    with pytest.raises(LedgerError, match="已制定"):
+        voter_report_plan_create(year=2025)
+
+
+def test_record_and_verify_credits_b06_once(rules_2025, staff_user):
+    DeputyFactory()
+    report = voter_report_plan_create(year=2025, today=date(2026, 1, 5)).reports.get()
+    with pytest.raises(LedgerError, match="请先登记"):
+        voter_report_verify(report=report)
+    with pytest.raises(LedgerError, match="不能超过"):
+        voter_report_record(report=report, held_on=DAY, voters_present=10, satisfied=11)
+    with pytest.raises(LedgerError, match="年度内"):
+        voter_report_record(report=report, held_on=date(2024, 5, 1), voters_present=10)
+    voter_report_record(report=report, held_on=DAY, voters_present=40, satisfied=30,
+                        basically_satisfied=8, unsatisfied=2, actor=staff_user)  # fmt: skip
+    first = voter_report_verify(report=report, actor=staff_user)
+    second = voter_report_verify(report=report, actor=staff_user)
+    assert first.pk == second.pk and first.rule.code == "B06"
+    assert "满意 30" in first.title
+    assert LedgerEntry.objects.filter(rule__code="B06").count() == 1
+    with pytest.raises(LedgerError, match="已核实"):
+        voter_report_record(report=report, held_on=DAY)
+    assert services.ERR_REPORT_VERIFIED
