@@ -43,3 +43,66 @@ def test_demo_is_idempotent_and_fills_every_list():
     assert first["Activity"] >= 3 and first["TopicSignup"] > 0 and first["VoterReport"] >= 12
     excellent = Assessment.objects.filter(rule_set__year=2026, grade=Grade.EXCELLENT).count()
     assert 1 <= excellent <= 12  # quota: ceil(0.2 * 60)
+
+
+def _by_hand(year: int) -> dict[str, tuple]:
+    """The scoring model of issue 3 in plain Python, independent of the SQL."""
+    import math
+    from collections import Counter, defaultdict
+    from decimal import Decimal
+
+    from performance.scoring import serving_deputies
+
+    rule_set = RuleSet.objects.get(year=year)
+    rules = {r.pk: r for r in rule_set.rules.all()}
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for deputy_id, rule_id in LedgerEntry.objects.filter(
+        rule__rule_set=rule_set, status=EntryStatus.VERIFIED
+    ).values_list("deputy_id", "rule_id"):
+        counts[deputy_id][rule_id] += 1
+    scores = {}
+    for deputy in serving_deputies(year, TODAY):
+        dims = {"base": Decimal(0), "innovation": Decimal(0), "contribution": Decimal(0)}
+        for rule_id, n in counts[deputy.pk].items():
+            rule = rules[rule_id]
+            raw = rule.points * n
+            if rule.yearly_cap is not None:
+                raw = min(raw, rule.yearly_cap) if raw > 0 else max(raw, -rule.yearly_cap)
+            dims[rule.dimension] += raw
+        for name in dims:
+            dims[name] = max(Decimal(0), min(dims[name], rule_set.dimension_cap(name)))
+        scores[deputy.code] = (dims["base"], dims["innovation"], dims["contribution"])
+    totals = {code: sum(s) for code, s in scores.items()}
+    quota = math.ceil(Decimal("0.2") * len(totals))
+    result = {}
+    for code, total in totals.items():
+        rank = 1 + sum(1 for other in totals.values() if other > total)
+        if total >= 85 and rank <= quota:
+            grade = "优秀"
+        elif total >= 70:
+            grade = "称职"
+        elif total >= 60:
+            grade = "基本称职"
+        else:
+            grade = "不称职"
+        result[code] = (rank, *(float(x) for x in scores[code]), float(total), grade)
+    return result
+
+
+def test_report_after_staff_verify_matches_a_hand_computation(tmp_path, staff_user):
+    """Done-when of issue 3: fresh demo, staff verify, annual_report xlsx == hand computation."""
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from performance.services import entries_verify
+
+    _seed()
+    year = TODAY.year
+    pending = LedgerEntry.objects.filter(status=EntryStatus.PENDING, rule__rule_set__year=year)
+    assert entries_verify(entries=pending, actor=staff_user) > 0
+    path = tmp_path / "report.xlsx"
+    call_command("annual_report", "--year", str(year), "--format", "xlsx", "--output", str(path))
+    rows = list(load_workbook(path).worksheets[0].values)[1:]
+    got = {r[1]: (r[0], r[4], r[5], r[6], r[7], r[8]) for r in rows}
+    assert got == _by_hand(year)
+    assert len(got) == 60
