@@ -150,15 +150,14 @@ class SuggestionAdmin(admin.ModelAdmin):
     change_list_template = "suggestions/admin/suggestion_change_list.html"
     list_display = (
         "number",
-        "title",
-        "kind",
+        "short_title",
         "status_badge",
-        "lead_deputy",
         "lead_unit",
         "reply_deadline",
+        "lead_deputy",
         "is_tough",
     )
-    list_display_links = ("number", "title")
+    list_display_links = ("number", "short_title")
     list_filter = ("status", "kind", "category", "year", "lead_unit", "origin")
     search_fields = ("number", "title", "lead_deputy__name", "lead_deputy__code")
     list_select_related = ("lead_deputy", "lead_unit", "tough")
@@ -247,6 +246,11 @@ class SuggestionAdmin(admin.ModelAdmin):
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):
         return obj.get_status_display()
+
+    @admin.display(description=_("标题"), ordering="title")
+    def short_title(self, obj):
+        title = obj.title.removeprefix("关于")
+        return title if len(title) <= 18 else f"{title[:17]}…"
 
     @admin.display(description=_("攻坚"), boolean=True)
     def is_tough(self, obj):

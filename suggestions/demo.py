@@ -285,7 +285,8 @@ def seed(context: DemoContext) -> None:
     for number, item in enumerate(ITEMS):
         if Suggestion.objects.filter(title=item.title).exists():
             continue
-        lead = deputies[number % len(deputies)]
+        # d001, the demo deputy, leads every eighth so their pages have something in each state.
+        lead = deputies[0] if number % 8 == 0 else deputies[number % len(deputies)]
         co_signers = [deputies[(number + k) % len(deputies)] for k in (7, 19) if number % 3 == 0]
         _walk(item, lead, co_signers, categories[item.category], units, clerk, today, rng)
     for year in (today.year - 1, today.year):

@@ -147,7 +147,9 @@ class ExtensionForm(forms.Form):
 
 class FeasibilityForm(forms.Form):
     note = forms.CharField(
-        label=_("可行性说明"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("可行性说明"),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        required=False,
     )
 
 

@@ -107,7 +107,12 @@ def _medians(qs: QuerySet, group: str | None) -> dict:
     )
     for key, assigned_on, first_reply in pairs:
         values[None if group is None else key].append((first_reply - assigned_on).days)
-    return {key: median(days) for key, days in values.items()}
+    return {key: _tidy(median(days)) for key, days in values.items()}
+
+
+def _tidy(value: float) -> int | float:
+    """41.0 → 41, so whole and half days read alike on the page and in the files."""
+    return int(value) if float(value).is_integer() else value
 
 
 def suggestion_statistics(*, year: int, as_of: date) -> list[StatRow]:
