@@ -39,9 +39,16 @@ def user_has_role(user, role: Role) -> bool:
 
 
 def sync_staff_permissions(**kwargs) -> None:
-    """Give the staff group every permission on the committee's apps (idempotent)."""
+    """Make sure every role's group exists and give the staff group every permission on the
+    committee's apps (idempotent).
+
+    Runs after every ``migrate`` and after ``flush`` (which transactional tests call), so the
+    roles never vanish with the data migration's rows.
+    """
     from django.contrib.auth.models import Group, Permission
 
-    staff, _ = Group.objects.get_or_create(name=Role.STAFF.value)
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    staff = Group.objects.get(name=Role.STAFF.value)
     perms = Permission.objects.filter(content_type__app_label__in=STAFF_MANAGED_APPS)
     staff.permissions.add(*perms)

@@ -13,7 +13,7 @@ def _with_roles(*default: Role):
     def add(user, create, extracted, **kwargs):
         if create:
             wanted = extracted if extracted is not None else default
-            user.groups.add(*Group.objects.filter(name__in=[Role(r).value for r in wanted]))
+            user.groups.add(*(Group.objects.get_or_create(name=Role(r).value)[0] for r in wanted))
 
     return factory.PostGeneration(add)
 

@@ -13,7 +13,7 @@ from tests.deputies.factories import DeputyFactory
 from tests.performance.factories import AttendanceFactory, LedgerEntryFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL row locks"),
 ]
 
