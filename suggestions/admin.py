@@ -42,7 +42,13 @@ from .models import (
 from .services import SuggestionError
 from .workflow import TRANSITIONS, Party, allowed_targets, suggestion_transition
 
-STAFF_TARGETS = {to for (_frm, to), who in TRANSITIONS.items() if Party.STAFF in who}
+# Buttons on the change page: replies and evaluations come with their own forms (unit portal,
+# deputy page), so the bare moves to those states are not offered here.
+STAFF_TARGETS = {
+    to
+    for (_frm, to), who in TRANSITIONS.items()
+    if Party.STAFF in who and to not in (Status.REPLIED, Status.EVALUATED)
+}
 
 
 @admin.register(HandlingUnit)
