@@ -188,6 +188,8 @@ class PerformanceAdmin(admin.ModelAdmin):
         )
 
     def _intermediate(self, request, queryset, form, action, title, note=""):
+        if isinstance(self.list_select_related, list | tuple):
+            queryset = queryset.select_related(*self.list_select_related)
         return self._page(
             request,
             "action_form.html",
@@ -429,13 +431,13 @@ class LedgerEntryAdmin(PerformanceAdmin):
     list_display = (
         "occurred_on",
         "deputy",
-        "deputy_level",
         "rule_code",
+        "status_badge",
         "title",
         "points",
-        "status_badge",
-        "source_kind",
         "evidence_count",
+        "source_kind",
+        "deputy_level",
         "reviewed_by",
     )
     list_display_links = ("occurred_on", "title")
@@ -702,14 +704,14 @@ class ActivityAdmin(PerformanceAdmin):
         "occurred_on",
         "title",
         "kind",
+        "present",
+        "absent",
+        "roll_closed",
         "rule",
         "topic",
         "organiser",
-        "present",
-        "absent",
-        "roll_closed_at",
     )
-    list_filter = ("kind", ("roll_closed_at", admin.EmptyFieldListFilter), "topic__year")
+    list_filter = ("kind", ("roll_closed_at", admin.EmptyFieldListFilter), "topic")
     search_fields = ("title", "place", "organiser")
     list_select_related = ("topic",)
     autocomplete_fields = ("topic",)
@@ -732,6 +734,10 @@ class ActivityAdmin(PerformanceAdmin):
         if obj is not None and obj.roll_closed_at is not None:
             return ("kind", "occurred_on", "roll_closed_at")
         return self.readonly_fields
+
+    @admin.display(description=_("已结束点名"), boolean=True, ordering="roll_closed_at")
+    def roll_closed(self, obj):
+        return obj.roll_closed_at is not None
 
     @admin.display(description=_("计分规则"))
     def rule(self, obj):
@@ -826,15 +832,15 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
     list_display = (
         "rank",
         "deputy",
-        "deputy_level",
+        "total",
+        "grade",
+        "explain_link",
         "base",
         "innovation",
         "contribution",
-        "total",
-        "grade",
         "duty_days",
+        "deputy_level",
         "year",
-        "explain_link",
     )
     list_display_links = None
     list_filter = (AssessmentYearFilter, "grade", "deputy__level")
@@ -900,6 +906,7 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
             assessment=assessment,
             lines=lines,
             quota=math.ceil(rule_set.excellence_quota * assessment.assessed_count),
+            quota_share=f"{rule_set.excellence_quota:.0%}",
         )
 
     def recompute_view(self, request):

@@ -723,7 +723,7 @@ class VoterReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan.year} {self.deputy_id}"
+        return f"{self.plan.year} {self.deputy}"
 
     @property
     def evaluations(self) -> int:
@@ -760,4 +760,4 @@ class IdleReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.deputy_id} #{self.sequence} {self.sent_on}"
+        return f"{self.deputy} #{self.sequence} {self.sent_on}"

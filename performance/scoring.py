@@ -251,7 +251,7 @@ def explain(rule_set: RuleSet, rules: list[Rule], counts: dict, entries=()) -> l
         rule_lines = []
         for rule in (r for r in rules if r.dimension == dimension):
             count = int(counts.get(rule.code, 0) or 0)
-            raw = rule.points * count
+            raw = rule.points * count if count else Decimal("0.0")
             score = raw
             if rule.yearly_cap is not None:
                 score = min(raw, rule.yearly_cap) if rule.points > 0 else max(raw, -rule.yearly_cap)
