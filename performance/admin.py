@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.tabular import table_bytes
+from deputies.models import Deputy, Level, ProfessionalGroup
 
 from . import reminders, scoring, selectors, services
 from .importer import LEDGER_COLUMNS, ledger_import
@@ -75,6 +76,29 @@ class CopyForwardForm(forms.Form):
 class TalkForm(forms.Form):
     on = forms.DateField(label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("谈话记录"), max_length=200, required=False)
+
+
+class RollAddForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("专业代表小组"), queryset=ProfessionalGroup.objects.all(), required=False
+    )
+    level = forms.ChoiceField(
+        label=_("代表层级"), choices=[("", "---------"), *Level.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("group") and not data.get("level"):
+            raise forms.ValidationError(_t("请选择专业代表小组或代表层级。"))
+        return data
+
+    def deputies(self):
+        qs = Deputy.objects.serving()
+        if self.cleaned_data.get("group"):
+            qs = qs.filter(group=self.cleaned_data["group"])
+        if self.cleaned_data.get("level"):
+            qs = qs.filter(level=self.cleaned_data["level"])
+        return qs
 
 
 class ImportForm(forms.Form):
@@ -283,6 +307,12 @@ class RuleSetAdmin(PerformanceAdmin):
         if obj is not None and obj.frozen:
             return [f.name for f in RuleSet._meta.fields]
         return ["year", "frozen", "frozen_at"] if obj else ["frozen", "frozen_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # A frozen year is shown read-only; 解除封存 (with a reason) reopens it.
+        if obj is not None and obj.frozen:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and (obj.frozen or obj.assessments.exists()):
@@ -717,7 +747,7 @@ class ActivityAdmin(PerformanceAdmin):
     autocomplete_fields = ("topic",)
     date_hierarchy = "occurred_on"
     inlines = [AttendanceInline]
-    actions = ["close_roll"]
+    actions = ["add_participants", "close_roll"]
     readonly_fields = ("roll_closed_at",)
 
     def get_queryset(self, request):
@@ -750,6 +780,34 @@ class ActivityAdmin(PerformanceAdmin):
     @admin.display(description=_("无故缺席"), ordering="n_absent")
     def absent(self, obj):
         return obj.n_absent
+
+    @admin.action(description=_("按专业小组或层级添加参加代表"))
+    def add_participants(self, request, queryset):
+        form = RollAddForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            added = []
+
+            def add(activity):
+                added.append(
+                    services.activity_roll_add(
+                        activity=activity, deputies=form.deputies(), actor=request.user
+                    )
+                )
+
+            _run(request, queryset, _t("添加参加代表"), add)
+            if added:
+                self.message_user(
+                    request, _t("共新增 %(n)d 人次。") % {"n": sum(added)}, messages.INFO
+                )
+            return None
+        return self._intermediate(
+            request,
+            queryset,
+            form,
+            "add_participants",
+            _t("添加参加代表"),
+            note=_t("所选在任代表以“出席”列入名单；点名前可在活动页逐一改为请假或无故缺席。"),
+        )
 
     @admin.action(description=_("结束点名并记入履职档案"))
     def close_roll(self, request, queryset):

@@ -78,16 +78,19 @@ class RuleSet(models.Model):
             models.CheckConstraint(
                 condition=Q(base_cap__gte=0, innovation_cap__gte=0, contribution_cap__gte=0),
                 name="ruleset_caps_not_negative",
+                violation_error_message=_("维度上限不能为负数。"),
             ),
             models.CheckConstraint(
                 condition=Q(excellence_quota__gt=0, excellence_quota__lte=1),
                 name="ruleset_quota_fraction",
+                violation_error_message=_("优秀比例须大于 0 且不超过 1。"),
             ),
             models.CheckConstraint(
                 condition=Q(excellent_min__gte=F("competent_min"))
                 & Q(competent_min__gte=F("basic_min"))
                 & Q(basic_min__gte=0),
                 name="ruleset_grade_thresholds_ordered",
+                violation_error_message=_("分数线须满足：优秀 ≥ 称职 ≥ 基本称职 ≥ 0。"),
             ),
             models.CheckConstraint(
                 condition=Q(frozen=False) | Q(frozen_at__isnull=False),
@@ -130,15 +133,24 @@ class Rule(models.Model):
         verbose_name_plural = _("积分规则")
         ordering = ["rule_set", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["rule_set", "code"], name="rule_code_unique_per_year"),
+            models.UniqueConstraint(
+                fields=["rule_set", "code"],
+                name="rule_code_unique_per_year",
+                violation_error_message=_("同一年度的规则编号不能重复。"),
+            ),
             models.CheckConstraint(
                 condition=Q(yearly_cap__isnull=True) | Q(yearly_cap__gte=0),
                 name="rule_cap_not_negative",
+                violation_error_message=_("年度上限不能为负数。"),
             ),
             models.CheckConstraint(
                 condition=Q(dimension__in=Dimension.values), name="rule_dimension_valid"
             ),
-            models.CheckConstraint(condition=~Q(points=0), name="rule_points_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(points=0),
+                name="rule_points_not_zero",
+                violation_error_message=_("每次分值不能为 0。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -555,7 +567,11 @@ class SupervisionTopic(models.Model):
         verbose_name_plural = _("监督菜单议题")
         ordering = ["-year", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "title"], name="topic_title_unique_per_year")
+            models.UniqueConstraint(
+                fields=["year", "title"],
+                name="topic_title_unique_per_year",
+                violation_error_message=_("本年度已有同名议题。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -576,7 +592,11 @@ class TopicSignup(models.Model):
         verbose_name_plural = _("议题认领")
         ordering = ["topic", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["topic", "deputy"], name="topic_signup_once")
+            models.UniqueConstraint(
+                fields=["topic", "deputy"],
+                name="topic_signup_once",
+                violation_error_message=_("该代表已认领此议题。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -642,7 +662,11 @@ class Attendance(models.Model):
         verbose_name_plural = _("出勤")
         ordering = ["activity", "deputy"]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "deputy"], name="attendance_once")
+            models.UniqueConstraint(
+                fields=["activity", "deputy"],
+                name="attendance_once",
+                violation_error_message=_("该代表已在名单中。"),
+            )
         ]
 
     def __str__(self) -> str:

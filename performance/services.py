@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_record
+from core.notifications import notification_send
 from deputies.models import Deputy, Status
 
 from .defaults import DEFAULT_CAPS, DEFAULT_RULES, DEFAULT_THRESHOLDS
@@ -22,6 +24,7 @@ from .models import (
     ABSENCE_RULE,
     EVIDENCE_VALIDATORS,
     Activity,
+    Attendance,
     AttendanceStatus,
     ConsequenceDecision,
     Dispute,
@@ -73,6 +76,9 @@ ERR_PLAN_EXISTS = "%(year)s 年度已制定述职计划。"
 ERR_NO_DEPUTIES = "%(year)s 年度没有在任代表。"
 ERR_TOPIC_NOT_PUBLISHED = "该议题尚未发布。"
 ERR_BAD_QUARTER = "季度须为 1 至 4。"
+
+NOTIFY_REJECTED = "performance.rejected"
+NOTIFY_DISPUTE = "performance.dispute"
 
 
 # --- rule sets -----------------------------------------------------------------------------
@@ -387,6 +393,7 @@ def entries_reject(*, entries, reason: str, actor: User | None = None) -> int:
         review_reason=reason[:200],
     )
     if done:
+        _notify_rejected(ids, reason)
         audit_record(
             actor=actor,
             action="performance.entries_reject",
@@ -395,6 +402,30 @@ def entries_reject(*, entries, reason: str, actor: User | None = None) -> int:
         )
         recompute_on_commit(years)
     return done
+
+
+def _notify_rejected(ids: list[int], reason: str) -> None:
+    """One notification per deputy with a login: which entries came back, and why."""
+    by_deputy: dict[int, list[LedgerEntry]] = {}
+    for entry in LedgerEntry.objects.filter(pk__in=ids, deputy__user__isnull=False).select_related(
+        "deputy__user"
+    ):
+        by_deputy.setdefault(entry.deputy_id, []).append(entry)
+    for entries in by_deputy.values():
+        first = entries[0]
+        url = (
+            reverse("performance:entry_detail", args=[first.pk])
+            if len(entries) == 1
+            else reverse("performance:my_ledger")
+        )
+        notification_send(
+            recipient=first.deputy.user,
+            kind=NOTIFY_REJECTED,
+            title=_("%(n)d 条履职记录未通过审核") % {"n": len(entries)},
+            body=_("退回理由：%(r)s。涉及：%(t)s。如有异议，可在履职档案中提出。")
+            % {"r": reason, "t": "；".join(f"{e.occurred_on} {e.title}" for e in entries[:5])},
+            url=url,
+        )
 
 
 # --- disputes ------------------------------------------------------------------------------
@@ -456,7 +487,7 @@ def dispute_resolve(
     withdrawn, a missing one is added verified. Rejecting needs a reason."""
     dispute = (
         Dispute.objects.select_for_update(of=("self",))
-        .select_related("entry", "rule")
+        .select_related("entry", "rule", "deputy__user")
         .get(pk=dispute.pk)
     )
     if dispute.status != DisputeStatus.OPEN:
@@ -503,6 +534,16 @@ def dispute_resolve(
     dispute.resolved_by = actor
     dispute.resolved_at = timezone.now()
     dispute.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    user = dispute.deputy.user
+    if user is not None:
+        notification_send(
+            recipient=user,
+            kind=NOTIFY_DISPUTE,
+            title=_("您的积分异议已处理：%(s)s") % {"s": dispute.get_status_display()},
+            body=resolution or dispute.get_kind_display(),
+            url=reverse("performance:my_ledger"),
+            dedupe_key=f"performance:dispute:{dispute.pk}:resolved",
+        )
     audit_record(
         actor=actor,
         action="performance.dispute_resolve",
@@ -624,6 +665,34 @@ def topic_signup(
             summary=f"{deputy} {topic}",
         )
     return changed
+
+
+@transaction.atomic
+def activity_roll_add(
+    *, activity: Activity, deputies: QuerySet[Deputy], actor: User | None = None
+) -> int:
+    """Put deputies (e.g. a professional group, or every deputy of a level) on the roll as
+    present; those already on it are left as they are. Returns how many were added."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.roll_closed_at is not None:
+        raise LedgerError(_(ERR_ROLL_CLOSED))
+    on_roll = set(activity.attendances.values_list("deputy_id", flat=True))
+    added = Attendance.objects.bulk_create(
+        [
+            Attendance(activity=activity, deputy_id=pk)
+            for pk in deputies.values_list("pk", flat=True)
+            if pk not in on_roll
+        ],
+        ignore_conflicts=True,
+    )
+    if added:
+        audit_record(
+            actor=actor,
+            action="performance.activity_roll_add",
+            target=activity,
+            summary=_("%(a)s 增加参加代表 %(n)d 人") % {"a": activity, "n": len(added)},
+        )
+    return len(added)
 
 
 @transaction.atomic

@@ -499,3 +499,55 @@ def test_consequences_query_count_does_not_grow(staff_client, ledger, give, name
     small = _count(staff_client, path)
     _more_rows(6)
     assert _count(staff_client, path) == small
+
+
+def test_add_participants_by_group_or_level(staff_client, ledger):
+    from deputies.models import Level
+
+    activity = ActivityFactory(occurred_on=date(2025, 5, 12))
+    DeputyFactory(level=Level.PROVINCE)
+    response = act(staff_client, "activity", "add_participants", [activity], apply="1")
+    assert response.status_code == 200  # neither group nor level: asked again
+    assert "请选择专业代表小组或代表层级" in response.content.decode()
+    act(staff_client, "activity", "add_participants", [activity], apply="1", level="province")
+    assert activity.attendances.count() == 1
+    act(staff_client, "activity", "add_participants", [activity], apply="1", level="street")
+    act(staff_client, "activity", "add_participants", [activity], apply="1", level="street")
+    assert activity.attendances.count() == 4  # the three street deputies once each
+    assert set(activity.attendances.values_list("status", flat=True)) == {"present"}
+
+
+def test_rule_edit_errors_are_shown_not_raised(staff_client, ledger):
+    rs = RuleSet.objects.get(year=2025)
+    rules = list(rs.rules.order_by("id"))
+    data = {
+        "year": "2025",
+        "base_cap": "60",
+        "innovation_cap": "20",
+        "contribution_cap": "20",
+        "excellent_min": "85",
+        "competent_min": "70",
+        "basic_min": "60",
+        "excellence_quota": "0.20",
+        "rules-TOTAL_FORMS": str(len(rules)),
+        "rules-INITIAL_FORMS": str(len(rules)),
+    }
+    for i, r in enumerate(rules):
+        data.update({
+            f"rules-{i}-id": str(r.pk), f"rules-{i}-rule_set": str(rs.pk),
+            f"rules-{i}-code": r.code, f"rules-{i}-name": r.name,
+            f"rules-{i}-dimension": r.dimension, f"rules-{i}-points": str(r.points),
+            f"rules-{i}-yearly_cap": "" if r.yearly_cap is None else str(r.yearly_cap),
+        })  # fmt: skip
+    data["rules-0-points"] = "0"
+    data["rules-1-yearly_cap"] = "-2"
+    data["excellence_quota"] = "1.5"
+    response = staff_client.post(url("ruleset_change", rs.pk), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "每次分值不能为 0" in body
+    assert "优秀比例须大于 0 且不超过 1" in body
+    assert rs.rules.get(pk=rules[0].pk).points != 0
+    data.update({"rules-0-points": "2.5", "rules-1-yearly_cap": "20", "excellence_quota": "0.25"})
+    assert staff_client.post(url("ruleset_change", rs.pk), data).status_code == 302
+    assert rs.rules.get(pk=rules[0].pk).points == Decimal("2.5")

@@ -511,3 +511,31 @@ def test_record_and_verify_credits_b06_once(rules_2025, staff_user):
     with pytest.raises(LedgerError, match="已核实"):
         voter_report_record(report=report, held_on=DAY)
     assert services.ERR_REPORT_VERIFIED
+
+
+def test_rejection_and_dispute_resolution_notify_the_deputy(rules_2025):
+    from core.models import Notification
+    from tests.deputies.factories import DeputyWithUserFactory
+
+    deputy = DeputyWithUserFactory()
+    entries = [LedgerEntryFactory(deputy=deputy, title=f"走访{i}") for i in range(2)]
+    entries_reject(entries=entries, reason="缺少签到表")
+    note = Notification.objects.get(recipient=deputy.user, kind=services.NOTIFY_REJECTED)
+    assert "2 条" in note.title and "缺少签到表" in note.body
+    dispute = dispute_open(deputy=deputy, kind=DisputeKind.DUPLICATE, entry=entries[0], note="x")
+    dispute_resolve(dispute=dispute, accept=False, resolution="并非重复")
+    note = Notification.objects.get(recipient=deputy.user, kind=services.NOTIFY_DISPUTE)
+    assert "不予采纳" in note.title and note.body == "并非重复"
+
+
+def test_roll_add_skips_those_on_the_roll_and_closed_rolls(rules_2025):
+    from deputies.models import Deputy
+
+    activity = ActivityFactory(occurred_on=DAY)
+    a, _b = DeputyFactory.create_batch(2)
+    AttendanceFactory(activity=activity, deputy=a, status=AttendanceStatus.EXCUSED)
+    assert services.activity_roll_add(activity=activity, deputies=Deputy.objects.all()) == 1
+    assert activity.attendances.get(deputy=a).status == AttendanceStatus.EXCUSED
+    activity_close_roll(activity=activity)
+    with pytest.raises(LedgerError, match="已结束点名"):
+        services.activity_roll_add(activity=activity, deputies=Deputy.objects.all())
