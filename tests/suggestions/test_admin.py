@@ -200,3 +200,41 @@ def test_check_recorded_through_the_admin_inline(staff_client, staff_user):
         date(2026, 7, 12),
         staff_user,
     )
+
+
+def test_admin_import_page(staff_client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.deputies.factories import DeputyFactory
+
+    DeputyFactory(code="D777")
+    content = "标题,领衔代表编号,立案日期\n关于路灯的建议,D777,2026-02-01\n关于,X1,2026-02-01\n"
+    upload = SimpleUploadedFile("t.csv", content.encode("utf-8"))
+    response = staff_client.post(f"{BASE}import/", {"file": upload})
+    assert response.status_code == 200
+    assert "第 3 行" in response.content.decode()
+    assert not Suggestion.objects.exists()
+    upload = SimpleUploadedFile(
+        "t.csv", content.splitlines(True)[0].encode() + content.splitlines(True)[1].encode()
+    )
+    response = staff_client.post(f"{BASE}import/", {"file": upload})
+    assert response.status_code == 302
+    assert Suggestion.objects.get().number == "2026-001"
+
+
+def test_admin_mark_tough(staff_client):
+    s = helpers.in_handling()
+    done = helpers.concluded()
+    staff_client.post(
+        BASE,
+        {
+            "action": "action_mark_tough",
+            "_selected_action": [s.pk, done.pk],
+            "apply": "1",
+            "difficulty": "3",
+            "team": "住建牵头",
+        },
+    )
+    s.refresh_from_db()
+    assert s.tough.difficulty == 3
+    assert not hasattr(Suggestion.objects.get(pk=done.pk), "tough")

@@ -280,3 +280,69 @@ def test_list_query_counts_do_not_grow(
             response = c.get(url)
         assert response.status_code == 200
         assert response.content.decode().count("小区停车难") >= 8, url
+
+
+def test_posts_on_other_parties_objects_are_404(client, world, deputy, unit_user):
+    client.force_login(deputy.user)
+    theirs = world["theirs"]
+    assert client.post(f"/suggestions/{theirs.pk}/submit/").status_code == 404
+    assert client.post(f"/suggestions/{theirs.pk}/evaluate/", {}).status_code == 404
+    client.force_login(unit_user)
+    for path in ("accept", "feasibility"):
+        assert client.post(f"/suggestions/unit/{theirs.pk}/{path}/").status_code == 404
+    assert Suggestion.objects.get(pk=theirs.pk).feasibility_note != "x"
+
+
+def test_co_unit_sees_but_cannot_reply(client, world):
+    s = world["theirs"]
+    co_user = world["unit"].users.get()
+    s.co_units.add(world["unit"])
+    client.force_login(co_user)
+    assert client.get(f"/suggestions/unit/{s.pk}/").status_code == 200
+    assert client.get(f"/suggestions/unit/{s.pk}/reply/").status_code == 404
+    assert client.get(f"/suggestions/unit/{s.pk}/commitments/new/").status_code == 200
+
+
+def test_bad_attachment_is_a_form_error(deputy_client):
+    category = CategoryFactory(name="教育")
+    response = deputy_client.post(
+        "/suggestions/new/",
+        {
+            "kind": "suggestion",
+            "title": "标题",
+            "category": category.pk,
+            "body": "内容",
+            "origin": "research",
+            "attachments": [SimpleUploadedFile("run.exe", b"MZ")],
+        },
+    )
+    assert response.status_code == 200
+    assert "不支持的附件类型" in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_qr_only_after_registration(client, world):
+    draft = world["draft"]
+    assert client.get(f"/suggestions/rate/{draft.public_token}/qr.svg").status_code == 404
+    mine = world["mine"]
+    response = client.get(f"/suggestions/rate/{mine.public_token}/qr.svg?format=png")
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG")
+
+
+def test_deputy_dashboard_panel(deputy_client, world):
+    response = deputy_client.get("/deputy/")
+    assert response.status_code == 200
+    assert "我的议案建议" in response.content.decode()
+
+
+def test_unit_hears_when_sent_back(world, deputy):
+    from core.notifications import Notification
+
+    s = world["mine"]
+    services.reply_submit(suggestion=s, unit=s.lead_unit, result_class="A", content="x", actor=None)
+    services.evaluation_submit(
+        suggestion=s, deputy=deputy, verdict="unsatisfied", implementation_score=10, actor=None
+    )
+    user = world["unit"].users.get()
+    assert Notification.objects.filter(recipient=user, kind="suggestion.reopened").count() == 1
