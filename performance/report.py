@@ -171,7 +171,7 @@ def _pdf(report: AnnualReport) -> bytes:
 
     def table(headers, rows, widths=None):
         data = [headers, *[[_plain(v) for v in r] for r in rows]] if rows else [headers, ["—"]]
-        t = Table(data, colWidths=widths, repeatRows=1)
+        t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         t.setStyle(
             TableStyle(
                 [

@@ -130,10 +130,14 @@ def rule_set_copy_forward(*, source: RuleSet, year: int, actor: User | None = No
     """Start ``year`` with the caps, thresholds and rules of ``source`` (not frozen)."""
     if RuleSet.objects.filter(year=year).exists():
         raise LedgerError(_(ERR_RULE_SET_EXISTS) % {"year": year})
-    target = RuleSet.objects.create(
-        year=year,
-        **{name: getattr(source, name) for name in (*DEFAULT_CAPS, *DEFAULT_THRESHOLDS)},
-    )
+    try:
+        with transaction.atomic():
+            target = RuleSet.objects.create(
+                year=year,
+                **{name: getattr(source, name) for name in (*DEFAULT_CAPS, *DEFAULT_THRESHOLDS)},
+            )
+    except IntegrityError as exc:  # created meanwhile by another request
+        raise LedgerError(_(ERR_RULE_SET_EXISTS) % {"year": year}) from exc
     Rule.objects.bulk_create(
         Rule(
             rule_set=target,
@@ -763,7 +767,11 @@ def voter_report_plan_create(
         .order_by("reported", "code")
         .values_list("pk", flat=True)[: math.ceil(total * share)]
     )
-    plan = VoterReportPlan.objects.create(year=year, created_by=actor)
+    try:
+        with transaction.atomic():
+            plan = VoterReportPlan.objects.create(year=year, created_by=actor)
+    except IntegrityError as exc:  # another request made the plan meanwhile
+        raise LedgerError(_(ERR_PLAN_EXISTS) % {"year": year}) from exc
     VoterReport.objects.bulk_create(VoterReport(plan=plan, deputy_id=pk) for pk in chosen)
     audit_record(
         actor=actor,
