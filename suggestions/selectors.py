@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
 from .models import (
     OPEN_HANDLING,
@@ -107,6 +107,7 @@ def detail_context(suggestion: Suggestion, today: date | None = None) -> dict[st
         "days_left": days_left,
         "tough": getattr(suggestion, "tough", None),
         "plan": getattr(suggestion, "plan", None),
+        "ratings": suggestion.ratings.aggregate(n=Count("pk"), avg=Avg("score")),
     }
 
 

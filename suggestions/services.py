@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -352,7 +353,7 @@ def extension_request(
         kind="suggestion.extension",
         title=_("延期申请待审核：%(s)s") % {"s": suggestion},
         body=reason,
-        url=f"/admin/suggestions/extensionrequest/{request.pk}/change/",
+        url=reverse("admin:suggestions_extensionrequest_change", args=[request.pk]),
         dedupe_key=f"extension:{request.pk}:requested",
     )
     return request

@@ -346,3 +346,12 @@ def test_unit_hears_when_sent_back(world, deputy):
     )
     user = world["unit"].users.get()
     assert Notification.objects.filter(recipient=user, kind="suggestion.reopened").count() == 1
+
+
+def test_detail_shows_public_rating_summary(client, world):
+    s = world["cosigned"]
+    for i, score in enumerate((80, 90)):
+        services.public_rating_submit(suggestion=s, score=score, device_token=f"tok{i}xxxx")
+    client.force_login(s.lead_deputy.user)
+    text = client.get(f"/suggestions/{s.pk}/").content.decode()
+    assert "85.0" in text and "2 人评价" in text
