@@ -90,3 +90,9 @@ def test_english_when_chosen(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     body = client.get("/accounts/login/").content.decode()
     assert "Username" in body
+
+
+def test_language_switch_names_each_language_in_itself(client):
+    body = client.get("/accounts/login/").content.decode()
+    assert 'lang="en"' in body and ">English</button>" in body
+    assert ">简体中文</button>" in body and "英语" not in body
