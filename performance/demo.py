@@ -6,9 +6,11 @@ closed rolls, this year's supervision menu, voter-report plans and two open disp
 Idempotent: each part is keyed on natural keys or skipped when already there.
 """
 
+import io
 import random
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.demo import DemoContext
@@ -21,6 +23,7 @@ from .models import (
     AttendanceStatus,
     Dispute,
     DisputeKind,
+    EntryEvidence,
     EntryStatus,
     LedgerEntry,
     Publication,
@@ -269,6 +272,33 @@ def _disputes(deputies, year) -> None:
     )
 
 
+def _evidence(deputies: list[Deputy], year: int) -> None:
+    """A photo on a dozen pending entries, so staff can try reviewing with evidence."""
+    if EntryEvidence.objects.filter(entry__deputy__in=deputies).exists():
+        return
+    pending = LedgerEntry.objects.filter(
+        deputy__in=deputies, status=EntryStatus.PENDING, rule__rule_set__year=year
+    ).order_by("id")[:12]
+    for entry in pending:
+        EntryEvidence.objects.create(
+            entry=entry,
+            file=ContentFile(_photo(f"entry {entry.pk}"), name="现场照片.png"),
+            name="现场照片.png",
+        )
+
+
+def _photo(label: str) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 200), (246, 245, 243))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((8, 8, 311, 191), outline=(179, 38, 30), width=4)
+    draw.text((20, 90), label, fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def seed(context: DemoContext) -> None:
     deputies: list[Deputy] = list(context.data.get("deputies") or [])
     if not deputies:
@@ -297,6 +327,7 @@ def seed(context: DemoContext) -> None:
             _activities(rng, year, deputies, topics if year == today.year else [], today, by_index)
     _voter_reports(rng, [y for y in years[-2:] if not rule_sets[y].frozen], today)
     _disputes(deputies, today.year)
+    _evidence(deputies, today.year)
 
     for year, rule_set in rule_sets.items():
         if not rule_set.frozen:

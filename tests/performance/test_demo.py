@@ -41,6 +41,7 @@ def test_demo_is_idempotent_and_fills_every_list():
     assert LedgerEntry.objects.filter(status=EntryStatus.PENDING).exists()
     assert LedgerEntry.objects.filter(status=EntryStatus.REJECTED).exists()
     assert first["Activity"] >= 3 and first["TopicSignup"] > 0 and first["VoterReport"] >= 12
+    assert first["EntryEvidence"] == 12
     excellent = Assessment.objects.filter(rule_set__year=2026, grade=Grade.EXCELLENT).count()
     assert 1 <= excellent <= 12  # quota: ceil(0.2 * 60)
 
