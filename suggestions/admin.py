@@ -58,6 +58,16 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     search_fields = ("name", "short_name")
     filter_horizontal = ("users",)
 
+    def save_related(self, request, form, formsets, change):
+        """A login added to a unit gets the handling-unit role, or the portal would refuse it."""
+        super().save_related(request, form, formsets, change)
+        from django.contrib.auth.models import Group
+
+        from accounts.roles import Role
+
+        role = Group.objects.get(name=Role.HANDLING_UNIT.value)
+        role.user_set.add(*form.instance.users.all())
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):

@@ -134,16 +134,17 @@ def _commitment_overdue(result: ReminderResult, today: date) -> None:
 
 def _check_due(result: ReminderResult, today: date) -> None:
     checks = FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today).select_related(
-        "suggestion"
+        "suggestion__lead_unit"
     )
     for check in checks:
+        # Staff record the check; the lead unit is told so it can prepare the evidence.
         _send(
             result,
             "check_due",
-            [],
+            [check.suggestion.lead_unit],
             _("%(k)s到期：%(s)s") % {"k": check.get_kind_display(), "s": check.suggestion},
             _("计划于 %(d)s 进行，请记录检查情况。") % {"d": check.due_on.isoformat()},
-            "",
+            unit_url(check.suggestion),
             staff_url(check.suggestion),
             f"check:{check.pk}:due",
         )

@@ -238,3 +238,17 @@ def test_admin_mark_tough(staff_client):
     s.refresh_from_db()
     assert s.tough.difficulty == 3
     assert not hasattr(Suggestion.objects.get(pk=done.pk), "tough")
+
+
+def test_unit_users_added_in_admin_get_the_role(staff_client):
+    from accounts.roles import Role, user_has_role
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory()
+    response = staff_client.post(
+        "/admin/suggestions/handlingunit/add/",
+        {"name": "区水务局", "short_name": "水务局", "users": [user.pk], "is_active": "on"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user_has_role(user, Role.HANDLING_UNIT)

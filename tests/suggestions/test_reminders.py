@@ -33,7 +33,7 @@ def test_each_reminder_fires_once_per_event():
         "deadline_soon": 2,  # unit user + staff
         "reply_overdue": 2,
         "commitment_overdue": 2,
-        "check_due": 2,  # staff only, two checks due
+        "check_due": 4,  # two checks due: unit user + staff each
     }
     second = reminders_send(today=today)
     assert second.total == 0
@@ -48,7 +48,7 @@ def test_each_reminder_fires_once_per_event():
     assert done.checks.filter(done_on__isnull=True).count() == 3
     # a later day brings the third check, and only it
     third = reminders_send(today=date(2026, 12, 11))
-    assert third.sent.get("check_due") == 1
+    assert third.sent.get("check_due") == 2
 
 
 def test_task_wraps_the_service():
@@ -116,7 +116,7 @@ def test_split_tasks_each_send_their_kind_once():
     helpers.concluded(on=date(2026, 6, 10))
     assert tasks.remind_deadlines() == {"deadline_soon": 2}
     assert tasks.flag_overdue() == {"reply_overdue": 2}
-    assert tasks.remind_checks() == {"check_due": 2}
+    assert tasks.remind_checks() == {"check_due": 4}
     assert tasks.remind_quarterly_reports() == {}
     for task in (tasks.remind_deadlines, tasks.flag_overdue, tasks.remind_checks):
         assert sum(task().values()) == 0
