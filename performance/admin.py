@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
@@ -589,7 +589,15 @@ class LedgerEntryAdmin(PerformanceAdmin):
     def source_object(self, obj):
         if obj.source_type_id is None:
             return "—"
-        return f"{obj.source_type.name} #{obj.source_id}"
+        label = f"{obj.source_type.name} #{obj.source_id}"
+        try:
+            url = reverse(
+                f"admin:{obj.source_type.app_label}_{obj.source_type.model}_change",
+                args=[obj.source_id],
+            )
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.action(description=_("核实所选记录"))
     def verify(self, request, queryset):

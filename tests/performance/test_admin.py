@@ -551,3 +551,17 @@ def test_rule_edit_errors_are_shown_not_raised(staff_client, ledger):
     data.update({"rules-0-points": "2.5", "rules-1-yearly_cap": "20", "excellence_quota": "0.25"})
     assert staff_client.post(url("ruleset_change", rs.pk), data).status_code == 302
     assert rs.rules.get(pk=rules[0].pk).points == Decimal("2.5")
+
+
+def test_automatic_entry_links_to_its_source(staff_client, ledger):
+    from performance.services import ledger_credit
+
+    activity = ActivityFactory(occurred_on=date(2025, 5, 12))
+    attendance = AttendanceFactory(activity=activity, deputy=ledger[0])
+    entry = ledger_credit(deputy=ledger[0], rule_code="B02", source=activity,
+                          occurred_on=activity.occurred_on, title="视察")  # fmt: skip
+    body = staff_client.get(url("ledgerentry_change", entry.pk)).content.decode()
+    assert url("activity_change", activity.pk) in body
+    other = ledger_credit(deputy=ledger[0], rule_code="B01", source=attendance,
+                          occurred_on=activity.occurred_on, title="出席")  # fmt: skip
+    assert staff_client.get(url("ledgerentry_change", other.pk)).status_code == 200
