@@ -773,6 +773,17 @@ class ActivityAdmin(PerformanceAdmin):
             return ("kind", "occurred_on", "roll_closed_at")
         return self.readonly_fields
 
+    def has_delete_permission(self, request, obj=None):
+        # Its roll has written ledger entries that name the attendance rows as their source.
+        if obj is not None and obj.roll_closed_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # closed rolls must not go in bulk
+        return actions
+
     @admin.display(description=_("已结束点名"), boolean=True, ordering="roll_closed_at")
     def roll_closed(self, obj):
         return obj.roll_closed_at is not None
@@ -1258,6 +1269,17 @@ class VoterReportPlanAdmin(PerformanceAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:performance_voterreportplan_create")
+
+    def has_delete_permission(self, request, obj=None):
+        # Held or verified reports are the source of B06 credits; keep them.
+        if obj is not None and obj.reports.exclude(status=ReportStatus.PLANNED).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def create_view(self, request):
         if not self.has_add_permission(request):

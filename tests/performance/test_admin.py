@@ -565,3 +565,15 @@ def test_automatic_entry_links_to_its_source(staff_client, ledger):
     other = ledger_credit(deputy=ledger[0], rule_code="B01", source=attendance,
                           occurred_on=activity.occurred_on, title="出席")  # fmt: skip
     assert staff_client.get(url("ledgerentry_change", other.pk)).status_code == 200
+
+
+def test_closed_activities_and_held_plans_cannot_be_deleted(staff_client, ledger):
+    activity = ActivityFactory(occurred_on=date(2025, 5, 12))
+    AttendanceFactory(activity=activity, deputy=ledger[0])
+    assert staff_client.get(url("activity_delete", activity.pk)).status_code == 200
+    act(staff_client, "activity", "close_roll", [activity])
+    assert staff_client.get(url("activity_delete", activity.pk)).status_code == 403
+    plan = voter_report_plan_create(year=2025, today=date(2026, 6, 1))
+    assert staff_client.get(url("voterreportplan_delete", plan.pk)).status_code == 200
+    plan.reports.update(status=ReportStatus.HELD, held_on=date(2025, 9, 1))
+    assert staff_client.get(url("voterreportplan_delete", plan.pk)).status_code == 403
