@@ -77,6 +77,11 @@ class TalkForm(forms.Form):
     on = forms.DateField(label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("谈话记录"), max_length=200, required=False)
 
+    def clean_on(self):
+        if self.cleaned_data["on"] > timezone.localdate():
+            raise forms.ValidationError(_t("谈话日期不能晚于今天。"))
+        return self.cleaned_data["on"]
+
 
 class RollAddForm(forms.Form):
     group = forms.ModelChoiceField(

@@ -444,6 +444,10 @@ def test_talk_list_filter_and_record_talk(staff_client, ledger):
     assert list(response.context["cl"].result_list) == [second]
     response = act(staff_client, "idlereminder", "record_talk", [second])
     assert response.status_code == 200
+    response = act(
+        staff_client, "idlereminder", "record_talk", [second], apply="1", on="2099-01-01"
+    )
+    assert "谈话日期不能晚于今天" in response.content.decode()
     act(staff_client, "idlereminder", "record_talk", [second], apply="1", on="2025-04-10",
         note="已电话提醒")  # fmt: skip
     second.refresh_from_db()
