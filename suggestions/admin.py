@@ -19,6 +19,7 @@ from core.tabular import table_bytes
 from . import services
 from .forms import AssignForm, ImportForm, ToughForm, TransitionForm
 from .models import (
+    PRE_REGISTRATION,
     Attachment,
     Category,
     Commitment,
@@ -278,8 +279,8 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("群众评价链接"))
     def rating_link(self, obj):
-        if not obj.pk:
-            return "—"
+        if not obj.pk or obj.status in PRE_REGISTRATION:
+            return "—"  # the public page opens once the suggestion is registered
         url = reverse("suggestions:rate", args=[obj.public_token])
         qr = reverse("suggestions:qr_print", args=[obj.pk])
         return format_html(

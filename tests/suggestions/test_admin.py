@@ -252,3 +252,13 @@ def test_unit_users_added_in_admin_get_the_role(staff_client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user_has_role(user, Role.HANDLING_UNIT)
+
+
+def test_rating_links_only_once_registered(staff_client):
+    draft = helpers.submitted()
+    text = staff_client.get(f"{BASE}{draft.pk}/change/").content.decode()
+    assert "/suggestions/rate/" not in text and f"/suggestions/{draft.pk}/qr/" not in text
+    registered = helpers.registered()
+    text = staff_client.get(f"{BASE}{registered.pk}/change/").content.decode()
+    assert f"/suggestions/rate/{registered.public_token}/" in text
+    assert staff_client.get(f"/suggestions/{registered.pk}/qr/").status_code == 200
