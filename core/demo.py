@@ -2,6 +2,8 @@
 
 ``seed_demo`` calls them in INSTALLED_APPS order, so later apps find the deputies and users of
 earlier ones in ``context``. Every hook must be idempotent (get-or-create on natural keys).
+An optional ``finish(context)`` runs after every app has seeded: the place for work that
+depends on later apps' data (the ledger's scores include the suggestions' credits).
 """
 
 from dataclasses import dataclass, field
@@ -25,12 +27,14 @@ class DemoContext:
 
 
 def run_demo_seeders(context: DemoContext) -> None:
+    modules = []
     for app_config in apps.get_app_configs():
         try:
-            module = import_module(f"{app_config.name}.demo")
+            modules.append(import_module(f"{app_config.name}.demo"))
         except ModuleNotFoundError as exc:
             if exc.name != f"{app_config.name}.demo":
                 raise
-            continue
-        if hasattr(module, "seed"):
-            module.seed(context)
+    for step in ("seed", "finish"):
+        for module in modules:
+            if hasattr(module, step):
+                getattr(module, step)(context)

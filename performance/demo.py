@@ -340,3 +340,9 @@ def seed(context: DemoContext) -> None:
     reminders_send(today=today)
     if len(years) == 3 and not rule_sets[years[0]].frozen:
         rule_set_freeze(year=years[0])
+
+
+def finish(context: DemoContext) -> None:
+    """Score the open years again once the other apps have credited the ledger."""
+    for rule_set in RuleSet.objects.filter(frozen=False, year__lte=context.today.year):
+        assessment_compute(year=rule_set.year, today=context.today)
