@@ -203,6 +203,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         "extension_count",
         "reopen_count",
         "first_replied_on",
+        "first_reply_deadline",
         "concluded_on",
         "closed_on",
         "feasibility_note",
@@ -241,7 +242,8 @@ class SuggestionAdmin(admin.ModelAdmin):
             _("办理与评价"),
             {
                 "fields": (
-                    ("first_replied_on", "concluded_on", "closed_on"),
+                    ("first_replied_on", "first_reply_deadline"),
+                    ("concluded_on", "closed_on"),
                     "feasibility_note",
                     "rating_link",
                     "imported",

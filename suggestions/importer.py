@@ -336,6 +336,7 @@ def _create(p: _Parsed, refs: dict, actor: User | None) -> Suggestion:
         steps.append((Status.ASSIGNED, v["assigned_on"]))
     if v["replied_on"]:
         s.first_replied_on = v["replied_on"]
+        s.first_reply_deadline = s.reply_deadline
         s.status = Status.REPLIED
         steps.append((Status.IN_HANDLING, v["assigned_on"]))
         steps.append((Status.REPLIED, v["replied_on"]))

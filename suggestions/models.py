@@ -232,6 +232,12 @@ class Suggestion(models.Model):
     extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("退回重办次数"), default=0)
     first_replied_on = models.DateField(_("首次答复日期"), null=True, blank=True)
+    first_reply_deadline = models.DateField(
+        _("首次答复时的期限"),
+        null=True,
+        blank=True,
+        help_text=_("首次答复时有效的答复期限；退回重办改的是新期限，超期统计看这一个。"),
+    )
     concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     feasibility_note = models.TextField(_("可行性说明"), blank=True)

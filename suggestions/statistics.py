@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from .models import CONCLUDED_STATES, Category, Evaluation, HandlingUnit, Reply, Suggestion, Verdict
@@ -72,6 +73,8 @@ def annotated(year: int, as_of: date) -> QuerySet:
     return (
         Suggestion.objects.filter(year=year, registered_on__lte=as_of)
         .annotate(
+            # The deadline the first reply had to meet: a reopen sets a new one for the second.
+            first_deadline=Coalesce("first_reply_deadline", "reply_deadline"),
             first_reply=Subquery(
                 replies.order_by().values("suggestion").annotate(m=Min("replied_on")).values("m")
             ),
@@ -89,8 +92,8 @@ def _aggregates(qs: QuerySet, as_of: date, group: str | None) -> dict:
         "satisfied": Count("pk", filter=Q(latest_verdict=Verdict.SATISFIED)),
         "overdue": Count(
             "pk",
-            filter=Q(first_reply__gt=F("reply_deadline"))
-            | Q(first_reply__isnull=True, reply_deadline__lt=as_of),
+            filter=Q(first_reply__gt=F("first_deadline"))
+            | Q(first_reply__isnull=True, first_deadline__lt=as_of),
         ),
     }
     if group is None:

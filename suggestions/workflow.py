@@ -315,6 +315,7 @@ def _enter_replied(s: Suggestion, frm, on, comment, details):
         raise SuggestionError(_(ERR_REPLY_REQUIRED))
     if s.first_replied_on is None:
         s.first_replied_on = details["reply"].replied_on
+        s.first_reply_deadline = s.reply_deadline
 
 
 def _enter_evaluated(s: Suggestion, frm, on, comment, details):

@@ -185,3 +185,14 @@ def test_stats_page_and_download(staff_client, data_set):
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[1].split(",") == EXPECTED[0]
+
+
+def test_late_first_reply_stays_overdue_after_the_deputy_sends_it_back():
+    """A reopen sets a new deadline for the second reply; the first reply was still late."""
+    unit = HandlingUnitFactory()
+    s = make(unit, None, reply=date(2026, 6, 10), cls="B", verdict="unsatisfied")
+    s.refresh_from_db()
+    assert s.status == Status.IN_HANDLING and s.reply_deadline > date(2026, 6, 10)
+    assert s.first_reply_deadline == date(2026, 6, 2)
+    total = suggestion_statistics(year=2026, as_of=date(2026, 11, 25))[0]
+    assert total.overdue == 1
