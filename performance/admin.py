@@ -24,6 +24,7 @@ from deputies.models import Deputy, Level, ProfessionalGroup
 from . import reminders, scoring, selectors, services
 from .importer import LEDGER_COLUMNS, ledger_import
 from .models import (
+    DECISIONS_BY_KIND,
     Activity,
     Assessment,
     Attendance,
@@ -50,8 +51,6 @@ from .scoring import ScoringError
 from .services import LedgerError
 
 TEMPLATES = "admin/performance/"
-EXIT_DECISIONS = [Decision.TALKED, Decision.PERSUADED, Decision.RESIGNED, Decision.RETAINED]
-REELECTION_DECISIONS = [Decision.RECOMMENDED, Decision.NOT_RECOMMENDED]
 
 
 # --- forms used by actions and custom views --------------------------------------------------
@@ -1067,17 +1066,21 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
 
                 data = form.cleaned_data
                 deputy = get_object_or_404(Deputy, pk=data["deputy"])
-                services.decision_record(
-                    deputy=deputy,
-                    year=year,
-                    kind=data["kind"],
-                    decision=data["decision"],
-                    note=data["note"],
-                    actor=request.user,
-                )
-                self.message_user(
-                    request, _t("已记录 %(d)s 的处理决定。") % {"d": deputy}, messages.SUCCESS
-                )
+                try:
+                    services.decision_record(
+                        deputy=deputy,
+                        year=year,
+                        kind=data["kind"],
+                        decision=data["decision"],
+                        note=data["note"],
+                        actor=request.user,
+                    )
+                except LedgerError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                else:
+                    self.message_user(
+                        request, _t("已记录 %(d)s 的处理决定。") % {"d": deputy}, messages.SUCCESS
+                    )
             else:
                 self.message_user(request, _t("请选择处理决定。"), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:performance_consequences") + f"?year={year}")
@@ -1090,14 +1093,35 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
             years=_year_choices(),
             reelection=lists["reelection"],
             exits=lists["exit"],
-            reelection_decisions=[(d.value, d.label) for d in REELECTION_DECISIONS],
-            exit_decisions=[(d.value, d.label) for d in EXIT_DECISIONS],
+            reelection_decisions=[
+                (d.value, d.label) for d in DECISIONS_BY_KIND[ConsequenceKind.REELECTION]
+            ],
+            exit_decisions=[(d.value, d.label) for d in DECISIONS_BY_KIND[ConsequenceKind.EXIT]],
             talk_list=selectors.talk_list(),
         )
 
 
+class ConsequenceDecisionForm(forms.ModelForm):
+    class Meta:
+        model = ConsequenceDecision
+        fields = ("decision", "note")
+
+    def clean_decision(self):
+        decision = self.cleaned_data["decision"]
+        if decision not in DECISIONS_BY_KIND.get(self.instance.kind, ()):
+            raise forms.ValidationError(
+                _t(services.ERR_DECISION_KIND)
+                % {
+                    "decision": Decision(decision).label,
+                    "kind": self.instance.get_kind_display(),
+                }
+            )
+        return decision
+
+
 @admin.register(ConsequenceDecision)
 class ConsequenceDecisionAdmin(PerformanceAdmin):
+    form = ConsequenceDecisionForm
     list_display = ("year", "kind", "deputy", "decision", "note", "decided_on", "decided_by")
     list_filter = (PlainYearFilter, "kind", "decision")
     search_fields = ("deputy__name", "deputy__code", "note")

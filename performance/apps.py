@@ -10,6 +10,10 @@ class PerformanceConfig(AppConfig):
         from accounts.roles import Role
         from core.dashboard import register_panel
 
+        from .panels import staff_panel
         from .views import dashboard_panel
 
         register_panel(Role.DEPUTY, "performance", "performance/_panel.html", dashboard_panel, 10)
+        register_panel(
+            Role.STAFF, "performance", "performance/_staff_panel.html", staff_panel, order=10
+        )

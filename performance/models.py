@@ -16,6 +16,21 @@ RULE_CODE_VALIDATOR = RegexValidator(r"^[A-Z][0-9]{2}$", _("规则编号形如 B
 EVIDENCE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "pdf", "doc", "docx", "xls", "xlsx")
 ERR_FILE_TOO_BIG = "文件不能超过 %(mb)d MB。"
 ERR_FILE_TYPE = "只支持图片（jpg/png/webp）、PDF、Word 或 Excel 文件。"
+ERR_FILE_CONTENT = "文件内容与扩展名 .%(ext)s 不符，请上传原始文件。"
+
+# The first bytes each accepted extension must start with, so that a renamed file (an .exe
+# called photo.jpg) is refused, not only a wrong extension.
+EVIDENCE_SIGNATURES = {
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG",),
+    "webp": (b"RIFF",),
+    "pdf": (b"%PDF",),
+    "doc": (b"\xd0\xcf\x11\xe0",),
+    "xls": (b"\xd0\xcf\x11\xe0",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+}
 
 
 def validate_evidence_size(upload) -> None:
@@ -27,9 +42,27 @@ def validate_evidence_size(upload) -> None:
         )
 
 
+def validate_evidence_content(upload) -> None:
+    ext = Path(upload.name or "").suffix.lower().lstrip(".")
+    signatures = EVIDENCE_SIGNATURES.get(ext)
+    if signatures is None or getattr(upload, "_committed", False):
+        return  # the extension validator refuses it / a stored file was checked on upload
+    try:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+    except OSError:
+        head = b""
+    if isinstance(head, str):
+        head = head.encode()
+    if not head.startswith(signatures) or (ext == "webp" and head[8:12] != b"WEBP"):
+        raise ValidationError(_(ERR_FILE_CONTENT) % {"ext": ext}, code="file_content")
+
+
 EVIDENCE_VALIDATORS = [
     FileExtensionValidator(list(EVIDENCE_EXTENSIONS), message=_(ERR_FILE_TYPE)),
     validate_evidence_size,
+    validate_evidence_content,
 ]
 
 
@@ -354,6 +387,18 @@ class Decision(models.TextChoices):
     RETAINED = "retained", _("经研究保留")
 
 
+# Which decisions answer which list (a re-election candidate is not "persuaded to resign").
+DECISIONS_BY_KIND = {
+    ConsequenceKind.REELECTION: (Decision.RECOMMENDED, Decision.NOT_RECOMMENDED),
+    ConsequenceKind.EXIT: (
+        Decision.TALKED,
+        Decision.PERSUADED,
+        Decision.RESIGNED,
+        Decision.RETAINED,
+    ),
+}
+
+
 class ConsequenceDecision(models.Model):
     """What the committee decided for a deputy on the re-election or exit list."""
 
@@ -384,7 +429,19 @@ class ConsequenceDecision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["deputy", "year", "kind"], name="consequence_once_per_deputy_year_kind"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind=ConsequenceKind.REELECTION,
+                    decision__in=DECISIONS_BY_KIND[ConsequenceKind.REELECTION],
+                )
+                | Q(
+                    kind=ConsequenceKind.EXIT,
+                    decision__in=DECISIONS_BY_KIND[ConsequenceKind.EXIT],
+                ),
+                name="consequence_decision_fits_kind",
+                violation_error_message=_("处理决定与名单类别不符。"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +22,14 @@ from deputies.models import Deputy, Status
 from .defaults import DEFAULT_CAPS, DEFAULT_RULES, DEFAULT_THRESHOLDS
 from .models import (
     ABSENCE_RULE,
+    DECISIONS_BY_KIND,
     EVIDENCE_VALIDATORS,
     Activity,
     Attendance,
     AttendanceStatus,
     ConsequenceDecision,
+    ConsequenceKind,
+    Decision,
     Dispute,
     DisputeKind,
     DisputeStatus,
@@ -76,6 +79,7 @@ ERR_PLAN_EXISTS = "%(year)s 年度已制定述职计划。"
 ERR_NO_DEPUTIES = "%(year)s 年度没有在任代表。"
 ERR_TOPIC_NOT_PUBLISHED = "该议题尚未发布。"
 ERR_BAD_QUARTER = "季度须为 1 至 4。"
+ERR_DECISION_KIND = "“%(decision)s”不是%(kind)s名单的处理决定。"
 
 NOTIFY_REJECTED = "performance.rejected"
 NOTIFY_DISPUTE = "performance.dispute"
@@ -491,7 +495,7 @@ def dispute_resolve(
     withdrawn, a missing one is added verified. Rejecting needs a reason."""
     dispute = (
         Dispute.objects.select_for_update(of=("self",))
-        .select_related("entry", "rule", "deputy__user")
+        .select_related("entry__rule__rule_set", "rule__rule_set", "deputy__user")
         .get(pk=dispute.pk)
     )
     if dispute.status != DisputeStatus.OPEN:
@@ -500,6 +504,11 @@ def dispute_resolve(
     if not accept and not resolution:
         raise LedgerError(_(ERR_REJECT_NEEDS_REASON))
     if accept:
+        # The year may have been frozen since the dispute was raised; accepting would then
+        # leave the ledger as it was while telling the deputy it was corrected.
+        rule_set = (dispute.entry.rule if dispute.entry_id else dispute.rule).rule_set
+        if rule_set.frozen:
+            raise LedgerError(_(ERR_YEAR_FROZEN) % {"year": rule_set.year})
         reason = resolution or _("经核查采纳代表异议")
         if dispute.kind == DisputeKind.MISSING:
             ledger_credit(
@@ -613,6 +622,14 @@ def decision_record(
     note: str = "",
     actor: User | None = None,
 ) -> ConsequenceDecision:
+    if decision not in DECISIONS_BY_KIND.get(kind, ()):
+        raise LedgerError(
+            _(ERR_DECISION_KIND)
+            % {
+                "decision": Decision(decision).label if decision in Decision.values else decision,
+                "kind": ConsequenceKind(kind).label if kind in ConsequenceKind.values else kind,
+            }
+        )
     record, _created = ConsequenceDecision.objects.update_or_create(
         deputy=deputy,
         year=year,
@@ -756,15 +773,21 @@ def voter_report_plan_create(
     total = serving.count()
     if not total:
         raise LedgerError(_(ERR_NO_DEPUTIES) % {"year": year})
+    done = [ReportStatus.HELD, ReportStatus.VERIFIED]
     reported_this_term = VoterReport.objects.filter(
         deputy=OuterRef("pk"),
-        status__in=[ReportStatus.HELD, ReportStatus.VERIFIED],
+        status__in=done,
         plan__year__gte=OuterRef("term__start_date__year"),
         plan__year__lte=OuterRef("term__end_date__year"),
     )
     chosen = list(
-        serving.annotate(reported=Exists(reported_this_term))
-        .order_by("reported", "code")
+        serving.annotate(
+            reported=Exists(reported_this_term),
+            last_reported=Max(
+                "voter_reports__plan__year", filter=Q(voter_reports__status__in=done)
+            ),
+        )
+        .order_by("reported", F("last_reported").asc(nulls_first=True), "code")
         .values_list("pk", flat=True)[: math.ceil(total * share)]
     )
     try:

@@ -482,7 +482,9 @@ def test_reports_of_an_earlier_term_do_not_count(rules_2025):
     _reported(deputies[:4], 2020)  # earlier term
     plan = voter_report_plan_create(year=2025, today=date(2026, 1, 5))
     assert plan.reports.count() == 1
-    assert plan.reports.get().deputy == deputies[0]  # by code, none reported this term
+    # None reported this term; the one who never reported at all comes before those who did
+    # in the earlier term.
+    assert plan.reports.get().deputy == deputies[4]
 
 
 def test_plan_only_once_per_year(rules_2025):
@@ -539,3 +541,88 @@ def test_roll_add_skips_those_on_the_roll_and_closed_rolls(rules_2025):
     activity_close_roll(activity=activity)
     with pytest.raises(LedgerError, match="已结束点名"):
         services.activity_roll_add(activity=activity, deputies=Deputy.objects.all())
+
+
+# --- review fixes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", [DisputeKind.DUPLICATE, DisputeKind.WRONG])
+def test_accepting_a_dispute_in_a_year_frozen_since_is_refused(dep, kind):
+    entry = LedgerEntryFactory(deputy=dep)
+    dispute = dispute_open(deputy=dep, kind=kind, entry=entry, note="有误")
+    rule_set_freeze(year=2025)
+    with pytest.raises(LedgerError, match="已封存"):
+        dispute_resolve(dispute=dispute, accept=True)
+    dispute.refresh_from_db()
+    entry.refresh_from_db()
+    assert dispute.status == DisputeStatus.OPEN and entry.status == EntryStatus.VERIFIED
+    # Rejecting changes nothing in the ledger, so it is still possible.
+    dispute_resolve(dispute=dispute, accept=False, resolution="已封存")
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.REJECTED
+
+
+def test_accepting_a_missing_entry_in_a_frozen_year_is_refused(dep):
+    dispute = dispute_open(deputy=dep, kind=DisputeKind.MISSING, note="漏记", rule_code="B03",
+                           occurred_on=DAY)  # fmt: skip
+    rule_set_freeze(year=2025)
+    with pytest.raises(LedgerError, match="已封存"):
+        dispute_resolve(dispute=dispute, accept=True)
+    assert not LedgerEntry.objects.exists()
+
+
+def test_plan_prefers_those_who_reported_longest_ago(rules_2025):
+    deputies = DeputyFactory.create_batch(5)
+    _reported(deputies[:2], 2024)  # codes first, reported recently
+    _reported(deputies[2:], 2022)  # reported longer ago
+    plan = voter_report_plan_create(year=2025, today=date(2026, 1, 5))
+    assert plan.reports.get().deputy == deputies[2]
+
+
+def test_decision_must_fit_the_list(dep, staff_user):
+    from django.db import IntegrityError as DbIntegrityError
+
+    from performance.models import ConsequenceDecision, ConsequenceKind, Decision
+
+    with pytest.raises(LedgerError, match="不是"):
+        services.decision_record(deputy=dep, year=2025, kind=ConsequenceKind.REELECTION,
+                                 decision=Decision.PERSUADED, actor=staff_user)  # fmt: skip
+    assert not ConsequenceDecision.objects.exists()
+    wrong = {"kind": ConsequenceKind.EXIT, "decision": Decision.RECOMMENDED}
+    with pytest.raises(DbIntegrityError), transaction.atomic():
+        ConsequenceDecision.objects.create(deputy=dep, year=2025, decided_on=DAY, **wrong)
+    record = services.decision_record(deputy=dep, year=2025, kind=ConsequenceKind.EXIT,
+                                      decision=Decision.TALKED, actor=staff_user)  # fmt: skip
+    assert record.get_decision_display() == "已谈话提醒"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.jpg", b"MZ\x90\x00" + b"0" * 50),  # an executable renamed
+        ("scan.pdf", b"\x89PNG" + b"0" * 50),  # a picture called .pdf
+        ("notes.docx", b"%PDF-1.4" + b"0" * 50),
+        ("pic.webp", b"RIFF0000AVI " + b"0" * 50),
+    ],
+)
+def test_evidence_whose_content_does_not_match_its_extension_saves_nothing(dep, name, content):
+    bad = SimpleUploadedFile(name, content)
+    with pytest.raises(LedgerError, match="不符"):
+        entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title="接待", files=[bad])
+    assert not LedgerEntry.objects.exists() and not EntryEvidence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.JPG", b"\xff\xd8\xff\xe0" + b"0" * 50),
+        ("scan.pdf", b"%PDF-1.7\n" + b"0" * 50),
+        ("list.xlsx", b"PK\x03\x04" + b"0" * 50),
+        ("old.doc", b"\xd0\xcf\x11\xe0" + b"0" * 50),
+        ("pic.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"0" * 50),
+    ],
+)
+def test_evidence_of_each_accepted_kind_is_kept(dep, name, content):
+    entry = entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title="接待",
+                         files=[SimpleUploadedFile(name, content)])  # fmt: skip
+    assert entry.evidence.count() == 1
