@@ -43,3 +43,38 @@ def panels_for(role: Role, request: HttpRequest) -> list[tuple[str, dict[str, An
         if context is not None:
             rendered.append((panel.template, context))
     return rendered
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One to-do card on the staff desk (the admin index).
+
+    ``url`` is the admin list (or page) filtered to exactly the ``count`` items; ``text``
+    replaces the number for a state that is not a count (e.g. a plan not yet made). A card with
+    nothing to do is shown calmly and links nowhere.
+    """
+
+    label: str
+    count: int = 0
+    url: str = ""
+    hint: str = ""
+    text: str = ""
+    tone: str = "warn"  # "warn" or "danger": how a card with something to do stands out
+
+    @property
+    def due(self) -> bool:
+        return bool(self.text) or self.count > 0
+
+    @property
+    def link(self) -> str:
+        return self.url if self.due else ""
+
+
+def admin_url(name: str, *args: Any, **params: Any) -> str:
+    """``admin_url("performance_dispute_changelist", status__exact="open")``."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    url = reverse(f"admin:{name}", args=args)
+    return f"{url}?{urlencode(params)}" if params else url

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DeputiesConfig(AppConfig):
     name = "deputies"
     verbose_name = _("代表队伍")
+
+    def ready(self) -> None:
+        from accounts.roles import Role
+        from core.dashboard import register_panel
+
+        from .panels import staff_panel
+
+        register_panel(Role.STAFF, "deputies", "deputies/_staff_panel.html", staff_panel, order=30)

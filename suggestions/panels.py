@@ -1,0 +1,129 @@
+"""Suggestions' to-do cards on the staff desk (the admin index). Reads only; each card is one
+fixed query, whatever the amount of data.
+
+The suggestion admin has no list filter for "follow-up check due", "commitment overdue" or
+"tough project without last quarter's report", so those cards link to the list filtered by the
+ids of exactly the counted suggestions (or projects)."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.dashboard import Todo, admin_url
+
+from .models import (
+    OPEN_HANDLING,
+    Commitment,
+    CommitmentStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    FollowUpCheck,
+    Status,
+    Suggestion,
+)
+from .selectors import missing_quarterly_reports
+
+
+def suggestion_counts(today: date) -> dict[str, int]:
+    return Suggestion.objects.aggregate(
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_HANDLING, reply_deadline__lt=today)),
+    )
+
+
+def pending_extensions() -> int:
+    return ExtensionRequest.objects.aggregate(
+        n=Count("pk", filter=Q(status=ExtensionStatus.PENDING))
+    )["n"]
+
+
+def _by_suggestion(rows) -> tuple[list[int], int]:
+    """(distinct suggestion ids, number of rows) from ``(suggestion_id, n)`` pairs."""
+    pairs = list(rows)
+    return [sid for sid, _n in pairs], sum(n for _sid, n in pairs)
+
+
+def checks_due(today: date) -> tuple[list[int], int]:
+    """Suggestions with a follow-up check (三查) due and not done, and how many checks."""
+    return _by_suggestion(
+        FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
+        .values_list("suggestion_id")
+        .annotate(n=Count("pk"))
+        .order_by("suggestion_id")
+    )
+
+
+def commitments_overdue(today: date) -> tuple[list[int], int]:
+    """Suggestions with a commitment past its date and still open, and how many commitments."""
+    return _by_suggestion(
+        Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
+        .values_list("suggestion_id")
+        .annotate(n=Count("pk"))
+        .order_by("suggestion_id")
+    )
+
+
+def _ids(ids: list[int]) -> str:
+    return ",".join(str(i) for i in ids)
+
+
+def staff_panel(request) -> dict[str, Any] | None:
+    if not request.user.has_module_perms("suggestions"):
+        return None
+    today = timezone.localdate()
+    counts = suggestion_counts(today)
+    checks, n_checks = checks_due(today)
+    commitments, n_commitments = commitments_overdue(today)
+    missing = missing_quarterly_reports(today)
+    changelist = "suggestions_suggestion_changelist"
+    items = [
+        Todo(
+            label=_("待立案"),
+            count=counts["submitted"],
+            url=admin_url(changelist, status__exact=Status.SUBMITTED),
+        ),
+        Todo(
+            label=_("延期申请待审核"),
+            count=pending_extensions(),
+            url=admin_url(
+                "suggestions_extensionrequest_changelist", status__exact=ExtensionStatus.PENDING
+            ),
+        ),
+        Todo(
+            label=_("超期未答复"),
+            count=counts["overdue"],
+            url=admin_url(
+                changelist,
+                status__in=",".join(OPEN_HANDLING),
+                reply_deadline__lt=today.isoformat(),
+            ),
+            tone="danger",
+        ),
+        Todo(
+            label=_("办结后检查到期"),
+            count=len(checks),
+            hint=_("共 %(n)d 项检查") % {"n": n_checks} if checks else "",
+            url=admin_url(changelist, id__in=_ids(checks)),
+        ),
+        Todo(
+            label=_("攻坚项目缺季度述职"),
+            count=len(missing),
+            hint=_("%(y)s 年第 %(q)s 季度") % {"y": missing[0][1], "q": missing[0][2]}
+            if missing
+            else "",
+            url=admin_url(
+                "suggestions_toughproject_changelist", id__in=_ids(p.pk for p, _y, _q in missing)
+            ),
+        ),
+        Todo(
+            label=_("承诺事项逾期"),
+            count=len(commitments),
+            hint=_("共 %(n)d 项承诺") % {"n": n_commitments} if commitments else "",
+            url=admin_url(changelist, id__in=_ids(commitments)),
+            tone="danger",
+        ),
+    ]
+    return {"items": items}
