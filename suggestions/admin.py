@@ -2,6 +2,7 @@
 change page shows one button per allowed transition, and list actions do the same in bulk;
 both call ``suggestions.workflow.suggestion_transition`` (or a service built on it)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
@@ -41,7 +42,7 @@ from .models import (
     UnitYearScore,
 )
 from .services import SuggestionError
-from .workflow import TRANSITIONS, Party, allowed_targets, suggestion_transition
+from .workflow import TRANSITIONS, Party, allowed_targets, staff_users, suggestion_transition
 
 # Buttons on the change page: replies and evaluations come with their own forms (unit portal,
 # deputy page), so the bare moves to those states are not offered here.
@@ -207,6 +208,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         "concluded_on",
         "closed_on",
         "feasibility_note",
+        "supervision_links",
         "rating_link",
         "imported",
     )
@@ -245,6 +247,7 @@ class SuggestionAdmin(admin.ModelAdmin):
                     ("first_replied_on", "first_reply_deadline"),
                     ("concluded_on", "closed_on"),
                     "feasibility_note",
+                    "supervision_links",
                     "rating_link",
                     "imported",
                 )
@@ -279,6 +282,35 @@ class SuggestionAdmin(admin.ModelAdmin):
     def co_unit_list(self, obj):
         return "、".join(u.name for u in obj.co_units.all()) or "—"
 
+    @admin.display(description=_("督办与攻坚"))
+    def supervision_links(self, obj):
+        """The plan and the tough project live on their own admin pages; link both ways."""
+        if not obj.pk or obj.status in PRE_REGISTRATION:
+            return "—"
+        plan = getattr(obj, "plan", None)
+        if plan is not None:
+            plan_link = format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:suggestions_supervisionplan_change", args=[plan.pk]),
+                _t("督办计划（%(who)s）") % {"who": plan.responsible},
+            )
+        else:
+            plan_link = format_html(
+                '<a href="{}?suggestion={}">{}</a>',
+                reverse("admin:suggestions_supervisionplan_add"),
+                obj.pk,
+                _t("制定督办计划"),
+            )
+        tough = getattr(obj, "tough", None)
+        if tough is None:
+            return plan_link
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            plan_link,
+            reverse("admin:suggestions_toughproject_change", args=[tough.pk]),
+            str(tough.get_difficulty_display()) + _t("攻坚项目"),
+        )
+
     @admin.display(description=_("群众评价链接"))
     def rating_link(self, obj):
         if not obj.pk or obj.status in PRE_REGISTRATION:
@@ -292,6 +324,16 @@ class SuggestionAdmin(admin.ModelAdmin):
             qr,
             _t("打印二维码"),
         )
+
+    def has_delete_permission(self, request, obj=None):
+        """A registered suggestion keeps its number and history: deleting it would leave a gap
+        in the year's numbers, so only drafts and unregistered ones can go."""
+        if obj is not None and obj.status not in PRE_REGISTRATION:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.filter(status__in=PRE_REGISTRATION))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
@@ -597,12 +639,35 @@ class MilestoneInline(admin.TabularInline):
     extra = 1
 
 
+class SupervisionPlanForm(forms.ModelForm):
+    class Meta:
+        model = SupervisionPlan
+        fields = ("suggestion", "responsible", "note")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("suggestion") and data.get("responsible"):
+            try:
+                services.supervision_plan_check(
+                    suggestion=data["suggestion"], responsible=data["responsible"]
+                )
+            except SuggestionError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
 @admin.register(SupervisionPlan)
 class SupervisionPlanAdmin(admin.ModelAdmin):
+    form = SupervisionPlanForm
     list_display = ("suggestion", "responsible", "created_at")
     list_select_related = ("suggestion", "responsible")
     autocomplete_fields = ("suggestion",)
     inlines = [MilestoneInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible":
+            kwargs["queryset"] = staff_users().order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -20,6 +20,7 @@ from deputies.models import Deputy
 
 from .models import (
     OPEN_HANDLING,
+    PRE_REGISTRATION,
     Attachment,
     Category,
     Commitment,
@@ -89,6 +90,8 @@ ERR_ALREADY_RATED = "您已经评价过此建议，每个手机号或设备只�
 ERR_BAD_PHONE = "请输入 11 位手机号码。"
 ERR_NOT_STAFF = "只有工委工作人员可以进行此操作。"
 ERR_MEETING_STATE = "立案前不能记录面商。"
+ERR_RESPONSIBLE_NOT_STAFF = "督办责任人须为工委工作人员。"
+ERR_PLAN_STATE = "立案后才能制定督办计划。"
 
 
 def _is_staff(user: User | None) -> bool:
@@ -210,6 +213,15 @@ def suggestion_assign(
         )
 
 
+def supervision_plan_check(*, suggestion: Suggestion, responsible: User) -> None:
+    """A plan belongs to a registered suggestion and names a member of staff (also the admin's
+    form rule)."""
+    if not user_has_role(responsible, Role.STAFF):
+        raise SuggestionError(_(ERR_RESPONSIBLE_NOT_STAFF))
+    if suggestion.status in PRE_REGISTRATION:
+        raise SuggestionError(_(ERR_PLAN_STATE))
+
+
 @transaction.atomic
 def supervision_plan_set(
     *,
@@ -220,6 +232,7 @@ def supervision_plan_set(
     actor: User | None,
 ) -> SupervisionPlan:
     _require_staff(actor)
+    supervision_plan_check(suggestion=suggestion, responsible=responsible)
     plan, _created = SupervisionPlan.objects.update_or_create(
         suggestion=suggestion, defaults={"responsible": responsible, "note": note}
     )
