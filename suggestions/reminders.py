@@ -14,7 +14,7 @@ from core.notifications import notification_send_many
 
 from .models import OPEN_HANDLING, Commitment, CommitmentStatus, FollowUpCheck, Suggestion
 from .selectors import missing_quarterly_reports, overdue_working_days
-from .workflow import staff_url, staff_users, unit_url, unit_users
+from .workflow import deputy_url, deputy_users, staff_url, staff_users, unit_url, unit_users
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _reply_overdue(result: ReminderResult, today: date) -> None:
 def _commitment_overdue(result: ReminderResult, today: date) -> None:
     commitments = Commitment.objects.filter(
         status=CommitmentStatus.OPEN, due_on__lt=today
-    ).select_related("suggestion", "owner_unit")
+    ).select_related("suggestion__lead_deputy__user", "owner_unit")
     for c in commitments:
         _send(
             result,
@@ -129,6 +129,19 @@ def _commitment_overdue(result: ReminderResult, today: date) -> None:
             unit_url(c.suggestion),
             staff_url(c.suggestion),
             f"commitment:{c.pk}:overdue:{c.due_on.isoformat()}",
+        )
+        # A commitment past its date is missed as far as the deputies are concerned.
+        result.add(
+            "commitment_overdue",
+            notification_send_many(
+                recipients=deputy_users(c.suggestion),
+                kind="suggestion.commitment",
+                title=_("承诺事项逾期未兑现：%(c)s") % {"c": c.content[:60]},
+                body=_("%(s)s，承诺 %(d)s 前完成。")
+                % {"s": c.suggestion, "d": c.due_on.isoformat()},
+                url=deputy_url(c.suggestion),
+                dedupe_key=f"commitment:{c.pk}:overdue:{c.due_on.isoformat()}",
+            ),
         )
 
 

@@ -48,6 +48,7 @@ from .workflow import (
     ERR_DATE_IN_FUTURE,
     ERR_DEADLINE_BEYOND_LIMIT,
     SuggestionError,
+    add_months,
     deputy_url,
     deputy_users,
     staff_users,
@@ -84,6 +85,7 @@ ERR_TOUGH_STATE = "只有已交办、尚未办结的议案建议可以列入攻�
 ERR_QUARTER_RANGE = "季度须为 1–4。"
 ERR_QUARTER_FUTURE = "该季度尚未开始，不能提前述职。"
 ERR_REPORT_EXISTS = "该季度的述职报告已经提交。"
+ERR_QUARTER_BEFORE_PROJECT = "该季度在列入攻坚项目（%(d)s）之前结束，无需述职。"
 ERR_RATING_CLOSED = "此建议尚未答复，暂不能评价。"
 ERR_RATING_IDENTITY = "请填写手机号，或允许本设备保存评价标识。"
 ERR_ALREADY_RATED = "您已经评价过此建议，每个手机号或设备只能评价一次。"
@@ -629,6 +631,8 @@ def quarterly_report_submit(
     today = timezone.localdate()
     if date(year, 3 * quarter - 2, 1) > today:
         raise SuggestionError(_(ERR_QUARTER_FUTURE))
+    if add_months(date(year, 3 * quarter - 2, 1), 3) <= project.started_on:
+        raise SuggestionError(_(ERR_QUARTER_BEFORE_PROJECT) % {"d": project.started_on.isoformat()})
     if not content.strip():
         raise SuggestionError(_(ERR_REASON_REQUIRED))
     try:

@@ -32,7 +32,7 @@ def test_each_reminder_fires_once_per_event():
     assert first.sent == {
         "deadline_soon": 2,  # unit user + staff
         "reply_overdue": 2,
-        "commitment_overdue": 2,
+        "commitment_overdue": 3,  # unit user + staff + the lead deputy
         "check_due": 4,  # two checks due: unit user + staff each
     }
     second = reminders_send(today=today)
@@ -45,6 +45,10 @@ def test_each_reminder_fires_once_per_event():
         == 1
     )
     assert Notification.objects.filter(recipient=staff).count() >= 4
+    deputy_note = Notification.objects.get(
+        recipient=late.lead_deputy.user, kind="suggestion.commitment"
+    )
+    assert "修复路灯" in deputy_note.title and deputy_note.url == f"/suggestions/{late.pk}/"
     assert done.checks.filter(done_on__isnull=True).count() == 3
     # a later day brings the third check, and only it
     third = reminders_send(today=date(2026, 12, 11))
@@ -87,6 +91,12 @@ def test_tough_project_missing_quarterly_report():
             project=project, unit=unit, year=2026, quarter=3, content="again", actor=None
         )
     assert str(exc.value) == services.ERR_REPORT_EXISTS
+    with pytest.raises(services.SuggestionError) as exc:  # ended before the project began
+        services.quarterly_report_submit(
+            project=project, unit=unit, year=2026, quarter=1, content="x", actor=None
+        )
+    assert str(exc.value) == services.ERR_QUARTER_BEFORE_PROJECT % {"d": "2026-04-01"}
+    assert project.reports.count() == 1
     assert missing_quarterly_reports(today) == []
     assert reminders_send(today=today).total == 0
 
