@@ -23,7 +23,7 @@ def staff_panel(request) -> dict[str, Any] | None:
         Todo(
             label=_("在任代表未开通账号"),
             count=serving_without_login(),
-            hint=_("勾选后执行“为所选代表开通登录账号”"),
+            hint=_("可在列表中批量开通"),
             url=admin_url(
                 "deputies_deputy_changelist", status__exact=Status.SERVING, user__isnull="True"
             ),

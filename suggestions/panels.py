@@ -3,12 +3,14 @@ fixed query, whatever the amount of data.
 
 The suggestion admin has no list filter for "follow-up check due", "commitment overdue" or
 "tough project without last quarter's report", so those cards link to the list filtered by the
-ids of exactly the counted suggestions (or projects)."""
+ids of exactly the counted suggestions (or projects). Past ``MAX_IDS_IN_LINK`` ids such a link
+would outgrow a request line, so the card links to the staff page's lists instead."""
 
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,8 +68,13 @@ def commitments_overdue(today: date) -> tuple[list[int], int]:
     )
 
 
-def _ids(ids: list[int]) -> str:
-    return ",".join(str(i) for i in ids)
+MAX_IDS_IN_LINK = 300
+
+
+def _by_ids(name: str, ids: list[int]) -> str:
+    if len(ids) > MAX_IDS_IN_LINK:
+        return reverse("suggestions:staff_home")
+    return admin_url(name, id__in=",".join(str(i) for i in ids))
 
 
 def staff_panel(request) -> dict[str, Any] | None:
@@ -106,7 +113,7 @@ def staff_panel(request) -> dict[str, Any] | None:
             label=_("办结后检查到期"),
             count=len(checks),
             hint=_("共 %(n)d 项检查") % {"n": n_checks} if checks else "",
-            url=admin_url(changelist, id__in=_ids(checks)),
+            url=_by_ids(changelist, checks),
         ),
         Todo(
             label=_("攻坚项目缺季度述职"),
@@ -114,15 +121,13 @@ def staff_panel(request) -> dict[str, Any] | None:
             hint=_("%(y)s 年第 %(q)s 季度") % {"y": missing[0][1], "q": missing[0][2]}
             if missing
             else "",
-            url=admin_url(
-                "suggestions_toughproject_changelist", id__in=_ids(p.pk for p, _y, _q in missing)
-            ),
+            url=_by_ids("suggestions_toughproject_changelist", [p.pk for p, _y, _q in missing]),
         ),
         Todo(
             label=_("承诺事项逾期"),
             count=len(commitments),
             hint=_("共 %(n)d 项承诺") % {"n": n_commitments} if commitments else "",
-            url=admin_url(changelist, id__in=_ids(commitments)),
+            url=_by_ids(changelist, commitments),
             tone="danger",
         ),
     ]

@@ -435,3 +435,14 @@ def test_staff_without_app_permissions_sees_no_panel_of_that_app(client, db):
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "desk-card" not in response.content.decode()
+
+
+def test_long_id_lists_link_to_the_staff_page(staff_client, monkeypatch):
+    monkeypatch.setattr(suggestion_panels, "MAX_IDS_IN_LINK", 1)
+    built = build_suggestions()
+    checks = card(desk_cards(staff_client), "办结后检查到期")
+    assert checks["count"] == "2" and checks["href"] == "/suggestions/staff/"
+    response = staff_client.get(checks["href"])
+    assert response.status_code == 200
+    listed = {c.suggestion_id for c in response.context["due_checks"]}
+    assert listed == {s.pk for s in built["checks"]}
