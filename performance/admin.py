@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,7 @@ from .models import (
     ConsequenceKind,
     Decision,
     Dispute,
+    DisputeKind,
     DisputeStatus,
     EntryEvidence,
     IdleReminder,
@@ -447,8 +449,16 @@ class LedgerEntryAdminForm(forms.ModelForm):
 class EvidenceInline(admin.TabularInline):
     model = EntryEvidence
     extra = 0
-    fields = ("file", "name", "uploaded_at")
-    readonly_fields = ("uploaded_at",)
+    fields = ("file", "name", "open_link", "uploaded_at")
+    readonly_fields = ("open_link", "uploaded_at")
+
+    @admin.display(description=_("查看"))
+    def open_link(self, obj):
+        # Evidence is not public media; this link checks who asks.
+        if obj.pk is None:
+            return ""
+        url = reverse("performance:evidence", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _t("打开"))
 
     def has_change_permission(self, request, obj=None):
         frozen = obj is not None and obj.rule.rule_set.frozen
@@ -963,6 +973,17 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
             return timezone.localdate().year
 
     def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and not request.GET:
+            # One year's ranking at a time: ranks of different years interleaved mislead.
+            years = list(
+                RuleSet.objects.filter(assessments__isnull=False)
+                .values_list("year", flat=True)
+                .distinct()
+            )
+            this_year = timezone.localdate().year
+            if years:
+                year = this_year if this_year in years else max(years)
+                return HttpResponseRedirect(f"{request.path}?year={year}")
         year = self._year(request)
         extra = {"year": year, "years": _year_choices(), "formats": FORMATS}
         return super().changelist_view(request, {**extra, **(extra_context or {})})
@@ -1164,35 +1185,87 @@ class PublicationAdmin(ReadOnlyMixin, PerformanceAdmin):
 @admin.register(Dispute)
 class DisputeAdmin(PerformanceAdmin):
     list_display = (
+        "status",
         "created_at",
         "deputy",
         "kind",
-        "entry",
-        "rule",
-        "occurred_on",
-        "status",
+        "subject",
+        "note_short",
+        "evidence_link",
         "resolution",
         "resolved_by",
     )
+    list_display_links = ("status", "created_at")
     list_filter = ("status", "kind", "deputy__level")
     search_fields = ("deputy__name", "deputy__code", "title", "note")
-    list_select_related = ("deputy", "entry", "rule", "rule__rule_set", "resolved_by")
+    list_select_related = ("deputy", "entry__rule", "rule__rule_set", "resolved_by")
     actions = ["accept", "reject"]
-    readonly_fields = (
+    fields = (
         "deputy",
         "kind",
-        "entry",
+        "status",
+        "entry_link",
         "rule",
         "occurred_on",
         "title",
         "note",
-        "evidence",
-        "status",
+        "evidence_link",
+        "effect",
         "resolution",
         "resolved_by",
         "resolved_at",
         "created_at",
     )
+    readonly_fields = fields
+
+    def get_ordering(self, request):
+        # Open disputes first (the status codes do not sort that way), newest first within.
+        return [Case(When(status=DisputeStatus.OPEN, then=0), default=1), "-created_at"]
+
+    @admin.display(description=_("所涉记录或应补记事项"))
+    def subject(self, obj):
+        if obj.entry_id:
+            return f"{obj.entry.occurred_on} {obj.entry.rule.code} {obj.entry.title}"
+        return f"{obj.occurred_on} {obj.rule.code} {obj.title or obj.rule.name}"
+
+    @admin.display(description=_("说明"))
+    def note_short(self, obj):
+        return Truncator(obj.note).chars(40)
+
+    @admin.display(description=_("佐证"))
+    def evidence_link(self, obj):
+        if not obj.evidence:
+            return ""
+        url = reverse("performance:dispute_evidence", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _t("查看"))
+
+    @admin.display(description=_("所涉记录"))
+    def entry_link(self, obj):
+        if not obj.entry_id:
+            return "—"
+        url = reverse("admin:performance_ledgerentry_change", args=[obj.entry_id])
+        entry = obj.entry
+        return format_html(
+            '<a href="{}">{} {} {}</a>（{}）',
+            url,
+            entry.occurred_on,
+            entry.rule.code,
+            entry.title,
+            entry.get_status_display(),
+        )
+
+    @admin.display(description=_("采纳后台账的更正"))
+    def effect(self, obj):
+        if obj.status != DisputeStatus.OPEN:
+            return "—"
+        if obj.kind == DisputeKind.MISSING:
+            return _t("补记一条已核实的 %(r)s 记录（%(d)s）。") % {
+                "r": obj.rule,
+                "d": obj.occurred_on,
+            }
+        if obj.kind == DisputeKind.WRONG and obj.rule_id:
+            return _t("所涉记录改按 %(r)s 计分并核实。") % {"r": obj.rule}
+        return _t("退回所涉记录（不再计分）。")
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("entries/<int:pk>/dispute/", views.dispute_view, name="dispute"),
     path("missing/", views.missing_view, name="missing"),
+    path("disputes/<int:pk>/evidence/", views.dispute_evidence, name="dispute_evidence"),
     path("standings/", views.standings_view, name="standings"),
     path("topics/", views.topics_view, name="topics"),
     path("topics/<int:pk>/signup/", views.topic_signup_view, name="topic_signup"),

@@ -250,11 +250,24 @@ def evidence_download(request, pk: int):
     if not user_has_role(request.user, Role.STAFF):
         evidence = evidence.filter(entry__deputy__user=request.user)
     item = get_object_or_404(evidence, pk=pk)
+    return _file_response(item.file, item.name)
+
+
+@role_required(Role.DEPUTY, Role.STAFF)
+def dispute_evidence(request, pk: int):
+    """A dispute's evidence, to the deputy who raised it and to committee staff."""
+    disputes = Dispute.objects.exclude(evidence="")
+    if not user_has_role(request.user, Role.STAFF):
+        disputes = disputes.filter(deputy__user=request.user)
+    return _file_response(get_object_or_404(disputes, pk=pk).evidence)
+
+
+def _file_response(file, name: str = "") -> FileResponse:
     try:
-        handle = item.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = item.name or item.file.name.rsplit("/", 1)[-1]
+    name = name or file.name.rsplit("/", 1)[-1]
     inline = name.lower().rsplit(".", 1)[-1] in (*IMAGE_EXTENSIONS, "pdf")
     return FileResponse(handle, as_attachment=not inline, filename=name)
 

@@ -1,6 +1,6 @@
 """The staff's admin for the ledger: pages render, actions change data through the services."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -80,8 +80,18 @@ def ledger(db):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_every_changelist_renders_for_staff(staff_client, ledger, model):
-    response = staff_client.get(url(f"{model}_changelist"))
+    response = staff_client.get(url(f"{model}_changelist"), follow=True)
     assert response.status_code == 200
+
+
+def test_assessment_list_opens_on_one_year(staff_client, ledger):
+    """Ranks of two years interleaved would mislead; the bare list goes to the latest year."""
+    LedgerEntryFactory(deputy=ledger[0], code="B01", year=2024)
+    assessment_compute(year=2024, today=date(2026, 6, 1))
+    response = staff_client.get(url("assessment_changelist"))
+    assert response.status_code == 302 and response.url.endswith("?year=2025")
+    response = staff_client.get(response.url)
+    assert {a.rule_set.year for a in response.context["cl"].result_list} == {2025}
 
 
 @pytest.mark.parametrize("model", ["ruleset", "ledgerentry", "activity", "supervisiontopic"])
@@ -375,6 +385,23 @@ def test_dispute_accept_and_reject(staff_client, ledger):
     assert staff_client.get(url("dispute_change", missing.pk)).status_code == 200
 
 
+def test_dispute_list_puts_open_ones_first_and_says_what_accepting_does(staff_client, ledger):
+    entry = LedgerEntry.objects.filter(status="verified").first()
+    settled = Dispute.objects.create(
+        deputy=entry.deputy, kind=DisputeKind.WRONG, entry=entry, note="旧异议",
+        status=DisputeStatus.ACCEPTED,
+    )  # fmt: skip
+    dup = Dispute.objects.create(
+        deputy=entry.deputy, kind=DisputeKind.DUPLICATE, entry=entry, note="与另一条重复"
+    )
+    Dispute.objects.filter(pk=dup.pk).update(created_at=settled.created_at - timedelta(days=3))
+    response = staff_client.get(url("dispute_changelist"))
+    assert [d.pk for d in response.context["cl"].result_list] == [dup.pk, settled.pk]
+    assert "与另一条重复" in response.content.decode()
+    body = staff_client.get(url("dispute_change", dup.pk)).content.decode()
+    assert "退回所涉记录" in body and url("ledgerentry_change", entry.pk) in body
+
+
 # --- report to voters ------------------------------------------------------------------------
 
 
@@ -489,7 +516,7 @@ def _more_rows(n):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_changelist_query_count_does_not_grow(staff_client, ledger, model):
-    path = url(f"{model}_changelist")
+    path = url(f"{model}_changelist") + ("?year=2025" if model == "assessment" else "")
     _more_rows(2)
     small = _count(staff_client, path)
     _more_rows(6)

@@ -446,3 +446,34 @@ def test_ledger_and_panel_say_how_far_the_next_grade_line_is(deputy_client, depu
     expected = "距“基本称职”分数线还差 <strong>45</strong> 分。"
     assert expected in deputy_client.get(reverse("performance:my_ledger")).text
     assert expected in deputy_client.get(reverse("deputies:dashboard")).text
+
+
+# --- dispute evidence ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def dispute_with_file(deputy, own):
+    return Dispute.objects.create(
+        deputy=deputy, kind=DisputeKind.WRONG, entry=own, note="记错了", evidence=png("proof.png")
+    )
+
+
+def test_dispute_evidence_is_for_its_deputy_and_staff_only(
+    deputy_client, staff_user, dispute_with_file, other_deputy
+):
+    from django.test import Client
+
+    path = reverse("performance:dispute_evidence", args=[dispute_with_file.pk])
+    assert Client().get(path).status_code == 302  # to the login page
+    response = deputy_client.get(path)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    other = Dispute.objects.create(
+        deputy=other_deputy, kind=DisputeKind.WRONG, entry=entry(other_deputy), note="x",
+        evidence=png("theirs.png"),
+    )  # fmt: skip
+    other_path = reverse("performance:dispute_evidence", args=[other.pk])
+    assert deputy_client.get(other_path).status_code == 404
+    staff = Client()
+    staff.force_login(staff_user)
+    assert staff.get(other_path).status_code == 200
