@@ -91,15 +91,22 @@ class RollAddForm(forms.Form):
     level = forms.ChoiceField(
         label=_("代表层级"), choices=[("", "---------"), *Level.choices], required=False
     )
+    topic_signups = forms.BooleanField(
+        label=_("认领该活动监督议题的代表"),
+        required=False,
+        help_text=_("菜单式监督：活动所属议题的认领代表；同时选了小组或层级时取其交集。"),
+    )
 
     def clean(self):
         data = super().clean()
-        if not data.get("group") and not data.get("level"):
-            raise forms.ValidationError(_t("请选择专业代表小组或代表层级。"))
+        if not any(data.get(k) for k in ("group", "level", "topic_signups")):
+            raise forms.ValidationError(_t("请选择专业代表小组、代表层级或议题认领代表。"))
         return data
 
-    def deputies(self):
+    def deputies(self, activity: Activity):
         qs = Deputy.objects.serving()
+        if self.cleaned_data.get("topic_signups"):
+            qs = qs.filter(supervision_topics=activity.topic_id) if activity.topic_id else qs.none()
         if self.cleaned_data.get("group"):
             qs = qs.filter(group=self.cleaned_data["group"])
         if self.cleaned_data.get("level"):
@@ -823,7 +830,7 @@ class ActivityAdmin(PerformanceAdmin):
             def add(activity):
                 added.append(
                     services.activity_roll_add(
-                        activity=activity, deputies=form.deputies(), actor=request.user
+                        activity=activity, deputies=form.deputies(activity), actor=request.user
                     )
                 )
 

@@ -539,13 +539,27 @@ def test_add_participants_by_group_or_level(staff_client, ledger):
     DeputyFactory(level=Level.PROVINCE)
     response = act(staff_client, "activity", "add_participants", [activity], apply="1")
     assert response.status_code == 200  # neither group nor level: asked again
-    assert "请选择专业代表小组或代表层级" in response.content.decode()
+    assert "请选择专业代表小组、代表层级或议题认领代表" in response.content.decode()
     act(staff_client, "activity", "add_participants", [activity], apply="1", level="province")
     assert activity.attendances.count() == 1
     act(staff_client, "activity", "add_participants", [activity], apply="1", level="street")
     act(staff_client, "activity", "add_participants", [activity], apply="1", level="street")
     assert activity.attendances.count() == 4  # the three street deputies once each
     assert set(activity.attendances.values_list("status", flat=True)) == {"present"}
+
+
+def test_add_participants_who_signed_up_for_the_topic(staff_client, ledger):
+    topic = SupervisionTopicFactory()
+    for deputy in ledger[:2]:
+        topic.signups.create(deputy=deputy)
+    under_topic = ActivityFactory(occurred_on=date(2025, 5, 12), topic=topic)
+    loose = ActivityFactory(occurred_on=date(2025, 5, 13))
+    act(staff_client, "activity", "add_participants", [under_topic, loose], apply="1",
+        topic_signups="on")  # fmt: skip
+    assert set(under_topic.attendances.values_list("deputy", flat=True)) == {
+        d.pk for d in ledger[:2]
+    }
+    assert not loose.attendances.exists()
 
 
 def test_rule_edit_errors_are_shown_not_raised(staff_client, ledger):

@@ -147,3 +147,17 @@ def test_reminder_task_runs_the_service(idle, monkeypatch):
     monkeypatch.setattr(reminders.timezone, "localdate", lambda: LAST + timedelta(days=61))
     assert tasks.send_idle_reminders() == 1
     assert tasks.send_idle_reminders() == 0
+
+
+def test_reminder_is_emailed_where_the_deputy_has_an_address(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with_mail = DeputyWithUserFactory(user__email="dep@example.org")
+    without = DeputyWithUserFactory(user__email="")
+    for deputy in (with_mail, without):
+        LedgerEntryFactory(deputy=deputy, year=2026, occurred_on=LAST)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(today=LAST + timedelta(days=60)) == 2
+    assert [m.to for m in mailoutbox] == [["dep@example.org"]]
+    assert "履职提醒" in mailoutbox[0].subject
+    assert notes(without).count() == 1  # stored and on the dashboard all the same
