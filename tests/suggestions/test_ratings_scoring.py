@@ -14,7 +14,7 @@ from suggestions.models import (
     UnitYearScore,
 )
 from suggestions.scoring import unit_scores, unit_scores_refresh, units_for_review
-from suggestions.views import ERR_RATE_LIMITED
+from suggestions.views.public import ERR_RATE_LIMITED
 
 from . import helpers
 from .factories import HandlingUnitFactory, RegisteredSuggestionFactory

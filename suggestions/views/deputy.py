@@ -1,0 +1,131 @@
+"""Deputies' pages: their suggestions (led or co-signed), drafts, submission, evaluation.
+Another deputy's suggestion is a 404."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import deputy_required
+
+from .. import selectors, services
+from ..forms import DraftForm, EvaluationForm
+from ..models import Status, Suggestion
+from ..services import SuggestionError
+
+
+def _deputy_suggestions(request):
+    return Suggestion.objects.for_deputy(request.deputy)
+
+
+@deputy_required
+def deputy_list(request):
+    qs = _deputy_suggestions(request).with_list_relations()
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-created_at"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suggestions/deputy_list.html",
+        {"page": page, "status": status, "statuses": Status.choices},
+    )
+
+
+@deputy_required
+def deputy_detail(request, pk: int):
+    suggestion = get_object_or_404(selectors.detail_queryset(_deputy_suggestions(request)), pk=pk)
+    return render(
+        request,
+        "suggestions/deputy_detail.html",
+        {
+            **selectors.detail_context(suggestion),
+            "is_lead": suggestion.lead_deputy_id == request.deputy.pk,
+            "rateable": suggestion.status in services.RATEABLE,
+        },
+    )
+
+
+@deputy_required
+def deputy_edit(request, pk: int | None = None):
+    suggestion = None
+    if pk is not None:
+        suggestion = get_object_or_404(
+            Suggestion, pk=pk, lead_deputy=request.deputy, status=Status.DRAFT
+        )
+    form = DraftForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=suggestion,
+        deputy=request.deputy,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
+        try:
+            suggestion = services.suggestion_save_draft(
+                deputy=request.deputy,
+                actor=request.user,
+                suggestion=suggestion,
+                co_signers=form.cleaned_data["co_signers"],
+                attachments=form.cleaned_data["attachments"],
+                **data,
+            )
+        except SuggestionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if "submit" in request.POST:
+                return _submit(request, suggestion)
+            messages.success(request, _("草稿已保存。"))
+            return redirect("suggestions:detail", pk=suggestion.pk)
+    return render(
+        request,
+        "suggestions/deputy_form.html",
+        {"form": form, "suggestion": suggestion},
+    )
+
+
+def _submit(request, suggestion):
+    try:
+        services.suggestion_transition(
+            suggestion=suggestion, to=Status.SUBMITTED, actor=request.user
+        )
+    except SuggestionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已提交，等待工委审核立案。"))
+    return redirect("suggestions:detail", pk=suggestion.pk)
+
+
+@deputy_required
+@require_POST
+def deputy_submit(request, pk: int):
+    suggestion = get_object_or_404(Suggestion, pk=pk, lead_deputy=request.deputy)
+    return _submit(request, suggestion)
+
+
+@deputy_required
+def deputy_evaluate(request, pk: int):
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("lead_unit"), pk=pk, lead_deputy=request.deputy
+    )
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(
+                suggestion=suggestion,
+                deputy=request.deputy,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except SuggestionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("感谢您的评价。"))
+            return redirect("suggestions:detail", pk=suggestion.pk)
+    reply = suggestion.replies.prefetch_related("problems").order_by("-replied_on", "-id").first()
+    return render(
+        request,
+        "suggestions/evaluate.html",
+        {"form": form, "suggestion": suggestion, "reply": reply},
+    )

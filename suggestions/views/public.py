@@ -1,0 +1,123 @@
+"""The no-login rating page (受益度) with its QR code, and the printable QR sheet."""
+
+import io
+import uuid
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, user_has_role
+
+from .. import services
+from ..forms import RatingForm
+from ..models import PRE_REGISTRATION, Reply, Status, Suggestion
+from ..services import SuggestionError
+
+ERR_RATE_LIMITED = "提交过于频繁，请稍后再试。"
+DEVICE_COOKIE = "lvzhi_device"
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request) -> bool:
+    key = f"suggestions:rate:{_client_ip(request)}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, 3600)
+    return cache.incr(key) > settings.LVZHI_SUGGESTIONS_RATINGS_PER_HOUR
+
+
+def public_rate(request, token):
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("lead_unit", "category").exclude(
+            status__in=[Status.DRAFT, Status.SUBMITTED, Status.NOT_REGISTERED]
+        ),
+        public_token=token,
+    )
+    device = request.COOKIES.get(DEVICE_COOKIE, "")
+    if not (8 <= len(device) <= 64 and device.replace("-", "").isalnum()):
+        device = uuid.uuid4().hex
+    form = RatingForm(request.POST or None)
+    done = False
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(request):
+            form.add_error(None, _(ERR_RATE_LIMITED))
+        else:
+            try:
+                services.public_rating_submit(
+                    suggestion=suggestion, device_token=device, **form.cleaned_data
+                )
+            except SuggestionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                done = True
+    reply = (
+        Reply.objects.filter(suggestion=suggestion).order_by("-replied_on", "-id").first()
+        if suggestion.status in services.RATEABLE
+        else None
+    )
+    response = render(
+        request,
+        "suggestions/rate.html",
+        {
+            "suggestion": suggestion,
+            "form": form,
+            "done": done,
+            "reply": reply,
+            "open": suggestion.status in services.RATEABLE,
+        },
+    )
+    response.set_cookie(
+        DEVICE_COOKIE, device, max_age=3 * 365 * 24 * 3600, httponly=True, samesite="Lax"
+    )
+    return response
+
+
+def _rating_url(request, suggestion) -> str:
+    return request.build_absolute_uri(reverse("suggestions:rate", args=[suggestion.public_token]))
+
+
+def public_qr(request, token):
+    """The rating page's QR code: SVG for the screen and print, ``?format=png`` to download."""
+    suggestion = get_object_or_404(
+        Suggestion.objects.exclude(status__in=PRE_REGISTRATION), public_token=token
+    )
+    url = _rating_url(request, suggestion)
+    if request.GET.get("format") == "png":
+        buffer = io.BytesIO()
+        qrcode.make(url, box_size=12, border=2).save(buffer, format="PNG")
+        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+        name = suggestion.number or suggestion.pk
+        response["Content-Disposition"] = f'attachment; filename="rate-{name}.png"'
+        return response
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+
+
+@login_required
+def qr_print(request, pk: int):
+    """A printable sheet with the rating QR code, for staff and the suggestion's deputies."""
+    if user_has_role(request.user, Role.STAFF):
+        visible = Suggestion.objects.all()
+    elif user_has_role(request.user, Role.DEPUTY) and getattr(request.user, "deputy", None):
+        visible = Suggestion.objects.for_deputy(request.user.deputy)
+    else:
+        raise PermissionDenied
+    suggestion = get_object_or_404(
+        visible.exclude(status__in=PRE_REGISTRATION).select_related("lead_unit", "lead_deputy"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "suggestions/qr_print.html",
+        {"suggestion": suggestion, "rating_url": _rating_url(request, suggestion)},
+    )

@@ -1,0 +1,66 @@
+"""Committee staff's pages outside the admin: the overview, statistics and unit scores."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.access import role_required
+from accounts.roles import Role
+from core.tabular import table_bytes
+
+from .. import selectors
+from ..forms import StatsForm
+from ..scoring import unit_scores, units_for_review
+from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
+
+
+@role_required(Role.STAFF)
+def staff_home(request):
+    today = timezone.localdate()
+    return render(request, "suggestions/staff_home.html", selectors.staff_overview(today))
+
+
+@role_required(Role.STAFF)
+def staff_stats(request):
+    today = timezone.localdate()
+    form = StatsForm(request.GET or None, initial={"year": today.year, "as_of": today})
+    year, as_of = today.year, today
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        as_of = form.cleaned_data["as_of"] or today
+    rows = suggestion_statistics(year=year, as_of=as_of)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        content = table_bytes(fmt, REPORT_HEADERS, report_rows(rows), title=f"{year}年议案建议统计")
+        response = HttpResponse(
+            content,
+            content_type="text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="suggestions-{year}.{fmt}"'
+        return response
+    return render(
+        request,
+        "suggestions/stats.html",
+        {"form": form, "rows": rows, "year": year, "as_of": as_of},
+    )
+
+
+@role_required(Role.STAFF)
+def staff_scores(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    return render(
+        request,
+        "suggestions/scores.html",
+        {
+            "year": year,
+            "scores": unit_scores(year),
+            "review": units_for_review(year),
+            "years": range(today.year, today.year - 5, -1),
+        },
+    )

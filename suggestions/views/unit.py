@@ -1,0 +1,287 @@
+"""The handling-unit portal: suggestions assigned to the user's units, signing for them,
+replies, extensions, commitments, meetings and quarterly reports. Only the lead unit replies."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+from accounts.roles import Role
+
+from .. import selectors, services
+from ..forms import (
+    CommitmentForm,
+    CommitmentUpdateForm,
+    ExtensionForm,
+    FeasibilityForm,
+    MeetingForm,
+    ProblemFormSet,
+    QuarterlyReportForm,
+    ReplyForm,
+)
+from ..models import OPEN_HANDLING, Commitment, CommitmentStatus, HandlingUnit, Status, Suggestion
+from ..services import SuggestionError
+
+UNIT_TABS = [
+    ("open", _lazy("办理中")),
+    ("replied", _lazy("已答复")),
+    ("done", _lazy("已办结")),
+    ("all", _lazy("全部")),
+]
+
+
+def _unit_suggestions(request):
+    return Suggestion.objects.for_unit_user(request.user)
+
+
+def _user_units(request):
+    return HandlingUnit.objects.filter(users=request.user)
+
+
+def _lead_unit(request, suggestion) -> HandlingUnit:
+    """The user's unit that leads ``suggestion``; 404 for co-units and strangers."""
+    unit = _user_units(request).filter(pk=suggestion.lead_unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_home(request):
+    units = list(_user_units(request))
+    qs = (
+        _unit_suggestions(request)
+        .with_list_relations()
+        .annotate(
+            open_commitments=Count(
+                "commitments", filter=Q(commitments__status="open"), distinct=True
+            )
+        )
+    )
+    tab = request.GET.get("tab", "open")
+    if tab == "open":
+        qs = qs.filter(status__in=OPEN_HANDLING)
+    elif tab == "replied":
+        qs = qs.filter(status__in=[Status.REPLIED, Status.EVALUATED])
+    elif tab == "done":
+        qs = qs.filter(status__in=[Status.CONCLUDED, Status.CLOSED])
+    page = Paginator(qs.order_by("reply_deadline", "pk"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suggestions/unit_home.html",
+        {
+            "page": page,
+            "tab": tab,
+            "units": units,
+            "unit_ids": {u.pk for u in units},
+            "counts": selectors.unit_counts(_unit_suggestions(request)),
+            "today": timezone.localdate(),
+            "open_states": OPEN_HANDLING,
+            "tabs": UNIT_TABS,
+        },
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_detail(request, pk: int):
+    suggestion = get_object_or_404(selectors.detail_queryset(_unit_suggestions(request)), pk=pk)
+    unit_ids = set(_user_units(request).values_list("pk", flat=True))
+    is_lead = suggestion.lead_unit_id in unit_ids
+    is_open = suggestion.status in OPEN_HANDLING
+    context = {
+        **selectors.detail_context(suggestion),
+        "is_lead": is_lead,
+        "is_open": is_open,
+        "unit_ids": unit_ids,
+        "commitment_form": CommitmentForm(units=_handling_units(request, suggestion)),
+        "update_form": CommitmentUpdateForm(),
+        "feasibility_form": FeasibilityForm(initial={"note": suggestion.feasibility_note}),
+        "can_extend": is_lead
+        and is_open
+        and suggestion.extension_count == 0
+        and not any(r.status == "pending" for r in suggestion.extension_requests.all()),
+    }
+    return render(request, "suggestions/unit_detail.html", context)
+
+
+def _unit_action(request, pk: int, *, lead_only: bool = True):
+    suggestion = get_object_or_404(_unit_suggestions(request), pk=pk)
+    unit = _lead_unit(request, suggestion) if lead_only else None
+    return suggestion, unit
+
+
+def _back(pk: int):
+    return redirect("suggestions:unit_detail", pk=pk)
+
+
+@role_required(Role.HANDLING_UNIT)
+@require_POST
+def unit_accept(request, pk: int):
+    suggestion, _unit = _unit_action(request, pk)
+    try:
+        services.suggestion_accept(suggestion=suggestion, actor=request.user)
+    except SuggestionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已签收，开始办理。"))
+    return _back(pk)
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_reply(request, pk: int):
+    suggestion, unit = _unit_action(request, pk)
+    form = ReplyForm(request.POST or None)
+    problems = ProblemFormSet(request.POST or None, prefix="p")
+    if request.method == "POST" and form.is_valid() and problems.is_valid():
+        rows = [(f.cleaned_data.get("kind"), f.cleaned_data.get("description")) for f in problems]
+        try:
+            services.reply_submit(
+                suggestion=suggestion,
+                unit=unit,
+                actor=request.user,
+                problems=[(k, d) for k, d in rows if k and d],
+                **form.cleaned_data,
+            )
+        except SuggestionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("答复已提交，已通知代表评价。"))
+            return _back(pk)
+    return render(
+        request,
+        "suggestions/reply_form.html",
+        {"form": form, "problems": problems, "suggestion": suggestion},
+    )
+
+
+def _simple_form(request, suggestion, form, title, submit, action, success):
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except SuggestionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return _back(suggestion.pk)
+    return render(
+        request,
+        "suggestions/unit_form.html",
+        {"form": form, "suggestion": suggestion, "title": title, "submit": submit},
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_extension(request, pk: int):
+    suggestion, unit = _unit_action(request, pk)
+    return _simple_form(
+        request,
+        suggestion,
+        ExtensionForm(request.POST or None),
+        _("申请延期答复"),
+        _("提交申请"),
+        lambda data: services.extension_request(
+            suggestion=suggestion, unit=unit, actor=request.user, **data
+        ),
+        _("延期申请已提交，等待工委审核。"),
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+@require_POST
+def unit_feasibility(request, pk: int):
+    suggestion, unit = _unit_action(request, pk)
+    form = FeasibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feasibility_note_set(
+                suggestion=suggestion, unit=unit, note=form.cleaned_data["note"], actor=request.user
+            )
+        except SuggestionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("可行性说明已保存。"))
+    return _back(pk)
+
+
+def _handling_units(request, suggestion):
+    return (
+        _user_units(request)
+        .filter(Q(pk=suggestion.lead_unit_id) | Q(co_suggestions=suggestion))
+        .distinct()
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_commitment_add(request, pk: int):
+    suggestion, _unit = _unit_action(request, pk, lead_only=False)
+    form = CommitmentForm(request.POST or None, units=_handling_units(request, suggestion))
+    return _simple_form(
+        request,
+        suggestion,
+        form,
+        _("登记承诺事项"),
+        _("登记"),
+        lambda data: services.commitment_add(suggestion=suggestion, actor=request.user, **data),
+        _("承诺事项已登记。"),
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_commitment_update(request, pk: int):
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("suggestion"),
+        pk=pk,
+        owner_unit__users=request.user,
+        status=CommitmentStatus.OPEN,
+    )
+    return _simple_form(
+        request,
+        commitment.suggestion,
+        CommitmentUpdateForm(request.POST or None),
+        _("更新承诺事项：%(c)s") % {"c": commitment.content},
+        _("保存"),
+        lambda data: services.commitment_update(commitment=commitment, actor=request.user, **data),
+        _("承诺事项已更新。"),
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_meeting(request, pk: int):
+    suggestion, _unit = _unit_action(request, pk, lead_only=False)
+    form = MeetingForm(request.POST or None, units=_handling_units(request, suggestion))
+    return _simple_form(
+        request,
+        suggestion,
+        form,
+        _("记录面商情况"),
+        _("保存"),
+        lambda data: services.meeting_record(suggestion=suggestion, actor=request.user, **data),
+        _("面商记录已保存。"),
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_report(request, pk: int):
+    suggestion, unit = _unit_action(request, pk)
+    project = getattr(suggestion, "tough", None)
+    if project is None:
+        raise Http404
+    year, quarter = selectors.last_quarter(timezone.localdate())
+    form = QuarterlyReportForm(request.POST or None, initial={"year": year, "quarter": quarter})
+    return _simple_form(
+        request,
+        suggestion,
+        form,
+        _("提交季度述职"),
+        _("提交"),
+        lambda data: services.quarterly_report_submit(
+            project=project, unit=unit, actor=request.user, **data
+        ),
+        _("季度述职已提交。"),
+    )
