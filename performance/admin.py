@@ -32,6 +32,7 @@ from .models import (
     ConsequenceDecision,
     ConsequenceKind,
     Decision,
+    Dimension,
     Dispute,
     DisputeKind,
     DisputeStatus,
@@ -254,9 +255,45 @@ class ReadOnlyMixin:
 # --- rule sets ---------------------------------------------------------------------------------
 
 
+def _narrow(width: str) -> dict:
+    return {"style": f"width: {width}"}
+
+
+class RuleInlineForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = (
+            "code",
+            "name",
+            "dimension",
+            "points",
+            "yearly_cap",
+            "evidence_required",
+            "deputy_can_submit",
+        )
+        widgets = {
+            "code": forms.TextInput(attrs=_narrow("4em")),
+            "name": forms.TextInput(attrs=_narrow("22em")),
+            "points": forms.NumberInput(attrs={**_narrow("5em"), "step": "0.5"}),
+            "yearly_cap": forms.NumberInput(
+                attrs={**_narrow("5em"), "step": "0.5", "placeholder": _("不设")}
+            ),
+        }
+
+
 class RuleInline(admin.TabularInline):
+    """The year's rules in the order of the issue's table: base, innovation, contribution."""
+
     model = Rule
+    form = RuleInlineForm
     extra = 0
+
+    def get_queryset(self, request):
+        order = Case(
+            *(When(dimension=d, then=i) for i, d in enumerate(Dimension.values)), default=9
+        )
+        return super().get_queryset(request).order_by(order, "code")
+
     fields = (
         "code",
         "name",

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from performance.defaults import DEFAULT_RULES
 from performance.models import (
     Activity,
     Assessment,
@@ -560,6 +561,13 @@ def test_add_participants_who_signed_up_for_the_topic(staff_client, ledger):
         d.pk for d in ledger[:2]
     }
     assert not loose.attendances.exists()
+
+
+def test_rules_are_listed_in_the_order_of_the_scoring_table(staff_client, ledger):
+    response = staff_client.get(url("ruleset_change", RuleSet.objects.get(year=2025).pk))
+    (rules,) = [f.formset for f in response.context["inline_admin_formsets"]]
+    codes = [form.instance.code for form in rules.forms if form.instance.pk]
+    assert codes == [row[0] for row in DEFAULT_RULES]  # B01…B07, I01…I04, C01…C04
 
 
 def test_rule_edit_errors_are_shown_not_raised(staff_client, ledger):
