@@ -170,10 +170,10 @@ class SuggestionAdmin(admin.ModelAdmin):
         "number",
         "short_title",
         "status_badge",
-        "lead_unit",
         "reply_deadline",
-        "lead_deputy",
+        "lead_unit",
         "is_tough",
+        "lead_deputy",
     )
     list_display_links = ("number", "short_title")
     list_filter = ("status", "kind", "category", "year", "lead_unit", "origin")
