@@ -626,3 +626,47 @@ def test_evidence_of_each_accepted_kind_is_kept(dep, name, content):
     entry = entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title="接待",
                          files=[SimpleUploadedFile(name, content)])  # fmt: skip
     assert entry.evidence.count() == 1
+
+
+def _roll(n, status=AttendanceStatus.PRESENT):
+    activity = ActivityFactory(occurred_on=DAY)
+    for _i in range(n):
+        AttendanceFactory(activity=activity, status=status)
+    return activity
+
+
+def test_closing_a_roll_takes_the_same_queries_for_any_size(rules_2025, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small, big = _roll(2), _roll(12)
+    with CaptureQueriesContext(connection) as few:
+        activity_close_roll(activity=small)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert activity_close_roll(activity=big) == 12
+    assert LedgerEntry.objects.filter(source_kind=SourceKind.AUTOMATIC).count() == 14
+
+
+def test_batched_credits_are_idempotent_per_source(rules_2025):
+    activity = _roll(3)
+    credits = [
+        services.Credit(deputy=a.deputy, rule_code="B02", source=a, occurred_on=DAY, title="视察")
+        for a in activity.attendances.select_related("deputy")
+    ]
+    assert services.ledger_credit_many(credits=credits) == 3
+    assert services.ledger_credit_many(credits=credits) == 0
+    ledger_credit(**{k: getattr(credits[0], k) for k in ("deputy", "rule_code", "source",
+                                                         "occurred_on", "title")})  # fmt: skip
+    assert LedgerEntry.objects.count() == 3
+
+
+def test_a_roll_with_a_deputy_who_left_before_the_activity_closes_nothing(rules_2025):
+    activity = _roll(2)
+    gone = activity.attendances.first().deputy
+    gone.status, gone.status_date = Status.RESIGNED, DAY - timedelta(days=1)
+    gone.status_reason = "迁出"
+    gone.save()
+    with pytest.raises(LedgerError, match="离任"):
+        activity_close_roll(activity=activity)
+    activity.refresh_from_db()
+    assert activity.roll_closed_at is None and not LedgerEntry.objects.exists()
