@@ -81,6 +81,16 @@ class CategoryAdmin(admin.ModelAdmin):
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+    select = ()  # the foreign keys the rows show, read with the rows
+    prefetch = ()
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.select)
+            .prefetch_related(*self.prefetch)
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -95,6 +105,7 @@ class ReadOnlyInline(admin.TabularInline):
 class HistoryInline(ReadOnlyInline):
     model = StatusChange
     fields = ("happened_on", "from_status", "to_status", "actor", "comment", "imported")
+    select = ("actor",)
     verbose_name_plural = _("办理轨迹")
 
 
@@ -107,6 +118,8 @@ class AttachmentInline(admin.TabularInline):
 class ReplyInline(ReadOnlyInline):
     model = Reply
     fields = ("replied_on", "unit", "result_class", "content", "problem_list")
+    select = ("unit",)
+    prefetch = ("problems",)
     readonly_fields = ("problem_list",)
 
     @admin.display(description=_("核心问题清单"))
@@ -117,21 +130,25 @@ class ReplyInline(ReadOnlyInline):
 class EvaluationInline(ReadOnlyInline):
     model = Evaluation
     fields = ("evaluated_on", "deputy", "verdict", "implementation_score", "comment")
+    select = ("deputy",)
 
 
 class CommitmentInline(ReadOnlyInline):
     model = Commitment
     fields = ("content", "owner_unit", "due_on", "status", "completed_on", "note")
+    select = ("owner_unit",)
 
 
 class MeetingInline(ReadOnlyInline):
     model = Meeting
     fields = ("held_on", "unit", "place", "participants", "summary")
+    select = ("unit",)
 
 
 class ExtensionInline(ReadOnlyInline):
     model = ExtensionRequest
     fields = ("requested_at", "unit", "requested_deadline", "reason", "status", "decision_note")
+    select = ("unit",)
 
 
 class CheckInline(admin.TabularInline):
@@ -682,6 +699,7 @@ class SupervisionPlanAdmin(admin.ModelAdmin):
 class QuarterlyReportInline(ReadOnlyInline):
     model = QuarterlyReport
     fields = ("year", "quarter", "unit", "content", "submitted_at")
+    select = ("unit",)
 
 
 @admin.register(ToughProject)

@@ -262,3 +262,37 @@ def test_rating_links_only_once_registered(staff_client):
     text = staff_client.get(f"{BASE}{registered.pk}/change/").content.decode()
     assert f"/suggestions/rate/{registered.public_token}/" in text
     assert staff_client.get(f"/suggestions/{registered.pk}/qr/").status_code == 200
+
+
+def test_change_page_queries_do_not_grow_with_history(staff_client, django_assert_max_num_queries):
+    """Inline rows read their units, deputies and problem lists with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from suggestions import services
+
+    def fill(s, n):
+        for i in range(n):
+            services.commitment_add(
+                suggestion=s,
+                owner_unit=s.lead_unit,
+                content=f"事项{i}",
+                due_on=date(2026, 12, 1),
+                actor=None,
+            )
+            services.meeting_record(
+                suggestion=s,
+                unit=s.lead_unit,
+                held_on=date(2026, 5, 7),
+                participants="x",
+                summary="y",
+                actor=None,
+            )
+        return s
+
+    small = fill(helpers.replied(result_class="B"), 1)
+    big = fill(helpers.replied(result_class="B"), 5)
+    with CaptureQueriesContext(connection) as ctx:
+        assert staff_client.get(f"{BASE}{small.pk}/change/").status_code == 200
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        assert staff_client.get(f"{BASE}{big.pk}/change/").status_code == 200
