@@ -104,3 +104,55 @@ def test_duplicate_and_taken_numbers(refs, tmp_path, capsys):
         call_command("import_suggestions", path)
     assert "重复" in capsys.readouterr().err
     assert not Suggestion.objects.exists()
+
+
+def test_xlsx_with_the_english_column_names(refs, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "number",
+            "title",
+            "kind",
+            "category",
+            "lead_deputy_code",
+            "lead_unit",
+            "registered_on",
+            "assigned_on",
+            "deadline",
+            "replied_on",
+            "result_class",
+            "evaluation",
+            "concluded_on",
+        ]
+    )
+    sheet.append(
+        [
+            "2025-003",
+            "路灯维修",
+            "建议",
+            "教育",
+            "D001",
+            "区教育局",
+            date(2025, 3, 1),
+            date(2025, 3, 3),
+            date(2025, 9, 3),
+            date(2025, 8, 1),
+            "C",
+            "基本满意",
+            date(2025, 9, 1),
+        ]
+    )
+    path = tmp_path / "s.xlsx"
+    book.save(path)
+    call_command("import_suggestions", str(path))
+    s = Suggestion.objects.get()
+    assert (s.number, s.status, s.reply_deadline, s.first_reply_deadline) == (
+        "2025-003",
+        Status.CONCLUDED,
+        date(2025, 9, 3),
+        date(2025, 9, 3),
+    )
+    assert s.replies.get().result_class == "C" and s.evaluations.get().verdict == "basic"
