@@ -54,6 +54,10 @@ from .scoring import ScoringError
 from .services import LedgerError
 
 TEMPLATES = "admin/performance/"
+ERR_ENDED_NOT_FROZEN = (
+    "%(year)s 年度已经结束但尚未封存：在这里修改规则会改写该年度的考核结果。"
+    "确认结果后请在列表中选择“封存年度”。"
+)
 
 
 # --- forms used by actions and custom views --------------------------------------------------
@@ -377,8 +381,38 @@ class RuleSetAdmin(PerformanceAdmin):
     def assessed(self, obj):
         return obj.n_assessed
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            rule_set = RuleSet.objects.filter(pk=object_id).first()
+            if self._ended_open(rule_set):
+                self.message_user(
+                    request,
+                    _t(ERR_ENDED_NOT_FROZEN) % {"year": rule_set.year},
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _ended_open(rule_set) -> bool:
+        return (
+            rule_set is not None
+            and not rule_set.frozen
+            and rule_set.year < timezone.localdate().year
+        )
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if (
+            change
+            and self._ended_open(form.instance)
+            and (form.has_changed() or any(f.has_changed() for f in formsets))
+        ):
+            self.message_user(
+                request,
+                _t("%(year)s 年度已结束，本次修改已重新计算该年度考核。结果确认后请封存。")
+                % {"year": form.instance.year},
+                messages.WARNING,
+            )
         audit_record(
             actor=request.user,
             action="performance.rule_set_edit",

@@ -570,6 +570,17 @@ def test_rules_are_listed_in_the_order_of_the_scoring_table(staff_client, ledger
     assert codes == [row[0] for row in DEFAULT_RULES]  # B01…B07, I01…I04, C01…C04
 
 
+def test_an_ended_open_year_warns_that_edits_rewrite_it(staff_client, ledger):
+    from performance.admin import ERR_ENDED_NOT_FROZEN
+
+    past = RuleSet.objects.get(year=2025)  # the tests run after 2025
+    response = staff_client.get(url("ruleset_change", past.pk))
+    assert ERR_ENDED_NOT_FROZEN % {"year": 2025} in [str(m) for m in response.context["messages"]]
+    current = rule_set(date.today().year)
+    response = staff_client.get(url("ruleset_change", current.pk))
+    assert not [m for m in response.context["messages"] if "尚未封存" in str(m)]
+
+
 def test_rule_edit_errors_are_shown_not_raised(staff_client, ledger):
     rs = RuleSet.objects.get(year=2025)
     rules = list(rs.rules.order_by("id"))
