@@ -18,7 +18,7 @@ from core.audit import audit_record
 from core.tabular import table_bytes
 
 from . import services
-from .forms import AssignForm, ImportForm, ToughForm, TransitionForm
+from .forms import AssignForm, ImportForm, StaffEvaluationForm, ToughForm, TransitionForm
 from .models import (
     PRE_REGISTRATION,
     Attachment,
@@ -44,12 +44,10 @@ from .models import (
 from .services import SuggestionError
 from .workflow import TRANSITIONS, Party, allowed_targets, staff_users, suggestion_transition
 
-# Buttons on the change page: replies and evaluations come with their own forms (unit portal,
-# deputy page), so the bare moves to those states are not offered here.
+# Buttons on the change page. Replies come from the unit portal, so the bare move to 已答复 is
+# not offered; 已评价 is, as staff recording a deputy's evaluation handed in on paper (代录).
 STAFF_TARGETS = {
-    to
-    for (_frm, to), who in TRANSITIONS.items()
-    if Party.STAFF in who and to not in (Status.REPLIED, Status.EVALUATED)
+    to for (_frm, to), who in TRANSITIONS.items() if Party.STAFF in who and to != Status.REPLIED
 }
 
 
@@ -416,14 +414,21 @@ class SuggestionAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, suggestion) or to not in Status.values:
             return redirect("admin:suggestions_suggestion_change", pk)
         target = Status(to)
-        form_class = AssignForm if target == Status.ASSIGNED else TransitionForm
-        if target == Status.ASSIGNED and suggestion.status == Status.SUBMITTED:
-            form_class = AssignForm
+        form_class = {Status.ASSIGNED: AssignForm, Status.EVALUATED: StaffEvaluationForm}.get(
+            target, TransitionForm
+        )
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                if target == Status.ASSIGNED:
+                if target == Status.EVALUATED:
+                    services.evaluation_submit(
+                        suggestion=suggestion,
+                        deputy=suggestion.lead_deputy,
+                        actor=request.user,
+                        **data,
+                    )
+                elif target == Status.ASSIGNED:
                     services.suggestion_assign(
                         suggestion=suggestion,
                         lead_unit=data["lead_unit"],

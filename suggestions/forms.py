@@ -88,6 +88,12 @@ class EvaluationForm(forms.Form):
     )
 
 
+class StaffEvaluationForm(EvaluationForm):
+    """Staff enter an evaluation the lead deputy handed in on paper (代录)."""
+
+    evaluated_on = forms.DateField(label=_("评价日期"), widget=DateInput(), initial=date.today)
+
+
 class ReplyForm(forms.Form):
     result_class = forms.ChoiceField(
         label=_("办理结果"), choices=ResultClass.choices, widget=forms.RadioSelect

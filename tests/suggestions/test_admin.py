@@ -296,3 +296,26 @@ def test_change_page_queries_do_not_grow_with_history(staff_client, django_asser
         assert staff_client.get(f"{BASE}{small.pk}/change/").status_code == 200
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         assert staff_client.get(f"{BASE}{big.pk}/change/").status_code == 200
+
+
+def test_staff_record_a_paper_evaluation_for_the_lead_deputy(staff_client, staff_user):
+    s = helpers.replied()
+    page = staff_client.get(f"{BASE}{s.pk}/change/").content.decode()
+    assert f"transition/{Status.EVALUATED}/" in page
+    url = f"{BASE}{s.pk}/transition/{Status.EVALUATED}/"
+    response = staff_client.post(
+        url, {"verdict": "satisfied", "implementation_score": "101", "evaluated_on": "2026-05-20"}
+    )
+    assert response.status_code == 200 and not s.evaluations.exists()
+    response = staff_client.post(
+        url, {"verdict": "satisfied", "implementation_score": "88", "evaluated_on": "2026-05-20"}
+    )
+    assert response.status_code == 302
+    s.refresh_from_db()
+    evaluation = s.evaluations.get()
+    assert (s.status, evaluation.deputy, evaluation.implementation_score) == (
+        Status.EVALUATED,
+        s.lead_deputy,
+        88,
+    )
+    assert s.history.last().actor == staff_user
