@@ -526,6 +526,12 @@ class Dispute(models.Model):
                 condition=~Q(status=DisputeStatus.REJECTED) | ~Q(resolution=""),
                 name="dispute_rejection_has_reason",
             ),
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status=DisputeStatus.OPEN, entry__isnull=False),
+                name="dispute_one_open_per_entry",
+                violation_error_message=_("这条记录已有待处理的异议。"),
+            ),
         ]
 
     def __str__(self) -> str:

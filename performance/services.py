@@ -72,6 +72,7 @@ ERR_DISPUTE_RESOLVED = "该异议已处理。"
 ERR_DISPUTE_NEEDS_ENTRY = "请指明有异议的履职记录。"
 ERR_DISPUTE_MISSING_NEEDS_RULE = "补记须选择事项并填写日期。"
 ERR_NOT_OWN_ENTRY = "只能对本人的履职记录提出异议。"
+ERR_DISPUTE_OPEN = "这条记录已有待处理的异议，请等工委处理后再提。"
 ERR_REPORT_NOT_HELD = "请先登记述职日期和选民测评结果。"
 ERR_REPORT_COUNTS = "测评票数合计（%(n)d）不能超过参会选民数（%(v)d）。"
 ERR_REPORT_VERIFIED = "该述职已核实，不能再修改。"
@@ -537,18 +538,24 @@ def dispute_open(
             raise LedgerError(_(ERR_YEAR_FROZEN) % {"year": entry.rule.rule_set.year})
         if kind == DisputeKind.WRONG and rule_code:
             rule = rule_by_code(entry.occurred_on.year, rule_code)
+        if Dispute.objects.filter(entry=entry, status=DisputeStatus.OPEN).exists():
+            raise LedgerError(_(ERR_DISPUTE_OPEN))
     if evidence is not None:
         evidence_validate([evidence])
-    dispute = Dispute.objects.create(
-        deputy=deputy,
-        kind=kind,
-        entry=entry,
-        rule=rule,
-        occurred_on=occurred_on if kind == DisputeKind.MISSING else None,
-        title=title[:200],
-        note=note,
-        evidence=evidence or "",
-    )
+    try:
+        with transaction.atomic():
+            dispute = Dispute.objects.create(
+                deputy=deputy,
+                kind=kind,
+                entry=entry,
+                rule=rule,
+                occurred_on=occurred_on if kind == DisputeKind.MISSING else None,
+                title=title[:200],
+                note=note,
+                evidence=evidence or "",
+            )
+    except IntegrityError as exc:  # the same entry disputed twice at once
+        raise LedgerError(_(ERR_DISPUTE_OPEN)) from exc
     audit_record(
         actor=actor, action="performance.dispute_open", target=dispute, summary=str(dispute)
     )

@@ -670,3 +670,15 @@ def test_a_roll_with_a_deputy_who_left_before_the_activity_closes_nothing(rules_
         activity_close_roll(activity=activity)
     activity.refresh_from_db()
     assert activity.roll_closed_at is None and not LedgerEntry.objects.exists()
+
+
+def test_an_entry_has_one_open_dispute_at_a_time(dep):
+    entry = LedgerEntryFactory(deputy=dep)
+    first = dispute_open(deputy=dep, kind=DisputeKind.DUPLICATE, entry=entry, note="重复")
+    with pytest.raises(LedgerError, match="已有待处理的异议"):
+        dispute_open(deputy=dep, kind=DisputeKind.WRONG, entry=entry, note="又一次")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Dispute.objects.create(deputy=dep, kind=DisputeKind.WRONG, entry=entry, note="绕过")
+    dispute_resolve(dispute=first, accept=False, resolution="并无重复")
+    again = dispute_open(deputy=dep, kind=DisputeKind.WRONG, entry=entry, note="另有错误")
+    assert again.status == DisputeStatus.OPEN
