@@ -634,8 +634,19 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    change_form_template = "suggestions/admin/extension_change_form.html"
+
     def save_model(self, request, obj, form, change):
         ExtensionRequest.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
+
+    def response_change(self, request, obj):
+        """The 同意/不同意 buttons on the request's own page (where notifications link)."""
+        if "_approve" in request.POST or "_reject" in request.POST:
+            self._decide(
+                request, ExtensionRequest.objects.filter(pk=obj.pk), "_approve" in request.POST
+            )
+            return redirect("admin:suggestions_extensionrequest_change", obj.pk)
+        return super().response_change(request, obj)
 
     def _decide(self, request, queryset, approve):
         _run(

@@ -319,3 +319,25 @@ def test_staff_record_a_paper_evaluation_for_the_lead_deputy(staff_client, staff
         88,
     )
     assert s.history.last().actor == staff_user
+
+
+def test_extension_decided_from_its_own_page(staff_client):
+    from suggestions import services
+
+    s = helpers.in_handling()
+    request = services.extension_request(
+        suggestion=s,
+        unit=s.lead_unit,
+        requested_deadline=date(2026, 8, 1),
+        reason="需协调",
+        actor=None,
+    )
+    url = f"/admin/suggestions/extensionrequest/{request.pk}/change/"
+    assert 'name="_approve"' in staff_client.get(url).content.decode()
+    response = staff_client.post(url, {"decision_note": "同意，抓紧办理", "_approve": "1"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    s.refresh_from_db()
+    assert (request.status, request.decision_note) == ("approved", "同意，抓紧办理")
+    assert s.reply_deadline == date(2026, 8, 1)
+    assert 'name="_approve"' not in staff_client.get(url).content.decode()
