@@ -256,6 +256,32 @@ class ReadOnlyMixin:
         return False
 
 
+class LockableInline:
+    """An inline that turns read-only once its parent is locked (a frozen year, a closed
+    roll); subclasses say when with ``locked(parent)``."""
+
+    def locked(self, parent) -> bool:
+        raise NotImplementedError
+
+    def _open(self, parent) -> bool:
+        return parent is None or not self.locked(parent)
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
+
+
+class DeputyLevelColumn:
+    @admin.display(description=_("层级"), ordering="deputy__level")
+    def deputy_level(self, obj):
+        return obj.deputy.get_level_display() if obj.deputy_id else ""
+
+
 # --- rule sets ---------------------------------------------------------------------------------
 
 
@@ -285,7 +311,7 @@ class RuleInlineForm(forms.ModelForm):
         }
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(LockableInline, admin.TabularInline):
     """The year's rules in the order of the issue's table: base, innovation, contribution."""
 
     model = Rule
@@ -308,17 +334,8 @@ class RuleInline(admin.TabularInline):
         "deputy_can_submit",
     )
 
-    def _frozen(self, obj) -> bool:
-        return obj is not None and obj.frozen
-
-    def has_add_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+    def locked(self, parent) -> bool:
+        return parent.frozen
 
 
 @admin.register(RuleSet)
@@ -524,7 +541,7 @@ class LedgerEntryAdminForm(forms.ModelForm):
         return data
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(LockableInline, admin.TabularInline):
     model = EntryEvidence
     extra = 0
     fields = ("file", "name", "open_link", "uploaded_at")
@@ -538,16 +555,12 @@ class EvidenceInline(admin.TabularInline):
         url = reverse("performance:evidence", args=[obj.pk])
         return format_html('<a href="{}" target="_blank">{}</a>', url, _t("打开"))
 
-    def has_change_permission(self, request, obj=None):
-        frozen = obj is not None and obj.rule.rule_set.frozen
-        return not frozen and super().has_change_permission(request, obj)
-
-    has_add_permission = has_change_permission
-    has_delete_permission = has_change_permission
+    def locked(self, parent) -> bool:
+        return parent.rule.rule_set.frozen
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(PerformanceAdmin):
+class LedgerEntryAdmin(DeputyLevelColumn, PerformanceAdmin):
     form = LedgerEntryAdminForm
     change_list_template = TEMPLATES + "ledgerentry/change_list.html"
     list_display = (
@@ -650,10 +663,6 @@ class LedgerEntryAdmin(PerformanceAdmin):
         obj.pk = created.pk
         obj._state.adding = False
         obj.refresh_from_db()
-
-    @admin.display(description=_("层级"), ordering="deputy__level")
-    def deputy_level(self, obj):
-        return obj.deputy.get_level_display()
 
     @admin.display(description=_("规则"), ordering="rule__code")
     def rule_code(self, obj):
@@ -801,7 +810,7 @@ class LedgerEntryAdmin(PerformanceAdmin):
 # --- activities and menu-style supervision ------------------------------------------------------
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(DeputyLevelColumn, LockableInline, admin.TabularInline):
     model = Attendance
     extra = 3
     fields = ("deputy", "deputy_level", "status", "note")
@@ -811,21 +820,8 @@ class AttendanceInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("deputy")
 
-    @admin.display(description=_("层级"))
-    def deputy_level(self, obj):
-        return obj.deputy.get_level_display() if obj.deputy_id else ""
-
-    def _closed(self, obj) -> bool:
-        return obj is not None and obj.roll_closed_at is not None
-
-    def has_add_permission(self, request, obj=None):
-        return not self._closed(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._closed(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._closed(obj) and super().has_delete_permission(request, obj)
+    def locked(self, parent) -> bool:
+        return parent.roll_closed_at is not None
 
 
 @admin.register(Activity)
@@ -980,23 +976,19 @@ class SupervisionTopicAdmin(PerformanceAdmin):
 
 
 @admin.register(TopicSignup)
-class TopicSignupAdmin(PerformanceAdmin):
+class TopicSignupAdmin(DeputyLevelColumn, PerformanceAdmin):
     list_display = ("topic", "deputy", "deputy_level", "created_at")
     list_filter = (TopicYearFilter, "topic", "deputy__level")
     search_fields = ("deputy__name", "deputy__code", "topic__title")
     list_select_related = ("topic", "deputy")
     autocomplete_fields = ("deputy", "topic")
 
-    @admin.display(description=_("层级"), ordering="deputy__level")
-    def deputy_level(self, obj):
-        return obj.deputy.get_level_display()
-
 
 # --- assessment, consequences, publication ------------------------------------------------------
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
+class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
     change_list_template = TEMPLATES + "assessment/change_list.html"
     list_display = (
         "rank",
@@ -1017,10 +1009,6 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
     list_select_related = ("deputy", "rule_set")
     ordering = ("-rule_set__year", "rank", "deputy__code")
     list_per_page = 100
-
-    @admin.display(description=_("层级"), ordering="deputy__level")
-    def deputy_level(self, obj):
-        return obj.deputy.get_level_display()
 
     @admin.display(description=_("年度"), ordering="rule_set__year")
     def year(self, obj):
@@ -1087,6 +1075,7 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
             lines=lines,
             quota=math.ceil(rule_set.excellence_quota * assessment.assessed_count),
             quota_share=f"{rule_set.excellence_quota:.0%}",
+            changelist_query=f"year={rule_set.year}",
         )
 
     def recompute_view(self, request):
@@ -1197,6 +1186,7 @@ class AssessmentAdmin(ReadOnlyMixin, PerformanceAdmin):
             ],
             exit_decisions=[(d.value, d.label) for d in DECISIONS_BY_KIND[ConsequenceKind.EXIT]],
             talk_list=selectors.talk_list(),
+            changelist_query=f"year={year}",
         )
 
 
@@ -1607,7 +1597,7 @@ class TalkListFilter(admin.SimpleListFilter):
 
 
 @admin.register(IdleReminder)
-class IdleReminderAdmin(ReadOnlyMixin, PerformanceAdmin):
+class IdleReminderAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
     list_display = (
         "deputy",
         "deputy_level",
@@ -1622,10 +1612,6 @@ class IdleReminderAdmin(ReadOnlyMixin, PerformanceAdmin):
     search_fields = ("deputy__name", "deputy__code")
     list_select_related = ("deputy",)
     actions = ["record_talk"]
-
-    @admin.display(description=_("层级"), ordering="deputy__level")
-    def deputy_level(self, obj):
-        return obj.deputy.get_level_display()
 
     @admin.display(description=_("未履职天数"))
     def idle_days(self, obj):
