@@ -245,6 +245,16 @@ class PerformanceAdmin(admin.ModelAdmin):
         )
 
 
+def count_column(annotation: str, description):
+    """A changelist column showing (and sorting by) a count annotated in get_queryset."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(self, obj):
+        return getattr(obj, annotation)
+
+    return column
+
+
 class ReadOnlyMixin:
     def has_add_permission(self, request, obj=None):
         return False
@@ -390,13 +400,9 @@ class RuleSetAdmin(PerformanceAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.display(description=_("规则数"), ordering="n_rules")
-    def rule_count(self, obj):
-        return obj.n_rules
+    rule_count = count_column("n_rules", _("规则数"))
 
-    @admin.display(description=_("参评人数"), ordering="n_assessed")
-    def assessed(self, obj):
-        return obj.n_assessed
+    assessed = count_column("n_assessed", _("参评人数"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
@@ -880,13 +886,9 @@ class ActivityAdmin(PerformanceAdmin):
     def rule(self, obj):
         return obj.rule_code
 
-    @admin.display(description=_("出席"), ordering="n_present")
-    def present(self, obj):
-        return obj.n_present
+    present = count_column("n_present", _("出席"))
 
-    @admin.display(description=_("无故缺席"), ordering="n_absent")
-    def absent(self, obj):
-        return obj.n_absent
+    absent = count_column("n_absent", _("无故缺席"))
 
     @admin.action(description=_("按专业小组或层级添加参加代表"))
     def add_participants(self, request, queryset):
@@ -961,13 +963,9 @@ class SupervisionTopicAdmin(PerformanceAdmin):
             )
         )
 
-    @admin.display(description=_("认领人数"), ordering="n_signups")
-    def signup_count(self, obj):
-        return obj.n_signups
+    signup_count = count_column("n_signups", _("认领人数"))
 
-    @admin.display(description=_("活动数"), ordering="n_activities")
-    def activity_count(self, obj):
-        return obj.n_activities
+    activity_count = count_column("n_activities", _("活动数"))
 
     @admin.action(description=_("发布到监督菜单"))
     def publish(self, request, queryset):
@@ -1415,17 +1413,11 @@ class VoterReportPlanAdmin(PerformanceAdmin):
             )
         )
 
-    @admin.display(description=_("安排人数"), ordering="n_planned")
-    def planned(self, obj):
-        return obj.n_planned
+    planned = count_column("n_planned", _("安排人数"))
 
-    @admin.display(description=_("已述职"), ordering="n_held")
-    def held(self, obj):
-        return obj.n_held
+    held = count_column("n_held", _("已述职"))
 
-    @admin.display(description=_("已核实"), ordering="n_verified")
-    def verified(self, obj):
-        return obj.n_verified
+    verified = count_column("n_verified", _("已核实"))
 
     def get_urls(self):
         return [
