@@ -341,3 +341,18 @@ def test_extension_decided_from_its_own_page(staff_client):
     assert (request.status, request.decision_note) == ("approved", "同意，抓紧办理")
     assert s.reply_deadline == date(2026, 8, 1)
     assert 'name="_approve"' not in staff_client.get(url).content.decode()
+
+
+def test_unit_score_refresh_action(staff_client):
+    from suggestions.models import UnitYearScore
+    from suggestions.scoring import unit_scores_refresh
+
+    s = helpers.concluded()
+    unit_scores_refresh(year=2026)
+    row = UnitYearScore.objects.get()
+    UnitYearScore.objects.filter(pk=row.pk).update(score=1)
+    response = staff_client.post(
+        "/admin/suggestions/unityearscore/", {"action": "refresh", "_selected_action": [row.pk]}
+    )
+    assert response.status_code == 302
+    assert UnitYearScore.objects.get(unit=s.lead_unit).score == 90

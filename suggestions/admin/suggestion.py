@@ -1,8 +1,7 @@
-"""Committee staff drive suggestions from the admin. Status is never edited as a field: the
-change page shows one button per allowed transition, and list actions do the same in bulk;
-both call ``suggestions.workflow.suggestion_transition`` (or a service built on it)."""
+"""Committee staff drive suggestions from here. Status is never edited as a field: the change
+page shows one button per allowed transition, and list actions do the same in bulk; both call
+``suggestions.workflow.suggestion_transition`` (or a service built on it)."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
@@ -17,87 +16,31 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.tabular import table_bytes
 
-from . import services
-from .forms import AssignForm, ImportForm, StaffEvaluationForm, ToughForm, TransitionForm
-from .models import (
+from .. import services
+from ..forms import AssignForm, ImportForm, StaffEvaluationForm, ToughForm, TransitionForm
+from ..importer import suggestions_import
+from ..models import (
     PRE_REGISTRATION,
     Attachment,
-    Category,
     Commitment,
     Evaluation,
     ExtensionRequest,
-    ExtensionStatus,
     FollowUpCheck,
-    HandlingUnit,
     Meeting,
-    Milestone,
-    PublicRating,
-    QuarterlyReport,
     Reply,
     Status,
     StatusChange,
     Suggestion,
-    SupervisionPlan,
-    ToughProject,
-    UnitYearScore,
 )
-from .services import SuggestionError
-from .workflow import TRANSITIONS, Party, allowed_targets, staff_users, suggestion_transition
+from ..services import SuggestionError
+from ..workflow import TRANSITIONS, Party, allowed_targets, suggestion_transition
+from .common import ReadOnlyInline, bulk_run
 
 # Buttons on the change page. Replies come from the unit portal, so the bare move to 已答复 is
 # not offered; 已评价 is, as staff recording a deputy's evaluation handed in on paper (代录).
 STAFF_TARGETS = {
     to for (_frm, to), who in TRANSITIONS.items() if Party.STAFF in who and to != Status.REPLIED
 }
-
-
-@admin.register(HandlingUnit)
-class HandlingUnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "contact_name", "contact_phone", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("name", "short_name")
-    filter_horizontal = ("users",)
-
-    def save_related(self, request, form, formsets, change):
-        """A login added to a unit gets the handling-unit role, or the portal would refuse it."""
-        super().save_related(request, form, formsets, change)
-        from django.contrib.auth.models import Group
-
-        from accounts.roles import Role
-
-        role = Group.objects.get(name=Role.HANDLING_UNIT.value)
-        role.user_set.add(*form.instance.users.all())
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "order", "is_active")
-    list_editable = ("order", "is_active")
-    search_fields = ("name",)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    select = ()  # the foreign keys the rows show, read with the rows
-    prefetch = ()
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(*self.select)
-            .prefetch_related(*self.prefetch)
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
 
 
 class HistoryInline(ReadOnlyInline):
@@ -160,21 +103,6 @@ class CheckInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-def _run(request, queryset, label, fn) -> None:
-    done, failed = 0, []
-    for obj in queryset:
-        try:
-            fn(obj)
-        except SuggestionError as exc:
-            failed.append(f"{obj}：{exc}")
-        else:
-            done += 1
-    if done:
-        messages.success(request, _t("%(label)s：成功 %(n)d 件。") % {"label": label, "n": done})
-    for line in failed:
-        messages.error(request, line)
 
 
 @admin.register(Suggestion)
@@ -464,8 +392,6 @@ class SuggestionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "suggestions/admin/transition.html", context)
 
     def import_view(self, request):
-        from .importer import suggestions_import
-
         form = ImportForm(request.POST or None, request.FILES or None)
         result = None
         if request.method == "POST" and form.is_valid():
@@ -494,7 +420,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("立案"))
     def action_register(self, request, queryset):
-        _run(
+        bulk_run(
             request,
             queryset,
             _t("立案"),
@@ -506,7 +432,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         form = AssignForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
-            _run(
+            bulk_run(
                 request,
                 queryset,
                 _t("交办"),
@@ -527,7 +453,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     def action_mark_tough(self, request, queryset):
         form = ToughForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            _run(
+            bulk_run(
                 request,
                 queryset,
                 _t("列入攻坚项目库"),
@@ -542,7 +468,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("办结"))
     def action_conclude(self, request, queryset):
-        _run(
+        bulk_run(
             request,
             queryset,
             _t("办结"),
@@ -551,7 +477,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("销号"))
     def action_close(self, request, queryset):
-        _run(
+        bulk_run(
             request,
             queryset,
             _t("销号"),
@@ -610,166 +536,3 @@ class SuggestionAdmin(admin.ModelAdmin):
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="suggestions-{stamp}.xlsx"'
         return response
-
-
-@admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
-    list_display = ("suggestion", "unit", "requested_deadline", "status", "requested_at")
-    list_filter = ("status",)
-    list_select_related = ("suggestion", "unit")
-    readonly_fields = (
-        "suggestion",
-        "unit",
-        "requested_deadline",
-        "reason",
-        "status",
-        "requested_by",
-        "requested_at",
-        "decided_by",
-        "decided_at",
-    )
-    fields = (*readonly_fields, "decision_note")
-    actions = ["approve", "reject"]
-
-    def has_add_permission(self, request):
-        return False
-
-    change_form_template = "suggestions/admin/extension_change_form.html"
-
-    def save_model(self, request, obj, form, change):
-        ExtensionRequest.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
-
-    def response_change(self, request, obj):
-        """The 同意/不同意 buttons on the request's own page (where notifications link)."""
-        if "_approve" in request.POST or "_reject" in request.POST:
-            self._decide(
-                request, ExtensionRequest.objects.filter(pk=obj.pk), "_approve" in request.POST
-            )
-            return redirect("admin:suggestions_extensionrequest_change", obj.pk)
-        return super().response_change(request, obj)
-
-    def _decide(self, request, queryset, approve):
-        _run(
-            request,
-            queryset.filter(status=ExtensionStatus.PENDING),
-            _t("同意延期") if approve else _t("不同意延期"),
-            lambda r: services.extension_decide(
-                request=r, approve=approve, note=r.decision_note, actor=request.user
-            ),
-        )
-
-    @admin.action(description=_("同意延期"))
-    def approve(self, request, queryset):
-        self._decide(request, queryset, True)
-
-    @admin.action(description=_("不同意延期"))
-    def reject(self, request, queryset):
-        self._decide(request, queryset, False)
-
-
-class MilestoneInline(admin.TabularInline):
-    model = Milestone
-    extra = 1
-
-
-class SupervisionPlanForm(forms.ModelForm):
-    class Meta:
-        model = SupervisionPlan
-        fields = ("suggestion", "responsible", "note")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("suggestion") and data.get("responsible"):
-            try:
-                services.supervision_plan_check(
-                    suggestion=data["suggestion"], responsible=data["responsible"]
-                )
-            except SuggestionError as exc:
-                raise forms.ValidationError(str(exc)) from exc
-        return data
-
-
-@admin.register(SupervisionPlan)
-class SupervisionPlanAdmin(admin.ModelAdmin):
-    form = SupervisionPlanForm
-    list_display = ("suggestion", "responsible", "created_at")
-    list_select_related = ("suggestion", "responsible")
-    autocomplete_fields = ("suggestion",)
-    inlines = [MilestoneInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible":
-            kwargs["queryset"] = staff_users().order_by("username")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="suggestions.plan_set",
-            target=obj.suggestion,
-            summary=str(obj.responsible),
-        )
-
-
-class QuarterlyReportInline(ReadOnlyInline):
-    model = QuarterlyReport
-    fields = ("year", "quarter", "unit", "content", "submitted_at")
-    select = ("unit",)
-
-
-@admin.register(ToughProject)
-class ToughProjectAdmin(admin.ModelAdmin):
-    list_display = ("suggestion", "difficulty", "team", "started_on", "finished_on")
-    list_filter = ("difficulty",)
-    list_select_related = ("suggestion",)
-    readonly_fields = ("suggestion",)
-    inlines = [QuarterlyReportInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="suggestions.tough_change",
-            target=obj.suggestion,
-            summary=str(obj),
-        )
-
-
-@admin.register(PublicRating)
-class PublicRatingAdmin(admin.ModelAdmin):
-    list_display = ("suggestion", "score", "comment", "created_at")
-    list_select_related = ("suggestion",)
-    readonly_fields = ("suggestion", "score", "comment", "created_at")
-    exclude = ("phone_hash", "device_token")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(UnitYearScore)
-class UnitYearScoreAdmin(admin.ModelAdmin):
-    list_display = ("year", "unit", "concluded", "implementation_avg", "benefit_avg", "score")
-    list_filter = ("year",)
-    list_select_related = ("unit",)
-    actions = ["refresh"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=_("重新计算所选年度"))
-    def refresh(self, request, queryset):
-        from .scoring import unit_scores_refresh
-
-        for year in sorted(set(queryset.values_list("year", flat=True))):
-            unit_scores_refresh(year=year, actor=request.user)
-        self.message_user(request, _t("已重新计算。"), messages.SUCCESS)
