@@ -1451,7 +1451,7 @@ class VoterReportPlanAdmin(PerformanceAdmin):
             try:
                 plan = services.voter_report_plan_create(
                     year=form.cleaned_data["year"],
-                    share=float(form.cleaned_data["share"]),
+                    share=form.cleaned_data["share"],
                     actor=request.user,
                 )
             except LedgerError as exc:

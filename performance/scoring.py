@@ -27,6 +27,7 @@ from .models import Assessment, Dimension, EntryStatus, Grade, Rule, RuleSet
 
 ERR_YEAR_FROZEN = "%(year)s 年度考核已封存，不能重新计算。如确需更正，请先解除封存。"
 ERR_NO_RULE_SET = "%(year)s 年度尚未设置积分规则。"
+ERR_UNFREEZE_REASON = "解除封存须说明理由。"
 
 
 class ScoringError(Exception):
@@ -206,6 +207,9 @@ def rule_set_freeze(*, year: int, actor: User | None = None) -> RuleSet:
 
 @transaction.atomic
 def rule_set_unfreeze(*, year: int, actor: User | None = None, reason: str) -> RuleSet:
+    """Reopen a closed year (with a reason kept in the audit row) so it can be corrected."""
+    if not (reason or "").strip():
+        raise ScoringError(_(ERR_UNFREEZE_REASON))
     rule_set = RuleSet.objects.select_for_update().get(year=year)
     rule_set.frozen, rule_set.frozen_at = False, None
     rule_set.save(update_fields=["frozen", "frozen_at"])

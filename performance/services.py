@@ -5,6 +5,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -81,6 +82,8 @@ ERR_PLAN_EXISTS = "%(year)s 年度已制定述职计划。"
 ERR_NO_DEPUTIES = "%(year)s 年度没有在任代表。"
 ERR_TOPIC_NOT_PUBLISHED = "该议题尚未发布。"
 ERR_BAD_QUARTER = "季度须为 1 至 4。"
+ERR_QUARTER_NOT_STARTED = "%(year)s 年第 %(quarter)s 季度还没有开始，不能公布。"
+ERR_NO_RULE_SET = "%(year)s 年度尚未设置积分规则。"
 ERR_DECISION_KIND = "“%(decision)s”不是%(kind)s名单的处理决定。"
 
 NOTIFY_REJECTED = "performance.rejected"
@@ -654,7 +657,12 @@ def publication_publish(*, year: int, quarter: int, actor: User | None = None) -
 
     if quarter not in (1, 2, 3, 4):
         raise LedgerError(_(ERR_BAD_QUARTER))
-    rule_set = rule_set_for_year(year)
+    today = timezone.localdate()
+    if (year, quarter) > (today.year, (today.month - 1) // 3 + 1):
+        raise LedgerError(_(ERR_QUARTER_NOT_STARTED) % {"year": year, "quarter": quarter})
+    rule_set = RuleSet.objects.filter(year=year).first()
+    if rule_set is None:  # publishing must not invent a year's rules
+        raise LedgerError(_(ERR_NO_RULE_SET) % {"year": year})
     if not rule_set.frozen:
         assessment_compute(year=year, actor=actor)
     rows = [
@@ -833,7 +841,11 @@ def activity_close_roll(*, activity: Activity, actor: User | None = None) -> int
 
 @transaction.atomic
 def voter_report_plan_create(
-    *, year: int, share: float = 0.2, actor: User | None = None, today: date | None = None
+    *,
+    year: int,
+    share: Decimal | float = Decimal("0.2"),
+    actor: User | None = None,
+    today: date | None = None,
 ) -> VoterReportPlan:
     """Pick at least ``share`` of the deputies serving in ``year`` to report to their voters,
     those who have not yet reported in their current term first (then the longest ago)."""
@@ -860,7 +872,7 @@ def voter_report_plan_create(
             ),
         )
         .order_by("reported", F("last_reported").asc(nulls_first=True), "code")
-        .values_list("pk", flat=True)[: math.ceil(total * share)]
+        .values_list("pk", flat=True)[: math.ceil(Decimal(str(share)) * total)]
     )
     try:
         with transaction.atomic():

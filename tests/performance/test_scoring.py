@@ -284,3 +284,16 @@ def test_explain_matches_the_stored_score(rules_2025, give):
     assert next(r for r in lines["base"].rules if r.rule.code == "B01").capped
     assert lines["innovation"].score == a.innovation == Decimal("12")
     assert lines["contribution"].score == a.contribution == Decimal("5")
+
+
+def test_unfreezing_needs_a_reason_and_reopens_the_year(rules_2025):
+    from performance.models import RuleSet
+    from performance.scoring import ERR_UNFREEZE_REASON, rule_set_unfreeze
+
+    rule_set_freeze(year=2025)
+    with pytest.raises(ScoringError) as exc:
+        rule_set_unfreeze(year=2025, reason="  ")
+    assert str(exc.value) == ERR_UNFREEZE_REASON
+    assert RuleSet.objects.get(year=2025).frozen
+    rule_set_unfreeze(year=2025, reason="更正漏记")
+    assert assessment_compute(year=2025).year == 2025

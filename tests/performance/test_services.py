@@ -682,3 +682,22 @@ def test_an_entry_has_one_open_dispute_at_a_time(dep):
     dispute_resolve(dispute=first, accept=False, resolution="并无重复")
     again = dispute_open(deputy=dep, kind=DisputeKind.WRONG, entry=entry, note="另有错误")
     assert again.status == DisputeStatus.OPEN
+
+
+def test_plan_share_is_rounded_up_exactly(rules_2025):
+    # 0.28 × 25 is 7.000000000000001 in binary floating point, which would round up to 8.
+    DeputyFactory.create_batch(25)
+    plan = voter_report_plan_create(year=2025, share=Decimal("0.28"), today=date(2026, 1, 5))
+    assert plan.reports.count() == 7
+
+
+def test_publication_refuses_a_year_without_rules_and_a_future_quarter(rules_2025):
+    with pytest.raises(LedgerError, match="尚未设置积分规则"):
+        publication_publish(year=2024, quarter=4)
+    assert not RuleSet.objects.filter(year=2024).exists()
+    today = timezone.localdate()
+    with pytest.raises(LedgerError, match="还没有开始"):
+        publication_publish(year=today.year + 1, quarter=1)
+    if today.month <= 9:
+        with pytest.raises(LedgerError, match="还没有开始"):
+            publication_publish(year=today.year, quarter=4)
