@@ -130,8 +130,18 @@ def rule_set_load_defaults(*, year: int, actor: User | None = None) -> RuleSet:
 
 
 def rule_set_for_year(year: int) -> RuleSet:
+    """The year's rule set; a year not set up yet starts as a copy of the latest earlier year
+    (so the committee's own changes carry over), or from the default table if there is none."""
     rule_set = RuleSet.objects.filter(year=year).first()
-    return rule_set or rule_set_load_defaults(year=year)
+    if rule_set is not None:
+        return rule_set
+    previous = RuleSet.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is None:
+        return rule_set_load_defaults(year=year)
+    try:
+        return rule_set_copy_forward(source=previous, year=year)
+    except LedgerError:  # made meanwhile by another request
+        return RuleSet.objects.get(year=year)
 
 
 @transaction.atomic

@@ -701,3 +701,15 @@ def test_publication_refuses_a_year_without_rules_and_a_future_quarter(rules_202
     if today.month <= 9:
         with pytest.raises(LedgerError, match="还没有开始"):
             publication_publish(year=today.year, quarter=4)
+
+
+def test_a_new_year_starts_from_the_previous_years_rules(rules_2025):
+    Rule.objects.filter(rule_set=rules_2025, code="B04").update(points=Decimal("1.5"))
+    rules_2025.base_cap = Decimal("50")
+    rules_2025.save()
+    rule = rule_by_code(2026, "B04")
+    assert rule.points == Decimal("1.5") and rule.rule_set.base_cap == Decimal("50")
+    assert not rule.rule_set.frozen
+    with pytest.raises(LedgerError):  # no year 2024 to copy from: defaults, then unknown code
+        rule_by_code(2024, "X99")
+    assert rule_by_code(2024, "B04").points == Decimal("1")
