@@ -381,12 +381,21 @@ class SuggestionAdmin(admin.ModelAdmin):
                     request, _t("已变更为“%(s)s”。") % {"s": target.label}, messages.SUCCESS
                 )
                 return redirect("admin:suggestions_suggestion_change", pk)
+        intro = ""
+        if target == Status.EVALUATED:
+            reply = suggestion.replies.order_by("-replied_on", "-id").first()
+            intro = _t("代领衔代表 %(d)s 录入书面评价，评价对象：%(on)s 的答复（%(c)s）。") % {
+                "d": suggestion.lead_deputy,
+                "on": reply.replied_on.isoformat() if reply else "—",
+                "c": reply.get_result_class_display() if reply else "—",
+            }
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": suggestion,
             "title": _t("%(s)s：%(t)s") % {"s": target.label, "t": suggestion},
             "form": form,
+            "intro": intro,
             "target": target,
         }
         return TemplateResponse(request, "suggestions/admin/transition.html", context)

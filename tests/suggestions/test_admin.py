@@ -303,6 +303,7 @@ def test_staff_record_a_paper_evaluation_for_the_lead_deputy(staff_client, staff
     page = staff_client.get(f"{BASE}{s.pk}/change/").content.decode()
     assert f"transition/{Status.EVALUATED}/" in page
     url = f"{BASE}{s.pk}/transition/{Status.EVALUATED}/"
+    assert str(s.lead_deputy) in staff_client.get(url).content.decode()  # whose evaluation
     response = staff_client.post(
         url, {"verdict": "satisfied", "implementation_score": "101", "evaluated_on": "2026-05-20"}
     )
