@@ -105,6 +105,19 @@ class CheckInline(admin.TabularInline):
         return False
 
 
+def _assign(suggestion: Suggestion, data: dict, actor) -> Suggestion:
+    """交办 from an AssignForm's data (the change page's button and the bulk action)."""
+    return services.suggestion_assign(
+        suggestion=suggestion,
+        lead_unit=data["lead_unit"],
+        co_units=data["co_units"],
+        reply_deadline=data["reply_deadline"],
+        on=data["assigned_on"],
+        comment=data["comment"],
+        actor=actor,
+    )
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
     change_form_template = "suggestions/admin/suggestion_change_form.html"
@@ -357,15 +370,7 @@ class SuggestionAdmin(admin.ModelAdmin):
                         **data,
                     )
                 elif target == Status.ASSIGNED:
-                    services.suggestion_assign(
-                        suggestion=suggestion,
-                        lead_unit=data["lead_unit"],
-                        co_units=data["co_units"],
-                        reply_deadline=data["reply_deadline"],
-                        on=data["assigned_on"],
-                        comment=data["comment"],
-                        actor=request.user,
-                    )
+                    _assign(suggestion, data, request.user)
                 else:
                     suggestion_transition(
                         suggestion=suggestion,
@@ -427,34 +432,24 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     # --- bulk actions ----------------------------------------------------------------------------
 
-    @admin.action(description=_("立案"))
-    def action_register(self, request, queryset):
+    def _move_each(self, request, queryset, to: Status) -> None:
         bulk_run(
             request,
             queryset,
-            _t("立案"),
-            lambda s: suggestion_transition(suggestion=s, to=Status.REGISTERED, actor=request.user),
+            to.label,
+            lambda s: suggestion_transition(suggestion=s, to=to, actor=request.user),
         )
+
+    @admin.action(description=_("立案"))
+    def action_register(self, request, queryset):
+        self._move_each(request, queryset, Status.REGISTERED)
 
     @admin.action(description=_("交办（批量）"))
     def action_assign(self, request, queryset):
         form = AssignForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
-            bulk_run(
-                request,
-                queryset,
-                _t("交办"),
-                lambda s: services.suggestion_assign(
-                    suggestion=s,
-                    lead_unit=data["lead_unit"],
-                    co_units=data["co_units"],
-                    reply_deadline=data["reply_deadline"],
-                    on=data["assigned_on"],
-                    comment=data["comment"],
-                    actor=request.user,
-                ),
-            )
+            bulk_run(request, queryset, _t("交办"), lambda s: _assign(s, data, request.user))
             return None
         return self._intermediate(request, queryset, form, "action_assign", _t("批量交办"))
 
@@ -477,21 +472,11 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("办结"))
     def action_conclude(self, request, queryset):
-        bulk_run(
-            request,
-            queryset,
-            _t("办结"),
-            lambda s: suggestion_transition(suggestion=s, to=Status.CONCLUDED, actor=request.user),
-        )
+        self._move_each(request, queryset, Status.CONCLUDED)
 
     @admin.action(description=_("销号"))
     def action_close(self, request, queryset):
-        bulk_run(
-            request,
-            queryset,
-            _t("销号"),
-            lambda s: suggestion_transition(suggestion=s, to=Status.CLOSED, actor=request.user),
-        )
+        self._move_each(request, queryset, Status.CLOSED)
 
     def _intermediate(self, request, queryset, form, action, title):
         context = {
