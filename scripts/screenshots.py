@@ -22,6 +22,7 @@ def main() -> None:
     parser.add_argument("--out", default="screenshots")
     parser.add_argument("--password", default="lvzhi2026")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--language", default="", help="e.g. en; empty keeps the default Chinese")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -34,6 +35,10 @@ def main() -> None:
             user, path = shot.split(":", 1)
             for label, (width, height) in WIDTHS.items():
                 context = browser.new_context(viewport={"width": width, "height": height})
+                if args.language:
+                    context.add_cookies(
+                        [{"name": "django_language", "value": args.language, "url": args.base}]
+                    )
                 page = context.new_page()
                 if user != "anonymous":
                     page.goto(f"{args.base}/accounts/login/")
@@ -43,7 +48,8 @@ def main() -> None:
                     page.wait_for_load_state()
                 page.goto(f"{args.base}{path}")
                 name = f"{user}{path}".strip("/").replace("/", "_") or user
-                target = out / f"{name}-{label}.png"
+                suffix = f"-{args.language}" if args.language else ""
+                target = out / f"{name}-{label}{suffix}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target)
                 context.close()
