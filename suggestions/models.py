@@ -308,16 +308,6 @@ class Suggestion(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
 
-    @property
-    def is_overdue_open(self) -> bool:
-        from django.utils import timezone
-
-        return (
-            self.status in OPEN_HANDLING
-            and self.reply_deadline is not None
-            and self.reply_deadline < timezone.localdate()
-        )
-
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:
     return f"suggestions/{instance.suggestion_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"

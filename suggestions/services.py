@@ -22,7 +22,6 @@ from .models import (
     OPEN_HANDLING,
     PRE_REGISTRATION,
     Attachment,
-    Category,
     Commitment,
     CommitmentStatus,
     CoreProblem,
@@ -763,14 +762,20 @@ def public_rating_submit(
 
 
 @transaction.atomic
-def unit_user_add(*, unit: HandlingUnit, user: User, actor: User | None) -> None:
+def unit_logins_grant_role(*, unit: HandlingUnit, actor: User | None) -> int:
+    """Give every login of ``unit`` the handling-unit role (the portal refuses users without
+    it); returns how many had to get it."""
     from django.contrib.auth.models import Group
 
     _require_staff(actor)
-    user.groups.add(Group.objects.get(name=Role.HANDLING_UNIT.value))
-    unit.users.add(user)
-    audit_record(actor=actor, action="suggestions.unit_user_add", target=unit, summary=str(user))
-
-
-def category_names() -> list[str]:
-    return list(Category.objects.filter(is_active=True).values_list("name", flat=True))
+    role = Group.objects.get(name=Role.HANDLING_UNIT.value)
+    missing = list(unit.users.exclude(groups=role))
+    role.user_set.add(*missing)
+    if missing:
+        audit_record(
+            actor=actor,
+            action="suggestions.unit_role_grant",
+            target=unit,
+            summary="、".join(str(u) for u in missing)[:200],
+        )
+    return len(missing)

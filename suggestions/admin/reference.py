@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .. import services
 from ..models import Category, HandlingUnit
 
 
@@ -15,12 +16,7 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         """A login added to a unit gets the handling-unit role, or the portal would refuse it."""
         super().save_related(request, form, formsets, change)
-        from django.contrib.auth.models import Group
-
-        from accounts.roles import Role
-
-        role = Group.objects.get(name=Role.HANDLING_UNIT.value)
-        role.user_set.add(*form.instance.users.all())
+        services.unit_logins_grant_role(unit=form.instance, actor=request.user)
 
 
 @admin.register(Category)

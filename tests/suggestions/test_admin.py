@@ -252,6 +252,9 @@ def test_unit_users_added_in_admin_get_the_role(staff_client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user_has_role(user, Role.HANDLING_UNIT)
+    from core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="suggestions.unit_role_grant").count() == 1
 
 
 def test_rating_links_only_once_registered(staff_client):
