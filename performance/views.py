@@ -23,6 +23,7 @@ from .models import (
     Dimension,
     Dispute,
     DisputeKind,
+    DisputeStatus,
     EntryEvidence,
     EntryStatus,
     Grade,
@@ -231,14 +232,16 @@ def entry_detail(request, pk: int):
     for item in evidence:
         item.ext = item.file.name.rsplit(".", 1)[-1].lower() if "." in item.file.name else ""
         item.is_image = item.ext in IMAGE_EXTENSIONS
+    disputes = list(entry.disputes.select_related("rule").order_by("-created_at"))
     return render(
         request,
         "performance/entry_detail.html",
         {
             "entry": entry,
             "evidence": evidence,
-            "disputes": list(entry.disputes.select_related("rule").order_by("-created_at")),
+            "disputes": disputes,
             "can_dispute": not entry.rule.rule_set.frozen,
+            "dispute_pending": any(d.status == DisputeStatus.OPEN for d in disputes),
         },
     )
 

@@ -477,3 +477,15 @@ def test_dispute_evidence_is_for_its_deputy_and_staff_only(
     staff = Client()
     staff.force_login(staff_user)
     assert staff.get(other_path).status_code == 200
+
+
+def test_entry_with_an_open_dispute_offers_no_second_one(deputy_client, own):
+    path = reverse("performance:entry_detail", args=[own.pk])
+    dispute_url = reverse("performance:dispute", args=[own.pk])
+    assert dispute_url in deputy_client.get(path).content.decode()
+    Dispute.objects.create(deputy=own.deputy, kind=DisputeKind.DUPLICATE, entry=own, note="重复")
+    body = deputy_client.get(path).content.decode()
+    assert dispute_url not in body and "等待工委处理" in body
+    response = deputy_client.post(dispute_url, {"kind": DisputeKind.WRONG, "note": "再提"})
+    assert response.status_code == 200 and "已有待处理的异议" in response.content.decode()
+    assert Dispute.objects.filter(entry=own).count() == 1
