@@ -205,6 +205,10 @@ class StatsForm(forms.Form):
     as_of = forms.DateField(label=_("统计截至"), widget=DateInput(), required=False)
 
 
+class ScoresForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
 class AssignForm(forms.Form):
     """The admin's bulk 交办 page."""
 

@@ -9,7 +9,7 @@ from accounts.roles import Role
 from core.tabular import table_bytes
 
 from .. import selectors
-from ..forms import StatsForm
+from ..forms import ScoresForm, StatsForm
 from ..scoring import unit_scores, units_for_review
 from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 
@@ -50,10 +50,8 @@ def staff_stats(request):
 @role_required(Role.STAFF)
 def staff_scores(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    form = ScoresForm(request.GET)
+    year = form.cleaned_data["year"] if form.is_valid() else today.year
     return render(
         request,
         "suggestions/scores.html",

@@ -355,3 +355,10 @@ def test_detail_shows_public_rating_summary(client, world):
     client.force_login(s.lead_deputy.user)
     text = client.get(f"/suggestions/{s.pk}/").content.decode()
     assert "85.0" in text and "2 人评价" in text
+
+
+@pytest.mark.parametrize("query", ["year=0", "year=99999", "year=abc", "page=abc&year=2026"])
+def test_staff_score_page_survives_odd_years(staff_client, query):
+    response = staff_client.get(f"/suggestions/staff/scores/?{query}")
+    assert response.status_code == 200
+    assert response.context["year"] in (2026, date.today().year)
