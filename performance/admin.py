@@ -32,7 +32,6 @@ from .models import (
     ConsequenceDecision,
     ConsequenceKind,
     Decision,
-    Dimension,
     Dispute,
     DisputeKind,
     DisputeStatus,
@@ -329,10 +328,7 @@ class RuleInline(LockableInline, admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        order = Case(
-            *(When(dimension=d, then=i) for i, d in enumerate(Dimension.values)), default=9
-        )
-        return super().get_queryset(request).order_by(order, "code")
+        return super().get_queryset(request).in_table_order()
 
     fields = (
         "code",
@@ -525,7 +521,7 @@ class LedgerEntryAdminForm(forms.ModelForm):
         label=_("积分规则"),
         queryset=Rule.objects.filter(rule_set__frozen=False)
         .select_related("rule_set")
-        .order_by("-rule_set__year", "code"),
+        .in_table_order("-rule_set__year"),
     )
 
     class Meta:

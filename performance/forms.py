@@ -88,7 +88,7 @@ class RuleChoiceField(forms.ModelChoiceField):
 
 
 def _rules(year: int, self_service: bool = True):
-    qs = Rule.objects.filter(rule_set__year=year).select_related("rule_set").order_by("code")
+    qs = Rule.objects.filter(rule_set__year=year).select_related("rule_set").in_table_order()
     return qs.filter(deputy_can_submit=True) if self_service else qs
 
 

@@ -139,6 +139,17 @@ class RuleSet(models.Model):
         return getattr(self, f"{dimension}_cap")
 
 
+class RuleQuerySet(models.QuerySet):
+    def in_table_order(self, *first: str):
+        """Base, innovation, contribution (the order of the scoring table), then by code;
+        ``first`` orderings (e.g. ``"-rule_set__year"``) go before."""
+        order = models.Case(
+            *(models.When(dimension=d, then=i) for i, d in enumerate(Dimension.values)),
+            default=len(Dimension.values),
+        )
+        return self.order_by(*first, order, "code")
+
+
 class Rule(models.Model):
     rule_set = models.ForeignKey(
         RuleSet, verbose_name=_("年度规则"), on_delete=models.CASCADE, related_name="rules"
@@ -160,6 +171,8 @@ class Rule(models.Model):
     )
     evidence_required = models.BooleanField(_("须上传佐证"), default=False)
     deputy_can_submit = models.BooleanField(_("代表可自行申报"), default=True)
+
+    objects = RuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("积分规则")

@@ -96,3 +96,12 @@ def test_missing_form_rejects_a_future_date():
         year=this_year(),
     )
     assert form.errors["occurred_on"] == [ERR_DATE_IN_FUTURE]
+
+
+def test_rules_are_offered_in_the_order_of_the_scoring_table(db):
+    from performance.forms import EntrySubmitForm
+    from tests.performance.factories import rule_set
+
+    rule_set(2025)
+    codes = [r.code for r in EntrySubmitForm(year=2025).fields["rule"].queryset]
+    assert codes == ["B01", "B02", "B03", "B04", "B05", "I01", "I02", "I03", "I04", "C03", "C04"]
