@@ -1,6 +1,6 @@
 """Reference data staff keep: handling units (with their logins) and categories."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .. import services
 from ..models import Category, HandlingUnit
@@ -16,7 +16,10 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         """A login added to a unit gets the handling-unit role, or the portal would refuse it."""
         super().save_related(request, form, formsets, change)
-        services.unit_logins_grant_role(unit=form.instance, actor=request.user)
+        try:
+            services.unit_logins_grant_role(unit=form.instance, actor=request.user)
+        except services.SuggestionError as exc:
+            messages.error(request, str(exc))
 
 
 @admin.register(Category)
