@@ -812,15 +812,29 @@ class LedgerEntryAdmin(DeputyLevelColumn, PerformanceAdmin):
 # --- activities and menu-style supervision ------------------------------------------------------
 
 
-class AttendanceInline(DeputyLevelColumn, LockableInline, admin.TabularInline):
-    model = Attendance
-    extra = 3
-    fields = ("deputy", "deputy_level", "status", "note")
-    readonly_fields = ("deputy_level",)
+class DeputyPickerInline(admin.TabularInline):
+    """Rows that pick a deputy: the picker without the edit/add/delete-deputy icons, which
+    only distract on a roll or a signup list."""
+
     autocomplete_fields = ("deputy",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("deputy")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "deputy":
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
+
+class AttendanceInline(DeputyLevelColumn, LockableInline, DeputyPickerInline):
+    model = Attendance
+    extra = 3
+    fields = ("deputy", "deputy_level", "status", "note")
+    readonly_fields = ("deputy_level",)
 
     def locked(self, parent) -> bool:
         return parent.roll_closed_at is not None
@@ -928,15 +942,11 @@ class ActivityAdmin(PerformanceAdmin):
             )
 
 
-class SignupInline(admin.TabularInline):
+class SignupInline(DeputyPickerInline):
     model = TopicSignup
     extra = 0
     fields = ("deputy", "created_at")
     readonly_fields = ("created_at",)
-    autocomplete_fields = ("deputy",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("deputy")
 
 
 @admin.register(SupervisionTopic)

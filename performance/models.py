@@ -746,7 +746,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.deputy_id} {self.get_status_display()}"
+        return f"{self.deputy} {self.get_status_display()}"
 
 
 class VoterReportPlan(models.Model):

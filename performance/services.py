@@ -69,6 +69,7 @@ ERR_RULE_SET_EXISTS = "%(year)s 年度已有积分规则。"
 ERR_YEAR_IMPLAUSIBLE = "%(year)s 年不是有效的考核年度。"
 ERR_ROLL_CLOSED = "该活动已结束点名。"
 ERR_ROLL_EMPTY = "该活动还没有参加代表名单。"
+ERR_ACTIVITY_NOT_HELD = "活动日期 %(date)s 还没到，活动举行后再结束点名。"
 ERR_DISPUTE_RESOLVED = "该异议已处理。"
 ERR_DISPUTE_NEEDS_ENTRY = "请指明有异议的履职记录。"
 ERR_DISPUTE_MISSING_NEEDS_RULE = "补记须选择事项并填写日期。"
@@ -819,6 +820,8 @@ def activity_close_roll(*, activity: Activity, actor: User | None = None) -> int
     attendances = list(activity.attendances.select_related("deputy"))
     if not attendances:
         raise LedgerError(_(ERR_ROLL_EMPTY))
+    if activity.occurred_on > timezone.localdate():
+        raise LedgerError(_(ERR_ACTIVITY_NOT_HELD) % {"date": activity.occurred_on.isoformat()})
     credits = [
         Credit(
             deputy=attendance.deputy,

@@ -713,3 +713,13 @@ def test_a_new_year_starts_from_the_previous_years_rules(rules_2025):
     with pytest.raises(LedgerError):  # no year 2024 to copy from: defaults, then unknown code
         rule_by_code(2024, "X99")
     assert rule_by_code(2024, "B04").points == Decimal("1")
+
+
+def test_a_roll_cannot_close_before_the_activity_is_held(rules_2025):
+    activity = _roll(1)
+    activity.occurred_on = timezone.localdate() + timedelta(days=3)
+    activity.save()
+    with pytest.raises(LedgerError, match="还没到"):
+        activity_close_roll(activity=activity)
+    activity.refresh_from_db()
+    assert activity.roll_closed_at is None and not LedgerEntry.objects.exists()
