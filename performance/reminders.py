@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import audit_record
 from core.notifications import notification_send
 from deputies.models import Deputy
@@ -88,7 +89,9 @@ def reminders_send(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
-def talk_record(*, reminder: IdleReminder, on: date, note: str = "", actor=None) -> IdleReminder:
+def talk_record(
+    *, reminder: IdleReminder, on: date, note: str = "", actor: User | None = None
+) -> IdleReminder:
     reminder.talked_on, reminder.talk_note = on, note[:200]
     reminder.save(update_fields=["talked_on", "talk_note"])
     audit_record(
