@@ -117,7 +117,7 @@ def my_ledger(request):
     assessment = (
         Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
     )
-    breakdown = []
+    breakdown, stale = [], False
     if rule_set is not None:
         rules = list(rule_set.rules.all())
         verified = list(
@@ -125,13 +125,13 @@ def my_ledger(request):
                 deputy=deputy, rule__rule_set=rule_set, status=EntryStatus.VERIFIED
             ).order_by("occurred_on", "id")
         )
-        # The assessment is the official figure; before the first computation the same
-        # arithmetic is shown over the verified entries so far.
-        if assessment is not None:
-            counts = assessment.counts
-        else:
-            code_of = {r.pk: r.code for r in rules}
-            counts = Counter(code_of[e.rule_id] for e in verified)
+        # The breakdown follows the verified entries it lists. The assessment (total, rank) is
+        # the last computation; if entries were verified since, say that it will catch up.
+        code_of = {r.pk: r.code for r in rules}
+        counts = Counter(code_of[e.rule_id] for e in verified)
+        stale = assessment is not None and counts != Counter(
+            {code: n for code, n in assessment.counts.items() if n}
+        )
         breakdown = explain(rule_set, rules, counts, verified)
     entries = deputy_entries(deputy, year)
     if status:
@@ -166,6 +166,7 @@ def my_ledger(request):
             "bars": _dimension_bars(assessment, rule_set),
             "next_step": _next_step(assessment, rule_set),
             "breakdown": breakdown,
+            "stale": stale,
             "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
             "page": page,
             "disputes": disputes,

@@ -489,3 +489,17 @@ def test_entry_with_an_open_dispute_offers_no_second_one(deputy_client, own):
     response = deputy_client.post(dispute_url, {"kind": DisputeKind.WRONG, "note": "再提"})
     assert response.status_code == 200 and "已有待处理的异议" in response.content.decode()
     assert Dispute.objects.filter(entry=own).count() == 1
+
+
+def test_ledger_breakdown_follows_entries_verified_since_the_last_computation(
+    deputy_client, deputy
+):
+    entry(deputy, "B01")
+    assessment_compute(year=this_year())
+    response = deputy_client.get(reverse("performance:my_ledger"))
+    assert not response.context["stale"]
+    entry(deputy, "B01")  # verified after the computation
+    response = deputy_client.get(reverse("performance:my_ledger"))
+    b01 = next(line for line in response.context["breakdown"][0].rules if line.rule.code == "B01")
+    assert b01.count == 2 and len(b01.entries) == 2
+    assert response.context["stale"] and "重新计算后更新" in response.text
