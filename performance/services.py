@@ -74,6 +74,7 @@ ERR_DISPUTE_RESOLVED = "该异议已处理。"
 ERR_DISPUTE_NEEDS_ENTRY = "请指明有异议的履职记录。"
 ERR_DISPUTE_MISSING_NEEDS_RULE = "补记须选择事项并填写日期。"
 ERR_NOT_OWN_ENTRY = "只能对本人的履职记录提出异议。"
+ERR_DISPUTE_WOULD_DUPLICATE = "该来源已按“%(rule)s”记分，更正会重复计分；请改为按“重复”处理。"
 ERR_DISPUTE_OPEN = "这条记录已有待处理的异议，请等工委处理后再提。"
 ERR_REPORT_NOT_HELD = "请先登记述职日期和选民测评结果。"
 ERR_REPORT_COUNTS = "测评票数合计（%(n)d）不能超过参会选民数（%(v)d）。"
@@ -625,9 +626,19 @@ def dispute_resolve(
                 timezone.now(),
                 reason,
             )
-            entry.save(
-                update_fields=["rule", "status", "reviewed_by", "reviewed_at", "review_reason"]
-            )
+            try:
+                with transaction.atomic():
+                    entry.save(
+                        update_fields=[
+                            "rule",
+                            "status",
+                            "reviewed_by",
+                            "reviewed_at",
+                            "review_reason",
+                        ]
+                    )
+            except IntegrityError as exc:  # the same source already earned that rule
+                raise LedgerError(_(ERR_DISPUTE_WOULD_DUPLICATE) % {"rule": dispute.rule}) from exc
             recompute_on_commit([entry.occurred_on.year])
         else:
             entries_reject(entries=[dispute.entry], reason=reason, actor=actor)

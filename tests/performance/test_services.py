@@ -723,3 +723,16 @@ def test_a_roll_cannot_close_before_the_activity_is_held(rules_2025):
         activity_close_roll(activity=activity)
     activity.refresh_from_db()
     assert activity.roll_closed_at is None and not LedgerEntry.objects.exists()
+
+
+def test_re_ruling_an_automatic_entry_onto_a_rule_its_source_already_earned_is_refused(dep):
+    source = AttendanceFactory(deputy=dep)
+    ledger_credit(deputy=dep, rule_code="B02", source=source, occurred_on=DAY, title="视察")
+    b01 = ledger_credit(deputy=dep, rule_code="B01", source=source, occurred_on=DAY, title="会议")
+    dispute = dispute_open(deputy=dep, kind=DisputeKind.WRONG, entry=b01, note="应为视察",
+                           rule_code="B02")  # fmt: skip
+    with pytest.raises(LedgerError, match="重复计分"):
+        dispute_resolve(dispute=dispute, accept=True)
+    b01.refresh_from_db()
+    dispute.refresh_from_db()
+    assert b01.rule.code == "B01" and dispute.status == DisputeStatus.OPEN
