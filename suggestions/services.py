@@ -258,6 +258,8 @@ def tough_project_mark(
     _require_staff(actor)
     if difficulty not in (1, 2, 3):
         raise SuggestionError(_(ERR_TOUGH_GRADE))
+    # Locked so two clerks marking the same suggestion get a message, not an IntegrityError.
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status not in (*OPEN_HANDLING, Status.REPLIED, Status.EVALUATED):
         raise SuggestionError(_(ERR_TOUGH_STATE))
     if ToughProject.objects.filter(suggestion=suggestion).exists():
