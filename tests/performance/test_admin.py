@@ -540,7 +540,11 @@ def test_add_participants_by_group_or_level(staff_client, ledger):
     DeputyFactory(level=Level.PROVINCE)
     response = act(staff_client, "activity", "add_participants", [activity], apply="1")
     assert response.status_code == 200  # neither group nor level: asked again
-    assert "请选择专业代表小组、代表层级或议题认领代表" in response.content.decode()
+    body = response.content.decode()
+    assert "请选择专业代表小组、代表层级或议题认领代表" in body
+    assert '<label for="id_group">' in body  # optional: not marked as required
+    reject = act(staff_client, "ledgerentry", "reject", LedgerEntry.objects.all()[:1])
+    assert '<label class="required" for="id_reason">' in reject.content.decode()
     act(staff_client, "activity", "add_participants", [activity], apply="1", level="province")
     assert activity.attendances.count() == 1
     act(staff_client, "activity", "add_participants", [activity], apply="1", level="street")
