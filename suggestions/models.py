@@ -236,7 +236,7 @@ class Suggestion(models.Model):
         _("首次答复时的期限"),
         null=True,
         blank=True,
-        help_text=_("首次答复时有效的答复期限；退回重办改的是新期限，超期统计看这一个。"),
+        help_text=_("首次答复是否超期按这个期限统计（退回重办另有新期限）。"),
     )
     concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)

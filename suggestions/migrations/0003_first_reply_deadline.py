@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name="first_reply_deadline",
             field=models.DateField(
                 blank=True,
-                help_text="首次答复时有效的答复期限；退回重办改的是新期限，超期统计看这一个。",
+                help_text="首次答复是否超期按这个期限统计（退回重办另有新期限）。",
                 null=True,
                 verbose_name="首次答复时的期限",
             ),
