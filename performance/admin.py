@@ -900,7 +900,7 @@ class ActivityAdmin(PerformanceAdmin):
 
     absent = count_column("n_absent", _("无故缺席"))
 
-    @admin.action(description=_("按专业小组或层级添加参加代表"))
+    @admin.action(description=_("按专业小组、层级或议题认领添加参加代表"))
     def add_participants(self, request, queryset):
         form = RollAddForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
