@@ -13,6 +13,7 @@ from .models import (
     ProblemKind,
     ResultClass,
     Suggestion,
+    ToughProject,
     Verdict,
 )
 
@@ -237,7 +238,9 @@ class TransitionForm(forms.Form):
 
 class ToughForm(forms.Form):
     difficulty = forms.TypedChoiceField(
-        label=_("难度等级"), coerce=int, choices=[(1, "一级"), (2, "二级"), (3, "三级")]
+        label=_("难度等级"),
+        coerce=int,
+        choices=ToughProject._meta.get_field("difficulty").choices,
     )
     team = forms.CharField(label=_("专班组成"), max_length=300)
     reason = forms.CharField(label=_("列入理由"), max_length=300, required=False)
