@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,8 +147,12 @@ def _commitment_overdue(result: ReminderResult, today: date) -> None:
 
 
 def _check_due(result: ReminderResult, today: date) -> None:
-    checks = FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today).select_related(
-        "suggestion__lead_unit"
+    checks = (
+        FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
+        # An import of past years' concluded suggestions brings checks long due; staff see them
+        # on the dashboard, but they are not news to remind anyone of.
+        .exclude(suggestion__imported=True, due_on__lt=TruncDate("suggestion__created_at"))
+        .select_related("suggestion__lead_unit")
     )
     for check in checks:
         # Staff record the check; the lead unit is told so it can prepare the evidence.

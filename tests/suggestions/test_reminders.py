@@ -150,3 +150,29 @@ def test_beat_schedule_has_the_suggestion_jobs():
     assert all(e["options"]["expires"] > 0 for e in entries.values())
     current_app.loader.import_default_modules()
     assert names <= set(current_app.tasks)
+
+
+def test_checks_already_due_when_imported_are_not_reminded(tmp_path):
+    from django.core.management import call_command
+
+    from suggestions.models import FollowUpCheck
+    from tests.deputies.factories import DeputyFactory
+
+    from .factories import CategoryFactory, HandlingUnitFactory
+
+    StaffUserFactory()
+    DeputyFactory(code="D001")
+    HandlingUnitFactory(name="区教育局", with_user=True)
+    CategoryFactory(name="教育")
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "编号,标题,类型,类别,领衔代表编号,主办单位,立案日期,交办日期,答复期限,答复日期,办理结果,评价,办结日期\n"
+        ",旧建议,建议,教育,D001,区教育局,2024-01-10,2024-01-12,,2024-03-01,A,满意,2024-04-01\n",
+        encoding="utf-8",
+    )
+    call_command("import_suggestions", str(path))
+    assert FollowUpCheck.objects.filter(due_on__lt=date(2025, 1, 1)).count() == 3
+    assert reminders_send(kinds=("check_due",)).total == 0
+    # a check that falls due after the import is reminded as usual
+    FollowUpCheck.objects.filter(kind="feedback").update(due_on=date(2099, 1, 1))
+    assert reminders_send(today=date(2099, 1, 2), kinds=("check_due",)).sent == {"check_due": 2}
