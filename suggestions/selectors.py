@@ -9,6 +9,7 @@ from .models import (
     OPEN_HANDLING,
     Commitment,
     CommitmentStatus,
+    ExtensionStatus,
     FollowUpCheck,
     Reply,
     Status,
@@ -109,6 +110,18 @@ def detail_context(suggestion: Suggestion, today: date | None = None) -> dict[st
         "plan": getattr(suggestion, "plan", None),
         "ratings": suggestion.ratings.aggregate(n=Count("pk"), avg=Avg("score")),
     }
+
+
+def extension_open(suggestion: Suggestion) -> bool:
+    """Whether the lead unit may still ask for an extension (``services.extension_request``
+    enforces the same); reads the prefetched requests of ``detail_queryset``."""
+    return (
+        suggestion.status in OPEN_HANDLING
+        and suggestion.extension_count == 0
+        and not any(
+            r.status == ExtensionStatus.PENDING for r in suggestion.extension_requests.all()
+        )
+    )
 
 
 def unit_counts(qs: QuerySet) -> dict[str, int]:

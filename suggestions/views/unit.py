@@ -102,10 +102,7 @@ def unit_detail(request, pk: int):
         "commitment_form": CommitmentForm(units=_handling_units(request, suggestion)),
         "update_form": CommitmentUpdateForm(),
         "feasibility_form": FeasibilityForm(initial={"note": suggestion.feasibility_note}),
-        "can_extend": is_lead
-        and is_open
-        and suggestion.extension_count == 0
-        and not any(r.status == "pending" for r in suggestion.extension_requests.all()),
+        "can_extend": is_lead and selectors.extension_open(suggestion),
     }
     return render(request, "suggestions/unit_detail.html", context)
 

@@ -232,12 +232,15 @@ def test_unit_cannot_slip_another_units_id_into_forms(unit_client, world):
 def test_unit_extension_request_via_form(unit_client, world):
     s = world["mine"]
     url = f"/suggestions/unit/{s.pk}/extension/"
+    assert url in unit_client.get(f"/suggestions/unit/{s.pk}/").content.decode()
     response = unit_client.post(url, {"requested_deadline": "2027-01-01", "reason": "需协调"})
     assert response.status_code == 200
     assert "不能超过" in response.content.decode()
     response = unit_client.post(url, {"requested_deadline": "2026-08-01", "reason": "需协调"})
     assertRedirects(response, f"/suggestions/unit/{s.pk}/")
     assert s.extension_requests.get().requested_deadline == date(2026, 8, 1)
+    # one pending request: the page no longer offers another
+    assert url not in unit_client.get(f"/suggestions/unit/{s.pk}/").content.decode()
 
 
 def test_list_query_counts_do_not_grow(
