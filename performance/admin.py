@@ -706,6 +706,23 @@ class LedgerEntryAdmin(DeputyLevelColumn, PerformanceAdmin):
     def verify(self, request, queryset):
         done = services.entries_verify(entries=queryset, actor=request.user)
         self.message_user(request, _t("已核实 %(n)d 条记录。") % {"n": done}, messages.SUCCESS)
+        self._report_skipped(request, queryset, done)
+
+    def _report_skipped(self, request, queryset, done: int) -> None:
+        """Say why selected entries were left alone, so "0 条" is never a mystery."""
+        frozen = queryset.filter(rule__rule_set__frozen=True).count()
+        if frozen:
+            self.message_user(
+                request,
+                _t("%(n)d 条属于已封存年度，未作改动。") % {"n": frozen},
+                messages.WARNING,
+            )
+        if queryset.count() - frozen > done:
+            self.message_user(
+                request,
+                _t("其余所选记录已是该状态，无须处理。"),
+                messages.INFO,
+            )
 
     @admin.action(description=_("退回所选记录（填写理由）"))
     def reject(self, request, queryset):
@@ -715,6 +732,7 @@ class LedgerEntryAdmin(DeputyLevelColumn, PerformanceAdmin):
                 entries=queryset, reason=form.cleaned_data["reason"], actor=request.user
             )
             self.message_user(request, _t("已退回 %(n)d 条记录。") % {"n": done}, messages.SUCCESS)
+            self._report_skipped(request, queryset, done)
             return None
         return self._intermediate(
             request,

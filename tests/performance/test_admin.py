@@ -129,6 +129,19 @@ def test_bulk_verify(staff_client, staff_user, ledger):
     assert LedgerEntry.objects.filter(reviewed_by=staff_user).count() == 3
 
 
+def test_bulk_verify_says_why_entries_were_left_alone(staff_client, ledger):
+    from performance.scoring import rule_set_freeze
+
+    pending = list(LedgerEntry.objects.filter(status=EntryStatus.PENDING))
+    verified = LedgerEntry.objects.filter(status=EntryStatus.VERIFIED).first()
+    rule_set_freeze(year=2025)
+    response = act(staff_client, "ledgerentry", "verify", [*pending, verified])
+    texts = [str(m) for m in response.wsgi_request._messages]
+    assert "已核实 0 条记录。" in texts
+    assert "4 条属于已封存年度，未作改动。" in texts
+    assert LedgerEntry.objects.filter(status=EntryStatus.PENDING).count() == 3
+
+
 def test_bulk_reject_asks_for_a_reason_first(staff_client, ledger):
     pending = list(LedgerEntry.objects.filter(status=EntryStatus.PENDING))
     response = act(staff_client, "ledgerentry", "reject", pending)
