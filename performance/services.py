@@ -83,6 +83,7 @@ ERR_REPORT_DATE = "述职日期须在 %(year)s 年度内且不晚于今天。"
 ERR_PLAN_EXISTS = "%(year)s 年度已制定述职计划。"
 ERR_NO_DEPUTIES = "%(year)s 年度没有在任代表。"
 ERR_TOPIC_NOT_PUBLISHED = "该议题尚未发布。"
+ERR_TOPIC_PAST = "%(year)s 年度的监督菜单已经结束，不能再认领或取消。"
 ERR_BAD_QUARTER = "季度须为 1 至 4。"
 ERR_QUARTER_NOT_STARTED = "%(year)s 年第 %(quarter)s 季度还没有开始，不能公布。"
 ERR_NO_RULE_SET = "%(year)s 年度尚未设置积分规则。"
@@ -779,6 +780,8 @@ def topic_signup(
     """Sign a deputy up for a published topic (or withdraw); returns whether anything changed."""
     if topic.published_at is None:
         raise LedgerError(_(ERR_TOPIC_NOT_PUBLISHED))
+    if topic.year < timezone.localdate().year:
+        raise LedgerError(_(ERR_TOPIC_PAST) % {"year": topic.year})
     if withdraw:
         changed = TopicSignup.objects.filter(topic=topic, deputy=deputy).delete()[0] > 0
     else:

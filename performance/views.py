@@ -369,6 +369,7 @@ def topics_view(request):
             "year": year,
             "signed_count": sum(1 for t in topics if t.signed),
             "group_id": request.deputy.group_id,
+            "can_sign": year >= timezone.localdate().year,
         },
     )
 

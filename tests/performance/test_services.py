@@ -382,13 +382,18 @@ def test_empty_roll_cannot_close(rules_2025):
 
 
 def test_topic_signup_needs_a_published_topic(dep):
-    draft = SupervisionTopicFactory(published_at=None)
+    year = timezone.localdate().year
+    draft = SupervisionTopicFactory(published_at=None, year=year)
     with pytest.raises(LedgerError, match="尚未发布"):
         topic_signup(topic=draft, deputy=dep)
-    topic = SupervisionTopicFactory()
+    topic = SupervisionTopicFactory(year=year)
     assert topic_signup(topic=topic, deputy=dep) is True
     assert topic_signup(topic=topic, deputy=dep) is False
     assert topic_signup(topic=topic, deputy=dep, withdraw=True) is True
+    past = SupervisionTopicFactory(year=year - 1)
+    with pytest.raises(LedgerError, match="已经结束"):
+        topic_signup(topic=past, deputy=dep)
+    assert not past.signups.exists()
 
 
 # --- disputes ----------------------------------------------------------------------------------

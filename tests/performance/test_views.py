@@ -503,3 +503,12 @@ def test_ledger_breakdown_follows_entries_verified_since_the_last_computation(
     b01 = next(line for line in response.context["breakdown"][0].rules if line.rule.code == "B01")
     assert b01.count == 2 and len(b01.entries) == 2
     assert response.context["stale"] and "重新计算后更新" in response.text
+
+
+def test_past_years_topics_are_shown_without_signup_buttons(deputy_client):
+    past = SupervisionTopicFactory(year=this_year() - 1, title="去年的议题")
+    response = deputy_client.get(reverse("performance:topics") + f"?year={past.year}")
+    assert "去年的议题" in response.text
+    assert reverse("performance:topic_signup", args=[past.pk]) not in response.text
+    response = deputy_client.post(reverse("performance:topic_signup", args=[past.pk]), follow=True)
+    assert not TopicSignup.objects.exists() and "已经结束" in response.text
