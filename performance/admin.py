@@ -1276,16 +1276,15 @@ class PublicationAdmin(ReadOnlyMixin, PerformanceAdmin):
 class DisputeAdmin(PerformanceAdmin):
     list_display = (
         "status",
-        "created_at",
         "deputy",
         "kind",
-        "subject",
         "note_short",
+        "subject",
         "evidence_link",
+        "raised_on",
         "resolution",
-        "resolved_by",
     )
-    list_display_links = ("status", "created_at")
+    list_display_links = ("status",)
     list_filter = ("status", "kind", "deputy__level")
     search_fields = ("deputy__name", "deputy__code", "title", "note")
     list_select_related = ("deputy", "entry__rule", "rule__rule_set", "resolved_by")
@@ -1315,12 +1314,18 @@ class DisputeAdmin(PerformanceAdmin):
     @admin.display(description=_("所涉记录或应补记事项"))
     def subject(self, obj):
         if obj.entry_id:
-            return f"{obj.entry.occurred_on} {obj.entry.rule.code} {obj.entry.title}"
-        return f"{obj.occurred_on} {obj.rule.code} {obj.title or obj.rule.name}"
+            text = f"{obj.entry.occurred_on} {obj.entry.rule.code} {obj.entry.title}"
+        else:
+            text = f"{obj.occurred_on} {obj.rule.code} {obj.title or obj.rule.name}"
+        return Truncator(text).chars(28)
 
     @admin.display(description=_("说明"))
     def note_short(self, obj):
-        return Truncator(obj.note).chars(40)
+        return Truncator(obj.note).chars(24)
+
+    @admin.display(description=_("提出日期"), ordering="created_at")
+    def raised_on(self, obj):
+        return timezone.localtime(obj.created_at).date()
 
     @admin.display(description=_("佐证"))
     def evidence_link(self, obj):
