@@ -196,3 +196,30 @@ def table_bytes(fmt: str, headers: list[str], rows: list[list[Any]], title: str 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "png": "image/png",
+}
+
+
+def file_response(content: bytes, filename: str):
+    """A download: the content type follows the file name's suffix."""
+    from django.http import HttpResponse
+
+    suffix = filename.rsplit(".", 1)[-1].lower()
+    response = HttpResponse(
+        content, content_type=CONTENT_TYPES.get(suffix, "application/octet-stream")
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def table_response(
+    fmt: str, headers: list[str], rows: list[list[Any]], *, filename: str, title: str = ""
+):
+    """``table_bytes`` as a download named ``<filename>.<fmt>``."""
+    return file_response(table_bytes(fmt, headers, rows, title=title), f"{filename}.{fmt}")

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.tabular import table_bytes
+from core.tabular import table_response
 
 from .forms import RosterImportForm, StatusChangeForm
 from .models import Constituency, Deputy, ProfessionalGroup, Term
@@ -221,12 +221,4 @@ class DeputyAdmin(admin.ModelAdmin):
 
 def _download(fmt: str, title: str, rows: list[list]) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d")
-    content_type = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(table_bytes(fmt, roster_headers(), rows, title=title), content_type)
-    filename = f"deputies-{stamp}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(fmt, roster_headers(), rows, filename=f"deputies-{stamp}", title=title)

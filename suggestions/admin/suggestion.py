@@ -4,7 +4,6 @@ page shows one button per allowed transition, and list actions do the same in bu
 
 from django.contrib import admin, messages
 from django.db import models
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.tabular import table_bytes
+from core.tabular import table_response
 
 from .. import services
 from ..forms import AssignForm, ImportForm, StaffEvaluationForm, ToughForm, TransitionForm
@@ -523,10 +522,7 @@ class SuggestionAdmin(admin.ModelAdmin):
             ]
             for s in queryset.select_related("category", "lead_deputy", "lead_unit")
         ]
-        response = HttpResponse(
-            table_bytes("xlsx", headers, rows, title="议案建议"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="suggestions-{stamp}.xlsx"'
-        return response
+        return table_response(
+            "xlsx", headers, rows, filename=f"suggestions-{stamp}", title=_t("议案建议")
+        )

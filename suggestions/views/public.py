@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, user_has_role
+from core.tabular import file_response
 
 from .. import services
 from ..forms import RatingForm
@@ -95,10 +96,7 @@ def public_qr(request, token):
     if request.GET.get("format") == "png":
         buffer = io.BytesIO()
         qrcode.make(url, box_size=12, border=2).save(buffer, format="PNG")
-        response = HttpResponse(buffer.getvalue(), content_type="image/png")
-        name = suggestion.number or suggestion.pk
-        response["Content-Disposition"] = f'attachment; filename="rate-{name}.png"'
-        return response
+        return file_response(buffer.getvalue(), f"rate-{suggestion.number or suggestion.pk}.png")
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     return HttpResponse(image.to_string(), content_type="image/svg+xml")
 

@@ -1,12 +1,12 @@
 """Committee staff's pages outside the admin: the overview, statistics and unit scores."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import role_required
 from accounts.roles import Role
-from core.tabular import table_bytes
+from core.tabular import table_response
 
 from .. import selectors
 from ..forms import ScoresForm, StatsForm
@@ -31,15 +31,13 @@ def staff_stats(request):
     rows = suggestion_statistics(year=year, as_of=as_of)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        content = table_bytes(fmt, REPORT_HEADERS, report_rows(rows), title=f"{year}年议案建议统计")
-        response = HttpResponse(
-            content,
-            content_type="text/csv; charset=utf-8"
-            if fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return table_response(
+            fmt,
+            REPORT_HEADERS,
+            report_rows(rows),
+            filename=f"suggestions-{year}",
+            title=_("%(year)s年议案建议统计") % {"year": year},
         )
-        response["Content-Disposition"] = f'attachment; filename="suggestions-{year}.{fmt}"'
-        return response
     return render(
         request,
         "suggestions/stats.html",
