@@ -6,11 +6,12 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .roles import Role, user_has_role
 
-ERR_WRONG_ROLE = "此页面仅对%(role)s开放。"
-ERR_NO_DEPUTY_PROFILE = "您的账号尚未关联代表档案，请联系工委工作人员。"
+ERR_WRONG_ROLE = gettext_noop("此页面仅对%(role)s开放。")
+ERR_NO_DEPUTY_PROFILE = gettext_noop("您的账号尚未关联代表档案，请联系工委工作人员。")
 
 
 def role_required(*roles: Role):

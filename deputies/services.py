@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role
@@ -30,12 +31,12 @@ class DeputyError(Exception):
     """A roster change that breaks a rule; the message is for the user."""
 
 
-ERR_STATUS_NEEDS_REASON = "离任须填写日期和原因。"
-ERR_STATUS_DATE_IN_FUTURE = "离任日期不能晚于今天。"
-ERR_DUPLICATE_CODE_IN_FILE = "代表编号 %(code)s 在文件中重复（另见第 %(other)d 行）。"
-ERR_DUPLICATE_PHONE_IN_FILE = "手机号 %(phone)s 在文件中重复（另见第 %(other)d 行）。"
-ERR_BAD_CHOICE = "“%(value)s”不是有效的值，可选：%(choices)s。"
-ERR_UNKNOWN_TERM = "找不到第 %(number)s 届，请先在“届次”中添加。"
+ERR_STATUS_NEEDS_REASON = gettext_noop("离任须填写日期和原因。")
+ERR_STATUS_DATE_IN_FUTURE = gettext_noop("离任日期不能晚于今天。")
+ERR_DUPLICATE_CODE_IN_FILE = gettext_noop("代表编号 %(code)s 在文件中重复（另见第 %(other)d 行）。")
+ERR_DUPLICATE_PHONE_IN_FILE = gettext_noop("手机号 %(phone)s 在文件中重复（另见第 %(other)d 行）。")
+ERR_BAD_CHOICE = gettext_noop("“%(value)s”不是有效的值，可选：%(choices)s。")
+ERR_UNKNOWN_TERM = gettext_noop("找不到第 %(number)s 届，请先在“届次”中添加。")
 
 
 def term_current_or_create(*, today: date | None = None) -> Term:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.audit import audit_record
@@ -61,21 +62,21 @@ LABELS = {c.name: c.aliases[0] if c.aliases else c.name for c in COLUMNS}
 DATE_FIELDS = ("registered_on", "assigned_on", "deadline", "replied_on", "concluded_on")
 NUMBER_RE = re.compile(r"^(\d{4})-(\d{1,5})$")
 
-ERR_REQUIRED = "必填。"
-ERR_BAD_CHOICE = "“%(value)s”无效，可选：%(choices)s。"
-ERR_UNKNOWN_DEPUTY = "找不到代表编号 %(code)s。"
-ERR_UNKNOWN_UNIT = "找不到承办单位“%(name)s”（可用 --create-missing 自动创建）。"
-ERR_UNKNOWN_CATEGORY = "找不到类别“%(name)s”（可用 --create-missing 自动创建）。"
-ERR_BAD_NUMBER = "编号应为“年度-序号”，例如 2026-017。"
-ERR_NUMBER_TAKEN = "编号 %(number)s 已存在。"
-ERR_NUMBER_DUPLICATE = "编号 %(number)s 在文件中重复（另见第 %(other)d 行）。"
-ERR_NUMBER_YEAR = "编号的年度与立案日期不一致。"
-ERR_NUMBER_NEEDS_REGISTRATION = "有编号的建议须填写立案日期。"
-ERR_ORDER = "“%(later)s”不能早于“%(earlier)s”。"
-ERR_NEEDS = "填写了“%(field)s”就必须填写“%(needed)s”。"
-ERR_DEADLINE_RANGE = "答复期限须晚于交办日期且不超过交办后 %(months)d 个月。"
-ERR_FUTURE = "日期不能晚于今天。"
-ERR_SCORE = "落实度须为 0–100 的整数。"
+ERR_REQUIRED = gettext_noop("必填。")
+ERR_BAD_CHOICE = gettext_noop("“%(value)s”无效，可选：%(choices)s。")
+ERR_UNKNOWN_DEPUTY = gettext_noop("找不到代表编号 %(code)s。")
+ERR_UNKNOWN_UNIT = gettext_noop("找不到承办单位“%(name)s”（可用 --create-missing 自动创建）。")
+ERR_UNKNOWN_CATEGORY = gettext_noop("找不到类别“%(name)s”（可用 --create-missing 自动创建）。")
+ERR_BAD_NUMBER = gettext_noop("编号应为“年度-序号”，例如 2026-017。")
+ERR_NUMBER_TAKEN = gettext_noop("编号 %(number)s 已存在。")
+ERR_NUMBER_DUPLICATE = gettext_noop("编号 %(number)s 在文件中重复（另见第 %(other)d 行）。")
+ERR_NUMBER_YEAR = gettext_noop("编号的年度与立案日期不一致。")
+ERR_NUMBER_NEEDS_REGISTRATION = gettext_noop("有编号的建议须填写立案日期。")
+ERR_ORDER = gettext_noop("“%(later)s”不能早于“%(earlier)s”。")
+ERR_NEEDS = gettext_noop("填写了“%(field)s”就必须填写“%(needed)s”。")
+ERR_DEADLINE_RANGE = gettext_noop("答复期限须晚于交办日期且不超过交办后 %(months)d 个月。")
+ERR_FUTURE = gettext_noop("日期不能晚于今天。")
+ERR_SCORE = gettext_noop("落实度须为 0–100 的整数。")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
@@ -39,22 +40,22 @@ class SuggestionError(Exception):
     """A change to a suggestion that breaks a rule; the message is for the user."""
 
 
-ERR_TRANSITION_NOT_ALLOWED = "不能从“%(from)s”变更为“%(to)s”。"
-ERR_NOT_PERMITTED = "您无权将此议案建议变更为“%(to)s”。"
-ERR_REASON_REQUIRED = "不予立案须填写理由。"
-ERR_LEAD_UNIT_REQUIRED = "交办须指定主办单位。"
-ERR_LEAD_UNIT_IN_CO_UNITS = "主办单位不能同时是协办单位。"
-ERR_UNIT_INACTIVE = "承办单位“%(unit)s”已停用。"
-ERR_DEADLINE_BEFORE_ASSIGNMENT = "答复期限必须晚于交办日期。"
-ERR_DEADLINE_BEYOND_LIMIT = "答复期限不能超过交办后 %(months)d 个月（%(limit)s）。"
-ERR_REPLY_REQUIRED = "须通过“答复”表单提交答复。"
-ERR_EVALUATION_REQUIRED = "须通过“评价”表单提交代表评价。"
-ERR_REOPEN_NOT_ALLOWED = "只有代表“不满意”的建议可以退回重办，且只能退回一次。"
-ERR_CONCLUDE_UNSATISFIED = "代表不满意，须先退回重新办理。"
-ERR_CLOSE_CHECKS_MISSING = "三查（查进度、查实效、查反馈）尚未全部完成，不能销号。"
-ERR_CLOSE_OPEN_COMMITMENTS = "还有 %(n)d 项承诺事项未兑现，不能销号。"
-ERR_DATE_IN_FUTURE = "日期不能晚于今天。"
-ERR_DATE_BEFORE_PREVIOUS = "日期不能早于上一步（%(d)s）。"
+ERR_TRANSITION_NOT_ALLOWED = gettext_noop("不能从“%(from)s”变更为“%(to)s”。")
+ERR_NOT_PERMITTED = gettext_noop("您无权将此议案建议变更为“%(to)s”。")
+ERR_REASON_REQUIRED = gettext_noop("不予立案须填写理由。")
+ERR_LEAD_UNIT_REQUIRED = gettext_noop("交办须指定主办单位。")
+ERR_LEAD_UNIT_IN_CO_UNITS = gettext_noop("主办单位不能同时是协办单位。")
+ERR_UNIT_INACTIVE = gettext_noop("承办单位“%(unit)s”已停用。")
+ERR_DEADLINE_BEFORE_ASSIGNMENT = gettext_noop("答复期限必须晚于交办日期。")
+ERR_DEADLINE_BEYOND_LIMIT = gettext_noop("答复期限不能超过交办后 %(months)d 个月（%(limit)s）。")
+ERR_REPLY_REQUIRED = gettext_noop("须通过“答复”表单提交答复。")
+ERR_EVALUATION_REQUIRED = gettext_noop("须通过“评价”表单提交代表评价。")
+ERR_REOPEN_NOT_ALLOWED = gettext_noop("只有代表“不满意”的建议可以退回重办，且只能退回一次。")
+ERR_CONCLUDE_UNSATISFIED = gettext_noop("代表不满意，须先退回重新办理。")
+ERR_CLOSE_CHECKS_MISSING = gettext_noop("三查（查进度、查实效、查反馈）尚未全部完成，不能销号。")
+ERR_CLOSE_OPEN_COMMITMENTS = gettext_noop("还有 %(n)d 项承诺事项未兑现，不能销号。")
+ERR_DATE_IN_FUTURE = gettext_noop("日期不能晚于今天。")
+ERR_DATE_BEFORE_PREVIOUS = gettext_noop("日期不能早于上一步（%(d)s）。")
 
 
 class Party(StrEnum):

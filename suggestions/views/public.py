@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.roles import Role, user_has_role
 from core.tabular import file_response
@@ -23,7 +24,7 @@ from ..forms import RatingForm
 from ..models import PRE_REGISTRATION, Reply, Status, Suggestion
 from ..services import SuggestionError
 
-ERR_RATE_LIMITED = "提交过于频繁，请稍后再试。"
+ERR_RATE_LIMITED = gettext_noop("提交过于频繁，请稍后再试。")
 DEVICE_COOKIE = "lvzhi_device"
 
 
