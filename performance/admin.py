@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.audit import audit_record
 from core.tabular import table_bytes
@@ -53,7 +54,7 @@ from .scoring import ScoringError
 from .services import LedgerError
 
 TEMPLATES = "admin/performance/"
-ERR_ENDED_NOT_FROZEN = (
+ERR_ENDED_NOT_FROZEN = gettext_noop(
     "%(year)s 年度已经结束但尚未封存：在这里修改规则会改写该年度的考核结果。"
     "确认结果后请在列表中选择“封存年度”。"
 )

@@ -6,6 +6,7 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.audit import audit_record
@@ -23,11 +24,11 @@ LEDGER_COLUMNS = [
     Column("place", aliases=("地点",)),
     Column("description", aliases=("情况说明", "说明", "备注")),
 ]
-ERR_UNKNOWN_DEPUTY = "找不到代表编号 %(code)s。"
-ERR_REQUIRED = "不能为空。"
-ERR_DUPLICATE_IN_FILE = "与第 %(other)d 行重复。"
-ERR_ALREADY_RECORDED = "台账中已有相同记录（同一代表、日期、规则和事项）。"
-ERR_TOO_LONG = "不能超过 %(n)d 个字。"
+ERR_UNKNOWN_DEPUTY = gettext_noop("找不到代表编号 %(code)s。")
+ERR_REQUIRED = gettext_noop("不能为空。")
+ERR_DUPLICATE_IN_FILE = gettext_noop("与第 %(other)d 行重复。")
+ERR_ALREADY_RECORDED = gettext_noop("台账中已有相同记录（同一代表、日期、规则和事项）。")
+ERR_TOO_LONG = gettext_noop("不能超过 %(n)d 个字。")
 
 
 def _label(name: str) -> str:

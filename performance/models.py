@@ -11,12 +11,13 @@ from django.core.validators import FileExtensionValidator, MinValueValidator, Re
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 RULE_CODE_VALIDATOR = RegexValidator(r"^[A-Z][0-9]{2}$", _("规则编号形如 B01、I02、C03。"))
 EVIDENCE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "pdf", "doc", "docx", "xls", "xlsx")
-ERR_FILE_TOO_BIG = "文件不能超过 %(mb)d MB。"
-ERR_FILE_TYPE = "只支持图片（jpg/png/webp）、PDF、Word 或 Excel 文件。"
-ERR_FILE_CONTENT = "文件内容与扩展名 .%(ext)s 不符，请上传原始文件。"
+ERR_FILE_TOO_BIG = gettext_noop("文件不能超过 %(mb)d MB。")
+ERR_FILE_TYPE = gettext_noop("只支持图片（jpg/png/webp）、PDF、Word 或 Excel 文件。")
+ERR_FILE_CONTENT = gettext_noop("文件内容与扩展名 .%(ext)s 不符，请上传原始文件。")
 
 # The first bytes each accepted extension must start with, so that a renamed file (an .exe
 # called photo.jpg) is refused, not only a wrong extension.

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.tabular import table_bytes
 
@@ -16,7 +17,7 @@ from .scoring import assessment_compute
 from .selectors import consequence_lists, reported_deputy_ids, standings
 
 FORMATS = ("csv", "xlsx", "pdf")
-ERR_NO_RULE_SET = "%(year)s 年度没有积分规则，无法生成报告。"
+ERR_NO_RULE_SET = gettext_noop("%(year)s 年度没有积分规则，无法生成报告。")
 PDF_FONT = "STSong-Light"
 
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.audit import audit_record
@@ -25,9 +26,9 @@ from deputies.models import Deputy
 
 from .models import Assessment, Dimension, EntryStatus, Grade, Rule, RuleSet
 
-ERR_YEAR_FROZEN = "%(year)s 年度考核已封存，不能重新计算。如确需更正，请先解除封存。"
-ERR_NO_RULE_SET = "%(year)s 年度尚未设置积分规则。"
-ERR_UNFREEZE_REASON = "解除封存须说明理由。"
+ERR_YEAR_FROZEN = gettext_noop("%(year)s 年度考核已封存，不能重新计算。如确需更正，请先解除封存。")
+ERR_NO_RULE_SET = gettext_noop("%(year)s 年度尚未设置积分规则。")
+ERR_UNFREEZE_REASON = gettext_noop("解除封存须说明理由。")
 
 
 class ScoringError(Exception):
