@@ -301,7 +301,7 @@ def test_annual_report_pdf_shows_chinese(tmp_path, year_2025):
     image = page.render(scale=1.5).to_pil()
     image.save(tmp_path / "page1.png")
     # Glyphs were drawn: a page of only boxes or blanks would be near-uniform.
-    assert len(set(image.convert("L").getdata())) > 20
+    assert len(set(image.convert("L").tobytes())) > 20
     pdf.close()
 
 
