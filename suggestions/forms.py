@@ -152,6 +152,29 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("退办理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("说明为什么此事项不属于本单位职责，建议由哪个单位办理。"),
+    )
+
+
+class ReassignForm(forms.Form):
+    """The admin's 改办 page."""
+
+    lead_unit = forms.ModelChoiceField(
+        label=_("改由主办单位"), queryset=HandlingUnit.objects.filter(is_active=True)
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    )
+    comment = forms.CharField(
+        label=_("改办说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    from_unit = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class FeasibilityForm(forms.Form):
     note = forms.CharField(
         label=_("可行性说明"),

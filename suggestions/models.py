@@ -76,6 +76,12 @@ class CommitmentStatus(models.TextChoices):
     MISSED = "missed", _("未兑现")
 
 
+class ReturnStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已同意改办")
+    REFUSED = "refused", _("不同意退办")
+
+
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已同意")
@@ -228,6 +234,12 @@ class Suggestion(models.Model):
     reply_deadline = models.DateField(_("答复期限"), null=True, blank=True)
     deadline_limit = models.DateField(
         _("最长期限"), null=True, blank=True, help_text=_("交办（或退回重办）后 6 个月。")
+    )
+    reassigned_on = models.DateField(
+        _("改办日期"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次改办的日期；答复期限和最长期限自此重新计算，交办日期不变。"),
     )
     extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("退回重办次数"), default=0)
@@ -431,6 +443,88 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id} → {self.requested_deadline}"
+
+
+class ReturnRequest(models.Model):
+    """申请退办: the lead unit says the matter is not its responsibility; staff either reassign
+    the suggestion (改办) or refuse, with a reason."""
+
+    suggestion = models.ForeignKey(
+        Suggestion,
+        verbose_name=_("议案建议"),
+        on_delete=models.CASCADE,
+        related_name="return_requests",
+    )
+    unit = models.ForeignKey(
+        HandlingUnit, verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("退办理由"))
+    status = models.CharField(
+        _("审核状态"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    new_lead_unit = models.ForeignKey(
+        HandlingUnit,
+        verbose_name=_("改办主办单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("同意退办时必填：改由哪个单位主办。"),
+    )
+    new_co_units = models.ManyToManyField(
+        HandlingUnit, verbose_name=_("改办协办单位"), blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    staff_reason = models.CharField(
+        _("审核意见"), max_length=200, blank=True, help_text=_("不同意退办时必填。")
+    )
+
+    class Meta:
+        verbose_name = _("退办申请")
+        verbose_name_plural = _("退办申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=Q(status="pending"),
+                name="sugg_one_pending_return",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="sugg_return_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status__in=ReturnStatus.values), name="sugg_return_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="sugg_return_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(staff_reason=""),
+                name="sugg_return_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(new_lead_unit__isnull=False),
+                name="sugg_return_approval_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} · {self.unit_id} {self.get_status_display()}"
 
 
 class SupervisionPlan(models.Model):

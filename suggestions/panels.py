@@ -23,6 +23,8 @@ from .models import (
     ExtensionRequest,
     ExtensionStatus,
     FollowUpCheck,
+    ReturnRequest,
+    ReturnStatus,
     Status,
     Suggestion,
 )
@@ -40,6 +42,12 @@ def pending_extensions() -> int:
     return ExtensionRequest.objects.aggregate(
         n=Count("pk", filter=Q(status=ExtensionStatus.PENDING))
     )["n"]
+
+
+def pending_returns() -> int:
+    return ReturnRequest.objects.aggregate(n=Count("pk", filter=Q(status=ReturnStatus.PENDING)))[
+        "n"
+    ]
 
 
 def _by_suggestion(rows) -> tuple[list[int], int]:
@@ -97,6 +105,13 @@ def staff_panel(request) -> dict[str, Any] | None:
             count=pending_extensions(),
             url=admin_url(
                 "suggestions_extensionrequest_changelist", status__exact=ExtensionStatus.PENDING
+            ),
+        ),
+        Todo(
+            label=_("退办申请待审核"),
+            count=pending_returns(),
+            url=admin_url(
+                "suggestions_returnrequest_changelist", status__exact=ReturnStatus.PENDING
             ),
         ),
         Todo(

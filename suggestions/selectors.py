@@ -12,6 +12,8 @@ from .models import (
     ExtensionStatus,
     FollowUpCheck,
     Reply,
+    ReturnRequest,
+    ReturnStatus,
     Status,
     Suggestion,
     ToughProject,
@@ -70,6 +72,7 @@ def detail_queryset(qs: QuerySet) -> QuerySet:
         "attachments",
         "meetings__unit",
         "extension_requests",
+        Prefetch("return_requests", queryset=ReturnRequest.objects.select_related("unit")),
         Prefetch("history", queryset=_history()),
         Prefetch("commitments", queryset=Commitment.objects.select_related("owner_unit")),
         Prefetch(
@@ -122,6 +125,24 @@ def extension_open(suggestion: Suggestion) -> bool:
             r.status == ExtensionStatus.PENDING for r in suggestion.extension_requests.all()
         )
     )
+
+
+def return_open(suggestion: Suggestion, unit_id: int) -> bool:
+    """Whether the lead unit may still ask to return ``suggestion`` (``services.return_request``
+    enforces the same); reads the prefetched requests of ``detail_queryset``."""
+    from django.utils import timezone
+
+    from .services import return_deadline
+
+    if suggestion.status not in OPEN_HANDLING or suggestion.first_replied_on is not None:
+        return False
+    if any(
+        r.status == ReturnStatus.PENDING
+        or (r.status == ReturnStatus.REFUSED and r.unit_id == unit_id)
+        for r in suggestion.return_requests.all()
+    ):
+        return False
+    return timezone.localdate() <= return_deadline(suggestion)
 
 
 def unit_counts(qs: QuerySet) -> dict[str, int]:

@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.roles import Role, user_has_role
 from core.audit import audit_record
 from core.notifications import notification_send_many
+from core.workdays import add_working_days
 from deputies.models import Deputy
 
 from .models import (
@@ -37,6 +38,8 @@ from .models import (
     PublicRating,
     QuarterlyReport,
     ResultClass,
+    ReturnRequest,
+    ReturnStatus,
     Status,
     Suggestion,
     SupervisionPlan,
@@ -47,6 +50,7 @@ from .models import (
 from .workflow import (
     ERR_DATE_IN_FUTURE,
     ERR_DEADLINE_BEYOND_LIMIT,
+    ERR_LEAD_UNIT_REQUIRED,
     SuggestionError,
     add_months,
     deputy_url,
@@ -96,6 +100,15 @@ ERR_NOT_STAFF = gettext_noop("只有工委工作人员可以进行此操作。")
 ERR_MEETING_STATE = gettext_noop("立案前不能记录面商。")
 ERR_RESPONSIBLE_NOT_STAFF = gettext_noop("督办责任人须为工委工作人员。")
 ERR_PLAN_STATE = gettext_noop("立案后才能制定督办计划。")
+ERR_RETURN_STATE = gettext_noop("只有已交办或办理中、尚未答复的议案建议可以退办或改办。")
+ERR_RETURN_WINDOW = gettext_noop(
+    "退办申请须在交办（或改办）后 %(n)d 个工作日内提出（截至 %(d)s），已超过期限。"
+)
+ERR_RETURN_PENDING = gettext_noop("已有一份退办申请待审核。")
+ERR_RETURN_REFUSED = gettext_noop("工委已不同意本单位的退办申请，请按期办理。")
+ERR_RETURN_DECIDED = gettext_noop("该退办申请已经审核过。")
+ERR_RETURN_REFUSE_REASON = gettext_noop("不同意退办须填写理由。")
+ERR_REASSIGN_STALE = gettext_noop("主办单位已被他人调整，请刷新后再操作。")
 
 
 def _is_staff(user: User | None) -> bool:
@@ -431,6 +444,186 @@ def extension_decide(
             url=deputy_url(suggestion),
             dedupe_key=f"extension:{request.pk}:decided",
         )
+    return request
+
+
+# --- return requests and reassignment (退办、改办) -----------------------------------------
+
+
+def return_deadline(suggestion: Suggestion) -> date | None:
+    """The last day the lead unit may ask to return ``suggestion``."""
+    start = suggestion.reassigned_on or suggestion.assigned_on
+    if start is None:
+        return None
+    return add_working_days(start, settings.LVZHI_SUGGESTIONS_RETURN_WORKDAYS)
+
+
+def _require_reassignable(suggestion: Suggestion) -> None:
+    if suggestion.status not in OPEN_HANDLING or suggestion.first_replied_on is not None:
+        raise SuggestionError(_(ERR_RETURN_STATE))
+
+
+@transaction.atomic
+def return_request(
+    *, suggestion: Suggestion, unit: HandlingUnit, reason: str, actor: User | None
+) -> ReturnRequest:
+    """申请退办: the lead unit asks, with a reason, within the window after (re)assignment."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    _require_lead_unit(suggestion, unit, actor)
+    _require_reassignable(suggestion)
+    if not reason.strip():
+        raise SuggestionError(_(ERR_REASON_REQUIRED))
+    last_day = return_deadline(suggestion)
+    if timezone.localdate() > last_day:
+        raise SuggestionError(
+            _(ERR_RETURN_WINDOW)
+            % {"n": settings.LVZHI_SUGGESTIONS_RETURN_WORKDAYS, "d": last_day.isoformat()}
+        )
+    requests = suggestion.return_requests.all()
+    if requests.filter(status=ReturnStatus.PENDING).exists():
+        raise SuggestionError(_(ERR_RETURN_PENDING))
+    if requests.filter(status=ReturnStatus.REFUSED, unit=unit).exists():
+        raise SuggestionError(_(ERR_RETURN_REFUSED))
+    request = ReturnRequest.objects.create(
+        suggestion=suggestion, unit=unit, reason=reason.strip(), requested_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="suggestions.return_request",
+        target=suggestion,
+        summary=f"{suggestion} {unit} 申请退办",
+        data={"reason": request.reason, "request": request.pk},
+    )
+    notification_send_many(
+        recipients=staff_users(),
+        kind="suggestion.return",
+        title=_("退办申请待审核：%(s)s") % {"s": suggestion},
+        body=_("%(u)s：%(r)s") % {"u": unit, "r": request.reason},
+        url=reverse("admin:suggestions_returnrequest_change", args=[request.pk]),
+        dedupe_key=f"return:{request.pk}:requested",
+    )
+    return request
+
+
+@transaction.atomic
+def suggestion_reassign(
+    *,
+    suggestion: Suggestion,
+    lead_unit: HandlingUnit,
+    co_units: Iterable[HandlingUnit] = (),
+    comment: str = "",
+    from_unit: HandlingUnit | None = None,
+    on: date | None = None,
+    actor: User | None,
+) -> Suggestion:
+    """改办 by staff (on a unit's request or on their own initiative). ``from_unit`` is the lead
+    unit the caller saw: if someone changed it meanwhile, nothing happens."""
+    _require_staff(actor)
+    locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if from_unit is not None and locked.lead_unit_id != from_unit.pk:
+        raise SuggestionError(_(ERR_REASSIGN_STALE))
+    _require_reassignable(locked)
+    old_unit = locked.lead_unit
+    note = _("改办：%(a)s → %(b)s") % {"a": old_unit, "b": lead_unit}
+    if comment.strip():
+        note += f"\n{comment.strip()}"
+    co_units = list(co_units)
+    suggestion_transition(
+        suggestion=locked,
+        to=Status.ASSIGNED,
+        actor=actor,
+        on=on,
+        comment=note,
+        reassign=True,
+        lead_unit=lead_unit,
+        co_units=co_units,
+    )
+    now = timezone.now()
+    # A request still waiting is settled by the reassignment itself.
+    for request in locked.return_requests.select_for_update().filter(status=ReturnStatus.PENDING):
+        request.status = ReturnStatus.APPROVED
+        request.new_lead_unit = lead_unit
+        request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        request.decided_at = now
+        request.staff_reason = comment.strip()[:200]
+        request.save()
+        request.new_co_units.set(co_units)
+    # The old unit's pending extension request no longer concerns anyone.
+    locked.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REJECTED,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_at=now,
+        decision_note=_("已改办"),
+    )
+    audit_record(
+        actor=actor,
+        action="suggestions.reassign",
+        target=locked,
+        summary=f"{locked} {note}"[:200],
+        data={
+            "from_unit": old_unit.pk,
+            "to_unit": lead_unit.pk,
+            "co_units": [u.pk for u in co_units],
+        },
+    )
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+@transaction.atomic
+def return_decide(
+    *,
+    request: ReturnRequest,
+    approve: bool,
+    note: str = "",
+    lead_unit: HandlingUnit | None = None,
+    co_units: Iterable[HandlingUnit] | None = None,
+    actor: User | None,
+) -> ReturnRequest:
+    """同意 → 改办 to ``lead_unit`` (default: the unit staff chose on the request's page);
+    不同意 → the unit keeps the suggestion and is told why."""
+    _require_staff(actor)
+    request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ReturnStatus.PENDING:
+        raise SuggestionError(_(ERR_RETURN_DECIDED))
+    suggestion = request.suggestion
+    if approve:
+        lead_unit = lead_unit or request.new_lead_unit
+        if lead_unit is None:
+            raise SuggestionError(_(ERR_LEAD_UNIT_REQUIRED))
+        co_units = list(request.new_co_units.all() if co_units is None else co_units)
+        suggestion_reassign(
+            suggestion=suggestion,
+            lead_unit=lead_unit,
+            co_units=co_units,
+            comment=note or _("同意%(u)s的退办申请。") % {"u": request.unit},
+            from_unit=request.unit,
+            actor=actor,
+        )
+        request.refresh_from_db()
+    else:
+        if not note.strip():
+            raise SuggestionError(_(ERR_RETURN_REFUSE_REASON))
+        request.status = ReturnStatus.REFUSED
+        request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        request.decided_at = timezone.now()
+        request.staff_reason = note.strip()[:200]
+        request.save()
+        notification_send_many(
+            recipients=unit_users([request.unit]),
+            kind="suggestion.return",
+            title=_("退办申请未同意：%(s)s") % {"s": suggestion},
+            body=_("请按期办理。工委意见：%(r)s") % {"r": request.staff_reason},
+            url=unit_url(suggestion),
+            dedupe_key=f"return:{request.pk}:decided",
+        )
+    audit_record(
+        actor=actor,
+        action="suggestions.return_decide",
+        target=suggestion,
+        summary=f"{suggestion} 退办申请{request.get_status_display()}",
+        data={"approve": approve, "note": note, "request": request.pk},
+    )
     return request
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("unit/<int:pk>/accept/", views.unit_accept, name="unit_accept"),
     path("unit/<int:pk>/reply/", views.unit_reply, name="unit_reply"),
     path("unit/<int:pk>/extension/", views.unit_extension, name="unit_extension"),
+    path("unit/<int:pk>/return/", views.unit_return, name="unit_return"),
     path("unit/<int:pk>/feasibility/", views.unit_feasibility, name="unit_feasibility"),
     path("unit/<int:pk>/commitments/new/", views.unit_commitment_add, name="unit_commitment_add"),
     path("unit/<int:pk>/meeting/", views.unit_meeting, name="unit_meeting"),

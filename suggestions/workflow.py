@@ -56,6 +56,9 @@ ERR_CLOSE_CHECKS_MISSING = gettext_noop("三查（查进度、查实效、查反
 ERR_CLOSE_OPEN_COMMITMENTS = gettext_noop("还有 %(n)d 项承诺事项未兑现，不能销号。")
 ERR_DATE_IN_FUTURE = gettext_noop("日期不能晚于今天。")
 ERR_DATE_BEFORE_PREVIOUS = gettext_noop("日期不能早于上一步（%(d)s）。")
+ERR_ASSIGN_ONCE = gettext_noop("此议案建议已经交办；更换承办单位请用“改办”。")
+ERR_REASSIGN_AFTER_REPLY = gettext_noop("已经答复过的议案建议不能改办。")
+ERR_REASSIGN_SAME_UNIT = gettext_noop("改办须交由另一个主办单位。")
 
 
 class Party(StrEnum):
@@ -72,7 +75,9 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[Party]] = {
     (S.SUBMITTED, S.REGISTERED): frozenset({Party.STAFF}),
     (S.SUBMITTED, S.NOT_REGISTERED): frozenset({Party.STAFF}),
     (S.REGISTERED, S.ASSIGNED): frozenset({Party.STAFF}),
+    (S.ASSIGNED, S.ASSIGNED): frozenset({Party.STAFF}),  # 改办 before handling starts
     (S.ASSIGNED, S.IN_HANDLING): frozenset({Party.LEAD_UNIT, Party.STAFF}),
+    (S.IN_HANDLING, S.ASSIGNED): frozenset({Party.STAFF}),  # 改办 before the first reply
     (S.IN_HANDLING, S.REPLIED): frozenset({Party.LEAD_UNIT, Party.STAFF}),
     (S.REPLIED, S.EVALUATED): frozenset({Party.LEAD_DEPUTY, Party.STAFF}),
     (S.EVALUATED, S.IN_HANDLING): frozenset({Party.LEAD_DEPUTY, Party.STAFF}),  # 不满意, once
@@ -245,13 +250,9 @@ def _enter_registered(s: Suggestion, frm, on, comment, details):
 def _enter_assigned(s: Suggestion, frm, on, comment, details):
     lead_unit: HandlingUnit | None = details.get("lead_unit")
     co_units = list(details.get("co_units") or [])
-    if lead_unit is None:
-        raise SuggestionError(_(ERR_LEAD_UNIT_REQUIRED))
-    if any(u.pk == lead_unit.pk for u in co_units):
-        raise SuggestionError(_(ERR_LEAD_UNIT_IN_CO_UNITS))
-    for unit in [lead_unit, *co_units]:
-        if not unit.is_active:
-            raise SuggestionError(_(ERR_UNIT_INACTIVE) % {"unit": unit})
+    if frm != S.REGISTERED:
+        return _reassign(s, on, lead_unit, co_units, details)
+    _check_units(lead_unit, co_units)
     deadline = details.get("reply_deadline") or add_months(
         on, settings.LVZHI_SUGGESTIONS_REPLY_MONTHS
     )
@@ -274,6 +275,61 @@ def _enter_assigned(s: Suggestion, frm, on, comment, details):
             url=unit_url(s),
             dedupe_key=f"suggestion:{s.pk}:assigned:{on.isoformat()}",
         )
+
+    return after
+
+
+def _check_units(lead_unit: HandlingUnit | None, co_units: list[HandlingUnit]) -> None:
+    if lead_unit is None:
+        raise SuggestionError(_(ERR_LEAD_UNIT_REQUIRED))
+    if any(u.pk == lead_unit.pk for u in co_units):
+        raise SuggestionError(_(ERR_LEAD_UNIT_IN_CO_UNITS))
+    for unit in [lead_unit, *co_units]:
+        if not unit.is_active:
+            raise SuggestionError(_(ERR_UNIT_INACTIVE) % {"unit": unit})
+
+
+def _reassign(s: Suggestion, on, lead_unit, co_units, details):
+    """改办: another lead unit (and co-units) before the first reply. The reply deadline and the
+    6-month limit restart from ``on``; ``assigned_on`` stays, so statistics keep counting from
+    the first assignment. Only ``services.suggestion_reassign`` asks for this."""
+    if not details.get("reassign"):
+        raise SuggestionError(_(ERR_ASSIGN_ONCE))
+    if s.first_replied_on is not None or s.replies.exists():
+        raise SuggestionError(_(ERR_REASSIGN_AFTER_REPLY))
+    _check_units(lead_unit, co_units)
+    if lead_unit.pk == s.lead_unit_id:
+        raise SuggestionError(_(ERR_REASSIGN_SAME_UNIT))
+    deadline = add_months(on, settings.LVZHI_SUGGESTIONS_REPLY_MONTHS)
+    old_units = [s.lead_unit, *s.co_units.all()]
+    s.lead_unit = lead_unit
+    s.reassigned_on = on
+    s.reply_deadline = deadline
+    s.deadline_limit = add_months(on, settings.LVZHI_SUGGESTIONS_MAX_MONTHS)
+    s.extension_count = 0
+
+    def after():
+        s.co_units.set(co_units)
+        key = f"suggestion:{s.pk}:reassigned:{s.history.count()}"
+        new_ids = {u.pk for u in [lead_unit, *co_units]}
+        notification_send_many(
+            recipients=unit_users([lead_unit, *co_units]),
+            kind="suggestion.assigned",
+            title=_("改办交由本单位：%(s)s") % {"s": s},
+            body=_("请于 %(d)s 前答复。") % {"d": deadline.isoformat()},
+            url=unit_url(s),
+            dedupe_key=key,
+        )
+        gone = [u for u in old_units if u.pk not in new_ids]
+        if gone:
+            notification_send_many(
+                recipients=unit_users(gone),
+                kind="suggestion.reassigned",
+                title=_("已改办，不再由本单位办理：%(s)s") % {"s": s},
+                body=_("改由%(u)s主办。") % {"u": lead_unit},
+                url=reverse("suggestions:unit_home"),
+                dedupe_key=key,
+            )
 
     return after
 
@@ -401,6 +457,15 @@ def _notify_state_change(s: Suggestion, frm: Status, to: Status, actor, comment:
         title = _("您的建议收到答复：%(s)s") % {"s": s}
         body = _("办理结果：%(c)s。请登录评价。") % {"c": reply.get_result_class_display()}
         kind = "suggestion.replied"
+    elif to == S.ASSIGNED and frm != S.REGISTERED:
+        title = _("您的建议已改办：%(s)s") % {"s": s}
+        body = _("改由%(u)s主办，答复期限 %(d)s。") % {
+            "u": s.lead_unit,
+            "d": s.reply_deadline.isoformat(),
+        }
+        if comment:
+            body += f"\n{comment}"
+        kind = "suggestion.reassigned"
     else:
         title = _("建议状态更新：%(s)s") % {"s": s}
         body = _("%(from)s → %(to)s") % {"from": frm.label, "to": to.label}

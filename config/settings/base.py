@@ -198,3 +198,6 @@ LVZHI_SUGGESTIONS_ATTACHMENT_TYPES = env.list(
 LVZHI_SUGGESTIONS_RATINGS_PER_HOUR = env.int("LVZHI_SUGGESTIONS_RATINGS_PER_HOUR", default=10)
 # Days before the reply deadline when the unit is reminded.
 LVZHI_SUGGESTIONS_REMIND_DAYS = env.int("LVZHI_SUGGESTIONS_REMIND_DAYS", default=7)
+# Working days after assignment (or reassignment) in which the lead unit may ask to return
+# a suggestion that is not its responsibility (申请退办).
+LVZHI_SUGGESTIONS_RETURN_WORKDAYS = env.int("LVZHI_SUGGESTIONS_RETURN_WORKDAYS", default=5)

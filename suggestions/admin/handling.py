@@ -2,7 +2,7 @@
 with milestones, tough projects with their quarterly reports."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +13,11 @@ from .. import services
 from ..models import (
     ExtensionRequest,
     ExtensionStatus,
+    HandlingUnit,
     Milestone,
     QuarterlyReport,
+    ReturnRequest,
+    ReturnStatus,
     SupervisionPlan,
     ToughProject,
 )
@@ -76,6 +79,94 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("不同意延期"))
     def reject(self, request, queryset):
         self._decide(request, queryset, False)
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    """退办申请: staff choose the new lead unit (and co-units) and approve, or refuse with a
+    reason, on the request's own page (where the notification links)."""
+
+    list_display = ("suggestion", "unit", "status", "requested_at", "new_lead_unit", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("suggestion", "unit", "new_lead_unit")
+    search_fields = ("suggestion__number", "suggestion__title", "unit__name")
+    change_form_template = "suggestions/admin/return_change_form.html"
+    decided_fields = (
+        "suggestion",
+        "unit",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+        "new_lead_unit",
+        "new_co_units",
+        "staff_reason",
+        "decided_by",
+        "decided_at",
+    )
+    pending_fields = (
+        "suggestion",
+        "unit",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status == ReturnStatus.PENDING:
+            return (*self.pending_fields, "new_lead_unit", "new_co_units", "staff_reason")
+        return self.decided_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == ReturnStatus.PENDING:
+            return self.pending_fields
+        return self.decided_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "new_lead_unit":
+            kwargs["queryset"] = HandlingUnit.objects.filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "new_co_units":
+            kwargs["queryset"] = HandlingUnit.objects.filter(is_active=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Only the staff's draft decision is kept here; the status changes in return_decide.
+        ReturnRequest.objects.filter(pk=obj.pk, status=ReturnStatus.PENDING).update(
+            new_lead_unit=obj.new_lead_unit, staff_reason=obj.staff_reason
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if form.instance.status == ReturnStatus.PENDING:
+            form.instance.new_co_units.set(form.cleaned_data.get("new_co_units") or [])
+
+    def response_change(self, request, obj):
+        if "_approve" in request.POST or "_refuse" in request.POST:
+            approve = "_approve" in request.POST
+            obj.refresh_from_db()
+            try:
+                services.return_decide(
+                    request=obj, approve=approve, note=obj.staff_reason, actor=request.user
+                )
+            except SuggestionError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _t("已同意退办，已改办。") if approve else _t("已不同意退办，已通知承办单位。"),
+                    messages.SUCCESS,
+                )
+            return redirect("admin:suggestions_returnrequest_change", obj.pk)
+        return super().response_change(request, obj)
 
 
 class MilestoneInline(admin.TabularInline):

@@ -2,6 +2,7 @@
 page shows one button per allowed transition, and list actions do the same in bulk; both call
 ``suggestions.workflow.suggestion_transition`` (or a service built on it)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
@@ -16,17 +17,27 @@ from core.audit import audit_record
 from core.tabular import table_response
 
 from .. import services
-from ..forms import AssignForm, ImportForm, StaffEvaluationForm, ToughForm, TransitionForm
+from ..forms import (
+    AssignForm,
+    ImportForm,
+    ReassignForm,
+    StaffEvaluationForm,
+    ToughForm,
+    TransitionForm,
+)
 from ..importer import suggestions_import
 from ..models import (
+    OPEN_HANDLING,
     PRE_REGISTRATION,
     Attachment,
     Commitment,
     Evaluation,
     ExtensionRequest,
     FollowUpCheck,
+    HandlingUnit,
     Meeting,
     Reply,
+    ReturnRequest,
     Status,
     StatusChange,
     Suggestion,
@@ -89,6 +100,12 @@ class ExtensionInline(ReadOnlyInline):
     model = ExtensionRequest
     fields = ("requested_at", "unit", "requested_deadline", "reason", "status", "decision_note")
     select = ("unit",)
+
+
+class ReturnInline(ReadOnlyInline):
+    model = ReturnRequest
+    fields = ("requested_at", "unit", "reason", "status", "new_lead_unit", "staff_reason")
+    select = ("unit", "new_lead_unit")
 
 
 class CheckInline(admin.TabularInline):
@@ -154,6 +171,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         "lead_unit",
         "co_unit_list",
         "assigned_on",
+        "reassigned_on",
         "reply_deadline",
         "deadline_limit",
         "extension_count",
@@ -190,7 +208,8 @@ class SuggestionAdmin(admin.ModelAdmin):
                     ("submitted_on", "registered_on"),
                     "not_registered_reason",
                     ("lead_unit", "co_unit_list"),
-                    ("assigned_on", "reply_deadline", "deadline_limit"),
+                    ("assigned_on", "reassigned_on"),
+                    ("reply_deadline", "deadline_limit"),
                     ("extension_count", "reopen_count"),
                 )
             },
@@ -213,6 +232,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         HistoryInline,
         AttachmentInline,
         ExtensionInline,
+        ReturnInline,
         MeetingInline,
         CommitmentInline,
         ReplyInline,
@@ -329,9 +349,14 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            # 改办 (back to 已交办 from an open state) has its own page and button.
             context["transitions"] = [
-                (to, to.label) for to in allowed_targets(obj.status) if to in STAFF_TARGETS
+                (to, to.label)
+                for to in allowed_targets(obj.status)
+                if to in STAFF_TARGETS
+                and not (to == Status.ASSIGNED and obj.status != "registered")
             ]
+            context["can_reassign"] = obj.status in OPEN_HANDLING and obj.first_replied_on is None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -340,6 +365,11 @@ class SuggestionAdmin(admin.ModelAdmin):
                 "<int:pk>/transition/<str:to>/",
                 self.admin_site.admin_view(self.transition_view),
                 name="suggestions_suggestion_transition",
+            ),
+            path(
+                "<int:pk>/reassign/",
+                self.admin_site.admin_view(self.reassign_view),
+                name="suggestions_suggestion_reassign",
             ),
             path(
                 "import/",
@@ -401,6 +431,54 @@ class SuggestionAdmin(admin.ModelAdmin):
             "form": form,
             "intro": intro,
             "target": target,
+        }
+        return TemplateResponse(request, "suggestions/admin/transition.html", context)
+
+    def reassign_view(self, request, pk: int):
+        """改办 on staff's own initiative: another lead unit (and co-units) before the first
+        reply; a pending 退办申请 is settled by it."""
+        suggestion = get_object_or_404(Suggestion.objects.select_related("lead_unit"), pk=pk)
+        if not self.has_change_permission(request, suggestion):
+            return redirect("admin:suggestions_suggestion_change", pk)
+        form = ReassignForm(
+            request.POST or None,
+            initial={
+                "from_unit": suggestion.lead_unit_id,
+                "co_units": list(suggestion.co_units.all()),
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.suggestion_reassign(
+                    suggestion=suggestion,
+                    lead_unit=data["lead_unit"],
+                    co_units=data["co_units"],
+                    comment=data["comment"],
+                    from_unit=HandlingUnit(pk=data["from_unit"]),
+                    actor=request.user,
+                )
+            except SuggestionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    _t("已改办，改由%(u)s主办。") % {"u": data["lead_unit"]},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:suggestions_suggestion_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": suggestion,
+            "title": _t("改办：%(t)s") % {"t": suggestion},
+            "form": form,
+            "intro": _t(
+                "现主办单位：%(u)s。改办后答复期限自今日起重新计算 %(m)d 个月，"
+                "原承办单位不再能查看此件，新单位和代表会收到通知。"
+            )
+            % {"u": suggestion.lead_unit or "—", "m": settings.LVZHI_SUGGESTIONS_REPLY_MONTHS},
+            "target": {"label": _t("改办")},
         }
         return TemplateResponse(request, "suggestions/admin/transition.html", context)
 

@@ -17,6 +17,7 @@ from .unit import (
     unit_meeting,
     unit_reply,
     unit_report,
+    unit_return,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "unit_meeting",
     "unit_reply",
     "unit_report",
+    "unit_return",
 ]

@@ -24,6 +24,7 @@ from ..forms import (
     ProblemFormSet,
     QuarterlyReportForm,
     ReplyForm,
+    ReturnForm,
 )
 from ..models import OPEN_HANDLING, Commitment, CommitmentStatus, HandlingUnit, Status, Suggestion
 from ..services import SuggestionError
@@ -103,6 +104,7 @@ def unit_detail(request, pk: int):
         "update_form": CommitmentUpdateForm(),
         "feasibility_form": FeasibilityForm(initial={"note": suggestion.feasibility_note}),
         "can_extend": is_lead and selectors.extension_open(suggestion),
+        "can_return": is_lead and selectors.return_open(suggestion, suggestion.lead_unit_id),
     }
     return render(request, "suggestions/unit_detail.html", context)
 
@@ -186,6 +188,22 @@ def unit_extension(request, pk: int):
             suggestion=suggestion, unit=unit, actor=request.user, **data
         ),
         _("延期申请已提交，等待工委审核。"),
+    )
+
+
+@role_required(Role.HANDLING_UNIT)
+def unit_return(request, pk: int):
+    suggestion, unit = _unit_action(request, pk)
+    return _simple_form(
+        request,
+        suggestion,
+        ReturnForm(request.POST or None),
+        _("申请退办"),
+        _("提交申请"),
+        lambda data: services.return_request(
+            suggestion=suggestion, unit=unit, actor=request.user, **data
+        ),
+        _("退办申请已提交，等待工委审核；审核前请继续办理。"),
     )
 
 

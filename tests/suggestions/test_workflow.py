@@ -48,7 +48,9 @@ def _details(frm, to, s):
     if to == Status.NOT_REGISTERED:
         return {"comment": "不属于本级人大职权范围。"}
     if to == Status.ASSIGNED:
-        return {"lead_unit": HandlingUnitFactory(), "on": date(2026, 3, 5)}
+        # From an open state this is 改办 (services.suggestion_reassign asks for it).
+        reassign = {"reassign": True} if frm != Status.REGISTERED else {}
+        return {"lead_unit": HandlingUnitFactory(), "on": date(2026, 3, 5), **reassign}
     if to == Status.REPLIED:
         reply = Reply.objects.create(
             suggestion=s, unit=s.lead_unit, replied_on=date(2026, 5, 6), result_class="A"
