@@ -129,6 +129,16 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             return self.pending_fields
         return self.decided_fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        widget = form.base_fields.get("new_lead_unit") and form.base_fields["new_lead_unit"].widget
+        if widget is not None:  # choose a unit here, do not edit units from this page
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        if "new_co_units" in form.base_fields:
+            form.base_fields["new_co_units"].widget.can_add_related = False
+        return form
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "new_lead_unit":
             kwargs["queryset"] = HandlingUnit.objects.filter(is_active=True)
