@@ -548,6 +548,14 @@ def suggestion_reassign(
         request.staff_reason = comment.strip()[:200]
         request.save()
         request.new_co_units.set(co_units)
+    # Open commitments of units that lost the suggestion go to the new lead unit: otherwise no
+    # one could settle them and the suggestion could never close.
+    kept = {lead_unit.pk, *(u.pk for u in co_units)}
+    moved = (
+        locked.commitments.filter(status=CommitmentStatus.OPEN)
+        .exclude(owner_unit_id__in=kept)
+        .update(owner_unit=lead_unit)
+    )
     # The old unit's pending extension request no longer concerns anyone.
     locked.extension_requests.filter(status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.REJECTED,
@@ -564,6 +572,7 @@ def suggestion_reassign(
             "from_unit": old_unit.pk,
             "to_unit": lead_unit.pk,
             "co_units": [u.pk for u in co_units],
+            "commitments_moved": moved,
         },
     )
     suggestion.refresh_from_db()

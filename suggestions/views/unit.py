@@ -1,6 +1,7 @@
 """The handling-unit portal: suggestions assigned to the user's units, signing for them,
 replies, extensions, commitments, meetings and quarterly reports. Only the lead unit replies."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -194,10 +195,18 @@ def unit_extension(request, pk: int):
 @role_required(Role.HANDLING_UNIT)
 def unit_return(request, pk: int):
     suggestion, unit = _unit_action(request, pk)
+    form = ReturnForm(request.POST or None)
+    last_day = services.return_deadline(suggestion)
+    if last_day is not None:
+        form.fields["reason"].help_text = _("%(h)s 申请截止：%(d)s（交办后 %(n)d 个工作日）。") % {
+            "h": form.fields["reason"].help_text,
+            "d": last_day.isoformat(),
+            "n": settings.LVZHI_SUGGESTIONS_RETURN_WORKDAYS,
+        }
     return _simple_form(
         request,
         suggestion,
-        ReturnForm(request.POST or None),
+        form,
         _("申请退办"),
         _("提交申请"),
         lambda data: services.return_request(

@@ -293,7 +293,10 @@ def test_portal_button_and_form(unit_client, mine):
     page = unit_client.get(f"/suggestions/unit/{mine.pk}/").content.decode()
     assert f"/suggestions/unit/{mine.pk}/return/" in page
     url = f"/suggestions/unit/{mine.pk}/return/"
-    assert unit_client.get(url).status_code == 200
+    form_page = unit_client.get(url)
+    assert form_page.status_code == 200
+    last_day = add_working_days(mine.assigned_on, 5).isoformat()
+    assert f"申请截止：{last_day}" in form_page.content.decode()
     response = unit_client.post(url, {"reason": ""})
     assert response.status_code == 200 and not ReturnRequest.objects.exists()
     response = unit_client.post(url, {"reason": "不属本单位职责"})
@@ -502,3 +505,19 @@ def test_concurrent_direct_reassign_exactly_one_wins(staff_user):
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and str(errors[0]) == services.ERR_REASSIGN_STALE, results
     assert StatusChange.objects.filter(suggestion=s, to_status=Status.ASSIGNED).count() == 2
+
+
+def test_open_commitments_of_the_old_unit_move_to_the_new_one(staff_user):
+    s = _fresh()
+    old, new, co = s.lead_unit, HandlingUnitFactory(), HandlingUnitFactory()
+    s.co_units.add(co)
+    open_one = services.commitment_add(
+        suggestion=s, owner_unit=old, content="先行排查", due_on=_today(), actor=None
+    )
+    co_one = services.commitment_add(
+        suggestion=s, owner_unit=co, content="配合", due_on=_today(), actor=None
+    )
+    services.suggestion_reassign(suggestion=s, lead_unit=new, co_units=[co], actor=staff_user)
+    open_one.refresh_from_db()
+    co_one.refresh_from_db()
+    assert (open_one.owner_unit, co_one.owner_unit) == (new, co)
