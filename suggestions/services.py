@@ -592,6 +592,8 @@ def return_decide(
     """同意 → 改办 to ``lead_unit`` (default: the unit staff chose on the request's page);
     不同意 → the unit keeps the suggestion and is told why."""
     _require_staff(actor)
+    # Suggestion first, then the request: the order 改办 takes them in, so the two never deadlock.
+    Suggestion.objects.select_for_update().get(pk=request.suggestion_id)
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ReturnStatus.PENDING:
         raise SuggestionError(_(ERR_RETURN_DECIDED))

@@ -521,3 +521,34 @@ def test_open_commitments_of_the_old_unit_move_to_the_new_one(staff_user):
     open_one.refresh_from_db()
     co_one.refresh_from_db()
     assert (open_one.owner_unit, co_one.owner_unit) == (new, co)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_decision_racing_direct_reassign_one_wins_no_deadlock(staff_user):
+    s = _fresh()
+    old = s.lead_unit
+    request = _ask(s)
+    units = [HandlingUnitFactory(), HandlingUnitFactory()]
+
+    def work(i):
+        if i == 0:
+            return services.return_decide(
+                request=ReturnRequest.objects.get(pk=request.pk),
+                approve=True,
+                lead_unit=units[0],
+                actor=staff_user,
+            )
+        return services.suggestion_reassign(
+            suggestion=Suggestion.objects.get(pk=s.pk),
+            lead_unit=units[1],
+            from_unit=old,
+            actor=staff_user,
+        )
+
+    results = _race(2, work)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], SuggestionError), results
+    request.refresh_from_db()
+    assert request.status == ReturnStatus.APPROVED
+    assert StatusChange.objects.filter(suggestion=s, to_status=Status.ASSIGNED).count() == 2
