@@ -396,6 +396,8 @@ def extension_decide(
     *, request: ExtensionRequest, approve: bool, note: str = "", actor: User | None
 ) -> ExtensionRequest:
     _require_staff(actor)
+    # Suggestion before request, as 改办 (which closes pending extension requests) takes them.
+    Suggestion.objects.select_for_update().get(pk=request.suggestion_id)
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ExtensionStatus.PENDING:
         raise SuggestionError(_(ERR_EXTENSION_DECIDED))
