@@ -233,7 +233,7 @@ class Suggestion(models.Model):
     assigned_on = models.DateField(_("交办日期"), null=True, blank=True)
     reply_deadline = models.DateField(_("答复期限"), null=True, blank=True)
     deadline_limit = models.DateField(
-        _("最长期限"), null=True, blank=True, help_text=_("交办（或退回重办）后 6 个月。")
+        _("最长期限"), null=True, blank=True, help_text=_("交办（或退回重办、改办）后 6 个月。")
     )
     reassigned_on = models.DateField(
         _("改办日期"),
