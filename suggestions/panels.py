@@ -40,8 +40,10 @@ def suggestion_counts(today: date) -> dict[str, int]:
 
 def _pending(model, kind: str):
     # GROUP BY the filtered status: one row at most, labelled so the union can tell them apart.
+    # No ORDER BY (the models' default ordering): SQLite refuses it inside a compound statement.
     return (
         model.objects.filter(status="pending")
+        .order_by()
         .values("status")
         .annotate(n=Count("pk"), kind=Value(kind, output_field=CharField()))
         .values_list("kind", "n")
