@@ -1,9 +1,13 @@
 """Reads shared by the portal pages, the dashboard panel and the reminders."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.models import CalendarDay
+from core.workdays import working_days_between
 
 from .models import (
     OPEN_HANDLING,
@@ -15,23 +19,15 @@ from .models import (
     ReturnRequest,
     ReturnStatus,
     Status,
+    StatusChange,
     Suggestion,
     ToughProject,
 )
-
-
-def working_days_between(start: date, end: date) -> int:
-    from core.workdays import working_days_between as between
-
-    return between(start, end)
+from .services import return_deadline
 
 
 def overdue_working_days(deadlines: list[date], today: date) -> list[int]:
     """Working days from each deadline to ``today``, with one read of the calendar for all."""
-    from datetime import timedelta
-
-    from core.models import CalendarDay
-
     past = [d for d in deadlines if d < today]
     if not past:
         return [0] * len(deadlines)
@@ -73,7 +69,7 @@ def detail_queryset(qs: QuerySet) -> QuerySet:
         "meetings__unit",
         "extension_requests",
         Prefetch("return_requests", queryset=ReturnRequest.objects.select_related("unit")),
-        Prefetch("history", queryset=_history()),
+        Prefetch("history", queryset=StatusChange.objects.select_related("actor")),
         Prefetch("commitments", queryset=Commitment.objects.select_related("owner_unit")),
         Prefetch(
             "replies",
@@ -87,15 +83,7 @@ def detail_queryset(qs: QuerySet) -> QuerySet:
     )
 
 
-def _history():
-    from .models import StatusChange
-
-    return StatusChange.objects.select_related("actor")
-
-
 def detail_context(suggestion: Suggestion, today: date | None = None) -> dict[str, Any]:
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     overdue_workdays = None
     days_left = None
@@ -130,10 +118,6 @@ def extension_open(suggestion: Suggestion) -> bool:
 def return_open(suggestion: Suggestion, unit_id: int) -> bool:
     """Whether the lead unit may still ask to return ``suggestion`` (``services.return_request``
     enforces the same); reads the prefetched requests of ``detail_queryset``."""
-    from django.utils import timezone
-
-    from .services import return_deadline
-
     if suggestion.status not in OPEN_HANDLING or suggestion.first_replied_on is not None:
         return False
     if any(
@@ -146,8 +130,6 @@ def return_open(suggestion: Suggestion, unit_id: int) -> bool:
 
 
 def unit_counts(qs: QuerySet) -> dict[str, int]:
-    from django.utils import timezone
-
     today = timezone.localdate()
     return qs.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_HANDLING), distinct=True),
@@ -223,17 +205,4 @@ def deputy_panel(request) -> dict[str, Any] | None:
         "counts": [(label, counts[value]) for value, label in Status.choices if value in counts],
         "to_evaluate": to_evaluate,
         "recent": recent,
-    }
-
-
-def staff_panel(request) -> dict[str, Any] | None:
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    return {
-        "pending": Suggestion.objects.filter(status=Status.SUBMITTED).count(),
-        "overdue": Suggestion.objects.filter(
-            status__in=OPEN_HANDLING, reply_deadline__lt=today
-        ).count(),
-        "missing_reports": len(missing_quarterly_reports(today)),
     }
