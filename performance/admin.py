@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, Count, Q, When
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core.audit import audit_record
-from core.tabular import table_bytes
+from core.tabular import file_response, table_response
 from deputies.models import Deputy, Level, ProfessionalGroup
 
 from . import reminders, scoring, selectors, services
@@ -760,12 +760,7 @@ class LedgerEntryAdmin(DeputyLevelColumn, PerformanceAdmin):
             ]
             for e in queryset.select_related("deputy", "rule")
         ]
-        response = HttpResponse(
-            table_bytes("xlsx", headers, rows, title=_t("履职记录")),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="ledger.xlsx"'
-        return response
+        return table_response("xlsx", headers, rows, filename="ledger", title=_t("履职记录"))
 
     def get_urls(self):
         return [
@@ -818,14 +813,9 @@ class LedgerEntryAdmin(DeputyLevelColumn, PerformanceAdmin):
             ["D001", f"{year}-03-01", "B01", _t("参加代表小组活动"), _t("东湖社区代表之家"), ""],
             ["D002", f"{year}-03-12", "B03", _t("进站接待选民"), _t("代表联络站"), ""],
         ]
-        response = HttpResponse(
-            table_bytes(fmt, headers, example, title=_t("履职台账")),
-            content_type="text/csv; charset=utf-8"
-            if fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return table_response(
+            fmt, headers, example, filename="ledger-template", title=_t("履职台账")
         )
-        response["Content-Disposition"] = f'attachment; filename="ledger-template.{fmt}"'
-        return response
 
 
 # --- activities and menu-style supervision ------------------------------------------------------
@@ -1129,14 +1119,7 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
         except (ReportError, ScoringError) as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return redirect("admin:performance_assessment_changelist")
-        content_types = {
-            "csv": "text/csv; charset=utf-8",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "pdf": "application/pdf",
-        }
-        response = HttpResponse(report_bytes(report, fmt), content_type=content_types[fmt])
-        response["Content-Disposition"] = f'attachment; filename="assessment-{year}.{fmt}"'
-        return response
+        return file_response(report_bytes(report, fmt), f"assessment-{year}.{fmt}")
 
     def publish_view(self, request):
         today = timezone.localdate()
@@ -1173,8 +1156,6 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
         if request.method == "POST":
             form = DecisionForm(request.POST)
             if form.is_valid():
-                from deputies.models import Deputy
-
                 data = form.cleaned_data
                 deputy = get_object_or_404(Deputy, pk=data["deputy"])
                 try:
