@@ -1,6 +1,9 @@
 """Walk a suggestion through the real services, step by step."""
 
+import threading
 from datetime import date
+
+from django.db import connections
 
 from suggestions import services
 from suggestions.models import Status, Suggestion
@@ -119,3 +122,26 @@ IN_STATE = {
     Status.CONCLUDED: concluded,
     Status.CLOSED: closed,
 }
+
+
+def race(n, work):
+    """Run ``work(i)`` for i in range(n) in n threads released together (each thread has its
+    own connection); returns each result or the exception it raised."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results

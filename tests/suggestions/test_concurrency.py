@@ -1,10 +1,9 @@
 """Races on PostgreSQL: every thread has its own connection and transaction."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from performance.services import rule_set_load_defaults
 from suggestions import services
@@ -20,27 +19,6 @@ pytestmark = [
 ]
 
 
-def _race(n, work):
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
-
-
 def test_concurrent_double_transition_exactly_one_wins():
     s = helpers.registered(on=date(2026, 3, 2))
     units = [HandlingUnitFactory(), HandlingUnitFactory()]
@@ -53,7 +31,7 @@ def test_concurrent_double_transition_exactly_one_wins():
             actor=None,
         )
 
-    results = _race(2, assign)
+    results = helpers.race(2, assign)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], SuggestionError), results
     s.refresh_from_db()
@@ -70,6 +48,6 @@ def test_concurrent_registration_numbers_are_gap_free():
             suggestion=drafts[i], to=Status.REGISTERED, actor=None, on=date(2026, 3, 3)
         ).number
 
-    results = _race(8, register)
+    results = helpers.race(8, register)
     assert sorted(results) == [f"2026-{n:03d}" for n in range(1, 9)], results
     assert sorted(Suggestion.objects.values_list("sequence", flat=True)) == list(range(1, 9))

@@ -1,11 +1,10 @@
 """退办申请 and 改办: a unit asks to return a suggestion that is not its responsibility within
 the window after assignment; staff reassign it to another lead unit or refuse."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from core.models import AuditEvent, Notification
@@ -441,27 +440,6 @@ def test_admin_pages_need_staff(unit_client, mine):
 # --- races on PostgreSQL ----------------------------------------------------------------------
 
 
-def _race(n, work):
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_concurrent_double_decision_exactly_one_wins(staff_user):
@@ -477,7 +455,7 @@ def test_concurrent_double_decision_exactly_one_wins(staff_user):
             actor=staff_user,
         )
 
-    results = _race(2, decide)
+    results = helpers.race(2, decide)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], SuggestionError), results
     assert str(errors[0]) == services.ERR_RETURN_DECIDED
@@ -501,7 +479,7 @@ def test_concurrent_direct_reassign_exactly_one_wins(staff_user):
             actor=staff_user,
         )
 
-    results = _race(2, reassign)
+    results = helpers.race(2, reassign)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and str(errors[0]) == services.ERR_REASSIGN_STALE, results
     assert StatusChange.objects.filter(suggestion=s, to_status=Status.ASSIGNED).count() == 2
@@ -546,7 +524,7 @@ def test_decision_racing_direct_reassign_one_wins_no_deadlock(staff_user):
             actor=staff_user,
         )
 
-    results = _race(2, work)
+    results = helpers.race(2, work)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], SuggestionError), results
     request.refresh_from_db()
