@@ -1504,13 +1504,15 @@ class VoterReportForm(forms.ModelForm):
         data = super().clean()
         if not data.get("held_on"):
             raise forms.ValidationError(_t(services.ERR_REPORT_NOT_HELD))
-        plan_year = self.instance.plan.year
-        if data["held_on"].year != plan_year or data["held_on"] > timezone.localdate():
-            self.add_error("held_on", _t(services.ERR_REPORT_DATE) % {"year": plan_year})
-        votes = sum(data.get(k) or 0 for k in ("satisfied", "basically_satisfied", "unsatisfied"))
-        present = data.get("voters_present") or 0
-        if present and votes > present:
-            raise forms.ValidationError(_t(services.ERR_REPORT_COUNTS) % {"n": votes, "v": present})
+        try:
+            services.voter_report_date_check(year=self.instance.plan.year, held_on=data["held_on"])
+        except LedgerError as exc:
+            self.add_error("held_on", str(exc))
+        counts = ("voters_present", "satisfied", "basically_satisfied", "unsatisfied")
+        try:
+            services.voter_report_counts_check(**{k: data.get(k) or 0 for k in counts})
+        except LedgerError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return data
 
 

@@ -920,6 +920,21 @@ def voter_report_plan_create(
     return plan
 
 
+def voter_report_date_check(*, year: int, held_on: date) -> None:
+    """A report to voters is held within its plan's year, and not in the future."""
+    if held_on.year != year or held_on > timezone.localdate():
+        raise LedgerError(_(ERR_REPORT_DATE) % {"year": year})
+
+
+def voter_report_counts_check(
+    *, voters_present: int, satisfied: int, basically_satisfied: int, unsatisfied: int
+) -> None:
+    """The evaluation votes cannot outnumber the voters present (when that is known)."""
+    votes = satisfied + basically_satisfied + unsatisfied
+    if voters_present and votes > voters_present:
+        raise LedgerError(_(ERR_REPORT_COUNTS) % {"n": votes, "v": voters_present})
+
+
 @transaction.atomic
 def voter_report_record(
     *,
@@ -936,11 +951,13 @@ def voter_report_record(
     report = VoterReport.objects.select_for_update().select_related("plan").get(pk=report.pk)
     if report.status == ReportStatus.VERIFIED:
         raise LedgerError(_(ERR_REPORT_VERIFIED))
-    if held_on.year != report.plan.year or held_on > timezone.localdate():
-        raise LedgerError(_(ERR_REPORT_DATE) % {"year": report.plan.year})
-    votes = satisfied + basically_satisfied + unsatisfied
-    if voters_present and votes > voters_present:
-        raise LedgerError(_(ERR_REPORT_COUNTS) % {"n": votes, "v": voters_present})
+    voter_report_date_check(year=report.plan.year, held_on=held_on)
+    voter_report_counts_check(
+        voters_present=voters_present,
+        satisfied=satisfied,
+        basically_satisfied=basically_satisfied,
+        unsatisfied=unsatisfied,
+    )
     report.held_on, report.place = held_on, place[:100]
     report.voters_present = voters_present
     report.satisfied, report.basically_satisfied = satisfied, basically_satisfied
