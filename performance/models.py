@@ -203,10 +203,6 @@ class Rule(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @property
-    def is_deduction(self) -> bool:
-        return self.points < 0
-
 
 class SourceKind(models.TextChoices):
     STAFF = "staff", _("工委录入")
@@ -223,12 +219,6 @@ class EntryStatus(models.TextChoices):
 class LedgerEntryQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=EntryStatus.VERIFIED)
-
-    def of_year(self, year: int):
-        return self.filter(rule__rule_set__year=year)
-
-    def with_relations(self):
-        return self.select_related("deputy", "rule", "rule__rule_set", "reviewed_by")
 
 
 class LedgerEntry(models.Model):

@@ -139,8 +139,10 @@ def talk_list() -> QuerySet[IdleReminder]:
 
 def duty_days(deputy: Deputy, year: int) -> int:
     return (
-        LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.VERIFIED)
-        .filter(occurred_on__gte=date(year, 1, 1), occurred_on__lte=date(year, 12, 31))
+        LedgerEntry.objects.verified()
+        .filter(
+            deputy=deputy, occurred_on__gte=date(year, 1, 1), occurred_on__lte=date(year, 12, 31)
+        )
         .values("occurred_on")
         .distinct()
         .count()

@@ -121,9 +121,9 @@ def my_ledger(request):
     if rule_set is not None:
         rules = list(rule_set.rules.all())
         verified = list(
-            LedgerEntry.objects.filter(
-                deputy=deputy, rule__rule_set=rule_set, status=EntryStatus.VERIFIED
-            ).order_by("occurred_on", "id")
+            LedgerEntry.objects.verified()
+            .filter(deputy=deputy, rule__rule_set=rule_set)
+            .order_by("occurred_on", "id")
         )
         # The breakdown follows the verified entries it lists. The assessment (total, rank) is
         # the last computation; if entries were verified since, say that it will catch up.
