@@ -10,6 +10,7 @@ from core.models import CalendarDay
 from core.workdays import working_days_between
 
 from .models import (
+    CONCLUDED_STATES,
     OPEN_HANDLING,
     Commitment,
     CommitmentStatus,
@@ -129,15 +130,24 @@ def return_open(suggestion: Suggestion, unit_id: int) -> bool:
     return timezone.localdate() <= return_deadline(suggestion)
 
 
+# The unit portal's tabs (besides "all") and the states each one lists.
+UNIT_TAB_STATES = {
+    "open": OPEN_HANDLING,
+    "replied": (Status.REPLIED, Status.EVALUATED),
+    "done": CONCLUDED_STATES,
+}
+
+
 def unit_counts(qs: QuerySet) -> dict[str, int]:
     today = timezone.localdate()
     return qs.aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_HANDLING), distinct=True),
+        **{
+            tab: Count("pk", filter=Q(status__in=states), distinct=True)
+            for tab, states in UNIT_TAB_STATES.items()
+        },
         overdue=Count(
             "pk", filter=Q(status__in=OPEN_HANDLING, reply_deadline__lt=today), distinct=True
         ),
-        replied=Count("pk", filter=Q(status__in=[Status.REPLIED, Status.EVALUATED]), distinct=True),
-        done=Count("pk", filter=Q(status__in=[Status.CONCLUDED, Status.CLOSED]), distinct=True),
     )
 
 
@@ -148,7 +158,7 @@ def missing_quarterly_reports(today: date) -> list[tuple[ToughProject, int, int]
     projects = (
         ToughProject.objects.filter(started_on__lte=end, finished_on__isnull=True)
         .exclude(reports__year=year, reports__quarter=quarter)
-        .exclude(suggestion__status__in=[Status.CONCLUDED, Status.CLOSED])
+        .exclude(suggestion__status__in=CONCLUDED_STATES)
         .select_related("suggestion__lead_unit")
     )
     return [(p, year, quarter) for p in projects]

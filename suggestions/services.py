@@ -21,6 +21,7 @@ from core.workdays import add_working_days
 from deputies.models import Deputy
 
 from .models import (
+    CONCLUDED_STATES,
     OPEN_HANDLING,
     PRE_REGISTRATION,
     Attachment,
@@ -37,6 +38,7 @@ from .models import (
     ProblemKind,
     PublicRating,
     QuarterlyReport,
+    Reply,
     ResultClass,
     ReturnRequest,
     ReturnStatus,
@@ -310,7 +312,7 @@ def check_record(
 ) -> FollowUpCheck:
     _require_staff(actor)
     check = FollowUpCheck.objects.select_for_update().select_related("suggestion").get(pk=check.pk)
-    if check.suggestion.status not in (Status.CONCLUDED, Status.CLOSED):
+    if check.suggestion.status not in CONCLUDED_STATES:
         raise SuggestionError(_(ERR_CHECK_NOT_CONCLUDED))
     if not findings.strip():
         raise SuggestionError(_(ERR_CHECK_FINDINGS))
@@ -780,8 +782,6 @@ def reply_submit(
 ):
     """The lead unit's reply; B and C need a core problem list. An assigned suggestion the unit
     never signed for is taken into handling first."""
-    from .models import Reply
-
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     _require_lead_unit(suggestion, unit, actor)
     if suggestion.status not in OPEN_HANDLING:

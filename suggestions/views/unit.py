@@ -27,7 +27,7 @@ from ..forms import (
     ReplyForm,
     ReturnForm,
 )
-from ..models import OPEN_HANDLING, Commitment, CommitmentStatus, HandlingUnit, Status, Suggestion
+from ..models import OPEN_HANDLING, Commitment, CommitmentStatus, HandlingUnit, Suggestion
 from ..services import SuggestionError
 
 UNIT_TABS = [
@@ -67,12 +67,8 @@ def unit_home(request):
         )
     )
     tab = request.GET.get("tab", "open")
-    if tab == "open":
-        qs = qs.filter(status__in=OPEN_HANDLING)
-    elif tab == "replied":
-        qs = qs.filter(status__in=[Status.REPLIED, Status.EVALUATED])
-    elif tab == "done":
-        qs = qs.filter(status__in=[Status.CONCLUDED, Status.CLOSED])
+    if tab in selectors.UNIT_TAB_STATES:
+        qs = qs.filter(status__in=selectors.UNIT_TAB_STATES[tab])
     page = Paginator(qs.order_by("reply_deadline", "pk"), 20).get_page(request.GET.get("page"))
     return render(
         request,
