@@ -1073,12 +1073,7 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
         )
         rule_set = assessment.rule_set
         rules = list(rule_set.rules.all())
-        entries = (
-            LedgerEntry.objects.verified()
-            .filter(deputy=assessment.deputy, rule__rule_set=rule_set)
-            .select_related("rule")
-            .order_by("occurred_on", "id")
-        )
+        entries = selectors.verified_entries(assessment.deputy, rule_set)
         lines = scoring.explain(rule_set, rules, assessment.counts, entries)
         return self._page(
             request,

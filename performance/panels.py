@@ -126,30 +126,20 @@ def staff_panel(request) -> dict[str, Any] | None:
             )
         )
     else:
-        items.append(
-            Todo(
-                label=_("代表待述职"),
-                count=reports["planned"],
-                hint=_("%(y)s 年度述职计划") % {"y": year},
-                url=admin_url(
-                    "performance_voterreport_changelist",
-                    year=year,
-                    status__exact=ReportStatus.PLANNED,
-                ),
+        for key, status, label, hint in (
+            ("planned", ReportStatus.PLANNED, _("代表待述职"), _("%(y)s 年度述职计划")),
+            ("held", ReportStatus.HELD, _("述职待核实"), _("%(y)s 年度")),
+        ):
+            items.append(
+                Todo(
+                    label=label,
+                    count=reports[key],
+                    hint=hint % {"y": year},
+                    url=admin_url(
+                        "performance_voterreport_changelist", year=year, status__exact=status
+                    ),
+                )
             )
-        )
-        items.append(
-            Todo(
-                label=_("述职待核实"),
-                count=reports["held"],
-                hint=_("%(y)s 年度") % {"y": year},
-                url=admin_url(
-                    "performance_voterreport_changelist",
-                    year=year,
-                    status__exact=ReportStatus.HELD,
-                ),
-            )
-        )
     items.append(
         Todo(
             label=_("活动未结束点名"),

@@ -26,6 +26,7 @@ from .models import (
     IdleReminder,
     LedgerEntry,
     ReportStatus,
+    RuleSet,
     VoterReport,
 )
 
@@ -146,6 +147,16 @@ def duty_days(deputy: Deputy, year: int) -> int:
         .values("occurred_on")
         .distinct()
         .count()
+    )
+
+
+def verified_entries(deputy: Deputy, rule_set: RuleSet) -> QuerySet[LedgerEntry]:
+    """The entries a deputy's score of ``rule_set``'s year counts, oldest first."""
+    return (
+        LedgerEntry.objects.verified()
+        .filter(deputy=deputy, rule__rule_set=rule_set)
+        .select_related("rule")
+        .order_by("occurred_on", "id")
     )
 
 

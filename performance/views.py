@@ -34,7 +34,7 @@ from .models import (
     TopicSignup,
 )
 from .scoring import explain
-from .selectors import deputy_entries, duty_days
+from .selectors import deputy_entries, duty_days, verified_entries
 from .services import LedgerError, dispute_open, entry_submit, topic_signup
 
 
@@ -120,11 +120,7 @@ def my_ledger(request):
     breakdown, stale = [], False
     if rule_set is not None:
         rules = list(rule_set.rules.all())
-        verified = list(
-            LedgerEntry.objects.verified()
-            .filter(deputy=deputy, rule__rule_set=rule_set)
-            .order_by("occurred_on", "id")
-        )
+        verified = list(verified_entries(deputy, rule_set))
         # The breakdown follows the verified entries it lists. The assessment (total, rank) is
         # the last computation; if entries were verified since, say that it will catch up.
         code_of = {r.pk: r.code for r in rules}
