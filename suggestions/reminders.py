@@ -106,10 +106,7 @@ def _reply_overdue(result: ReminderResult, today: date) -> None:
             [s.lead_unit],
             _("答复已超期：%(s)s") % {"s": s},
             _("答复期限 %(d)s，已超期 %(n)d 个工作日。")
-            % {
-                "d": s.reply_deadline.isoformat(),
-                "n": n,
-            },
+            % {"d": s.reply_deadline.isoformat(), "n": n},
             unit_url(s),
             staff_url(s),
             f"suggestion:{s.pk}:overdue:{s.reply_deadline.isoformat()}",
@@ -121,15 +118,18 @@ def _commitment_overdue(result: ReminderResult, today: date) -> None:
         status=CommitmentStatus.OPEN, due_on__lt=today
     ).select_related("suggestion__lead_deputy__user", "owner_unit")
     for c in commitments:
+        title = _("承诺事项逾期未兑现：%(c)s") % {"c": c.content[:60]}
+        body = _("%(s)s，承诺 %(d)s 前完成。") % {"s": c.suggestion, "d": c.due_on.isoformat()}
+        key = f"commitment:{c.pk}:overdue:{c.due_on.isoformat()}"
         _send(
             result,
             "commitment_overdue",
             [c.owner_unit],
-            _("承诺事项逾期未兑现：%(c)s") % {"c": c.content[:60]},
-            _("%(s)s，承诺 %(d)s 前完成。") % {"s": c.suggestion, "d": c.due_on.isoformat()},
+            title,
+            body,
             unit_url(c.suggestion),
             staff_url(c.suggestion),
-            f"commitment:{c.pk}:overdue:{c.due_on.isoformat()}",
+            key,
         )
         # A commitment past its date is missed as far as the deputies are concerned.
         result.add(
@@ -137,11 +137,10 @@ def _commitment_overdue(result: ReminderResult, today: date) -> None:
             notification_send_many(
                 recipients=deputy_users(c.suggestion),
                 kind="suggestion.commitment",
-                title=_("承诺事项逾期未兑现：%(c)s") % {"c": c.content[:60]},
-                body=_("%(s)s，承诺 %(d)s 前完成。")
-                % {"s": c.suggestion, "d": c.due_on.isoformat()},
+                title=title,
+                body=body,
                 url=deputy_url(c.suggestion),
-                dedupe_key=f"commitment:{c.pk}:overdue:{c.due_on.isoformat()}",
+                dedupe_key=key,
             ),
         )
 

@@ -21,7 +21,7 @@ from core.tabular import file_response
 
 from .. import services
 from ..forms import RatingForm
-from ..models import PRE_REGISTRATION, Reply, Status, Suggestion
+from ..models import PRE_REGISTRATION, Reply, Suggestion
 from ..services import SuggestionError
 
 ERR_RATE_LIMITED = gettext_noop("提交过于频繁，请稍后再试。")
@@ -41,7 +41,7 @@ def _rate_limited(request) -> bool:
 def public_rate(request, token):
     suggestion = get_object_or_404(
         Suggestion.objects.select_related("lead_unit", "category").exclude(
-            status__in=[Status.DRAFT, Status.SUBMITTED, Status.NOT_REGISTERED]
+            status__in=PRE_REGISTRATION
         ),
         public_token=token,
     )
