@@ -24,7 +24,7 @@ from .models import (
     Suggestion,
     ToughProject,
 )
-from .services import return_deadline
+from .services import reassignable, return_deadline
 
 
 def overdue_working_days(deadlines: list[date], today: date) -> list[int]:
@@ -119,7 +119,7 @@ def extension_open(suggestion: Suggestion) -> bool:
 def return_open(suggestion: Suggestion, unit_id: int) -> bool:
     """Whether the lead unit may still ask to return ``suggestion`` (``services.return_request``
     enforces the same); reads the prefetched requests of ``detail_queryset``."""
-    if suggestion.status not in OPEN_HANDLING or suggestion.first_replied_on is not None:
+    if not reassignable(suggestion):
         return False
     if any(
         r.status == ReturnStatus.PENDING

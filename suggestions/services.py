@@ -462,8 +462,13 @@ def return_deadline(suggestion: Suggestion) -> date | None:
     return add_working_days(start, settings.LVZHI_SUGGESTIONS_RETURN_WORKDAYS)
 
 
+def reassignable(suggestion: Suggestion) -> bool:
+    """Whether ``suggestion`` may still be returned or reassigned: in handling, never replied."""
+    return suggestion.status in OPEN_HANDLING and suggestion.first_replied_on is None
+
+
 def _require_reassignable(suggestion: Suggestion) -> None:
-    if suggestion.status not in OPEN_HANDLING or suggestion.first_replied_on is not None:
+    if not reassignable(suggestion):
         raise SuggestionError(_(ERR_RETURN_STATE))
 
 

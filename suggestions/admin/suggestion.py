@@ -27,7 +27,6 @@ from ..forms import (
 )
 from ..importer import suggestions_import
 from ..models import (
-    OPEN_HANDLING,
     PRE_REGISTRATION,
     Attachment,
     Commitment,
@@ -354,9 +353,9 @@ class SuggestionAdmin(admin.ModelAdmin):
                 (to, to.label)
                 for to in allowed_targets(obj.status)
                 if to in STAFF_TARGETS
-                and not (to == Status.ASSIGNED and obj.status != "registered")
+                and not (to == Status.ASSIGNED and obj.status != Status.REGISTERED)
             ]
-            context["can_reassign"] = obj.status in OPEN_HANDLING and obj.first_replied_on is None
+            context["can_reassign"] = services.reassignable(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
