@@ -28,6 +28,8 @@ class Status(models.TextChoices):
 PRE_REGISTRATION = (Status.DRAFT, Status.SUBMITTED, Status.NOT_REGISTERED)
 OPEN_HANDLING = (Status.ASSIGNED, Status.IN_HANDLING)
 CONCLUDED_STATES = (Status.CONCLUDED, Status.CLOSED)
+# Assigned and not yet concluded.
+UNDER_HANDLING = (*OPEN_HANDLING, Status.REPLIED, Status.EVALUATED)
 
 
 class Kind(models.TextChoices):

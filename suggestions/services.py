@@ -24,6 +24,7 @@ from .models import (
     CONCLUDED_STATES,
     OPEN_HANDLING,
     PRE_REGISTRATION,
+    UNDER_HANDLING,
     Attachment,
     Commitment,
     CommitmentStatus,
@@ -278,7 +279,7 @@ def tough_project_mark(
         raise SuggestionError(_(ERR_TOUGH_GRADE))
     # Locked so two clerks marking the same suggestion get a message, not an IntegrityError.
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if suggestion.status not in (*OPEN_HANDLING, Status.REPLIED, Status.EVALUATED):
+    if suggestion.status not in UNDER_HANDLING:
         raise SuggestionError(_(ERR_TOUGH_STATE))
     if ToughProject.objects.filter(suggestion=suggestion).exists():
         raise SuggestionError(_(ERR_TOUGH_EXISTS))
@@ -686,7 +687,7 @@ def meeting_record(
         raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
     if not _is_staff(actor) and unit.pk not in _user_units(actor):
         raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
-    if suggestion.status not in (*OPEN_HANDLING, Status.REPLIED, Status.EVALUATED):
+    if suggestion.status not in UNDER_HANDLING:
         raise SuggestionError(_(ERR_MEETING_STATE))
     _require_today_or_past(held_on)
     meeting = Meeting.objects.create(

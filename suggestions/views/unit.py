@@ -27,7 +27,14 @@ from ..forms import (
     ReplyForm,
     ReturnForm,
 )
-from ..models import OPEN_HANDLING, Commitment, CommitmentStatus, HandlingUnit, Suggestion
+from ..models import (
+    OPEN_HANDLING,
+    UNDER_HANDLING,
+    Commitment,
+    CommitmentStatus,
+    HandlingUnit,
+    Suggestion,
+)
 from ..services import SuggestionError
 
 UNIT_TABS = [
@@ -96,6 +103,7 @@ def unit_detail(request, pk: int):
         **selectors.detail_context(suggestion),
         "is_lead": is_lead,
         "is_open": is_open,
+        "can_record": suggestion.status in UNDER_HANDLING,
         "unit_ids": unit_ids,
         "commitment_form": CommitmentForm(units=_handling_units(request, suggestion)),
         "update_form": CommitmentUpdateForm(),
