@@ -85,15 +85,21 @@ def _next_step(assessment: Assessment | None, rule_set: RuleSet | None) -> dict 
     return None
 
 
+def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
+    """``year``'s rules and the deputy's last computed assessment under them, if any."""
+    rule_set = RuleSet.objects.filter(year=year).first()
+    assessment = (
+        Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
+    )
+    return rule_set, assessment
+
+
 def dashboard_panel(request) -> dict | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
     year = timezone.localdate().year
-    rule_set = RuleSet.objects.filter(year=year).first()
-    assessment = (
-        Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
-    )
+    rule_set, assessment = _year_score(deputy, year)
     pending = LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.PENDING).count()
     return {
         "year": year,
@@ -113,10 +119,7 @@ def _status(request) -> str:
 @deputy_required
 def my_ledger(request):
     deputy, year, status = request.deputy, _year(request), _status(request)
-    rule_set = RuleSet.objects.filter(year=year).first()
-    assessment = (
-        Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
-    )
+    rule_set, assessment = _year_score(deputy, year)
     breakdown, stale = [], False
     if rule_set is not None:
         rules = list(rule_set.rules.all())
