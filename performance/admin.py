@@ -199,19 +199,22 @@ class RuleCodeFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _run(request, items, label, fn) -> None:
-    """Apply ``fn`` to each item; report how many worked and each refusal, never a 500."""
-    done, failed = 0, []
+def _run(request, items, label, fn) -> list:
+    """Apply ``fn`` to each item; report how many worked and each refusal, never a 500.
+    Returns what ``fn`` returned for the items that worked."""
+    results, failed = [], []
     for item in items:
         try:
-            fn(item)
-            done += 1
+            results.append(fn(item))
         except (LedgerError, ScoringError) as exc:
             failed.append(f"{item}：{exc}")
-    if done:
-        messages.success(request, _t("%(label)s：%(n)d 项完成。") % {"label": label, "n": done})
+    if results:
+        messages.success(
+            request, _t("%(label)s：%(n)d 项完成。") % {"label": label, "n": len(results)}
+        )
     for message in failed:
         messages.error(request, message)
+    return results
 
 
 class PerformanceAdmin(admin.ModelAdmin):
@@ -450,7 +453,7 @@ class RuleSetAdmin(PerformanceAdmin):
         form = CopyForwardForm(
             request.POST if "apply" in request.POST else None, initial={"year": source.year + 1}
         )
-        if "apply" in request.POST and form.is_valid():
+        if form.is_valid():
             try:
                 target = services.rule_set_copy_forward(
                     source=source, year=form.cleaned_data["year"], actor=request.user
@@ -489,7 +492,7 @@ class RuleSetAdmin(PerformanceAdmin):
     @admin.action(description=_("解除封存"))
     def unfreeze(self, request, queryset):
         form = UnfreezeForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
+        if form.is_valid():
             _run(
                 request,
                 queryset.filter(frozen=True),
@@ -728,7 +731,7 @@ class LedgerEntryAdmin(DeputyLevelColumn, PerformanceAdmin):
     @admin.action(description=_("退回所选记录（填写理由）"))
     def reject(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
+        if form.is_valid():
             done = services.entries_reject(
                 entries=queryset, reason=form.cleaned_data["reason"], actor=request.user
             )
@@ -912,17 +915,15 @@ class ActivityAdmin(PerformanceAdmin):
     @admin.action(description=_("按专业小组、层级或议题认领添加参加代表"))
     def add_participants(self, request, queryset):
         form = RollAddForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            added = []
-
-            def add(activity):
-                added.append(
-                    services.activity_roll_add(
-                        activity=activity, deputies=form.deputies(activity), actor=request.user
-                    )
-                )
-
-            _run(request, queryset, _t("添加参加代表"), add)
+        if form.is_valid():
+            added = _run(
+                request,
+                queryset,
+                _t("添加参加代表"),
+                lambda activity: services.activity_roll_add(
+                    activity=activity, deputies=form.deputies(activity), actor=request.user
+                ),
+            )
             if added:
                 self.message_user(
                     request, _t("共新增 %(n)d 人次。") % {"n": sum(added)}, messages.INFO
@@ -939,12 +940,12 @@ class ActivityAdmin(PerformanceAdmin):
 
     @admin.action(description=_("结束点名并记入履职档案"))
     def close_roll(self, request, queryset):
-        credited = []
-
-        def close(activity):
-            credited.append(services.activity_close_roll(activity=activity, actor=request.user))
-
-        _run(request, queryset, _t("结束点名"), close)
+        credited = _run(
+            request,
+            queryset,
+            _t("结束点名"),
+            lambda activity: services.activity_close_roll(activity=activity, actor=request.user),
+        )
         if credited:
             self.message_user(
                 request, _t("共记入 %(n)d 人次。") % {"n": sum(credited)}, messages.INFO
@@ -1357,7 +1358,7 @@ class DisputeAdmin(PerformanceAdmin):
     @admin.action(description=_("不予采纳（填写理由）"))
     def reject(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
+        if form.is_valid():
             _run(
                 request,
                 queryset.filter(status=DisputeStatus.OPEN),
@@ -1623,7 +1624,7 @@ class IdleReminderAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
             request.POST if "apply" in request.POST else None,
             initial={"on": timezone.localdate()},
         )
-        if "apply" in request.POST and form.is_valid():
+        if form.is_valid():
             for reminder in queryset:
                 reminders.talk_record(reminder=reminder, actor=request.user, **form.cleaned_data)
             self.message_user(
