@@ -39,7 +39,7 @@ from .models import (
     Suggestion,
     Verdict,
 )
-from .workflow import add_months
+from .workflow import add_months, registration_number_next
 
 COLUMNS = [
     Column("number", ("编号", "立案编号", "建议编号")),
@@ -298,8 +298,6 @@ def _get_or_create(refs: dict, key: str, model, name: str):
 
 
 def _create(p: _Parsed, refs: dict, actor: User | None) -> Suggestion:
-    from .workflow import _next_number
-
     v = p.values
     deputy = refs["deputies"][v["code"]]
     category = (
@@ -323,7 +321,7 @@ def _create(p: _Parsed, refs: dict, actor: User | None) -> Suggestion:
             s.year, s.sequence, s.number = v["number"]
         else:
             s.year = v["registered_on"].year
-            s.sequence, s.number = _next_number(s.year)
+            s.sequence, s.number = registration_number_next(s.year)
         s.status = Status.REGISTERED
         steps.append((Status.REGISTERED, v["registered_on"]))
     if v["assigned_on"]:

@@ -153,7 +153,7 @@ def deadline_check(*, assigned_on: date, deadline: date, base: date | None = Non
         )
 
 
-def _next_number(year: int) -> tuple[int, str]:
+def registration_number_next(year: int) -> tuple[int, str]:
     """Take the next registration number of ``year``: the counter row is locked until commit,
     so concurrent registrations queue and a rolled-back one gives its number back."""
     RegistrationCounter.objects.get_or_create(year=year)
@@ -241,7 +241,7 @@ def _enter_not_registered(s: Suggestion, frm, on, comment, details):
 
 def _enter_registered(s: Suggestion, frm, on, comment, details):
     s.year = on.year
-    s.sequence, s.number = _next_number(on.year)
+    s.sequence, s.number = registration_number_next(on.year)
     s.registered_on = on
 
     return lambda: _credit(s, "C01", on, _("提出建议并立案：%(title)s") % {"title": s.title})
