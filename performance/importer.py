@@ -14,7 +14,7 @@ from core.tabular import Column, ImportResult, RowError, TableError, parse_date,
 from deputies.models import Deputy
 
 from .models import EntryStatus, LedgerEntry, Rule, SourceKind
-from .services import LedgerError, entry_check, rule_by_code
+from .services import LedgerError, entry_check, recompute_on_commit, rule_by_code
 
 LEDGER_COLUMNS = [
     Column("deputy_code", aliases=("代表编号", "编号"), required=True),
@@ -129,7 +129,5 @@ def ledger_import(
         summary=_("导入履职台账 %(n)d 条") % {"n": result.created},
         data={"file": filename or str(source), "created": result.created},
     )
-    from .services import recompute_on_commit
-
     recompute_on_commit({e.occurred_on.year for e in entries})
     return result

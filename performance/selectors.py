@@ -19,6 +19,7 @@ from deputies.models import Deputy
 
 from .models import (
     Assessment,
+    ConsequenceDecision,
     ConsequenceKind,
     Dimension,
     EntryStatus,
@@ -102,8 +103,6 @@ def exit_candidates(year: int) -> list[ExitCandidate]:
 
 
 def consequence_lists(year: int) -> dict:
-    from .models import ConsequenceDecision
-
     decisions = {
         (d.deputy_id, d.kind): d
         for d in ConsequenceDecision.objects.filter(year=year).select_related("decided_by")

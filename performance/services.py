@@ -49,6 +49,8 @@ from .models import (
     VoterReport,
     VoterReportPlan,
 )
+from .scoring import assessment_compute, serving_deputies
+from .selectors import standings
 
 logger = logging.getLogger(__name__)
 
@@ -678,9 +680,6 @@ def dispute_resolve(
 def publication_publish(*, year: int, quarter: int, actor: User | None = None) -> Publication:
     """Publish the current score table to deputies (季度亮分); publishing a quarter again
     replaces its table."""
-    from .scoring import assessment_compute
-    from .selectors import standings
-
     if quarter not in (1, 2, 3, 4):
         raise LedgerError(_(ERR_BAD_QUARTER))
     today = timezone.localdate()
@@ -879,8 +878,6 @@ def voter_report_plan_create(
 ) -> VoterReportPlan:
     """Pick at least ``share`` of the deputies serving in ``year`` to report to their voters,
     those who have not yet reported in their current term first (then the longest ago)."""
-    from .scoring import serving_deputies
-
     if VoterReportPlan.objects.filter(year=year).exists():
         raise LedgerError(_(ERR_PLAN_EXISTS) % {"year": year})
     serving = serving_deputies(year, today)
