@@ -44,11 +44,10 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     )
     fields = (*readonly_fields, "decision_note")
     actions = ["approve", "reject"]
+    change_form_template = "suggestions/admin/extension_change_form.html"
 
     def has_add_permission(self, request):
         return False
-
-    change_form_template = "suggestions/admin/extension_change_form.html"
 
     def save_model(self, request, obj, form, change):
         ExtensionRequest.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
@@ -91,27 +90,9 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     list_select_related = ("suggestion", "unit", "new_lead_unit")
     search_fields = ("suggestion__number", "suggestion__title", "unit__name")
     change_form_template = "suggestions/admin/return_change_form.html"
-    decided_fields = (
-        "suggestion",
-        "unit",
-        "reason",
-        "status",
-        "requested_by",
-        "requested_at",
-        "new_lead_unit",
-        "new_co_units",
-        "staff_reason",
-        "decided_by",
-        "decided_at",
-    )
-    pending_fields = (
-        "suggestion",
-        "unit",
-        "reason",
-        "status",
-        "requested_by",
-        "requested_at",
-    )
+    request_fields = ("suggestion", "unit", "reason", "status", "requested_by", "requested_at")
+    decision_fields = ("new_lead_unit", "new_co_units", "staff_reason")
+    decided_fields = (*request_fields, *decision_fields, "decided_by", "decided_at")
 
     def has_add_permission(self, request):
         return False
@@ -121,12 +102,12 @@ class ReturnRequestAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is not None and obj.status == ReturnStatus.PENDING:
-            return (*self.pending_fields, "new_lead_unit", "new_co_units", "staff_reason")
+            return (*self.request_fields, *self.decision_fields)
         return self.decided_fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status == ReturnStatus.PENDING:
-            return self.pending_fields
+            return self.request_fields
         return self.decided_fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
