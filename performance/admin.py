@@ -1083,7 +1083,6 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
             assessment=assessment,
             lines=lines,
             quota=math.ceil(rule_set.excellence_quota * assessment.assessed_count),
-            quota_share=f"{rule_set.excellence_quota:.0%}",
             changelist_query=f"year={rule_set.year}",
         )
 

@@ -139,6 +139,11 @@ class RuleSet(models.Model):
     def dimension_cap(self, dimension: str) -> Decimal:
         return getattr(self, f"{dimension}_cap")
 
+    @property
+    def excellence_share(self) -> str:
+        """The excellence quota as people read it: 0.20 → "20%"."""
+        return f"{self.excellence_quota:.0%}"
+
 
 class RuleQuerySet(models.QuerySet):
     def in_table_order(self, *first: str):

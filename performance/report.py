@@ -220,7 +220,7 @@ def _pdf(report: AnnualReport) -> bytes:
                 "i": rs.innovation_cap,
                 "c": rs.contribution_cap,
                 "e": rs.excellent_min,
-                "q": f"{rs.excellence_quota:.0%}",
+                "q": rs.excellence_share,
                 "m": rs.competent_min,
                 "s": rs.basic_min,
                 "state": _("本年度已封存。")
