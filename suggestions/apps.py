@@ -10,8 +10,7 @@ class SuggestionsConfig(AppConfig):
         from accounts.roles import Role
         from core.dashboard import register_panel
 
-        from .panels import staff_panel
-        from .selectors import deputy_panel
+        from .panels import deputy_panel, staff_panel
 
         register_panel(
             Role.DEPUTY, "suggestions", "suggestions/_panel.html", deputy_panel, order=20

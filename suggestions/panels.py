@@ -1,5 +1,5 @@
-"""Suggestions' to-do cards on the staff desk (the admin index). Reads only; each card is one
-fixed query, whatever the amount of data.
+"""Suggestions' dashboard panels: the deputy's card and the to-do cards on the staff desk (the
+admin index). Reads only, in a fixed number of queries whatever the amount of data.
 
 The suggestion admin has no list filter for "follow-up check due", "commitment overdue" or
 "tough project without last quarter's report", so those cards link to the list filtered by the
@@ -29,6 +29,26 @@ from .models import (
     Suggestion,
 )
 from .selectors import missing_quarterly_reports
+
+
+def deputy_panel(request) -> dict[str, Any] | None:
+    deputy = getattr(request.user, "deputy", None)
+    if deputy is None:
+        return None
+    qs = Suggestion.objects.for_deputy(deputy)
+    counts = dict(qs.values_list("status").annotate(n=Count("pk", distinct=True)).order_by())
+    to_evaluate = list(
+        Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).only(
+            "pk", "title", "number"
+        )[:5]
+    )
+    recent = list(qs.with_list_relations().order_by("-updated_at")[:5])
+    return {
+        "total": sum(counts.values()),
+        "counts": [(label, counts[value]) for value, label in Status.choices if value in counts],
+        "to_evaluate": to_evaluate,
+        "recent": recent,
+    }
 
 
 def suggestion_counts(today: date) -> dict[str, int]:

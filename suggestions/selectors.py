@@ -196,23 +196,3 @@ def staff_overview(today: date) -> dict[str, Any]:
         "missing_reports": missing_quarterly_reports(today),
         "pending": pending[:50],
     }
-
-
-def deputy_panel(request) -> dict[str, Any] | None:
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
-        return None
-    qs = Suggestion.objects.for_deputy(deputy)
-    counts = dict(qs.values_list("status").annotate(n=Count("pk", distinct=True)).order_by())
-    to_evaluate = list(
-        Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).only(
-            "pk", "title", "number"
-        )[:5]
-    )
-    recent = list(qs.with_list_relations().order_by("-updated_at")[:5])
-    return {
-        "total": sum(counts.values()),
-        "counts": [(label, counts[value]) for value, label in Status.choices if value in counts],
-        "to_evaluate": to_evaluate,
-        "recent": recent,
-    }
