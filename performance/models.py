@@ -140,6 +140,11 @@ class RuleSet(models.Model):
         return getattr(self, f"{dimension}_cap")
 
     @property
+    def max_total(self) -> Decimal:
+        """The highest total the caps allow (100 with the default caps)."""
+        return self.base_cap + self.innovation_cap + self.contribution_cap
+
+    @property
     def excellence_share(self) -> str:
         """The excellence quota as people read it: 0.20 → "20%"."""
         return f"{self.excellence_quota:.0%}"
