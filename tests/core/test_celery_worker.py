@@ -17,9 +17,13 @@ from core.tasks import ping
 def test_real_worker_runs_a_task(settings):
     app.conf.task_always_eager = False
     token = f"ci-{uuid.uuid4()}"
+    # A queue of its own: another test run on the same broker must not take this task.
+    queue = f"test-{token}"
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            ping.delay(token)
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", queues=[queue]
+        ):
+            ping.apply_async(args=[token], queue=queue)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 if AuditEvent.objects.filter(action="celery.ping", summary=token).exists():
