@@ -13,17 +13,14 @@ class Role(StrEnum):
     HANDLING_UNIT = "承办单位"
 
 
-# Apps whose models committee staff manage in the admin; their permissions are granted to the
-# staff group after every ``migrate`` (see ``accounts.apps``), so new models need no extra step.
-STAFF_MANAGED_APPS = (
-    "accounts",
-    "core",
-    "deputies",
-    "performance",
-    "suggestions",
-    "liaison",
-    "training",
-)
+def staff_managed_apps() -> list[str]:
+    """Labels of the apps whose models committee staff manage in the admin: the project's own
+    apps (``settings.LOCAL_APPS``), so a new app is covered without being listed again. Their
+    permissions go to the staff group after every ``migrate`` (see ``accounts.apps``)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    return [c.label for c in apps.get_app_configs() if c.name in settings.LOCAL_APPS]
 
 
 def user_has_role(user, role: Role) -> bool:
@@ -50,5 +47,5 @@ def sync_staff_permissions(**kwargs) -> None:
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     staff = Group.objects.get(name=Role.STAFF.value)
-    perms = Permission.objects.filter(content_type__app_label__in=STAFF_MANAGED_APPS)
+    perms = Permission.objects.filter(content_type__app_label__in=staff_managed_apps())
     staff.permissions.add(*perms)

@@ -9,6 +9,7 @@ class PerformanceConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import Role
         from core.dashboard import register_panel
+        from core.navigation import register_nav
 
         from .panels import staff_panel
         from .views import dashboard_panel
@@ -16,4 +17,14 @@ class PerformanceConfig(AppConfig):
         register_panel(Role.DEPUTY, "performance", "performance/_panel.html", dashboard_panel, 10)
         register_panel(
             Role.STAFF, "performance", "performance/_staff_panel.html", staff_panel, order=10
+        )
+        register_nav(
+            "performance.ledger",
+            _("履职档案"),
+            "performance:my_ledger",
+            roles=[Role.DEPUTY],
+            order=20,
+        )
+        register_nav(
+            "performance.topics", _("监督菜单"), "performance:topics", roles=[Role.DEPUTY], order=30
         )

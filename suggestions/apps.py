@@ -9,6 +9,7 @@ class SuggestionsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import Role
         from core.dashboard import register_panel
+        from core.navigation import register_nav
 
         from .panels import deputy_panel, staff_panel
 
@@ -17,4 +18,21 @@ class SuggestionsConfig(AppConfig):
         )
         register_panel(
             Role.STAFF, "suggestions", "suggestions/_staff_panel.html", staff_panel, order=20
+        )
+        register_nav(
+            "suggestions.mine", _("我的建议"), "suggestions:mine", roles=[Role.DEPUTY], order=40
+        )
+        register_nav(
+            "suggestions.unit",
+            _("承办工作"),
+            "suggestions:unit_home",
+            roles=[Role.HANDLING_UNIT],
+            order=50,
+        )
+        register_nav(
+            "suggestions.staff",
+            _("建议督办"),
+            "suggestions:staff_home",
+            roles=[Role.STAFF],
+            order=60,
         )
