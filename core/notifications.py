@@ -1,10 +1,11 @@
 """Stored notifications, plus an email after commit where the recipient has an address."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from . import clock
 from .models import Notification
 
 
@@ -61,11 +62,13 @@ def notification_send_many(
     return sent
 
 
-def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(
+    *, user, notification_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=now or clock.now())
 
 
 def notification_email(*, notification_id: int) -> bool:
@@ -88,6 +91,6 @@ def notification_email(*, notification_id: int) -> bool:
             from_email=None,
             recipient_list=[note.recipient.email],
         )
-        note.emailed_at = timezone.now()
+        note.emailed_at = clock.now()
         note.save(update_fields=["emailed_at"])
     return True

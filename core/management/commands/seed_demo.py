@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from core.demo import DEMO_PASSWORD, DemoContext, run_demo_seeders
 
 
@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "创建演示数据（示范街道、约 60 名四级代表、工委和代表账号）；可重复运行。"
 
     def handle(self, *args, **options):
-        context = DemoContext(today=timezone.localdate())
+        context = DemoContext(today=clock.today())
         with transaction.atomic():
             run_demo_seeders(context)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
