@@ -1,0 +1,298 @@
+"""Ledger entries with their evidence: add, edit, verify, reject, export."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import audit_record
+from core.tabular import table_response
+
+from .. import services
+from ..importer import LEDGER_COLUMNS
+from ..models import (
+    EntryEvidence,
+    LedgerEntry,
+    Rule,
+    SourceKind,
+)
+from ..services import LedgerError
+from .common import (
+    TEMPLATES,
+    DeputyLevelColumn,
+    LockableInline,
+    PerformanceAdmin,
+    ReasonForm,
+    YearFilter,
+)
+from .imports import LedgerImportMixin
+
+
+class RuleCodeFilter(admin.SimpleListFilter):
+    """The same rule code across years (B01 of 2025 and of 2026 are two rows)."""
+
+    title = _("积分规则")
+    parameter_name = "rule_code"
+
+    def lookups(self, request, model_admin):
+        names = dict(Rule.objects.order_by("rule_set__year").values_list("code", "name"))
+        return [(code, f"{code} {names[code]}") for code in sorted(names)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(rule__code=self.value())
+        return queryset
+
+
+class RuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.rule_set.year} · {obj.code} {obj.name}（{obj.points:+}）"
+
+
+class LedgerEntryAdminForm(forms.ModelForm):
+    rule = RuleChoiceField(
+        label=_("积分规则"),
+        queryset=Rule.objects.filter(rule_set__frozen=False)
+        .select_related("rule_set")
+        .in_table_order("-rule_set__year"),
+    )
+
+    class Meta:
+        model = LedgerEntry
+        fields = ("deputy", "rule", "occurred_on", "title", "place", "description")
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and all(data.get(k) for k in ("deputy", "rule", "occurred_on")):
+            try:
+                services.entry_check(
+                    deputy=data["deputy"],
+                    rule=data["rule"],
+                    occurred_on=data["occurred_on"],
+                    future_ok=False,
+                )
+            except LedgerError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class EvidenceInline(LockableInline, admin.TabularInline):
+    model = EntryEvidence
+    extra = 0
+    fields = ("file", "name", "open_link", "uploaded_at")
+    readonly_fields = ("open_link", "uploaded_at")
+
+    @admin.display(description=_("查看"))
+    def open_link(self, obj):
+        # Evidence is not public media; this link checks who asks.
+        if obj.pk is None:
+            return ""
+        url = reverse("performance:evidence", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _t("打开"))
+
+    def locked(self, parent) -> bool:
+        return parent.rule.rule_set.frozen
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(LedgerImportMixin, DeputyLevelColumn, PerformanceAdmin):
+    form = LedgerEntryAdminForm
+    change_list_template = TEMPLATES + "ledgerentry/change_list.html"
+    list_display = (
+        "occurred_on",
+        "deputy",
+        "rule_code",
+        "status_badge",
+        "title",
+        "points",
+        "evidence_count",
+        "source_kind",
+        "deputy_level",
+        "reviewed_by",
+    )
+    list_display_links = ("occurred_on", "title")
+    list_filter = (
+        YearFilter,
+        "status",
+        ("rule__dimension", admin.ChoicesFieldListFilter),
+        RuleCodeFilter,
+        "source_kind",
+        "deputy__level",
+    )
+    search_fields = ("deputy__name", "deputy__code", "title")
+    list_select_related = ("deputy", "rule", "rule__rule_set", "reviewed_by")
+    autocomplete_fields = ("deputy",)
+    date_hierarchy = "occurred_on"
+    inlines = [EvidenceInline]
+    actions = ["verify", "reject", "export_xlsx"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_evidence=Count("evidence"))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("deputy", "rule", "occurred_on", "title", "place", "description")
+        return (
+            "deputy",
+            "rule",
+            "occurred_on",
+            "title",
+            "place",
+            "description",
+            "status",
+            "review_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "source_kind",
+            "source_object",
+            "created_by",
+            "created_at",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        fixed = (
+            "deputy",
+            "rule",
+            "occurred_on",
+            "status",
+            "review_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "source_kind",
+            "source_object",
+            "created_by",
+            "created_at",
+        )
+        if obj.rule.rule_set.frozen or obj.source_kind == SourceKind.AUTOMATIC:
+            return (*fixed, "title", "place", "description")
+        return fixed
+
+    def has_delete_permission(self, request, obj=None):
+        # A wrong entry is rejected with a reason, so the deputy sees why; nothing disappears.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action="performance.entry_edit",
+                target=obj,
+                summary=obj.title,
+                data={"changed": form.changed_data},
+            )
+            return
+        data = form.cleaned_data
+        created = services.entry_create(
+            deputy=data["deputy"],
+            rule_code=data["rule"].code,
+            occurred_on=data["occurred_on"],
+            title=data["title"],
+            description=data.get("description", ""),
+            place=data.get("place", ""),
+            actor=request.user,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    @admin.display(description=_("规则"), ordering="rule__code")
+    def rule_code(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.rule.name, obj.rule.code)
+
+    @admin.display(description=_("分值"))
+    def points(self, obj):
+        return obj.rule.points
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_badge(self, obj):
+        colour = {"pending": "#b7791f", "verified": "#2f855a", "rejected": "#c53030"}[obj.status]
+        return format_html(
+            '<span style="color:{}" title="{}">{}</span>',
+            colour,
+            obj.review_reason,
+            obj.get_status_display(),
+        )
+
+    @admin.display(description=_("佐证"), ordering="n_evidence")
+    def evidence_count(self, obj):
+        return obj.n_evidence or ""
+
+    @admin.display(description=_("来源对象"))
+    def source_object(self, obj):
+        if obj.source_type_id is None:
+            return "—"
+        label = f"{obj.source_type.name} #{obj.source_id}"
+        try:
+            url = reverse(
+                f"admin:{obj.source_type.app_label}_{obj.source_type.model}_change",
+                args=[obj.source_id],
+            )
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.action(description=_("核实所选记录"))
+    def verify(self, request, queryset):
+        done = services.entries_verify(entries=queryset, actor=request.user)
+        self.message_user(request, _t("已核实 %(n)d 条记录。") % {"n": done}, messages.SUCCESS)
+        self._report_skipped(request, queryset, done)
+
+    def _report_skipped(self, request, queryset, done: int) -> None:
+        """Say why selected entries were left alone, so "0 条" is never a mystery."""
+        frozen = queryset.filter(rule__rule_set__frozen=True).count()
+        if frozen:
+            self.message_user(
+                request,
+                _t("%(n)d 条属于已封存年度，未作改动。") % {"n": frozen},
+                messages.WARNING,
+            )
+        if queryset.count() - frozen > done:
+            self.message_user(
+                request,
+                _t("其余所选记录已是该状态，无须处理。"),
+                messages.INFO,
+            )
+
+    @admin.action(description=_("退回所选记录（填写理由）"))
+    def reject(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = services.entries_reject(
+                entries=queryset, reason=form.cleaned_data["reason"], actor=request.user
+            )
+            self.message_user(request, _t("已退回 %(n)d 条记录。") % {"n": done}, messages.SUCCESS)
+            self._report_skipped(request, queryset, done)
+            return None
+        return self._intermediate(
+            request,
+            queryset,
+            form,
+            "reject",
+            _t("退回履职记录"),
+            note=_t("代表会在“我的履职档案”中看到退回理由。已封存年度的记录不受影响。"),
+        )
+
+    @admin.action(description=_("导出为 Excel"))
+    def export_xlsx(self, request, queryset):
+        headers = [c.aliases[0] for c in LEDGER_COLUMNS] + [_t("状态"), _t("来源")]
+        rows = [
+            [
+                e.deputy.code,
+                e.occurred_on,
+                e.rule.code,
+                e.title,
+                e.place,
+                e.description,
+                e.get_status_display(),
+                e.get_source_kind_display(),
+            ]
+            for e in queryset.select_related("deputy", "rule")
+        ]
+        return table_response("xlsx", headers, rows, filename="ledger", title=_t("履职记录"))
