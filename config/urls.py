@@ -21,5 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.LVZHI_BENCH_FLOORS:  # scripts/bench_pages.py only; never set in production
+    urlpatterns += [path("bench/", include("core.bench"))]
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -165,6 +165,10 @@ LVZHI_DEFAULT_TERM_NUMBER = env.int("LVZHI_DEFAULT_TERM_NUMBER", default=17)
 LVZHI_DEFAULT_TERM_START = date.fromisoformat(env("LVZHI_DEFAULT_TERM_START", default="2022-01-01"))
 LVZHI_DEFAULT_TERM_END = date.fromisoformat(env("LVZHI_DEFAULT_TERM_END", default="2026-12-31"))
 
+# Serve the two floor pages /bench/bare and /bench/page that scripts/bench_pages.py measures every
+# page against. Off everywhere but in that script's own server.
+LVZHI_BENCH_FLOORS = env.bool("LVZHI_BENCH_FLOORS", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,224 @@
+"""Page benchmark: every page's p50/p95 against two floors, measured interleaved in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lvzhi_bench \\
+        .venv/bin/python scripts/bench_pages.py --requests 200 --rounds 3
+
+It runs against whatever data that database holds (``seed_demo`` for demo size,
+``generate_scale_data`` for district scale). It starts gunicorn (``-w 2``) with the production
+settings and the two floor pages of ``core.bench`` switched on, logs the demo roles in by
+creating their sessions directly (``clerk``, ``d001``, ``unit01``, or the first user of each
+role), then for each round runs ``hey`` once per page in turn, so a noisy moment of a shared
+machine falls on every page alike. It prints, per page, the median over rounds of req/s, p50
+and p95, and p95 as a ratio to the bare view and to the trivial base page.
+
+Needs ``hey`` (Debian package ``hey``) and a PostgreSQL ``DATABASE_URL``.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Page:
+    name: str
+    role: str  # "staff", "deputy", "unit" or "" for anonymous
+    path: str
+
+
+@dataclass
+class Sample:
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    non_200: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(static_root: str) -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(48),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_STATIC_ROOT=static_root,
+        DJANGO_LOG_LEVEL="WARNING",
+        LVZHI_BENCH_FLOORS="true",
+    )
+    return env
+
+
+def sessions_and_pages(env: dict[str, str]) -> tuple[dict[str, str], list[Page]]:
+    """Log the three roles in (a session row each) and pick the pages to measure, in this
+    process, against the same database the server uses."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.urls import reverse
+
+    from accounts.models import User
+    from accounts.roles import Role
+
+    def login(preferred: str, role: Role) -> str:
+        user = User.objects.filter(username=preferred, is_active=True).first()
+        if user is None:
+            user = User.objects.filter(groups__name=role.value, is_active=True).first()
+        if user is None:
+            raise SystemExit(f"no active user with role {role.value}: seed the database first")
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+    cookies = {
+        "staff": login("clerk", Role.STAFF),
+        "deputy": login("d001", Role.DEPUTY),
+        "unit": login("unit01", Role.HANDLING_UNIT),
+    }
+    pages = [
+        Page("bare view", "", "/bench/bare"),
+        Page("trivial base page", "deputy", "/bench/page"),
+        Page("deputy dashboard", "deputy", reverse("deputies:dashboard")),
+        Page("deputy ledger", "deputy", reverse("performance:my_ledger")),
+        Page("deputy suggestions", "deputy", reverse("suggestions:mine")),
+        Page("unit portal", "unit", reverse("suggestions:unit_home")),
+        Page("staff desk (admin index)", "staff", reverse("admin:index")),
+        Page("admin ledger entries", "staff", reverse("admin:performance_ledgerentry_changelist")),
+        Page("admin suggestions", "staff", reverse("admin:suggestions_suggestion_changelist")),
+        Page("admin deputies", "staff", reverse("admin:deputies_deputy_changelist")),
+        Page("suggestion statistics", "staff", reverse("suggestions:staff_stats")),
+        Page("staff suggestions page", "staff", reverse("suggestions:staff_home")),
+    ]
+    return cookies, pages
+
+
+def run_hey(url: str, cookie: str, requests: int, concurrency: int) -> Sample:
+    command = ["hey", "-n", str(requests), "-c", str(concurrency), "-t", "60"]
+    if cookie:
+        command += ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True, timeout=900
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p: int) -> float:
+        match = re.search(rf"\s{p}%% in ([\d.]+) secs".replace("%%", "%"), out)
+        return float(match.group(1)) * 1000 if match else float("nan")
+
+    codes = dict(re.findall(r"\[(\d{3})\]\s+(\d+) responses", out))
+    non_200 = sum(int(n) for code, n in codes.items() if code != "200")
+    return Sample(rps, percentile(50), percentile(95), non_200)
+
+
+def wait_until_up(base: str, process: subprocess.Popen, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited before it answered; see its output above")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer /healthz in time")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per page per round")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this")
+    args = parser.parse_args()
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("set DATABASE_URL to the PostgreSQL database to measure")
+    if shutil.which("hey") is None:
+        raise SystemExit("hey is missing: apt-get install hey")
+
+    static_root = tempfile.mkdtemp(prefix="lvzhi-bench-static-")
+    env = server_env(static_root)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    cookies, pages = sessions_and_pages(env)
+    if args.only:
+        floors = pages[:2]
+        pages = floors + [p for p in pages[2:] if args.only in p.name]
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+    )
+    samples: dict[str, list[Sample]] = {page.name: [] for page in pages}
+    try:
+        wait_until_up(base, server)
+        for page in pages:  # warm every worker's caches once, unmeasured
+            run_hey(base + page.path, cookies.get(page.role, ""), 20, args.concurrency)
+        for round_number in range(1, args.rounds + 1):
+            for page in pages:
+                sample = run_hey(
+                    base + page.path, cookies.get(page.role, ""), args.requests, args.concurrency
+                )
+                samples[page.name].append(sample)
+            print(f"round {round_number}/{args.rounds} done", file=sys.stderr)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    def median(name: str, attr: str) -> float:
+        return statistics.median(getattr(s, attr) for s in samples[name])
+
+    bare, trivial = median(pages[0].name, "p95_ms"), median(pages[1].name, "p95_ms")
+    print(
+        f"\n{args.rounds} rounds × {args.requests} requests, concurrency {args.concurrency}, "
+        f"gunicorn -w {args.workers}; medians over rounds\n"
+    )
+    print("| page | req/s | p50 ms | p95 ms | p95 × bare | p95 × trivial | non-200 |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for page in pages:
+        p95 = median(page.name, "p95_ms")
+        errors = sum(s.non_200 for s in samples[page.name])
+        print(
+            f"| {page.name} | {median(page.name, 'rps'):.0f} | {median(page.name, 'p50_ms'):.1f} "
+            f"| {p95:.1f} | {p95 / bare:.1f} | {p95 / trivial:.1f} | {errors} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
