@@ -8,11 +8,11 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.tabular import file_response
 from deputies.models import Deputy
 
@@ -100,7 +100,7 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
         try:
             return int(request.GET.get("year") or request.POST.get("year"))
         except (TypeError, ValueError):
-            return timezone.localdate().year
+            return clock.today().year
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET" and not request.GET:
@@ -110,7 +110,7 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
                 .values_list("year", flat=True)
                 .distinct()
             )
-            this_year = timezone.localdate().year
+            this_year = clock.today().year
             if years:
                 year = this_year if this_year in years else max(years)
                 return HttpResponseRedirect(f"{request.path}?year={year}")
@@ -167,7 +167,7 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
         return file_response(report_bytes(report, fmt), f"assessment-{year}.{fmt}")
 
     def publish_view(self, request):
-        today = timezone.localdate()
+        today = clock.today()
         form = PublishForm(
             request.POST or None,
             initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},

@@ -3,9 +3,10 @@ the talks that follow them."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from .. import reminders, selectors
 from ..models import (
@@ -26,7 +27,7 @@ class TalkForm(forms.Form):
     note = forms.CharField(label=_("谈话记录"), max_length=200, required=False)
 
     def clean_on(self):
-        if self.cleaned_data["on"] > timezone.localdate():
+        if self.cleaned_data["on"] > clock.today():
             raise forms.ValidationError(_t("谈话日期不能晚于今天。"))
         return self.cleaned_data["on"]
 
@@ -77,13 +78,13 @@ class IdleReminderAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
 
     @admin.display(description=_("未履职天数"))
     def idle_days(self, obj):
-        return (timezone.localdate() - obj.idle_since).days
+        return (clock.today() - obj.idle_since).days
 
     @admin.action(description=_("登记提醒谈话"))
     def record_talk(self, request, queryset):
         form = TalkForm(
             request.POST if "apply" in request.POST else None,
-            initial={"on": timezone.localdate()},
+            initial={"on": clock.today()},
         )
         if form.is_valid():
             for reminder in queryset:

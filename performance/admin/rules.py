@@ -5,11 +5,11 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from core import clock
 from core.audit import audit_record
 
 from .. import scoring, services
@@ -160,11 +160,7 @@ class RuleSetAdmin(PerformanceAdmin):
 
     @staticmethod
     def _ended_open(rule_set) -> bool:
-        return (
-            rule_set is not None
-            and not rule_set.frozen
-            and rule_set.year < timezone.localdate().year
-        )
+        return rule_set is not None and not rule_set.frozen and rule_set.year < clock.today().year
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,9 +7,10 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from .. import services
 from ..models import (
@@ -115,7 +116,7 @@ class VoterReportPlanAdmin(PerformanceAdmin):
     def create_view(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:performance_voterreportplan_changelist")
-        form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+        form = PlanForm(request.POST or None, initial={"year": clock.today().year})
         if request.method == "POST" and form.is_valid():
             try:
                 plan = services.voter_report_plan_create(
