@@ -2,18 +2,18 @@ import secrets
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_import import ImportAdminMixin
 from core.tabular import table_response
 
-from .forms import RosterImportForm, StatusChangeForm
+from .forms import StatusChangeForm
+from .importer import RosterImporter
 from .models import Constituency, Deputy, ProfessionalGroup, Term
 from .roster import roster_headers, roster_row
-from .services import DeputyError, deputies_import, deputy_account_create, deputy_set_status
+from .services import DeputyError, deputy_account_create, deputy_set_status
 
 
 @admin.register(Term)
@@ -52,8 +52,15 @@ class ProfessionalGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(admin.ModelAdmin):
+class DeputyAdmin(ImportAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/deputies/deputy/change_list.html"
+    importer_class = RosterImporter
+    import_title = _("导入代表名册")
+    import_template_filename = "deputies-template"
+    import_help = _(
+        "层级可写省人大代表/市人大代表/区人大代表/街道议政代表，或 province/city/district/street；"
+        "性别写男/女。已有的代表编号会被更新，新的编号会新增代表；选区和专业小组不存在时自动创建。"
+    )
     list_display = (
         "code",
         "name",
@@ -104,50 +111,6 @@ class DeputyAdmin(admin.ModelAdmin):
     @admin.display(description=_("新任/连任"), boolean=False)
     def new_or_reelected(self, obj):
         return _("新任") if obj.is_new else _("连任")
-
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="deputies_deputy_import",
-            ),
-            path(
-                "import/template.xlsx",
-                self.admin_site.admin_view(self.import_template_view),
-                name="deputies_deputy_import_template",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            return redirect("admin:deputies_deputy_changelist")
-        result = None
-        form = RosterImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = deputies_import(source=upload, filename=upload.name, actor=request.user)
-            if result.ok:
-                self.message_user(
-                    request,
-                    _("导入成功：新增 %(c)d 名，更新 %(u)d 名。")
-                    % {"c": result.created, "u": result.updated},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:deputies_deputy_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("导入代表名册"),
-            "form": form,
-            "result": result,
-            "headers": roster_headers(),
-        }
-        return TemplateResponse(request, "admin/deputies/deputy/import.html", context)
-
-    def import_template_view(self, request):
-        return _download("xlsx", "代表名册模板", [])
 
     def _export(self, queryset, fmt):
         rows = [roster_row(d) for d in queryset.select_related(*self.list_select_related)]
@@ -210,13 +173,6 @@ class DeputyAdmin(admin.ModelAdmin):
                 "created": created,
             },
         )
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "import_url": reverse("admin:deputies_deputy_import"),
-        }
-        return super().changelist_view(request, extra_context)
 
 
 def _download(fmt: str, title: str, rows: list[list]) -> HttpResponse:

@@ -1,23 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
-
-
-class RosterImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("名册文件"),
-        help_text=_("支持 .xlsx 或 .csv；有任何一行出错时整份文件都不会导入。"),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("文件不能超过 10 MB。"))
-        return upload
-
 
 class StatusChangeForm(forms.Form):
     """The intermediate page of the admin's 'mark as left office' action."""

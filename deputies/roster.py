@@ -1,29 +1,32 @@
 """The roster sheet: its columns, shared by the import (admin and command) and the export."""
 
+from django.utils.translation import gettext_noop
+
 from core.tabular import Column
 
 from .models import Deputy, Education, Gender, Level, PoliticalAffiliation, Sector, Status
 
-# Order is the export order; the first alias is the Chinese header written on export.
+# Order is the export order. Each column: the English header, then the Chinese header (written on
+# the template and exports, in the user's language), then other headers accepted on import.
 ROSTER_COLUMNS: list[Column] = [
-    Column("code", ("代表编号", "编号"), required=True),
-    Column("name", ("姓名",), required=True),
-    Column("gender", ("性别",), required=True),
-    Column("level", ("层级", "代表层级", "级别"), required=True),
-    Column("constituency", ("选区",), required=True),
-    Column("phone", ("手机", "手机号", "手机号码", "mobile"), required=True),
-    Column("ethnicity", ("民族",)),
-    Column("birth_date", ("出生日期", "出生年月")),
-    Column("political_affiliation", ("政治面貌",)),
-    Column("education", ("学历",)),
-    Column("workplace", ("工作单位", "单位")),
-    Column("post", ("职务",)),
-    Column("email", ("电子邮箱", "邮箱")),
-    Column("sector", ("代表构成", "界别")),
-    Column("specialties", ("专业特长", "特长")),
-    Column("group", ("专业代表小组", "专业小组", "小组")),
-    Column("first_elected_term", ("首次当选届次", "首次当选")),
-    Column("status", ("状态",)),
+    Column("code", (gettext_noop("代表编号"), "编号"), required=True),
+    Column("name", (gettext_noop("姓名"),), required=True),
+    Column("gender", (gettext_noop("性别"),), required=True),
+    Column("level", (gettext_noop("层级"), "代表层级", "级别"), required=True),
+    Column("constituency", (gettext_noop("选区"),), required=True),
+    Column("phone", (gettext_noop("手机"), "手机号", "手机号码", "mobile"), required=True),
+    Column("ethnicity", (gettext_noop("民族"),)),
+    Column("birth_date", (gettext_noop("出生日期"), "出生年月")),
+    Column("political_affiliation", (gettext_noop("政治面貌"),)),
+    Column("education", (gettext_noop("学历"),)),
+    Column("workplace", (gettext_noop("工作单位"), "单位")),
+    Column("post", (gettext_noop("职务"),)),
+    Column("email", (gettext_noop("电子邮箱"), "邮箱")),
+    Column("sector", (gettext_noop("代表构成"), "界别")),
+    Column("specialties", (gettext_noop("专业特长"), "特长")),
+    Column("group", (gettext_noop("专业代表小组"), "专业小组", "小组")),
+    Column("first_elected_term", (gettext_noop("首次当选届次"), "首次当选")),
+    Column("status", (gettext_noop("状态"),)),
 ]
 
 CHOICE_COLUMNS = {
@@ -37,7 +40,7 @@ CHOICE_COLUMNS = {
 
 
 def roster_headers() -> list[str]:
-    return [column.aliases[0] for column in ROSTER_COLUMNS]
+    return [column.label for column in ROSTER_COLUMNS]
 
 
 def roster_row(deputy: Deputy) -> list:

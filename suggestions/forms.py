@@ -267,8 +267,3 @@ class ToughForm(forms.Form):
     )
     team = forms.CharField(label=_("专班组成"), max_length=300)
     reason = forms.CharField(label=_("列入理由"), max_length=300, required=False)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("文件"), help_text=_(".xlsx 或 .csv"))
-    create_missing = forms.BooleanField(label=_("自动创建缺少的类别和承办单位"), required=False)

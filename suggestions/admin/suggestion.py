@@ -19,13 +19,11 @@ from core.tabular import table_response
 from .. import services
 from ..forms import (
     AssignForm,
-    ImportForm,
     ReassignForm,
     StaffEvaluationForm,
     ToughForm,
     TransitionForm,
 )
-from ..importer import suggestions_import
 from ..models import (
     PRE_REGISTRATION,
     Attachment,
@@ -44,6 +42,7 @@ from ..models import (
 from ..services import SuggestionError
 from ..workflow import TRANSITIONS, Party, allowed_targets, suggestion_transition
 from .common import ReadOnlyInline, bulk_run
+from .imports import SuggestionImportMixin
 
 # Buttons on the change page. Replies come from the unit portal, so the bare move to 已答复 is
 # not offered; 已评价 is, as staff recording a deputy's evaluation handed in on paper (代录).
@@ -134,7 +133,7 @@ def _assign(suggestion: Suggestion, data: dict, actor) -> Suggestion:
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(SuggestionImportMixin, admin.ModelAdmin):
     change_form_template = "suggestions/admin/suggestion_change_form.html"
     change_list_template = "suggestions/admin/suggestion_change_list.html"
     list_display = (
@@ -370,11 +369,6 @@ class SuggestionAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.reassign_view),
                 name="suggestions_suggestion_reassign",
             ),
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="suggestions_suggestion_import",
-            ),
             *super().get_urls(),
         ]
 
@@ -480,31 +474,6 @@ class SuggestionAdmin(admin.ModelAdmin):
             "target": {"label": _t("改办")},
         }
         return TemplateResponse(request, "suggestions/admin/transition.html", context)
-
-    def import_view(self, request):
-        form = ImportForm(request.POST or None, request.FILES or None)
-        result = None
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = suggestions_import(
-                source=upload,
-                filename=upload.name,
-                create_missing=form.cleaned_data["create_missing"],
-                actor=request.user,
-            )
-            if result.ok:
-                self.message_user(
-                    request, _t("导入成功：%(n)d 件。") % {"n": result.created}, messages.SUCCESS
-                )
-                return redirect("admin:suggestions_suggestion_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _t("导入议案建议"),
-            "form": form,
-            "result": result,
-        }
-        return TemplateResponse(request, "suggestions/admin/import.html", context)
 
     # --- bulk actions ----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ import pytest
 
 from core.models import AuditEvent
 from deputies.models import Constituency, Deputy, Level, ProfessionalGroup, Term
-from deputies.services import deputies_import
+from deputies.importer import deputies_import
 from tests.deputies.factories import DeputyFactory, TermFactory
 from tests.deputies.sheets import GOOD_ROWS, csv_bytes, xlsx
 

@@ -1,9 +1,12 @@
-from datetime import date
+import io
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core import clock
+from suggestions.importer import suggestions_import
 from suggestions.models import Status, StatusChange, Suggestion
 from tests.deputies.factories import DeputyFactory
 
@@ -156,3 +159,57 @@ def test_xlsx_with_the_english_column_names(refs, tmp_path):
         date(2025, 9, 3),
     )
     assert s.replies.get().result_class == "C" and s.evaluations.get().verdict == "basic"
+
+
+def test_an_open_suggestion_with_a_deadline_next_january_imports(refs):
+    """Assigned in October, due in January: a deadline is a future date by nature."""
+    year = clock.today().year
+    today = date(year, 11, 20)
+    content = (
+        HEADER
+        + f",冬季供暖,建议,教育,D001,区教育局,{year}-10-10,{year}-10-15,{year + 1}-01-15,,,,\n"
+    )
+    result = suggestions_import(source=io.BytesIO(content.encode()), filename="s.csv", today=today)
+    assert result.ok, result.error_lines()
+    s = Suggestion.objects.get()
+    assert (s.status, s.reply_deadline) == (Status.ASSIGNED, date(year + 1, 1, 15))
+
+
+def test_a_future_deadline_imports_through_the_command_on_any_day(refs, tmp_path):
+    today = clock.today()
+    assigned, deadline = today - timedelta(days=30), today + timedelta(days=60)
+    registered = assigned - timedelta(days=3)
+    path = write(
+        tmp_path,
+        f",冬季供暖,建议,教育,D001,区教育局,{registered},{assigned},{deadline},,,,\n",
+    )
+    call_command("import_suggestions", path)
+    assert Suggestion.objects.get().reply_deadline == deadline
+
+
+def test_dates_of_things_that_happened_cannot_lie_in_the_future(refs, tmp_path, capsys):
+    tomorrow = clock.today() + timedelta(days=1)
+    path = write(tmp_path, f",明天立案,建议,教育,D001,,{tomorrow},,,,,,\n")
+    with pytest.raises(CommandError):
+        call_command("import_suggestions", path)
+    assert "第 2 行「立案日期」：日期不能晚于今天。" in capsys.readouterr().err
+
+
+def test_unknown_kind_and_evaluation_are_row_errors_not_a_type_error(refs, tmp_path, capsys):
+    path = write(
+        tmp_path,
+        ",好,奇怪,教育,D001,区教育局,2025-01-10,2025-01-12,,2025-02-01,A,还行,\n",
+    )
+    with pytest.raises(CommandError, match="2 处错误"):
+        call_command("import_suggestions", path)
+    err = capsys.readouterr().err
+    assert "第 2 行「类型」：“奇怪”不是有效的值，可选：议案、建议" in err
+    assert "第 2 行「评价」：“还行”不是有效的值，可选：满意" in err
+    assert not Suggestion.objects.exists()
+
+
+def test_dry_run_checks_and_writes_nothing(refs, tmp_path, capsys):
+    path = write(tmp_path, ",学校食堂监管,建议,教育,D001,区教育局,2025-02-01,2025-02-03,,,,,\n")
+    call_command("import_suggestions", path, "--dry-run")
+    assert "可新增 1 条" in capsys.readouterr().out
+    assert not Suggestion.objects.exists()
