@@ -1,9 +1,9 @@
 from datetime import date
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from deputies.models import Deputy
 
 from .models import (
@@ -92,7 +92,7 @@ class EvaluationForm(forms.Form):
 class StaffEvaluationForm(EvaluationForm):
     """Staff enter an evaluation the lead deputy handed in on paper (代录)."""
 
-    evaluated_on = forms.DateField(label=_("评价日期"), widget=DateInput(), initial=date.today)
+    evaluated_on = forms.DateField(label=_("评价日期"), widget=DateInput(), initial=clock.today)
 
 
 class ReplyForm(forms.Form):
@@ -100,11 +100,15 @@ class ReplyForm(forms.Form):
         label=_("办理结果"), choices=ResultClass.choices, widget=forms.RadioSelect
     )
     content = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 8}))
-    replied_on = forms.DateField(label=_("答复日期"), widget=DateInput(), initial=date.today)
+    replied_on = forms.DateField(label=_("答复日期"), widget=DateInput(), initial=clock.today)
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or clock.today()
 
     def clean_replied_on(self):
         value = self.cleaned_data["replied_on"]
-        if value > timezone.localdate():
+        if value > self.today:
             raise forms.ValidationError(_("日期不能晚于今天。"))
         return value
 
@@ -242,7 +246,7 @@ class AssignForm(forms.Form):
     co_units = forms.ModelMultipleChoiceField(
         label=_("协办单位"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
     )
-    assigned_on = forms.DateField(label=_("交办日期"), widget=DateInput(), initial=date.today)
+    assigned_on = forms.DateField(label=_("交办日期"), widget=DateInput(), initial=clock.today)
     reply_deadline = forms.DateField(
         label=_("答复期限"),
         widget=DateInput(),
@@ -256,7 +260,7 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    on = forms.DateField(label=_("日期"), widget=DateInput(), initial=date.today)
+    on = forms.DateField(label=_("日期"), widget=DateInput(), initial=clock.today)
 
 
 class ToughForm(forms.Form):

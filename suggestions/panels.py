@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db.models import CharField, Count, Q, Value
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.dashboard import Todo, admin_url
 
 from .models import (
@@ -113,10 +113,10 @@ def _by_ids(name: str, ids: list[int]) -> str:
     return admin_url(name, id__in=",".join(str(i) for i in ids))
 
 
-def staff_panel(request) -> dict[str, Any] | None:
+def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
     if not request.user.has_module_perms("suggestions"):
         return None
-    today = timezone.localdate()
+    today = today or clock.today()
     counts = suggestion_counts(today)
     pending = pending_requests()
     checks, n_checks = checks_due(today)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.notifications import notification_send_many
 
 from .models import OPEN_HANDLING, Commitment, CommitmentStatus, FollowUpCheck, Suggestion
@@ -61,7 +61,7 @@ KINDS = ("deadline_soon", "reply_overdue", "commitment_overdue", "check_due", "r
 @transaction.atomic
 def reminders_send(*, today: date | None = None, kinds: tuple[str, ...] = KINDS) -> ReminderResult:
     """Send the reminders of ``kinds`` due on ``today`` (each event once, however often run)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = ReminderResult()
     if "deadline_soon" in kinds:
         _deadline_soon(result, today)

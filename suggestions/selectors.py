@@ -4,8 +4,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from core import clock
 from core.models import CalendarDay
 from core.workdays import working_days_between
 
@@ -85,7 +85,7 @@ def detail_queryset(qs: QuerySet) -> QuerySet:
 
 
 def detail_context(suggestion: Suggestion, today: date | None = None) -> dict[str, Any]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     overdue_workdays = None
     days_left = None
     if suggestion.status in OPEN_HANDLING and suggestion.reply_deadline:
@@ -116,7 +116,7 @@ def extension_open(suggestion: Suggestion) -> bool:
     )
 
 
-def return_open(suggestion: Suggestion, unit_id: int) -> bool:
+def return_open(suggestion: Suggestion, unit_id: int, *, today: date | None = None) -> bool:
     """Whether the lead unit may still ask to return ``suggestion`` (``services.return_request``
     enforces the same); reads the prefetched requests of ``detail_queryset``."""
     if not reassignable(suggestion):
@@ -127,7 +127,7 @@ def return_open(suggestion: Suggestion, unit_id: int) -> bool:
         for r in suggestion.return_requests.all()
     ):
         return False
-    return timezone.localdate() <= return_deadline(suggestion)
+    return (today or clock.today()) <= return_deadline(suggestion)
 
 
 # The unit portal's tabs (besides "all") and the states each one lists.
@@ -138,8 +138,8 @@ UNIT_TAB_STATES = {
 }
 
 
-def unit_counts(qs: QuerySet) -> dict[str, int]:
-    today = timezone.localdate()
+def unit_counts(qs: QuerySet, *, today: date | None = None) -> dict[str, int]:
+    today = today or clock.today()
     return qs.aggregate(
         **{
             tab: Count("pk", filter=Q(status__in=states), distinct=True)
@@ -151,8 +151,9 @@ def unit_counts(qs: QuerySet) -> dict[str, int]:
     )
 
 
-def missing_quarterly_reports(today: date) -> list[tuple[ToughProject, int, int]]:
+def missing_quarterly_reports(today: date | None = None) -> list[tuple[ToughProject, int, int]]:
     """Active tough projects with no report for the last ended quarter they were open in."""
+    today = today or clock.today()
     year, quarter = last_quarter(today)
     end = quarter_end(year, quarter)
     projects = (
@@ -164,7 +165,8 @@ def missing_quarterly_reports(today: date) -> list[tuple[ToughProject, int, int]
     return [(p, year, quarter) for p in projects]
 
 
-def staff_overview(today: date) -> dict[str, Any]:
+def staff_overview(today: date | None = None) -> dict[str, Any]:
+    today = today or clock.today()
     counts = dict(
         Suggestion.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
     )

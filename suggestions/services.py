@@ -3,18 +3,18 @@ assignment, extensions, commitments, replies, evaluations, checks, tough project
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
+from core import clock
 from core.audit import audit_record
 from core.notifications import notification_send_many
 from core.workdays import add_working_days
@@ -143,8 +143,8 @@ def _handling_unit_ids(suggestion: Suggestion) -> set[int]:
     return ids
 
 
-def _require_today_or_past(day: date) -> None:
-    if day > timezone.localdate():
+def _require_today_or_past(day: date, today: date) -> None:
+    if day > today:
         raise SuggestionError(_(ERR_DATE_IN_FUTURE))
 
 
@@ -216,16 +216,20 @@ def suggestion_assign(
     on: date | None = None,
     actor: User | None,
     comment: str = "",
+    today: date | None = None,
 ) -> Suggestion:
     """交办: registered suggestions only; a submitted one is registered first."""
     with transaction.atomic():
         if suggestion.status == Status.SUBMITTED:
-            suggestion_transition(suggestion=suggestion, to=Status.REGISTERED, actor=actor, on=on)
+            suggestion_transition(
+                suggestion=suggestion, to=Status.REGISTERED, actor=actor, on=on, today=today
+            )
         return suggestion_transition(
             suggestion=suggestion,
             to=Status.ASSIGNED,
             actor=actor,
             on=on,
+            today=today,
             comment=comment,
             lead_unit=lead_unit,
             co_units=list(co_units),
@@ -273,6 +277,7 @@ def tough_project_mark(
     reason: str = "",
     actor: User | None,
     on: date | None = None,
+    today: date | None = None,
 ) -> ToughProject:
     _require_staff(actor)
     if difficulty not in (1, 2, 3):
@@ -288,7 +293,7 @@ def tough_project_mark(
         difficulty=difficulty,
         team=team,
         reason=reason,
-        started_on=on or timezone.localdate(),
+        started_on=on or today or clock.today(),
     )
     audit_record(
         actor=actor,
@@ -309,16 +314,22 @@ def tough_project_mark(
 
 @transaction.atomic
 def check_record(
-    *, check: FollowUpCheck, findings: str, done_on: date | None = None, actor: User | None
+    *,
+    check: FollowUpCheck,
+    findings: str,
+    done_on: date | None = None,
+    actor: User | None,
+    today: date | None = None,
 ) -> FollowUpCheck:
     _require_staff(actor)
+    today = today or clock.today()
     check = FollowUpCheck.objects.select_for_update().select_related("suggestion").get(pk=check.pk)
     if check.suggestion.status not in CONCLUDED_STATES:
         raise SuggestionError(_(ERR_CHECK_NOT_CONCLUDED))
     if not findings.strip():
         raise SuggestionError(_(ERR_CHECK_FINDINGS))
-    done_on = done_on or timezone.localdate()
-    _require_today_or_past(done_on)
+    done_on = done_on or today
+    _require_today_or_past(done_on, today)
     check.findings, check.done_on = findings.strip(), done_on
     check.done_by = actor
     check.save()
@@ -396,7 +407,12 @@ def extension_request(
 
 @transaction.atomic
 def extension_decide(
-    *, request: ExtensionRequest, approve: bool, note: str = "", actor: User | None
+    *,
+    request: ExtensionRequest,
+    approve: bool,
+    note: str = "",
+    actor: User | None,
+    now: datetime | None = None,
 ) -> ExtensionRequest:
     _require_staff(actor)
     # Suggestion before request, as 改办 (which closes pending extension requests) takes them.
@@ -420,7 +436,7 @@ def extension_decide(
         suggestion.save(update_fields=["reply_deadline", "extension_count", "updated_at"])
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     request.decided_by = actor
-    request.decided_at = timezone.now()
+    request.decided_at = now or clock.now()
     request.decision_note = note[:200]
     request.save()
     audit_record(
@@ -475,7 +491,12 @@ def _require_reassignable(suggestion: Suggestion) -> None:
 
 @transaction.atomic
 def return_request(
-    *, suggestion: Suggestion, unit: HandlingUnit, reason: str, actor: User | None
+    *,
+    suggestion: Suggestion,
+    unit: HandlingUnit,
+    reason: str,
+    actor: User | None,
+    today: date | None = None,
 ) -> ReturnRequest:
     """申请退办: the lead unit asks, with a reason, within the window after (re)assignment."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
@@ -484,7 +505,7 @@ def return_request(
     if not reason.strip():
         raise SuggestionError(_(ERR_REASON_REQUIRED))
     last_day = return_deadline(suggestion)
-    if timezone.localdate() > last_day:
+    if (today or clock.today()) > last_day:
         raise SuggestionError(
             _(ERR_RETURN_WINDOW)
             % {"n": settings.LVZHI_SUGGESTIONS_RETURN_WORKDAYS, "d": last_day.isoformat()}
@@ -525,6 +546,8 @@ def suggestion_reassign(
     from_unit: HandlingUnit | None = None,
     on: date | None = None,
     actor: User | None,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> Suggestion:
     """改办 by staff (on a unit's request or on their own initiative). ``from_unit`` is the lead
     unit the caller saw: if someone changed it meanwhile, nothing happens."""
@@ -543,12 +566,13 @@ def suggestion_reassign(
         to=Status.ASSIGNED,
         actor=actor,
         on=on,
+        today=today,
         comment=note,
         reassign=True,
         lead_unit=lead_unit,
         co_units=co_units,
     )
-    now = timezone.now()
+    now = now or clock.now()
     # A request still waiting is settled by the reassignment itself.
     for request in locked.return_requests.select_for_update().filter(status=ReturnStatus.PENDING):
         request.status = ReturnStatus.APPROVED
@@ -598,6 +622,8 @@ def return_decide(
     lead_unit: HandlingUnit | None = None,
     co_units: Iterable[HandlingUnit] | None = None,
     actor: User | None,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> ReturnRequest:
     """同意 → 改办 to ``lead_unit`` (default: the unit staff chose on the request's page);
     不同意 → the unit keeps the suggestion and is told why."""
@@ -620,6 +646,8 @@ def return_decide(
             comment=note or _("同意%(u)s的退办申请。") % {"u": request.unit},
             from_unit=request.unit,
             actor=actor,
+            today=today,
+            now=now,
         )
         request.refresh_from_db()
     else:
@@ -627,7 +655,7 @@ def return_decide(
             raise SuggestionError(_(ERR_RETURN_REFUSE_REASON))
         request.status = ReturnStatus.REFUSED
         request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-        request.decided_at = timezone.now()
+        request.decided_at = now or clock.now()
         request.staff_reason = note.strip()[:200]
         request.save()
         notification_send_many(
@@ -651,9 +679,13 @@ def return_decide(
 # --- handling-unit steps -------------------------------------------------------------------
 
 
-def suggestion_accept(*, suggestion: Suggestion, actor: User | None) -> Suggestion:
+def suggestion_accept(
+    *, suggestion: Suggestion, actor: User | None, today: date | None = None
+) -> Suggestion:
     """The lead unit signs for an assigned suggestion (签收) and starts handling it."""
-    return suggestion_transition(suggestion=suggestion, to=Status.IN_HANDLING, actor=actor)
+    return suggestion_transition(
+        suggestion=suggestion, to=Status.IN_HANDLING, actor=actor, today=today
+    )
 
 
 @transaction.atomic
@@ -682,6 +714,7 @@ def meeting_record(
     summary: str,
     place: str = "",
     actor: User | None,
+    today: date | None = None,
 ) -> Meeting:
     if unit.pk not in _handling_unit_ids(suggestion):
         raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
@@ -689,7 +722,7 @@ def meeting_record(
         raise SuggestionError(_(ERR_NOT_HANDLING_UNIT))
     if suggestion.status not in UNDER_HANDLING:
         raise SuggestionError(_(ERR_MEETING_STATE))
-    _require_today_or_past(held_on)
+    _require_today_or_past(held_on, today or clock.today())
     meeting = Meeting.objects.create(
         suggestion=suggestion,
         unit=unit,
@@ -737,6 +770,7 @@ def commitment_update(
     completed_on: date | None = None,
     note: str = "",
     actor: User | None,
+    today: date | None = None,
 ) -> Commitment:
     commitment = (
         Commitment.objects.select_for_update().select_related("suggestion").get(pk=commitment.pk)
@@ -747,7 +781,7 @@ def commitment_update(
         raise SuggestionError(_(ERR_COMMITMENT_CLOSED))
     status = CommitmentStatus(status)
     if status == CommitmentStatus.MET:
-        if completed_on is None or completed_on > timezone.localdate():
+        if completed_on is None or completed_on > (today or clock.today()):
             raise SuggestionError(_(ERR_COMMITMENT_DATE))
         commitment.completed_on = completed_on
     elif status == CommitmentStatus.MISSED and not note.strip():
@@ -785,7 +819,8 @@ def reply_submit(
     problems: Sequence[tuple[str, str]] = (),
     replied_on: date | None = None,
     actor: User | None,
-):
+    today: date | None = None,
+) -> Reply:
     """The lead unit's reply; B and C need a core problem list. An assigned suggestion the unit
     never signed for is taken into handling first."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
@@ -798,14 +833,16 @@ def reply_submit(
         raise SuggestionError(_(ERR_PROBLEMS_REQUIRED))
     if any(kind not in ProblemKind.values for kind, _desc in problems):
         raise SuggestionError(_(ERR_BAD_PROBLEM_KIND))
-    replied_on = replied_on or timezone.localdate()
-    _require_today_or_past(replied_on)
+    today = today or clock.today()
+    replied_on = replied_on or today
+    _require_today_or_past(replied_on, today)
     if suggestion.status == Status.ASSIGNED:
         suggestion_transition(
             suggestion=suggestion,
             to=Status.IN_HANDLING,
             actor=actor,
             on=replied_on,
+            today=today,
             comment=_("随答复签收"),
         )
     reply = Reply.objects.create(
@@ -824,6 +861,7 @@ def reply_submit(
         to=Status.REPLIED,
         actor=actor,
         on=replied_on,
+        today=today,
         comment=reply.get_result_class_display(),
         reply=reply,
     )
@@ -839,12 +877,13 @@ def quarterly_report_submit(
     quarter: int,
     content: str,
     actor: User | None,
+    today: date | None = None,
 ) -> QuarterlyReport:
     suggestion = project.suggestion
     _require_lead_unit(suggestion, unit, actor)
     if quarter not in (1, 2, 3, 4):
         raise SuggestionError(_(ERR_QUARTER_RANGE))
-    today = timezone.localdate()
+    today = today or clock.today()
     if date(year, 3 * quarter - 2, 1) > today:
         raise SuggestionError(_(ERR_QUARTER_FUTURE))
     if add_months(date(year, 3 * quarter - 2, 1), 3) <= project.started_on:
@@ -885,6 +924,7 @@ def evaluation_submit(
     comment: str = "",
     evaluated_on: date | None = None,
     actor: User | None,
+    today: date | None = None,
 ) -> Evaluation:
     """The lead deputy's evaluation of the latest reply. 不满意 sends the suggestion back to
     handling the first time; after the second reply the evaluation stands."""
@@ -896,8 +936,9 @@ def evaluation_submit(
     if not isinstance(implementation_score, int) or not 0 <= implementation_score <= 100:
         raise SuggestionError(_(ERR_SCORE_RANGE))
     verdict = Verdict(verdict)
-    evaluated_on = evaluated_on or timezone.localdate()
-    _require_today_or_past(evaluated_on)
+    today = today or clock.today()
+    evaluated_on = evaluated_on or today
+    _require_today_or_past(evaluated_on, today)
     reply = suggestion.replies.order_by("-replied_on", "-id").first()
     if reply.evaluations.filter(deputy=deputy).exists():
         raise SuggestionError(_(ERR_ALREADY_EVALUATED))
@@ -915,6 +956,7 @@ def evaluation_submit(
         to=Status.EVALUATED,
         actor=actor,
         on=evaluated_on,
+        today=today,
         comment=f"{verdict.label}，落实度 {implementation_score}",
         evaluation=evaluation,
     )
@@ -924,6 +966,7 @@ def evaluation_submit(
             to=Status.IN_HANDLING,
             actor=actor,
             on=evaluated_on,
+            today=today,
             comment=_("代表不满意，退回重新办理。") + (f"\n{comment}" if comment else ""),
         )
     return evaluation

@@ -11,14 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
+from core import clock
 from core.audit import audit_record
 from core.notifications import notification_send_many
+from performance.public import LedgerError, ledger_credit
 
 from .models import (
     CHECK_ORDER,
@@ -171,15 +172,17 @@ def suggestion_transition(
     actor: User | None,
     comment: str = "",
     on: date | None = None,
+    today: date | None = None,
     **details: Any,
 ) -> Suggestion:
     """Move ``suggestion`` to ``to`` if the table allows it and ``actor`` may; record and notify.
 
     ``details`` carries what a target needs: ``lead_unit``/``co_units``/``reply_deadline`` for
     交办, ``reply``/``evaluation`` from those services, ``reply_deadline`` for a reopen.
+    ``on`` is the business date of the move (default ``today``); it may not lie after ``today``.
     """
     to = Status(to)
-    today = timezone.localdate()
+    today = today or clock.today()
     on = on or today
     locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     frm = Status(locked.status)
@@ -215,6 +218,12 @@ def suggestion_transition(
     )
     if after:
         after()
+    # The lead deputy's duty-ledger points earned by this very move, credited in plain sight
+    # (not from the state-entry table) so a reader of the transition sees every side effect.
+    if to == S.REGISTERED:
+        _credit(locked, "C01", on, _("提出建议并立案：%(title)s") % {"title": locked.title})
+    elif to == S.CONCLUDED and _solved(locked):
+        _credit(locked, "C02", on, _("建议办结并解决（A 类）：%(title)s") % {"title": locked.title})
     _notify_state_change(locked, frm, to, actor, comment)
     # Keep the caller's instance in step with the row.
     suggestion.refresh_from_db()
@@ -243,8 +252,6 @@ def _enter_registered(s: Suggestion, frm, on, comment, details):
     s.year = on.year
     s.sequence, s.number = registration_number_next(on.year)
     s.registered_on = on
-
-    return lambda: _credit(s, "C01", on, _("提出建议并立案：%(title)s") % {"title": s.title})
 
 
 def _enter_assigned(s: Suggestion, frm, on, comment, details):
@@ -390,13 +397,6 @@ def _enter_concluded(s: Suggestion, frm, on, comment, details):
         FollowUpCheck.objects.update_or_create(
             suggestion=s, kind=kind, defaults={"due_on": add_months(on, offset)}
         )
-    last_reply = s.replies.order_by("-replied_on", "-id").first()
-    if last_reply is None or last_reply.result_class != ResultClass.A:
-        return None
-
-    return lambda: _credit(
-        s, "C02", on, _("建议办结并解决（A 类）：%(title)s") % {"title": s.title}
-    )
 
 
 def _enter_closed(s: Suggestion, frm, on, comment, details):
@@ -409,15 +409,18 @@ def _enter_closed(s: Suggestion, frm, on, comment, details):
     s.closed_on = on
 
 
+def _solved(s: Suggestion) -> bool:
+    """Whether the latest reply says the matter is solved (A): what a C02 credit rewards."""
+    last_reply = s.replies.order_by("-replied_on", "-id").first()
+    return last_reply is not None and last_reply.result_class == ResultClass.A
+
+
 def _credit(s: Suggestion, rule_code: str, on: date, title: str) -> None:
-    """Credit the lead deputy's duty ledger (idempotent per deputy, rule and suggestion)."""
+    """Credit the lead deputy's duty ledger through the ledger's door (idempotent per deputy,
+    rule and suggestion). A refused credit or a year without rules never stops the suggestion:
+    it is logged and audited so staff can see why no points came."""
     try:
-        from performance.services import LedgerError, ledger_credit
-    except ImportError:  # the ledger app is not deployed yet: nothing to credit
-        logger.warning("performance.services.ledger_credit unavailable; %s not credited", rule_code)
-        return
-    try:
-        ledger_credit(
+        entry = ledger_credit(
             deputy=s.lead_deputy,
             rule_code=rule_code,
             source=s,
@@ -427,13 +430,20 @@ def _credit(s: Suggestion, rule_code: str, on: date, title: str) -> None:
         )
     except LedgerError as exc:
         # A frozen year or a deputy who has left: the suggestion still moves on; staff see why.
-        logger.warning("suggestion %s: %s not credited: %s", s.pk, rule_code, exc)
-        audit_record(
-            actor=None,
-            action="suggestions.credit_skipped",
-            target=s,
-            summary=f"{rule_code}: {exc}",
-        )
+        _credit_skipped(s, rule_code, str(exc))
+        return
+    if entry is None:  # the year has no rule set: nothing to credit against
+        _credit_skipped(s, rule_code, _("%(y)d 年度尚未设置积分规则。") % {"y": on.year})
+
+
+def _credit_skipped(s: Suggestion, rule_code: str, why: str) -> None:
+    logger.warning("suggestion %s: %s not credited: %s", s.number or s.title, rule_code, why)
+    audit_record(
+        actor=None,
+        action="suggestions.credit_skipped",
+        target=s,
+        summary=f"{rule_code}: {why}"[:200],
+    )
 
 
 _ENTER = {

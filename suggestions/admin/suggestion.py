@@ -8,11 +8,11 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.audit import audit_record
 from core.tabular import table_response
 
@@ -568,7 +568,7 @@ class SuggestionAdmin(SuggestionImportMixin, admin.ModelAdmin):
             ]
             for s in queryset.select_related("category", "lead_deputy", "lead_unit")
         ]
-        stamp = timezone.localdate().isoformat()
+        stamp = clock.today().isoformat()
         return table_response(
             "xlsx", headers, rows, filename=f"suggestions-{stamp}", title=_t("议案建议")
         )

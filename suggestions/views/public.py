@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.roles import Role, user_has_role
+from core import clock
 from core.tabular import file_response
 
 from .. import services
@@ -33,7 +33,7 @@ def _client_ip(request) -> str:
 
 
 def _rate_limited(request) -> bool:
-    key = f"suggestions:rate:{_client_ip(request)}:{timezone.now():%Y%m%d%H}"
+    key = f"suggestions:rate:{_client_ip(request)}:{clock.now():%Y%m%d%H}"
     cache.add(key, 0, 3600)
     return cache.incr(key) > settings.LVZHI_SUGGESTIONS_RATINGS_PER_HOUR
 

@@ -1,11 +1,11 @@
 """Committee staff's pages outside the admin: the overview, statistics and unit scores."""
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
 from accounts.roles import Role
+from core import clock
 from core.tabular import table_response
 
 from .. import selectors
@@ -16,13 +16,13 @@ from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 
 @role_required(Role.STAFF)
 def staff_home(request):
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "suggestions/staff_home.html", selectors.staff_overview(today))
 
 
 @role_required(Role.STAFF)
 def staff_stats(request):
-    today = timezone.localdate()
+    today = clock.today()
     form = StatsForm(request.GET or None, initial={"year": today.year, "as_of": today})
     year, as_of = today.year, today
     if form.is_valid():
@@ -47,7 +47,7 @@ def staff_stats(request):
 
 @role_required(Role.STAFF)
 def staff_scores(request):
-    today = timezone.localdate()
+    today = clock.today()
     form = ScoresForm(request.GET)
     year = form.cleaned_data["year"] if form.is_valid() else today.year
     return render(

@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.roles import Role
+from core import clock
 
 from .. import selectors, services
 from ..forms import (
@@ -64,6 +64,7 @@ def _lead_unit(request, suggestion) -> HandlingUnit:
 @role_required(Role.HANDLING_UNIT)
 def unit_home(request):
     units = list(_user_units(request))
+    today = clock.today()
     qs = (
         _unit_suggestions(request)
         .with_list_relations()
@@ -85,8 +86,8 @@ def unit_home(request):
             "tab": tab,
             "units": units,
             "unit_ids": {u.pk for u in units},
-            "counts": selectors.unit_counts(_unit_suggestions(request)),
-            "today": timezone.localdate(),
+            "counts": selectors.unit_counts(_unit_suggestions(request), today=today),
+            "today": today,
             "open_states": OPEN_HANDLING,
             "tabs": UNIT_TABS,
         },
@@ -300,7 +301,7 @@ def unit_report(request, pk: int):
     project = getattr(suggestion, "tough", None)
     if project is None:
         raise Http404
-    year, quarter = selectors.last_quarter(timezone.localdate())
+    year, quarter = selectors.last_quarter(clock.today())
     form = QuarterlyReportForm(request.POST or None, initial={"year": year, "quarter": quarter})
     return _simple_form(
         request,

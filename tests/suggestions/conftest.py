@@ -20,3 +20,13 @@ def _reference_data(request):
     sync_staff_permissions()
     for order, name in enumerate(DEFAULT_CATEGORIES, start=1):
         Category.objects.get_or_create(name=name, defaults={"order": order * 10})
+
+
+@pytest.fixture
+def ledger_rules(db):
+    """The duty ledger's rule sets for the years the tests credit in (the helpers' 2026 and
+    the clock's year): a year without rules is credited nothing, by design."""
+    from core import clock
+    from tests.performance.factories import rule_set
+
+    return {year: rule_set(year) for year in {2026, clock.today().year}}

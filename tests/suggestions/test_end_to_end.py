@@ -1,11 +1,9 @@
 """One suggestion walked from draft to closed by the three roles, through the site and admin."""
 
-from datetime import date
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+from core import clock
 from core.notifications import Notification
 from performance.models import LedgerEntry
 from suggestions.models import Status, Suggestion
@@ -22,8 +20,10 @@ def _client(user):
     return c
 
 
-def test_draft_to_closed_through_the_site_and_admin(deputy, other_deputy, unit_user, staff_user):
-    today = timezone.localdate().isoformat()
+def test_draft_to_closed_through_the_site_and_admin(
+    deputy, other_deputy, unit_user, staff_user, ledger_rules
+):
+    today = clock.today().isoformat()
     unit = HandlingUnitFactory(name="区住房和城乡建设局")
     unit.users.add(unit_user)
     dep, uni, staff = _client(deputy.user), _client(unit_user), _client(staff_user)
@@ -52,7 +52,7 @@ def test_draft_to_closed_through_the_site_and_admin(deputy, other_deputy, unit_u
     )
     assert response.status_code == 302
     s.refresh_from_db()
-    assert s.number.startswith(f"{date.today().year}-") and s.status == Status.ASSIGNED
+    assert s.number.startswith(f"{clock.today().year}-") and s.status == Status.ASSIGNED
 
     # unit: sign for it, commit to something, reply (B with a core problem)
     assert uni.post(f"/suggestions/unit/{s.pk}/accept/").status_code == 302

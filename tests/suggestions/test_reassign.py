@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
+from core import clock
 from core.models import AuditEvent, Notification
 from core.workdays import add_working_days
 from suggestions import services
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _fresh(unit=None, on=None, **kwargs) -> Suggestion:

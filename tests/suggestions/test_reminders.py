@@ -1,6 +1,8 @@
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from core.models import CalendarDay
 from core.notifications import Notification
@@ -57,9 +59,17 @@ def test_each_reminder_fires_once_per_event():
 
 def test_task_wraps_the_service():
     StaffUserFactory()
-    helpers.in_handling(on=date(2026, 3, 2))
+    helpers.in_handling(on=date(2026, 3, 2))  # deadline 2026-06-02
+    assert send_reminders(today=date(2026, 6, 2)) == {"deadline_soon": 2}  # due today
+    assert send_reminders(today="2026-06-03")["reply_overdue"] == 2  # as the broker sends it
+    assert send_reminders(today=date(2026, 6, 4)).get("reply_overdue", 0) == 0
+
+
+@time_machine.travel(datetime(2026, 6, 3, 8, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_beat_calls_the_task_without_a_day_and_it_uses_the_committees_today():
+    StaffUserFactory()
+    helpers.in_handling(on=date(2026, 3, 2))  # deadline 2026-06-02: overdue on the pinned day
     assert send_reminders()["reply_overdue"] == 2
-    assert send_reminders().get("reply_overdue", 0) == 0
 
 
 def test_tough_project_missing_quarterly_report():
@@ -78,23 +88,16 @@ def test_tough_project_missing_quarterly_report():
     assert staff_overview(today)["missing_reports"] == [(project, 2026, 3)]
     assert reminders_send(today=today).sent["report_missing"] == 2
     unit = s.lead_unit
+    report = {"project": project, "unit": unit, "actor": None, "today": today}
     with pytest.raises(services.SuggestionError) as exc:
-        services.quarterly_report_submit(
-            project=project, unit=unit, year=2027, quarter=1, content="x", actor=None
-        )
+        services.quarterly_report_submit(**report, year=2027, quarter=1, content="x")
     assert str(exc.value) == services.ERR_QUARTER_FUTURE
-    services.quarterly_report_submit(
-        project=project, unit=unit, year=2026, quarter=3, content="完成立项", actor=None
-    )
+    services.quarterly_report_submit(**report, year=2026, quarter=3, content="完成立项")
     with pytest.raises(services.SuggestionError) as exc:
-        services.quarterly_report_submit(
-            project=project, unit=unit, year=2026, quarter=3, content="again", actor=None
-        )
+        services.quarterly_report_submit(**report, year=2026, quarter=3, content="again")
     assert str(exc.value) == services.ERR_REPORT_EXISTS
     with pytest.raises(services.SuggestionError) as exc:  # ended before the project began
-        services.quarterly_report_submit(
-            project=project, unit=unit, year=2026, quarter=1, content="x", actor=None
-        )
+        services.quarterly_report_submit(**report, year=2026, quarter=1, content="x")
     assert str(exc.value) == services.ERR_QUARTER_BEFORE_PROJECT % {"d": "2026-04-01"}
     assert project.reports.count() == 1
     assert missing_quarterly_reports(today) == []
@@ -123,14 +126,17 @@ def test_split_tasks_each_send_their_kind_once():
     StaffUserFactory()
     helpers.in_handling(on=date(2026, 3, 2))  # overdue
     helpers.in_handling(on=date(2026, 8, 28))  # deadline 11-28, within 7 days
-    helpers.concluded(on=date(2026, 6, 10))
-    assert tasks.remind_deadlines() == {"deadline_soon": 2}
-    assert tasks.flag_overdue() == {"reply_overdue": 2}
-    assert tasks.remind_checks() == {"check_due": 4}
-    assert tasks.remind_quarterly_reports() == {}
+    helpers.concluded(on=date(2026, 6, 10))  # 查进度 due 07-10, 查实效 09-10
+    today = date(2026, 11, 25)
+    assert tasks.remind_deadlines(today=today) == {"deadline_soon": 2}
+    assert tasks.flag_overdue(today=today) == {"reply_overdue": 2}
+    assert tasks.remind_checks(today=today) == {"check_due": 4}
+    assert tasks.remind_quarterly_reports(today=today) == {}
     for task in (tasks.remind_deadlines, tasks.flag_overdue, tasks.remind_checks):
-        assert sum(task().values()) == 0
-    assert tasks.refresh_unit_scores() == {2025: 0, 2026: 1}
+        assert sum(task(today=today).values()) == 0
+    assert tasks.refresh_unit_scores(today=today) == {2025: 0, 2026: 1}
+    # the year turns: last year's conclusions are still refreshed
+    assert tasks.refresh_unit_scores(today="2027-01-05") == {2026: 1, 2027: 0}
 
 
 def test_beat_schedule_has_the_suggestion_jobs():

@@ -2,6 +2,8 @@ from datetime import date
 
 import pytest
 
+from core import clock
+from core.models import AuditEvent
 from core.notifications import Notification
 from performance.models import LedgerEntry
 from suggestions import services
@@ -88,14 +90,14 @@ def test_every_allowed_transition_works_and_is_recorded(frm, to):
     before = s.history.count()
     details = _details(frm, to, s)
     details.setdefault("comment", "说明")
-    suggestion_transition(suggestion=s, to=to, actor=staff, **details)
+    suggestion_transition(suggestion=s, to=to, actor=staff, today=helpers.TODAY, **details)
     s.refresh_from_db()
     assert s.status == to
     assert s.history.count() == before + 1
     change = s.history.order_by("-id").first()
     assert (change.from_status, change.to_status, change.actor) == (frm, to, staff)
     assert change.comment == details["comment"]
-    assert change.happened_on == details.get("on", date.today()) or change.happened_on
+    assert change.happened_on == details.get("on", helpers.TODAY)
 
 
 @pytest.mark.parametrize(("frm", "to"), DISALLOWED, ids=lambda v: str(v))
@@ -212,10 +214,12 @@ def test_failed_registration_gives_its_number_back():
 
     s = helpers.submitted()
     with pytest.raises(RuntimeError), transaction.atomic():
-        suggestion_transition(suggestion=s, to=Status.REGISTERED, actor=None)
+        suggestion_transition(
+            suggestion=s, to=Status.REGISTERED, actor=None, on=helpers.ASSIGNED_ON
+        )
         raise RuntimeError
-    t = helpers.registered()
-    assert t.number == f"{date.today().year}-001" or t.sequence == 1
+    t = helpers.registered(on=helpers.ASSIGNED_ON)
+    assert (t.number, t.sequence) == ("2026-001", 1)
 
 
 # --- extensions -----------------------------------------------------------------------------
@@ -481,9 +485,9 @@ def test_closing_needs_all_checks_and_no_open_commitments():
     services.commitment_update(
         commitment=commitment, status="met", completed_on=date(2026, 11, 1), actor=None
     )
-    suggestion_transition(suggestion=s, to=Status.CLOSED, actor=staff)
+    suggestion_transition(suggestion=s, to=Status.CLOSED, actor=staff, today=helpers.TODAY)
     s.refresh_from_db()
-    assert (s.status, s.closed_on) == (Status.CLOSED, date.today())
+    assert (s.status, s.closed_on) == (Status.CLOSED, helpers.TODAY)
 
 
 def test_commitment_rules():
@@ -523,7 +527,7 @@ def test_commitment_rules():
 # --- ledger credit and notifications -----------------------------------------------------
 
 
-def test_ledger_credit_c01_and_c02_once():
+def test_ledger_credit_c01_and_c02_once(ledger_rules):
     s = helpers.concluded(result_class="A")
     entries = LedgerEntry.objects.filter(deputy=s.lead_deputy)
     assert sorted(entries.values_list("rule__code", flat=True)) == ["C01", "C02"]
@@ -535,7 +539,7 @@ def test_ledger_credit_c01_and_c02_once():
     assert entries.get(rule__code="C01").occurred_on == s.registered_on
 
 
-def test_non_a_conclusion_gives_no_c02():
+def test_non_a_conclusion_gives_no_c02(ledger_rules):
     s = helpers.concluded(result_class="B")
     codes = list(
         LedgerEntry.objects.filter(deputy=s.lead_deputy).values_list("rule__code", flat=True)
@@ -543,17 +547,46 @@ def test_non_a_conclusion_gives_no_c02():
     assert codes == ["C01"]
 
 
-def test_frozen_ledger_year_does_not_block_registration():
-    from performance.services import rule_set_load_defaults
-
-    rule_set = rule_set_load_defaults(year=2026)
-    from django.utils import timezone
-
-    rule_set.frozen, rule_set.frozen_at = True, timezone.now()
+def test_frozen_ledger_year_does_not_block_registration(ledger_rules):
+    rule_set = ledger_rules[2026]
+    rule_set.frozen, rule_set.frozen_at = True, clock.now()
     rule_set.save()
     s = helpers.registered()
     assert s.status == Status.REGISTERED and s.number
     assert not LedgerEntry.objects.exists()
+    skipped = AuditEvent.objects.get(action="suggestions.credit_skipped")
+    assert skipped.summary.startswith("C01: ")
+
+
+def test_a_year_without_rules_credits_nothing_and_says_so():
+    """No rule set for 2026: the suggestion still registers and concludes; staff see why no
+    points came (the ledger's door answers ``None``)."""
+    s = helpers.concluded(result_class="A")
+    assert s.status == Status.CONCLUDED
+    assert not LedgerEntry.objects.exists()
+    summaries = sorted(
+        AuditEvent.objects.filter(action="suggestions.credit_skipped").values_list(
+            "summary", flat=True
+        )
+    )
+    assert summaries == ["C01: 2026 年度尚未设置积分规则。", "C02: 2026 年度尚未设置积分规则。"]
+
+
+def test_conclusion_credits_c02_where_the_transition_happens(ledger_rules, monkeypatch):
+    """C02 is credited by suggestion_transition itself, once the suggestion is concluded, not
+    by a closure the state-entry table hands back."""
+    from suggestions import workflow
+
+    s = helpers.evaluated(result_class="A")
+    calls = []
+
+    def spy(**kwargs):
+        calls.append((kwargs["rule_code"], Suggestion.objects.get(pk=s.pk).status))
+
+    monkeypatch.setattr(workflow, "ledger_credit", spy)
+    assert workflow._enter_concluded(s, Status.EVALUATED, helpers.CONCLUDED_ON, "", {}) is None
+    suggestion_transition(suggestion=s, to=Status.CONCLUDED, actor=None, on=helpers.CONCLUDED_ON)
+    assert calls == [("C02", Status.CONCLUDED)]
 
 
 def test_notifications_to_deputies_and_units(deputy, other_deputy):

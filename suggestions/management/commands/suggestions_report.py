@@ -1,8 +1,8 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from core import clock
 from core.tabular import write_table
 from suggestions.statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, as_of, format, output, **options):
         try:
-            as_of_date = date.fromisoformat(as_of) if as_of else timezone.localdate()
+            as_of_date = date.fromisoformat(as_of) if as_of else clock.today()
         except ValueError as exc:
             raise CommandError("--as-of 应为 YYYY-MM-DD。") from exc
         if not output.lower().endswith(f".{format}"):
