@@ -299,3 +299,16 @@ def test_an_xlsx_upload_with_a_damaged_sheet_is_a_file_error(staff_client):
     )
     assert response.status_code == 200
     assert "不是有效的 Excel" in response.content.decode()
+
+
+def test_headers_and_errors_follow_the_users_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert _Importer.headers()[0] == "Gender"
+        result = _Importer().run(source=_csv(""))
+        assert result.error_lines() == ["The file is empty."]
+        bad = _Importer().run(source=_csv("Gender\nX\n"))
+        assert bad.error_lines()[0].startswith("Row 2")
+    # a template downloaded in English reads back for a Chinese user
+    assert _Importer().run(source=_csv("Gender\n男\n")).ok
