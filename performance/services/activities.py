@@ -1,12 +1,14 @@
 """Activities with an attendance roll, and the menu-style supervision topics deputies sign
 up for."""
 
+from datetime import date, datetime
+
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 from deputies.models import Deputy
 
@@ -26,16 +28,23 @@ from .errors import (
     ERR_TOPIC_NOT_PUBLISHED,
     ERR_TOPIC_PAST,
     LedgerError,
+    deputy_self_required,
+    staff_required,
 )
 from .recompute import recompute_on_commit
+from .rules import rule_by_code
 
 # --- activities and menu-style supervision -------------------------------------------------
 
 
 @transaction.atomic
-def topic_publish(*, topics: QuerySet[SupervisionTopic], actor: User | None = None) -> int:
+def topic_publish(
+    *, topics: QuerySet[SupervisionTopic], actor: User | None = None, now: datetime | None = None
+) -> int:
+    """Publish the menu's unpublished topics to deputies; returns how many. Staff only."""
+    staff_required(actor)
     ids = list(topics.filter(published_at__isnull=True).values_list("pk", flat=True))
-    done = SupervisionTopic.objects.filter(pk__in=ids).update(published_at=timezone.now())
+    done = SupervisionTopic.objects.filter(pk__in=ids).update(published_at=now or clock.now())
     if done:
         audit_record(
             actor=actor,
@@ -48,12 +57,19 @@ def topic_publish(*, topics: QuerySet[SupervisionTopic], actor: User | None = No
 
 @transaction.atomic
 def topic_signup(
-    *, topic: SupervisionTopic, deputy: Deputy, actor: User | None = None, withdraw: bool = False
+    *,
+    topic: SupervisionTopic,
+    deputy: Deputy,
+    actor: User | None = None,
+    withdraw: bool = False,
+    today: date | None = None,
 ) -> bool:
-    """Sign a deputy up for a published topic (or withdraw); returns whether anything changed."""
+    """Sign a deputy up for a published topic (or withdraw); returns whether anything changed.
+    Only the deputy themself (or the system) signs up: the menu is the deputy's own choice."""
+    deputy_self_required(actor, deputy)
     if topic.published_at is None:
         raise LedgerError(_(ERR_TOPIC_NOT_PUBLISHED))
-    if topic.year < timezone.localdate().year:
+    if topic.year < (today or clock.today()).year:
         raise LedgerError(_(ERR_TOPIC_PAST) % {"year": topic.year})
     if withdraw:
         changed = TopicSignup.objects.filter(topic=topic, deputy=deputy).delete()[0] > 0
@@ -74,7 +90,9 @@ def activity_roll_add(
     *, activity: Activity, deputies: QuerySet[Deputy], actor: User | None = None
 ) -> int:
     """Put deputies (e.g. a professional group, or every deputy of a level) on the roll as
-    present; those already on it are left as they are. Returns how many were added."""
+    present; those already on it are left as they are. Returns how many were added. Staff
+    only."""
+    staff_required(actor)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.roll_closed_at is not None:
         raise LedgerError(_(ERR_ROLL_CLOSED))
@@ -98,17 +116,28 @@ def activity_roll_add(
 
 
 @transaction.atomic
-def activity_close_roll(*, activity: Activity, actor: User | None = None) -> int:
+def activity_close_roll(
+    *,
+    activity: Activity,
+    actor: User | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> int:
     """Close the attendance roll: present deputies are credited under the activity's rule,
-    unexcused absences get the B07 deduction. Safe to repeat (credits are idempotent)."""
+    unexcused absences get the B07 deduction. Safe to repeat (credits are idempotent). Staff
+    only. A year without rules is refused rather than closed without credits: a closed roll
+    cannot be closed again, so its credits would be lost."""
+    staff_required(actor)
+    today, now = today or clock.today(), now or clock.now()
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.roll_closed_at is not None:
         raise LedgerError(_(ERR_ROLL_CLOSED))
     attendances = list(activity.attendances.select_related("deputy"))
     if not attendances:
         raise LedgerError(_(ERR_ROLL_EMPTY))
-    if activity.occurred_on > timezone.localdate():
+    if activity.occurred_on > today:
         raise LedgerError(_(ERR_ACTIVITY_NOT_HELD) % {"date": activity.occurred_on.isoformat()})
+    rule_by_code(activity.occurred_on.year, activity.rule_code, today=today)  # NoRuleSetError
     credits = [
         Credit(
             deputy=attendance.deputy,
@@ -122,9 +151,9 @@ def activity_close_roll(*, activity: Activity, actor: User | None = None) -> int
         if attendance.status != AttendanceStatus.EXCUSED
         for present in [attendance.status == AttendanceStatus.PRESENT]
     ]
-    ledger_credit_many(credits=credits, actor=actor)
+    ledger_credit_many(credits=credits, actor=actor, today=today, now=now)
     credited = len(credits)
-    activity.roll_closed_at = timezone.now()
+    activity.roll_closed_at = now
     activity.save(update_fields=["roll_closed_at"])
     audit_record(
         actor=actor,

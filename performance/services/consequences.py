@@ -1,10 +1,12 @@
 """Staff decisions on the consequence lists (re-election, exit, ...)."""
 
+from datetime import date
+
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 from deputies.models import Deputy
 
@@ -14,7 +16,7 @@ from ..models import (
     ConsequenceKind,
     Decision,
 )
-from .errors import ERR_DECISION_KIND, LedgerError
+from .errors import ERR_DECISION_KIND, LedgerError, staff_required
 
 # --- consequences --------------------------------------------------------------------------
 
@@ -28,7 +30,11 @@ def decision_record(
     decision: str,
     note: str = "",
     actor: User | None = None,
+    today: date | None = None,
 ) -> ConsequenceDecision:
+    """Record (or change) staff's decision on a deputy of ``year``'s re-election or exit list,
+    dated ``today``. Staff only."""
+    staff_required(actor)
     if decision not in DECISIONS_BY_KIND.get(kind, ()):
         raise LedgerError(
             _(ERR_DECISION_KIND)
@@ -45,7 +51,7 @@ def decision_record(
             "decision": decision,
             "note": note,
             "decided_by": actor,
-            "decided_on": timezone.localdate(),
+            "decided_on": today or clock.today(),
         },
     )
     audit_record(

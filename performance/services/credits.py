@@ -1,29 +1,32 @@
 """Automatic credits: other apps (and the ledger's own activities, disputes and voter
 reports) credit a deputy for a source object, idempotently."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 from deputies.models import Deputy
 
 from ..models import (
-    EntryStatus,
     LedgerEntry,
     Rule,
     SourceKind,
 )
-from .ledger import entry_check
+from .errors import NoRuleSetError, staff_required
+from .ledger import entry_build, entry_check
 from .recompute import recompute_on_commit
 from .rules import rule_by_code
+
+logger = logging.getLogger(__name__)
 
 
 def ledger_credit(
@@ -35,32 +38,54 @@ def ledger_credit(
     title: str,
     description: str = "",
     actor: User | None = None,
-) -> LedgerEntry:
+    today: date | None = None,
+    now: datetime | None = None,
+) -> LedgerEntry | None:
     """Credit a deputy automatically for ``source`` (another app's object), verified at once.
 
     Idempotent per (deputy, rule, source object) through the unique constraint
     ``ledger_entry_once_per_source``: a repeated call returns the existing entry and writes
     nothing, also when two calls race (the loser's insert fails inside a savepoint).
+
+    A year without a rule set is not an error here: nothing is written, a warning is logged
+    and ``None`` is returned, so the other app's transition (a suggestion concluded, a visit
+    recorded) goes on; the credit can be given again once staff have set the year up (the
+    call is idempotent). Any other broken rule raises :class:`LedgerError`. Staff or the
+    system (``actor=None``) may credit.
     """
-    rule = rule_by_code(occurred_on.year, rule_code)
+    staff_required(actor)
+    try:
+        rule = rule_by_code(occurred_on.year, rule_code, today=today)
+    except NoRuleSetError:
+        logger.warning(
+            "performance: %s has no rule set; %s for %s:%s not credited",
+            occurred_on.year,
+            rule_code,
+            source._meta.label_lower,
+            source.pk,
+        )
+        return None
     source_type = ContentType.objects.get_for_model(source)
     lookup = {"deputy": deputy, "rule": rule, "source_type": source_type, "source_id": source.pk}
     existing = LedgerEntry.objects.filter(**lookup).first()
     if existing is not None:
         return existing
     entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=True)
+    entry = entry_build(
+        deputy=deputy,
+        rule=rule,
+        occurred_on=occurred_on,
+        title=title,
+        description=description,
+        source=source,
+        source_kind=SourceKind.AUTOMATIC,
+        verified=True,
+        actor=actor,
+        now=now,
+    )
     try:
         with transaction.atomic():
-            entry = LedgerEntry.objects.create(
-                **lookup,
-                occurred_on=occurred_on,
-                title=title[:200],
-                description=description,
-                source_kind=SourceKind.AUTOMATIC,
-                status=EntryStatus.VERIFIED,
-                reviewed_at=timezone.now(),
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
+            entry.save()
             audit_record(
                 actor=actor,
                 action="performance.ledger_credit",
@@ -87,40 +112,54 @@ class Credit:
 
 
 @transaction.atomic
-def ledger_credit_many(*, credits: Sequence[Credit], actor: User | None = None) -> int:
+def ledger_credit_many(
+    *,
+    credits: Sequence[Credit],
+    actor: User | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> int:
     """:func:`ledger_credit` for many sources at once, in a fixed number of queries (a closed
     roll of any size). The same unique constraint keeps it idempotent: a credit that already
-    exists is skipped by the database (ON CONFLICT DO NOTHING). Returns how many were new."""
-    rules: dict[tuple[int, str], Rule] = {}
-    entries = []
-    now = timezone.now()
+    exists is skipped by the database (ON CONFLICT DO NOTHING). Credits in a year without a
+    rule set are skipped (a warning is logged per year), as :func:`ledger_credit` does.
+    Returns how many entries were written."""
+    staff_required(actor)
+    rules: dict[tuple[int, str], Rule | None] = {}
+    entries, kept = [], []
+    now = now or clock.now()
     for credit in credits:
         key = (credit.occurred_on.year, credit.rule_code)
         if key not in rules:
-            rules[key] = rule_by_code(*key)
-        entry_check(
-            deputy=credit.deputy, rule=rules[key], occurred_on=credit.occurred_on, future_ok=True
-        )
+            try:
+                rules[key] = rule_by_code(*key, today=today)
+            except NoRuleSetError:
+                logger.warning("performance: %s has no rule set; %s credits skipped", *key)
+                rules[key] = None
+        rule = rules[key]
+        if rule is None:
+            continue
+        entry_check(deputy=credit.deputy, rule=rule, occurred_on=credit.occurred_on, future_ok=True)
+        kept.append(credit)
         entries.append(
-            LedgerEntry(
+            entry_build(
                 deputy=credit.deputy,
-                rule=rules[key],
-                source_type=ContentType.objects.get_for_model(credit.source),
-                source_id=credit.source.pk,
+                rule=rule,
                 occurred_on=credit.occurred_on,
-                title=credit.title[:200],
+                title=credit.title,
                 description=credit.description,
+                source=credit.source,
                 source_kind=SourceKind.AUTOMATIC,
-                status=EntryStatus.VERIFIED,
-                reviewed_at=now,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                verified=True,
+                actor=actor,
+                now=now,
             )
         )
     if not entries:
         return 0
     by_type: dict[int, list[int]] = {}
     for entry in entries:
-        by_type.setdefault(entry.source_type.pk, []).append(entry.source_id)
+        by_type.setdefault(entry.source_type_id, []).append(entry.source_id)
     sources = Q()
     for type_id, ids in by_type.items():
         sources |= Q(source_type_id=type_id, source_id__in=ids)
@@ -133,9 +172,7 @@ def ledger_credit_many(*, credits: Sequence[Credit], actor: User | None = None) 
             actor=actor,
             action="performance.ledger_credit_many",
             summary=_("自动记入履职记录 %(n)d 条") % {"n": created},
-            data={
-                "sources": sorted({f"{c.source._meta.label_lower}:{c.source.pk}" for c in credits})
-            },
+            data={"sources": sorted({f"{c.source._meta.label_lower}:{c.source.pk}" for c in kept})},
         )
-        recompute_on_commit({c.occurred_on.year for c in credits})
+        recompute_on_commit({e.occurred_on.year for e in entries})
     return created

@@ -1,14 +1,14 @@
 """Deputies' disputes over their ledger (错、重、漏) and staff resolving them."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 from core.notifications import notification_send
 from deputies.models import Deputy
@@ -32,6 +32,8 @@ from .errors import (
     ERR_YEAR_FROZEN,
     NOTIFY_DISPUTE,
     LedgerError,
+    deputy_self_required,
+    staff_required,
 )
 from .ledger import entries_reject, entry_check, evidence_validate
 from .recompute import recompute_on_commit
@@ -52,14 +54,17 @@ def dispute_open(
     title: str = "",
     evidence: UploadedFile | None = None,
     actor: User | None = None,
+    today: date | None = None,
 ) -> Dispute:
-    """A deputy says an entry is wrong or duplicated, or that one is missing (错、重、漏)."""
+    """A deputy says an entry is wrong or duplicated, or that one is missing (错、重、漏).
+    Only the deputy themself (or the system) may dispute, and only their own entries."""
+    deputy_self_required(actor, deputy)
     rule = None
     if kind == DisputeKind.MISSING:
         if not rule_code or occurred_on is None:
             raise LedgerError(_(ERR_DISPUTE_MISSING_NEEDS_RULE))
-        rule = rule_by_code(occurred_on.year, rule_code)
-        entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
+        rule = rule_by_code(occurred_on.year, rule_code, today=today)
+        entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False, today=today)
         entry = None
     else:
         if entry is None:
@@ -69,7 +74,7 @@ def dispute_open(
         if entry.rule.rule_set.frozen:
             raise LedgerError(_(ERR_YEAR_FROZEN) % {"year": entry.rule.rule_set.year})
         if kind == DisputeKind.WRONG and rule_code:
-            rule = rule_by_code(entry.occurred_on.year, rule_code)
+            rule = rule_by_code(entry.occurred_on.year, rule_code, today=today)
         if Dispute.objects.filter(entry=entry, status=DisputeStatus.OPEN).exists():
             raise LedgerError(_(ERR_DISPUTE_OPEN))
     if evidence is not None:
@@ -96,10 +101,17 @@ def dispute_open(
 
 @transaction.atomic
 def dispute_resolve(
-    *, dispute: Dispute, accept: bool, resolution: str = "", actor: User | None = None
+    *,
+    dispute: Dispute,
+    accept: bool,
+    resolution: str = "",
+    actor: User | None = None,
+    now: datetime | None = None,
 ) -> Dispute:
     """Accepting corrects the ledger: a wrong entry is re-ruled (or withdrawn), a duplicate is
     withdrawn, a missing one is added verified. Rejecting needs a reason."""
+    staff_required(actor)
+    now = now or clock.now()
     dispute = (
         Dispute.objects.select_for_update(of=("self",))
         .select_related("entry__rule__rule_set", "rule__rule_set", "deputy__user")
@@ -126,6 +138,7 @@ def dispute_resolve(
                 title=dispute.title or dispute.rule.name,
                 description=dispute.note,
                 actor=actor,
+                now=now,
             )
             recompute_on_commit([dispute.occurred_on.year])
         elif dispute.kind == DisputeKind.WRONG and dispute.rule_id:
@@ -140,7 +153,7 @@ def dispute_resolve(
             entry.status = EntryStatus.VERIFIED
             entry.reviewed_by, entry.reviewed_at, entry.review_reason = (
                 actor,
-                timezone.now(),
+                now,
                 reason,
             )
             try:
@@ -158,11 +171,11 @@ def dispute_resolve(
                 raise LedgerError(_(ERR_DISPUTE_WOULD_DUPLICATE) % {"rule": dispute.rule}) from exc
             recompute_on_commit([entry.occurred_on.year])
         else:
-            entries_reject(entries=[dispute.entry], reason=reason, actor=actor)
+            entries_reject(entries=[dispute.entry], reason=reason, actor=actor, now=now)
     dispute.status = DisputeStatus.ACCEPTED if accept else DisputeStatus.REJECTED
     dispute.resolution = resolution[:200]
     dispute.resolved_by = actor
-    dispute.resolved_at = timezone.now()
+    dispute.resolved_at = now
     dispute.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
     user = dispute.deputy.user
     if user is not None:

@@ -1,11 +1,27 @@
-"""What a refused ledger write says: the exception and its module-level messages (tests
-assert them), and the notification kinds the ledger sends."""
+"""What a refused ledger write says: the exceptions and their module-level messages (tests
+assert them), the permission checks every write service starts with, and the notification
+kinds the ledger sends."""
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from deputies.models import Deputy
+
+from ..access import ERR_NOT_PERMITTED, acts_as_staff, acts_for_deputy
 
 
 class LedgerError(Exception):
     """A ledger write that breaks a rule; the message is for the user."""
+
+
+class NoRuleSetError(LedgerError):
+    """The year has no rule set, so nothing can be scored under it yet.
+
+    Looking a rule up never creates the year's rules: staff set a year up explicitly (copy
+    the previous year in the admin, or ``rule_set_load_defaults``). A staff or deputy write
+    gets this error (message :data:`ERR_NO_RULE_SET`); an automatic credit from another app
+    is skipped instead (see :func:`performance.public.ledger_credit`)."""
 
 
 ERR_UNKNOWN_RULE = gettext_noop("%(year)s 年度没有编号为 %(code)s 的积分规则。")
@@ -42,6 +58,19 @@ ERR_BAD_QUARTER = gettext_noop("季度须为 1 至 4。")
 ERR_QUARTER_NOT_STARTED = gettext_noop("%(year)s 年第 %(quarter)s 季度还没有开始，不能公布。")
 ERR_NO_RULE_SET = gettext_noop("%(year)s 年度尚未设置积分规则。")
 ERR_DECISION_KIND = gettext_noop("“%(decision)s”不是%(kind)s名单的处理决定。")
+
+
+def staff_required(actor: User | None) -> None:
+    """Refuse anyone but committee staff and the system (``actor=None``)."""
+    if not acts_as_staff(actor):
+        raise LedgerError(_(ERR_NOT_PERMITTED))
+
+
+def deputy_self_required(actor: User | None, deputy: Deputy) -> None:
+    """Refuse anyone but ``deputy``'s own login and the system (``actor=None``)."""
+    if not acts_for_deputy(actor, deputy):
+        raise LedgerError(_(ERR_NOT_PERMITTED))
+
 
 NOTIFY_REJECTED = "performance.rejected"
 NOTIFY_DISPUTE = "performance.dispute"

@@ -1,18 +1,19 @@
 """Ledger entries: the checks every entry passes, deputies' submissions, staff entries, and
-staff review (verify, reject)."""
+staff review (verify, reject); and :func:`entry_build`, the one constructor of an entry."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 from core.notifications import notification_send
 from deputies.models import Deputy, Status
@@ -35,12 +36,24 @@ from .errors import (
     ERR_YEAR_FROZEN,
     NOTIFY_REJECTED,
     LedgerError,
+    deputy_self_required,
+    staff_required,
 )
 from .recompute import recompute_on_commit
 from .rules import rule_by_code
 
 
-def entry_check(*, deputy: Deputy, rule: Rule, occurred_on: date, future_ok: bool) -> None:
+def entry_check(
+    *,
+    deputy: Deputy,
+    rule: Rule,
+    occurred_on: date,
+    future_ok: bool,
+    today: date | None = None,
+) -> None:
+    """What every entry must satisfy, however it arrives (submitted, recorded, credited,
+    imported): a date in the rule's year (and not in the future unless ``future_ok``), an
+    open year, and a deputy still in office on that date."""
     year = rule.rule_set.year
     if occurred_on.year != year:
         raise LedgerError(
@@ -48,7 +61,7 @@ def entry_check(*, deputy: Deputy, rule: Rule, occurred_on: date, future_ok: boo
         )
     if rule.rule_set.frozen:
         raise LedgerError(_(ERR_YEAR_FROZEN) % {"year": year})
-    if not future_ok and occurred_on > timezone.localdate():
+    if not future_ok and occurred_on > (today or clock.today()):
         raise LedgerError(_(ERR_DATE_IN_FUTURE))
     if (
         deputy.status != Status.SERVING
@@ -69,6 +82,47 @@ def evidence_validate(files: Sequence[UploadedFile]) -> None:
             raise LedgerError(f"{upload.name}：{' '.join(exc.messages)}") from exc
 
 
+def entry_build(
+    *,
+    deputy: Deputy,
+    rule: Rule,
+    occurred_on: date,
+    title: str,
+    source_kind: str,
+    verified: bool,
+    description: str = "",
+    place: str = "",
+    source: models.Model | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> LedgerEntry:
+    """The one way a ledger entry is put together (unsaved; the caller saves or bulk-creates).
+
+    Keeps in one place what every entry shares: the title and place cut to their columns, the
+    creator only when a person acted (the system leaves it empty), and the review fields: a
+    verified entry is reviewed ``now``, by the acting person unless the entry is automatic (a
+    credit is verified by the rule that grants it, not by a reviewer); a pending entry has no
+    review yet. ``source`` links an automatic credit to the object that earned it."""
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    entry = LedgerEntry(
+        deputy=deputy,
+        rule=rule,
+        occurred_on=occurred_on,
+        title=title[:200],
+        description=description,
+        place=place[:100],
+        source_kind=source_kind,
+        status=EntryStatus.VERIFIED if verified else EntryStatus.PENDING,
+        reviewed_by=person if verified and source_kind != SourceKind.AUTOMATIC else None,
+        reviewed_at=(now or clock.now()) if verified else None,
+        created_by=person,
+    )
+    if source is not None:
+        entry.source_type = ContentType.objects.get_for_model(source)
+        entry.source_id = source.pk
+    return entry
+
+
 def _attach(entry: LedgerEntry, files: Sequence[UploadedFile]) -> None:
     for upload in files:
         EntryEvidence.objects.create(entry=entry, file=upload, name=upload.name[:200])
@@ -85,26 +139,30 @@ def entry_submit(
     place: str = "",
     files: Sequence[UploadedFile] = (),
     actor: User | None = None,
+    today: date | None = None,
 ) -> LedgerEntry:
-    """A deputy reports something they did; it waits for staff to verify it."""
-    rule = rule_by_code(occurred_on.year, rule_code)
-    entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
+    """A deputy reports something they did; it waits for staff to verify it. Only the deputy
+    themself (or the system) may submit: staff record with :func:`entry_create`."""
+    deputy_self_required(actor, deputy)
+    rule = rule_by_code(occurred_on.year, rule_code, today=today)
+    entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False, today=today)
     if not rule.deputy_can_submit:
         raise LedgerError(_(ERR_RULE_NOT_SELF_SERVICE) % {"rule": rule})
     if rule.evidence_required and not files:
         raise LedgerError(_(ERR_EVIDENCE_REQUIRED) % {"rule": rule})
     evidence_validate(files)
-    entry = LedgerEntry.objects.create(
+    entry = entry_build(
         deputy=deputy,
         rule=rule,
         occurred_on=occurred_on,
-        title=title[:200],
+        title=title,
         description=description,
-        place=place[:100],
+        place=place,
         source_kind=SourceKind.DEPUTY,
-        status=EntryStatus.PENDING,
-        created_by=actor,
+        verified=False,
+        actor=actor,
     )
+    entry.save()
     _attach(entry, files)
     audit_record(actor=actor, action="performance.entry_submit", target=entry, summary=title)
     return entry
@@ -122,24 +180,27 @@ def entry_create(
     files: Sequence[UploadedFile] = (),
     verified: bool = True,
     actor: User | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> LedgerEntry:
     """Staff record an entry (verified unless they say otherwise)."""
-    rule = rule_by_code(occurred_on.year, rule_code)
-    entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
+    staff_required(actor)
+    rule = rule_by_code(occurred_on.year, rule_code, today=today)
+    entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False, today=today)
     evidence_validate(files)
-    entry = LedgerEntry.objects.create(
+    entry = entry_build(
         deputy=deputy,
         rule=rule,
         occurred_on=occurred_on,
-        title=title[:200],
+        title=title,
         description=description,
-        place=place[:100],
+        place=place,
         source_kind=SourceKind.STAFF,
-        status=EntryStatus.VERIFIED if verified else EntryStatus.PENDING,
-        reviewed_by=actor if verified else None,
-        reviewed_at=timezone.now() if verified else None,
-        created_by=actor,
+        verified=verified,
+        actor=actor,
+        now=now,
     )
+    entry.save()
     _attach(entry, files)
     audit_record(actor=actor, action="performance.entry_create", target=entry, summary=title)
     if verified:
@@ -153,13 +214,17 @@ def _open_entries(entries: QuerySet[LedgerEntry] | Iterable[LedgerEntry]) -> Que
 
 
 @transaction.atomic
-def entries_verify(*, entries, actor: User | None = None) -> int:
+def entries_verify(*, entries, actor: User | None = None, now: datetime | None = None) -> int:
     """Verify the pending entries among ``entries`` (entries of frozen years are skipped)."""
+    staff_required(actor)
     qs = _open_entries(entries).filter(status=EntryStatus.PENDING)
     ids = list(qs.values_list("pk", flat=True))
     years = set(qs.values_list("rule__rule_set__year", flat=True))
     done = LedgerEntry.objects.filter(pk__in=ids).update(
-        status=EntryStatus.VERIFIED, reviewed_by=actor, reviewed_at=timezone.now(), review_reason=""
+        status=EntryStatus.VERIFIED,
+        reviewed_by=actor,
+        reviewed_at=now or clock.now(),
+        review_reason="",
     )
     if done:
         audit_record(
@@ -173,8 +238,11 @@ def entries_verify(*, entries, actor: User | None = None) -> int:
 
 
 @transaction.atomic
-def entries_reject(*, entries, reason: str, actor: User | None = None) -> int:
+def entries_reject(
+    *, entries, reason: str, actor: User | None = None, now: datetime | None = None
+) -> int:
     """Reject (or withdraw the verification of) entries, with a reason the deputy sees."""
+    staff_required(actor)
     reason = (reason or "").strip()
     if not reason:
         raise LedgerError(_(ERR_REJECT_NEEDS_REASON))
@@ -184,7 +252,7 @@ def entries_reject(*, entries, reason: str, actor: User | None = None) -> int:
     done = LedgerEntry.objects.filter(pk__in=ids).update(
         status=EntryStatus.REJECTED,
         reviewed_by=actor,
-        reviewed_at=timezone.now(),
+        reviewed_at=now or clock.now(),
         review_reason=reason[:200],
     )
     if done:

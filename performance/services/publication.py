@@ -1,10 +1,12 @@
 """Quarterly publication of the score table to deputies (季度亮分)."""
 
+from datetime import date
+
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 
 from ..models import (
@@ -13,25 +15,34 @@ from ..models import (
 )
 from ..scoring import assessment_compute
 from ..selectors import standings
-from .errors import ERR_BAD_QUARTER, ERR_NO_RULE_SET, ERR_QUARTER_NOT_STARTED, LedgerError
+from .errors import (
+    ERR_BAD_QUARTER,
+    ERR_NO_RULE_SET,
+    ERR_QUARTER_NOT_STARTED,
+    LedgerError,
+    staff_required,
+)
 
 # --- publication ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def publication_publish(*, year: int, quarter: int, actor: User | None = None) -> Publication:
+def publication_publish(
+    *, year: int, quarter: int, actor: User | None = None, today: date | None = None
+) -> Publication:
     """Publish the current score table to deputies (季度亮分); publishing a quarter again
-    replaces its table."""
+    replaces its table. Staff only."""
+    staff_required(actor)
     if quarter not in (1, 2, 3, 4):
         raise LedgerError(_(ERR_BAD_QUARTER))
-    today = timezone.localdate()
+    today = today or clock.today()
     if (year, quarter) > (today.year, (today.month - 1) // 3 + 1):
         raise LedgerError(_(ERR_QUARTER_NOT_STARTED) % {"year": year, "quarter": quarter})
     rule_set = RuleSet.objects.filter(year=year).first()
     if rule_set is None:  # publishing must not invent a year's rules
         raise LedgerError(_(ERR_NO_RULE_SET) % {"year": year})
     if not rule_set.frozen:
-        assessment_compute(year=year, actor=actor)
+        assessment_compute(year=year, actor=actor, today=today)
     rows = [
         {
             "rank": a.rank,

@@ -1,11 +1,13 @@
-"""The year's rule set: loading the defaults, copying a year forward, checking a rule, and
-looking a rule up by code."""
+"""The year's rule set: starting a year (a copy of the previous one, or the defaults), loading
+the defaults, checking a rule, and looking a rule up by code (a lookup never creates)."""
+
+from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 
 from ..defaults import DEFAULT_CAPS, DEFAULT_RULES, DEFAULT_THRESHOLDS
@@ -15,11 +17,14 @@ from ..models import (
 )
 from .errors import (
     ERR_NEGATIVE_CAP,
+    ERR_NO_RULE_SET,
     ERR_RULE_SET_EXISTS,
     ERR_UNKNOWN_RULE,
     ERR_YEAR_FROZEN,
     ERR_YEAR_IMPLAUSIBLE,
     LedgerError,
+    NoRuleSetError,
+    staff_required,
 )
 
 # --- rule sets -----------------------------------------------------------------------------
@@ -29,6 +34,7 @@ from .errors import (
 def rule_set_load_defaults(*, year: int, actor: User | None = None) -> RuleSet:
     """The year's rule set, created from the default table when missing (missing rules are
     added to an existing year; rules staff already edited are left as they are)."""
+    staff_required(actor)
     rule_set, created = RuleSet.objects.get_or_create(
         year=year, defaults={**DEFAULT_CAPS, **DEFAULT_THRESHOLDS}
     )
@@ -61,24 +67,24 @@ def rule_set_load_defaults(*, year: int, actor: User | None = None) -> RuleSet:
     return rule_set
 
 
-def rule_set_for_year(year: int) -> RuleSet:
-    """The year's rule set; a year not set up yet starts as a copy of the latest earlier year
-    (so the committee's own changes carry over), or from the default table if there is none."""
-    rule_set = RuleSet.objects.filter(year=year).first()
-    if rule_set is not None:
-        return rule_set
+@transaction.atomic
+def rule_set_start(*, year: int, actor: User | None = None) -> RuleSet:
+    """Set a new year up explicitly: a copy of the latest earlier year (so the committee's own
+    changes carry over), or the default table when there is none. Staff only: a year's rules
+    are never created as a side effect of looking a rule up (see :func:`rule_by_code`)."""
+    staff_required(actor)
+    if RuleSet.objects.filter(year=year).exists():
+        raise LedgerError(_(ERR_RULE_SET_EXISTS) % {"year": year})
     previous = RuleSet.objects.filter(year__lt=year).order_by("-year").first()
     if previous is None:
-        return rule_set_load_defaults(year=year)
-    try:
-        return rule_set_copy_forward(source=previous, year=year)
-    except LedgerError:  # made meanwhile by another request
-        return RuleSet.objects.get(year=year)
+        return rule_set_load_defaults(year=year, actor=actor)
+    return rule_set_copy_forward(source=previous, year=year, actor=actor)
 
 
 @transaction.atomic
 def rule_set_copy_forward(*, source: RuleSet, year: int, actor: User | None = None) -> RuleSet:
     """Start ``year`` with the caps, thresholds and rules of ``source`` (not frozen)."""
+    staff_required(actor)
     if RuleSet.objects.filter(year=year).exists():
         raise LedgerError(_(ERR_RULE_SET_EXISTS) % {"year": year})
     try:
@@ -119,11 +125,15 @@ def rule_validate(rule: Rule) -> None:
         raise LedgerError(_(ERR_YEAR_FROZEN) % {"year": rule.rule_set.year})
 
 
-def rule_by_code(year: int, code: str) -> Rule:
-    """The rule ``code`` of ``year``; a plausible year without rules gets the defaults."""
-    if not 2000 <= year <= timezone.localdate().year + 1:
+def rule_by_code(year: int, code: str, *, today: date | None = None) -> Rule:
+    """The rule ``code`` of ``year``. A lookup only: a year without rules raises
+    :class:`NoRuleSetError` and creates nothing (staff set a year up explicitly)."""
+    today = today or clock.today()
+    if not 2000 <= year <= today.year + 1:
         raise LedgerError(_(ERR_YEAR_IMPLAUSIBLE) % {"year": year})
-    rule_set = rule_set_for_year(year)
+    rule_set = RuleSet.objects.filter(year=year).first()
+    if rule_set is None:
+        raise NoRuleSetError(_(ERR_NO_RULE_SET) % {"year": year})
     rule = rule_set.rules.filter(code=str(code).strip().upper()).select_related("rule_set").first()
     if rule is None:
         raise LedgerError(_(ERR_UNKNOWN_RULE) % {"year": year, "code": code})

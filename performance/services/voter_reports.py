@@ -1,15 +1,15 @@
 """Deputies reporting to their voters (向选民述职): the yearly plan, the record, verification."""
 
 import math
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 
 from ..models import (
@@ -22,12 +22,15 @@ from ..scoring import serving_deputies
 from .credits import ledger_credit
 from .errors import (
     ERR_NO_DEPUTIES,
+    ERR_NO_RULE_SET,
     ERR_PLAN_EXISTS,
     ERR_REPORT_COUNTS,
     ERR_REPORT_DATE,
     ERR_REPORT_NOT_HELD,
     ERR_REPORT_VERIFIED,
     LedgerError,
+    NoRuleSetError,
+    staff_required,
 )
 from .recompute import recompute_on_commit
 
@@ -43,7 +46,9 @@ def voter_report_plan_create(
     today: date | None = None,
 ) -> VoterReportPlan:
     """Pick at least ``share`` of the deputies serving in ``year`` to report to their voters,
-    those who have not yet reported in their current term first (then the longest ago)."""
+    those who have not yet reported in their current term first (then the longest ago).
+    Staff only."""
+    staff_required(actor)
     if VoterReportPlan.objects.filter(year=year).exists():
         raise LedgerError(_(ERR_PLAN_EXISTS) % {"year": year})
     serving = serving_deputies(year, today)
@@ -83,9 +88,9 @@ def voter_report_plan_create(
     return plan
 
 
-def voter_report_date_check(*, year: int, held_on: date) -> None:
+def voter_report_date_check(*, year: int, held_on: date, today: date | None = None) -> None:
     """A report to voters is held within its plan's year, and not in the future."""
-    if held_on.year != year or held_on > timezone.localdate():
+    if held_on.year != year or held_on > (today or clock.today()):
         raise LedgerError(_(ERR_REPORT_DATE) % {"year": year})
 
 
@@ -109,12 +114,15 @@ def voter_report_record(
     basically_satisfied: int = 0,
     unsatisfied: int = 0,
     actor: User | None = None,
+    today: date | None = None,
 ) -> VoterReport:
-    """Record the meeting and the voters' evaluation (满意 / 基本满意 / 不满意 counts)."""
+    """Record the meeting and the voters' evaluation (满意 / 基本满意 / 不满意 counts). Staff
+    only (the committee records what the meeting reported)."""
+    staff_required(actor)
     report = VoterReport.objects.select_for_update().select_related("plan").get(pk=report.pk)
     if report.status == ReportStatus.VERIFIED:
         raise LedgerError(_(ERR_REPORT_VERIFIED))
-    voter_report_date_check(year=report.plan.year, held_on=held_on)
+    voter_report_date_check(year=report.plan.year, held_on=held_on, today=today)
     voter_report_counts_check(
         voters_present=voters_present,
         satisfied=satisfied,
@@ -138,8 +146,13 @@ def voter_report_record(
 
 
 @transaction.atomic
-def voter_report_verify(*, report: VoterReport, actor: User | None = None) -> LedgerEntry:
-    """Confirm a held report; the deputy is credited B06 once."""
+def voter_report_verify(
+    *, report: VoterReport, actor: User | None = None, now: datetime | None = None
+) -> LedgerEntry:
+    """Confirm a held report; the deputy is credited B06 once. Staff only. A year without
+    rules is refused (the report stays held) rather than verified without its credit."""
+    staff_required(actor)
+    now = now or clock.now()
     report = (
         VoterReport.objects.select_for_update().select_related("deputy", "plan").get(pk=report.pk)
     )
@@ -154,10 +167,13 @@ def voter_report_verify(*, report: VoterReport, actor: User | None = None) -> Le
         % {"s": report.satisfied, "b": report.basically_satisfied, "u": report.unsatisfied},
         description=report.place,
         actor=actor,
+        now=now,
     )
+    if entry is None:
+        raise NoRuleSetError(_(ERR_NO_RULE_SET) % {"year": report.held_on.year})
     if report.status != ReportStatus.VERIFIED:
         report.status = ReportStatus.VERIFIED
-        report.verified_by, report.verified_at = actor, timezone.now()
+        report.verified_by, report.verified_at = actor, now
         report.save(update_fields=["status", "verified_by", "verified_at"])
         audit_record(
             actor=actor,

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from deputies.models import Level, Status
-from performance import services
+from performance import services, tasks
 from performance.models import (
     ERR_FILE_TYPE,
     Assessment,
@@ -38,11 +38,14 @@ from performance.services import (
     ERR_DEPUTY_LEFT,
     ERR_EVIDENCE_REQUIRED,
     ERR_NEGATIVE_CAP,
+    ERR_NO_RULE_SET,
     ERR_REJECT_NEEDS_REASON,
     ERR_RULE_NOT_SELF_SERVICE,
+    ERR_RULE_SET_EXISTS,
     ERR_UNKNOWN_RULE,
     ERR_YEAR_FROZEN,
     LedgerError,
+    NoRuleSetError,
     activity_close_roll,
     dispute_open,
     dispute_resolve,
@@ -55,6 +58,7 @@ from performance.services import (
     publication_publish,
     rule_by_code,
     rule_set_copy_forward,
+    rule_set_start,
     rule_validate,
     topic_signup,
     voter_report_plan_create,
@@ -169,16 +173,42 @@ def test_ledger_credit_after_resignation_is_refused(rules_2025):
     assert ok.pk
 
 
-def test_writes_queue_one_recompute_per_year(dep, django_capture_on_commit_callbacks):
+@pytest.fixture
+def queued(monkeypatch):
+    """The years whose recompute was queued (the task's ``delay``, recorded not run)."""
+    years = []
+    monkeypatch.setattr(tasks.recompute_assessment, "delay", years.append)
+    return years
+
+
+def test_writes_queue_one_recompute_per_year(dep, django_capture_on_commit_callbacks, queued):
     entries = [
         entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title=f"接待{i}")
         for i in range(3)
     ]
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         entries_verify(entries=entries[:2])
         entries_verify(entries=entries[2:])
         entries_reject(entries=entries[:1], reason="重复")
-    assert [cb.performance_year for cb in callbacks] == [2025]
+    assert queued == [2025]
+
+
+def test_each_transaction_queues_its_own_recompute(dep, django_capture_on_commit_callbacks, queued):
+    """The marker lives as long as one transaction: the next commit queues again, and a
+    rolled-back write (its callbacks discarded) does not stop the next one from queueing."""
+    entries = [
+        entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title=f"接待{i}")
+        for i in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        entries_verify(entries=entries[:1])
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            entries_verify(entries=entries[1:2])
+            raise RuntimeError("rolled back")
+        entries_verify(entries=entries[2:])
+    assert queued == [2025, 2025]
+    assert LedgerEntry.objects.get(pk=entries[1].pk).status == EntryStatus.PENDING
 
 
 # --- submitting, recording, evidence ----------------------------------------------------------
@@ -712,12 +742,22 @@ def test_a_new_year_starts_from_the_previous_years_rules(rules_2025):
     Rule.objects.filter(rule_set=rules_2025, code="B04").update(points=Decimal("1.5"))
     rules_2025.base_cap = Decimal("50")
     rules_2025.save()
-    rule = rule_by_code(2026, "B04")
+    rule_set_start(year=2026)
+    rule = rule_by_code(2026, "B04", today=date(2026, 1, 5))
     assert rule.points == Decimal("1.5") and rule.rule_set.base_cap == Decimal("50")
     assert not rule.rule_set.frozen
-    with pytest.raises(LedgerError):  # no year 2024 to copy from: defaults, then unknown code
-        rule_by_code(2024, "X99")
+    rule_set_start(year=2024)  # no earlier year to copy from: the default table
     assert rule_by_code(2024, "B04").points == Decimal("1")
+    with pytest.raises(LedgerError) as exc:
+        rule_set_start(year=2024)
+    assert str(exc.value) == ERR_RULE_SET_EXISTS % {"year": 2024}
+
+
+def test_looking_a_rule_up_never_creates_the_year(rules_2025):
+    with pytest.raises(NoRuleSetError) as exc:
+        rule_by_code(2026, "B04", today=date(2026, 1, 5))
+    assert str(exc.value) == ERR_NO_RULE_SET % {"year": 2026}
+    assert list(RuleSet.objects.values_list("year", flat=True)) == [2025]
 
 
 def test_a_roll_cannot_close_before_the_activity_is_held(rules_2025):
