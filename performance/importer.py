@@ -13,8 +13,14 @@ from core.importing import Importer
 from core.tabular import Column, ImportResult, Row, parse_date
 from deputies.models import Deputy
 
-from .models import EntryStatus, LedgerEntry, Rule, SourceKind
-from .services import LedgerError, entry_check, recompute_on_commit, rule_by_code
+from .models import LedgerEntry, Rule, SourceKind
+from .services import (
+    LedgerError,
+    entry_build,
+    entry_check,
+    recompute_on_commit,
+    rule_by_code,
+)
 
 LEDGER_COLUMNS = [
     Column("deputy_code", aliases=(gettext_noop("代表编号"), "编号"), required=True),
@@ -86,7 +92,7 @@ class LedgerImporter(Importer):
             self.error(row.line, _(ERR_DUPLICATE_IN_FILE) % {"other": self.seen[key]})
             return None
         self.seen[key] = row.line
-        return LedgerEntry(
+        return entry_build(
             deputy=deputy,
             rule=rule,
             occurred_on=occurred_on,
@@ -94,10 +100,9 @@ class LedgerImporter(Importer):
             place=values.get("place", ""),
             description=values.get("description", ""),
             source_kind=SourceKind.STAFF,
-            status=EntryStatus.VERIFIED,
-            reviewed_by=self.actor,
-            reviewed_at=self.now,
-            created_by=self.actor,
+            verified=True,
+            actor=self.actor,
+            now=self.now,
         )
 
     def check(self, parsed: list[LedgerEntry]) -> None:
