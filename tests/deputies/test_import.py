@@ -1,8 +1,10 @@
+from datetime import date
+
 import pytest
 
 from core.models import AuditEvent
-from deputies.models import Constituency, Deputy, Level, ProfessionalGroup, Term
 from deputies.importer import deputies_import
+from deputies.models import Constituency, Deputy, Level, ProfessionalGroup, Term
 from tests.deputies.factories import DeputyFactory, TermFactory
 from tests.deputies.sheets import GOOD_ROWS, csv_bytes, xlsx
 
@@ -10,11 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_empty_system_imports_xlsx_and_creates_the_current_term():
-    result = deputies_import(source=xlsx(GOOD_ROWS), filename="roster.xlsx")
+    on = date(2026, 5, 1)  # within the 17th term of the default settings, whatever the clock
+    result = deputies_import(source=xlsx(GOOD_ROWS), filename="roster.xlsx", today=on)
     assert result.ok, result.error_lines()
     assert result.created == 3
     term = Term.objects.get()
-    assert term.number == 17
+    assert term.number == 17 and term.start_date <= on <= term.end_date
     wang = Deputy.objects.get(code="A001")
     assert (wang.name, wang.gender, wang.level) == ("王芳", "F", Level.DISTRICT)
     assert wang.group.name == "城市建设组" and wang.term == term
