@@ -1,7 +1,10 @@
+from datetime import date
+
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from .models import EVIDENCE_EXTENSIONS, EVIDENCE_VALIDATORS, DisputeKind, Rule
 from .services import ERR_DATE_IN_FUTURE, ERR_DATE_OUTSIDE_YEAR, ERR_EVIDENCE_REQUIRED
@@ -9,11 +12,11 @@ from .services import ERR_DATE_IN_FUTURE, ERR_DATE_OUTSIDE_YEAR, ERR_EVIDENCE_RE
 ACCEPT = ",".join(f".{ext}" for ext in EVIDENCE_EXTENSIONS)
 
 
-def _clean_date(value, year: int):
+def _clean_date(value, year: int, today: date):
     """The service checks these too; here they become errors on the date field."""
     if value is None:
         return value
-    if value > timezone.localdate():
+    if value > today:
         raise forms.ValidationError(_(ERR_DATE_IN_FUTURE), code="future")
     if value.year != year:
         raise forms.ValidationError(
@@ -114,11 +117,11 @@ class EntrySubmitForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, year: int, **kwargs):
+    def __init__(self, *args, year: int, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.year = year
+        self.year, self.today = year, today or clock.today()
         self.fields["rule"].queryset = _rules(year)
-        today = timezone.localdate()
+        today = self.today
         self.fields["occurred_on"].initial = today
         self.fields["occurred_on"].widget.attrs.update(min=f"{year}-01-01", max=today.isoformat())
         self.fields["files"].help_text = self.fields["files"].help_text % {
@@ -126,7 +129,7 @@ class EntrySubmitForm(forms.Form):
         }
 
     def clean_occurred_on(self):
-        return _clean_date(self.cleaned_data.get("occurred_on"), self.year)
+        return _clean_date(self.cleaned_data.get("occurred_on"), self.year, self.today)
 
     def clean(self):
         data = super().clean()
@@ -174,13 +177,13 @@ class MissingForm(forms.Form):
     )
     evidence = _evidence_field()
 
-    def __init__(self, *args, year: int, **kwargs):
+    def __init__(self, *args, year: int, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.year = year
+        self.year, self.today = year, today or clock.today()
         self.fields["rule"].queryset = _rules(year, self_service=False)
         self.fields["occurred_on"].widget.attrs.update(
-            min=f"{year}-01-01", max=timezone.localdate().isoformat()
+            min=f"{year}-01-01", max=self.today.isoformat()
         )
 
     def clean_occurred_on(self):
-        return _clean_date(self.cleaned_data.get("occurred_on"), self.year)
+        return _clean_date(self.cleaned_data.get("occurred_on"), self.year, self.today)

@@ -5,9 +5,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.dashboard import Todo, admin_url
 
 from . import selectors
@@ -70,10 +70,10 @@ def rolls_open(today: date) -> int:
     )["n"]
 
 
-def staff_panel(request) -> dict[str, Any] | None:
+def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
     if not request.user.has_module_perms("performance"):
         return None
-    today = timezone.localdate()
+    today = today or clock.today()
     year = today.year
     items = []
 

@@ -7,15 +7,16 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 from core.notifications import notification_send
 from deputies.models import Deputy
 
 from .models import EntryStatus, IdleReminder
+from .services.errors import staff_required
 
 REMINDER_KIND = "performance.idle"
 MAX_REMINDERS = 2
@@ -27,7 +28,7 @@ def reminders_send(*, today: date | None = None) -> int:
     repeat period); returns how many reminders were recorded. Running twice on a day sends
     nothing new: the reminder row and the notification's dedupe key are both unique. A deputy
     without a login gets the reminder row (staff remind them in person) but no notification."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     idle_cutoff = today - timedelta(days=settings.LVZHI_LEDGER_IDLE_DAYS)
     repeat_cutoff = today - timedelta(days=settings.LVZHI_LEDGER_REMINDER_REPEAT_DAYS)
     idle = list(
@@ -92,6 +93,8 @@ def reminders_send(*, today: date | None = None) -> int:
 def talk_record(
     *, reminder: IdleReminder, on: date, note: str = "", actor: User | None = None
 ) -> IdleReminder:
+    """Record staff's talk (提醒谈话) with a deputy reminded twice. Staff only."""
+    staff_required(actor)
     reminder.talked_on, reminder.talk_note = on, note[:200]
     reminder.save(update_fields=["talked_on", "talk_note"])
     audit_record(

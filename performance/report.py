@@ -3,6 +3,7 @@
 import io
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -52,13 +53,14 @@ class AnnualReport:
     exits: list[list[Any]]
 
 
-def annual_report_build(*, year: int, actor=None) -> AnnualReport:
-    """Collect the report; an open year is recomputed first so it matches the ledger."""
+def annual_report_build(*, year: int, actor=None, today: date | None = None) -> AnnualReport:
+    """Collect the report; an open year is recomputed first so it matches the ledger (its
+    roster as of ``today`` while the year is running)."""
     rule_set = RuleSet.objects.filter(year=year).first()
     if rule_set is None:
         raise ReportError(_(ERR_NO_RULE_SET) % {"year": year})
     if not rule_set.frozen:
-        assessment_compute(year=year, actor=actor)
+        assessment_compute(year=year, actor=actor, today=today)
     lists = consequence_lists(year)
     reelect_ids = {d.pk for d, _decision in lists["reelection"]}
     exit_ids = {c.deputy.pk for c, _decision in lists["exit"]}

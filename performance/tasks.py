@@ -1,7 +1,10 @@
 """Celery tasks: thin, idempotent wrappers around one service each."""
 
+from datetime import date
+
 from celery import shared_task
-from django.utils import timezone
+
+from core import clock
 
 from .reminders import reminders_send
 from .scoring import ScoringError, assessment_compute
@@ -18,10 +21,13 @@ def recompute_assessment(year: int) -> int:
 
 
 @shared_task
-def recompute_current_year() -> int:
-    return recompute_assessment(timezone.localdate().year)
+def recompute_current_year(today: str | None = None) -> int:
+    """The nightly catch-up of the running year. ``today`` (ISO date) pins the clock."""
+    day = date.fromisoformat(today) if today else clock.today()
+    return recompute_assessment(day.year)
 
 
 @shared_task
-def send_idle_reminders() -> int:
-    return reminders_send()
+def send_idle_reminders(today: str | None = None) -> int:
+    """The daily reminder run. ``today`` (ISO date) pins the clock."""
+    return reminders_send(today=date.fromisoformat(today) if today else None)

@@ -2,6 +2,7 @@
 standings and the supervision menu. Staff work in the admin."""
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -10,12 +11,12 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role, user_has_role
+from core import clock
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
@@ -40,9 +41,7 @@ from .services import LedgerError, dispute_open, entry_submit, topic_signup
 
 def _year(request) -> int:
     value = request.GET.get("year", "")
-    return (
-        int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
-    )
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else clock.today().year
 
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
@@ -94,11 +93,11 @@ def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
     return rule_set, assessment
 
 
-def dashboard_panel(request) -> dict | None:
+def dashboard_panel(request, *, today: date | None = None) -> dict | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
-    year = timezone.localdate().year
+    year = (today or clock.today()).year
     rule_set, assessment = _year_score(deputy, year)
     pending = LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.PENDING).count()
     return {
@@ -170,14 +169,15 @@ def my_ledger(request):
             "page": page,
             "disputes": disputes,
             "published": Publication.objects.filter(year=year).exists(),
-            "this_year": timezone.localdate().year,
+            "this_year": clock.today().year,
         },
     )
 
 
 @deputy_required
 def entry_submit_view(request):
-    year = timezone.localdate().year
+    today = clock.today()
+    year = today.year
     initial = {}
     source = request.GET.get("from", "")
     if request.method == "GET" and source.isdigit():
@@ -191,7 +191,9 @@ def entry_submit_view(request):
         }
         if returned.rule.rule_set.year == year:
             initial["rule"] = returned.rule_id
-    form = EntrySubmitForm(request.POST or None, request.FILES or None, year=year, initial=initial)
+    form = EntrySubmitForm(
+        request.POST or None, request.FILES or None, year=year, initial=initial, today=today
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -204,6 +206,7 @@ def entry_submit_view(request):
                 place=data["place"],
                 files=data["files"],
                 actor=request.user,
+                today=today,
             )
         except LedgerError as exc:
             form.add_error(None, str(exc))
@@ -301,8 +304,9 @@ def dispute_view(request, pk: int):
 
 @deputy_required
 def missing_view(request):
-    year = timezone.localdate().year
-    form = MissingForm(request.POST or None, request.FILES or None, year=year)
+    today = clock.today()
+    year = today.year
+    form = MissingForm(request.POST or None, request.FILES or None, year=year, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -315,6 +319,7 @@ def missing_view(request):
                 note=data["note"],
                 evidence=data.get("evidence"),
                 actor=request.user,
+                today=today,
             )
         except LedgerError as exc:
             form.add_error(None, str(exc))
@@ -368,7 +373,7 @@ def topics_view(request):
             "year": year,
             "signed_count": sum(1 for t in topics if t.signed),
             "group_id": request.deputy.group_id,
-            "can_sign": year >= timezone.localdate().year,
+            "can_sign": year >= clock.today().year,
         },
     )
 

@@ -18,8 +18,6 @@ from collections.abc import Iterable
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from ..tasks import recompute_assessment
-
 logger = logging.getLogger(__name__)
 
 
@@ -43,6 +41,9 @@ def _current_batch(using: str) -> _Batch:
 
 
 def _queue(year: int) -> None:
+    # Imported here: the tasks import the reminders, which import these services.
+    from ..tasks import recompute_assessment
+
     try:
         recompute_assessment.delay(year)
     except Exception:  # broker down: the nightly recompute catches up

@@ -1,17 +1,21 @@
 """Idle reminders (履职提醒), the talk list (提醒谈话), the beat entries and tasks."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from celery import current_app
 from django.test import override_settings
 
 from config.beat import BEAT_SCHEDULE
 from core.models import Notification
 from performance import tasks
+from performance.access import ERR_NOT_PERMITTED
 from performance.models import Assessment, EntryStatus, IdleReminder
 from performance.reminders import REMINDER_KIND, reminders_send, talk_record
 from performance.selectors import talk_list
+from performance.services import LedgerError
 from tests.deputies.factories import DeputyFactory, DeputyWithUserFactory
 from tests.performance.factories import LedgerEntryFactory, rule_set
 
@@ -141,12 +145,26 @@ def test_recompute_task_is_idempotent_and_skips_frozen_years(db):
     assert tasks.recompute_assessment(2025) == 0
 
 
-def test_reminder_task_runs_the_service(idle, monkeypatch):
-    from performance import reminders
+def test_reminder_task_runs_the_service(idle):
+    day = (LAST + timedelta(days=61)).isoformat()
+    assert tasks.send_idle_reminders(today=day) == 1
+    assert tasks.send_idle_reminders(today=day) == 0
 
-    monkeypatch.setattr(reminders.timezone, "localdate", lambda: LAST + timedelta(days=61))
+
+@time_machine.travel(datetime(2026, 3, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_reminder_task_reads_the_clock_when_not_told(idle):
     assert tasks.send_idle_reminders() == 1
-    assert tasks.send_idle_reminders() == 0
+    assert IdleReminder.objects.get().sent_on == date(2026, 3, 12)
+
+
+def test_talks_are_recorded_by_staff_only(idle, deputy):
+    reminders_send(today=LAST + timedelta(days=61))
+    reminder = IdleReminder.objects.get(deputy=idle)
+    with pytest.raises(LedgerError) as exc:
+        talk_record(reminder=reminder, on=LAST + timedelta(days=70), actor=deputy.user)
+    assert str(exc.value) == ERR_NOT_PERMITTED
+    reminder.refresh_from_db()
+    assert reminder.talked_on is None
 
 
 def test_reminder_is_emailed_where_the_deputy_has_an_address(

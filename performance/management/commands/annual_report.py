@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from core import clock
 from performance.report import FORMATS, ReportError, annual_report_build, report_bytes
 from performance.scoring import ScoringError
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "生成年度履职考核报告（排名表；xlsx/pdf 另含等次分布、连任推荐和劝辞名单）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, default=timezone.localdate().year)
+        parser.add_argument("--year", type=int, default=clock.today().year)
         parser.add_argument("--format", choices=FORMATS, default="xlsx")
         parser.add_argument("--output", required=True, help="输出文件路径")
 

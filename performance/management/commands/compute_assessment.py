@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from core import clock
 from performance.scoring import ScoringError, assessment_compute
 
 
@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = "重新计算某年度的履职考核（已封存的年度会被拒绝）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, default=timezone.localdate().year)
+        parser.add_argument("--year", type=int, default=clock.today().year)
 
     def handle(self, *args, **options):
         try:
