@@ -11,19 +11,20 @@ set row is locked (SELECT ... FOR UPDATE) meanwhile, so two runs at once queue, 
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, FilteredRelation, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from core import clock
 from core.audit import audit_record
 from deputies.models import Deputy
 
+from .access import ERR_NOT_PERMITTED, acts_as_staff
 from .models import Assessment, Dimension, EntryStatus, Grade, Rule, RuleSet
 
 ERR_YEAR_FROZEN = gettext_noop("%(year)s 年度考核已封存，不能重新计算。如确需更正，请先解除封存。")
@@ -35,9 +36,15 @@ class ScoringError(Exception):
     """The assessment cannot be (re)computed; the message is for the user."""
 
 
+def _staff_required(actor: User | None) -> None:
+    """Computing, closing and reopening a year is the committee's (or the system's) work."""
+    if not acts_as_staff(actor):
+        raise ScoringError(_(ERR_NOT_PERMITTED))
+
+
 def assessment_reference_date(year: int, today: date | None = None) -> date:
     """The day whose roster is assessed: year end, or today while the year is running."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return max(date(year, 1, 1), min(date(year, 12, 31), today))
 
 
@@ -162,7 +169,9 @@ class ComputeResult:
 def assessment_compute(
     *, year: int, actor: User | None = None, today: date | None = None
 ) -> ComputeResult:
-    """(Re)compute the assessment of ``year``. Running it again changes nothing."""
+    """(Re)compute the assessment of ``year``. Running it again changes nothing. Staff or the
+    system (the recompute task, commands) only."""
+    _staff_required(actor)
     rule_set = RuleSet.objects.select_for_update().filter(year=year).first()
     if rule_set is None:
         raise ScoringError(_(ERR_NO_RULE_SET) % {"year": year})
@@ -177,7 +186,7 @@ def assessment_compute(
     changed = 0
     if assessed:
         select_sql, params = scoring_sql(rule_set, rules, assessed, today)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        now = connection.ops.adapt_datetimefield_value(clock.now())
         with connection.cursor() as cursor:
             cursor.execute(_upsert_sql(select_sql), [rule_set.pk, assessed, now, *params])
             changed = cursor.rowcount
@@ -194,11 +203,14 @@ def assessment_compute(
 
 
 @transaction.atomic
-def rule_set_freeze(*, year: int, actor: User | None = None) -> RuleSet:
-    """Close a year: compute it one last time, then refuse any further change."""
+def rule_set_freeze(
+    *, year: int, actor: User | None = None, now: datetime | None = None
+) -> RuleSet:
+    """Close a year: compute it one last time, then refuse any further change. Staff only."""
+    _staff_required(actor)
     assessment_compute(year=year, actor=actor)
     rule_set = RuleSet.objects.select_for_update().get(year=year)
-    rule_set.frozen, rule_set.frozen_at = True, timezone.now()
+    rule_set.frozen, rule_set.frozen_at = True, now or clock.now()
     rule_set.save(update_fields=["frozen", "frozen_at"])
     audit_record(
         actor=actor, action="performance.rule_set_freeze", target=rule_set, summary=str(rule_set)
@@ -208,7 +220,9 @@ def rule_set_freeze(*, year: int, actor: User | None = None) -> RuleSet:
 
 @transaction.atomic
 def rule_set_unfreeze(*, year: int, actor: User | None = None, reason: str) -> RuleSet:
-    """Reopen a closed year (with a reason kept in the audit row) so it can be corrected."""
+    """Reopen a closed year (with a reason kept in the audit row) so it can be corrected.
+    Staff only."""
+    _staff_required(actor)
     if not (reason or "").strip():
         raise ScoringError(_(ERR_UNFREEZE_REASON))
     rule_set = RuleSet.objects.select_for_update().get(year=year)
