@@ -82,12 +82,16 @@ class ReturnStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已同意改办")
     REFUSED = "refused", _("不同意退办")
+    # The unit replied while the request waited: a reply means it handled the matter itself.
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已同意")
     REJECTED = "rejected", _("未同意")
+    # The unit replied while the request waited: no later deadline is needed any more.
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 def _score_range(field: str, name: str) -> models.CheckConstraint:
@@ -390,7 +394,7 @@ class StatusChange(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id}: {self.from_status or '-'} → {self.to_status}"
+        return f"{self.suggestion}: {self.from_status or '-'} → {self.to_status}"
 
 
 class ExtensionRequest(models.Model):
@@ -441,10 +445,15 @@ class ExtensionRequest(models.Model):
                 name="sugg_one_pending_extension",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="sugg_extension_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status__in=ExtensionStatus.values), name="sugg_extension_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} → {self.requested_deadline}"
+        return str(
+            _("%(s)s 申请延期至 %(d)s") % {"s": self.suggestion, "d": self.requested_deadline}
+        )
 
 
 class ReturnRequest(models.Model):
@@ -526,7 +535,7 @@ class ReturnRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} · {self.unit_id} {self.get_status_display()}"
+        return str(_("%(s)s · %(u)s 申请退办") % {"s": self.suggestion, "u": self.unit})
 
 
 class SupervisionPlan(models.Model):
@@ -858,7 +867,7 @@ class PublicRating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id}: {self.score}"
+        return f"{self.suggestion}: {self.score}"
 
 
 class UnitYearScore(models.Model):

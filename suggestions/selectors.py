@@ -3,7 +3,11 @@
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.models import CalendarDay
@@ -104,30 +108,106 @@ def detail_context(suggestion: Suggestion, today: date | None = None) -> dict[st
     }
 
 
+# What a page shows instead of a form that no longer applies (the services refuse the same).
+STATE_NOT_OPEN = gettext_noop("此件当前状态为“%(st)s”，已不能办理此项。")
+STATE_EXTENSION_PENDING = gettext_noop("已于 %(on)s 申请延期至 %(d)s，等待工委审核。")
+STATE_EXTENSION_USED = gettext_noop("答复期限已延长过一次（现为 %(d)s），不能再次申请。")
+STATE_RETURN_PENDING = gettext_noop("已于 %(on)s 申请退办，等待工委审核；审核前请继续办理。")
+STATE_RETURN_REFUSED = gettext_noop("工委已不同意本单位的退办申请：%(r)s。请按期办理。")
+STATE_RETURN_AFTER_REPLY = gettext_noop("已经答复过的议案建议不能退办。")
+STATE_RETURN_WINDOW = gettext_noop(
+    "退办申请须在交办（或改办）后 %(n)d 个工作日内提出，已于 %(d)s 截止。"
+)
+STATE_REPLIED = gettext_noop("已于 %(d)s 答复（%(c)s），此件当前状态为“%(st)s”。")
+STATE_EVALUATED = gettext_noop("您已于 %(d)s 评价这次答复：%(v)s，落实度 %(n)s。")
+STATE_NOT_REPLIED = gettext_noop("此件当前状态为“%(st)s”，收到答复后才能评价。")
+STATE_COMMITMENT_SETTLED = gettext_noop("该承诺事项已是“%(st)s”，不能再修改。")
+
+
+def _not_open(suggestion: Suggestion) -> str:
+    return _(STATE_NOT_OPEN) % {"st": suggestion.get_status_display()}
+
+
+def extension_closed_reason(suggestion: Suggestion) -> str | None:
+    """Why the lead unit can no longer ask for an extension, or ``None`` if it can
+    (``services.extension_request`` enforces the same); reads the prefetched requests of
+    ``detail_queryset``."""
+    if suggestion.status not in OPEN_HANDLING:
+        return _not_open(suggestion)
+    for r in suggestion.extension_requests.all():
+        if r.status == ExtensionStatus.PENDING:
+            return _(STATE_EXTENSION_PENDING) % {
+                "on": timezone.localtime(r.requested_at).date().isoformat(),
+                "d": r.requested_deadline.isoformat(),
+            }
+    if suggestion.extension_count >= 1:
+        return _(STATE_EXTENSION_USED) % {"d": suggestion.reply_deadline.isoformat()}
+    return None
+
+
 def extension_open(suggestion: Suggestion) -> bool:
-    """Whether the lead unit may still ask for an extension (``services.extension_request``
-    enforces the same); reads the prefetched requests of ``detail_queryset``."""
-    return (
-        suggestion.status in OPEN_HANDLING
-        and suggestion.extension_count == 0
-        and not any(
-            r.status == ExtensionStatus.PENDING for r in suggestion.extension_requests.all()
-        )
-    )
+    return extension_closed_reason(suggestion) is None
+
+
+def return_closed_reason(
+    suggestion: Suggestion, unit_id: int, *, today: date | None = None
+) -> str | None:
+    """Why the lead unit can no longer ask to return ``suggestion``, or ``None`` if it can
+    (``services.return_request`` enforces the same); reads the prefetched requests of
+    ``detail_queryset``."""
+    if suggestion.status not in OPEN_HANDLING:
+        return _not_open(suggestion)
+    if not reassignable(suggestion):
+        return _(STATE_RETURN_AFTER_REPLY)
+    for r in suggestion.return_requests.all():
+        if r.status == ReturnStatus.PENDING:
+            return _(STATE_RETURN_PENDING) % {
+                "on": timezone.localtime(r.requested_at).date().isoformat()
+            }
+        if r.status == ReturnStatus.REFUSED and r.unit_id == unit_id:
+            return _(STATE_RETURN_REFUSED) % {"r": r.staff_reason}
+    last_day = return_deadline(suggestion)
+    if (today or clock.today()) > last_day:
+        return _(STATE_RETURN_WINDOW) % {
+            "n": settings.LVZHI_SUGGESTIONS_RETURN_WORKDAYS,
+            "d": last_day.isoformat(),
+        }
+    return None
 
 
 def return_open(suggestion: Suggestion, unit_id: int, *, today: date | None = None) -> bool:
-    """Whether the lead unit may still ask to return ``suggestion`` (``services.return_request``
-    enforces the same); reads the prefetched requests of ``detail_queryset``."""
-    if not reassignable(suggestion):
-        return False
-    if any(
-        r.status == ReturnStatus.PENDING
-        or (r.status == ReturnStatus.REFUSED and r.unit_id == unit_id)
-        for r in suggestion.return_requests.all()
-    ):
-        return False
-    return (today or clock.today()) <= return_deadline(suggestion)
+    return return_closed_reason(suggestion, unit_id, today=today) is None
+
+
+def reply_closed_reason(suggestion: Suggestion) -> str | None:
+    """Why the lead unit cannot reply now (it already has, or the suggestion is past handling),
+    or ``None`` if it can."""
+    if suggestion.status in OPEN_HANDLING:
+        return None
+    reply = suggestion.replies.order_by("-replied_on", "-id").first()
+    if reply is None:
+        return _not_open(suggestion)
+    return _(STATE_REPLIED) % {
+        "d": reply.replied_on.isoformat(),
+        "c": reply.get_result_class_display(),
+        "st": suggestion.get_status_display(),
+    }
+
+
+def evaluation_closed_reason(suggestion: Suggestion, deputy) -> str | None:
+    """Why ``deputy`` cannot evaluate now (already evaluated the latest reply, or there is no
+    reply to evaluate), or ``None`` if they can (``services.evaluation_submit`` enforces it)."""
+    reply = suggestion.replies.order_by("-replied_on", "-id").first()
+    mine = reply.evaluations.filter(deputy=deputy).first() if reply is not None else None
+    if mine is not None:
+        return _(STATE_EVALUATED) % {
+            "d": mine.evaluated_on.isoformat(),
+            "v": mine.get_verdict_display(),
+            "n": mine.implementation_score if mine.implementation_score is not None else "—",
+        }
+    if suggestion.status != Status.REPLIED:
+        return _(STATE_NOT_REPLIED) % {"st": suggestion.get_status_display()}
+    return None
 
 
 # The unit portal's tabs (besides "all") and the states each one lists.

@@ -76,6 +76,7 @@ ERR_EXTENSION_USED = gettext_noop("答复期限只能延长一次，已延期过
 ERR_EXTENSION_PENDING = gettext_noop("已有一份延期申请待审核。")
 ERR_EXTENSION_NOT_LATER = gettext_noop("申请的期限必须晚于当前答复期限（%(d)s）。")
 ERR_EXTENSION_DECIDED = gettext_noop("该延期申请已经审核过。")
+ERR_EXTENSION_WITHDRAWN = gettext_noop("%(s)s 已经答复，延期申请已随答复自动撤回，无需再审核。")
 ERR_REASON_REQUIRED = gettext_noop("请填写理由。")
 ERR_PROBLEMS_REQUIRED = gettext_noop(
     "B、C 类答复须填写核心问题清单（政策障碍、资金缺口或其他关键堵点）。"
@@ -110,6 +111,8 @@ ERR_RETURN_WINDOW = gettext_noop(
 ERR_RETURN_PENDING = gettext_noop("已有一份退办申请待审核。")
 ERR_RETURN_REFUSED = gettext_noop("工委已不同意本单位的退办申请，请按期办理。")
 ERR_RETURN_DECIDED = gettext_noop("该退办申请已经审核过。")
+ERR_RETURN_WITHDRAWN = gettext_noop("%(s)s 已经答复，退办申请已随答复自动撤回，无需再审核。")
+NOTE_WITHDRAWN_BY_REPLY = gettext_noop("%(d)s 已答复，申请自动撤回。")
 ERR_RETURN_REFUSE_REASON = gettext_noop("不同意退办须填写理由。")
 ERR_REASSIGN_STALE = gettext_noop("主办单位已被他人调整，请刷新后再操作。")
 
@@ -418,9 +421,11 @@ def extension_decide(
     # Suggestion before request, as 改办 (which closes pending extension requests) takes them.
     Suggestion.objects.select_for_update().get(pk=request.suggestion_id)
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    suggestion = Suggestion.objects.select_for_update().get(pk=request.suggestion_id)
+    if request.status == ExtensionStatus.WITHDRAWN:
+        raise SuggestionError(_(ERR_EXTENSION_WITHDRAWN) % {"s": suggestion})
     if request.status != ExtensionStatus.PENDING:
         raise SuggestionError(_(ERR_EXTENSION_DECIDED))
-    suggestion = Suggestion.objects.select_for_update().get(pk=request.suggestion_id)
     if approve:
         if suggestion.extension_count >= 1:
             raise SuggestionError(_(ERR_EXTENSION_USED))
@@ -631,9 +636,11 @@ def return_decide(
     # Suggestion first, then the request: the order 改办 takes them in, so the two never deadlock.
     Suggestion.objects.select_for_update().get(pk=request.suggestion_id)
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    suggestion = request.suggestion
+    if request.status == ReturnStatus.WITHDRAWN:
+        raise SuggestionError(_(ERR_RETURN_WITHDRAWN) % {"s": suggestion})
     if request.status != ReturnStatus.PENDING:
         raise SuggestionError(_(ERR_RETURN_DECIDED))
-    suggestion = request.suggestion
     if approve:
         lead_unit = lead_unit or request.new_lead_unit
         if lead_unit is None:
@@ -820,9 +827,14 @@ def reply_submit(
     replied_on: date | None = None,
     actor: User | None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> Reply:
     """The lead unit's reply; B and C need a core problem list. An assigned suggestion the unit
-    never signed for is taken into handling first."""
+    never signed for is taken into handling first.
+
+    A reply settles the unit's requests still waiting for staff: asking for a later deadline or
+    to hand the matter on makes no sense once it has answered, so pending extension and return
+    requests are withdrawn, with the reason, and nothing stays 待审核 for ever."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     _require_lead_unit(suggestion, unit, actor)
     if suggestion.status not in OPEN_HANDLING:
@@ -856,6 +868,9 @@ def reply_submit(
     CoreProblem.objects.bulk_create(
         [CoreProblem(reply=reply, kind=kind, description=desc[:300]) for kind, desc in problems]
     )
+    _withdraw_pending_requests(
+        suggestion, replied_on=replied_on, now=now or clock.now(), actor=actor
+    )
     suggestion_transition(
         suggestion=suggestion,
         to=Status.REPLIED,
@@ -866,6 +881,37 @@ def reply_submit(
         reply=reply,
     )
     return reply
+
+
+def _withdraw_pending_requests(
+    suggestion: Suggestion, *, replied_on: date, now: datetime, actor: User | None
+) -> None:
+    """Close the extension and return requests still waiting on ``suggestion`` (the caller
+    holds its lock, the order every decision takes them in)."""
+    note = _(NOTE_WITHDRAWN_BY_REPLY) % {"d": replied_on.isoformat()}
+    extensions = suggestion.extension_requests.select_for_update().filter(
+        status=ExtensionStatus.PENDING
+    )
+    returns = suggestion.return_requests.select_for_update().filter(status=ReturnStatus.PENDING)
+    withdrawn = {
+        "extension": [r.pk for r in extensions],
+        "return": [r.pk for r in returns],
+    }
+    if not (withdrawn["extension"] or withdrawn["return"]):
+        return
+    ExtensionRequest.objects.filter(pk__in=withdrawn["extension"]).update(
+        status=ExtensionStatus.WITHDRAWN, decided_at=now, decision_note=note
+    )
+    ReturnRequest.objects.filter(pk__in=withdrawn["return"]).update(
+        status=ReturnStatus.WITHDRAWN, decided_at=now, staff_reason=note
+    )
+    audit_record(
+        actor=actor,
+        action="suggestions.requests_withdrawn",
+        target=suggestion,
+        summary=f"{suggestion} {note}"[:200],
+        data=withdrawn,
+    )
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from core.audit import audit_record
 from .. import services
 from ..models import (
     ExtensionRequest,
-    ExtensionStatus,
     HandlingUnit,
     Milestone,
     QuarterlyReport,
@@ -62,9 +61,11 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def _decide(self, request, queryset, approve):
+        # Every selected request goes to the service, so one already decided or withdrawn by a
+        # reply gets a message naming its suggestion instead of being skipped in silence.
         bulk_run(
             request,
-            queryset.filter(status=ExtensionStatus.PENDING),
+            queryset.select_related("suggestion", "unit"),
             _t("同意延期") if approve else _t("不同意延期"),
             lambda r: services.extension_decide(
                 request=r, approve=approve, note=r.decision_note, actor=request.user

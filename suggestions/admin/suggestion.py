@@ -40,7 +40,13 @@ from ..models import (
     Suggestion,
 )
 from ..services import SuggestionError
-from ..workflow import TRANSITIONS, Party, allowed_targets, suggestion_transition
+from ..workflow import (
+    ERR_TRANSITION_NOT_ALLOWED,
+    TRANSITIONS,
+    Party,
+    allowed_targets,
+    suggestion_transition,
+)
 from .common import ReadOnlyInline, bulk_run
 from .imports import SuggestionImportMixin
 
@@ -377,6 +383,16 @@ class SuggestionAdmin(SuggestionImportMixin, admin.ModelAdmin):
         if not self.has_change_permission(request, suggestion) or to not in Status.values:
             return redirect("admin:suggestions_suggestion_change", pk)
         target = Status(to)
+        if request.method == "GET" and target not in allowed_targets(suggestion.status):
+            # Moved on since the button was drawn (another clerk, a second tab): say where it
+            # stands instead of offering a form that would be refused once filled in.
+            self.message_user(
+                request,
+                _t(ERR_TRANSITION_NOT_ALLOWED)
+                % {"from": suggestion.get_status_display(), "to": target.label},
+                messages.WARNING,
+            )
+            return redirect("admin:suggestions_suggestion_change", pk)
         form_class = {Status.ASSIGNED: AssignForm, Status.EVALUATED: StaffEvaluationForm}.get(
             target, TransitionForm
         )

@@ -51,9 +51,10 @@ def deputy_detail(request, pk: int):
 def deputy_edit(request, pk: int | None = None):
     suggestion = None
     if pk is not None:
-        suggestion = get_object_or_404(
-            Suggestion, pk=pk, lead_deputy=request.deputy, status=Status.DRAFT
-        )
+        suggestion = get_object_or_404(Suggestion, pk=pk, lead_deputy=request.deputy)
+        if suggestion.status != Status.DRAFT:  # submitted meanwhile: say so on its page
+            messages.info(request, _(services.ERR_NOT_DRAFT))
+            return redirect("suggestions:detail", pk=suggestion.pk)
     form = DraftForm(
         request.POST or None,
         request.FILES or None,
@@ -109,8 +110,10 @@ def deputy_evaluate(request, pk: int):
     suggestion = get_object_or_404(
         Suggestion.objects.select_related("lead_unit"), pk=pk, lead_deputy=request.deputy
     )
-    form = EvaluationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # Already evaluated (or nothing to evaluate): show that, not a form refused once filled in.
+    closed = selectors.evaluation_closed_reason(suggestion, request.deputy)
+    form = None if closed else EvaluationForm(request.POST or None)
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.evaluation_submit(
                 suggestion=suggestion,
@@ -127,5 +130,5 @@ def deputy_evaluate(request, pk: int):
     return render(
         request,
         "suggestions/evaluate.html",
-        {"form": form, "suggestion": suggestion, "reply": reply},
+        {"form": form, "suggestion": suggestion, "reply": reply, "closed": closed},
     )

@@ -21,7 +21,7 @@ from core.tabular import file_response
 
 from .. import services
 from ..forms import RatingForm
-from ..models import PRE_REGISTRATION, Reply, Suggestion
+from ..models import PRE_REGISTRATION, PublicRating, Reply, Suggestion
 from ..services import SuggestionError
 
 ERR_RATE_LIMITED = gettext_noop("提交过于频繁，请稍后再试。")
@@ -48,9 +48,11 @@ def public_rate(request, token):
     device = request.COOKIES.get(DEVICE_COOKIE, "")
     if not (8 <= len(device) <= 64 and device.replace("-", "").isalnum()):
         device = uuid.uuid4().hex
-    form = RatingForm(request.POST or None)
+    # This device rated already: show its rating instead of a form refused once filled in.
+    rated = PublicRating.objects.filter(suggestion=suggestion, device_token=device).first()
+    form = None if rated else RatingForm(request.POST or None)
     done = False
-    if request.method == "POST" and form.is_valid():
+    if form is not None and request.method == "POST" and form.is_valid():
         if _rate_limited(request):
             form.add_error(None, _(ERR_RATE_LIMITED))
         else:
@@ -74,6 +76,7 @@ def public_rate(request, token):
             "suggestion": suggestion,
             "form": form,
             "done": done,
+            "rated": rated,
             "reply": reply,
             "open": suggestion.status in services.RATEABLE,
         },

@@ -98,10 +98,11 @@ def unit_home(request):
 def unit_detail(request, pk: int):
     suggestion = get_object_or_404(selectors.detail_queryset(_unit_suggestions(request)), pk=pk)
     unit_ids = set(_user_units(request).values_list("pk", flat=True))
+    today = clock.today()
     is_lead = suggestion.lead_unit_id in unit_ids
     is_open = suggestion.status in OPEN_HANDLING
     context = {
-        **selectors.detail_context(suggestion),
+        **selectors.detail_context(suggestion, today=today),
         "is_lead": is_lead,
         "is_open": is_open,
         "can_record": suggestion.status in UNDER_HANDLING,
@@ -110,7 +111,8 @@ def unit_detail(request, pk: int):
         "update_form": CommitmentUpdateForm(),
         "feasibility_form": FeasibilityForm(initial={"note": suggestion.feasibility_note}),
         "can_extend": is_lead and selectors.extension_open(suggestion),
-        "can_return": is_lead and selectors.return_open(suggestion, suggestion.lead_unit_id),
+        "can_return": is_lead
+        and selectors.return_open(suggestion, suggestion.lead_unit_id, today=today),
     }
     return render(request, "suggestions/unit_detail.html", context)
 
@@ -141,6 +143,9 @@ def unit_accept(request, pk: int):
 @role_required(Role.HANDLING_UNIT)
 def unit_reply(request, pk: int):
     suggestion, unit = _unit_action(request, pk)
+    closed = selectors.reply_closed_reason(suggestion)
+    if closed:  # replied already (another login of the unit, or a second tab)
+        return _closed(request, suggestion, _("答复代表"), closed)
     form = ReplyForm(request.POST or None)
     problems = ProblemFormSet(request.POST or None, prefix="p")
     if request.method == "POST" and form.is_valid() and problems.is_valid():
@@ -165,7 +170,18 @@ def unit_reply(request, pk: int):
     )
 
 
-def _simple_form(request, suggestion, form, title, submit, action, success):
+def _closed(request, suggestion, title, closed: str):
+    """The page of a form that no longer applies: what the state is, and the way back."""
+    return render(
+        request,
+        "suggestions/unit_form.html",
+        {"form": None, "suggestion": suggestion, "title": title, "closed": closed},
+    )
+
+
+def _simple_form(request, suggestion, form, title, submit, action, success, closed=None):
+    if closed:
+        return _closed(request, suggestion, title, closed)
     if request.method == "POST" and form.is_valid():
         try:
             action(form.cleaned_data)
@@ -194,6 +210,7 @@ def unit_extension(request, pk: int):
             suggestion=suggestion, unit=unit, actor=request.user, **data
         ),
         _("延期申请已提交，等待工委审核。"),
+        closed=selectors.extension_closed_reason(suggestion),
     )
 
 
@@ -218,6 +235,7 @@ def unit_return(request, pk: int):
             suggestion=suggestion, unit=unit, actor=request.user, **data
         ),
         _("退办申请已提交，等待工委审核；审核前请继续办理。"),
+        closed=selectors.return_closed_reason(suggestion, unit.pk),
     )
 
 
@@ -264,11 +282,11 @@ def unit_commitment_add(request, pk: int):
 @role_required(Role.HANDLING_UNIT)
 def unit_commitment_update(request, pk: int):
     commitment = get_object_or_404(
-        Commitment.objects.select_related("suggestion"),
-        pk=pk,
-        owner_unit__users=request.user,
-        status=CommitmentStatus.OPEN,
+        Commitment.objects.select_related("suggestion"), pk=pk, owner_unit__users=request.user
     )
+    closed = None
+    if commitment.status != CommitmentStatus.OPEN:  # settled meanwhile: show how
+        closed = _(selectors.STATE_COMMITMENT_SETTLED) % {"st": commitment.get_status_display()}
     return _simple_form(
         request,
         commitment.suggestion,
@@ -277,6 +295,7 @@ def unit_commitment_update(request, pk: int):
         _("保存"),
         lambda data: services.commitment_update(commitment=commitment, actor=request.user, **data),
         _("承诺事项已更新。"),
+        closed=closed,
     )
 
 

@@ -84,9 +84,27 @@ def test_public_page_needs_no_login_and_sets_a_device_cookie(client):
     response = client.post(f"/suggestions/rate/{s.public_token}/", {"score": "85"})
     assert response.status_code == 200
     assert "感谢您的评价" in response.content.decode()
-    response = client.post(f"/suggestions/rate/{s.public_token}/", {"score": "40"})
-    assert services.ERR_ALREADY_RATED in response.content.decode()
+    # this device has rated: the page shows that rating instead of a form (#7), and a second
+    # post changes nothing
+    for response in (
+        client.get(f"/suggestions/rate/{s.public_token}/"),
+        client.post(f"/suggestions/rate/{s.public_token}/", {"score": "40"}),
+    ):
+        page = response.content.decode()
+        assert "受益度 85" in page and "每台设备只能评价一次" in page
+        assert 'name="score"' not in page
     assert list(PublicRating.objects.values_list("score", flat=True)) == [85]
+
+
+def test_public_page_refuses_a_phone_that_rated_on_another_device(client):
+    s = helpers.replied()
+    url = f"/suggestions/rate/{s.public_token}/"
+    services.public_rating_submit(
+        suggestion=s, score=70, phone="13800138000", device_token="a1b2c3d4"
+    )
+    response = client.post(url, {"score": "40", "phone": "13800138000"})
+    assert services.ERR_ALREADY_RATED in response.content.decode()
+    assert list(PublicRating.objects.values_list("score", flat=True)) == [70]
 
 
 def test_public_page_shows_form_errors_not_500(client):

@@ -9,7 +9,7 @@ from django.db import connection
 from core import clock
 from core.models import AuditEvent, Notification
 from core.workdays import add_working_days
-from suggestions import services
+from suggestions import selectors, services
 from suggestions.models import (
     ExtensionStatus,
     ReturnRequest,
@@ -305,10 +305,14 @@ def test_portal_button_and_form(unit_client, mine):
     page = unit_client.get(f"/suggestions/unit/{mine.pk}/").content.decode()
     assert f"/suggestions/unit/{mine.pk}/return/" not in page  # one pending at a time
     assert "待审核" in page
-    # A second post shows the message, not a 500.
-    response = unit_client.post(url, {"reason": "再申请"})
-    assert response.status_code == 200
-    assert services.ERR_RETURN_PENDING in response.content.decode()
+    # The form page now shows the pending request instead of a blank form (#7); a second post
+    # changes nothing.
+    state = selectors.STATE_RETURN_PENDING % {"on": clock.today().isoformat()}
+    for response in (unit_client.get(url), unit_client.post(url, {"reason": "再申请"})):
+        page = response.content.decode()
+        assert response.status_code == 200 and state in page
+        assert 'name="reason"' not in page
+    assert ReturnRequest.objects.count() == 1
 
 
 def test_portal_other_units_suggestion_404(unit_client, mine):

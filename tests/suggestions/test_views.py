@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.asserts import assertRedirects
 
 from core import clock
-from suggestions import services
-from suggestions.models import Attachment, Commitment, Status, Suggestion
+from suggestions import selectors, services
+from suggestions.models import Attachment, Commitment, Evaluation, Status, Suggestion
 
 from . import helpers
 from .factories import CategoryFactory, HandlingUnitFactory, SuggestionFactory
@@ -98,8 +98,12 @@ def test_deputy_pages(deputy_client, world):
     listing = deputy_client.get("/suggestions/mine/").content.decode()
     assert world["mine"].title in listing and world["cosigned"].title in listing
     assert world["theirs"].title not in listing
-    # only drafts can be edited, only the lead deputy's
-    assert deputy_client.get(f"/suggestions/{world['mine'].pk}/edit/").status_code == 404
+    # only drafts can be edited, only the lead deputy's; a submitted one says so on its page
+    # (behaviour changed by #7: it used to answer 404, as if the suggestion were not there)
+    response = deputy_client.get(f"/suggestions/{world['mine'].pk}/edit/", follow=True)
+    assert response.redirect_chain == [(f"/suggestions/{world['mine'].pk}/", 302)]
+    assert services.ERR_NOT_DRAFT in response.content.decode()
+    assert deputy_client.get(f"/suggestions/{world['theirs'].pk}/edit/").status_code == 404
     assert deputy_client.get(f"/suggestions/{world['draft'].pk}/edit/").status_code == 200
     # co-signer cannot evaluate; the lead's other suggestions are 404
     assert deputy_client.get(f"/suggestions/{world['cosigned'].pk}/evaluate/").status_code == 404
@@ -178,10 +182,20 @@ def test_deputy_evaluates_and_bad_input_shows_form_errors(client, world):
     response = client.post(url, {"verdict": "satisfied", "implementation_score": "88"})
     assertRedirects(response, f"/suggestions/{s.pk}/")
     assert Suggestion.objects.get(pk=s.pk).status == Status.EVALUATED
-    # evaluating twice is refused with a message, not a 500
-    response = client.post(url, {"verdict": "satisfied", "implementation_score": "88"})
-    assert response.status_code == 200
-    assert services.ERR_NOT_REPLIED in response.content.decode()
+    # after evaluating, the page shows the evaluation instead of a blank form (#7); a second
+    # post changes nothing
+    state = selectors.STATE_EVALUATED % {
+        "d": clock.today().isoformat(),
+        "v": "满意",
+        "n": 88,
+    }
+    for response in (client.get(url), client.post(url, {"verdict": "basic", "score": "10"})):
+        page = response.content.decode()
+        assert response.status_code == 200 and state in page
+        assert 'name="implementation_score"' not in page
+    assert list(Evaluation.objects.filter(suggestion=s).values_list("verdict", flat=True)) == [
+        "satisfied"
+    ]
 
 
 def test_unit_reply_form_errors_and_success(unit_client, world):
