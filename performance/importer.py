@@ -81,9 +81,15 @@ class LedgerImporter(Importer):
         try:
             rule_key = (occurred_on.year, values["rule_code"].upper())
             if rule_key not in self.rules:
-                self.rules[rule_key] = rule_by_code(*rule_key)
+                self.rules[rule_key] = rule_by_code(*rule_key, today=self.today)
             rule = self.rules[rule_key]
-            entry_check(deputy=deputy, rule=rule, occurred_on=occurred_on, future_ok=False)
+            entry_check(
+                deputy=deputy,
+                rule=rule,
+                occurred_on=occurred_on,
+                future_ok=False,
+                today=self.today,
+            )
         except LedgerError as exc:
             self.error(row.line, str(exc))
             return None
