@@ -46,7 +46,6 @@ ERR_NO_ROWS = gettext_noop("文件中除表头外没有数据行。")
 ERR_UNREADABLE = gettext_noop("无法读取该文件：%(name)s。")
 ERR_CELL_TOO_LONG = gettext_noop("内容过长（%(length)d 个字），每格不能超过 %(max)d 个字。")
 ERR_BAD_CHOICE = gettext_noop("“%(value)s”不是有效的值，可选：%(choices)s。")
-ERR_REQUIRED = gettext_noop("不能为空。")
 ERR_FUTURE = gettext_noop("日期不能晚于今天。")
 ERR_SAVE_CONFLICT = gettext_noop(
     "保存时与已有数据冲突（可能有人同时修改了相同记录），未导入任何记录，请重试。"
