@@ -1,8 +1,8 @@
 """Helpers for the deputy pages' tests: entries of the current year, evidence uploads."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
+from core import clock
 from performance.models import EntryEvidence, EntryStatus
 from tests.performance.factories import LedgerEntryFactory, rule_set
 
@@ -14,7 +14,7 @@ PNG = (
 
 
 def this_year() -> int:
-    return timezone.localdate().year
+    return clock.today().year
 
 
 def current_rules():
@@ -30,7 +30,7 @@ def entry(deputy, code: str = "B01", status: str = EntryStatus.VERIFIED, **kwarg
     """An entry of the current year (early January, so never in the future)."""
     year = kwargs.pop("year", this_year())
     rule_set(year)
-    kwargs.setdefault("occurred_on", timezone.localdate().replace(year=year, month=1, day=2))
+    kwargs.setdefault("occurred_on", clock.today().replace(year=year, month=1, day=2))
     if status == EntryStatus.PENDING:
         kwargs.setdefault("reviewed_at", None)
     return LedgerEntryFactory(deputy=deputy, code=code, year=year, status=status, **kwargs)

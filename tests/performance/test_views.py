@@ -1,9 +1,11 @@
 """The deputy's pages of the duty ledger: access for every role, submitting, disputes, the
 explained score, the topic menu and the published standings."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +33,16 @@ from tests.performance.factories_pages import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# The pages read today's date from the clock. Pinned inside the demo term of the deputy
+# factories (2022-2026), so "this year" has a serving deputy whatever the real date is.
+PINNED = datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(PINNED, tick=False):
+        yield
 
 
 @pytest.fixture
