@@ -72,7 +72,6 @@ from tests.performance.factories import (
     LedgerEntryFactory,
     SupervisionTopicFactory,
     rule,
-    rule_set,
 )
 
 pytestmark = pytest.mark.django_db
@@ -255,13 +254,14 @@ def test_deputy_cannot_submit_staff_only_rules(dep):
 
 
 def test_future_dates_are_refused(dep):
-    rule_set(timezone.localdate().year)
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    if tomorrow.year != timezone.localdate().year:
-        pytest.skip("last day of the year")
+    tomorrow = DAY + timedelta(days=1)
     with pytest.raises(LedgerError) as exc:
-        entry_submit(deputy=dep, rule_code="B03", occurred_on=tomorrow, title="x")
+        entry_submit(deputy=dep, rule_code="B03", occurred_on=tomorrow, title="x", today=DAY)
     assert str(exc.value) == ERR_DATE_IN_FUTURE
+    with pytest.raises(LedgerError, match=ERR_DATE_IN_FUTURE):
+        entry_create(deputy=dep, rule_code="B04", occurred_on=tomorrow, title="x", today=DAY)
+    entry = entry_submit(deputy=dep, rule_code="B03", occurred_on=DAY, title="x", today=DAY)
+    assert entry.occurred_on == DAY  # today itself is fine
 
 
 def test_date_outside_the_rule_year_is_refused(dep):
@@ -274,7 +274,7 @@ def test_implausible_years_create_no_rule_set(dep):
     with pytest.raises(LedgerError, match="不是有效的考核年度"):
         rule_by_code(1999, "B01")
     with pytest.raises(LedgerError):
-        rule_by_code(timezone.localdate().year + 5, "B01")
+        rule_by_code(2031, "B01", today=DAY)
     assert list(RuleSet.objects.values_list("year", flat=True)) == [2025]
 
 
@@ -412,17 +412,17 @@ def test_empty_roll_cannot_close(rules_2025):
 
 
 def test_topic_signup_needs_a_published_topic(dep):
-    year = timezone.localdate().year
+    year = DAY.year
     draft = SupervisionTopicFactory(published_at=None, year=year)
     with pytest.raises(LedgerError, match="尚未发布"):
-        topic_signup(topic=draft, deputy=dep)
+        topic_signup(topic=draft, deputy=dep, today=DAY)
     topic = SupervisionTopicFactory(year=year)
-    assert topic_signup(topic=topic, deputy=dep) is True
-    assert topic_signup(topic=topic, deputy=dep) is False
-    assert topic_signup(topic=topic, deputy=dep, withdraw=True) is True
+    assert topic_signup(topic=topic, deputy=dep, today=DAY) is True
+    assert topic_signup(topic=topic, deputy=dep, today=DAY) is False
+    assert topic_signup(topic=topic, deputy=dep, withdraw=True, today=DAY) is True
     past = SupervisionTopicFactory(year=year - 1)
     with pytest.raises(LedgerError, match="已经结束"):
-        topic_signup(topic=past, deputy=dep)
+        topic_signup(topic=past, deputy=dep, today=DAY)
     assert not past.signups.exists()
 
 
@@ -730,12 +730,11 @@ def test_publication_refuses_a_year_without_rules_and_a_future_quarter(rules_202
     with pytest.raises(LedgerError, match="尚未设置积分规则"):
         publication_publish(year=2024, quarter=4)
     assert not RuleSet.objects.filter(year=2024).exists()
-    today = timezone.localdate()
     with pytest.raises(LedgerError, match="还没有开始"):
-        publication_publish(year=today.year + 1, quarter=1)
-    if today.month <= 9:
-        with pytest.raises(LedgerError, match="还没有开始"):
-            publication_publish(year=today.year, quarter=4)
+        publication_publish(year=2026, quarter=1, today=DAY)
+    with pytest.raises(LedgerError, match="还没有开始"):
+        publication_publish(year=2025, quarter=3, today=DAY)  # June: the second quarter
+    assert publication_publish(year=2025, quarter=2, today=DAY).quarter == 2
 
 
 def test_a_new_year_starts_from_the_previous_years_rules(rules_2025):
@@ -762,10 +761,10 @@ def test_looking_a_rule_up_never_creates_the_year(rules_2025):
 
 def test_a_roll_cannot_close_before_the_activity_is_held(rules_2025):
     activity = _roll(1)
-    activity.occurred_on = timezone.localdate() + timedelta(days=3)
+    activity.occurred_on = DAY + timedelta(days=3)
     activity.save()
     with pytest.raises(LedgerError, match="还没到"):
-        activity_close_roll(activity=activity)
+        activity_close_roll(activity=activity, today=DAY)
     activity.refresh_from_db()
     assert activity.roll_closed_at is None and not LedgerEntry.objects.exists()
 
