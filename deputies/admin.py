@@ -3,23 +3,18 @@ import secrets
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.admin_import import ImportAdminMixin
 from core.tabular import table_response
 
+from .admin_terms import TermMembershipInline  # also registers TermAdmin
 from .forms import StatusChangeForm
 from .importer import RosterImporter
-from .models import Constituency, Deputy, ProfessionalGroup, Term
+from .models import Constituency, Deputy, ProfessionalGroup
 from .roster import roster_headers, roster_row
 from .services import DeputyError, deputy_account_create, deputy_set_status
-
-
-@admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "number", "start_date", "end_date")
-    ordering = ("-number",)
 
 
 @admin.register(Constituency)
@@ -80,6 +75,7 @@ class DeputyAdmin(ImportAdminMixin, admin.ModelAdmin):
     ordering = ("code",)
     list_per_page = 50
     actions = ["export_xlsx", "export_csv", "mark_left_office", "create_accounts"]
+    inlines = [TermMembershipInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "gender", "ethnicity", "birth_date")}),
         (
@@ -176,5 +172,5 @@ class DeputyAdmin(ImportAdminMixin, admin.ModelAdmin):
 
 
 def _download(fmt: str, title: str, rows: list[list]) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d")
+    stamp = clock.today().strftime("%Y%m%d")
     return table_response(fmt, roster_headers(), rows, filename=f"deputies-{stamp}", title=title)

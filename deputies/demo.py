@@ -1,7 +1,7 @@
 """Demo roster: a street with six communities and about sixty deputies of all four levels."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
 
@@ -20,7 +20,7 @@ from .models import (
     Sector,
     Term,
 )
-from .services import term_current_or_create
+from .terms import TERM_YEARS, term_window_for
 
 COMMUNITIES = ["东湖社区", "西园社区", "南苑社区", "北辰社区", "中心社区", "滨江社区"]
 GROUPS = {
@@ -50,12 +50,12 @@ WORKPLACES = [
 
 def seed(context: DemoContext) -> None:
     rng = random.Random(20260101)
-    term = term_current_or_create(today=context.today)
+    term = _term_covering(context.today)
     previous, _ = Term.objects.get_or_create(
         number=term.number - 1,
         defaults={
-            "start_date": date(term.start_date.year - 5, 1, 1),
-            "end_date": date(term.start_date.year - 1, 12, 31),
+            "start_date": date(term.start_date.year - TERM_YEARS, 1, 1),
+            "end_date": term.start_date - timedelta(days=1),
         },
     )
     constituencies = []
@@ -118,6 +118,18 @@ def seed(context: DemoContext) -> None:
     context.add_login(Role.DEPUTY.value, first.user.username, f"{first.name}，其余代表为 d002…d060")
     context.data["deputies"] = deputies
     context.data["term"] = term
+
+
+def _term_covering(today: date) -> Term:
+    """The demo's current term covers ``today`` whatever the date (a five-year term from
+    1 January, numbered in step with the real cycle), so the roster is serving in any year."""
+    term = Term.current(today=today)
+    if term is None:
+        number, start_date, end_date = term_window_for(today)
+        term, _created = Term.objects.get_or_create(
+            number=number, defaults={"start_date": start_date, "end_date": end_date}
+        )
+    return term
 
 
 def _ensure_user(username: str, full_name: str, group, is_superuser: bool = False) -> User:

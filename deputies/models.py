@@ -2,11 +2,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 models.CharField.register_lookup(Length)
 
@@ -54,9 +55,9 @@ class Term(models.Model):
         return self.name or f"第{self.number}届"
 
     @classmethod
-    def current(cls, day=None) -> "Term | None":
-        day = day or timezone.localdate()
-        return cls.objects.on(day).order_by("-number").first()
+    def current(cls, *, today: date | None = None) -> "Term | None":
+        """The term in office on ``today``; None between a term's end and the change-over."""
+        return cls.objects.on(today or clock.today()).order_by("-number").first()
 
 
 class Constituency(models.Model):
@@ -113,6 +114,11 @@ class Status(models.TextChoices):
     SERVING = "serving", _("在任")
     RESIGNED = "resigned", _("辞职")
     TERMINATED = "terminated", _("终止资格")
+    TERM_ENDED = "term_ended", _("届满离任")
+
+
+# Statuses of a deputy out of office: each carries the date and the reason.
+LEFT_OFFICE = [Status.RESIGNED, Status.TERMINATED, Status.TERM_ENDED]
 
 
 class PoliticalAffiliation(models.TextChoices):
@@ -148,8 +154,30 @@ class DeputyQuerySet(models.QuerySet):
         return self.filter(status=Status.SERVING)
 
     def serving_on(self, day):
-        """Deputies in office on ``day``: serving, or left after that day."""
-        return self.filter(Q(status=Status.SERVING) | Q(status_date__gt=day))
+        """Deputies in office on ``day``: serving, or left after that day.
+
+        A resignation or termination takes effect on its date; a deputy whose term ended
+        (届满离任, dated the term's last day) served through that day.
+        """
+        return self.filter(
+            Q(status=Status.SERVING)
+            | Q(status_date__gt=day)
+            | Q(status=Status.TERM_ENDED, status_date=day)
+        )
+
+    def held_office_between(self, start: date, end: date):
+        """Deputies who belonged to a term overlapping ``start``..``end``: through their
+        current term, or through a membership of an earlier one (a deputy who continued into
+        the next term, or whose term ended, still belongs to the years of the old one)."""
+        earlier = TermMembership.objects.filter(
+            deputy=OuterRef("pk"),
+            term__start_date__lte=end,
+            term__end_date__gte=start,
+            joined_on__lte=end,
+        )
+        return self.filter(
+            Q(term__start_date__lte=end, term__end_date__gte=start) | Q(Exists(earlier))
+        )
 
     def with_relations(self):
         return self.select_related("constituency", "group", "term", "first_elected_term")
@@ -242,13 +270,15 @@ class Deputy(models.Model):
                 condition=(
                     Q(status=Status.SERVING, status_date__isnull=True)
                     | (
-                        Q(status__in=[Status.RESIGNED, Status.TERMINATED])
+                        Q(status__in=LEFT_OFFICE)
                         & Q(status_date__isnull=False)
                         & ~Q(status_reason="")
                     )
                 ),
                 name="deputy_status_date_reason",
-                violation_error_message=_("在任代表不填离任日期；辞职或终止资格须填写日期和原因。"),
+                violation_error_message=_(
+                    "在任代表不填离任日期；辞职、终止资格或届满离任须填写日期和原因。"
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True) | Q(birth_date__gt=date(1900, 1, 1)),
@@ -260,6 +290,16 @@ class Deputy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, and keep the membership of the current term in step with the term and the
+        status (every path that creates a deputy or changes them gets the history for free:
+        admin, import, status service, change-over, demo, factories)."""
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None or MEMBERSHIP_FIELDS.intersection(update_fields):
+                TermMembership.sync(self)
 
     @property
     def masked_mobile(self) -> str:
@@ -273,3 +313,88 @@ class Deputy(models.Model):
     @property
     def is_serving(self) -> bool:
         return self.status == Status.SERVING
+
+
+# The fields of a deputy that their current membership mirrors.
+MEMBERSHIP_FIELDS = frozenset({"term", "term_id", "status", "status_date"})
+
+
+class MembershipEnd(models.TextChoices):
+    """How a deputy's membership of a term ended."""
+
+    CONTINUED = "continued", _("连任下一届")
+    TERM_ENDED = "term_ended", _("届满离任")
+    RESIGNED = "resigned", _("辞职")
+    TERMINATED = "terminated", _("终止资格")
+
+
+class TermMembership(models.Model):
+    """One deputy in one term (任职记录): the history that ``Deputy.term`` (the current term
+    only) cannot hold. The change-over closes the old term's memberships and opens the new
+    term's for those who continue; assessments of the old term's years find their deputies
+    through it."""
+
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    term = models.ForeignKey(
+        Term, verbose_name=_("届次"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    joined_on = models.DateField(_("就任日期"))
+    left_on = models.DateField(_("离任日期"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("离任方式"), max_length=12, choices=MembershipEnd.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("任职记录")
+        verbose_name_plural = _("任职记录")
+        ordering = ["deputy", "-term__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deputy", "term"],
+                name="membership_once_per_term",
+                violation_error_message=_("该代表在这一届已有任职记录。"),
+            ),
+            models.UniqueConstraint(
+                fields=["deputy"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_open",
+                violation_error_message=_("一名代表同时只能在一届中在任。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, end_reason="")
+                | (Q(left_on__isnull=False) & ~Q(end_reason="")),
+                name="membership_left_with_reason",
+                violation_error_message=_("离任须同时填写离任日期和离任方式。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} · {self.term}"
+
+    @classmethod
+    def sync(cls, deputy: Deputy) -> "TermMembership":
+        """Make the deputy's membership of their current term exist and match their status.
+
+        Idempotent. A membership left open in another term (the term changed by hand rather
+        than through a change-over) is closed first, as continued, so a deputy is never in
+        office in two terms at once.
+        """
+        term = deputy.term
+        left_on = deputy.status_date if deputy.status != Status.SERVING else None
+        end_reason = MembershipEnd(deputy.status) if left_on else ""
+        for stale in cls.objects.filter(deputy=deputy, left_on__isnull=True).exclude(term=term):
+            stale.left_on = max(stale.joined_on, min(stale.term.end_date, term.start_date))
+            stale.end_reason = MembershipEnd.CONTINUED
+            stale.save(update_fields=["left_on", "end_reason"])
+        joined_on = min(term.start_date, left_on) if left_on else term.start_date
+        membership, created = cls.objects.get_or_create(
+            deputy=deputy,
+            term=term,
+            defaults={"joined_on": joined_on, "left_on": left_on, "end_reason": end_reason},
+        )
+        if not created and (membership.left_on, membership.end_reason) != (left_on, end_reason):
+            membership.left_on, membership.end_reason = left_on, end_reason
+            membership.save(update_fields=["left_on", "end_reason"])
+        return membership

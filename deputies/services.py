@@ -2,20 +2,17 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role
+from core import clock
 from core.audit import audit_record
 
-from .models import (
-    Deputy,
-    Status,
-    Term,
-)
+from .models import Deputy, Status, Term
+from .terms import term_current_or_last, term_window_for
 
 
 class DeputyError(Exception):
@@ -24,36 +21,50 @@ class DeputyError(Exception):
 
 ERR_STATUS_NEEDS_REASON = gettext_noop("离任须填写日期和原因。")
 ERR_STATUS_DATE_IN_FUTURE = gettext_noop("离任日期不能晚于今天。")
+ERR_STATUS_TERM_ENDED = gettext_noop(
+    "%(deputy)s：届满离任只能通过换届办理，届满离任的代表也不能在此恢复在任。"
+)
 
 
 def term_current_or_create(*, today: date | None = None) -> Term:
-    """The term in office today; on an empty system, the one described in settings."""
-    term = Term.current(today)
+    """The term new deputies join: the one in office ``today``; between a term's end and the
+    change-over, the last one begun (the change-over carries its deputies on); on an empty
+    system, a term covering ``today`` (see :func:`deputies.terms.term_window_for`)."""
+    today = today or clock.today()
+    term = term_current_or_last(today=today)
     if term is not None:
         return term
+    number, start_date, end_date = term_window_for(today)
     term, _created = Term.objects.get_or_create(
-        number=settings.LVZHI_DEFAULT_TERM_NUMBER,
-        defaults={
-            "start_date": settings.LVZHI_DEFAULT_TERM_START,
-            "end_date": settings.LVZHI_DEFAULT_TERM_END,
-        },
+        number=number, defaults={"start_date": start_date, "end_date": end_date}
     )
     return term
 
 
 @transaction.atomic
 def deputy_set_status(
-    *, deputy: Deputy, status: str, on: date | None, reason: str = "", actor: User | None = None
+    *,
+    deputy: Deputy,
+    status: str,
+    on: date | None,
+    reason: str = "",
+    actor: User | None = None,
+    today: date | None = None,
 ) -> Deputy:
-    """Record that a deputy resigned or was terminated (or returns to serving)."""
-    from django.utils import timezone
+    """Record that a deputy resigned or was terminated (or returns to serving).
 
+    The end of a term is not recorded here: the change-over (``deputies.terms``) ends it for
+    everyone who does not continue, and a deputy whose term ended cannot be put back into it.
+    """
+    today = today or clock.today()
+    if Status.TERM_ENDED in (status, deputy.status):
+        raise DeputyError(_(ERR_STATUS_TERM_ENDED) % {"deputy": deputy})
     if status == Status.SERVING:
         deputy.status, deputy.status_date, deputy.status_reason = Status.SERVING, None, ""
     else:
         if on is None or not reason.strip():
             raise DeputyError(_(ERR_STATUS_NEEDS_REASON))
-        if on > timezone.localdate():
+        if on > today:
             raise DeputyError(_(ERR_STATUS_DATE_IN_FUTURE))
         deputy.status, deputy.status_date, deputy.status_reason = status, on, reason.strip()
     deputy.save(update_fields=["status", "status_date", "status_reason", "updated_at"])

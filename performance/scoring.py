@@ -49,12 +49,13 @@ def assessment_reference_date(year: int, today: date | None = None) -> date:
 
 
 def serving_deputies(year: int, today: date | None = None) -> QuerySet[Deputy]:
-    """Deputies ranked in ``year``: their term overlaps the year and they are in office on the
-    reference date (a deputy who left before it is not assessed)."""
+    """Deputies ranked in ``year``: they belonged to a term overlapping the year (their current
+    one, or an earlier one left at a change-over) and are in office on the reference date (a
+    deputy who left before it is not assessed). After a change-over, the old term's last year
+    still ranks those who continued and those whose term ended; a deputy new in the next term
+    is not assessed for the years before it."""
     ref = assessment_reference_date(year, today)
-    return Deputy.objects.serving_on(ref).filter(
-        term__start_date__lte=date(year, 12, 31), term__end_date__gte=date(year, 1, 1)
-    )
+    return Deputy.objects.serving_on(ref).held_office_between(date(year, 1, 1), date(year, 12, 31))
 
 
 def counts_queryset(rules: list[Rule], year: int, today: date | None = None) -> QuerySet:

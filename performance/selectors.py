@@ -15,12 +15,13 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from deputies.models import Deputy
+from deputies.models import Deputy, Term
 
 from .models import (
     Assessment,
     ConsequenceDecision,
     ConsequenceKind,
+    Decision,
     Dimension,
     EntryStatus,
     Grade,
@@ -55,6 +56,21 @@ def reelection_candidates(year: int) -> QuerySet[Deputy]:
         .with_relations()
         .order_by("code")
     )
+
+
+def reelection_recommended_ids(term: Term) -> set[int]:
+    """Deputies whose latest re-election decision in ``term``'s years is 推荐连任: whom the
+    change-over (换届) offers first. Registered with ``deputies.terms`` in ``apps.ready``."""
+    latest = dict(
+        ConsequenceDecision.objects.filter(
+            kind=ConsequenceKind.REELECTION,
+            year__gte=term.start_date.year,
+            year__lte=term.end_date.year,
+        )
+        .order_by("year")
+        .values_list("deputy_id", "decision")
+    )
+    return {pk for pk, decision in latest.items() if decision == Decision.RECOMMENDED}
 
 
 @dataclass

@@ -161,9 +161,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # The committee's own facts, used where the data does not say (e.g. an import into an empty
 # system creates the current term from these).
 LVZHI_COMMITTEE_NAME = env("LVZHI_COMMITTEE_NAME", default="示范街道人大工委")
+# The number of the term that began in 2022 (later ones count on in five-year steps); START and
+# END, when both set, fix the term created on an empty system instead (see deputies.terms).
 LVZHI_DEFAULT_TERM_NUMBER = env.int("LVZHI_DEFAULT_TERM_NUMBER", default=17)
-LVZHI_DEFAULT_TERM_START = date.fromisoformat(env("LVZHI_DEFAULT_TERM_START", default="2022-01-01"))
-LVZHI_DEFAULT_TERM_END = date.fromisoformat(env("LVZHI_DEFAULT_TERM_END", default="2026-12-31"))
+_term_start = env("LVZHI_DEFAULT_TERM_START", default="")
+_term_end = env("LVZHI_DEFAULT_TERM_END", default="")
+LVZHI_DEFAULT_TERM_START = date.fromisoformat(_term_start) if _term_start else None
+LVZHI_DEFAULT_TERM_END = date.fromisoformat(_term_end) if _term_end else None
 
 # Serve the two floor pages /bench/bare and /bench/page that scripts/bench_pages.py measures every
 # page against. Off everywhere but in that script's own server.

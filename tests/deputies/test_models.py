@@ -95,6 +95,6 @@ def test_current_term_is_the_one_in_office():
     from deputies.models import Term
 
     TermFactory(number=16, start_date=date(2017, 1, 1), end_date=date(2021, 12, 31))
-    assert Term.current(date(2026, 5, 1)) is None
+    assert Term.current(today=date(2026, 5, 1)) is None
     TermFactory(number=17)
-    assert Term.current(date(2026, 5, 1)).number == 17
+    assert Term.current(today=date(2026, 5, 1)).number == 17
