@@ -15,10 +15,12 @@ from .models import (
     Education,
     Gender,
     Level,
+    MembershipEnd,
     PoliticalAffiliation,
     ProfessionalGroup,
     Sector,
     Term,
+    TermMembership,
 )
 from .terms import TERM_YEARS, term_window_for
 
@@ -107,6 +109,17 @@ def seed(context: DemoContext) -> None:
                 },
             )
             deputies.append(deputy)
+            if deputy.first_elected_term_id == previous.pk:
+                # Re-elected: their previous term shows in the term history (历届任职).
+                TermMembership.objects.get_or_create(
+                    deputy=deputy,
+                    term=previous,
+                    defaults={
+                        "joined_on": previous.start_date,
+                        "left_on": previous.end_date,
+                        "end_reason": MembershipEnd.CONTINUED,
+                    },
+                )
             if deputy.user_id is None:
                 deputy.user = _ensure_user(code.lower(), deputy.name, deputy_role)
                 deputy.save(update_fields=["user"])

@@ -324,5 +324,10 @@ def test_demo_roster_is_serving_whatever_the_date(moment):
         assert Term.objects.filter(number=term.number - 1, end_date__lt=term.start_date).exists()
         serving = Deputy.objects.serving_on(today).filter(term=term)
         assert serving.count() == len(context.data["deputies"]) == 60
+        re_elected = TermMembership.objects.filter(
+            term__number=term.number - 1, end_reason=MembershipEnd.CONTINUED
+        )
+        assert re_elected.count() == 20  # every third deputy served the previous term
         demo.seed(DemoContext(today=today))  # idempotent
         assert Term.objects.count() == 2 and Deputy.objects.count() == 60
+        assert TermMembership.objects.count() == 80
