@@ -30,17 +30,20 @@ from ..scoring import ScoringError
 from ..services import LedgerError
 from .common import (
     TEMPLATES,
+    YEAR_MAX,
+    YEAR_MIN,
     AssessmentYearFilter,
     DeputyLevelColumn,
     PerformanceAdmin,
     PlainYearFilter,
     ReadOnlyMixin,
     _year_choices,
+    year_from,
 )
 
 
 class PublishForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     quarter = forms.IntegerField(label=_("季度"), min_value=1, max_value=4)
 
 
@@ -97,14 +100,15 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
         ]
 
     def _year(self, request) -> int:
-        try:
-            return int(request.GET.get("year") or request.POST.get("year"))
-        except (TypeError, ValueError):
-            return clock.today().year
+        """The year the custom pages work on: a bad or missing one means this year."""
+        year = year_from(request.GET.get("year") or request.POST.get("year"))
+        return clock.today().year if year is None else year
 
     def changelist_view(self, request, extra_context=None):
-        if request.method == "GET" and not request.GET:
+        bad_year = "year" in request.GET and year_from(request.GET["year"]) is None
+        if request.method == "GET" and (not request.GET or bad_year):
             # One year's ranking at a time: ranks of different years interleaved mislead.
+            # A year that is none (?year=abc) opens the same year as the bare list.
             years = list(
                 RuleSet.objects.filter(assessments__isnull=False)
                 .values_list("year", flat=True)

@@ -4,9 +4,12 @@ refusal as a message instead of a 500."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from ..models import (
     RuleSet,
@@ -15,6 +18,22 @@ from ..scoring import ScoringError
 from ..services import LedgerError
 
 TEMPLATES = "admin/performance/"
+ERR_BAD_SELECTION = gettext_noop("所选项目无效（页面可能已过期），未作任何改动。请刷新后重新选择。")
+PK_MIN, PK_MAX = -(2**63), 2**63 - 1  # what a database integer key can hold
+# The years a query parameter may name; the forms that create a year use the same range.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def year_from(value) -> int | None:
+    """The year a query parameter names, or None when it names none the ledger could hold.
+
+    Query strings are typed by hand and bookmarked: ``year=abc`` or a thirty-digit year must
+    not reach the database, where it is a ValueError or an integer overflow (a 500)."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if YEAR_MIN <= year <= YEAR_MAX else None
 
 
 class ReasonForm(forms.Form):
@@ -38,9 +57,13 @@ class YearFilter(admin.SimpleListFilter):
         return _year_choices()
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.year_path: self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        year = year_from(self.value())
+        if year is None:
+            # Django's own answer to a bad lookup: the unfiltered list with a notice (?e=1).
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(**{self.year_path: year})
 
 
 class AssessmentYearFilter(YearFilter):
@@ -79,6 +102,34 @@ def _run(request, items, label, fn) -> list:
 
 class PerformanceAdmin(admin.ModelAdmin):
     """Shared helpers: intermediate forms for actions and plain custom pages."""
+
+    def get_changelist_instance(self, request):
+        """Django's invalid-lookup page (a redirect to ``?e=1``) for every lookup it cannot run.
+
+        Django validates lookups only while it builds the query; a value that fails when the
+        query is compiled still ends in a 500: ``occurred_on__year=9999`` (a date hierarchy's
+        next year does not exist), ``occurred_on__year=<thirty digits>`` (an overflow)."""
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as exc:
+            if not request.GET:
+                raise  # no lookup to blame: a real fault, let it be reported
+            raise IncorrectLookupParameters(exc) from exc
+
+    def response_action(self, request, queryset):
+        """Refuse a tampered selection (``_selected_action=abc``) with a message: Django
+        would filter by it and fail with a ValueError or an overflow (a 500)."""
+        if not all(map(self._valid_pk, request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME))):
+            self.message_user(request, _t(ERR_BAD_SELECTION), messages.ERROR)
+            return None  # Django goes back to the list
+        return super().response_action(request, queryset)
+
+    def _valid_pk(self, value) -> bool:
+        try:
+            key = self.model._meta.pk.to_python(value)
+        except ValidationError:
+            return False
+        return not isinstance(key, int) or PK_MIN <= key <= PK_MAX
 
     def _page(self, request, template, title, **context):
         return TemplateResponse(

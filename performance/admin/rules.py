@@ -19,6 +19,8 @@ from ..models import (
 )
 from ..services import LedgerError
 from .common import (
+    YEAR_MAX,
+    YEAR_MIN,
     LockableInline,
     PerformanceAdmin,
     _run,
@@ -38,7 +40,7 @@ class UnfreezeForm(forms.Form):
 
 
 class CopyForwardForm(forms.Form):
-    year = forms.IntegerField(label=_("新的考核年度"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("新的考核年度"), min_value=YEAR_MIN, max_value=YEAR_MAX)
 
 
 def _narrow(width: str) -> dict:
@@ -149,7 +151,9 @@ class RuleSetAdmin(PerformanceAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            rule_set = RuleSet.objects.filter(pk=object_id).first()
+            # get_object, not a filter on the raw id: /ruleset/abc/change/ is Django's
+            # "does not exist" message, not a ValueError.
+            rule_set = self.get_object(request, object_id)
             if self._ended_open(rule_set):
                 self.message_user(
                     request,

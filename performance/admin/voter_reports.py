@@ -21,6 +21,8 @@ from ..models import (
 from ..services import LedgerError
 from .common import (
     TEMPLATES,
+    YEAR_MAX,
+    YEAR_MIN,
     PerformanceAdmin,
     PlanYearFilter,
     _run,
@@ -29,7 +31,7 @@ from .common import (
 
 
 class PlanForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     share = forms.DecimalField(
         label=_("述职比例"),
         min_value=Decimal("0.2"),
