@@ -12,6 +12,7 @@ from core.audit import audit_record
 from .. import services
 from ..models import (
     ExtensionRequest,
+    ExtensionStatus,
     HandlingUnit,
     Milestone,
     QuarterlyReport,
@@ -48,8 +49,16 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # A decided or withdrawn request keeps the note it was settled with.
+        if obj is not None and obj.status != ExtensionStatus.PENDING:
+            return (*self.readonly_fields, "decision_note")
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        ExtensionRequest.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
+        ExtensionRequest.objects.filter(pk=obj.pk, status=ExtensionStatus.PENDING).update(
+            decision_note=obj.decision_note
+        )
 
     def response_change(self, request, obj):
         """The 同意/不同意 buttons on the request's own page (where notifications link)."""

@@ -120,6 +120,10 @@ def test_admin_decision_on_a_withdrawn_request_names_the_suggestion_by_its_numbe
     assert 'name="_approve"' not in response.content.decode()
     request.refresh_from_db()
     assert request.status == ExtensionStatus.WITHDRAWN
+    # a plain save of the settled request's page keeps the note it was withdrawn with
+    staff_client.post(url, {"decision_note": "改写", "_save": "1"})
+    request.refresh_from_db()
+    assert request.decision_note == WITHDRAWN_NOTE
 
 
 def test_requests_and_changes_are_named_by_the_suggestion():
