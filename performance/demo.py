@@ -11,8 +11,8 @@ import random
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
+from core import clock
 from core.demo import DemoContext
 from deputies.models import Deputy, ProfessionalGroup
 
@@ -103,7 +103,7 @@ def _day(rng: random.Random, year: int, last: date) -> date:
 def _entries(rng, year, deputies, rules, today) -> list[LedgerEntry]:
     current = year == today.year
     last = min(date(year, 12, 31), today - timedelta(days=1))
-    now = timezone.now()
+    now = clock.now()
     rows = []
     for index, deputy in enumerate(deputies):
         profile = _profile(index)
@@ -208,7 +208,7 @@ def _topics(year: int, deputies: list[Deputy]) -> list[SupervisionTopic]:
             defaults={
                 "group": groups.get(group_name),
                 "description": f"{year} 年度菜单式监督议题，由{group_name}牵头。",
-                "published_at": timezone.now(),
+                "published_at": clock.now(),
             },
         )
         topics.append(topic)
@@ -299,14 +299,25 @@ def _photo(label: str) -> bytes:
     return buffer.getvalue()
 
 
+def _served_in(deputies: list[Deputy], year: int) -> list[Deputy]:
+    ids = set(
+        Deputy.objects.held_office_between(date(year, 1, 1), date(year, 12, 31)).values_list(
+            "pk", flat=True
+        )
+    )
+    return [deputy for deputy in deputies if deputy.pk in ids]
+
+
 def seed(context: DemoContext) -> None:
     deputies: list[Deputy] = list(context.data.get("deputies") or [])
     if not deputies:
         return
     today = context.today
-    term = context.data.get("term")
-    first_year = max(today.year - 2, term.start_date.year if term else today.year - 2)
-    years = list(range(first_year, today.year + 1))
+    # The current year and the two before it, whatever the date; in a year of an earlier term
+    # only the deputies who served then (the re-elected) have a ledger.
+    years = list(range(today.year - 2, today.year + 1))
+    served = {year: _served_in(deputies, year) for year in years}
+    years = [year for year in years if served[year]]
     rng = random.Random(20260303)
     by_index = {i: _profile(i) for i in range(len(deputies))}
 
@@ -319,12 +330,14 @@ def seed(context: DemoContext) -> None:
         )
         if not generated.exists():
             rules = {r.code: r for r in rule_set.rules.select_related("rule_set")}
-            LedgerEntry.objects.bulk_create(_entries(rng, year, deputies, rules, today))
+            LedgerEntry.objects.bulk_create(_entries(rng, year, served[year], rules, today))
 
     topics = _topics(today.year, deputies)
     for year in years:
         if not rule_sets[year].frozen:
-            _activities(rng, year, deputies, topics if year == today.year else [], today, by_index)
+            _activities(
+                rng, year, served[year], topics if year == today.year else [], today, by_index
+            )
     _voter_reports(rng, [y for y in years[-2:] if not rule_sets[y].frozen], today)
     _disputes(deputies, today.year)
     _evidence(deputies, today.year)
