@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
+from core import clock
 from performance.models import EntryStatus, LedgerEntry, SourceKind
 from tests.performance.factories import rule_set
 
@@ -51,7 +51,7 @@ def give(db):
                         title=f"{code}-{i}",
                         source_kind=SourceKind.STAFF,
                         status=status,
-                        reviewed_at=None if status == EntryStatus.PENDING else timezone.now(),
+                        reviewed_at=None if status == EntryStatus.PENDING else clock.now(),
                         review_reason="不符合" if status == EntryStatus.REJECTED else "",
                     )
                 )

@@ -1,8 +1,8 @@
 from datetime import date
 
 import factory
-from django.utils import timezone
 
+from core import clock
 from performance.models import (
     Activity,
     ActivityKind,
@@ -41,7 +41,7 @@ class LedgerEntryFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"履职活动{n}")
     source_kind = SourceKind.STAFF
     status = EntryStatus.VERIFIED
-    reviewed_at = factory.LazyFunction(timezone.now)
+    reviewed_at = factory.LazyFunction(clock.now)
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):
@@ -69,4 +69,4 @@ class SupervisionTopicFactory(factory.django.DjangoModelFactory):
 
     year = 2025
     title = factory.Sequence(lambda n: f"监督议题{n}")
-    published_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(clock.now)
