@@ -19,3 +19,9 @@ def today() -> date:
 def now() -> datetime:
     """An aware datetime for timestamps (reviewed_at, decided_at, ...)."""
     return timezone.now()
+
+
+def day_of(moment: datetime | None) -> date:
+    """The committee's calendar day of ``moment``, or today when none is given: a service told
+    only ``now`` judges dates against that moment's day, not the real one."""
+    return timezone.localdate(moment) if moment is not None else today()

@@ -8,11 +8,11 @@ Idempotent: each part is keyed on natural keys or skipped when already there.
 
 import io
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from core import clock
 from core.demo import DemoContext
 from deputies.models import Deputy, ProfessionalGroup
 
@@ -103,7 +103,7 @@ def _day(rng: random.Random, year: int, last: date) -> date:
 def _entries(rng, year, deputies, rules, today) -> list[LedgerEntry]:
     current = year == today.year
     last = min(date(year, 12, 31), today - timedelta(days=1))
-    now = clock.now()
+    now = _moment(today)
     rows = []
     for index, deputy in enumerate(deputies):
         profile = _profile(index)
@@ -175,7 +175,7 @@ def _activities(rng, year, deputies, topics, today, by_index) -> None:
                 status = AttendanceStatus.PRESENT
             rows.append(Attendance(activity=activity, deputy=deputies[index], status=status))
         Attendance.objects.bulk_create(rows, ignore_conflicts=True)
-        activity_close_roll(activity=activity)
+        activity_close_roll(activity=activity, today=today, now=_moment(today))
     # One activity still to come, roll open.
     upcoming = today + timedelta(days=7)
     if upcoming.year == year:
@@ -191,7 +191,8 @@ def _activities(rng, year, deputies, topics, today, by_index) -> None:
             )
 
 
-def _topics(year: int, deputies: list[Deputy]) -> list[SupervisionTopic]:
+def _topics(today: date, deputies: list[Deputy]) -> list[SupervisionTopic]:
+    year = today.year
     menu = [
         ("街道财政预算执行监督", "经济发展组"),
         ("老旧小区改造质量监督", "城市建设组"),
@@ -208,7 +209,7 @@ def _topics(year: int, deputies: list[Deputy]) -> list[SupervisionTopic]:
             defaults={
                 "group": groups.get(group_name),
                 "description": f"{year} 年度菜单式监督议题，由{group_name}牵头。",
-                "published_at": clock.now(),
+                "published_at": _moment(today),
             },
         )
         topics.append(topic)
@@ -244,9 +245,10 @@ def _voter_reports(rng, years, today) -> None:
                 satisfied=voters - fair - bad,
                 basically_satisfied=fair,
                 unsatisfied=bad,
+                today=today,
             )
             if year < today.year:
-                voter_report_verify(report=report)
+                voter_report_verify(report=report, now=_moment(today))
 
 
 def _disputes(deputies, year) -> None:
@@ -299,6 +301,11 @@ def _photo(label: str) -> bytes:
     return buffer.getvalue()
 
 
+def _moment(today: date) -> datetime:
+    """The seeding day's morning: timestamps agree with the ``today`` the demo is built for."""
+    return timezone.make_aware(datetime.combine(today, time(9, 30)))
+
+
 def _served_in(deputies: list[Deputy], year: int) -> list[Deputy]:
     ids = set(
         Deputy.objects.held_office_between(date(year, 1, 1), date(year, 12, 31)).values_list(
@@ -332,7 +339,7 @@ def seed(context: DemoContext) -> None:
             rules = {r.code: r for r in rule_set.rules.select_related("rule_set")}
             LedgerEntry.objects.bulk_create(_entries(rng, year, served[year], rules, today))
 
-    topics = _topics(today.year, deputies)
+    topics = _topics(today, deputies)
     for year in years:
         if not rule_sets[year].frozen:
             _activities(
@@ -347,12 +354,12 @@ def seed(context: DemoContext) -> None:
             assessment_compute(year=year, today=today)
     quarter = (today.month - 1) // 3  # the last finished quarter
     if quarter and not Publication.objects.filter(year=today.year, quarter=quarter).exists():
-        publication_publish(year=today.year, quarter=quarter)
+        publication_publish(year=today.year, quarter=quarter, today=today)
     # Two reminder runs a month apart: the idle deputies reach the talk list.
     reminders_send(today=today - timedelta(days=30))
     reminders_send(today=today)
     if len(years) == 3 and not rule_sets[years[0]].frozen:
-        rule_set_freeze(year=years[0])
+        rule_set_freeze(year=years[0], now=_moment(today))
 
 
 def finish(context: DemoContext) -> None:

@@ -54,6 +54,7 @@ def ledger_credit(
     system (``actor=None``) may credit.
     """
     staff_required(actor)
+    today = today or clock.day_of(now)
     try:
         rule = rule_by_code(occurred_on.year, rule_code, today=today)
     except NoRuleSetError:
@@ -127,6 +128,7 @@ def ledger_credit_many(
     staff_required(actor)
     rules: dict[tuple[int, str], Rule | None] = {}
     entries, kept = [], []
+    today = today or clock.day_of(now)
     now = now or clock.now()
     for credit in credits:
         key = (credit.occurred_on.year, credit.rule_code)

@@ -107,3 +107,22 @@ def test_report_after_staff_verify_matches_a_hand_computation(tmp_path, staff_us
     got = {r[1]: (r[0], r[4], r[5], r[6], r[7], r[8]) for r in rows}
     assert got == _by_hand(year)
     assert len(got) == 60
+
+
+@pytest.mark.parametrize("today", [date(2027, 3, 15), date(2031, 12, 31)])
+def test_demo_ledger_spans_three_years_on_any_date(today):
+    """Right after a change-over (2027) the two earlier years belong to the old term: only the
+    re-elected third served then, and only they are assessed; the current year has everyone."""
+    context = DemoContext(today=today)
+    deputies_demo.seed(context)
+    demo.seed(context)
+    years = sorted(RuleSet.objects.values_list("year", flat=True))
+    assert years == [today.year - 2, today.year - 1, today.year]
+    assert RuleSet.objects.get(year=today.year - 2).frozen
+    current = Assessment.objects.filter(rule_set__year=today.year).count()
+    assert current == len(context.data["deputies"])
+    for year in years:
+        assert LedgerEntry.objects.filter(occurred_on__year=year).exists()
+        assert not LedgerEntry.objects.filter(
+            occurred_on__year=year, occurred_on__gt=today
+        ).exists()
