@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from suggestions.models import (
     ExtensionStatus,
     ReturnStatus,
     Status,
+    Suggestion,
 )
 from suggestions.workflow import ERR_TRANSITION_NOT_ALLOWED
 from tests.accounts.factories import StaffUserFactory
@@ -250,3 +252,29 @@ def test_admin_transition_page_for_a_move_already_made_redirects_with_the_state(
         "to": Status.EVALUATED.label,
     }
     assert message in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_reply_and_extension_decision_at_once_leave_nothing_pending():
+    """Whichever takes the suggestion's lock first, the request ends settled: approved before
+    the reply, or withdrawn by it (and the decision then says so)."""
+    s = helpers.in_handling()
+    request = _ask_extension(s)
+
+    def act(i):
+        if i == 0:
+            return _reply(Suggestion.objects.get(pk=s.pk))
+        return services.extension_decide(
+            request=ExtensionRequest.objects.get(pk=request.pk), approve=True, actor=None
+        )
+
+    results = helpers.race(2, act)
+    assert not isinstance(results[0], Exception), results
+    request.refresh_from_db()
+    if isinstance(results[1], Exception):
+        assert str(results[1]) == services.ERR_EXTENSION_WITHDRAWN % {"s": s}
+        assert request.status == ExtensionStatus.WITHDRAWN
+    else:
+        assert request.status == ExtensionStatus.APPROVED
+    assert not ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).exists()
