@@ -76,7 +76,13 @@ EXTRA_UNITS = [
 # The states every run holds, first one of each (so a tiny run has them all), then by weight.
 STATES = [S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.REGISTERED, S.ASSIGNED, S.IN_HANDLING,
           S.REPLIED, S.EVALUATED, S.CONCLUDED, S.CLOSED]  # fmt: skip
-STATE_WEIGHTS = [3, 4, 4, 3, 6, 14, 8, 6, 17, 35]
+# Each year holds about as many suggestions; how far they have come depends on its age (0: the
+# current year, 2: two years ago), in the order of STATES.
+STATE_WEIGHTS = {
+    0: [6, 8, 5, 6, 10, 25, 12, 8, 15, 5],
+    1: [0, 0, 5, 0, 0, 5, 4, 4, 22, 60],
+    2: [0, 0, 5, 0, 0, 0, 0, 2, 5, 88],
+}
 # How long before today a suggestion in each open state took its last step (at most).
 RECENT_DAYS = {S.DRAFT: 30, S.SUBMITTED: 14, S.REGISTERED: 10, S.ASSIGNED: 7,
                S.IN_HANDLING: 100, S.REPLIED: 30, S.EVALUATED: 15, S.CONCLUDED: 170}  # fmt: skip
@@ -130,12 +136,17 @@ def generate(context: ScaleContext) -> None:
     rng.shuffle(pool)
     leads = _Leads(pool, windows)
     earliest = date(context.years[0], 1, 1)
+    this_year = context.years[-1]
 
     rows: list[tuple[Suggestion, Path, dict[str, date]]] = []
     for index in range(context.suggestions):
-        state = STATES[index] if index < len(STATES) else rng.choices(STATES, STATE_WEIGHTS)[0]
+        if index < len(STATES):
+            year, state = this_year, STATES[index]
+        else:
+            year = rng.choice(context.years)
+            state = rng.choices(STATES, STATE_WEIGHTS[this_year - year])[0]
         path = _path(rng, state)
-        dates = _place(rng, path, today, earliest)
+        dates = _place(rng, path, today, year, earliest)
         lead = leads.take(dates.get(S.SUBMITTED, today))
         category = rng.choice(categories)
         topic = rng.choice(TOPICS.get(category.name, ["民生事项"]))
@@ -294,19 +305,22 @@ def _check_span() -> int:
     return max(settings.LVZHI_SUGGESTIONS_CHECK_MONTHS) * 31 + 12
 
 
-def _place(rng, path: Path, today: date, earliest: date) -> dict[str, date]:
-    """Put the path in time: its last step recent for open states, anywhere for closed and
-    not-registered ones; returns the date of each status's latest entry (plus the first
-    reply/evaluation/handling dates under ``first_*``)."""
+def _place(rng, path: Path, today: date, year: int, earliest: date) -> dict[str, date]:
+    """Put the path in time: submitted in ``year`` and done by today; in the current year an
+    open state's last step is recent. Returns the date of each status's latest entry, the
+    first reply/evaluation/handling dates under ``first_*`` and every step under ``steps``."""
     span = path.steps[-1][1] if path.steps else 0
     if path.state == S.CLOSED:
         span += _check_span()
-    if path.state in RECENT_DAYS:
-        last = today - timedelta(days=rng.randint(0, RECENT_DAYS[path.state]))
+    latest = today - timedelta(days=span)
+    if year == today.year and path.state in RECENT_DAYS:
+        start = latest - timedelta(days=rng.randint(0, RECENT_DAYS[path.state]))
     else:
-        room = max(0, (today - earliest).days - span)
-        last = earliest + timedelta(days=span + rng.randint(0, room))
-    start = max(earliest, last - timedelta(days=span))
+        first, last = date(year, 1, 1), min(date(year, 12, 31), latest)
+        if last < first:  # too long a path for the year so far: as late as it can start
+            first = last - timedelta(days=60)
+        start = first + timedelta(days=rng.randint(0, (last - first).days))
+    start = max(earliest, start)
     dates = {"created": start, "steps": []}
     for status, offset in path.steps:
         day = min(start + timedelta(days=offset), today)
