@@ -63,16 +63,9 @@ from .workflow import add_months
 
 BATCH = 2000
 S = Status
-EXTRA_UNITS = [
-    ("区发展和改革局", "发改局"),
-    ("区财政局", "财政局"),
-    ("区农业农村局", "农业农村局"),
-    ("区文化和旅游局", "文旅局"),
-    ("区应急管理局", "应急管理局"),
-    ("区水利局", "水利局"),
-    ("区自然资源和规划分局", "规划分局"),
-    ("区商务局", "商务局"),
-]
+EXTRA_UNITS = [("区发展和改革局", "发改局"), ("区财政局", "财政局"), ("区农业农村局", "农业农村局"),
+               ("区文化和旅游局", "文旅局"), ("区应急管理局", "应急管理局"), ("区水利局", "水利局"),
+               ("区自然资源和规划分局", "规划分局"), ("区商务局", "商务局")]  # fmt: skip
 # The states every run holds, first one of each (so a tiny run has them all), then by weight.
 STATES = [S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.REGISTERED, S.ASSIGNED, S.IN_HANDLING,
           S.REPLIED, S.EVALUATED, S.CONCLUDED, S.CLOSED]  # fmt: skip
@@ -111,7 +104,7 @@ PROBLEMS = [("funding", "项目资金尚未列入本年度预算。"), ("policy"
 
 @dataclass
 class Path:
-    """One suggestion's steps: (status entered, days after submission, actor kind)."""
+    """One suggestion's steps (status entered, days after submission) and what was said."""
 
     state: str
     steps: list[tuple[str, int]] = field(default_factory=list)
@@ -127,12 +120,13 @@ def generate(context: ScaleContext) -> None:
     today = context.today
     clerk = context.data["staff_user"]
     units = _units()
-    unit_user = {
-        unit.pk: unit.users.order_by("pk").first() for unit in units
-    }  # the unit's first login answers
+    # The unit's first login answers and signs for it.
+    unit_user = {unit.pk: unit.users.order_by("pk").first() for unit in units}
     categories = _categories()
     windows = context.data["deputy_windows"]
     pool = [d for d in context.data["deputies"] if windows[d.pk][1] is None]
+    if not pool:
+        return  # nobody in office to lead a suggestion
     rng.shuffle(pool)
     leads = _Leads(pool, windows)
     earliest = date(context.years[0], 1, 1)
@@ -169,8 +163,7 @@ def generate(context: ScaleContext) -> None:
 
     _number(rows)
     Suggestion.objects.bulk_create([s for s, _p, _d in rows], batch_size=BATCH)
-    _co_signers(rng, rows, pool)
-    _co_units(rng, rows, units)
+    _links(rng, rows, pool, units)
     _history(rows, clerk, unit_user)
     _handling(rng, rows, clerk, unit_user, today)
     _credit(rows)
@@ -188,13 +181,9 @@ def _units() -> list[HandlingUnit]:
     password = None
     units = []
     for index, (name, short) in enumerate([*UNITS, *EXTRA_UNITS], start=1):
+        contact = {"contact_name": f"{short}联络员", "contact_phone": f"0571-8800{index:04d}"}
         unit, _created = HandlingUnit.objects.get_or_create(
-            name=name,
-            defaults={
-                "short_name": short,
-                "contact_name": f"{short}联络员",
-                "contact_phone": f"0571-8800{index:04d}",
-            },
+            name=name, defaults={"short_name": short, **contact}
         )
         username = f"unit{index:02d}"
         user = User.objects.filter(username=username).first()
@@ -405,25 +394,20 @@ def _number(rows) -> None:
 # --- rows around the suggestions ------------------------------------------------------------
 
 
-def _co_signers(rng, rows, pool) -> None:
-    through = Suggestion.co_signers.through
-    links = []
+def _links(rng, rows, pool, units) -> None:
+    """Co-signers (a third of the suggestions) and co-units (one assigned in ten)."""
+    signers, co_units = Suggestion.co_signers.through, Suggestion.co_units.through
+    signer_links, unit_links = [], []
     for s, _path, _dates in rows:
         if len(pool) > 1 and rng.random() < 0.35:
             others = [d for d in rng.sample(pool, min(len(pool), 4)) if d.pk != s.lead_deputy_id]
             for deputy in others[: rng.randint(1, 3)]:
-                links.append(through(suggestion_id=s.pk, deputy_id=deputy.pk))
-    through.objects.bulk_create(links, batch_size=BATCH)
-
-
-def _co_units(rng, rows, units) -> None:
-    through = Suggestion.co_units.through
-    links = []
-    for s, _path, _dates in rows:
+                signer_links.append(signers(suggestion_id=s.pk, deputy_id=deputy.pk))
         if s.lead_unit_id and len(units) > 1 and rng.random() < 0.1:
             other = rng.choice([u for u in units if u.pk != s.lead_unit_id])
-            links.append(through(suggestion_id=s.pk, handlingunit_id=other.pk))
-    through.objects.bulk_create(links, batch_size=BATCH)
+            unit_links.append(co_units(suggestion_id=s.pk, handlingunit_id=other.pk))
+    signers.objects.bulk_create(signer_links, batch_size=BATCH)
+    co_units.objects.bulk_create(unit_links, batch_size=BATCH)
 
 
 def _history(rows, clerk, unit_user) -> None:
