@@ -256,6 +256,21 @@ class Suggestion(models.Model):
         blank=True,
         help_text=_("首次答复是否超期按这个期限统计（退回重办另有新期限）。"),
     )
+    first_reply_days = models.PositiveIntegerField(
+        _("首次答复用时（天）"),
+        null=True,
+        blank=True,
+        help_text=_("交办日期到首次答复日期的天数。"),
+    )
+    # The latest evaluation, kept by the transition into 已评价 so that statistics and unit
+    # scores read one row per suggestion instead of looking the evaluations up again.
+    latest_verdict = models.CharField(
+        _("最近评价满意度"), max_length=12, choices=Verdict.choices, blank=True, default=""
+    )
+    latest_evaluated_on = models.DateField(_("最近评价日期"), null=True, blank=True)
+    latest_implementation_score = models.PositiveSmallIntegerField(
+        _("最近评价落实度"), null=True, blank=True
+    )
     concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     feasibility_note = models.TextField(_("可行性说明"), blank=True)
@@ -319,6 +334,20 @@ class Suggestion(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.CLOSED) | Q(closed_on__isnull=False),
                 name="sugg_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_reply_days__isnull=True) | Q(first_replied_on__isnull=False),
+                name="sugg_reply_days_has_reply",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latest_verdict="") & Q(latest_evaluated_on__isnull=True))
+                | (Q(latest_verdict__in=Verdict.values) & Q(latest_evaluated_on__isnull=False)),
+                name="sugg_latest_evaluation_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(latest_implementation_score__isnull=True)
+                | (Q(latest_evaluated_on__isnull=False) & Q(latest_implementation_score__lte=100)),
+                name="sugg_latest_score_range",
             ),
         ]
         indexes = [models.Index(fields=["status", "reply_deadline"])]
