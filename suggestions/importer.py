@@ -365,12 +365,16 @@ def _create(p: _Parsed, refs: dict, actor: User | None, today: date) -> Suggesti
     if v["replied_on"]:
         s.first_replied_on = v["replied_on"]
         s.first_reply_deadline = s.reply_deadline
+        s.first_reply_days = (v["replied_on"] - v["assigned_on"]).days
         s.status = Status.REPLIED
         steps.append((Status.IN_HANDLING, v["assigned_on"]))
         steps.append((Status.REPLIED, v["replied_on"]))
     evaluated_on = v["concluded_on"] or v["replied_on"]
     if v["verdict"]:
         s.status = Status.EVALUATED
+        s.latest_verdict = v["verdict"]
+        s.latest_evaluated_on = evaluated_on
+        s.latest_implementation_score = v["score"]
         steps.append((Status.EVALUATED, evaluated_on))
     if v["concluded_on"]:
         s.concluded_on = v["concluded_on"]

@@ -1,21 +1,36 @@
 """Statistics by registration year, for all, per lead unit and per category.
 
-Counts come from one aggregate query per scope (GROUP BY lead unit / category); the median
-days to reply comes from one ordered query of (group, days) pairs per scope. Both work on
-PostgreSQL and SQLite.
+Everything comes from ONE grouped query over the year's suggestions: GROUP BY (lead unit,
+category, days to the first reply as known on ``as_of``) with the counts as filtered
+aggregates. The totals, the per-unit and per-category rows and the medians are rolled up from
+those groups in Python (counts add up; a median comes from the days' histogram). The facts the
+counts need are kept on the row by the workflow (``first_replied_on``, ``first_reply_days``,
+``latest_verdict``/``latest_evaluated_on``), so no row looks its replies or evaluations up;
+only a suggestion evaluated again after ``as_of`` asks which evaluation was current then.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import median
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from .models import CONCLUDED_STATES, Category, Evaluation, HandlingUnit, Reply, Suggestion, Verdict
+from .models import CONCLUDED_STATES, Category, Evaluation, HandlingUnit, Suggestion, Verdict
 
 REPORT_HEADERS = [
     "范围",
@@ -66,8 +81,10 @@ def _rate(numerator: int, denominator: int) -> Decimal | None:
 
 def annotated(year: int, as_of: date) -> QuerySet:
     """Registered suggestions of ``year`` with what was known on ``as_of``."""
-    replies = Reply.objects.filter(suggestion=OuterRef("pk"), replied_on__lte=as_of)
-    latest_eval = Evaluation.objects.filter(
+    replied = Q(first_replied_on__lte=as_of)
+    # The stored latest evaluation is the one known on ``as_of`` unless it came later; only
+    # then (a re-evaluation after ``as_of``) is the earlier one looked up.
+    earlier_eval = Evaluation.objects.filter(
         suggestion=OuterRef("pk"), evaluated_on__lte=as_of
     ).order_by("-evaluated_on", "-id")
     return (
@@ -75,42 +92,63 @@ def annotated(year: int, as_of: date) -> QuerySet:
         .annotate(
             # The deadline the first reply had to meet: a reopen sets a new one for the second.
             first_deadline=Coalesce("first_reply_deadline", "reply_deadline"),
-            first_reply=Subquery(
-                replies.order_by().values("suggestion").annotate(m=Min("replied_on")).values("m")
+            reply_days=Case(
+                When(replied & Q(assigned_on__isnull=False), then=F("first_reply_days")),
+                default=None,
+                output_field=IntegerField(),
             ),
-            latest_verdict=Subquery(latest_eval.values("verdict")[:1]),
+            verdict_then=Case(
+                When(latest_evaluated_on__isnull=True, then=Value(None)),
+                When(latest_evaluated_on__lte=as_of, then=F("latest_verdict")),
+                default=Subquery(earlier_eval.values("verdict")[:1]),
+                output_field=CharField(),
+            ),
         )
         .order_by()
     )
 
 
-def _aggregates(qs: QuerySet, as_of: date, group: str | None) -> dict:
-    measures = {
+def _measures(as_of: date) -> dict:
+    replied = Q(first_replied_on__lte=as_of)
+    return {
         "registered": Count("pk"),
         "concluded": Count("pk", filter=Q(status__in=CONCLUDED_STATES, concluded_on__lte=as_of)),
-        "evaluated": Count("pk", filter=Q(latest_verdict__isnull=False)),
-        "satisfied": Count("pk", filter=Q(latest_verdict=Verdict.SATISFIED)),
+        "evaluated": Count("pk", filter=Q(verdict_then__isnull=False)),
+        "satisfied": Count("pk", filter=Q(verdict_then=Verdict.SATISFIED)),
         "overdue": Count(
             "pk",
-            filter=Q(first_reply__gt=F("first_deadline"))
-            | Q(first_reply__isnull=True, first_deadline__lt=as_of),
+            filter=(replied & Q(first_replied_on__gt=F("first_deadline")))
+            | (~replied & Q(first_deadline__lt=as_of)),
         ),
     }
-    if group is None:
-        return {None: qs.aggregate(**measures)}
-    return {row.pop(group): row for row in qs.values(group).annotate(**measures).order_by()}
 
 
-def _medians(qs: QuerySet, group: str | None) -> dict:
-    values = defaultdict(list)
-    pairs = (
-        qs.filter(first_reply__isnull=False, assigned_on__isnull=False)
-        .values_list(group or "year", "assigned_on", "first_reply")
+COUNTS = ("registered", "concluded", "evaluated", "satisfied", "overdue")
+
+
+def _groups(year: int, as_of: date) -> list[dict]:
+    """The one query: counts per (lead unit, category, days to the first reply)."""
+    return list(
+        annotated(year, as_of)
+        .values("lead_unit", "category", "reply_days")
+        .annotate(**_measures(as_of))
         .order_by()
     )
-    for key, assigned_on, first_reply in pairs:
-        values[None if group is None else key].append((first_reply - assigned_on).days)
-    return {key: _tidy(median(days)) for key, days in values.items()}
+
+
+def _median(histogram: Counter) -> int | float | None:
+    """The median of the days counted in ``histogram`` (the mean of the middle two if even)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]
+    found, seen = [], 0
+    for days in sorted(histogram):
+        seen += histogram[days]
+        while middle and middle[0] < seen:
+            found.append(days)
+            middle.pop(0)
+    return _tidy((found[0] + found[1]) / 2)
 
 
 def _tidy(value: float) -> int | float:
@@ -119,34 +157,42 @@ def _tidy(value: float) -> int | float:
 
 
 def suggestion_statistics(*, year: int, as_of: date) -> list[StatRow]:
-    qs = annotated(year, as_of)
-    rows: list[StatRow] = []
     names = {
         "lead_unit": dict(HandlingUnit.objects.values_list("pk", "name")),
         "category": dict(Category.objects.values_list("pk", "name")),
     }
+    counts: dict[str, dict] = {"total": {}, "unit": {}, "category": {}}
+    days: dict[str, dict] = {scope: defaultdict(Counter) for scope in counts}
+    for group in _groups(year, as_of):
+        for scope, key in (
+            ("total", None),
+            ("unit", group["lead_unit"]),
+            ("category", group["category"]),
+        ):
+            row = counts[scope].setdefault(key, dict.fromkeys(COUNTS, 0))
+            for measure in COUNTS:
+                row[measure] += group[measure]
+            if group["reply_days"] is not None:
+                days[scope][key][group["reply_days"]] += group["registered"]
+    if not counts["total"]:
+        counts["total"][None] = dict.fromkeys(COUNTS, 0)
+    rows: list[StatRow] = []
     for scope, group in (("total", None), ("unit", "lead_unit"), ("category", "category")):
-        counts = _aggregates(qs, as_of, group)
-        medians = _medians(qs, group)
-        keys = sorted(counts, key=lambda k: (k is None, names.get(group, {}).get(k, "")))
-        for key in keys:
+        labels = names.get(group, {})
+        for key in sorted(counts[scope], key=lambda k: (k is None, labels.get(k, ""))):
             if group is None:
                 name = _("全部")
             elif key is None:
                 name = _("未交办") if group == "lead_unit" else _("未分类")
             else:
-                name = names[group][key]
-            c = counts[key]
+                name = labels[key]
+            c = counts[scope][key]
             rows.append(
                 StatRow(
                     scope=scope,
                     name=name,
-                    registered=c["registered"],
-                    concluded=c["concluded"],
-                    evaluated=c["evaluated"],
-                    satisfied=c["satisfied"],
-                    overdue=c["overdue"],
-                    median_days_to_reply=medians.get(key),
+                    median_days_to_reply=_median(days[scope][key]),
+                    **c,
                 )
             )
     return rows

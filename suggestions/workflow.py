@@ -378,13 +378,30 @@ def _enter_replied(s: Suggestion, frm, on, comment, details):
     if details.get("reply") is None:
         raise SuggestionError(_(ERR_REPLY_REQUIRED))
     if s.first_replied_on is None:
+        # Facts the statistics read on every row; set once, here, by the first reply.
         s.first_replied_on = details["reply"].replied_on
         s.first_reply_deadline = s.reply_deadline
+        s.first_reply_days = (s.first_replied_on - s.assigned_on).days
 
 
 def _enter_evaluated(s: Suggestion, frm, on, comment, details):
-    if details.get("evaluation") is None:
+    evaluation = details.get("evaluation")
+    if evaluation is None:
         raise SuggestionError(_(ERR_EVALUATION_REQUIRED))
+    evaluation_facts_set(s, evaluation)
+
+
+def evaluation_facts_set(s: Suggestion, evaluation) -> None:
+    """Keep the latest evaluation on the row (statistics and unit scores read it there).
+
+    An earlier-dated evaluation recorded after a later one does not displace it, matching
+    "latest" as ordered by (evaluated_on, id).
+    """
+    if s.latest_evaluated_on is not None and evaluation.evaluated_on < s.latest_evaluated_on:
+        return
+    s.latest_verdict = evaluation.verdict
+    s.latest_evaluated_on = evaluation.evaluated_on
+    s.latest_implementation_score = evaluation.implementation_score
 
 
 def _enter_concluded(s: Suggestion, frm, on, comment, details):
