@@ -33,6 +33,10 @@ def backfill_facts(apps, schema_editor):
         latest_evaluated_on=Subquery(latest.values("evaluated_on")[:1]),
         latest_implementation_score=Subquery(latest.values("implementation_score")[:1]),
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # The constraints added next alter the table, which PostgreSQL refuses while the
+        # deferred foreign-key checks of these updates are still pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
