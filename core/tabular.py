@@ -1,4 +1,4 @@
-"""Reading .csv/.xlsx sheets for all-or-nothing imports.
+"""Reading .csv/.xlsx sheets for all-or-nothing imports, and writing exports row by row.
 
 Each importer declares its columns (the English header as canonical name, the Chinese header
 first among the aliases, then the other headers staff actually use); this module turns a file
@@ -8,17 +8,24 @@ user's language, never a library's English text. The import framework on top is
 ``core.importing``.
 """
 
+import codecs
 import csv
 import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from core import clock
 
 ERR_EMPTY_FILE = gettext_noop("文件是空的。")
 ERR_NOT_XLSX = gettext_noop(
@@ -166,7 +173,7 @@ def read_table(
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return value.strip()
+        return _unescape(value.strip())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, int) and not isinstance(value, bool):
@@ -236,34 +243,153 @@ def parse_date(value: Any) -> date:
         raise ValueError(_(ERR_BAD_DATE) % {"value": value}) from exc
 
 
-def write_table(
-    path: str | Path, headers: list[str], rows: list[list[Any]], title: str = ""
-) -> None:
-    """Write rows to .csv (UTF-8 with BOM, so Excel opens Chinese correctly) or .xlsx."""
-    path = Path(path)
-    fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
-    path.write_bytes(table_bytes(fmt, headers, rows, title=title))
+# --- Writing ------------------------------------------------------------------------------
+# Exports write row by row from any iterable (a generator over ``queryset.iterator()`` keeps
+# memory flat however many rows there are): CSV line by line, xlsx through openpyxl's
+# write-only mode (rows go to a temporary file, never to a sheet held in memory).
+
+# A cell starting with one of these is a formula to Excel (or LibreOffice) opening a CSV, and
+# openpyxl writes a text starting with "=" as a formula: an exported name such as
+# "=HYPERLINK(...)" would run on the reader's machine. Such text is written behind an
+# apostrophe, which the spreadsheet shows as text and ``read_table`` strips again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
+STREAM_CHUNK = 2000  # rows fetched per query by the exports' ``iterator(chunk_size=...)``
 
 
-def table_bytes(fmt: str, headers: list[str], rows: list[list[Any]], title: str = "") -> bytes:
-    """A .csv (UTF-8 with BOM, so Excel shows Chinese) or .xlsx file in memory."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8-sig")
-    from openpyxl import Workbook
+def formula_safe(value: Any) -> Any:
+    """``value`` as it can go into a cell: text that would start a formula gets an apostrophe
+    in front; numbers, dates and other text pass unchanged."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return FORMULA_ESCAPE + value
+    return value
 
-    workbook = Workbook()
-    sheet = workbook.active
-    if title:
-        sheet.title = title[:31]
-    sheet.append(headers)
+
+def _unescape(value: str) -> str:
+    """Undo ``formula_safe`` on reading, so an exported file imports back unchanged."""
+    if value.startswith(FORMULA_ESCAPE) and value[1:2] and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def _csv_cell(value: Any) -> Any:
+    value = formula_safe(value)
+    return str(value) if isinstance(value, Decimal) else value
+
+
+class _Line:
+    """A file-like target for ``csv.writer`` that hands back the line just written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+def csv_chunks(headers: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:
+    """The CSV file as byte chunks, one per row after a UTF-8 BOM (so Excel shows Chinese):
+    nothing but the current row is ever held."""
+    line = _Line()
+    writer = csv.writer(line)
+    yield codecs.BOM_UTF8
+    writer.writerow([_csv_cell(h) for h in headers])
+    yield line.text.encode("utf-8")
     for row in rows:
-        sheet.append(row)
+        writer.writerow([_csv_cell(v) for v in row])
+        yield line.text.encode("utf-8")
+
+
+def write_csv(target: IO[bytes], headers: list[str], rows: Iterable[Iterable[Any]]) -> int:
+    """Write the CSV to a binary file row by row; returns the number of data rows."""
+    written = 0
+
+    def counted() -> Iterator[Iterable[Any]]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    for chunk in csv_chunks(headers, counted()):
+        target.write(chunk)
+    return written
+
+
+@dataclass
+class Sheet:
+    """One worksheet of an xlsx export: its rows may be any iterable (a generator is read
+    once, while the sheet is written)."""
+
+    title: str
+    headers: list[str]
+    rows: Iterable[Iterable[Any]]
+    bold_header: bool = False
+    widths: list[int] | None = None
+    freeze_header: bool = False
+
+
+def _xlsx_cell(value: Any) -> Any:
+    value = formula_safe(value)
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet]) -> list[int]:
+    """Write an xlsx in openpyxl's write-only mode, sheet after sheet, row by row; returns the
+    number of data rows of each sheet."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    counts = []
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=sheet.title[:31] or None)
+        for index, width in enumerate(sheet.widths or [], start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+        if sheet.freeze_header:
+            worksheet.freeze_panes = "A2"
+        header = []
+        for title in sheet.headers:
+            cell = WriteOnlyCell(worksheet, value=_xlsx_cell(title))
+            if sheet.bold_header:
+                cell.font = Font(bold=True)
+            header.append(cell)
+        worksheet.append(header)
+        count = 0
+        for row in sheet.rows:
+            worksheet.append([_xlsx_cell(v) for v in row])
+            count += 1
+        counts.append(count)
+    if not counts:  # a workbook needs a sheet
+        workbook.create_sheet()
+    workbook.save(target)
+    return counts
+
+
+def write_table(
+    path: str | Path, headers: list[str], rows: Iterable[Iterable[Any]], title: str = ""
+) -> int:
+    """Write rows to .csv (UTF-8 with BOM, so Excel opens Chinese correctly) or .xlsx, row by
+    row; returns the number of data rows."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        with path.open("wb") as target:
+            return write_csv(target, headers, rows)
+    return write_xlsx(path, [Sheet(title, headers, rows)])[0]
+
+
+def table_bytes(
+    fmt: str, headers: list[str], rows: Iterable[Iterable[Any]], title: str = ""
+) -> bytes:
+    """A .csv (UTF-8 with BOM, so Excel shows Chinese) or .xlsx file in memory: for small
+    tables (import templates, a page's statistics); exports stream (``table_stream_response``)."""
+    if fmt == "csv":
+        return b"".join(csv_chunks(headers, rows))
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, [Sheet(title, headers, rows)])
     return buffer.getvalue()
 
 
@@ -275,20 +401,80 @@ CONTENT_TYPES = {
 }
 
 
+def _content_type(filename: str) -> str:
+    return CONTENT_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def dated_filename(stem: str, fmt: str, *, today: date | None = None) -> str:
+    """``<stem>-<YYYYMMDD>.<fmt>``: every export says on which day it was taken."""
+    day = today or clock.today()
+    return f"{stem}-{day:%Y%m%d}.{fmt}"
+
+
 def file_response(content: bytes, filename: str):
     """A download: the content type follows the file name's suffix."""
     from django.http import HttpResponse
 
-    suffix = filename.rsplit(".", 1)[-1].lower()
-    response = HttpResponse(
-        content, content_type=CONTENT_TYPES.get(suffix, "application/octet-stream")
-    )
+    response = HttpResponse(content, content_type=_content_type(filename))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 def table_response(
-    fmt: str, headers: list[str], rows: list[list[Any]], *, filename: str, title: str = ""
+    fmt: str, headers: list[str], rows: Iterable[Iterable[Any]], *, filename: str, title: str = ""
 ):
-    """``table_bytes`` as a download named ``<filename>.<fmt>``."""
+    """``table_bytes`` as a download named ``<filename>.<fmt>`` (small tables only)."""
     return file_response(table_bytes(fmt, headers, rows, title=title), f"{filename}.{fmt}")
+
+
+def _in_language(chunks: Iterable[bytes], language: str | None) -> Iterator[bytes]:
+    """Produce ``chunks`` in the request's language: a streamed body is written after the
+    view has returned, when the middleware's language may no longer be active."""
+    iterator = iter(chunks)
+    while True:
+        with translation.override(language):
+            chunk = next(iterator, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+def stream_response(chunks: Iterable[bytes], filename: str):
+    """A download whose body is produced while it is sent (``StreamingHttpResponse``)."""
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(
+        _in_language(chunks, translation.get_language()), content_type=_content_type(filename)
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def spooled_file_response(write: Callable[[IO[bytes]], Any], filename: str):
+    """A download of a file that must be complete before it is sent (xlsx is a zip, PDF has a
+    cross-reference table): ``write`` fills a temporary file on disk, which is then streamed
+    in blocks and deleted, so neither the rows nor the file sit in memory."""
+    from django.http import FileResponse
+
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    try:
+        write(target)
+        target.seek(0)
+    except BaseException:
+        target.close()
+        raise
+    return FileResponse(
+        target, as_attachment=True, filename=filename, content_type=_content_type(filename)
+    )
+
+
+def table_stream_response(
+    fmt: str, headers: list[str], rows: Iterable[Iterable[Any]], *, filename: str, title: str = ""
+):
+    """An export of any size: CSV streamed row by row (rows are read while the response is
+    sent), xlsx written row by row to a temporary file. ``filename`` is the full name."""
+    if fmt == "csv":
+        return stream_response(csv_chunks(headers, rows), filename)
+    return spooled_file_response(
+        lambda target: write_xlsx(target, [Sheet(title, headers, rows)]), filename
+    )
