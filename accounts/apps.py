@@ -8,6 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与角色")
 
     def ready(self) -> None:
-        from .roles import sync_staff_permissions
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from .roles import forget_roles, sync_staff_permissions
 
         post_migrate.connect(sync_staff_permissions, dispatch_uid="accounts.sync_staff_perms")
+        m2m_changed.connect(
+            forget_roles, sender=get_user_model().groups.through, dispatch_uid="accounts.roles"
+        )

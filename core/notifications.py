@@ -3,10 +3,33 @@
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from . import clock
 from .models import Notification
+
+# The unread badge is on every page: its count is kept in the cache until a notification is
+# sent or read (after commit), with a short lifetime as a safety net for other writers (admin).
+UNREAD_CACHE_SECONDS = 300
+
+
+def _unread_key(user_id: int) -> str:
+    return f"lvzhi:notifications:unread:{user_id}"
+
+
+def unread_count(user) -> int:
+    """The user's unread notifications, from the cache when it holds them (no query)."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user).unread().count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def _forget_unread(user_id: int) -> None:
+    transaction.on_commit(lambda: cache.delete(_unread_key(user_id)))
 
 
 def notification_send(
@@ -36,6 +59,7 @@ def notification_send(
         if dedupe_key is None:
             raise
         return None
+    _forget_unread(recipient.pk)
     if recipient.email:
         from .tasks import send_notification_email
 
@@ -68,6 +92,7 @@ def notification_mark_read(
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
+    _forget_unread(user.pk)
     return qs.update(read_at=now or clock.now())
 
 

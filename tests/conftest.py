@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.accounts.factories import (
     PASSWORD,
@@ -7,6 +8,15 @@ from tests.accounts.factories import (
     UserFactory,
 )
 from tests.deputies.factories import DeputyWithUserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached role names, unread counts and rate limits
+    must not leak from one test's (rolled back) users to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

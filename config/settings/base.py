@@ -21,8 +21,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-change-me-lvzhi")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
+# An empty value (as in a copied .env.example) means the default, like an absent one.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{(VAR_DIR / 'lvzhi.sqlite3').as_posix()}")
+    "default": env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{(VAR_DIR / 'lvzhi.sqlite3').as_posix()}"
+    )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -36,6 +39,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache for what every page asks (role names, the unread badge, sessions, rate limits). The
+# default keeps it in each process's memory; production shares Redis between the gunicorn
+# workers (CACHE_URL=redis://redis:6379/1) so a change seen by one worker is seen by all.
+CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or "locmemcache://lvzhi")}
+# Sessions are read from the cache and written through to the database: no query per request
+# for the session on a cache hit, and nobody is logged out when the cache restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -136,7 +147,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="lvzhi@localhost")
 
 # Celery. With no broker configured, Kombu's filesystem transport under var/ lets a worker and
 # beat run on a laptop with no server installed; production sets CELERY_BROKER_URL=redis://...
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "filesystem://"
 CELERY_FILESYSTEM_DIR = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TIMEZONE = TIME_ZONE
