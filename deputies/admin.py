@@ -1,13 +1,14 @@
 import secrets
+from collections.abc import Iterable
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
 from core.admin_import import ImportAdminMixin
-from core.tabular import table_response
+from core.admin_lists import LargeListAdmin
+from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
 from .admin_terms import TermMembershipInline  # also registers TermAdmin
 from .forms import StatusChangeForm
@@ -18,7 +19,7 @@ from .services import DeputyError, deputy_account_create, deputy_set_status
 
 
 @admin.register(Constituency)
-class ConstituencyAdmin(admin.ModelAdmin):
+class ConstituencyAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("name", "communities")
     search_fields = ("name", "communities")
 
@@ -38,7 +39,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(ProfessionalGroup)
-class ProfessionalGroupAdmin(admin.ModelAdmin):
+class ProfessionalGroupAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("name", "leader")
     search_fields = ("name",)
     autocomplete_fields = ("leader",)
@@ -47,7 +48,7 @@ class ProfessionalGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(ImportAdminMixin, admin.ModelAdmin):
+class DeputyAdmin(ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
     change_list_template = "admin/deputies/deputy/change_list.html"
     importer_class = RosterImporter
     import_title = _("导入代表名册")
@@ -71,6 +72,7 @@ class DeputyAdmin(ImportAdminMixin, admin.ModelAdmin):
     list_filter = ("level", "constituency", "group", "status", "gender", "sector", "term")
     search_fields = ("name", "code", "mobile")
     list_select_related = ("constituency", "group", "term", "first_elected_term")
+    sortable_by = ("code", "name", "level", "status")  # each backed by an index
     autocomplete_fields = ("user",)
     ordering = ("code",)
     list_per_page = 50
@@ -109,7 +111,8 @@ class DeputyAdmin(ImportAdminMixin, admin.ModelAdmin):
         return _("新任") if obj.is_new else _("连任")
 
     def _export(self, queryset, fmt):
-        rows = [roster_row(d) for d in queryset.select_related(*self.list_select_related)]
+        deputies = queryset.select_related(*self.list_select_related)
+        rows = (roster_row(d) for d in deputies.iterator(chunk_size=STREAM_CHUNK))
         return _download(fmt, "代表名册", rows)
 
     @admin.action(description=_("导出所选代表（Excel）"))
@@ -171,6 +174,8 @@ class DeputyAdmin(ImportAdminMixin, admin.ModelAdmin):
         )
 
 
-def _download(fmt: str, title: str, rows: list[list]) -> HttpResponse:
-    stamp = clock.today().strftime("%Y%m%d")
-    return table_response(fmt, roster_headers(), rows, filename=f"deputies-{stamp}", title=title)
+def _download(fmt: str, title: str, rows: Iterable[list]) -> HttpResponseBase:
+    """The roster streamed row by row (CSV) or written row by row (xlsx), dated."""
+    return table_stream_response(
+        fmt, roster_headers(), rows, filename=dated_filename("deputies", fmt), title=title
+    )

@@ -12,9 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
+from core.admin_lists import DateYearFilter, LargeListAdmin
 from core.audit import audit_record
-from core.tabular import table_response
+from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
 from .. import services
 from ..forms import (
@@ -139,7 +139,7 @@ def _assign(suggestion: Suggestion, data: dict, actor) -> Suggestion:
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(SuggestionImportMixin, admin.ModelAdmin):
+class SuggestionAdmin(SuggestionImportMixin, LargeListAdmin, admin.ModelAdmin):
     change_form_template = "suggestions/admin/suggestion_change_form.html"
     change_list_template = "suggestions/admin/suggestion_change_list.html"
     list_display = (
@@ -152,9 +152,17 @@ class SuggestionAdmin(SuggestionImportMixin, admin.ModelAdmin):
         "lead_deputy",
     )
     list_display_links = ("number", "short_title")
-    list_filter = ("status", "kind", "category", "year", "lead_unit", "origin")
+    list_filter = (
+        "status",
+        "kind",
+        "category",
+        DateYearFilter.on("year", title=_("立案年度")),
+        "lead_unit",
+        "origin",
+    )
     search_fields = ("number", "title", "lead_deputy__name", "lead_deputy__code")
     list_select_related = ("lead_deputy", "lead_unit", "tough")
+    sortable_by = ("number", "status_badge")  # unique number; status is indexed
     autocomplete_fields = ("lead_deputy", "co_signers")
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -567,7 +575,7 @@ class SuggestionAdmin(SuggestionImportMixin, admin.ModelAdmin):
             "首次答复",
             "办结日期",
         ]
-        rows = [
+        rows = (
             [
                 s.number or "",
                 s.title,
@@ -582,9 +590,14 @@ class SuggestionAdmin(SuggestionImportMixin, admin.ModelAdmin):
                 s.first_replied_on,
                 s.concluded_on,
             ]
-            for s in queryset.select_related("category", "lead_deputy", "lead_unit")
-        ]
-        stamp = clock.today().isoformat()
-        return table_response(
-            "xlsx", headers, rows, filename=f"suggestions-{stamp}", title=_t("议案建议")
+            for s in queryset.select_related("category", "lead_deputy", "lead_unit").iterator(
+                chunk_size=STREAM_CHUNK
+            )
+        )
+        return table_stream_response(
+            "xlsx",
+            headers,
+            rows,
+            filename=dated_filename("suggestions", "xlsx"),
+            title=_t("议案建议"),
         )

@@ -1,5 +1,6 @@
 """The staff's admin for the ledger: pages render, actions change data through the services."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from core import clock
 from performance.defaults import DEFAULT_RULES
 from performance.models import (
     Activity,
@@ -243,7 +246,11 @@ def test_import_view_template_and_upload(staff_client, ledger):
 def test_export_action(staff_client, ledger):
     response = act(staff_client, "ledgerentry", "export_xlsx", LedgerEntry.objects.all())
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('ledger.xlsx"')
+    # Dated since issue 8 (was "ledger.xlsx"): every export says on which day it was taken.
+    stamp = clock.today().strftime("%Y%m%d")
+    assert response["Content-Disposition"].endswith(f'ledger-{stamp}.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    assert sheet.max_row == 1 + LedgerEntry.objects.count()
 
 
 # --- rule sets -------------------------------------------------------------------------------

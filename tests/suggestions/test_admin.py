@@ -98,7 +98,7 @@ def test_export_xlsx(staff_client):
     assert response.status_code == 200
     import io
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "编号" and rows[1][0] == s.number and rows[1][1] == s.title
 
