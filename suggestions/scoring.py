@@ -1,39 +1,26 @@
 """Yearly scores of handling units: 50% average 落实度 + 50% average 受益度 over the suggestions
-they led that were concluded in the year, computed in SQL.
+they led that were concluded in the year.
 
-Per suggestion, 落实度 is the lead deputy's latest evaluation and 受益度 the mean of its public
-ratings; the unit's averages are taken over its suggestions (so a much-rated suggestion does
-not outweigh the others). If a dimension has no data at all the score is the other one alone.
+Per suggestion, 落实度 is the lead deputy's latest evaluation (kept on the row by the workflow as
+``latest_implementation_score``) and 受益度 the mean of its public ratings; the unit's averages
+are taken over its suggestions (so a much-rated suggestion does not outweigh the others). If a
+dimension has no data at all the score is the other one alone.
+
+Two grouped queries, each one pass: the units with their concluded count and average 落实度,
+and the ratings of those suggestions averaged per suggestion (rolled up per unit here).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db import connection, transaction
+from django.db.models import Avg, Count, FloatField, Q
 from django.db.models.functions import Cast
 
 from core.audit import audit_record
 
-from .models import (
-    CONCLUDED_STATES,
-    Evaluation,
-    HandlingUnit,
-    PublicRating,
-    Suggestion,
-    UnitYearScore,
-)
+from .models import CONCLUDED_STATES, HandlingUnit, PublicRating, UnitYearScore
 
 REVIEW_THRESHOLD = 60
 
@@ -53,59 +40,60 @@ def _dec(value) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _score_rows(year: int):
-    implementation = Evaluation.objects.filter(suggestion=OuterRef("pk")).order_by(
-        "-evaluated_on", "-id"
+def _concluded_in(year: int, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}status__in": CONCLUDED_STATES,
+            f"{prefix}concluded_on__year": year,
+        }
     )
-    benefit = (
-        PublicRating.objects.filter(suggestion=OuterRef("pk"))
-        .order_by()
-        .values("suggestion")
-        .annotate(a=Avg(Cast("score", FloatField())))
-        .values("a")
-    )
-    return (
-        Suggestion.objects.filter(
-            status__in=CONCLUDED_STATES, concluded_on__year=year, lead_unit__isnull=False
+
+
+def _benefit_by_unit(year: int) -> dict[int, float]:
+    """The mean over each unit's suggestions of the mean of their public ratings."""
+    per_suggestion = (
+        PublicRating.objects.filter(
+            _concluded_in(year, "suggestion__"), suggestion__lead_unit__isnull=False
         )
-        .annotate(
-            impl=Cast(Subquery(implementation.values("implementation_score")[:1]), FloatField()),
-            benefit=Subquery(benefit, output_field=FloatField()),
-        )
-        .values("lead_unit")
-        .annotate(
-            concluded=Count("pk"),
-            impl_avg=Avg("impl"),
-            benefit_avg=Avg("benefit"),
-        )
-        .annotate(
-            score=Case(
-                When(
-                    Q(impl_avg__isnull=False) & Q(benefit_avg__isnull=False),
-                    then=(F("impl_avg") + F("benefit_avg")) * Value(0.5),
-                ),
-                When(impl_avg__isnull=False, then=F("impl_avg")),
-                When(benefit_avg__isnull=False, then=F("benefit_avg")),
-                default=None,
-                output_field=FloatField(),
-            )
-        )
+        .values("suggestion__lead_unit", "suggestion")
+        .annotate(benefit=Avg(Cast("score", FloatField())))
+        .values_list("suggestion__lead_unit", "benefit")
         .order_by()
     )
+    sql, params = per_suggestion.query.sql_with_params()
+    values: dict[int, list[float]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for unit, benefit in cursor.fetchall():
+            values[unit].append(benefit)
+    return {unit: sum(benefits) / len(benefits) for unit, benefits in values.items()}
+
+
+def _score(implementation: float | None, benefit: float | None) -> float | None:
+    if implementation is not None and benefit is not None:
+        return (implementation + benefit) * 0.5
+    return implementation if implementation is not None else benefit
 
 
 def unit_scores(year: int) -> list[UnitScore]:
-    rows = list(_score_rows(year))
-    units = HandlingUnit.objects.in_bulk([r["lead_unit"] for r in rows])
+    units = (
+        HandlingUnit.objects.filter(_concluded_in(year, "led_suggestions__"))
+        .annotate(
+            concluded=Count("led_suggestions"),
+            impl_avg=Avg(Cast("led_suggestions__latest_implementation_score", FloatField())),
+        )
+        .order_by()
+    )
+    benefit = _benefit_by_unit(year)
     scores = [
         UnitScore(
-            unit=units[r["lead_unit"]],
-            concluded=r["concluded"],
-            implementation_avg=_dec(r["impl_avg"]),
-            benefit_avg=_dec(r["benefit_avg"]),
-            score=_dec(r["score"]),
+            unit=unit,
+            concluded=unit.concluded,
+            implementation_avg=_dec(unit.impl_avg),
+            benefit_avg=_dec(benefit.get(unit.pk)),
+            score=_dec(_score(unit.impl_avg, benefit.get(unit.pk))),
         )
-        for r in rows
+        for unit in units
     ]
     return sorted(scores, key=lambda s: (s.score is None, -(s.score or 0), s.unit.name))
 

@@ -15,6 +15,7 @@ from suggestions.models import (
 )
 from suggestions.scoring import unit_scores, unit_scores_refresh, units_for_review
 from suggestions.views.public import ERR_RATE_LIMITED
+from suggestions.workflow import evaluation_facts_set
 
 from . import helpers
 from .factories import HandlingUnitFactory, RegisteredSuggestionFactory
@@ -155,7 +156,7 @@ def scored(unit, year, implementation, ratings=()):
         suggestion=s, unit=unit, replied_on=date(year, 3, 1), result_class="A"
     )
     if implementation is not None:
-        Evaluation.objects.create(
+        evaluation = Evaluation.objects.create(
             suggestion=s,
             reply=reply,
             deputy=s.lead_deputy,
@@ -163,6 +164,9 @@ def scored(unit, year, implementation, ratings=()):
             implementation_score=implementation,
             evaluated_on=date(year, 3, 5),
         )
+        # Written behind the workflow's back, so the fact it keeps on the row is set here too.
+        evaluation_facts_set(s, evaluation)
+        s.save()
     for i, score in enumerate(ratings):
         PublicRating.objects.create(suggestion=s, score=score, device_token=f"d{i}")
     return s
