@@ -1,25 +1,66 @@
-"""The annual assessment report: ranked table, grade distribution, consequence lists."""
+"""The annual assessment report: ranked table, grade distribution, consequence lists.
 
-import io
-from collections import Counter
+The report is written row by row, whatever the number of deputies: ``AnnualReport`` holds
+only the year's summary (the grade counts, from one grouped query); its tables are generators
+over ``iterator()`` queries that flag each row in SQL (re-election, exit, reported to voters)
+instead of holding id sets in memory. CSV is written line by line, xlsx in openpyxl's
+write-only mode, the PDF a page at a time (``_StreamedTable``).
+"""
+
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.tabular import table_bytes
+from core.tabular import (
+    STREAM_CHUNK,
+    Sheet,
+    csv_chunks,
+    dated_filename,
+    formula_safe,
+    spooled_file_response,
+    stream_response,
+    write_csv,
+    write_xlsx,
+)
+from deputies.models import Level
 
-from .models import Grade, RuleSet
+from .models import (
+    Assessment,
+    ConsequenceDecision,
+    ConsequenceKind,
+    Decision,
+    Dimension,
+    EntryStatus,
+    Grade,
+    LedgerEntry,
+    ReportStatus,
+    RuleSet,
+    VoterReport,
+)
 from .scoring import assessment_compute
-from .selectors import consequence_lists, reported_deputy_ids, standings
+from .selectors import ExitCandidate, reelection_candidates, standings
 
 FORMATS = ("csv", "xlsx", "pdf")
 ERR_NO_RULE_SET = gettext_noop("%(year)s 年度没有积分规则，无法生成报告。")
+ERR_FORMAT = gettext_noop("不支持的格式：%(fmt)s")
 PDF_FONT = "STSong-Light"
+PDF_ROWS_PER_BATCH = 60  # rows read ahead while a PDF page is laid out
 
 
 class ReportError(Exception):
@@ -43,128 +84,321 @@ def report_headers() -> list[str]:
     ]
 
 
+def _reelection_headers() -> list[str]:
+    return [_("代表编号"), _("姓名"), _("代表层级"), _("处理决定")]
+
+
+def _exit_headers() -> list[str]:
+    return [_("代表编号"), _("姓名"), _("代表层级"), _("总分"), _("原因"), _("处理决定")]
+
+
+def _grade_headers() -> list[str]:
+    return [_("等次"), _("人数"), _("占比")]
+
+
+def _decision(year: int, kind: str, deputy: str) -> Subquery:
+    """The committee's decision on the ``kind`` list for the deputy in ``deputy`` (at most one:
+    a constraint says so)."""
+    return Subquery(
+        ConsequenceDecision.objects.filter(deputy=OuterRef(deputy), year=year, kind=kind).values(
+            "decision"
+        )[:1]
+    )
+
+
+def _with_exit_flags(qs: QuerySet[Assessment], year: int) -> QuerySet[Assessment]:
+    """The two 劝辞 criteria of ``selectors.exit_candidates`` as columns of each row (a test
+    holds the two equal): 不称职 this year and the year before, or no verified base entry."""
+    incompetent_before = Assessment.objects.filter(
+        deputy=OuterRef("deputy"), rule_set__year=year - 1, grade=Grade.INCOMPETENT
+    )
+    base_entry = LedgerEntry.objects.filter(
+        deputy=OuterRef("deputy"),
+        status=EntryStatus.VERIFIED,
+        rule__rule_set=OuterRef("rule_set"),
+        rule__dimension=Dimension.BASE,
+        rule__points__gt=0,
+    )
+    return qs.annotate(
+        incompetent_twice=ExpressionWrapper(
+            Q(Exists(incompetent_before)) & Q(grade=Grade.INCOMPETENT),
+            output_field=BooleanField(),
+        ),
+        has_base=Exists(base_entry),
+    )
+
+
 @dataclass
 class AnnualReport:
+    """The year's report: the summary is here, the tables are read while they are written."""
+
     year: int
     rule_set: RuleSet
-    rows: list[list[Any]]
     grades: list[tuple[str, int, str]]
-    reelection: list[list[Any]]
-    exits: list[list[Any]]
+    deputies: int
+
+    def rows(self) -> Iterator[list[Any]]:
+        """The ranked table, one list per deputy, flags answered by the database per row."""
+        year = self.year
+        reported = VoterReport.objects.filter(
+            deputy=OuterRef("deputy"),
+            plan__year=year,
+            status__in=[ReportStatus.HELD, ReportStatus.VERIFIED],
+        )
+        reelect = reelection_candidates(year).filter(pk=OuterRef("deputy"))
+        qs = (
+            _with_exit_flags(standings(year), year)
+            .annotate(reelect=Exists(reelect), reported=Exists(reported))
+            .values_list(
+                "rank",
+                "deputy__code",
+                "deputy__name",
+                "deputy__level",
+                "base",
+                "innovation",
+                "contribution",
+                "total",
+                "grade",
+                "reelect",
+                "incompetent_twice",
+                "has_base",
+                "reported",
+            )
+        )
+        yes, no = _("是"), _("否")
+        levels, grades = dict(Level.choices), dict(Grade.choices)
+        for row in qs.iterator(chunk_size=STREAM_CHUNK):
+            rank, code, name, level, base, innovation, contribution, total, grade = row[:9]
+            reelected, incompetent_twice, has_base, reported_to_voters = row[9:]
+            yield [
+                rank,
+                code,
+                name,
+                str(levels.get(level, level)),
+                base,
+                innovation,
+                contribution,
+                total,
+                str(grades.get(grade, grade)),
+                yes if reelected else no,
+                yes if incompetent_twice or not has_base else no,
+                yes if reported_to_voters else no,
+            ]
+
+    def reelection(self) -> Iterator[list[Any]]:
+        """连任推荐: the deputies of ``selectors.reelection_candidates`` with the decision."""
+        qs = reelection_candidates(self.year).annotate(
+            decision_value=_decision(self.year, ConsequenceKind.REELECTION, "pk")
+        )
+        decisions = dict(Decision.choices)
+        for deputy in qs.iterator(chunk_size=STREAM_CHUNK):
+            yield [
+                deputy.code,
+                deputy.name,
+                deputy.get_level_display(),
+                str(decisions.get(deputy.decision_value, "")),
+            ]
+
+    def exits(self) -> Iterator[list[Any]]:
+        """劝辞对象 with their reasons and the decision, in rank order."""
+        qs = (
+            _with_exit_flags(Assessment.objects.filter(rule_set__year=self.year), self.year)
+            .filter(Q(incompetent_twice=True) | Q(has_base=False))
+            .annotate(decision_value=_decision(self.year, ConsequenceKind.EXIT, "deputy"))
+            .order_by("rank", "deputy__code")
+            .values_list(
+                "deputy__code",
+                "deputy__name",
+                "deputy__level",
+                "total",
+                "incompetent_twice",
+                "has_base",
+                "decision_value",
+            )
+        )
+        levels, decisions = dict(Level.choices), dict(Decision.choices)
+        for code, name, level, total, incompetent_twice, has_base, decision in qs.iterator(
+            chunk_size=STREAM_CHUNK
+        ):
+            reasons = ExitCandidate(None, None, incompetent_twice, not has_base).reasons
+            yield [
+                code,
+                name,
+                str(levels.get(level, level)),
+                total,
+                reasons,
+                str(decisions.get(decision, "")),
+            ]
 
 
 def annual_report_build(*, year: int, actor=None, today: date | None = None) -> AnnualReport:
-    """Collect the report; an open year is recomputed first so it matches the ledger (its
-    roster as of ``today`` while the year is running)."""
+    """Collect the report's summary; an open year is recomputed first so it matches the
+    ledger (its roster as of ``today`` while the year is running). The tables are read later,
+    row by row, as they are written."""
     rule_set = RuleSet.objects.filter(year=year).first()
     if rule_set is None:
         raise ReportError(_(ERR_NO_RULE_SET) % {"year": year})
     if not rule_set.frozen:
         assessment_compute(year=year, actor=actor, today=today)
-    lists = consequence_lists(year)
-    reelect_ids = {d.pk for d, _decision in lists["reelection"]}
-    exit_ids = {c.deputy.pk for c, _decision in lists["exit"]}
-    reported = reported_deputy_ids(year)
-    yes, no = _("是"), _("否")
-    assessments = list(standings(year))
-    rows = [
-        [
-            a.rank,
-            a.deputy.code,
-            a.deputy.name,
-            a.deputy.get_level_display(),
-            a.base,
-            a.innovation,
-            a.contribution,
-            a.total,
-            a.get_grade_display(),
-            yes if a.deputy_id in reelect_ids else no,
-            yes if a.deputy_id in exit_ids else no,
-            yes if a.deputy_id in reported else no,
-        ]
-        for a in assessments
-    ]
-    counts = Counter(a.grade for a in assessments)
-    total = len(assessments) or 1
+    counts = dict(
+        Assessment.objects.filter(rule_set=rule_set)
+        .values_list("grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    assessed = sum(counts.values())
+    share = assessed or 1
     grades = [
-        (str(grade.label), counts.get(grade.value, 0), f"{counts.get(grade.value, 0) / total:.0%}")
+        (str(grade.label), counts.get(grade.value, 0), f"{counts.get(grade.value, 0) / share:.0%}")
         for grade in Grade
     ]
-    reelection = [
-        [d.code, d.name, d.get_level_display(), decision.get_decision_display() if decision else ""]
-        for d, decision in lists["reelection"]
-    ]
-    exits = [
-        [
-            c.deputy.code,
-            c.deputy.name,
-            c.deputy.get_level_display(),
-            c.assessment.total,
-            c.reasons,
-            decision.get_decision_display() if decision else "",
-        ]
-        for c, decision in lists["exit"]
-    ]
-    return AnnualReport(year, rule_set, rows, grades, reelection, exits)
+    return AnnualReport(year, rule_set, grades, assessed)
 
 
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
-def report_bytes(report: AnnualReport, fmt: str) -> bytes:
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ReportError(_(ERR_FORMAT) % {"fmt": fmt})
+
+
+def write_report(report: AnnualReport, fmt: str, target: IO[bytes]) -> None:
+    """Write the report to a binary file, row by row: CSV holds the ranked table; xlsx and
+    PDF add the grade distribution and the two consequence lists."""
+    _check_format(fmt)
     if fmt == "csv":
-        return table_bytes("csv", report_headers(), [[_plain(v) for v in r] for r in report.rows])
-    if fmt == "xlsx":
-        return _xlsx(report)
-    if fmt == "pdf":
-        return _pdf(report)
-    raise ReportError(_("不支持的格式：%(fmt)s") % {"fmt": fmt})
+        write_csv(target, report_headers(), report.rows())
+    elif fmt == "xlsx":
+        _xlsx(report, target)
+    else:
+        _pdf(report, target)
 
 
-def _xlsx(report: AnnualReport) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def report_bytes(report: AnnualReport, fmt: str) -> bytes:
+    """The whole file in memory: for tests and small years; downloads use ``report_response``."""
+    import io
 
-    workbook = Workbook()
-    sheets = [
-        (_("%(year)s年度考核") % {"year": report.year}, report_headers(), report.rows),
-        (_("等次分布"), [_("等次"), _("人数"), _("占比")], [list(g) for g in report.grades]),
-        (
-            _("连任推荐"),
-            [_("代表编号"), _("姓名"), _("代表层级"), _("处理决定")],
-            report.reelection,
-        ),
-        (
-            _("劝辞对象"),
-            [_("代表编号"), _("姓名"), _("代表层级"), _("总分"), _("原因"), _("处理决定")],
-            report.exits,
-        ),
-    ]
-    for index, (title, headers, rows) in enumerate(sheets):
-        sheet = workbook.active if index == 0 else workbook.create_sheet()
-        sheet.title = title[:31]
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        sheet.freeze_panes = "A2"
-        for column, header in zip(sheet.columns, headers, strict=False):
-            sheet.column_dimensions[column[0].column_letter].width = max(8, len(header) * 2 + 2)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_report(report, fmt, buffer)
     return buffer.getvalue()
 
 
-def _pdf(report: AnnualReport) -> bytes:
+def report_filename(report: AnnualReport, fmt: str, *, today: date | None = None) -> str:
+    return dated_filename(f"assessment-{report.year}", fmt, today=today)
+
+
+def report_response(report: AnnualReport, fmt: str, *, today: date | None = None):
+    """The report as a download named with the day it was taken: CSV streamed while it is
+    sent, xlsx and PDF written to a temporary file first (both need the whole file)."""
+    _check_format(fmt)
+    filename = report_filename(report, fmt, today=today)
+    if fmt == "csv":
+        return stream_response(csv_chunks(report_headers(), report.rows()), filename)
+    return spooled_file_response(lambda target: write_report(report, fmt, target), filename)
+
+
+def _xlsx(report: AnnualReport, target: IO[bytes]) -> None:
+    def sheet(title: str, headers: list[str], rows) -> Sheet:
+        widths = [max(8, len(header) * 2 + 2) for header in headers]
+        return Sheet(title, headers, rows, bold_header=True, widths=widths, freeze_header=True)
+
+    write_xlsx(
+        target,
+        [
+            sheet(_("%(year)s年度考核") % {"year": report.year}, report_headers(), report.rows()),
+            sheet(_("等次分布"), _grade_headers(), [list(g) for g in report.grades]),
+            sheet(_("连任推荐"), _reelection_headers(), report.reelection()),
+            sheet(_("劝辞对象"), _exit_headers(), report.exits()),
+        ],
+    )
+
+
+def _pdf_table_style():
     from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), PDF_FONT, 8.5),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#b3261e")),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#999999")),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f6f5f3")]),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+    )
+
+
+def _pdf_table(headers: list[str], rows: list[list[Any]]):
+    from reportlab.platypus import Table
+
+    data = [headers, *rows] if rows else [headers, ["—"]]
+    table = Table(data, repeatRows=1, hAlign="LEFT")
+    table.setStyle(_pdf_table_style())
+    return table
+
+
+def _streamed_table(headers: list[str], rows: Iterator[list[Any]]):
+    """A table flowable fed by an iterator: it reads only the rows of the page being laid out
+    (plus a batch), so a report of any length keeps one page of rows in memory."""
+    from reportlab.platypus import Flowable
+
+    class StreamedTable(Flowable):
+        def __init__(self, pending: list[list[Any]], source: Iterator[list[Any]], started: bool):
+            super().__init__()
+            self.hAlign = "LEFT"
+            self._pending, self._source, self._started = pending, source, started
+            self._exhausted = False
+            self._table = None
+
+        def _read(self) -> bool:
+            """Read one more batch; False once the source is empty."""
+            before = len(self._pending)
+            for row in self._source:
+                self._pending.append([_plain(formula_safe(v)) for v in row])
+                if len(self._pending) - before >= PDF_ROWS_PER_BATCH:
+                    return True
+            self._exhausted = True
+            return len(self._pending) > before
+
+        def wrap(self, avail_width, avail_height):
+            # Read until the rows overflow the space left, or there are no more rows.
+            while True:
+                if not self._pending and not self._exhausted:
+                    self._read()
+                self._table = _pdf_table(headers, self._pending)
+                width, height = self._table.wrap(avail_width, avail_height)
+                if height > avail_height or self._exhausted:
+                    self.width, self.height = width, height
+                    return width, height
+                self._read()
+
+        def split(self, avail_width, avail_height):
+            parts = _pdf_table(headers, self._pending).split(avail_width, avail_height)
+            if not parts:
+                return []
+            shown = len(parts[0]._cellvalues) - 1  # its data rows, after the header
+            if shown < 1 or (shown >= len(self._pending) and self._exhausted):
+                return [] if shown < 1 else parts[:1]
+            rest = StreamedTable(self._pending[shown:], self._source, True)
+            rest._exhausted = self._exhausted
+            return [parts[0], rest]
+
+        def draw(self):
+            self._table.drawOn(self.canv, 0, 0)
+
+    return StreamedTable([], iter(rows), False)
+
+
+def _pdf(report: AnnualReport, target: IO[bytes]) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
@@ -172,31 +406,8 @@ def _pdf(report: AnnualReport) -> bytes:
     heading = ParagraphStyle("h", fontName=PDF_FONT, fontSize=12, leading=18, spaceBefore=6)
     body = ParagraphStyle("b", fontName=PDF_FONT, fontSize=9, leading=13)
 
-    def table(headers, rows, widths=None):
-        data = [headers, *[[_plain(v) for v in r] for r in rows]] if rows else [headers, ["—"]]
-        t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        t.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), PDF_FONT, 8.5),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#b3261e")),
-                    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#999999")),
-                    (
-                        "ROWBACKGROUNDS",
-                        (0, 1),
-                        (-1, -1),
-                        [colors.white, colors.HexColor("#f6f5f3")],
-                    ),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ]
-            )
-        )
-        return t
-
-    buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer,
+        target,
         pagesize=landscape(A4),
         leftMargin=12 * mm,
         rightMargin=12 * mm,
@@ -232,16 +443,12 @@ def _pdf(report: AnnualReport) -> bytes:
             body,
         ),
         Spacer(1, 3 * mm),
-        table(report_headers(), report.rows),
+        _streamed_table(report_headers(), report.rows()),
         Paragraph(_("等次分布"), heading),
-        table([_("等次"), _("人数"), _("占比")], [list(g) for g in report.grades]),
+        _pdf_table(_grade_headers(), [list(g) for g in report.grades]),
         Paragraph(_("连任推荐（连续三年优秀）"), heading),
-        table([_("代表编号"), _("姓名"), _("代表层级"), _("处理决定")], report.reelection),
+        _streamed_table(_reelection_headers(), report.reelection()),
         Paragraph(_("劝辞对象（连续两年不称职或全年无基础履职记录）"), heading),
-        table(
-            [_("代表编号"), _("姓名"), _("代表层级"), _("总分"), _("原因"), _("处理决定")],
-            report.exits,
-        ),
+        _streamed_table(_exit_headers(), report.exits()),
     ]
     doc.build(story)
-    return buffer.getvalue()

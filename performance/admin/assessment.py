@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.tabular import file_response
 from deputies.models import Deputy
 
 from .. import scoring, selectors, services
@@ -25,7 +24,7 @@ from ..models import (
     Decision,
     RuleSet,
 )
-from ..report import FORMATS, ReportError, annual_report_build, report_bytes
+from ..report import FORMATS, ReportError, annual_report_build, report_response
 from ..scoring import ScoringError
 from ..services import LedgerError
 from .common import (
@@ -75,6 +74,7 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
     search_fields = ("deputy__name", "deputy__code")
     list_select_related = ("deputy", "rule_set")
     ordering = ("-rule_set__year", "rank", "deputy__code")
+    sortable_by = ("rank", "total")  # within the year the list always shows: few rows
     list_per_page = 100
 
     @admin.display(description=_("年度"), ordering="rule_set__year")
@@ -168,7 +168,7 @@ class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
         except (ReportError, ScoringError) as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return redirect("admin:performance_assessment_changelist")
-        return file_response(report_bytes(report, fmt), f"assessment-{year}.{fmt}")
+        return report_response(report, fmt)
 
     def publish_view(self, request):
         today = clock.today()
@@ -268,6 +268,7 @@ class ConsequenceDecisionAdmin(PerformanceAdmin):
     list_filter = (PlainYearFilter, "kind", "decision")
     search_fields = ("deputy__name", "deputy__code", "note")
     list_select_related = ("deputy", "decided_by")
+    sortable_by = ("year", "decided_on")
     readonly_fields = ("deputy", "year", "kind", "decided_by", "decided_on")
 
     def has_add_permission(self, request):
