@@ -350,7 +350,11 @@ class Suggestion(models.Model):
                 name="sugg_latest_score_range",
             ),
         ]
-        indexes = [models.Index(fields=["status", "reply_deadline"])]
+        indexes = [
+            models.Index(fields=["status", "reply_deadline"]),
+            # A statistics report dated in the past finds the few rows evaluated after it.
+            models.Index(fields=["latest_evaluated_on"], name="sugg_latest_evaluated_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
