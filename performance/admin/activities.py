@@ -2,10 +2,10 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import DateYearFilter, subquery_count
 from deputies.models import Deputy, Level, ProfessionalGroup
 
 from .. import services
@@ -97,11 +97,16 @@ class ActivityAdmin(PerformanceAdmin):
         "topic",
         "organiser",
     )
-    list_filter = ("kind", ("roll_closed_at", admin.EmptyFieldListFilter), "topic")
+    list_filter = (
+        DateYearFilter.on("occurred_on"),
+        "kind",
+        ("roll_closed_at", admin.EmptyFieldListFilter),
+        "topic",
+    )
     search_fields = ("title", "place", "organiser")
     list_select_related = ("topic",)
+    sortable_by = ("occurred_on",)
     autocomplete_fields = ("topic",)
-    date_hierarchy = "occurred_on"
     inlines = [AttendanceInline]
     actions = ["add_participants", "close_roll"]
     readonly_fields = ("roll_closed_at",)
@@ -111,8 +116,8 @@ class ActivityAdmin(PerformanceAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                n_present=Count("attendances", filter=Q(attendances__status="present")),
-                n_absent=Count("attendances", filter=Q(attendances__status="unexcused")),
+                n_present=subquery_count(Attendance, "activity", status="present"),
+                n_absent=subquery_count(Attendance, "activity", status="unexcused"),
             )
         )
 
@@ -206,8 +211,8 @@ class SupervisionTopicAdmin(PerformanceAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                n_signups=Count("signups", distinct=True),
-                n_activities=Count("activities", distinct=True),
+                n_signups=subquery_count(TopicSignup, "topic"),
+                n_activities=subquery_count(Activity, "topic"),
             )
         )
 
@@ -227,4 +232,5 @@ class TopicSignupAdmin(DeputyLevelColumn, PerformanceAdmin):
     list_filter = (TopicYearFilter, "topic", "deputy__level")
     search_fields = ("deputy__name", "deputy__code", "topic__title")
     list_select_related = ("topic", "deputy")
+    sortable_by = ("created_at",)
     autocomplete_fields = ("deputy", "topic")

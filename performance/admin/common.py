@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from core.admin_lists import LargeListAdmin
+
 from ..models import (
     RuleSet,
 )
@@ -100,8 +102,9 @@ def _run(request, items, label, fn) -> list:
     return results
 
 
-class PerformanceAdmin(admin.ModelAdmin):
-    """Shared helpers: intermediate forms for actions and plain custom pages."""
+class PerformanceAdmin(LargeListAdmin, admin.ModelAdmin):
+    """Shared helpers: intermediate forms for actions and plain custom pages; lists that
+    count, page and sort only as far as the rows they show (``core.admin_lists``)."""
 
     def get_changelist_instance(self, request):
         """Django's invalid-lookup page (a redirect to ``?e=1``) for every lookup it cannot run.

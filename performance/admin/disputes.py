@@ -38,6 +38,7 @@ class DisputeAdmin(PerformanceAdmin):
     list_filter = ("status", "kind", "deputy__level")
     search_fields = ("deputy__name", "deputy__code", "title", "note")
     list_select_related = ("deputy", "entry__rule", "rule__rule_set", "resolved_by")
+    sortable_by = ("status", "raised_on")
     actions = ["accept", "reject"]
     fields = (
         "deputy",

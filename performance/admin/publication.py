@@ -74,6 +74,7 @@ class IdleReminderAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
     list_filter = (TalkListFilter, "sequence", "deputy__level")
     search_fields = ("deputy__name", "deputy__code")
     list_select_related = ("deputy",)
+    sortable_by = ("sent_on", "idle_since")
     actions = ["record_talk"]
 
     @admin.display(description=_("未履职天数"))

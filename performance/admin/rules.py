@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _t
@@ -10,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core import clock
+from core.admin_lists import subquery_count
 from core.audit import audit_record
 
 from .. import scoring, services
 from ..models import (
+    Assessment,
     Rule,
     RuleSet,
 )
@@ -124,8 +125,8 @@ class RuleSetAdmin(PerformanceAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                n_rules=Count("rules", distinct=True),
-                n_assessed=Count("assessments", distinct=True),
+                n_rules=subquery_count(Rule, "rule_set"),
+                n_assessed=subquery_count(Assessment, "rule_set"),
             )
         )
 

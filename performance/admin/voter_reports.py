@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.admin_lists import subquery_count
 
 from .. import services
 from ..models import (
@@ -79,9 +79,13 @@ class VoterReportPlanAdmin(PerformanceAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                n_planned=Count("reports"),
-                n_held=Count("reports", filter=~Q(reports__status=ReportStatus.PLANNED)),
-                n_verified=Count("reports", filter=Q(reports__status=ReportStatus.VERIFIED)),
+                n_planned=subquery_count(VoterReport, "plan"),
+                n_held=subquery_count(
+                    VoterReport,
+                    "plan",
+                    status__in=[ReportStatus.HELD, ReportStatus.VERIFIED],
+                ),
+                n_verified=subquery_count(VoterReport, "plan", status=ReportStatus.VERIFIED),
             )
         )
 
@@ -194,6 +198,7 @@ class VoterReportAdmin(PerformanceAdmin):
     list_filter = (PlanYearFilter, "status", "deputy__level")
     search_fields = ("deputy__name", "deputy__code", "place")
     list_select_related = ("deputy", "plan")
+    sortable_by = ("held_on",)
     actions = ["verify"]
 
     def has_add_permission(self, request):

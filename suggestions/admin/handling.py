@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import LargeListAdmin
 from core.audit import audit_record
 
 from .. import services
@@ -27,10 +28,11 @@ from .common import ReadOnlyInline, bulk_run
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("suggestion", "unit", "requested_deadline", "status", "requested_at")
     list_filter = ("status",)
     list_select_related = ("suggestion", "unit")
+    sortable_by = ("requested_at",)
     readonly_fields = (
         "suggestion",
         "unit",
@@ -91,13 +93,14 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(LargeListAdmin, admin.ModelAdmin):
     """退办申请: staff choose the new lead unit (and co-units) and approve, or refuse with a
     reason, on the request's own page (where the notification links)."""
 
     list_display = ("suggestion", "unit", "status", "requested_at", "new_lead_unit", "decided_at")
     list_filter = ("status",)
     list_select_related = ("suggestion", "unit", "new_lead_unit")
+    sortable_by = ("requested_at",)
     search_fields = ("suggestion__number", "suggestion__title", "unit__name")
     change_form_template = "suggestions/admin/return_change_form.html"
     request_fields = ("suggestion", "unit", "reason", "status", "requested_by", "requested_at")
@@ -193,7 +196,7 @@ class SupervisionPlanForm(forms.ModelForm):
 
 
 @admin.register(SupervisionPlan)
-class SupervisionPlanAdmin(admin.ModelAdmin):
+class SupervisionPlanAdmin(LargeListAdmin, admin.ModelAdmin):
     form = SupervisionPlanForm
     list_display = ("suggestion", "responsible", "created_at")
     list_select_related = ("suggestion", "responsible")
@@ -222,7 +225,7 @@ class QuarterlyReportInline(ReadOnlyInline):
 
 
 @admin.register(ToughProject)
-class ToughProjectAdmin(admin.ModelAdmin):
+class ToughProjectAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("suggestion", "difficulty", "team", "started_on", "finished_on")
     list_filter = ("difficulty",)
     list_select_related = ("suggestion",)

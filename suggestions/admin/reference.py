@@ -2,12 +2,14 @@
 
 from django.contrib import admin, messages
 
+from core.admin_lists import LargeListAdmin
+
 from .. import services
 from ..models import Category, HandlingUnit
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(admin.ModelAdmin):
+class HandlingUnitAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("name", "short_name", "contact_name", "contact_phone", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "short_name")

@@ -4,14 +4,17 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import LargeListAdmin
+
 from ..models import PublicRating, UnitYearScore
 from ..scoring import unit_scores_refresh
 
 
 @admin.register(PublicRating)
-class PublicRatingAdmin(admin.ModelAdmin):
+class PublicRatingAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("suggestion", "score", "comment", "created_at")
     list_select_related = ("suggestion",)
+    sortable_by = ("created_at",)
     readonly_fields = ("suggestion", "score", "comment", "created_at")
     exclude = ("phone_hash", "device_token")
 
@@ -23,7 +26,7 @@ class PublicRatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitYearScore)
-class UnitYearScoreAdmin(admin.ModelAdmin):
+class UnitYearScoreAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("year", "unit", "concluded", "implementation_avg", "benefit_avg", "score")
     list_filter = ("year",)
     list_select_related = ("unit",)
