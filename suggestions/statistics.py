@@ -171,28 +171,41 @@ def _tidy(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def _roll_up(groups: list[tuple]) -> tuple[dict, dict]:
+    """Counts and days histograms per unit and per category; the total adds the units up."""
+    counts: dict[str, dict] = {"total": {}, "unit": {}, "category": {}}
+    days: dict[str, dict] = {scope: defaultdict(Counter) for scope in counts}
+    unit_counts, category_counts = counts["unit"], counts["category"]
+    unit_days, category_days = days["unit"], days["category"]
+    for lead_unit, category, reply_days, *measures in groups:
+        for scope_counts, key in ((unit_counts, lead_unit), (category_counts, category)):
+            row = scope_counts.get(key)
+            if row is None:
+                scope_counts[key] = list(measures)  # the other scope adds to its own copy
+            else:
+                row[0] += measures[0]
+                row[1] += measures[1]
+                row[2] += measures[2]
+                row[3] += measures[3]
+                row[4] += measures[4]
+        if reply_days is not None and measures[0]:
+            unit_days[lead_unit][reply_days] += measures[0]
+            category_days[category][reply_days] += measures[0]
+    total = [0] * len(COUNTS)
+    for row in unit_counts.values():
+        total = [a + b for a, b in zip(total, row, strict=True)]
+    counts["total"][None] = total
+    for histogram in unit_days.values():
+        days["total"][None].update(histogram)
+    return counts, days
+
+
 def suggestion_statistics(*, year: int, as_of: date) -> list[StatRow]:
     names = {
         "lead_unit": dict(HandlingUnit.objects.values_list("pk", "name")),
         "category": dict(Category.objects.values_list("pk", "name")),
     }
-    counts: dict[str, dict] = {"total": {}, "unit": {}, "category": {}}
-    days: dict[str, dict] = {scope: defaultdict(Counter) for scope in counts}
-    for lead_unit, category, reply_days, *measures in [
-        *_groups(year, as_of),
-        *_evaluated_later(year, as_of),
-    ]:
-        for scope, key in (("total", None), ("unit", lead_unit), ("category", category)):
-            row = counts[scope].get(key)
-            if row is None:
-                counts[scope][key] = list(measures)
-            else:
-                for i, value in enumerate(measures):
-                    row[i] += value
-            if reply_days is not None:
-                days[scope][key][reply_days] += measures[0]
-    if not counts["total"]:
-        counts["total"][None] = [0] * len(COUNTS)
+    counts, days = _roll_up([*_groups(year, as_of), *_evaluated_later(year, as_of)])
     rows: list[StatRow] = []
     for scope, group in (("total", None), ("unit", "lead_unit"), ("category", "category")):
         labels = names.get(group, {})
