@@ -28,15 +28,15 @@ from .models import (
     Status,
     Suggestion,
 )
-from .selectors import missing_quarterly_reports
+from .selectors import deputy_suggestions, missing_quarterly_reports
 
 
 def deputy_panel(request) -> dict[str, Any] | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
-    qs = Suggestion.objects.for_deputy(deputy)
-    counts = dict(qs.values_list("status").annotate(n=Count("pk", distinct=True)).order_by())
+    qs = deputy_suggestions(deputy)
+    counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
     to_evaluate = list(
         Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).only(
             "pk", "title", "number"

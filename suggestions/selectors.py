@@ -16,6 +16,7 @@ from core.workdays import working_days_between
 from .models import (
     CONCLUDED_STATES,
     OPEN_HANDLING,
+    PRE_REGISTRATION,
     Commitment,
     CommitmentStatus,
     ExtensionStatus,
@@ -29,6 +30,40 @@ from .models import (
     ToughProject,
 )
 from .services import reassignable, return_deadline
+
+
+def deputy_suggestion_ids(deputy) -> QuerySet:
+    """Ids of the suggestions ``deputy`` leads or co-signs, as a subquery: two indexed lookups
+    (the lead index, the co-signer table's deputy index) joined by UNION, so one deputy's pages
+    read that deputy's rows only. ``Q(lead_deputy) | Q(co_signers)`` with ``distinct()`` joins
+    every suggestion to the co-signer table first and grows with everyone's suggestions."""
+    led = Suggestion.objects.filter(lead_deputy=deputy).order_by().values("pk")
+    cosigned = (
+        Suggestion.co_signers.through.objects.filter(deputy=deputy)
+        .order_by()
+        .values("suggestion_id")
+    )
+    return led.union(cosigned)
+
+
+def deputy_suggestions(deputy) -> QuerySet[Suggestion]:
+    """The suggestions ``deputy`` leads or co-signs (every "my suggestions" list and detail),
+    each once, without ``distinct()``."""
+    return Suggestion.objects.filter(pk__in=deputy_suggestion_ids(deputy))
+
+
+def unit_user_suggestions(user) -> QuerySet[Suggestion]:
+    """The suggestions one of ``user``'s units leads or co-handles, once registered (the unit
+    portal). Like ``deputy_suggestions``: a UNION of two indexed lookups, no ``distinct()``."""
+    led = Suggestion.objects.filter(lead_unit__users=user).order_by().values("pk")
+    co_handled = (
+        Suggestion.co_units.through.objects.filter(handlingunit__users=user)
+        .order_by()
+        .values("suggestion_id")
+    )
+    return Suggestion.objects.filter(pk__in=led.union(co_handled)).exclude(
+        status__in=[*PRE_REGISTRATION, Status.REGISTERED]
+    )
 
 
 def overdue_working_days(deadlines: list[date], today: date) -> list[int]:
@@ -216,6 +251,22 @@ UNIT_TAB_STATES = {
     "replied": (Status.REPLIED, Status.EVALUATED),
     "done": CONCLUDED_STATES,
 }
+
+
+def with_open_commitments(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Set ``open_commitments`` on each of ``suggestions`` (a page of a list), in one query
+    over those rows only."""
+    counts = dict(
+        Commitment.objects.filter(
+            suggestion__in=[s.pk for s in suggestions], status=CommitmentStatus.OPEN
+        )
+        .values_list("suggestion_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for suggestion in suggestions:
+        suggestion.open_commitments = counts.get(suggestion.pk, 0)
+    return suggestions
 
 
 def unit_counts(qs: QuerySet, *, today: date | None = None) -> dict[str, int]:

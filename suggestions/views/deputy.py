@@ -16,7 +16,7 @@ from ..services import SuggestionError
 
 
 def _deputy_suggestions(request):
-    return Suggestion.objects.for_deputy(request.deputy)
+    return selectors.deputy_suggestions(request.deputy)
 
 
 @deputy_required

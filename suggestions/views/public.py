@@ -19,7 +19,7 @@ from accounts.roles import Role, user_has_role
 from core import clock
 from core.tabular import file_response
 
-from .. import services
+from .. import selectors, services
 from ..forms import RatingForm
 from ..models import PRE_REGISTRATION, PublicRating, Reply, Suggestion
 from ..services import SuggestionError
@@ -111,7 +111,7 @@ def qr_print(request, pk: int):
     if user_has_role(request.user, Role.STAFF):
         visible = Suggestion.objects.all()
     elif user_has_role(request.user, Role.DEPUTY) and getattr(request.user, "deputy", None):
-        visible = Suggestion.objects.for_deputy(request.user.deputy)
+        visible = selectors.deputy_suggestions(request.user.deputy)
     else:
         raise PermissionDenied
     suggestion = get_object_or_404(

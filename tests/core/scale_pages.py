@@ -1,0 +1,43 @@
+"""Shared by the pages' query-count tests: grow the database with the scale hooks, and count
+the queries each page makes, so a test can ask the same pages at two sizes."""
+
+import itertools
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import clock
+from core.scale import ScaleContext, run_scale_generators
+
+_seeds = itertools.count(11)
+
+
+def grow(*, deputies: int, entries_per_deputy: int, suggestions: int, today: date | None = None):
+    """Add a scale run of the given sizes to whatever the database holds (every deputy so far,
+    the first run's included, gets a share of the new entries and suggestions)."""
+    context = ScaleContext(
+        seed=next(_seeds),
+        deputies=deputies,
+        entries_per_deputy=entries_per_deputy,
+        suggestions=suggestions,
+        today=today or clock.today(),
+    )
+    run_scale_generators(context)
+    return context
+
+
+def query_counts(client, urls: list[str]) -> dict[str, int]:
+    """``{url: number of queries}`` for a GET of each url; every answer must be a 200."""
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[url] = len(queries)
+        LAST_QUERIES[url] = [q["sql"] for q in queries.captured_queries]
+    return counts
+
+
+# The statements of each url's last count, to show what differs when a test fails.
+LAST_QUERIES: dict[str, list[str]] = {}
