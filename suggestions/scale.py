@@ -59,7 +59,7 @@ from .models import (
     Verdict,
 )
 from .scoring import unit_scores_refresh
-from .workflow import add_months
+from .workflow import add_months, evaluation_facts_set
 
 BATCH = 2000
 S = Status
@@ -341,6 +341,7 @@ def _fill(s: Suggestion, path: Path, dates: dict, units, rng, today: date) -> No
     if S.REPLIED in dates:
         s.first_replied_on = dates[f"first_{S.REPLIED}"]
         s.first_reply_deadline = s.reply_deadline
+        s.first_reply_days = (s.first_replied_on - s.assigned_on).days
     if path.reopen and len(path.verdicts) >= 1 and S.EVALUATED in dates:
         reopened = dates[f"first_{S.EVALUATED}"]
         s.reopen_count = 1
@@ -503,6 +504,15 @@ def _handling(rng, rows, clerk, unit_user, today: date) -> None:
             )
     CoreProblem.objects.bulk_create(problems, batch_size=BATCH)
     Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
+    # The latest evaluation as the workflow keeps it on the row.
+    evaluated = {s.pk: s for s, _p, _d in rows}
+    for evaluation in evaluations:
+        evaluation_facts_set(evaluated[evaluation.suggestion_id], evaluation)
+    Suggestion.objects.bulk_update(
+        [s for s in evaluated.values() if s.latest_evaluated_on is not None],
+        ["latest_verdict", "latest_evaluated_on", "latest_implementation_score"],
+        batch_size=BATCH,
+    )
 
     extensions, meetings, commitments, checks, ratings = [], [], [], [], []
     for s, path, dates in rows:
