@@ -9,6 +9,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -23,6 +24,7 @@ from .models import (
     ConsequenceKind,
     Decision,
     Dimension,
+    EntryEvidence,
     EntryStatus,
     Grade,
     IdleReminder,
@@ -59,8 +61,10 @@ def reelection_candidates(year: int) -> QuerySet[Deputy]:
 
 
 def reelection_recommended_ids(term: Term) -> set[int]:
-    """Deputies whose latest re-election decision in ``term``'s years is 推荐连任: whom the
-    change-over (换届) offers first. Registered with ``deputies.terms`` in ``apps.ready``."""
+    """Whom the change-over (换届) offers first: deputies whose latest re-election decision in
+    ``term``'s years is 推荐连任, and the ledger's own candidates (优秀 three years running up
+    to the term's last assessed year) on whom staff have not decided otherwise. Registered with
+    ``deputies.terms`` in ``apps.ready``."""
     latest = dict(
         ConsequenceDecision.objects.filter(
             kind=ConsequenceKind.REELECTION,
@@ -70,7 +74,14 @@ def reelection_recommended_ids(term: Term) -> set[int]:
         .order_by("year")
         .values_list("deputy_id", "decision")
     )
-    return {pk for pk, decision in latest.items() if decision == Decision.RECOMMENDED}
+    recommended = {pk for pk, decision in latest.items() if decision == Decision.RECOMMENDED}
+    last_year = Assessment.objects.filter(
+        rule_set__year__gte=term.start_date.year, rule_set__year__lte=term.end_date.year
+    ).aggregate(year=Max("rule_set__year"))["year"]
+    if last_year is not None:
+        candidates = reelection_candidates(last_year).values_list("pk", flat=True)
+        recommended |= {pk for pk in candidates if pk not in latest}
+    return recommended
 
 
 @dataclass
@@ -181,6 +192,18 @@ def deputy_entries(deputy: Deputy, year: int | None = None) -> QuerySet[LedgerEn
     )
     if year is not None:
         qs = qs.filter(rule__rule_set__year=year)
-    return qs.annotate(evidence_count=Count("evidence")).order_by(
-        F("occurred_on").desc(), F("id").desc()
+    return qs.order_by(F("occurred_on").desc(), F("id").desc())
+
+
+def with_evidence_counts(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Set ``evidence_count`` on each of ``entries`` (a page of a list) in one query over those
+    rows only, rather than joining and grouping every entry of the list before paginating."""
+    counts = dict(
+        EntryEvidence.objects.filter(entry__in=[e.pk for e in entries])
+        .values_list("entry_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for entry in entries:
+        entry.evidence_count = counts.get(entry.pk, 0)
+    return entries

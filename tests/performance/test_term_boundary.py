@@ -4,13 +4,19 @@ The 17th term ends on 2026-12-31 and the 18th starts on 2027-01-01; the change-o
 recorded in the first days of January.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from deputies.models import Status
 from deputies.terms import reelection_recommended_ids, term_change_over
-from performance.models import Assessment, ConsequenceDecision, ConsequenceKind, Decision
+from performance.models import (
+    Assessment,
+    ConsequenceDecision,
+    ConsequenceKind,
+    Decision,
+    Grade,
+)
 from performance.scoring import assessment_compute
 from performance.selectors import reelection_recommended_ids as ledger_recommendations
 from tests.deputies.factories import DeputyFactory, TermFactory
@@ -94,3 +100,38 @@ def test_latest_reelection_decision_of_the_term_counts():
     assert ledger_recommendations(term) == {kept.pk}
     # ...and it is what the change-over offers (registered in PerformanceConfig.ready)
     assert reelection_recommended_ids(term) == {kept.pk}
+
+
+def test_ledger_candidates_are_offered_unless_staff_decided_otherwise():
+    """优秀 in each of the term's last three assessed years makes a candidate even before staff
+    record a decision; a recorded 不推荐 wins over the computed candidacy."""
+    term = TermFactory(number=17, start_date=date(2022, 1, 1), end_date=date(2026, 12, 31))
+    excellent, overruled, good = (DeputyFactory(term=term) for _i in range(3))
+    for year in (2024, 2025, 2026):
+        rules = rule_set(year)
+        graded = (
+            (excellent, Grade.EXCELLENT),
+            (overruled, Grade.EXCELLENT),
+            (good, Grade.COMPETENT),
+        )
+        for rank, (deputy, grade) in enumerate(graded, start=1):
+            Assessment.objects.create(
+                deputy=deputy,
+                rule_set=rules,
+                base=50,
+                innovation=10,
+                contribution=10,
+                total=70,
+                rank=rank,
+                assessed_count=3,
+                grade=grade,
+                computed_at=datetime(year, 12, 31, tzinfo=UTC),
+            )
+    ConsequenceDecision.objects.create(
+        deputy=overruled,
+        year=2026,
+        kind=ConsequenceKind.REELECTION,
+        decision=Decision.NOT_RECOMMENDED,
+        decided_on=date(2026, 12, 20),
+    )
+    assert ledger_recommendations(term) == {excellent.pk}
