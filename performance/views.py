@@ -35,7 +35,7 @@ from .models import (
     TopicSignup,
 )
 from .scoring import explain
-from .selectors import deputy_entries, duty_days, verified_entries
+from .selectors import deputy_entries, duty_days, verified_entries, with_evidence_counts
 from .services import LedgerError, dispute_open, entry_submit, topic_signup
 
 
@@ -135,6 +135,7 @@ def my_ledger(request):
     if status:
         entries = entries.filter(status=status)
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    page.object_list = with_evidence_counts(list(page.object_list))
     status_counts = dict(
         LedgerEntry.objects.filter(deputy=deputy, rule__rule_set__year=year)
         .values_list("status")
