@@ -676,6 +676,8 @@ class Commitment(models.Model):
                 name="sugg_commitment_met_has_date",
             )
         ]
+        # The staff page's and desk's "overdue commitments": open ones by date.
+        indexes = [models.Index(fields=["status", "due_on"], name="sugg_commitment_status_due")]
 
     def __str__(self) -> str:
         return self.content
@@ -795,6 +797,12 @@ class FollowUpCheck(models.Model):
                 condition=Q(done_on__isnull=True) | ~Q(findings=""),
                 name="sugg_check_done_has_findings",
             ),
+        ]
+        # The staff page's and desk's "checks due": the few not done, by date.
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(done_on__isnull=True), name="sugg_check_due_not_done"
+            )
         ]
 
     def __str__(self) -> str:
