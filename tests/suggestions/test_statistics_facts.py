@@ -212,3 +212,21 @@ def test_stats_page_and_report_cost_the_same_queries_at_two_sizes(staff_client, 
     assert response.status_code == 200
     assert count_queries(lambda: staff_client.get(url)) == small_page
     assert count_queries(report) == small_report
+
+
+def test_scale_data_keeps_the_facts_as_the_workflow_would():
+    import io
+
+    from django.core.management import call_command
+
+    call_command(
+        "generate_scale_data",
+        deputies=12,
+        entries_per_deputy=2,
+        suggestions=40,
+        stdout=io.StringIO(),
+    )
+    rows = Suggestion.objects.exclude(assigned_on__isnull=True)
+    assert rows.filter(latest_evaluated_on__isnull=False).exists()
+    for s in rows:
+        assert stored(s) == recomputed(s), s.pk
