@@ -27,9 +27,10 @@ SELECT lead_unit_id, category_id,
        COUNT(*) FILTER (WHERE status = ANY(%(concluded)s) AND concluded_on <= %(as_of)s),
        COUNT(*) FILTER (WHERE latest_evaluated_on <= %(as_of)s),
        COUNT(*) FILTER (WHERE latest_evaluated_on <= %(as_of)s AND latest_verdict = 'satisfied'),
-       COUNT(*) FILTER (WHERE CASE WHEN first_replied_on <= %(as_of)s
-                                   THEN first_replied_on > COALESCE(first_reply_deadline, reply_deadline)
-                                   ELSE COALESCE(first_reply_deadline, reply_deadline) < %(as_of)s END)
+       COUNT(*) FILTER (WHERE CASE
+           WHEN first_replied_on <= %(as_of)s
+           THEN first_replied_on > COALESCE(first_reply_deadline, reply_deadline)
+           ELSE COALESCE(first_reply_deadline, reply_deadline) < %(as_of)s END)
 FROM suggestions_suggestion
 WHERE year = %(year)s AND registered_on <= %(as_of)s
 GROUP BY 1, 2, 3
