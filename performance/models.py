@@ -319,6 +319,8 @@ class LedgerEntry(models.Model):
             models.Index(fields=["deputy", "occurred_on"]),
             models.Index(fields=["rule", "status"]),
             models.Index(fields=["status", "created_at"]),
+            # The admin list's order (newest first): its page is read from here, not sorted.
+            models.Index(fields=["occurred_on", "id"], name="performance_entry_date_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -381,7 +383,11 @@ class Assessment(models.Model):
             ),
             models.CheckConstraint(condition=Q(rank__gte=1), name="assessment_rank_positive"),
         ]
-        indexes = [models.Index(fields=["rule_set", "grade"])]
+        indexes = [
+            models.Index(fields=["rule_set", "grade"]),
+            # One year's ranking, in rank order (the admin list and the report).
+            models.Index(fields=["rule_set", "rank"], name="perf_assessment_year_rank"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_set.year} {self.deputy_id} {self.total}"
@@ -546,6 +552,10 @@ class Dispute(models.Model):
                 name="dispute_one_open_per_entry",
                 violation_error_message=_("这条记录已有待处理的异议。"),
             ),
+        ]
+        # The staff desk's count of open disputes and the admin list's status filter.
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="perf_dispute_status_created")
         ]
 
     def __str__(self) -> str:
