@@ -72,7 +72,11 @@ class Notification(models.Model):
                 name="notification_once_per_event",
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The admin list's order (newest first).
+            models.Index(fields=["created_at", "id"], name="core_notification_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title
