@@ -21,6 +21,7 @@ from .models import (
     CommitmentStatus,
     ExtensionStatus,
     FollowUpCheck,
+    HandlingUnit,
     Reply,
     ReturnRequest,
     ReturnStatus,
@@ -54,14 +55,22 @@ def deputy_suggestions(deputy) -> QuerySet[Suggestion]:
 
 def unit_user_suggestions(user) -> QuerySet[Suggestion]:
     """The suggestions one of ``user``'s units leads or co-handles, once registered (the unit
-    portal). Like ``deputy_suggestions``: a UNION of two indexed lookups, no ``distinct()``."""
-    led = Suggestion.objects.filter(lead_unit__users=user).order_by().values("pk")
+    portal). The unit ids and the co-handled suggestion ids are read first (two small indexed
+    queries), so the list is ``lead_unit IN (…) OR id IN (…)``: PostgreSQL combines the two
+    indexes with the status filter (BitmapAnd/BitmapOr) and reads only the rows it lists,
+    where a subquery or ``Q(lead_unit) | Q(co_units)`` with ``distinct()`` read every one of
+    the units' suggestions (or everyone's) first."""
+    unit_ids = list(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
     co_handled = (
-        Suggestion.co_units.through.objects.filter(handlingunit__users=user)
-        .order_by()
-        .values("suggestion_id")
+        list(
+            Suggestion.co_units.through.objects.filter(handlingunit_id__in=unit_ids).values_list(
+                "suggestion_id", flat=True
+            )
+        )
+        if unit_ids
+        else []
     )
-    return Suggestion.objects.filter(pk__in=led.union(co_handled)).exclude(
+    return Suggestion.objects.filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=co_handled)).exclude(
         status__in=[*PRE_REGISTRATION, Status.REGISTERED]
     )
 
@@ -273,12 +282,9 @@ def unit_counts(qs: QuerySet, *, today: date | None = None) -> dict[str, int]:
     today = today or clock.today()
     return qs.aggregate(
         **{
-            tab: Count("pk", filter=Q(status__in=states), distinct=True)
-            for tab, states in UNIT_TAB_STATES.items()
+            tab: Count("pk", filter=Q(status__in=states)) for tab, states in UNIT_TAB_STATES.items()
         },
-        overdue=Count(
-            "pk", filter=Q(status__in=OPEN_HANDLING, reply_deadline__lt=today), distinct=True
-        ),
+        overdue=Count("pk", filter=Q(status__in=OPEN_HANDLING, reply_deadline__lt=today)),
     )
 
 
@@ -316,7 +322,13 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
         .select_related("suggestion", "owner_unit")
         .order_by("due_on")
     )
-    pending = Suggestion.objects.filter(status=Status.SUBMITTED).with_list_relations()
+    # Newest first, as the default order gives unnumbered rows, but said outright: the default
+    # (year, sequence) order walks the numbering index over every suggestion to find these.
+    pending = (
+        Suggestion.objects.filter(status=Status.SUBMITTED)
+        .with_list_relations()
+        .order_by("-created_at", "-pk")
+    )
     overdue = list(overdue[:50])
     days = overdue_working_days([s.reply_deadline for s in overdue], today)
     overdue_list = list(zip(overdue, days, strict=True))

@@ -64,7 +64,8 @@ def _lead_unit(request, suggestion) -> HandlingUnit:
 def unit_home(request):
     units = list(_user_units(request))
     today = clock.today()
-    qs = _unit_suggestions(request).with_list_relations()
+    mine = _unit_suggestions(request)
+    qs = mine.with_list_relations()
     tab = request.GET.get("tab", "open")
     if tab not in selectors.UNIT_TAB_STATES and tab != "all":
         tab = "open"  # an unknown tab is the default one
@@ -81,7 +82,7 @@ def unit_home(request):
             "tab": tab,
             "units": units,
             "unit_ids": {u.pk for u in units},
-            "counts": selectors.unit_counts(_unit_suggestions(request), today=today),
+            "counts": selectors.unit_counts(mine, today=today),
             "today": today,
             "open_states": OPEN_HANDLING,
             "tabs": UNIT_TABS,
