@@ -7,7 +7,10 @@ instead of holding id sets in memory. CSV is written line by line, xlsx in openp
 write-only mode, the PDF a page at a time (``_StreamedTable``).
 """
 
+import tempfile
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -392,6 +395,73 @@ def _streamed_table(headers: list[str], rows: Iterator[list[Any]]):
     return StreamedTable([], iter(rows), False)
 
 
+_PDF_SAVE_LOCK = threading.Lock()
+
+
+@contextmanager
+def _pdf_spooled(target: IO[bytes]):
+    """Keep a long PDF out of memory. ReportLab holds every page's drawing operators until it
+    saves, and then assembles the whole file in a list of strings: thousands of pages of a
+    district's report would cost hundreds of megabytes. Here each finished page's stream is
+    compressed into a temporary file at once (the page keeps only where it lies), and while
+    saving, the file is written straight to ``target`` instead of being collected. Yields the
+    canvas class to build with. The save step swaps ReportLab's file collector, so one build
+    at a time (a lock)."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfgen.canvas import Canvas
+
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+
+    class SpooledStream(pdfdoc.PDFStream):
+        def __init__(self, offset: int, length: int):
+            super().__init__(filters=[])
+            self.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            self._where = (offset, length)
+
+        @property
+        def content(self):
+            offset, length = self._where
+            spool.seek(offset)
+            return spool.read(length)
+
+        @content.setter
+        def content(self, value):  # PDFStream.__init__ sets it; the bytes live in the spool
+            pass
+
+    class SpoolingCanvas(Canvas):
+        def showPage(self):
+            super().showPage()
+            page = self._doc.Pages.pages[-1]
+            if page.stream and not page.Contents:
+                data = pdfdoc.PDFZCompress.encode(page.stream)
+                spool.seek(0, 2)
+                offset = spool.tell()
+                spool.write(data)
+                page.Contents = SpooledStream(offset, len(data))
+                page.stream = None
+
+    class WritingFile(pdfdoc.PDFFile):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for chunk in self.strings:
+                target.write(chunk)
+            self.strings = []
+            self.write = target.write
+
+        def format(self, document):
+            return b""  # already written
+
+    try:
+        with _PDF_SAVE_LOCK:
+            collector, pdfdoc.PDFFile = pdfdoc.PDFFile, WritingFile
+            try:
+                yield SpoolingCanvas
+            finally:
+                pdfdoc.PDFFile = collector
+    finally:
+        spool.close()
+
+
 def _pdf(report: AnnualReport, target: IO[bytes]) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -451,4 +521,5 @@ def _pdf(report: AnnualReport, target: IO[bytes]) -> None:
         Paragraph(_("劝辞对象（连续两年不称职或全年无基础履职记录）"), heading),
         _streamed_table(_exit_headers(), report.exits()),
     ]
-    doc.build(story)
+    with _pdf_spooled(target) as canvas_class:
+        doc.build(story, canvasmaker=canvas_class)
