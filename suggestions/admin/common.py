@@ -12,12 +12,15 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     select = ()  # the foreign keys the rows show, read with the rows
     prefetch = ()
+    # The row's link to the page's object: each row's title (its __str__) names it, so it is
+    # read with the rows, not once per row.
+    parent = "suggestion"
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related(*self.select)
+            .select_related(self.parent, *self.select)
             .prefetch_related(*self.prefetch)
         )
 

@@ -222,6 +222,7 @@ class QuarterlyReportInline(ReadOnlyInline):
     model = QuarterlyReport
     fields = ("year", "quarter", "unit", "content", "submitted_at")
     select = ("unit",)
+    parent = "project"
 
 
 @admin.register(ToughProject)
