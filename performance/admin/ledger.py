@@ -1,5 +1,7 @@
 """Ledger entries with their evidence: add, edit, verify, reject, export."""
 
+from datetime import date
+
 from django import forms
 from django.contrib import admin, messages
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +29,7 @@ from .common import (
     PerformanceAdmin,
     ReasonForm,
     YearFilter,
+    year_from,
 )
 from .imports import LedgerImportMixin
 
@@ -45,6 +48,19 @@ class RuleCodeFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(rule__code=self.value())
         return queryset
+
+
+class LedgerYearFilter(YearFilter):
+    """The year of the entries' rule set, also said as a date range: an entry's date lies in its
+    rule set's year (``services.entry_check``), and the range lets the list read its page from
+    the date index instead of walking through every later year's entries to find the year's."""
+
+    def queryset(self, request, queryset):
+        queryset = super().queryset(request, queryset)
+        year = year_from(self.value())
+        if year is None:
+            return queryset
+        return queryset.filter(occurred_on__range=(date(year, 1, 1), date(year, 12, 31)))
 
 
 class RuleChoiceField(forms.ModelChoiceField):
@@ -119,7 +135,7 @@ class LedgerEntryAdmin(LedgerImportMixin, DeputyLevelColumn, PerformanceAdmin):
     )
     list_display_links = ("occurred_on", "title")
     list_filter = (
-        YearFilter,
+        LedgerYearFilter,
         "status",
         ("rule__dimension", admin.ChoicesFieldListFilter),
         RuleCodeFilter,
