@@ -30,6 +30,7 @@ from .models import (
     IdleReminder,
     LedgerEntry,
     ReportStatus,
+    Rule,
     RuleSet,
     VoterReport,
 )
@@ -106,12 +107,16 @@ def exit_candidates(year: int) -> list[ExitCandidate]:
     incompetent_before = Assessment.objects.filter(
         deputy=OuterRef("deputy"), rule_set__year=year - 1, grade=Grade.INCOMPETENT
     )
+    # The year's positive base rules, looked up first: a literal list lets the database probe
+    # each assessed deputy's entries by index instead of hashing every verified entry of every
+    # year on each call (the staff desk asks on every view).
+    base_rules = list(
+        Rule.objects.filter(
+            rule_set__year=year, dimension=Dimension.BASE, points__gt=0
+        ).values_list("pk", flat=True)
+    )
     base_entry = LedgerEntry.objects.filter(
-        deputy=OuterRef("deputy"),
-        status=EntryStatus.VERIFIED,
-        rule__rule_set=OuterRef("rule_set"),
-        rule__dimension=Dimension.BASE,
-        rule__points__gt=0,
+        deputy=OuterRef("deputy"), status=EntryStatus.VERIFIED, rule_id__in=base_rules
     )
     rows = (
         Assessment.objects.filter(rule_set__year=year)
