@@ -4,15 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     Max,
     OuterRef,
-    Q,
     QuerySet,
+    Value,
 )
 from django.utils.translation import gettext as _
 
@@ -107,31 +105,39 @@ def exit_candidates(year: int) -> list[ExitCandidate]:
     incompetent_before = Assessment.objects.filter(
         deputy=OuterRef("deputy"), rule_set__year=year - 1, grade=Grade.INCOMPETENT
     )
-    # The year's positive base rules, looked up first: a literal list lets the database probe
-    # each assessed deputy's entries by index instead of hashing every verified entry of every
-    # year on each call (the staff desk asks on every view).
-    base_rules = list(
-        Rule.objects.filter(
-            rule_set__year=year, dimension=Dimension.BASE, points__gt=0
-        ).values_list("pk", flat=True)
-    )
     base_entry = LedgerEntry.objects.filter(
-        deputy=OuterRef("deputy"), status=EntryStatus.VERIFIED, rule_id__in=base_rules
+        deputy=OuterRef("deputy"),
+        status=EntryStatus.VERIFIED,
+        rule__in=Rule.objects.filter(
+            rule_set__year=year, dimension=Dimension.BASE, points__gt=0
+        ).values("pk"),
     )
-    rows = (
-        Assessment.objects.filter(rule_set__year=year)
-        .annotate(
-            incompetent_twice=ExpressionWrapper(
-                Q(Exists(incompetent_before)) & Q(grade=Grade.INCOMPETENT),
-                output_field=BooleanField(),
-            ),
-            has_base=Exists(base_entry),
+    # Each condition in its own branch of one UNION, so the database anti-joins "no base
+    # entry" by index per assessed deputy instead of evaluating an OR of two subqueries over
+    # every verified entry (the staff desk asks on every view).
+    assessed = Assessment.objects.filter(rule_set__year=year)
+    flagged = (
+        assessed.filter(Exists(incompetent_before), grade=Grade.INCOMPETENT)
+        .annotate(why=Value("twice"))
+        .values_list("pk", "why")
+        .order_by()
+        .union(
+            assessed.filter(~Exists(base_entry))
+            .annotate(why=Value("no_base"))
+            .values_list("pk", "why")
+            .order_by(),
+            all=True,
         )
-        .filter(Q(incompetent_twice=True) | Q(has_base=False))
+    )
+    twice, no_base = set(), set()
+    for pk, why in flagged:
+        (twice if why == "twice" else no_base).add(pk)
+    rows = (  # [0] matches nothing but keeps this one query when nobody qualifies
+        Assessment.objects.filter(pk__in=sorted(twice | no_base) or [0])
         .select_related("deputy", "rule_set", "deputy__constituency")
         .order_by("rank", "deputy__code")
     )
-    return [ExitCandidate(a.deputy, a, a.incompetent_twice, not a.has_base) for a in rows]
+    return [ExitCandidate(a.deputy, a, a.pk in twice, a.pk in no_base) for a in rows]
 
 
 def consequence_lists(year: int) -> dict:
