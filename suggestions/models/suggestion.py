@@ -1,0 +1,285 @@
+"""The suggestion itself (议案建议), its categories, registration numbers and status history."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    CONCLUDED_STATES,
+    PRE_REGISTRATION,
+    Kind,
+    Origin,
+    Status,
+    Verdict,
+)
+from .units import HandlingUnit
+
+# The committee's usual fields; staff edit the list in the admin.
+DEFAULT_CATEGORIES = (
+    "教育",
+    "医疗卫生",
+    "就业和社会保障",
+    "消防安全",
+    "住房和物业",
+    "食品安全",
+    "交通出行",
+    "城市管理和环境",
+    "养老服务",
+    "社区治理",
+    "其他",
+)
+
+
+class Category(models.Model):
+    name = models.CharField(_("类别名称"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("建议类别")
+        verbose_name_plural = _("建议类别")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number handed out in a year; locked while the next one is taken."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("已用编号"), default=0)
+
+    class Meta:
+        verbose_name = _("立案编号计数")
+        verbose_name_plural = _("立案编号计数")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def for_deputy(self, deputy):
+        return self.filter(Q(lead_deputy=deputy) | Q(co_signers=deputy)).distinct()
+
+    def for_units(self, units):
+        return self.filter(Q(lead_unit__in=units) | Q(co_units__in=units)).distinct()
+
+    def for_unit_user(self, user):
+        return self.for_units(HandlingUnit.objects.filter(users=user)).exclude(
+            status__in=[*PRE_REGISTRATION, Status.REGISTERED]
+        )
+
+    def with_list_relations(self):
+        return self.select_related("category", "lead_deputy", "lead_unit")
+
+
+class Suggestion(models.Model):
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.SUGGESTION)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类别"),
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+        null=True,
+        blank=True,
+    )
+    lead_deputy = models.ForeignKey(
+        "deputies.Deputy",
+        verbose_name=_("领衔代表"),
+        on_delete=models.PROTECT,
+        related_name="led_suggestions",
+    )
+    co_signers = models.ManyToManyField(
+        "deputies.Deputy",
+        verbose_name=_("附议代表"),
+        blank=True,
+        related_name="cosigned_suggestions",
+    )
+    origin = models.CharField(
+        _("来源"), max_length=16, choices=Origin.choices, default=Origin.RESEARCH
+    )
+    origin_url = models.URLField(_("来源链接"), blank=True)
+    origin_reference = models.CharField(_("来源说明"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+
+    year = models.PositiveSmallIntegerField(_("立案年度"), null=True, blank=True, db_index=True)
+    sequence = models.PositiveIntegerField(_("年度序号"), null=True, blank=True)
+    number = models.CharField(_("立案编号"), max_length=12, null=True, blank=True, unique=True)
+    submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
+    registered_on = models.DateField(_("立案日期"), null=True, blank=True)
+    not_registered_reason = models.TextField(_("不予立案理由"), blank=True)
+
+    lead_unit = models.ForeignKey(
+        HandlingUnit,
+        verbose_name=_("主办单位"),
+        on_delete=models.PROTECT,
+        related_name="led_suggestions",
+        null=True,
+        blank=True,
+    )
+    co_units = models.ManyToManyField(
+        HandlingUnit, verbose_name=_("协办单位"), blank=True, related_name="co_suggestions"
+    )
+    assigned_on = models.DateField(_("交办日期"), null=True, blank=True)
+    reply_deadline = models.DateField(_("答复期限"), null=True, blank=True)
+    deadline_limit = models.DateField(
+        _("最长期限"), null=True, blank=True, help_text=_("交办（或退回重办、改办）后 6 个月。")
+    )
+    reassigned_on = models.DateField(
+        _("改办日期"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次改办的日期；答复期限和最长期限自此重新计算，交办日期不变。"),
+    )
+    extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("退回重办次数"), default=0)
+    first_replied_on = models.DateField(_("首次答复日期"), null=True, blank=True)
+    first_reply_deadline = models.DateField(
+        _("首次答复时的期限"),
+        null=True,
+        blank=True,
+        help_text=_("首次答复是否超期按这个期限统计（退回重办另有新期限）。"),
+    )
+    first_reply_days = models.PositiveIntegerField(
+        _("首次答复用时（天）"),
+        null=True,
+        blank=True,
+        help_text=_("交办日期到首次答复日期的天数。"),
+    )
+    # The latest evaluation, kept by the transition into 已评价 so that statistics and unit
+    # scores read one row per suggestion instead of looking the evaluations up again.
+    latest_verdict = models.CharField(
+        _("最近评价满意度"), max_length=12, choices=Verdict.choices, blank=True, default=""
+    )
+    latest_evaluated_on = models.DateField(_("最近评价日期"), null=True, blank=True)
+    latest_implementation_score = models.PositiveSmallIntegerField(
+        _("最近评价落实度"), null=True, blank=True
+    )
+    concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    feasibility_note = models.TextField(_("可行性说明"), blank=True)
+
+    public_token = models.UUIDField(
+        _("公众评价码"), default=uuid.uuid4, unique=True, editable=False
+    )
+    imported = models.BooleanField(_("导入数据"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("议案建议")
+        verbose_name_plural = _("议案建议")
+        ordering = ["-year", "-sequence", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="sugg_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="sugg_kind_valid"),
+            models.UniqueConstraint(fields=["year", "sequence"], name="sugg_year_sequence_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in PRE_REGISTRATION])
+                | (
+                    Q(number__isnull=False)
+                    & Q(year__isnull=False)
+                    & Q(sequence__isnull=False)
+                    & Q(registered_on__isnull=False)
+                ),
+                name="sugg_registered_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.NOT_REGISTERED) | ~Q(not_registered_reason=""),
+                name="sugg_not_registered_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in (*PRE_REGISTRATION, Status.REGISTERED)])
+                | (
+                    Q(lead_unit__isnull=False)
+                    & Q(assigned_on__isnull=False)
+                    & Q(reply_deadline__isnull=False)
+                    & Q(deadline_limit__isnull=False)
+                ),
+                name="sugg_assigned_has_unit_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_deadline__isnull=True)
+                | (
+                    Q(reply_deadline__gt=F("assigned_on"))
+                    & Q(reply_deadline__lte=F("deadline_limit"))
+                ),
+                name="sugg_deadline_in_range",
+            ),
+            models.CheckConstraint(condition=Q(extension_count__lte=1), name="sugg_one_extension"),
+            models.CheckConstraint(condition=Q(reopen_count__lte=1), name="sugg_one_reopen"),
+            models.CheckConstraint(
+                condition=~Q(status__in=[s.value for s in CONCLUDED_STATES])
+                | Q(concluded_on__isnull=False),
+                name="sugg_concluded_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | Q(closed_on__isnull=False),
+                name="sugg_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_reply_days__isnull=True) | Q(first_replied_on__isnull=False),
+                name="sugg_reply_days_has_reply",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latest_verdict="") & Q(latest_evaluated_on__isnull=True))
+                | (Q(latest_verdict__in=Verdict.values) & Q(latest_evaluated_on__isnull=False)),
+                name="sugg_latest_evaluation_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(latest_implementation_score__isnull=True)
+                | (Q(latest_evaluated_on__isnull=False) & Q(latest_implementation_score__lte=100)),
+                name="sugg_latest_score_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "reply_deadline"]),
+            # A statistics report dated in the past finds the few rows evaluated after it.
+            models.Index(fields=["latest_evaluated_on"], name="sugg_latest_evaluated_on"),
+            # The admin list's order (newest registration first): its page is read from here.
+            models.Index(
+                fields=["year", "sequence", "created_at", "id"], name="sugg_admin_list_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+
+class StatusChange(models.Model):
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name=_("议案建议"), on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("说明"), blank=True)
+    happened_on = models.DateField(_("业务日期"))
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    imported = models.BooleanField(_("导入"), default=False)
+
+    class Meta:
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion}: {self.from_status or '-'} → {self.to_status}"
