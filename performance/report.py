@@ -48,16 +48,13 @@ from .models import (
     ConsequenceDecision,
     ConsequenceKind,
     Decision,
-    Dimension,
-    EntryStatus,
     Grade,
-    LedgerEntry,
     ReportStatus,
     RuleSet,
     VoterReport,
 )
 from .scoring import assessment_compute
-from .selectors import ExitCandidate, reelection_candidates, standings
+from .selectors import ExitCandidate, exit_subqueries, reelection_candidates, standings
 
 FORMATS = ("csv", "xlsx", "pdf")
 ERR_NO_RULE_SET = gettext_noop("%(year)s 年度没有积分规则，无法生成报告。")
@@ -110,18 +107,8 @@ def _decision(year: int, kind: str, deputy: str) -> Subquery:
 
 
 def _with_exit_flags(qs: QuerySet[Assessment], year: int) -> QuerySet[Assessment]:
-    """The two 劝辞 criteria of ``selectors.exit_candidates`` as columns of each row (a test
-    holds the two equal): 不称职 this year and the year before, or no verified base entry."""
-    incompetent_before = Assessment.objects.filter(
-        deputy=OuterRef("deputy"), rule_set__year=year - 1, grade=Grade.INCOMPETENT
-    )
-    base_entry = LedgerEntry.objects.filter(
-        deputy=OuterRef("deputy"),
-        status=EntryStatus.VERIFIED,
-        rule__rule_set=OuterRef("rule_set"),
-        rule__dimension=Dimension.BASE,
-        rule__points__gt=0,
-    )
+    """The two 劝辞 criteria of ``selectors.exit_candidates`` as columns of each row."""
+    incompetent_before, base_entry = exit_subqueries(year)
     return qs.annotate(
         incompetent_twice=ExpressionWrapper(
             Q(Exists(incompetent_before)) & Q(grade=Grade.INCOMPETENT),

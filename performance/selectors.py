@@ -100,11 +100,17 @@ class ExitCandidate:
         return "；".join(parts)
 
 
-def exit_candidates(year: int) -> list[ExitCandidate]:
-    """劝辞: 不称职 in ``year`` and the year before, or no verified base entry in ``year``."""
+def exit_subqueries(year: int) -> tuple[QuerySet[Assessment], QuerySet[LedgerEntry]]:
+    """The two 劝辞 criteria as subqueries on an assessment's deputy (``OuterRef("deputy")``):
+    不称职 the year before (with 不称职 this year, twice running), and a verified entry of the
+    year's positive base rules (its absence: no base duty all year). Shared by the exit list and
+    the annual report so the two never disagree."""
     incompetent_before = Assessment.objects.filter(
         deputy=OuterRef("deputy"), rule_set__year=year - 1, grade=Grade.INCOMPETENT
     )
+    # The year's rules by a plain IN list rather than correlated on the outer row's rule set:
+    # the database then probes each deputy's entries by index instead of hashing every
+    # verified entry of every year.
     base_entry = LedgerEntry.objects.filter(
         deputy=OuterRef("deputy"),
         status=EntryStatus.VERIFIED,
@@ -112,6 +118,12 @@ def exit_candidates(year: int) -> list[ExitCandidate]:
             rule_set__year=year, dimension=Dimension.BASE, points__gt=0
         ).values("pk"),
     )
+    return incompetent_before, base_entry
+
+
+def exit_candidates(year: int) -> list[ExitCandidate]:
+    """劝辞: 不称职 in ``year`` and the year before, or no verified base entry in ``year``."""
+    incompetent_before, base_entry = exit_subqueries(year)
     # Each condition in its own branch of one UNION, so the database anti-joins "no base
     # entry" by index per assessed deputy instead of evaluating an OR of two subqueries over
     # every verified entry (the staff desk asks on every view).
