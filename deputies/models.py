@@ -75,6 +75,31 @@ class Constituency(models.Model):
         return self.name
 
 
+class Community(models.Model):
+    """社区: where a station stands and where residents' opinions, visits and hotline events
+    are counted (the public-opinion index groups by community × category)."""
+
+    name = models.CharField(_("社区名称"), max_length=50, unique=True)
+    constituency = models.ForeignKey(
+        Constituency,
+        verbose_name=_("所属选区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="community_set",
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("社区")
+        verbose_name_plural = _("社区")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ProfessionalGroup(models.Model):
     """专业代表小组: deputies grouped by field, led by one of them."""
 
@@ -196,6 +221,12 @@ class Deputy(models.Model):
     workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
     post = models.CharField(_("职务"), max_length=50, blank=True)
     mobile = models.CharField(_("手机"), max_length=11, validators=[MOBILE_VALIDATOR])
+    photo = models.ImageField(
+        _("照片"),
+        upload_to="deputies/photos/",
+        blank=True,
+        help_text=_("用于联络站海报和公开页面（亮身份）；建议 3:4 证件照。"),
+    )
     email = models.EmailField(_("电子邮箱"), blank=True)
     level = models.CharField(_("代表层级"), max_length=10, choices=Level.choices, db_index=True)
     constituency = models.ForeignKey(
