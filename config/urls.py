@@ -18,6 +18,7 @@ urlpatterns = [
     path("deputy/", include("deputies.urls")),
     path("ledger/", include("performance.urls")),
     path("suggestions/", include("suggestions.urls")),
+    path("liaison/", include("liaison.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -220,3 +220,15 @@ LVZHI_SUGGESTIONS_REMIND_DAYS = env.int("LVZHI_SUGGESTIONS_REMIND_DAYS", default
 # Working days after assignment (or reassignment) in which the lead unit may ask to return
 # a suggestion that is not its responsibility (申请退办).
 LVZHI_SUGGESTIONS_RETURN_WORKDAYS = env.int("LVZHI_SUGGESTIONS_RETURN_WORKDAYS", default=5)
+
+# --- liaison ---
+# A (community, category) pair is flagged in an ISO week when its count is at least
+# LVZHI_OPINION_MIN_COUNT and greater than LVZHI_OPINION_FACTOR × its mean of the 8 weeks before.
+LVZHI_OPINION_MIN_COUNT = env.int("LVZHI_OPINION_MIN_COUNT", default=5)
+LVZHI_OPINION_FACTOR = env.float("LVZHI_OPINION_FACTOR", default=2.0)
+# Opinions nobody has triaged after this many days raise one reminder to staff.
+LVZHI_OPINION_TRIAGE_DAYS = env.int("LVZHI_OPINION_TRIAGE_DAYS", default=3)
+# Opinions accepted per client address per hour (shared limiter in core).
+LVZHI_OPINIONS_PER_HOUR = env.int("LVZHI_OPINIONS_PER_HOUR", default=5)
+# Longest opinion text a resident may send (characters).
+LVZHI_OPINION_MAX_CHARS = env.int("LVZHI_OPINION_MAX_CHARS", default=2000)

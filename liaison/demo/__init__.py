@@ -1,0 +1,12 @@
+"""Demo liaison data: stations, a reception-day calendar, visits, opinions with replies and
+imported hotline events with at least one flag. Each part is idempotent; see ``core.demo``."""
+
+from core.demo import DemoContext
+
+from . import index, opinions, stations
+
+
+def seed(context: DemoContext) -> None:
+    stations.seed(context)
+    opinions.seed(context)
+    index.seed(context)

@@ -1,0 +1,12 @@
+"""The liaison app's pages: each views module lists its own patterns; here they are joined."""
+
+from .views import index, public, stations, visits
+
+app_name = "liaison"
+
+urlpatterns = [
+    *stations.urlpatterns,
+    *visits.urlpatterns,
+    *public.urlpatterns,
+    *index.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Liaison pages by subject; each module keeps its own ``urlpatterns`` (see ``liaison.urls``)."""

@@ -1,0 +1,3 @@
+"""Liaison pages: stations (filled in by issue #9's work)."""
+
+urlpatterns: list = []
