@@ -2,7 +2,7 @@ from datetime import date
 
 import factory
 
-from deputies.models import Constituency, Deputy, Gender, Level, ProfessionalGroup, Term
+from deputies.models import Community, Constituency, Deputy, Gender, Level, ProfessionalGroup, Term
 from tests.accounts.factories import DeputyUserFactory
 
 
@@ -23,6 +23,14 @@ class ConstituencyFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"第{n + 1}选区")
     communities = "东湖社区"
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"测试社区{n}")
 
 
 class ProfessionalGroupFactory(factory.django.DjangoModelFactory):
