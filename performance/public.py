@@ -18,6 +18,10 @@ it offers is small on purpose:
     The same for many sources at once, in a fixed number of queries. Returns how many entries
     it wrote: already-credited sources and credits in a year without rules count nothing.
 
+``supervision_topic_propose(*, year, title, description="", actor=None)``
+    Put a candidate topic (unpublished) on the year's menu of supervision (菜单式监督), or
+    return the topic of that title the year already has. Staff (or the system) only.
+
 ``LedgerError``
     A credit the ledger refuses, with a message for the user: an unknown rule code, a year
     already frozen (closed), a date after the deputy left office or outside the rule's year,
@@ -41,5 +45,13 @@ Who may credit
 
 from .access import ERR_NOT_PERMITTED
 from .services import Credit, LedgerError, ledger_credit, ledger_credit_many
+from .services.activities import supervision_topic_propose
 
-__all__ = ["ERR_NOT_PERMITTED", "Credit", "LedgerError", "ledger_credit", "ledger_credit_many"]
+__all__ = [
+    "ERR_NOT_PERMITTED",
+    "Credit",
+    "LedgerError",
+    "ledger_credit",
+    "ledger_credit_many",
+    "supervision_topic_propose",
+]

@@ -163,3 +163,24 @@ def activity_close_roll(
     )
     recompute_on_commit([activity.occurred_on.year])
     return credited
+
+
+@transaction.atomic
+def supervision_topic_propose(
+    *, year: int, title: str, description: str = "", actor: User | None = None
+) -> SupervisionTopic:
+    """Put a candidate topic on ``year``'s menu, unpublished: staff review and publish it with
+    the rest of the menu (``topic_publish``). Another app proposes (the liaison index adopts a
+    flag); a topic of the same title that year is reused, not duplicated. Staff only."""
+    staff_required(actor)
+    topic, created = SupervisionTopic.objects.get_or_create(
+        year=year, title=title[:100], defaults={"description": description}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="performance.topic_propose",
+            target=topic,
+            summary=_("提出监督菜单候选议题：%(t)s") % {"t": topic},
+        )
+    return topic
