@@ -1,15 +1,11 @@
 """The no-login rating page (受益度) with its QR code, and the printable QR sheet."""
 
-import io
 import uuid
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.roles import Role, user_has_role
 from core import clock
-from core.tabular import file_response
+from core.qr import qr_response
 
 from .. import selectors, services
 from ..forms import RatingForm
@@ -97,12 +93,11 @@ def public_qr(request, token):
         Suggestion.objects.exclude(status__in=PRE_REGISTRATION), public_token=token
     )
     url = _rating_url(request, suggestion)
-    if request.GET.get("format") == "png":
-        buffer = io.BytesIO()
-        qrcode.make(url, box_size=12, border=2).save(buffer, format="PNG")
-        return file_response(buffer.getvalue(), f"rate-{suggestion.number or suggestion.pk}.png")
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+    return qr_response(
+        url,
+        fmt=request.GET.get("format", "svg"),
+        filename=f"rate-{suggestion.number or suggestion.pk}",
+    )
 
 
 @login_required
