@@ -288,8 +288,11 @@ def unit_counts(qs: QuerySet, *, today: date | None = None) -> dict[str, int]:
     )
 
 
-def missing_quarterly_reports(today: date | None = None) -> list[tuple[ToughProject, int, int]]:
-    """Active tough projects with no report for the last ended quarter they were open in."""
+def missing_quarterly_reports(
+    today: date | None = None, *, limit: int | None = None
+) -> list[tuple[ToughProject, int, int]]:
+    """Active tough projects with no report for the last ended quarter they were open in
+    (the first ``limit`` of them, by start date, when a limit is given)."""
     today = today or clock.today()
     year, quarter = last_quarter(today)
     end = quarter_end(year, quarter)
@@ -298,46 +301,68 @@ def missing_quarterly_reports(today: date | None = None) -> list[tuple[ToughProj
         .exclude(reports__year=year, reports__quarter=quarter)
         .exclude(suggestion__status__in=CONCLUDED_STATES)
         .select_related("suggestion__lead_unit")
+        .order_by("started_on", "pk")
     )
+    if limit is not None:
+        projects = projects[:limit]
     return [(p, year, quarter) for p in projects]
 
 
+# Rows each card of the staff overview lists; the card links to the full filtered list.
+OVERVIEW_ROWS = 10
+
+
+def _first_rows(rows, limit: int = OVERVIEW_ROWS) -> tuple[list, bool]:
+    """The first ``limit`` rows and whether there are more: one query of ``limit + 1`` rows,
+    so the page costs the same whether ten or ten thousand rows match."""
+    head = list(rows[: limit + 1])
+    return head[:limit], len(head) > limit
+
+
 def staff_overview(today: date | None = None) -> dict[str, Any]:
+    """The staff's follow-up page: counts by state and, per card, the most urgent rows.
+
+    Each card shows at most ``OVERVIEW_ROWS`` rows and says when there are more (its link
+    opens the filtered list), so the page's cost does not grow with the district's backlog."""
     today = today or clock.today()
     counts = dict(
         Suggestion.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
     )
-    overdue = (
+    overdue, more_overdue = _first_rows(
         Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today)
         .with_list_relations()
-        .order_by("reply_deadline")
+        .order_by("reply_deadline", "pk")
     )
-    due_checks = (
+    days = overdue_working_days([s.reply_deadline for s in overdue], today)
+    due_checks, more_checks = _first_rows(
         FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
         .select_related("suggestion")
-        .order_by("due_on")
+        .order_by("due_on", "pk")
     )
-    overdue_commitments = (
+    overdue_commitments, more_commitments = _first_rows(
         Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
         .select_related("suggestion", "owner_unit")
-        .order_by("due_on")
+        .order_by("due_on", "pk")
     )
     # Newest first, as the default order gives unnumbered rows, but said outright: the default
     # (year, sequence) order walks the numbering index over every suggestion to find these.
-    pending = (
+    pending, more_pending = _first_rows(
         Suggestion.objects.filter(status=Status.SUBMITTED)
         .with_list_relations()
         .order_by("-created_at", "-pk")
     )
-    overdue = list(overdue[:50])
-    days = overdue_working_days([s.reply_deadline for s in overdue], today)
-    overdue_list = list(zip(overdue, days, strict=True))
+    missing_reports = missing_quarterly_reports(today, limit=OVERVIEW_ROWS + 1)
     return {
         "today": today,
         "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
-        "overdue": overdue_list,
-        "due_checks": due_checks[:50],
-        "overdue_commitments": overdue_commitments[:50],
-        "missing_reports": missing_quarterly_reports(today),
-        "pending": pending[:50],
+        "overdue": list(zip(overdue, days, strict=True)),
+        "more_overdue": more_overdue,
+        "due_checks": due_checks,
+        "more_checks": more_checks,
+        "overdue_commitments": overdue_commitments,
+        "more_commitments": more_commitments,
+        "missing_reports": missing_reports[:OVERVIEW_ROWS],
+        "more_reports": len(missing_reports) > OVERVIEW_ROWS,
+        "pending": pending,
+        "more_pending": more_pending,
     }

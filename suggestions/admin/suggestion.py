@@ -48,6 +48,7 @@ from ..workflow import (
     suggestion_transition,
 )
 from .common import ReadOnlyInline, bulk_run
+from .filters import AttentionFilter
 from .imports import SuggestionImportMixin
 
 # Buttons on the change page. Replies come from the unit portal, so the bare move to 已答复 is
@@ -154,6 +155,7 @@ class SuggestionAdmin(SuggestionImportMixin, LargeListAdmin, admin.ModelAdmin):
     list_display_links = ("number", "short_title")
     list_filter = (
         "status",
+        AttentionFilter,
         "kind",
         "category",
         DateYearFilter.on("year", title=_("立案年度")),
