@@ -44,6 +44,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # default keeps it in each process's memory; production shares Redis between the gunicorn
 # workers (CACHE_URL=redis://redis:6379/1) so a change seen by one worker is seen by all.
 CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or "locmemcache://lvzhi")}
+# The cache every process shares, for counters that must not be per worker (core.ratelimit):
+# the database cache (table lvzhi_cache, created by a core migration) unless SHARED_CACHE_URL
+# names Redis, as production does (redis://redis:6379/1).
+CACHES["shared"] = env.cache_url_config(
+    env("SHARED_CACHE_URL", default="") or "dbcache://lvzhi_cache"
+)
+CACHES["shared"].setdefault("KEY_PREFIX", "shared")
+if CACHES["shared"]["BACKEND"].endswith("DatabaseCache"):
+    # Django culls a database cache past MAX_ENTRIES (300 by default), dropping live counters.
+    CACHES["shared"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the client
+# is REMOTE_ADDR). The client address is then the n-th entry from the right of that header.
+LVZHI_TRUSTED_PROXY_HOPS = env.int("LVZHI_TRUSTED_PROXY_HOPS", default=0)
 # Sessions are read from the cache and written through to the database: no query per request
 # for the session on a cache hit, and nobody is logged out when the cache restarts.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -232,3 +245,5 @@ LVZHI_OPINION_TRIAGE_DAYS = env.int("LVZHI_OPINION_TRIAGE_DAYS", default=3)
 LVZHI_OPINIONS_PER_HOUR = env.int("LVZHI_OPINIONS_PER_HOUR", default=5)
 # Longest opinion text a resident may send (characters).
 LVZHI_OPINION_MAX_CHARS = env.int("LVZHI_OPINION_MAX_CHARS", default=2000)
+# Tracking-code lookups allowed per client address per hour (guessing codes is throttled).
+LVZHI_TRACK_LOOKUPS_PER_HOUR = env.int("LVZHI_TRACK_LOOKUPS_PER_HOUR", default=60)
