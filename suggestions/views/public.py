@@ -4,7 +4,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.roles import Role, user_has_role
-from core import clock
+from core import ratelimit
 from core.qr import qr_response
 
 from .. import selectors, services
@@ -24,14 +23,7 @@ ERR_RATE_LIMITED = gettext_noop("提交过于频繁，请稍后再试。")
 DEVICE_COOKIE = "lvzhi_device"
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request) -> bool:
-    key = f"suggestions:rate:{_client_ip(request)}:{clock.now():%Y%m%d%H}"
-    cache.add(key, 0, 3600)
-    return cache.incr(key) > settings.LVZHI_SUGGESTIONS_RATINGS_PER_HOUR
+RATE_SCOPE = "suggestions.rate"
 
 
 def public_rate(request, token):
@@ -48,8 +40,14 @@ def public_rate(request, token):
     rated = PublicRating.objects.filter(suggestion=suggestion, device_token=device).first()
     form = None if rated else RatingForm(request.POST or None)
     done = False
+    limited = None
     if form is not None and request.method == "POST" and form.is_valid():
-        if _rate_limited(request):
+        # Counted in the cache every worker shares (core.ratelimit), by the client's address.
+        result = ratelimit.hit(
+            request, RATE_SCOPE, limit=settings.LVZHI_SUGGESTIONS_RATINGS_PER_HOUR
+        )
+        if not result.allowed:
+            limited = result
             form.add_error(None, _(ERR_RATE_LIMITED))
         else:
             try:
@@ -77,6 +75,8 @@ def public_rate(request, token):
             "open": suggestion.status in services.RATEABLE,
         },
     )
+    if limited is not None:
+        ratelimit.too_many(response, limited)
     response.set_cookie(
         DEVICE_COOKIE, device, max_age=3 * 365 * 24 * 3600, httponly=True, samesite="Lax"
     )
