@@ -97,6 +97,10 @@ class OpinionFlag(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("处理说明"), blank=True, help_text=_("不予采纳时须写明理由。")
+    )
     created_at = models.DateTimeField(_("预警时间"), auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,272 @@
+"""Reads of the public-opinion index (民意指数): weekly counts per (community, category).
+
+Three sources feed the index: the visit log (``Visit.occurred_on``), residents' opinions
+(``Opinion.submitted_on``, merged duplicates left out so one matter counts once) and imported
+hotline/grid events (``ExternalEvent.occurred_on``). Weeks are ISO weeks, Monday to Sunday;
+every date involved is already a Beijing-time calendar day.
+
+One SQL statement counts all three: a ``UNION ALL`` of the three tables' rows in the nine
+weeks (the week asked for and the eight before it), each read from its
+``(date, community, category)`` index, grouped by pair, with one conditional sum per week.
+Weeks are compared as date ranges (no date functions), so the same text runs on SQLite and
+PostgreSQL, and the cost depends on the rows of those nine weeks only. Python then applies the
+rule to one row per pair (never to the events themselves):
+
+    flagged  ⇔  count(W) ≥ LVZHI_OPINION_MIN_COUNT  and  count(W) > LVZHI_OPINION_FACTOR × mean
+
+where mean is the sum of the eight weeks before W divided by 8 (weeks without events count as
+0). The comparison is made as ``8 × count > factor × sum`` in decimals, so "exactly factor
+times the mean" is never flagged and no float rounding decides a boundary.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core import clock
+from deputies.models import Community
+from suggestions.public import Category
+
+from .models import ExternalEvent, FlagStatus, Opinion, OpinionFlag, OpinionStatus, Visit
+
+BASELINE_WEEKS = 8
+WEEKS_SHOWN = BASELINE_WEEKS + 1  # the trend: the week itself and its baseline
+HEAT_LEVELS = 5
+CENT = Decimal("0.01")
+
+ERR_BAD_WEEK = gettext_noop(
+    "周次“%(value)s”无效：请写成“2026-W48”这样的 ISO 周（年份-W周次，周次 01–52 或 53）。"
+)
+YEAR_MIN, YEAR_MAX = 2000, 2100  # what a person could mean; keeps date arithmetic in range
+WEEK_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$", re.ASCII)
+
+
+class WeekError(ValueError):
+    """A week written in a way that names no ISO week; the message is for the user."""
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def current_week(*, today: date | None = None) -> date:
+    return week_start(today or clock.today())
+
+
+def last_week(*, today: date | None = None) -> date:
+    """The Monday of the last complete week (the one the weekly job judges)."""
+    return current_week(today=today) - timedelta(weeks=1)
+
+
+def week_parse(value: str) -> date:
+    """``"2026-W48"`` (also ``2026W48``, ``2026-w5``) → the Monday of that ISO week.
+
+    Raises ``WeekError`` with a message in the user's language for anything else, including a
+    week 53 in a year that has only 52 (2027-W53)."""
+    match = WEEK_RE.match(str(value or ""))
+    if match:
+        year, week = int(match[1]), int(match[2])
+        try:
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                raise ValueError(year)
+            return date.fromisocalendar(year, week, 1)
+        except ValueError:
+            pass
+    raise WeekError(_(ERR_BAD_WEEK) % {"value": str(value)[:30]})
+
+
+def week_label(monday: date) -> str:
+    """The ISO week as staff write it: ``2026-W48``."""
+    iso = monday.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def is_flagged(week_count: int, baseline_total: int, *, min_count=None, factor=None) -> bool:
+    """The early-warning rule (see the module docstring); settings by default."""
+    min_count = settings.LVZHI_OPINION_MIN_COUNT if min_count is None else min_count
+    factor = Decimal(str(settings.LVZHI_OPINION_FACTOR if factor is None else factor))
+    if week_count < min_count:
+        return False
+    return Decimal(week_count) * BASELINE_WEEKS > factor * baseline_total
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One (community, category) pair: its counts in the nine weeks, oldest first."""
+
+    community_id: int
+    community: str
+    category_id: int
+    category: str
+    weeks: tuple[int, ...]
+    flagged: bool
+    category_order: tuple = ()  # how categories sort: (order, name)
+
+    @property
+    def week_count(self) -> int:
+        return self.weeks[-1]
+
+    @property
+    def baseline_total(self) -> int:
+        return sum(self.weeks[:-1])
+
+    @property
+    def baseline_mean(self) -> Decimal:
+        """The mean of the eight weeks before, to the cent."""
+        return (Decimal(self.baseline_total) / BASELINE_WEEKS).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """This week over the baseline mean; ``None`` when the baseline is 0."""
+        if not self.baseline_total:
+            return None
+        exact = Decimal(self.week_count * BASELINE_WEEKS) / self.baseline_total
+        return exact.quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        return (self.community_id, self.category_id)
+
+    def bars(self) -> list[dict]:
+        """The trend as bar heights in percent of this pair's busiest week."""
+        top = max(self.weeks) or 1
+        return [{"count": n, "pct": round(n * 100 / top)} for n in self.weeks]
+
+
+def _sources() -> list[tuple[str, str, str, list]]:
+    """(table, date column, extra condition, its params) of each source of the index."""
+    quote = connection.ops.quote_name
+
+    def parts(model, date_field: str) -> tuple[str, str]:
+        return quote(model._meta.db_table), quote(model._meta.get_field(date_field).column)
+
+    opinion_status = quote(Opinion._meta.get_field("status").column)
+    merged_into = quote(Opinion._meta.get_field("merged_into").column)
+    return [
+        (*parts(Visit, "occurred_on"), "", []),
+        (
+            *parts(Opinion, "submitted_on"),
+            f" AND {opinion_status} <> %s AND {merged_into} IS NULL",
+            [OpinionStatus.MERGED.value],
+        ),
+        (*parts(ExternalEvent, "occurred_on"), "", []),
+    ]
+
+
+def index_rows(*, week: date) -> list[IndexRow]:
+    """Every pair with any count in ``week`` (a Monday) or the eight weeks before it, with its
+    nine weekly counts and whether the rule flags it; in community then category order. One
+    query, whatever the number of events."""
+    week = week_start(week)
+    first = week - timedelta(weeks=BASELINE_WEEKS)
+    last = week + timedelta(days=6)
+    adapt = connection.ops.adapt_datefield_value
+    quote = connection.ops.quote_name
+
+    sums, params = [], []
+    for i in range(WEEKS_SHOWN):
+        monday = first + timedelta(weeks=i)
+        sums.append(f"SUM(CASE WHEN e.d >= %s AND e.d <= %s THEN 1 ELSE 0 END) AS w{i}")
+        params += [adapt(monday), adapt(monday + timedelta(days=6))]
+    selects = []
+    for table, column, extra, extra_params in _sources():
+        selects.append(
+            f"SELECT {column} AS d, community_id, category_id FROM {table}"
+            f" WHERE {column} >= %s AND {column} <= %s{extra}"
+        )
+        params += [adapt(first), adapt(last), *extra_params]
+    community_table = quote(Community._meta.db_table)
+    category_table = quote(Category._meta.db_table)
+    order = quote("order")
+    week_columns = ", ".join(f"s.w{i}" for i in range(WEEKS_SHOWN))
+    sql = (
+        f"SELECT s.community_id, c.name, s.category_id, k.name, k.{order}, {week_columns}"
+        f" FROM (SELECT e.community_id, e.category_id, {', '.join(sums)}"
+        f" FROM ({' UNION ALL '.join(selects)}) e"
+        " GROUP BY e.community_id, e.category_id) s"
+        f" JOIN {community_table} c ON c.id = s.community_id"
+        f" JOIN {category_table} k ON k.id = s.category_id"
+        f" ORDER BY c.{order}, c.name, k.{order}, k.name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    min_count, factor = settings.LVZHI_OPINION_MIN_COUNT, settings.LVZHI_OPINION_FACTOR
+    rows = []
+    for community_id, community, category_id, category, category_order, *weeks in fetched:
+        counts = tuple(int(n or 0) for n in weeks)
+        flagged = is_flagged(counts[-1], sum(counts[:-1]), min_count=min_count, factor=factor)
+        rows.append(
+            IndexRow(
+                community_id,
+                community,
+                category_id,
+                category,
+                counts,
+                flagged,
+                (category_order, category),
+            )
+        )
+    return rows
+
+
+def heat_table(rows: list[IndexRow]) -> dict:
+    """The community × category table of the week's counts, with a shading level 0–5 per cell
+    relative to the busiest cell; only communities and categories with some count in the nine
+    weeks appear (rows come ordered by community, then category)."""
+    categories: dict[int, tuple] = {}
+    by_community: dict[int, tuple[str, dict[int, IndexRow]]] = {}
+    for row in rows:
+        categories.setdefault(row.category_id, row.category_order)
+        by_community.setdefault(row.community_id, (row.community, {}))[1][row.category_id] = row
+    categories = dict(sorted(categories.items(), key=lambda item: item[1]))
+    top = max((row.week_count for row in rows), default=0)
+    table = []
+    for name, cells in by_community.values():
+        line = []
+        for category_id in categories:
+            row = cells.get(category_id)
+            count = row.week_count if row else 0
+            level = math.ceil(count * HEAT_LEVELS / top) if count and top else 0
+            line.append({"count": count, "level": level, "flagged": bool(row and row.flagged)})
+        table.append({"community": name, "cells": line})
+    names = [sort_key[1] for sort_key in categories.values()]
+    return {"categories": names, "rows": table, "top": top}
+
+
+def open_flags():
+    """Flags staff have not decided on yet, newest week first."""
+    return OpinionFlag.objects.filter(status=FlagStatus.OPEN).select_related(
+        "community", "category"
+    )
+
+
+def open_flag_count() -> int:
+    return OpinionFlag.objects.filter(status=FlagStatus.OPEN).count()
+
+
+EXPORT_HEADERS = ["community", "category", "week_count", "baseline_mean", "ratio", "flagged"]
+
+
+def index_export_rows(*, week: date) -> list[list]:
+    """The rows of ``opinion_index``'s sheet (``EXPORT_HEADERS``); ``ratio`` is empty when the
+    baseline is 0, ``flagged`` is 1 or 0. Names are written formula-safe by ``core.tabular``."""
+    return [
+        [
+            row.community,
+            row.category,
+            row.week_count,
+            row.baseline_mean,
+            "" if row.ratio is None else row.ratio,
+            1 if row.flagged else 0,
+        ]
+        for row in index_rows(week=week)
+    ]
