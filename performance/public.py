@@ -22,6 +22,21 @@ it offers is small on purpose:
     Put a candidate topic (unpublished) on the year's menu of supervision (菜单式监督), or
     return the topic of that title the year already has. Staff (or the system) only.
 
+``ledger_withdraw(*, deputy, rule_code, source, reason, actor=None)``
+    Take back the automatic credit a source earned (its transition was undone). The entry
+    is deleted, so the source can be credited again later; a frozen year is refused with
+    ``LedgerError``. Returns whether an entry was withdrawn.
+
+Once per day (B03, ``ONCE_PER_DAY_RULES``)
+    进站接待选民 counts once per deputy per day, whichever path claims the day first: an
+    automatic credit is skipped (``None``) when the deputy already has a non-rejected entry
+    of the rule that day; a deputy's own submission for a day already credited automatically
+    is refused (``ERR_DAY_ALREADY_CREDITED``). ``ledger_credit_many`` refuses these rules.
+
+``published_achievements(*, deputies, year)``
+    Deputy id → their row (rank, total, duty days) in ``year``'s latest published quarterly
+    table (季度亮分), one query; for public faces such as a station's poster.
+
 ``LedgerError``
     A credit the ledger refuses, with a message for the user: an unknown rule code, a year
     already frozen (closed), a date after the deputy left office or outside the rule's year,
@@ -44,14 +59,28 @@ Who may credit
 """
 
 from .access import ERR_NOT_PERMITTED
-from .services import Credit, LedgerError, ledger_credit, ledger_credit_many
+from .published import PublishedAchievement, published_achievements
+from .services import (
+    ERR_DAY_ALREADY_CREDITED,
+    ONCE_PER_DAY_RULES,
+    Credit,
+    LedgerError,
+    ledger_credit,
+    ledger_credit_many,
+    ledger_withdraw,
+)
 from .services.activities import supervision_topic_propose
 
 __all__ = [
+    "ERR_DAY_ALREADY_CREDITED",
     "ERR_NOT_PERMITTED",
+    "ONCE_PER_DAY_RULES",
     "Credit",
     "LedgerError",
+    "PublishedAchievement",
     "ledger_credit",
     "ledger_credit_many",
+    "ledger_withdraw",
+    "published_achievements",
     "supervision_topic_propose",
 ]

@@ -18,7 +18,9 @@ from .credits import (
     Credit,
     ledger_credit,
     ledger_credit_many,
+    ledger_withdraw,
 )
+from .days import ERR_DAY_ALREADY_CREDITED, ONCE_PER_DAY_RULES
 from .disputes import (
     dispute_open,
     dispute_resolve,
@@ -99,6 +101,7 @@ __all__ = [
     "ERR_BAD_QUARTER",
     "ERR_DATE_IN_FUTURE",
     "ERR_DATE_OUTSIDE_YEAR",
+    "ERR_DAY_ALREADY_CREDITED",
     "ERR_DECISION_KIND",
     "ERR_DEPUTY_LEFT",
     "ERR_DISPUTE_MISSING_NEEDS_RULE",
@@ -130,6 +133,7 @@ __all__ = [
     "ERR_YEAR_IMPLAUSIBLE",
     "NOTIFY_DISPUTE",
     "NOTIFY_REJECTED",
+    "ONCE_PER_DAY_RULES",
     "Credit",
     "LedgerError",
     "NoRuleSetError",
@@ -148,6 +152,7 @@ __all__ = [
     "evidence_validate",
     "ledger_credit",
     "ledger_credit_many",
+    "ledger_withdraw",
     "publication_publish",
     "recompute_on_commit",
     "rule_by_code",

@@ -21,7 +21,8 @@ from ..models import (
     Rule,
     SourceKind,
 )
-from .errors import NoRuleSetError, staff_required
+from .days import day_entry, day_lock, once_per_day
+from .errors import ERR_YEAR_FROZEN, LedgerError, NoRuleSetError, staff_required
 from .ledger import entry_build, entry_check
 from .recompute import recompute_on_commit
 from .rules import rule_by_code
@@ -52,6 +53,9 @@ def ledger_credit(
     recorded) goes on; the credit can be given again once staff have set the year up (the
     call is idempotent). Any other broken rule raises :class:`LedgerError`. Staff or the
     system (``actor=None``) may credit.
+
+    A rule earned once per day (B03, see :mod:`.days`) is skipped, returning ``None``, when
+    the deputy already has a non-rejected entry of it dated ``occurred_on`` (first wins).
     """
     staff_required(actor)
     today = today or clock.day_of(now)
@@ -86,6 +90,8 @@ def ledger_credit(
     )
     try:
         with transaction.atomic():
+            if once_per_day(rule) and _day_taken(deputy, rule, occurred_on, source):
+                return None
             entry.save()
             audit_record(
                 actor=actor,
@@ -98,6 +104,22 @@ def ledger_credit(
         return LedgerEntry.objects.get(**lookup)
     recompute_on_commit([occurred_on.year])
     return entry
+
+
+def _day_taken(deputy: Deputy, rule: Rule, occurred_on: date, source: models.Model) -> bool:
+    """First wins for a once-per-day rule (see :mod:`.days`), under the deputy's row lock."""
+    day_lock(deputy)
+    if day_entry(deputy=deputy, rule=rule, occurred_on=occurred_on) is None:
+        return False
+    logger.info(
+        "performance: %s %s on %s already counted; %s:%s not credited",
+        deputy.code,
+        rule.code,
+        occurred_on,
+        source._meta.label_lower,
+        source.pk,
+    )
+    return True
 
 
 @dataclass(frozen=True)
@@ -124,7 +146,8 @@ def ledger_credit_many(
     roll of any size). The same unique constraint keeps it idempotent: a credit that already
     exists is skipped by the database (ON CONFLICT DO NOTHING). Credits in a year without a
     rule set are skipped (a warning is logged per year), as :func:`ledger_credit` does.
-    Returns how many entries were written."""
+    Returns how many entries were written. Once-per-day rules (B03, see :mod:`.days`) are
+    refused: credit them with :func:`ledger_credit`, which decides who wins the day."""
     staff_required(actor)
     rules: dict[tuple[int, str], Rule | None] = {}
     entries, kept = [], []
@@ -141,6 +164,8 @@ def ledger_credit_many(
         rule = rules[key]
         if rule is None:
             continue
+        if once_per_day(rule):  # a programming error: who wins the day is decided one by one
+            raise ValueError(f"{rule.code} is credited once per day: use ledger_credit")
         entry_check(deputy=credit.deputy, rule=rule, occurred_on=credit.occurred_on, future_ok=True)
         kept.append(credit)
         entries.append(
@@ -178,3 +203,51 @@ def ledger_credit_many(
         )
         recompute_on_commit({e.occurred_on.year for e in entries})
     return created
+
+
+def ledger_withdraw(
+    *,
+    deputy: Deputy,
+    rule_code: str,
+    source: models.Model,
+    reason: str,
+    actor: User | None = None,
+) -> bool:
+    """Take back the automatic credit ``source`` earned (the transition that earned it was
+    undone, e.g. a duty marked attended by mistake). The entry is deleted, not rejected, so
+    crediting the source again later works. A frozen year is refused (:class:`LedgerError`,
+    the year's scores are final). Returns whether an entry was withdrawn. Staff or the
+    system may withdraw."""
+    staff_required(actor)
+    with transaction.atomic():
+        entry = (
+            LedgerEntry.objects.select_for_update()
+            .select_related("rule__rule_set")
+            .filter(
+                deputy=deputy,
+                rule__code=rule_code,
+                source_kind=SourceKind.AUTOMATIC,
+                source_type=ContentType.objects.get_for_model(source),
+                source_id=source.pk,
+            )
+            .first()
+        )
+        if entry is None:
+            return False
+        year = entry.rule.rule_set.year
+        if entry.rule.rule_set.frozen:
+            raise LedgerError(_(ERR_YEAR_FROZEN) % {"year": year})
+        audit_record(
+            actor=actor,
+            action="performance.ledger_withdraw",
+            target=entry,
+            summary=f"{deputy} {rule_code} {entry.title}",
+            data={
+                "source": f"{source._meta.label_lower}:{source.pk}",
+                "occurred_on": entry.occurred_on.isoformat(),
+                "reason": reason,
+            },
+        )
+        entry.delete()
+        recompute_on_commit([year])
+    return True

@@ -26,6 +26,7 @@ from ..models import (
     Rule,
     SourceKind,
 )
+from .days import ERR_DAY_ALREADY_CREDITED, day_entry, day_lock, once_per_day
 from .errors import (
     ERR_DATE_IN_FUTURE,
     ERR_DATE_OUTSIDE_YEAR,
@@ -150,6 +151,12 @@ def entry_submit(
         raise LedgerError(_(ERR_RULE_NOT_SELF_SERVICE) % {"rule": rule})
     if rule.evidence_required and not files:
         raise LedgerError(_(ERR_EVIDENCE_REQUIRED) % {"rule": rule})
+    if once_per_day(rule):  # first wins: a day already credited from a duty (see .days)
+        day_lock(deputy)
+        if day_entry(deputy=deputy, rule=rule, occurred_on=occurred_on, automatic_only=True):
+            raise LedgerError(
+                _(ERR_DAY_ALREADY_CREDITED) % {"date": occurred_on.isoformat(), "rule": rule.name}
+            )
     evidence_validate(files)
     entry = entry_build(
         deputy=deputy,

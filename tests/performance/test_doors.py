@@ -65,10 +65,16 @@ def dep(rules_2025):
 def test_the_door_offers_the_credit_type_one_many_and_the_error():
     assert set(public.__all__) == {
         "Credit",
+        "ERR_DAY_ALREADY_CREDITED",
         "ERR_NOT_PERMITTED",
         "LedgerError",
+        "ONCE_PER_DAY_RULES",
+        "PublishedAchievement",
         "ledger_credit",
         "ledger_credit_many",
+        "ledger_withdraw",
+        "published_achievements",
+        "supervision_topic_propose",
     }
     assert public.ledger_credit is services.ledger_credit
     assert issubclass(NoRuleSetError, public.LedgerError)
