@@ -1,0 +1,83 @@
+"""Reads of the visit log: who sees which visits, where a deputy may log one, and how a
+visitor's phone is shown (masked for everyone but committee staff)."""
+
+import re
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import Role, user_has_role
+from deputies.models import Deputy
+
+from .models import Duty, Station, Visit, VisitStatus
+
+_DIGITS = re.compile(r"\D")
+
+
+def mask_phone(phone: str) -> str:
+    """``13912345678`` → ``139****5678``; shorter numbers keep only their last two digits.
+    The mask hides the middle whatever the input, so nothing but staff pages show a number."""
+    digits = _DIGITS.sub("", phone or "")
+    if not digits:
+        return ""
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return f"****{digits[-2:]}"
+
+
+def is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user_has_role(user, Role.STAFF))
+
+
+def user_deputy(user) -> Deputy | None:
+    """The user's deputy profile when they act in the deputy role, else None."""
+    if not (user and user.is_authenticated and user_has_role(user, Role.DEPUTY)):
+        return None
+    return getattr(user, "deputy", None)
+
+
+def phone_for(user, phone: str) -> str:
+    """The visitor's phone as ``user`` may see it."""
+    return phone if is_staff(user) else mask_phone(phone)
+
+
+def deputy_stations(deputy: Deputy, *, on: date | None = None) -> QuerySet[Station]:
+    """Active stations where ``deputy`` may log a visit: those they are assigned to, and those
+    where they are on the duty roster of a reception day (on day ``on`` if given)."""
+    duties = Duty.objects.filter(deputy=deputy, reception_day__station=OuterRef("pk"))
+    if on is not None:
+        duties = duties.filter(reception_day__date=on)
+    return (
+        Station.objects.filter(is_active=True)
+        .filter(Q(deputies=deputy) | Exists(duties))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def deputy_may_log_at(deputy: Deputy, station: Station, *, on: date | None = None) -> bool:
+    return deputy_stations(deputy, on=on).filter(pk=station.pk).exists()
+
+
+def visits_for(user) -> QuerySet[Visit]:
+    """Staff see every visit; a deputy the visits they attended or logged; others nothing."""
+    if is_staff(user):
+        return Visit.objects.all()
+    deputy = user_deputy(user)
+    if deputy is None:
+        return Visit.objects.none()
+    attended = Visit.deputies.through.objects.filter(visit=OuterRef("pk"), deputy=deputy)
+    return Visit.objects.filter(Q(Exists(attended)) | Q(created_by=user))
+
+
+def visit_list(user) -> QuerySet[Visit]:
+    return (
+        visits_for(user)
+        .select_related("station", "category", "community", "suggestion")
+        .prefetch_related("deputies")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def open_visits_count() -> int:
+    return Visit.objects.filter(status__in=[VisitStatus.OPEN, VisitStatus.IN_PROGRESS]).count()
