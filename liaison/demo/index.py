@@ -39,10 +39,12 @@ JUMP_SUMMARIES = [
 
 
 def _communities() -> list[Community]:
-    found = list(Community.objects.filter(is_active=True).order_by("order", "name")[:3])
-    if found:
-        return found
-    return [Community.objects.get_or_create(name=name)[0] for name in COMMUNITIES]
+    """The first three active communities (the deputies demo makes them), or ours."""
+    active = Community.objects.filter(is_active=True).order_by("order", "name", "pk")
+    if not active.exists():
+        for name in COMMUNITIES:
+            Community.objects.get_or_create(name=name)
+    return list(active[:3])
 
 
 def _categories() -> list[Category]:
@@ -77,7 +79,7 @@ def seed(context: DemoContext) -> None:
     new = []
     for day, community, category, source, summary in planned:
         text = summary + DEMO_MARK
-        key = (day, community.pk, category.pk, source, text)
+        key = (day, community.pk, category.pk, source.value, text)
         if day <= today and key not in existing:
             existing.add(key)
             new.append(
