@@ -1,3 +1,152 @@
-"""Liaison pages: visits (filled in by issue #9's work)."""
+"""Liaison pages for deputies (phone-first): the visits they attended (接待记录) with a form to
+record one, turning a visit into a suggestion draft, and the residents' opinions assigned or
+addressed to them. Visitors' and residents' phones are masked here; staff see them whole in
+the admin. Anonymous users go to the login page; other roles get a 403."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import deputy_required, role_required
+from accounts.roles import Role
+
+from ..forms_visits import VisitForm
+from ..models import Opinion, OpinionStatus
+from ..selectors_visits import is_staff, mask_phone, visit_list, visits_for
+from ..services.visits import VisitError, may_edit, visit_create, visit_to_suggestion, visit_update
+
+FORM_FIELDS = (
+    "occurred_on",
+    "station",
+    "visitor_name",
+    "visitor_phone",
+    "category",
+    "community",
+    "problem",
+    "answer",
+    "follow_up",
+    "status",
+    "referred_to",
+    "satisfaction",
+)
+
+
+@role_required(Role.DEPUTY, Role.STAFF)
+def visits(request):
+    """The visits the deputy attended or logged (staff: all), newest first, phones masked for
+    deputies."""
+    qs = visit_list(request.user)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    staff = is_staff(request.user)
+    deputy = getattr(request.user, "deputy", None)
+    rows = [
+        {
+            "visit": v,
+            "phone": v.visitor_phone if staff else mask_phone(v.visitor_phone),
+            "present": deputy is not None and any(d.pk == deputy.pk for d in v.deputies.all()),
+        }
+        for v in page.object_list
+    ]
+    return render(
+        request,
+        "liaison/visit_list.html",
+        {"page": page, "rows": rows, "can_log": deputy is not None},
+    )
+
+
+def _save(request, form, visit=None):
+    data = {k: form.cleaned_data[k] for k in FORM_FIELDS}
+    present = [request.deputy, *form.cleaned_data["deputies"]]
+    if visit is None:
+        return visit_create(actor=request.user, deputies=present, **data)
+    return visit_update(visit=visit, actor=request.user, deputies=present, **data)
+
+
+@deputy_required
+def visit_new(request):
+    form = VisitForm(request.POST or None, deputy=request.deputy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save(request, form)
+        except VisitError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("接待记录已保存。"))
+            return redirect("liaison:visits")
+    return render(request, "liaison/visit_form.html", {"form": form, "visit": None})
+
+
+@deputy_required
+def visit_edit(request, pk: int):
+    visit = get_object_or_404(visits_for(request.user), pk=pk)
+    if not may_edit(visit, request.user):
+        raise PermissionDenied
+    initial = {name: getattr(visit, name) for name in FORM_FIELDS}
+    initial["deputies"] = [d.pk for d in visit.deputies.all() if d.pk != request.deputy.pk]
+    initial["station"] = visit.station_id
+    initial["category"] = visit.category_id
+    initial["community"] = visit.community_id
+    initial["visitor_phone"] = mask_phone(visit.visitor_phone)
+    form = VisitForm(request.POST or None, initial=initial, deputy=request.deputy)
+    if request.method == "POST":
+        data = request.POST.copy()
+        if data.get("visitor_phone", "") == initial["visitor_phone"]:  # the mask, untouched
+            data["visitor_phone"] = visit.visitor_phone
+        form = VisitForm(data, initial=initial, deputy=request.deputy)
+        if form.is_valid():
+            try:
+                _save(request, form, visit)
+            except VisitError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("接待记录已更新。"))
+                return redirect("liaison:visits")
+    return render(request, "liaison/visit_form.html", {"form": form, "visit": visit})
+
+
+@require_POST
+@deputy_required
+def visit_suggest(request, pk: int):
+    """Turn the visit into a draft led by this deputy, then open the draft to edit."""
+    visit = get_object_or_404(visits_for(request.user), pk=pk)
+    try:
+        suggestion = visit_to_suggestion(
+            visit=visit,
+            deputy=request.deputy,
+            actor=request.user,
+            origin_url=request.build_absolute_uri(reverse("liaison:visits")),
+        )
+    except VisitError as exc:
+        messages.error(request, str(exc))
+        return redirect("liaison:visits")
+    messages.success(request, _("已生成建议草稿，请完善后提交。"))
+    return redirect("suggestions:edit", pk=suggestion.pk)
+
+
+@deputy_required
+def my_opinions(request):
+    """Residents' opinions assigned to this deputy or sent to them by their deputy code."""
+    deputy = request.deputy
+    qs = (
+        Opinion.objects.filter(Q(assigned_deputy=deputy) | Q(deputy=deputy))
+        .exclude(status=OpinionStatus.MERGED)
+        .select_related("category", "community", "station")
+        .order_by("-submitted_at", "-id")
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    rows = [{"opinion": o, "phone": mask_phone(o.contact_phone)} for o in page.object_list]
+    return render(request, "liaison/opinion_mine.html", {"page": page, "rows": rows})
+
+
+urlpatterns = [
+    path("visits/", visits, name="visits"),
+    path("visits/new/", visit_new, name="visit_new"),
+    path("visits/<int:pk>/edit/", visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/suggest/", visit_suggest, name="visit_suggest"),
+    path("opinions/mine/", my_opinions, name="my_opinions"),
+]
