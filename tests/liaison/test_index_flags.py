@@ -184,3 +184,35 @@ def test_demo_raises_a_flag_on_any_date_and_runs_twice(today):
     weeks = {last_week(today=today), current_week(today=today)}
     assert OpinionFlag.objects.filter(week__in=weeks).exists()
     assert OpinionFlag.objects.filter(week=last_week(today=today)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notify_run_twice_at_once_sends_each_flag_once():
+    """Two workers at the same moment (PostgreSQL: real row locks; SQLite runs them one after
+    the other): the conditional claim lets one of them notify each flag."""
+    import threading
+
+    from django.db import connection, connections
+
+    staff = [StaffUserFactory(), StaffUserFactory()]
+    for _ in range(3):
+        _jump()
+    opinion_flags_compute(week=W48)
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency needs PostgreSQL (DATABASE_URL)")
+    results, barrier = [], threading.Barrier(2)
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(opinion_flags_notify(now=NOW))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 3
+    assert Notification.objects.filter(kind="liaison.opinion_flag").count() == 3 * len(staff)

@@ -1,16 +1,20 @@
 """The 民意指数 page: staff only, any ?week= without a 500, the same queries whatever the data,
 adopt and dismiss by POST; the staff desk card and the menu entry."""
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
+from core.models import Notification
 from core.navigation import nav_items_for
 from liaison.models import FlagStatus, OpinionFlag
 from liaison.selectors_index import week_start
-from liaison.services.index import opinion_flags_compute
+from liaison.services.index import opinion_flags_compute, opinion_index_weekly
 from performance.models import SupervisionTopic
 from tests.deputies.factories import CommunityFactory
 from tests.suggestions.factories import CategoryFactory
@@ -202,8 +206,6 @@ def test_decisions_need_post_and_a_real_flag(staff_client):
 
 
 def test_post_without_csrf_token_is_refused(staff_user, db):
-    from django.test import Client
-
     flag = _flag()
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_user)
@@ -239,3 +241,26 @@ def test_flag_admin_list_and_adopt_action(staff_client):
     )
     flag.refresh_from_db()
     assert flag.status == FlagStatus.ADOPTED
+
+
+def test_an_imported_hotline_file_raises_a_flag_that_staff_adopt(staff_client, tmp_path):
+    """Done-when: an imported hotline file raises a flag that staff adopt as a topic."""
+    CommunityFactory(name="东湖社区")
+    CategoryFactory(name="交通出行")
+    lines = ["日期,来源,类别,社区,摘要"]
+    lines += [f"2026-11-{16 + i % 5},12345,交通出行,东湖社区,电动车充电难{i}" for i in range(7)]
+    lines += ["2026-10-20,网格,交通出行,东湖社区,停车难"]
+    path = tmp_path / "hotline.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    call_command("import_events", str(path), stdout=io.StringIO())
+
+    assert opinion_index_weekly() == 1  # Thursday of W48: judges W47 (16–22 November)
+    assert Notification.objects.filter(kind="liaison.opinion_flag").count() == 1
+    flag = OpinionFlag.objects.get()
+    assert (flag.week, flag.week_count) == (date(2026, 11, 16), 7)
+    page = staff_client.get(URL).content.decode()
+    assert "东湖社区 · 交通出行" in page
+    staff_client.post(reverse("liaison:opinion_flag_adopt", args=[flag.pk]))
+    topic = SupervisionTopic.objects.get()
+    assert "东湖社区" in topic.title and "交通出行" in topic.title
+    assert staff_client.get(reverse("admin:index")).status_code == 200
