@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -189,3 +190,26 @@ def test_admin_import_page_and_list(staff_client, known, pinned):
     assert "导入热线/网格事件" in listing.content.decode()
     template = staff_client.get(reverse("admin:liaison_externalevent_import_template"))
     assert template.status_code == 200
+
+
+def test_event_admin_pages_for_staff_only(staff_client, deputy, known):
+    community, category = known
+    event = ExternalEvent.objects.create(
+        occurred_on=date(2026, 11, 30),
+        source=EventSource.HOTLINE,
+        community=community,
+        category=category,
+        summary="噪音" * 40,
+    )
+    listing = staff_client.get(
+        reverse("admin:liaison_externalevent_changelist"),
+        {"source__exact": "12345", "year": "2026"},
+    )
+    assert listing.status_code == 200 and "噪音噪音" in listing.content.decode()
+    assert "…" in listing.content.decode()  # long summaries are cut in the list
+    change = staff_client.get(reverse("admin:liaison_externalevent_change", args=[event.pk]))
+    assert change.status_code == 200
+    other = Client()
+    other.force_login(deputy.user)
+    assert other.get(reverse("admin:liaison_externalevent_changelist")).status_code == 302
+    assert other.get(reverse("admin:liaison_externalevent_import")).status_code == 302

@@ -76,9 +76,11 @@ def test_plain_user_is_refused(client, plain_user):
     assert client.get(URL).status_code == 403
 
 
-def test_deputy_and_unit_cannot_decide(deputy_client, unit_client, db):
+def test_deputy_and_unit_cannot_decide(deputy, unit_user):
     flag = _flag()
-    for c in (deputy_client, unit_client):
+    for user in (deputy.user, unit_user):
+        c = Client()
+        c.force_login(user)
         assert c.post(reverse("liaison:opinion_flag_adopt", args=[flag.pk])).status_code == 403
         response = c.post(reverse("liaison:opinion_flag_dismiss", args=[flag.pk]), {"reason": "x"})
         assert response.status_code == 403
