@@ -13,7 +13,7 @@ from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 from .admin_terms import TermMembershipInline  # also registers TermAdmin
 from .forms import StatusChangeForm
 from .importer import RosterImporter
-from .models import Constituency, Deputy, ProfessionalGroup
+from .models import Community, Constituency, Deputy, ProfessionalGroup
 from .roster import roster_headers, roster_row
 from .services import DeputyError, deputy_account_create, deputy_set_status
 
@@ -22,6 +22,19 @@ from .services import DeputyError, deputy_account_create, deputy_set_status
 class ConstituencyAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("name", "communities")
     search_fields = ("name", "communities")
+
+
+@admin.register(Community)
+class CommunityAdmin(LargeListAdmin, admin.ModelAdmin):
+    """社区: where stations stand and where opinions, visits and hotline events are counted."""
+
+    list_display = ("name", "constituency", "order", "is_active")
+    list_editable = ("order", "is_active")
+    list_filter = ("is_active", "constituency")
+    search_fields = ("name",)
+    list_select_related = ("constituency",)
+    sortable_by = ("name", "order")
+    ordering = ("order", "name")
 
 
 class MemberInline(admin.TabularInline):
@@ -79,7 +92,7 @@ class DeputyAdmin(ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
     actions = ["export_xlsx", "export_csv", "mark_left_office", "create_accounts"]
     inlines = [TermMembershipInline]
     fieldsets = (
-        (None, {"fields": ("code", "name", "gender", "ethnicity", "birth_date")}),
+        (None, {"fields": ("code", "name", "gender", "ethnicity", "birth_date", "photo")}),
         (
             _("代表身份"),
             {"fields": ("level", "term", "first_elected_term", "constituency", "sector", "group")},

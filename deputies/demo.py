@@ -10,6 +10,7 @@ from accounts.roles import Role
 from core.demo import DEMO_PASSWORD, DemoContext
 
 from .models import (
+    Community,
     Constituency,
     Deputy,
     Education,
@@ -66,6 +67,11 @@ def seed(context: DemoContext) -> None:
             name=f"第{index}选区", defaults={"communities": community}
         )
         constituencies.append(constituency)
+        # 社区: where the liaison stations stand and opinions are counted (one per 选区 here).
+        Community.objects.get_or_create(
+            name=community, defaults={"constituency": constituency, "order": index * 10}
+        )
+    context.data["communities"] = list(Community.objects.filter(name__in=COMMUNITIES))
     groups = [
         ProfessionalGroup.objects.get_or_create(name=name, defaults={"description": text})[0]
         for name, text in GROUPS.items()
