@@ -2,9 +2,11 @@
 visitor's phone is shown (masked for everyone but committee staff)."""
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, user_has_role
 from deputies.models import Deputy
@@ -81,3 +83,46 @@ def visit_list(user) -> QuerySet[Visit]:
 
 def open_visits_count() -> int:
     return Visit.objects.filter(status__in=[VisitStatus.OPEN, VisitStatus.IN_PROGRESS]).count()
+
+
+def visit_export_rows(
+    queryset: QuerySet[Visit], *, full_phone: bool, chunk: int = 500
+) -> tuple[list[str], Iterator[list]]:
+    """Headers and rows of the visit log's Excel export; phones masked unless ``full_phone``."""
+    headers = [
+        str(_("接待日期")),
+        str(_("站点")),
+        str(_("接待代表")),
+        str(_("来访人")),
+        str(_("联系电话")),
+        str(_("类别")),
+        str(_("所属社区")),
+        str(_("反映问题")),
+        str(_("现场答复")),
+        str(_("后续跟进")),
+        str(_("状态")),
+        str(_("转办部门")),
+        str(_("满意度")),
+        str(_("转成的建议")),
+    ]
+
+    def rows() -> Iterator[list]:
+        for v in queryset.prefetch_related("deputies").iterator(chunk_size=chunk):
+            yield [
+                v.occurred_on,
+                v.station.name,
+                "、".join(d.name for d in v.deputies.all()),
+                v.visitor_name,
+                v.visitor_phone if full_phone else mask_phone(v.visitor_phone),
+                v.category.name,
+                v.community.name,
+                v.problem,
+                v.answer,
+                v.follow_up,
+                v.get_status_display(),
+                v.referred_to,
+                v.get_satisfaction_display() if v.satisfaction else "",
+                (v.suggestion.number or v.suggestion.title) if v.suggestion_id else "",
+            ]
+
+    return headers, rows()

@@ -1,1 +1,233 @@
-"""Admin: opinions."""
+"""Admin: residents' opinions, the staff's triage desk. New opinions come first; actions assign
+to a deputy or station, reply (what the tracking page shows), close, and merge duplicates
+(into the oldest or a chosen one), each through ``liaison.services.opinions``. Residents'
+text is shown as text; contact data is for staff only."""
+
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core.admin_lists import DateYearFilter, LargeListAdmin
+
+from ..forms_opinions import AssignForm, MergeForm, ReplyForm
+from ..models import Opinion, OpinionStatus
+from ..services.opinions import (
+    OpinionError,
+    opinion_assign,
+    opinion_close,
+    opinion_merge,
+    opinion_reply,
+)
+from .visits import TriageAdminMixin
+
+
+@admin.register(Opinion)
+class OpinionAdmin(TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
+    list_display = (
+        "tracking_code",
+        "submitted_at",
+        "status",
+        "category",
+        "community",
+        "source",
+        "description_short",
+        "assigned",
+        "merged_link",
+    )
+    list_display_links = ("tracking_code", "description_short")
+    list_filter = (
+        "status",
+        DateYearFilter.on("submitted_on", title=_("提交年份")),
+        "station",
+        "community",
+        "category",
+    )
+    list_select_related = (
+        "station",
+        "deputy",
+        "category",
+        "community",
+        "assigned_deputy",
+        "assigned_station",
+        "merged_into",
+    )
+    search_fields = ("tracking_code", "description", "contact_name", "contact_phone")
+    sortable_by = ("submitted_at",)
+    actions = ["assign", "reply", "close", "merge"]
+    readonly_fields = (
+        "tracking_code",
+        "station",
+        "deputy",
+        "category",
+        "community",
+        "description",
+        "contact_name",
+        "contact_phone",
+        "consent",
+        "status",
+        "assigned_deputy",
+        "assigned_station",
+        "reply",
+        "replied_at",
+        "closed_at",
+        "merged_into",
+        "submitted_at",
+        "submitted_on",
+        "triage_reminded_at",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("tracking_code", "status", "submitted_at", "station", "deputy")},
+        ),
+        (_("意见"), {"fields": ("category", "community", "description")}),
+        (_("联系方式（仅工作人员可见）"), {"fields": ("contact_name", "contact_phone", "consent")}),
+        (
+            _("办理"),
+            {
+                "fields": (
+                    "assigned_deputy",
+                    "assigned_station",
+                    "reply",
+                    "replied_at",
+                    "closed_at",
+                    "merged_into",
+                    "triage_reminded_at",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        # New (untriaged) opinions first, then the newest (ModelAdmin orders before one
+        # could annotate, so the queryset is built here).
+        return (
+            self.model._default_manager.get_queryset()
+            .annotate(
+                untriaged=Case(
+                    When(status=OpinionStatus.NEW, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by(*self.get_ordering(request))
+        )
+
+    def get_ordering(self, request):
+        return ("untriaged", "-submitted_at", "-id")
+
+    def has_add_permission(self, request):
+        return False  # residents submit on the public page; staff log visits instead
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("来源"))
+    def source(self, obj):
+        if obj.deputy_id:
+            return _t("代表码 · %(name)s") % {"name": obj.deputy.name}
+        return obj.station.name if obj.station_id else "—"
+
+    @admin.display(description=_("意见内容"))
+    def description_short(self, obj):
+        return obj.description[:30] + ("…" if len(obj.description) > 30 else "")
+
+    @admin.display(description=_("分办"))
+    def assigned(self, obj):
+        parts = [str(x) for x in (obj.assigned_deputy, obj.assigned_station) if x is not None]
+        return " / ".join(parts) or "—"
+
+    @admin.display(description=_("合并到"))
+    def merged_link(self, obj):
+        if not obj.merged_into_id:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:liaison_opinion_change", args=[obj.merged_into_id]),
+            obj.merged_into.tracking_code,
+        )
+
+    @admin.action(description=_("分办给代表或站点"))
+    def assign(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return self._intermediate(
+                request,
+                queryset,
+                form,
+                "assign",
+                _t("分办群众意见"),
+                note=_t("分办给代表时，代表会收到通知，并在“群众意见”页面看到（电话隐去）。"),
+            )
+        data = form.cleaned_data
+        self._run(
+            request,
+            queryset,
+            _t("分办"),
+            lambda o: opinion_assign(
+                opinion=o, deputy=data["deputy"], station=data["station"], actor=request.user
+            ),
+            errors=(OpinionError,),
+        )
+        return None
+
+    @admin.action(description=_("答复（居民凭查询码可见）"))
+    def reply(self, request, queryset):
+        form = ReplyForm(request.POST if "apply" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return self._intermediate(
+                request,
+                queryset,
+                form,
+                "reply",
+                _t("答复群众意见"),
+                note=_t("答复内容会显示在居民的查询页面上，请勿写入个人信息。"),
+            )
+        self._run(
+            request,
+            queryset,
+            _t("答复"),
+            lambda o: opinion_reply(
+                opinion=o, reply=form.cleaned_data["reply"], actor=request.user
+            ),
+            errors=(OpinionError,),
+        )
+        return None
+
+    @admin.action(description=_("办结"))
+    def close(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            _t("办结"),
+            lambda o: opinion_close(opinion=o, actor=request.user),
+            errors=(OpinionError,),
+        )
+
+    @admin.action(description=_("合并重复意见"))
+    def merge(self, request, queryset):
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None,
+            opinions=queryset.order_by("submitted_at", "pk"),
+        )
+        if not form.is_bound or not form.is_valid():
+            return self._intermediate(
+                request,
+                queryset,
+                form,
+                "merge",
+                _t("合并重复意见"),
+                note=_t("其余意见标为“已合并”，其查询页面显示保留意见的办理情况。"),
+            )
+        try:
+            survivor = opinion_merge(
+                opinions=list(queryset), into=form.cleaned_data["into"], actor=request.user
+            )
+        except OpinionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _t("已合并到 %(code)s。") % {"code": survivor.tracking_code})
+        return None

@@ -1,1 +1,272 @@
-"""Admin: visits."""
+"""Admin: the visit log (接待记录), the clerk's workbench. Lists by station, category, status and
+year, with the deputies present and the suggestion a visit became; writes go through
+``liaison.services.visits``; the export to Excel masks phones unless staff tick 含完整电话 and
+leaves an audit row."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core.admin_lists import DateYearFilter, LargeListAdmin
+from core.tabular import dated_filename, table_stream_response
+from deputies.models import Deputy
+
+from ..forms_visits import ExportForm
+from ..models import Visit, VisitStatus
+from ..selectors_visits import visit_export_rows
+from ..services.visits import (
+    EDITABLE,
+    VisitError,
+    visit_create,
+    visit_refer,
+    visit_set_status,
+    visit_update,
+    visit_validate,
+    visits_exported,
+)
+
+STREAM_CHUNK = 500
+
+
+class TriageAdminMixin:
+    """Intermediate action pages (``templates/liaison/triage_action.html``) and a runner that
+    reports each refusal instead of failing; a tampered selection or lookup is a message,
+    never a 500."""
+
+    def response_action(self, request, queryset):
+        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+            try:
+                key = int(value)
+            except (TypeError, ValueError):
+                key = 0
+            if not 0 < key < 2**63:
+                self.message_user(request, _t("所选记录无效，请重新选择。"), messages.ERROR)
+                return None
+        return super().response_action(request, queryset)
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as exc:
+            if not request.GET:
+                raise
+            raise IncorrectLookupParameters(exc) from exc
+
+    def _intermediate(self, request, queryset, form, action, title, note=""):
+        return TemplateResponse(
+            request,
+            "liaison/triage_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "form": form,
+                "shown": list(queryset[:50]),
+                "count": queryset.count(),
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across") == "1",
+                "action": action,
+                "note": note,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def _run(self, request, items, label, fn, errors=(VisitError,)) -> int:
+        done, failed = 0, []
+        for item in items:
+            try:
+                fn(item)
+            except errors as exc:
+                failed.append(f"{item}：{exc}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, _t("%(label)s：%(n)d 项完成。") % {"label": label, "n": done})
+        for message in failed:
+            messages.error(request, message)
+        return done
+
+
+class VisitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ("deputies", *EDITABLE)
+
+    def __init__(self, *args, **kwargs):
+        self.actor = kwargs.pop("actor", None)
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        fields = {name: data.get(name) for name in EDITABLE if name in data}
+        try:
+            visit_validate(fields=fields, deputies=list(data.get("deputies") or []), actor=None)
+        except VisitError as exc:
+            raise ValidationError(str(exc)) from exc
+        return data
+
+
+class ReferForm(forms.Form):
+    department = forms.CharField(label=_("转办部门"), max_length=100)
+    note = forms.CharField(
+        label=_("转办说明"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+
+@admin.register(Visit)
+class VisitAdmin(TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
+    form = VisitAdminForm
+    list_display = (
+        "occurred_on",
+        "station",
+        "category",
+        "community",
+        "problem_short",
+        "deputies_present",
+        "visitor",
+        "status",
+        "suggestion_link",
+    )
+    list_display_links = ("occurred_on", "problem_short")
+    list_filter = (
+        DateYearFilter.on("occurred_on", title=_("接待年份")),
+        "status",
+        "station",
+        "category",
+    )
+    list_select_related = ("station", "category", "community", "suggestion")
+    search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")
+    sortable_by = ("occurred_on",)
+    ordering = ("-occurred_on", "-id")
+    autocomplete_fields = ("deputies",)
+    readonly_fields = ("suggestion_link", "created_by", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("occurred_on", "station", "reception_day", "deputies")}),
+        (_("来访人"), {"fields": ("visitor_name", "visitor_phone", "category", "community")}),
+        (_("接待内容"), {"fields": ("problem", "answer", "follow_up")}),
+        (
+            _("办理"),
+            {"fields": ("status", "referred_to", "satisfaction", "suggestion_link")},
+        ),
+        (_("登记"), {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+    actions = ["export_xlsx", "refer", "mark_in_progress", "mark_resolved"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deputies")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "deputies":
+            kwargs["queryset"] = Deputy.objects.order_by("code")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("反映问题"))
+    def problem_short(self, obj):
+        return obj.problem[:30] + ("…" if len(obj.problem) > 30 else "")
+
+    @admin.display(description=_("接待代表"))
+    def deputies_present(self, obj):
+        return "、".join(d.name for d in obj.deputies.all())
+
+    @admin.display(description=_("来访人"))
+    def visitor(self, obj):
+        # The admin is staff's: the full phone is shown here (masked everywhere else).
+        return " ".join(part for part in (obj.visitor_name, obj.visitor_phone) if part) or "—"
+
+    @admin.display(description=_("转成的建议"))
+    def suggestion_link(self, obj):
+        if not obj.suggestion_id:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:suggestions_suggestion_change", args=[obj.suggestion_id]),
+            obj.suggestion.number or obj.suggestion.title[:20],
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Through the service (audit row, rules); the admin then finds the saved row's pk."""
+        data = {name: form.cleaned_data[name] for name in EDITABLE if name in form.cleaned_data}
+        deputies = list(form.cleaned_data.get("deputies") or [])
+        if change:
+            saved = visit_update(visit=obj, actor=request.user, deputies=deputies, **data)
+        else:
+            saved = visit_create(actor=request.user, deputies=deputies, **data)
+        obj.pk = saved.pk
+        obj.created_by = saved.created_by
+
+    def save_related(self, request, form, formsets, change):
+        """The service set the deputies; only inline formsets (none today) remain."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.action(description=_("导出为 Excel"))
+    def export_xlsx(self, request, queryset):
+        form = ExportForm(request.POST if "apply" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return self._intermediate(
+                request,
+                queryset,
+                form,
+                "export_xlsx",
+                _t("导出接待记录"),
+                note=_t("默认隐去来访人电话中间四位。"),
+            )
+        full = form.cleaned_data["full_phone"]
+        try:
+            visits_exported(actor=request.user, count=queryset.count(), full_phone=full)
+        except VisitError as exc:
+            messages.error(request, str(exc))
+            return None
+        headers, rows = visit_export_rows(
+            queryset.select_related(*self.list_select_related), full_phone=full, chunk=STREAM_CHUNK
+        )
+        return table_stream_response(
+            "xlsx",
+            headers,
+            rows,
+            filename=dated_filename("liaison-visits", "xlsx"),
+            title=_t("接待记录"),
+        )
+
+    @admin.action(description=_("转办到部门"))
+    def refer(self, request, queryset):
+        form = ReferForm(request.POST if "apply" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return self._intermediate(request, queryset, form, "refer", _t("转办到部门"))
+        data = form.cleaned_data
+        self._run(
+            request,
+            queryset,
+            _t("转办"),
+            lambda v: visit_refer(
+                visit=v, department=data["department"], note=data["note"], actor=request.user
+            ),
+        )
+        return None
+
+    @admin.action(description=_("标为处理中"))
+    def mark_in_progress(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            _t("标为处理中"),
+            lambda v: visit_set_status(visit=v, status=VisitStatus.IN_PROGRESS, actor=request.user),
+        )
+
+    @admin.action(description=_("标为已解决"))
+    def mark_resolved(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            _t("标为已解决"),
+            lambda v: visit_set_status(visit=v, status=VisitStatus.RESOLVED, actor=request.user),
+        )

@@ -112,6 +112,32 @@ def _check(fields: dict, deputies: list[Deputy], actor: User | None, today: date
             raise VisitError(_(ERR_STATION_NOT_YOURS))
 
 
+def visit_validate(
+    *, fields: dict, deputies: list[Deputy], actor: User | None, today: date | None = None
+) -> None:
+    """The checks ``visit_create`` makes, for forms that want the message before saving."""
+    values = dict(fields)
+    if "visitor_phone" in values:
+        values["visitor_phone"] = normalise_phone(values["visitor_phone"] or "")
+    if values.get("station") is None or values.get("occurred_on") is None:
+        return  # the form reports the missing field itself
+    _check(values, deputies, actor, today or clock.today())
+
+
+def visits_exported(*, actor: User | None, count: int, full_phone: bool) -> None:
+    """Record an export of the visit log (who, how many rows, whether with full phones).
+    Full phones only for staff."""
+    if full_phone and actor is not None and not is_staff(actor):
+        raise VisitError(_(ERR_NOT_PERMITTED))
+    audit_record(
+        actor=actor,
+        action="liaison.visit.export",
+        summary=_("导出接待记录 %(n)d 条%(full)s")
+        % {"n": count, "full": _("（含完整电话）") if full_phone else ""},
+        data={"count": count, "full_phone": full_phone},
+    )
+
+
 @transaction.atomic
 def visit_create(
     *,
