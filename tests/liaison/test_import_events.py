@@ -164,7 +164,7 @@ def test_command_missing_file(db):
         call_command("import_events", "/nonexistent/events.csv")
 
 
-def test_admin_import_page_and_list(staff_client, known, pinned):
+def test_admin_import_page_and_list(pinned, staff_client, known):
     url = reverse("admin:liaison_externalevent_import")
     assert staff_client.get(url).status_code == 200
     upload = io.BytesIO((HEADER + "2026-11-30,12345,城市管理和环境,东湖社区,噪音\n").encode())
