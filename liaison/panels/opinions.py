@@ -1,5 +1,85 @@
-"""Panels and navigation: opinions."""
+"""Residents' opinions and the visit log on the dashboards: the staff desk's to-do cards (new
+opinions, those past the triage deadline, open visits) and the deputy's card (opinions
+assigned or addressed to them, their visits), plus the 接待记录 menu entry for deputies."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Role
+from core import clock
+from core.dashboard import Todo, admin_url, register_panel
+from core.navigation import register_nav
+
+from ..models import Opinion, OpinionStatus, Visit, VisitStatus
+
+OPEN_VISIT = [VisitStatus.OPEN, VisitStatus.IN_PROGRESS]
+OPEN_OPINION = [OpinionStatus.NEW, OpinionStatus.ASSIGNED]
+
+
+def staff_panel(request, *, now: datetime | None = None) -> dict[str, Any] | None:
+    """Three cards, two queries."""
+    if not request.user.has_module_perms("liaison"):
+        return None
+    now = now or clock.now()
+    cutoff = now - timedelta(days=settings.LVZHI_OPINION_TRIAGE_DAYS)
+    opinions = Opinion.objects.filter(status=OpinionStatus.NEW).aggregate(
+        new=Count("pk"), late=Count("pk", filter=Q(submitted_at__lt=cutoff))
+    )
+    open_visits = Visit.objects.filter(status__in=OPEN_VISIT).count()
+    changelist = "liaison_opinion_changelist"
+    return {
+        "items": [
+            Todo(
+                label=_("群众意见待分办"),
+                count=opinions["new"],
+                url=admin_url(changelist, status__exact=OpinionStatus.NEW),
+            ),
+            Todo(
+                label=_("群众意见超期未分办"),
+                count=opinions["late"],
+                hint=_("超过 %(n)d 天") % {"n": settings.LVZHI_OPINION_TRIAGE_DAYS},
+                url=admin_url(
+                    changelist,
+                    status__exact=OpinionStatus.NEW,
+                    submitted_at__lt=cutoff.isoformat(timespec="seconds"),
+                ),
+                tone="danger",
+            ),
+            Todo(
+                label=_("接待记录待处理"),
+                count=open_visits,
+                url=admin_url("liaison_visit_changelist", status__in=",".join(OPEN_VISIT)),
+            ),
+        ]
+    }
+
+
+def deputy_panel(request) -> dict[str, Any] | None:
+    """The deputy's open opinions and their visits this year, in two queries."""
+    deputy = getattr(request.user, "deputy", None)
+    if deputy is None:
+        return None
+    opinions = Opinion.objects.filter(
+        Q(assigned_deputy=deputy) | Q(deputy=deputy), status__in=OPEN_OPINION
+    ).count()
+    year = clock.today().year
+    visits = Visit.objects.filter(deputies=deputy, occurred_on__year=year).count()
+    return {"opinions": opinions, "visits": visits, "year": year}
 
 
 def register() -> None:
     """Register this subject's panels and navigation entries."""
+    register_panel(
+        Role.STAFF, "liaison.opinions", "liaison/opinion_desk.html", staff_panel, order=44
+    )
+    register_panel(
+        Role.DEPUTY, "liaison.opinions", "liaison/opinion_panel.html", deputy_panel, order=16
+    )
+    register_nav(
+        "liaison.visits", gettext_lazy("接待记录"), "liaison:visits", roles=[Role.DEPUTY], order=26
+    )
