@@ -57,7 +57,7 @@ def seed(context: DemoContext) -> None:
     today = context.today
     jump_week = last_week(today=today)
     planned = []
-    for weeks_back in range(1, 10):
+    for weeks_back in range(0, 10):  # 0: the current week, as far as today
         monday = jump_week - timedelta(weeks=weeks_back - 1)
         for c_index, community in enumerate(communities):
             for k_index, summary in BACKGROUND:
