@@ -336,3 +336,73 @@ def test_reminders_run_twice_at_once_send_each_once():
     assert sum(results) == 4
     assert Notification.objects.count() == 4
     assert Duty.objects.filter(pk__in=[d.pk for d in duties], reminded_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attendance_and_own_submission_racing_count_the_day_once():
+    """PostgreSQL: both paths lock the deputy's row, so the second sees the first (SQLite runs
+    them one after the other)."""
+    rule_set(2026)
+    staff = StaffUserFactory()
+    duty = DutyFactory(reception_day=ReceptionDayFactory(date=DAY))
+    deputy = duty.deputy
+    outcomes = []
+
+    def mark():
+        try:
+            duty_mark_attendance(duty=duty, attended=True, actor=staff, today=TODAY)
+            outcomes.append("marked")
+        finally:
+            connections.close_all()
+
+    def submit():
+        try:
+            entry_submit(
+                deputy=deputy, rule_code="B03", occurred_on=DAY, title="进站接待",
+                actor=deputy.user, today=TODAY,
+            )  # fmt: skip
+            outcomes.append("submitted")
+        except LedgerError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    if connection.vendor == "sqlite":
+        mark()
+        submit()
+    else:
+        threads = [threading.Thread(target=mark), threading.Thread(target=submit)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert "marked" in outcomes
+    assert b03(deputy).exclude(status=EntryStatus.REJECTED).count() == 1
+
+
+def test_ledger_credit_many_refuses_once_per_day_rules(rules):
+    from performance.public import Credit, ledger_credit_many
+
+    duty = DutyFactory(reception_day=ReceptionDayFactory(date=DAY))
+    with pytest.raises(ValueError, match="B03"):
+        ledger_credit_many(
+            credits=[Credit(deputy=duty.deputy, rule_code="B03", source=duty, occurred_on=DAY,
+                            title="x")]
+        )  # fmt: skip
+    assert not LedgerEntry.objects.exists()
+
+
+def test_published_achievements_one_query(django_assert_num_queries):
+    from performance.models import Publication
+    from performance.public import published_achievements
+
+    a, b = DeputyWithUserFactory(), DeputyWithUserFactory()
+    Publication.objects.create(year=2026, quarter=1, rows=[{"code": a.code, "total": "1"}])
+    Publication.objects.create(
+        year=2026, quarter=2, rows=[{"code": a.code, "rank": 1, "total": "70.5", "duty_days": 9}]
+    )
+    with django_assert_num_queries(1):
+        found = published_achievements(deputies=[a, b], year=2026)
+    assert list(found) == [a.pk]
+    assert (found[a.pk].quarter, found[a.pk].total, found[a.pk].duty_days) == (2, "70.5", 9)
+    assert published_achievements(deputies=[a], year=2025) == {}
