@@ -119,7 +119,7 @@ def visit_suggest(request, pk: int):
             visit=visit,
             deputy=request.deputy,
             actor=request.user,
-            origin_url=request.build_absolute_uri(reverse("liaison:visits")),
+            origin_url=request.build_absolute_uri(reverse("liaison:visit_edit", args=[visit.pk])),
         )
     except VisitError as exc:
         messages.error(request, str(exc))

@@ -310,3 +310,40 @@ def test_suggest_needs_post(deputy_client, deputy):
     visit = VisitFactory()
     visit.deputies.add(deputy)
     assert deputy_client.get(reverse("liaison:visit_suggest", args=[visit.pk])).status_code == 405
+
+
+def test_turned_draft_links_back_to_the_visit(deputy_client, deputy):
+    from suggestions.models import Suggestion
+
+    visit = VisitFactory()
+    visit.deputies.add(deputy)
+    deputy_client.post(reverse("liaison:visit_suggest", args=[visit.pk]))
+    suggestion = Suggestion.objects.get()
+    assert suggestion.origin_url.endswith(reverse("liaison:visit_edit", args=[visit.pk]))
+    page = deputy_client.get(reverse("suggestions:detail", args=[suggestion.pk])).content.decode()
+    assert "联络站接待" in page and f"#{visit.pk}" in page
+
+
+def test_deputy_pages_cost_the_same_queries_at_two_sizes(
+    deputy_client, deputy, django_assert_max_num_queries
+):
+    from liaison.services.opinions import new_tracking_code
+
+    from .factories import OpinionFactory
+
+    def add(n):
+        for _ in range(n):
+            v = VisitFactory(station=StationFactory())
+            v.deputies.add(deputy)
+            OpinionFactory(tracking_code=new_tracking_code(), deputy=deputy)
+
+    add(2)
+    counts = {}
+    for name in ("liaison:visits", "liaison:my_opinions"):
+        with django_assert_max_num_queries(40) as captured:
+            deputy_client.get(reverse(name))
+        counts[name] = len(captured.captured_queries)
+    add(10)
+    for name, count in counts.items():
+        with django_assert_max_num_queries(count):
+            deputy_client.get(reverse(name))
