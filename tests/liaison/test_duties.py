@@ -9,6 +9,7 @@ import threading
 import pytest
 import time_machine
 from django.db import connection, connections
+from django.test import Client
 
 from core.audit import AuditEvent
 from core.models import Notification
@@ -406,3 +407,16 @@ def test_published_achievements_one_query(django_assert_num_queries):
     assert list(found) == [a.pk]
     assert (found[a.pk].quarter, found[a.pk].total, found[a.pk].duty_days) == (2, "70.5", 9)
     assert published_achievements(deputies=[a], year=2025) == {}
+
+
+def test_attended_duty_shows_once_in_the_deputys_ledger(staff, rules):
+    station = StationFactory(name="西园社区代表联络站")
+    duty = DutyFactory(reception_day=ReceptionDayFactory(date=DAY, station=station))
+    duty_mark_attendance(duty=duty, attended=True, actor=staff, today=TODAY)
+    duty_mark_attendance(duty=duty, attended=True, actor=staff, today=TODAY)
+    client = Client()
+    client.force_login(duty.deputy.user)
+    with time_machine.travel(_at(TODAY), tick=False):
+        page = client.get("/ledger/?year=2026").content.decode()
+    # one row in the entry list (the rule's breakdown links the same entry)
+    assert page.count('lv-entry-title text-break">西园社区代表联络站接待日值班<') == 1
