@@ -172,6 +172,10 @@ def visit_create(
         "problem": (problem or "").strip(),
     }
     values["visitor_phone"] = normalise_phone(values.get("visitor_phone", ""))
+    if values.get("reception_day") is None:
+        # A visit on a reception day belongs to it (the only one at that station that day).
+        days = list(ReceptionDay.objects.filter(station=station, date=occurred_on)[:2])
+        values["reception_day"] = days[0] if len(days) == 1 else None
     _check(values, deputies, actor, today)
     visit = Visit(**values, created_by=actor if getattr(actor, "pk", None) else None)
     visit.save()

@@ -347,3 +347,11 @@ def test_deputy_pages_cost_the_same_queries_at_two_sizes(
     for name, count in counts.items():
         with django_assert_max_num_queries(count):
             deputy_client.get(reverse(name))
+
+
+def test_a_visit_on_the_stations_reception_day_is_linked_to_it(staff_user, deputy):
+    day = ReceptionDayFactory(date=DAY)
+    visit = create(staff_user, day.station, [deputy])
+    assert visit.reception_day == day
+    elsewhere = create(staff_user, day.station, [deputy], occurred_on=DAY - datetime.timedelta(1))
+    assert elsewhere.reception_day is None
