@@ -217,3 +217,67 @@ def test_a_missing_cache_table_neither_fails_nor_poisons_the_transaction():
     broken = DatabaseCache("no_such_table", {})
     assert ratelimit.hit(request(), "gone", limit=1, now=NOON, cache=broken).allowed
     assert get_user_model().objects.count() == 0  # the request's transaction still works
+
+
+# --- real processes -----------------------------------------------------------------------------
+
+WORKER = """
+import os, sys, time
+import django
+django.setup()
+from django.test import RequestFactory
+from core import ratelimit
+start = float(sys.argv[1])
+while time.time() < start:
+    time.sleep(0.005)
+request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.44")
+allowed = sum(ratelimit.hit(request, "processes", limit=5).allowed for _ in range(4))
+print(allowed)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_separate_processes_share_one_count_on_postgresql(tmp_path):
+    """Three worker processes, four hits each at the same moment, a limit of five: exactly
+    five get through, whichever process they came from (the database cache on PostgreSQL)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("separate processes need a server database (DATABASE_URL=postgres://...)")
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
+        f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/"
+        f"{settings_dict['NAME']}"
+    )
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "SHARED_CACHE_URL": "",
+        "PYTHONPATH": os.getcwd(),
+    }
+    start = time.time() + 4
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(start)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        outputs = [w.communicate(timeout=60) for w in workers]
+    finally:
+        caches["shared"].clear()
+    assert all(w.returncode == 0 for w in workers), [err for _out, err in outputs]
+    assert sum(int(out.strip()) for out, _err in outputs) == 5
