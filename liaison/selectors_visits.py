@@ -27,6 +27,12 @@ def mask_phone(phone: str) -> str:
     return f"****{digits[-2:]}"
 
 
+def mask_name(name: str) -> str:
+    """``陈女士`` → ``陈**``: enough for a deputy to address a resident, not to identify them."""
+    name = (name or "").strip()
+    return f"{name[0]}**" if name else ""
+
+
 def is_staff(user) -> bool:
     return bool(user and user.is_authenticated and user_has_role(user, Role.STAFF))
 

@@ -17,7 +17,7 @@ from accounts.roles import Role
 
 from ..forms_visits import VisitForm
 from ..models import Opinion, OpinionStatus
-from ..selectors_visits import is_staff, mask_phone, visit_list, visits_for
+from ..selectors_visits import is_staff, mask_name, mask_phone, visit_list, visits_for
 from ..services.visits import VisitError, may_edit, visit_create, visit_to_suggestion, visit_update
 
 FORM_FIELDS = (
@@ -139,7 +139,10 @@ def my_opinions(request):
         .order_by("-submitted_at", "-id")
     )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    rows = [{"opinion": o, "phone": mask_phone(o.contact_phone)} for o in page.object_list]
+    rows = [
+        {"opinion": o, "name": mask_name(o.contact_name), "phone": mask_phone(o.contact_phone)}
+        for o in page.object_list
+    ]
     return render(request, "liaison/opinion_mine.html", {"page": page, "rows": rows})
 
 

@@ -254,13 +254,14 @@ def test_change_page_shows_contact_to_staff(staff_client):
 
 
 def test_deputy_sees_assigned_and_addressed_opinions_masked(deputy_client, deputy, staff_user):
-    assigned = opinion(contact_phone="13912345678", description="分办来的")
+    assigned = opinion(contact_phone="13912345678", contact_name="陈女士", description="分办来的")
     services.opinion_assign(opinion=assigned, deputy=deputy, actor=staff_user)
     opinion(deputy=deputy, description="写给我的")
     opinion(description="别人的")
     body = deputy_client.get(reverse("liaison:my_opinions")).content.decode()
     assert "分办来的" in body and "写给我的" in body and "别人的" not in body
     assert "139****5678" in body and "13912345678" not in body
+    assert "陈**" in body and "陈女士" not in body
 
 
 def test_unit_user_cannot_see_opinions(unit_client):
