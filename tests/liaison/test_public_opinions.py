@@ -317,3 +317,16 @@ def test_merged_opinion_shows_the_survivors_status_and_reply(client):
     assert "合并办理的答复" in body
     duplicate.refresh_from_db()
     assert duplicate.status == OpinionStatus.MERGED
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/liaison/opinion/s/99999999999999999999999/",
+        "/liaison/opinion/s/0/",
+        "/liaison/opinion/d/%3Cscript%3E/",
+        "/liaison/track/%00/",
+    ],
+)
+def test_odd_addresses_are_404_not_500(client, url):
+    assert client.get(url).status_code == 404

@@ -355,3 +355,9 @@ def test_a_visit_on_the_stations_reception_day_is_linked_to_it(staff_user, deput
     assert visit.reception_day == day
     elsewhere = create(staff_user, day.station, [deputy], occurred_on=DAY - datetime.timedelta(1))
     assert elsewhere.reception_day is None
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999999", "0"])
+def test_odd_visit_ids_are_404(deputy_client, pk):
+    assert deputy_client.get(f"/liaison/visits/{pk}/edit/").status_code == 404
+    assert deputy_client.post(f"/liaison/visits/{pk}/suggest/").status_code == 404
