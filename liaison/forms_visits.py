@@ -1,6 +1,7 @@
 """The deputy's phone-first form to log a visit, and the staff export options."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -63,10 +64,19 @@ class VisitForm(forms.Form):
     def __init__(self, *args, deputy: Deputy, **kwargs):
         super().__init__(*args, **kwargs)
         self.deputy = deputy
-        self.fields["station"].queryset = deputy_stations(deputy)
+        stations = deputy_stations(deputy)
+        self.fields["station"].queryset = stations
+        # Colleagues who could have been there: assigned to or on duty at those stations (a
+        # short list on a phone, not the whole roster).
+        station_ids = list(stations.values_list("pk", flat=True))
         self.fields["deputies"].queryset = (
             Deputy.objects.filter(status=DeputyStatus.SERVING)
+            .filter(
+                Q(liaison_stations__in=station_ids)
+                | Q(reception_duties__reception_day__station__in=station_ids)
+            )
             .exclude(pk=deputy.pk)
+            .distinct()
             .order_by("code")
         )
         self.fields["category"].queryset = Category.objects.filter(is_active=True)

@@ -62,6 +62,10 @@ def visits(request):
 def _save(request, form, visit=None):
     data = {k: form.cleaned_data[k] for k in FORM_FIELDS}
     present = [request.deputy, *form.cleaned_data["deputies"]]
+    if visit is not None:  # deputies the form does not offer (staff added them) stay
+        offered = set(form.fields["deputies"].queryset.values_list("pk", flat=True))
+        present += [d for d in visit.deputies.all() if d.pk not in offered]
+    present = list({d.pk: d for d in present}.values())
     if visit is None:
         return visit_create(actor=request.user, deputies=present, **data)
     return visit_update(visit=visit, actor=request.user, deputies=present, **data)

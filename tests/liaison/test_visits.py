@@ -361,3 +361,36 @@ def test_a_visit_on_the_stations_reception_day_is_linked_to_it(staff_user, deput
 def test_odd_visit_ids_are_404(deputy_client, pk):
     assert deputy_client.get(f"/liaison/visits/{pk}/edit/").status_code == 404
     assert deputy_client.post(f"/liaison/visits/{pk}/suggest/").status_code == 404
+
+
+def test_form_offers_only_colleagues_of_the_deputys_stations(deputy, other_deputy, station):
+    from liaison.forms_visits import VisitForm
+    from tests.deputies.factories import DeputyFactory
+
+    station.deputies.add(other_deputy)
+    stranger = DeputyFactory()
+    on_duty = DutyFactory(reception_day=ReceptionDayFactory(station=station)).deputy
+    offered = set(VisitForm(deputy=deputy).fields["deputies"].queryset)
+    assert offered == {other_deputy, on_duty}
+    assert stranger not in offered and deputy not in offered
+
+
+def test_editing_keeps_deputies_the_form_does_not_offer(deputy_client, deputy, station):
+    from tests.deputies.factories import DeputyFactory
+
+    outsider = DeputyFactory()
+    visit = VisitFactory(station=station, community=station.community)
+    visit.deputies.add(deputy, outsider)
+    response = deputy_client.post(
+        reverse("liaison:visit_edit", args=[visit.pk]),
+        {
+            "occurred_on": visit.occurred_on.isoformat(),
+            "station": station.pk,
+            "category": visit.category.pk,
+            "community": station.community.pk,
+            "problem": visit.problem,
+            "status": VisitStatus.OPEN,
+        },
+    )
+    assert response.status_code == 302
+    assert set(visit.deputies.all()) == {deputy, outsider}
