@@ -59,4 +59,26 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 12 * HOUR},
     },
+    # --- liaison ---
+    # 09:00 and 17:00 daily: remind deputies on duty tomorrow (the evening run catches duties
+    # added during the day); each duty is reminded once.
+    "liaison-remind-duties": {
+        "task": "liaison.tasks.remind_duties",
+        "schedule": crontab(hour="9,17", minute=0),
+        "options": {"expires": 4 * HOUR},
+    },
+    # 09:10 daily: tell staff of residents' opinions still untriaged after
+    # LVZHI_OPINION_TRIAGE_DAYS days, once per opinion.
+    "liaison-remind-untriaged-opinions": {
+        "task": "liaison.tasks.remind_untriaged_opinions",
+        "schedule": crontab(hour=9, minute=10),
+        "options": {"expires": 6 * HOUR},
+    },
+    # Monday 07:00: the week before is complete; flag its (community, category) jumps and tell
+    # staff once per flag, so they find them at the start of the working week.
+    "liaison-opinion-index-weekly": {
+        "task": "liaison.tasks.compute_opinion_index",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "options": {"expires": 12 * HOUR},
+    },
 }

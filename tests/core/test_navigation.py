@@ -19,6 +19,8 @@ def test_deputy_menu_comes_from_the_apps(deputy):
     assert urls == [
         reverse("deputies:dashboard"),
         reverse("performance:my_ledger"),
+        reverse("liaison:my_duties"),
+        reverse("liaison:visits"),
         reverse("performance:topics"),
         reverse("suggestions:mine"),
     ]
