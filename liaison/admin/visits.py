@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_actions import bulk_apply
 from core.admin_lists import DateYearFilter, LargeListAdmin
 from core.tabular import dated_filename, table_stream_response
 from deputies.models import Deputy
@@ -79,19 +80,7 @@ class TriageAdminMixin:
         )
 
     def _run(self, request, items, label, fn, errors=(VisitError,)) -> int:
-        done, failed = 0, []
-        for item in items:
-            try:
-                fn(item)
-            except errors as exc:
-                failed.append(f"{item}：{exc}")
-            else:
-                done += 1
-        if done:
-            messages.success(request, _t("%(label)s：%(n)d 项完成。") % {"label": label, "n": done})
-        for message in failed:
-            messages.error(request, message)
-        return done
+        return len(bulk_apply(request, items, label, fn, errors=errors))
 
 
 class VisitAdminForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from core.admin_actions import bulk_apply
 from core.admin_lists import LargeListAdmin
 
 from ..models import (
@@ -85,21 +86,8 @@ class TopicYearFilter(YearFilter):
 
 
 def _run(request, items, label, fn) -> list:
-    """Apply ``fn`` to each item; report how many worked and each refusal, never a 500.
-    Returns what ``fn`` returned for the items that worked."""
-    results, failed = [], []
-    for item in items:
-        try:
-            results.append(fn(item))
-        except (LedgerError, ScoringError) as exc:
-            failed.append(f"{item}：{exc}")
-    if results:
-        messages.success(
-            request, _t("%(label)s：%(n)d 项完成。") % {"label": label, "n": len(results)}
-        )
-    for message in failed:
-        messages.error(request, message)
-    return results
+    """Apply ``fn`` to each item; report how many worked and each refusal, never a 500."""
+    return bulk_apply(request, items, label, fn, errors=(LedgerError, ScoringError))
 
 
 class PerformanceAdmin(LargeListAdmin, admin.ModelAdmin):

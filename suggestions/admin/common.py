@@ -1,8 +1,9 @@
 """Pieces the suggestion admin pages share: read-only inlines and bulk actions that report
 each failure as a message."""
 
-from django.contrib import admin, messages
-from django.utils.translation import gettext as _t
+from django.contrib import admin
+
+from core.admin_actions import bulk_apply
 
 from ..services import SuggestionError
 
@@ -35,15 +36,4 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 def bulk_run(request, queryset, label, fn) -> None:
-    done, failed = 0, []
-    for obj in queryset:
-        try:
-            fn(obj)
-        except SuggestionError as exc:
-            failed.append(f"{obj}：{exc}")
-        else:
-            done += 1
-    if done:
-        messages.success(request, _t("%(label)s：成功 %(n)d 件。") % {"label": label, "n": done})
-    for line in failed:
-        messages.error(request, line)
+    bulk_apply(request, queryset, label, fn, errors=(SuggestionError,))

@@ -66,7 +66,7 @@ def test_bulk_actions_report_failures(staff_client):
     )
     assert response.status_code == 200
     text = response.content.decode()
-    assert "成功 1 件" in text
+    assert "1 项完成" in text
     assert str(bad) in text
     assert Suggestion.objects.get(pk=good.pk).status == Status.REGISTERED
 
