@@ -114,7 +114,26 @@ def sessions_and_pages(env: dict[str, str]) -> tuple[dict[str, str], list[Page]]
         Page("admin deputies", "staff", reverse("admin:deputies_deputy_changelist")),
         Page("suggestion statistics", "staff", reverse("suggestions:staff_stats")),
         Page("staff suggestions page", "staff", reverse("suggestions:staff_home")),
+        Page("deputy duties", "deputy", reverse("liaison:my_duties")),
+        Page("deputy visits", "deputy", reverse("liaison:visits")),
+        Page("staff opinion index", "staff", reverse("liaison:opinion_index")),
+        Page("admin visits", "staff", reverse("admin:liaison_visit_changelist")),
+        Page("admin opinions", "staff", reverse("admin:liaison_opinion_changelist")),
     ]
+    # The public opinion form of the first active station (anonymous, as a resident scans it).
+    from liaison.models import Station
+
+    station_id = (
+        Station.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True).first()
+    )
+    if station_id is not None:
+        pages.append(
+            Page(
+                "public opinion form",
+                "",
+                reverse("liaison:opinion_station", kwargs={"station_id": station_id}),
+            )
+        )
     return cookies, pages
 
 
