@@ -31,6 +31,10 @@ def past_day(**kwargs):
 
 @pytest.fixture
 def rules():
+    """Rules for this year and for the year of ``past_day`` (the year before in early January)."""
+    past_year = (clock.today() - datetime.timedelta(days=3)).year
+    if past_year != clock.today().year:
+        rule_set(past_year)
     return rule_set(clock.today().year)
 
 
