@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role, user_has_role
 from deputies.models import Deputy
 
-from .models import Duty, Station, Visit, VisitStatus
+from .models import Duty, Opinion, OpinionStatus, Station, Visit, VisitStatus
 
 _DIGITS = re.compile(r"\D")
 
@@ -47,6 +47,14 @@ def user_deputy(user) -> Deputy | None:
 def phone_for(user, phone: str) -> str:
     """The visitor's phone as ``user`` may see it."""
     return phone if is_staff(user) else mask_phone(phone)
+
+
+def deputy_opinions(deputy: Deputy) -> QuerySet[Opinion]:
+    """Residents' opinions a deputy answers for: assigned to them by staff or sent to them by
+    their deputy code; merged duplicates are left out (the surviving one stands for them)."""
+    return Opinion.objects.filter(Q(assigned_deputy=deputy) | Q(deputy=deputy)).exclude(
+        status=OpinionStatus.MERGED
+    )
 
 
 def deputy_stations(deputy: Deputy, *, on: date | None = None) -> QuerySet[Station]:

@@ -16,6 +16,7 @@ from core.dashboard import Todo, admin_url, register_panel
 from core.navigation import register_nav
 
 from ..models import Opinion, OpinionStatus, Visit, VisitStatus
+from ..selectors_visits import deputy_opinions
 
 OPEN_VISIT = [VisitStatus.OPEN, VisitStatus.IN_PROGRESS]
 OPEN_OPINION = [OpinionStatus.NEW, OpinionStatus.ASSIGNED]
@@ -64,9 +65,7 @@ def deputy_panel(request) -> dict[str, Any] | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
-    opinions = Opinion.objects.filter(
-        Q(assigned_deputy=deputy) | Q(deputy=deputy), status__in=OPEN_OPINION
-    ).count()
+    opinions = deputy_opinions(deputy).filter(status__in=OPEN_OPINION).count()
     year = clock.today().year
     visits = Visit.objects.filter(deputies=deputy, occurred_on__year=year).count()
     return {"opinions": opinions, "visits": visits, "year": year}

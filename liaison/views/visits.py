@@ -6,7 +6,6 @@ the admin. Anonymous users go to the login page; other roles get a 403."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -16,24 +15,26 @@ from accounts.access import deputy_required, role_required
 from accounts.roles import Role
 
 from ..forms_visits import VisitForm
-from ..models import Opinion, OpinionStatus
-from ..selectors_visits import is_staff, mask_name, mask_phone, visit_list, visits_for
-from ..services.visits import VisitError, may_edit, visit_create, visit_to_suggestion, visit_update
-
-FORM_FIELDS = (
-    "occurred_on",
-    "station",
-    "visitor_name",
-    "visitor_phone",
-    "category",
-    "community",
-    "problem",
-    "answer",
-    "follow_up",
-    "status",
-    "referred_to",
-    "satisfaction",
+from ..selectors_visits import (
+    deputy_opinions,
+    mask_name,
+    mask_phone,
+    phone_for,
+    visit_list,
+    visits_for,
 )
+from ..services.visits import (
+    EDITABLE,
+    VisitError,
+    may_edit,
+    visit_create,
+    visit_to_suggestion,
+    visit_update,
+)
+
+# What the deputy's form edits: the service's editable fields but the reception day, which the
+# service links by itself (a visit on the station's only reception day that date).
+FORM_FIELDS = tuple(name for name in EDITABLE if name != "reception_day")
 
 
 @role_required(Role.DEPUTY, Role.STAFF)
@@ -42,12 +43,11 @@ def visits(request):
     deputies."""
     qs = visit_list(request.user)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    staff = is_staff(request.user)
     deputy = getattr(request.user, "deputy", None)
     rows = [
         {
             "visit": v,
-            "phone": v.visitor_phone if staff else mask_phone(v.visitor_phone),
+            "phone": phone_for(request.user, v.visitor_phone),
             "present": deputy is not None and any(d.pk == deputy.pk for d in v.deputies.all()),
         }
         for v in page.object_list
@@ -137,8 +137,7 @@ def my_opinions(request):
     """Residents' opinions assigned to this deputy or sent to them by their deputy code."""
     deputy = request.deputy
     qs = (
-        Opinion.objects.filter(Q(assigned_deputy=deputy) | Q(deputy=deputy))
-        .exclude(status=OpinionStatus.MERGED)
+        deputy_opinions(deputy)
         .select_related("category", "community", "station")
         .order_by("-submitted_at", "-id")
     )

@@ -13,11 +13,19 @@ from core.scale import ScaleContext, run_scale_generators
 _seeds = itertools.count(11)
 
 
-def grow(*, deputies: int, entries_per_deputy: int, suggestions: int, today: date | None = None):
+def grow(
+    *,
+    deputies: int,
+    entries_per_deputy: int,
+    suggestions: int,
+    today: date | None = None,
+    seed: int | None = None,
+) -> ScaleContext:
     """Add a scale run of the given sizes to whatever the database holds (every deputy so far,
-    the first run's included, gets a share of the new entries and suggestions)."""
+    the first run's included, gets a share of the new entries and suggestions). Without a
+    ``seed`` each call draws a new one."""
     context = ScaleContext(
-        seed=next(_seeds),
+        seed=next(_seeds) if seed is None else seed,
         deputies=deputies,
         entries_per_deputy=entries_per_deputy,
         suggestions=suggestions,

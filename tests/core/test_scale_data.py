@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from core import clock
-from core.scale import ScaleContext, run_scale_generators
+from core.scale import ScaleContext
 from deputies.models import Deputy, Level, Term, TermMembership
 from deputies.terms import term_window_for
 from performance.models import (
@@ -31,21 +31,20 @@ from suggestions.models import (
     Suggestion,
     Verdict,
 )
+from tests.core.scale_pages import grow
 from tests.deputies.factories import DeputyWithUserFactory
 
 DEPUTIES, ENTRIES, SUGGESTIONS = 12, 5, 30
 
 
 def _run(today: date, seed: int = 7) -> ScaleContext:
-    context = ScaleContext(
-        seed=seed,
+    return grow(
         deputies=DEPUTIES,
         entries_per_deputy=ENTRIES,
         suggestions=SUGGESTIONS,
         today=today,
+        seed=seed,
     )
-    run_scale_generators(context)
-    return context
 
 
 def _facts() -> dict:

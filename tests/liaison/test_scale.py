@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from core import clock
-from core.scale import ScaleContext, run_scale_generators
+from core.scale import ScaleContext
 from deputies.models import Deputy
 from liaison.models import (
     Duty,
@@ -24,20 +24,19 @@ from liaison.models import (
     VisitStatus,
 )
 from performance.models import LedgerEntry
+from tests.core.scale_pages import grow
 
 DEPUTIES, ENTRIES, SUGGESTIONS = 12, 2, 12
 
 
 def _run(today: date, seed: int = 7) -> ScaleContext:
-    context = ScaleContext(
-        seed=seed,
+    return grow(
         deputies=DEPUTIES,
         entries_per_deputy=ENTRIES,
         suggestions=SUGGESTIONS,
         today=today,
+        seed=seed,
     )
-    run_scale_generators(context)
-    return context
 
 
 def _counts() -> dict:
