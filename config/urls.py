@@ -19,6 +19,7 @@ urlpatterns = [
     path("ledger/", include("performance.urls")),
     path("suggestions/", include("suggestions.urls")),
     path("liaison/", include("liaison.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,7 +7,12 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("联络站")
 
     def ready(self) -> None:
+        from core.activity import register_activity
+
+        from .activity import LABEL, visit_counts
         from .panels import duties, index, opinions
+
+        register_activity("visits", LABEL, visit_counts)
 
         duties.register()
         opinions.register()

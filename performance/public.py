@@ -37,6 +37,10 @@ Once per day (B03, ``ONCE_PER_DAY_RULES``)
     Deputy id → their row (rank, total, duty days) in ``year``'s latest published quarterly
     table (季度亮分), one query; for public faces such as a station's poster.
 
+``ledger_rule_counts(*, deputy_ids, year)``
+    Deputy id → {rule code → entries not rejected in ``year``}, one grouped query; what the
+    training app reads to find a deputy's gaps.
+
 ``LedgerError``
     A credit the ledger refuses, with a message for the user: an unknown rule code, a year
     already frozen (closed), a date after the deputy left office or outside the rule's year,
@@ -60,6 +64,7 @@ Who may credit
 
 from .access import ERR_NOT_PERMITTED
 from .published import PublishedAchievement, published_achievements
+from .rule_counts import ledger_rule_counts
 from .services import (
     ERR_DAY_ALREADY_CREDITED,
     ONCE_PER_DAY_RULES,
@@ -80,6 +85,7 @@ __all__ = [
     "PublishedAchievement",
     "ledger_credit",
     "ledger_credit_many",
+    "ledger_rule_counts",
     "ledger_withdraw",
     "published_achievements",
     "supervision_topic_propose",

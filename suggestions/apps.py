@@ -8,10 +8,14 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.roles import Role
+        from core.activity import register_activity
         from core.dashboard import register_panel
         from core.navigation import register_nav
 
+        from .activity import LABEL, suggestion_counts
         from .panels import deputy_panel, staff_panel
+
+        register_activity("suggestions", LABEL, suggestion_counts)
 
         register_panel(
             Role.DEPUTY, "suggestions", "suggestions/_panel.html", deputy_panel, order=20

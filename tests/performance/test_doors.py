@@ -72,6 +72,7 @@ def test_the_door_offers_the_credit_type_one_many_and_the_error():
         "PublishedAchievement",
         "ledger_credit",
         "ledger_credit_many",
+        "ledger_rule_counts",
         "ledger_withdraw",
         "published_achievements",
         "supervision_topic_propose",

@@ -1,0 +1,1 @@
+"""What the training app adds to the deputy's dashboard, the staff desk and the menus."""

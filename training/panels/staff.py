@@ -1,0 +1,5 @@
+"""(stub: being written)"""
+
+
+def register() -> None:
+    """Register this subject's panels and navigation entries."""

@@ -1,0 +1,1 @@
+"""The training app's pages, by subject; ``training.urls`` joins their patterns."""
