@@ -1,6 +1,6 @@
 """The training app's pages: each views module lists its own patterns; here they are joined."""
 
-from .views import archive, courses, quizzes, reports, surveys
+from .views import archive, attendance, courses, quizzes, reports, surveys
 
 app_name = "training"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *surveys.urlpatterns,
     *archive.urlpatterns,
     *reports.urlpatterns,
+    *attendance.urlpatterns,
 ]
