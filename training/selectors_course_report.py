@@ -1,0 +1,283 @@
+"""The organisers' report on one course (课程统计): who enrolled, attended, completed, and how the
+quiz went, with every rate shown as numerator and denominator so a reader can check it.
+
+``Rate`` is the one place a rate is computed and written ("12/20 = 60.0%", or "—" when nothing
+could be counted); the page, the .xlsx export and the tests all use it. The report takes three
+queries whatever the enrolment: the sessions with their attendance counts, the enrolments with
+each deputy's progress and quiz standing (subqueries per row), and the quiz itself is joined to
+the course by the caller. The summary is counted from the enrolment rows already read.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, DecimalField, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core import clock
+from core.tabular import Sheet, dated_filename, write_xlsx
+
+from .models import Attendance, Course, CourseSession, Enrollment, Quiz, QuizAttempt
+
+NONE_SHOWN = "—"
+ONE_DECIMAL = Decimal("0.1")
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+RATE_TEXT = gettext_noop("%(n)d/%(d)d = %(pct)s%%")
+AVERAGE_TEXT = gettext_noop("%(avg)s（%(n)d 人）")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``numerator`` of ``denominator``. The percentage has one decimal, rounded half up; a
+    denominator of 0 has no percentage (never a division by zero) and reads "—"."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.denominator:
+            return None
+        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(
+            ONE_DECIMAL, rounding=ROUND_HALF_UP
+        )
+
+    def __str__(self) -> str:
+        percent = self.percent
+        if percent is None:
+            return NONE_SHOWN
+        return _(RATE_TEXT) % {"n": self.numerator, "d": self.denominator, "pct": percent}
+
+
+@dataclass(frozen=True)
+class Average:
+    """A mean over ``n`` values, one decimal; "—" over none."""
+
+    total: Decimal
+    n: int
+
+    @property
+    def value(self) -> Decimal | None:
+        if not self.n:
+            return None
+        return (self.total / self.n).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+    def __str__(self) -> str:
+        value = self.value
+        return NONE_SHOWN if value is None else _(AVERAGE_TEXT) % {"avg": value, "n": self.n}
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    session: CourseSession
+    present: Rate
+
+
+@dataclass(frozen=True)
+class DeputyLine:
+    enrollment_id: int
+    deputy_id: int
+    code: str
+    name: str
+    sessions_attended: int
+    sessions_total: int
+    hours: Decimal
+    attempts: int
+    best_score: Decimal | None
+    passed: bool
+    completed_on: date | None
+
+
+@dataclass
+class CourseReport:
+    course: Course
+    quiz: Quiz | None
+    enrolled: int
+    attended: Rate  # at least one session, of the enrolled
+    completed: Rate  # of the enrolled
+    sessions: list[SessionLine]
+    attempted: Rate | None  # of the enrolled; None when the course has no quiz
+    passed: Rate | None  # of those who attempted
+    best_average: Average | None  # of each attempter's best score
+    deputies: list[DeputyLine]
+
+
+def _quiz_of(course: Course) -> Quiz | None:
+    try:
+        return course.quiz
+    except ObjectDoesNotExist:
+        return None
+
+
+def _per_row(qs, value, output_field) -> Subquery:
+    return Subquery(
+        qs.values("enrollment").annotate(v=value).values("v").order_by(),
+        output_field=output_field,
+    )
+
+
+def course_report(course: Course) -> CourseReport:
+    """The report of ``course`` (fetched with ``course_report_queryset`` so its quiz comes
+    along): two more queries whatever the enrolment."""
+    quiz = _quiz_of(course)
+    sessions = list(
+        CourseSession.objects.filter(course=course)
+        .annotate(present=Count("attendances", filter=Q(attendances__enrollment__course=course)))
+        .order_by("date", "starts_at", "pk")
+    )
+    attendances = Attendance.objects.filter(enrollment=OuterRef("pk"))
+    attempts = QuizAttempt.objects.filter(enrollment=OuterRef("pk"), quiz__course=course)
+    rows = (
+        Enrollment.objects.filter(course=course)
+        .select_related("deputy")
+        .annotate(
+            n_attended=_per_row(attendances, Count("pk"), IntegerField()),
+            n_hours=_per_row(
+                attendances, Sum("hours"), DecimalField(max_digits=8, decimal_places=1)
+            ),
+            n_attempts=_per_row(attempts, Count("pk"), IntegerField()),
+            best_score=_per_row(
+                attempts, Max("score"), DecimalField(max_digits=5, decimal_places=1)
+            ),
+            n_passed=_per_row(attempts.filter(passed=True), Count("pk"), IntegerField()),
+        )
+        .order_by("deputy__code", "pk")
+    )
+    total = len(sessions)
+    deputies = [
+        DeputyLine(
+            enrollment_id=e.pk,
+            deputy_id=e.deputy_id,
+            code=e.deputy.code,
+            name=e.deputy.name,
+            sessions_attended=e.n_attended or 0,
+            sessions_total=total,
+            hours=Decimal(e.n_hours or 0),
+            attempts=e.n_attempts or 0,
+            best_score=e.best_score,
+            passed=bool(e.n_passed),
+            completed_on=e.completed_on,
+        )
+        for e in rows
+    ]
+    enrolled = len(deputies)
+    attempters = [d for d in deputies if d.attempts]
+    has_quiz = quiz is not None
+    return CourseReport(
+        course=course,
+        quiz=quiz,
+        enrolled=enrolled,
+        attended=Rate(sum(1 for d in deputies if d.sessions_attended), enrolled),
+        completed=Rate(sum(1 for d in deputies if d.completed_on), enrolled),
+        sessions=[SessionLine(s, Rate(s.present, enrolled)) for s in sessions],
+        attempted=Rate(len(attempters), enrolled) if has_quiz else None,
+        passed=Rate(sum(1 for d in attempters if d.passed), len(attempters)) if has_quiz else None,
+        best_average=Average(
+            sum((Decimal(d.best_score) for d in attempters), Decimal(0)), len(attempters)
+        )
+        if has_quiz
+        else None,
+        deputies=deputies,
+    )
+
+
+def course_report_queryset():
+    """Courses as the report reads them: the quiz joined (a reverse one-to-one)."""
+    return Course.objects.select_related("quiz")
+
+
+# --- The .xlsx export ---------------------------------------------------------------------
+
+
+def deputy_headers() -> list[str]:
+    return [
+        _("代表编号"),
+        _("姓名"),
+        _("出勤课次"),
+        _("学时"),
+        _("最高得分"),
+        _("测试通过"),
+        _("结业日期"),
+    ]
+
+
+def passed_text(report: CourseReport, line: DeputyLine) -> str:
+    """是 / 否, or "—" where there is nothing to pass (no quiz, or not attempted)."""
+    if report.quiz is None or not line.attempts:
+        return NONE_SHOWN
+    return _("是") if line.passed else _("否")
+
+
+def summary_lines(report: CourseReport) -> list[tuple[str, str | int]]:
+    """(label, value) pairs of the summary, in the order the page and the sheet show them:
+    each rate as its text, the enrolment as a number (a sheet can sum it)."""
+    lines: list[tuple[str, str | int]] = [
+        (_("报名人数"), report.enrolled),
+        (_("参训率（至少出勤一次）"), str(report.attended)),
+        (_("结业率"), str(report.completed)),
+    ]
+    for s in report.sessions:
+        label = _("课次 %(date)s 出勤率") % {"date": f"{s.session.date:%Y-%m-%d}"}
+        lines.append((label, str(s.present)))
+    if report.quiz is None:
+        lines.append((_("在线测试"), _("本课程没有在线测试")))
+    else:
+        lines += [
+            (_("测试参与率"), str(report.attempted)),
+            (_("测试通过率"), str(report.passed)),
+            (_("最高得分平均分"), str(report.best_average)),
+        ]
+    return lines
+
+
+def _sheet_rows(report: CourseReport) -> Iterator[list[Any]]:
+    yield []
+    for label, value in summary_lines(report):
+        yield [label, value]
+    yield []
+    yield deputy_headers()
+    for d in report.deputies:
+        yield [
+            d.code,
+            d.name,
+            f"{d.sessions_attended}/{d.sessions_total}",
+            d.hours,
+            d.best_score if d.best_score is not None else NONE_SHOWN,
+            passed_text(report, d),
+            f"{d.completed_on:%Y-%m-%d}" if d.completed_on else NONE_SHOWN,
+        ]
+
+
+def course_report_xlsx(report: CourseReport, target, *, now: datetime | None = None) -> None:
+    """Write the report as one sheet: a first line naming the committee, the course and when
+    it was taken, the summary, then one row per deputy. Every cell goes through
+    ``core.tabular``'s formula guard, so a title or name like ``=HYPERLINK(...)`` stays text."""
+    first = [
+        settings.LVZHI_COMMITTEE_NAME,
+        report.course.title,
+        _("生成时间：%(time)s") % {"time": generated_at(now)},
+    ]
+    write_xlsx(
+        target,
+        [Sheet(_("课程统计"), first, _sheet_rows(report), widths=[24, 28, 22, 10, 10, 10, 12])],
+    )
+
+
+def course_report_filename(report: CourseReport, *, now: datetime | None = None) -> str:
+    return dated_filename(
+        f"course-{report.course.pk}-report", "xlsx", today=clock.day_of(now or clock.now())
+    )
+
+
+def generated_at(now: datetime | None = None) -> str:
+    """``now`` on the committee's clock (Asia/Shanghai, the project's time zone), to the
+    minute: what an export says about when it was taken."""
+    moment = now or clock.now()
+    return timezone.localtime(moment, timezone.get_default_timezone()).strftime(TIME_FORMAT)
