@@ -1,3 +1,66 @@
-"""(stub: being written)"""
+"""The learning archive (学习档案): a deputy's own at ``archive/`` and, for staff, any deputy's
+at ``archive/<pk>/``, each with its printable PDF. A deputy never reaches the staff addresses,
+not even with their own pk (403): their archive lives at the address without one, so no URL
+holds a deputy id a deputy could change. Anonymous users go to the login page."""
 
-urlpatterns: list = []
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+
+from accounts.access import deputy_required, role_required
+from accounts.roles import Role
+from core import clock
+from core.tabular import file_response
+
+from ..pdf import archive_pdf, archive_pdf_filename
+from ..selectors_archive import archive_deputy_queryset, learning_archive, track_labels
+
+
+def _page(request, deputy, *, staff_view: bool):
+    return render(
+        request,
+        "training/archive.html",
+        {
+            "archive": learning_archive(deputy),
+            "deputy": deputy,
+            "tracks": track_labels(),
+            "staff_view": staff_view,
+        },
+    )
+
+
+def _pdf(deputy):
+    now = clock.now()
+    content = archive_pdf(learning_archive(deputy), now=now)
+    return file_response(content, archive_pdf_filename(deputy, now=now))
+
+
+def _deputy(pk: int):
+    return get_object_or_404(archive_deputy_queryset(), pk=pk)
+
+
+@deputy_required
+def archive(request):
+    return _page(request, request.deputy, staff_view=False)
+
+
+@deputy_required
+def archive_pdf_view(request):
+    return _pdf(request.deputy)
+
+
+@role_required(Role.STAFF)
+def deputy_archive(request, deputy_pk: int):
+    return _page(request, _deputy(deputy_pk), staff_view=True)
+
+
+@role_required(Role.STAFF)
+def deputy_archive_pdf(request, deputy_pk: int):
+    return _pdf(_deputy(deputy_pk))
+
+
+urlpatterns = [
+    path("archive/", archive, name="archive"),
+    path("archive/pdf/", archive_pdf_view, name="archive_pdf"),
+    path("archive/<int:deputy_pk>/", deputy_archive, name="deputy_archive"),
+    path("archive/<int:deputy_pk>/pdf/", deputy_archive_pdf, name="deputy_archive_pdf"),
+]
