@@ -152,6 +152,29 @@ def test_disabling_a_quiz_completes_who_attended_and_credits_b05(staff_client, s
     assert AuditEvent.objects.filter(action="training.quiz.update").count() == 2
 
 
+def test_adding_a_quiz_with_questions_warns_until_they_have_choices(staff_client):
+    course = CourseFactory()
+    data = {
+        "course": str(course.pk),
+        "title": "",
+        "pass_mark": "80",
+        "max_attempts": "3",
+        "is_active": "on",
+        **management("questions", 1, 0),
+        "questions-0-order": "1",
+        "questions-0-text": "代表小组活动多久开展一次？",
+        "questions-0-kind": QuestionKind.SINGLE,
+        "questions-0-points": "1",
+    }
+    response = staff_client.post(reverse("admin:training_quiz_add"), data, follow=True)
+    assert response.status_code == 200
+    quiz = Quiz.objects.get(course=course)
+    assert (quiz.pass_mark, quiz.max_attempts) == (80, 3)
+    assert quiz.questions.get().text == "代表小组活动多久开展一次？"
+    assert "还不能作答" in response.content.decode()
+    assert AuditEvent.objects.filter(action="training.quiz.create").exists()
+
+
 def test_turning_a_question_single_needs_exactly_one_correct_choice(staff_client):
     t = build_quiz()  # q2 is multiple with two correct choices
     url = reverse("admin:training_quiz_change", args=[t.quiz.pk])
