@@ -28,6 +28,7 @@ ERR_RULE_CODE_FORMAT = gettext_noop(
 ERR_SIGNAL_BOTH = gettext_noop("“履职规则代码”和“履职活动”只能填写其中一项。")
 ERR_SIGNAL_NONE = gettext_noop("请填写“履职规则代码”或选择“履职活动”（二选一）。")
 ERR_MIN_COUNT = gettext_noop("“最低次数”至少为 1。")
+ERR_ACTIVITY_UNKNOWN = gettext_noop("“履职活动”中没有“%(value)s”，请从列表中选择。")
 UNKNOWN_ACTIVITY = gettext_noop("%(key)s（未登记的活动）")
 
 
@@ -113,6 +114,7 @@ class GapRuleForm(forms.ModelForm):
         if current and current not in {key for key, _label in choices}:
             choices.append((current, _t(UNKNOWN_ACTIVITY) % {"key": current}))
         self.fields["activity"].choices = choices
+        self.fields["activity"].error_messages["invalid_choice"] = _t(ERR_ACTIVITY_UNKNOWN)
         self.fields["min_count"].error_messages["min_value"] = _t(ERR_MIN_COUNT)
 
     def clean_rule_code(self):

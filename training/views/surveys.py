@@ -41,7 +41,10 @@ def survey(request, pk: int):
         return render(
             request, "training/survey_closed.html", {"survey": survey, "message": str(exc)}
         )
-    form = SurveyForm(request.POST or None, questions=questions)
+    # Bound on any POST, even an empty one (nothing ticked): ``request.POST or None`` would
+    # show a blank form without saying what is missing.
+    data = request.POST if request.method == "POST" else None
+    form = SurveyForm(data, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             survey_submit(
