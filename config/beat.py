@@ -81,4 +81,19 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
         "options": {"expires": 12 * HOUR},
     },
+    # --- training ---
+    # 09:20 and 17:20 daily: remind enrolled deputies of a session tomorrow (the evening run
+    # catches sessions added during the day); once per session and deputy.
+    "training-remind-sessions": {
+        "task": "training.tasks.remind_sessions",
+        "schedule": crontab(hour="9,17", minute=20),
+        "options": {"expires": 4 * HOUR},
+    },
+    # 09:30 daily: a week before a course's deadline, remind deputies who have not passed its
+    # quiz and have attempts left; once per enrolment (a missed day is caught the next day).
+    "training-remind-quiz-deadlines": {
+        "task": "training.tasks.remind_quiz_deadlines",
+        "schedule": crontab(hour=9, minute=30),
+        "options": {"expires": 6 * HOUR},
+    },
 }

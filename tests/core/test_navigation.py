@@ -22,6 +22,7 @@ def test_deputy_menu_comes_from_the_apps(deputy):
         reverse("liaison:my_duties"),
         reverse("liaison:visits"),
         reverse("performance:topics"),
+        reverse("training:home"),
         reverse("suggestions:mine"),
     ]
 

@@ -1,5 +1,77 @@
-"""(stub: being written)"""
+"""The staff desk's training cards: sessions held without attendance recorded, sessions in the
+coming week (sign-in sheets to prepare), an open needs survey's response count."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from core import clock
+from core.dashboard import Todo, admin_url, register_panel
+from deputies.models import Deputy
+
+from ..models import Attendance, CourseSession, Survey
+
+UNMARKED_WITHIN_DAYS = 30
+
+
+def unmarked_sessions(today: date):
+    """Sessions of the last month with deputies enrolled but no attendance recorded: the clerk
+    has a sign-in sheet to enter."""
+    return CourseSession.objects.filter(
+        date__lte=today,
+        date__gt=today - timedelta(days=UNMARKED_WITHIN_DAYS),
+        course__enrolled_count__gt=0,
+    ).exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+
+
+def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
+    """Two or three cards, at most five queries."""
+    if not request.user.has_module_perms("training"):
+        return None
+    today = today or clock.today()
+    unmarked = list(unmarked_sessions(today).order_by("date").values_list("pk", flat=True)[:2])
+    unmarked_count = unmarked_sessions(today).count() if len(unmarked) > 1 else len(unmarked)
+    coming = CourseSession.objects.filter(
+        date__gt=today, date__lte=today + timedelta(days=7)
+    ).count()
+    survey = (
+        Survey.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
+        .annotate(n=Count("responses"))
+        .order_by("closes_on")
+        .first()
+    )
+    items = [
+        Todo(
+            label=_("课次待登记出勤"),
+            count=unmarked_count,
+            hint=_("近 %(n)d 天") % {"n": UNMARKED_WITHIN_DAYS},
+            url=reverse("training:attendance", args=[unmarked[0]])
+            if unmarked_count == 1
+            else admin_url("training_course_changelist", attendance="unmarked"),
+        ),
+        Todo(
+            label=_("未来 7 天课次"),
+            count=coming,
+            url=admin_url("training_course_changelist", year=today.year),
+            tone="warn",
+        ),
+    ]
+    if survey is not None:
+        serving = Deputy.objects.serving().count()
+        items.append(
+            Todo(
+                label=_("需求调查已答"),
+                text=f"{survey.n}/{serving}",
+                hint=survey.title,
+                url=reverse("training:survey_summary", args=[survey.pk]),
+            )
+        )
+    return {"items": items}
 
 
 def register() -> None:
-    """Register this subject's panels and navigation entries."""
+    register_panel(Role.STAFF, "training", "training/staff_panel.html", staff_panel, order=50)

@@ -1,3 +1,117 @@
-"""(stub: being written)"""
+"""The deputy's training pages (phone-first): 我的培训 (recommended courses with their reasons,
+their courses with progress, courses open for enrolment, a survey waiting) and one course's
+page with enrolment. Anonymous users go to the login page; other roles get a 403."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import deputy_required
+from core import clock
+
+from ..models import Enrollment
+from ..selectors_courses import (
+    course_sessions_for,
+    course_visible_to,
+    my_enrollments,
+    open_courses,
+    open_surveys,
+    year_summary,
+)
+from ..selectors_recommend import recommended_courses
+from ..services import TrainingError
+from ..services.enrolment import course_enrol, course_withdraw
+
+RECOMMENDED_SHOWN = 5
+OPEN_PER_PAGE = 10
+
+
+@deputy_required
+def home(request):
+    deputy, today = request.deputy, clock.today()
+    recommended = recommended_courses(deputy, today=today, limit=RECOMMENDED_SHOWN)
+    shown = {r.course.pk for r in recommended}
+    enrollments = list(my_enrollments(deputy, today=today))
+    current = [e for e in enrollments if e.completed_on is None]
+    completed = [e for e in enrollments if e.completed_on is not None][:5]
+    others = open_courses(deputy, today=today).exclude(pk__in=shown)
+    page = Paginator(others, OPEN_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/home.html",
+        {
+            "recommended": recommended,
+            "current": current,
+            "completed": completed,
+            "page": page,
+            "surveys": list(open_surveys(deputy, today=today)[:3]),
+            "summary": year_summary(deputy, today.year),
+            "today": today,
+        },
+    )
+
+
+@deputy_required
+def course(request, pk: int):
+    deputy, today = request.deputy, clock.today()
+    item = get_object_or_404(course_visible_to(deputy).select_related("topic"), pk=pk)
+    enrollment = my_enrollments(deputy, today=today).filter(course=item).first()
+    reasons = next(
+        (r.reasons for r in recommended_courses(deputy, today=today) if r.course.pk == item.pk),
+        [],
+    )
+    return render(
+        request,
+        "training/course.html",
+        {
+            "course": item,
+            "enrollment": enrollment,
+            "sessions": course_sessions_for(item, deputy),
+            "groups": list(item.groups.all()),
+            "reasons": reasons,
+            "has_quiz": hasattr(item, "quiz") and item.quiz.is_active,
+            "may_enrol": enrollment is None
+            and not item.is_full
+            and (item.enrol_until is None or item.enrol_until >= today),
+            "today": today,
+        },
+    )
+
+
+@require_POST
+@deputy_required
+def enrol(request, pk: int):
+    item = get_object_or_404(course_visible_to(request.deputy), pk=pk)
+    try:
+        course_enrol(course=item, deputy=request.deputy, actor=request.user)
+    except TrainingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已报名“%(course)s”。") % {"course": item.title})
+    return redirect("training:course", pk=item.pk)
+
+
+@require_POST
+@deputy_required
+def withdraw(request, pk: int):
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("course", "deputy"), course_id=pk, deputy=request.deputy
+    )
+    try:
+        course_withdraw(enrollment=enrollment, actor=request.user)
+    except TrainingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已取消报名。"))
+    return redirect("training:course", pk=pk)
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("courses/<int:pk>/", course, name="course"),
+    path("courses/<int:pk>/enrol/", enrol, name="enrol"),
+    path("courses/<int:pk>/withdraw/", withdraw, name="withdraw"),
+]

@@ -1,0 +1,117 @@
+"""Reads behind the deputy's training pages: their enrolments with progress, the courses open
+to them, one course as they see it. Each is a fixed number of queries whatever the data:
+progress comes from subqueries per shown row, never from joins that multiply rows."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from core import clock
+from deputies.models import Deputy
+
+from .models import Attendance, Course, CourseSession, Enrollment, Quiz, QuizAttempt, Survey
+
+
+def _next_session(today: date, outer: str = "pk") -> Subquery:
+    return Subquery(
+        CourseSession.objects.filter(course=OuterRef(outer), date__gte=today)
+        .order_by("date")
+        .values("date")[:1]
+    )
+
+
+def my_enrollments(deputy: Deputy, *, today: date | None = None) -> QuerySet[Enrollment]:
+    """The deputy's enrolments, newest course first, each with sessions (total, attended),
+    hours attended, the next session, and the quiz state (has an active one, passed)."""
+    today = today or clock.today()
+    sessions = CourseSession.objects.filter(course=OuterRef("course")).values("course")
+    attended = Attendance.objects.filter(enrollment=OuterRef("pk")).values("enrollment")
+    return (
+        Enrollment.objects.filter(deputy=deputy)
+        .select_related("course", "course__topic")
+        .annotate(
+            sessions_total=Coalesce(
+                Subquery(sessions.annotate(n=Count("pk")).values("n")[:1]), Value(0)
+            ),
+            sessions_attended=Coalesce(
+                Subquery(attended.annotate(n=Count("pk")).values("n")[:1]), Value(0)
+            ),
+            hours=Coalesce(
+                Subquery(attended.annotate(h=Sum("hours")).values("h")[:1]),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=6, decimal_places=1),
+            ),
+            next_session=_next_session(today, "course"),
+            has_quiz=Exists(Quiz.objects.filter(course=OuterRef("course"), is_active=True)),
+            quiz_passed=Exists(QuizAttempt.objects.filter(enrollment=OuterRef("pk"), passed=True)),
+        )
+        .order_by("completed_on", "-course__year", "course__title")
+    )
+
+
+def open_courses(deputy: Deputy, *, today: date | None = None) -> QuerySet[Course]:
+    """Published courses of this year the deputy may still enrol in: not enrolled, enrolment
+    not closed, not over (a session from today on, or none yet, e.g. online). Full courses stay
+    listed (the page says so) so a deputy knows they exist."""
+    today = today or clock.today()
+    return (
+        Course.objects.published()
+        .filter(year=today.year)
+        .filter(Q(enrol_until__isnull=True) | Q(enrol_until__gte=today))
+        .exclude(enrollments__deputy=deputy)
+        .annotate(
+            next_session=Min("sessions__date", filter=Q(sessions__date__gte=today)),
+            sessions_total=Count("sessions"),
+        )
+        .filter(Q(next_session__isnull=False) | Q(sessions_total=0))
+        .select_related("topic")
+        .order_by("next_session", "title")
+    )
+
+
+def course_visible_to(deputy: Deputy) -> QuerySet[Course]:
+    """What a deputy may open: published courses, and any course they are enrolled in."""
+    return Course.objects.filter(Q(is_published=True) | Q(enrollments__deputy=deputy)).distinct()
+
+
+def course_sessions_for(course: Course, deputy: Deputy) -> list[CourseSession]:
+    """The course's sessions, each with ``attended`` for this deputy (one query)."""
+    return list(
+        course.sessions.annotate(
+            attended=Exists(
+                Attendance.objects.filter(session=OuterRef("pk"), enrollment__deputy=deputy)
+            )
+        ).order_by("date", "starts_at")
+    )
+
+
+def open_surveys(deputy: Deputy, *, today: date | None = None) -> QuerySet[Survey]:
+    """Published surveys open today the deputy has not answered."""
+    today = today or clock.today()
+    return (
+        Survey.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
+        .exclude(responses__deputy=deputy)
+        .order_by("closes_on")
+    )
+
+
+def year_summary(deputy: Deputy, year: int) -> dict:
+    """Hours attended and courses completed in ``year``: two aggregates in one query each."""
+    hours = Attendance.objects.filter(
+        enrollment__deputy=deputy, session__date__year=year
+    ).aggregate(h=Sum("hours"))["h"] or Decimal("0")
+    completed = Enrollment.objects.filter(deputy=deputy, completed_on__year=year).count()
+    return {"year": year, "hours": hours, "completed": completed}
