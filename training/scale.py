@@ -68,8 +68,14 @@ HOURS = ["2", "2.5", "3", "3", "3.5", "4", "6"]
 PLACES = ["街道人大工委会议室", "东湖社区人大代表之家", "区人大常委会培训中心", "合作高校教室"]
 INSTRUCTORS = ["区人大常委会代表工作室", "市人大代表培训中心", "合作高校教授", "资深连任代表"]
 SPECIALTIES = ["法律", "医疗", "教育", "财政预算", "物业管理", "安全生产"]
+ONLINE_LINK = "https://example.org/lvzhi/training/online"
 ATTEND_SHARE = 0.88
-RIGHT_SHARE = 0.75  # chance of answering one question exactly right
+RIGHT_SHARE = 0.75
+REMARKS = [
+    "希望多安排晚上的课程。",
+    "希望多组织现场教学。",
+    "希望提供往年优秀建议范文。",
+]  # chance of answering one question exactly right
 
 
 def generate(context: ScaleContext) -> None:
@@ -105,9 +111,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def _now(today: date) -> datetime:
     """The latest moment a row may carry: now on the real day, the evening of any other."""
-    if clock.today() == today:
-        return clock.now()
-    return _at(today, 18)
+    return clock.now() if clock.today() == today else _at(today, 18)
 
 
 class _State:
@@ -146,15 +150,16 @@ class _State:
                 is_published=True,
             )
             days = self._days(year)
-            if days[0] > self.today and rng.random() < 0.1:
+            if index > 3 and days[0] > self.today and rng.random() < 0.1:
                 course.is_published = False  # a draft for the months ahead: nobody enrolled
             course.enrol_until = days[0] - timedelta(days=1) if rng.random() < 0.7 else None
             course.deadline = days[-1] + timedelta(days=30)
             eligible = [d for d in pool if _in_office(windows[d.pk], days[0], days[0])]
             want = rng.randint(max(1, average // 2), max(2, average * 3 // 2))
-            capacity = rng.randint(10, 60) if rng.random() < 0.6 else None
-            if capacity is not None and rng.random() < 0.2:
-                capacity = max(1, min(want, len(eligible)))  # a full course
+            # The fourth course of a year, and about one in eight more, is exactly full.
+            capacity = rng.randint(10, 60) if index == 3 or rng.random() < 0.6 else None
+            if index == 3 or (capacity is not None and rng.random() < 0.2):
+                capacity = max(1, min(want, len(eligible)))
             chosen = self._pick(course, eligible, min(want, capacity or want))
             if not course.is_published:
                 chosen = []
@@ -170,9 +175,7 @@ class _State:
                     starts_at=rng.choice([time(9), time(14, 30), time(19)]),
                     hours=Decimal(rng.choice(HOURS)),
                     place="" if fmt == Format.ONLINE else rng.choice(PLACES),
-                    link="https://example.org/lvzhi/training/online"
-                    if fmt == Format.ONLINE
-                    else "",
+                    link=ONLINE_LINK if fmt == Format.ONLINE else "",
                 )
                 for day in days
             ]
@@ -391,11 +394,8 @@ def _survey(rng, year: int, deputies, windows, today: date, now: datetime) -> No
             choices = options[question.order]
             if question.kind == SurveyQuestionKind.TEXT:
                 if rng.random() < 0.3:
-                    answers.append(
-                        SurveyAnswer(
-                            response=response, question=question, text="希望多安排晚上的课程。"
-                        )
-                    )
+                    text = rng.choice(REMARKS)
+                    answers.append(SurveyAnswer(response=response, question=question, text=text))
                 continue
             size = 1 if question.kind == SurveyQuestionKind.SINGLE else rng.randint(1, 3)
             answer = SurveyAnswer(response=response, question=question)

@@ -14,25 +14,28 @@ DEMO_CODE = "D001"  # the demo deputy (login d001)
 
 @dataclass
 class Calendar:
-    """``today`` and the first day a past session may fall on: the year's first day, or the
-    current term's first day when the term began later (then nobody was in office before)."""
+    """``today`` and the days a demo date may fall on: from the year's first day (or the
+    current term's, when the term began later: nobody was in office before) to the year's
+    last day (or the term's), so a course of the year meets inside its year."""
 
     today: date
     start: date
+    end: date
 
     @classmethod
     def of(cls, context: DemoContext) -> "Calendar":
         today = context.today
-        start = date(today.year, 1, 1)
+        start, end = date(today.year, 1, 1), date(today.year, 12, 31)
         term = context.data.get("term")
-        if term is not None and start < term.start_date <= today:
-            start = term.start_date
-        return cls(today=today, start=start)
+        if term is not None and term.start_date <= today <= term.end_date:
+            start, end = max(start, term.start_date), min(end, term.end_date)
+        return cls(today=today, start=start, end=end)
 
     def day(self, offset: int) -> date:
-        """``offset`` days from today; a past day never before ``start`` (early in January the
-        past sessions crowd onto the first days of the year)."""
-        return max(self.start, self.today + timedelta(days=offset))
+        """``offset`` days from today, kept between ``start`` and ``end``: early in January
+        the past sessions crowd onto the year's first days, late in December the coming ones
+        onto its last days."""
+        return min(max(self.start, self.today + timedelta(days=offset)), self.end)
 
     @property
     def now(self) -> datetime:

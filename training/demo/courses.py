@@ -247,8 +247,8 @@ def _course(plan: Plan, calendar: Calendar, topics, groups, enrolled) -> tuple[C
 def _fill(plan: Plan, course: Course, calendar: Calendar, enrolled, roster: Roster) -> None:
     """Sessions, enrolments, attendance and attempts of a course just created."""
     sessions = _sessions(plan, course, calendar)
-    past = [s for s in sessions if s.date <= calendar.today]
-    first_day = sessions[0].date if sessions else calendar.today
+    past = [session for session, is_past in sessions if is_past]
+    first_day = min((session.date for session, _past in sessions), default=calendar.today)
     enrol_day = min(calendar.day((first_day - calendar.today).days - 10), calendar.today)
     for deputy in enrolled:
         # d001 enrols themself; the others are arranged by staff (the system here).
@@ -261,22 +261,24 @@ def _fill(plan: Plan, course: Course, calendar: Calendar, enrolled, roster: Rost
         if index == len(past) - 1 and plan.absent:
             present = present[: max(1, len(present) - plan.absent)]
         _attend(session, present, calendar)
-    if quiz is not None:
-        after = calendar.day((past[-1].date - calendar.today).days + 2) if past else None
-        for index, outcomes in plan.attempts.items():
-            if after is None or index >= len(enrolled):
-                continue
+    if quiz is None or not past:
+        return
+    after = calendar.day((past[-1].date - calendar.today).days + 2)
+    for index, outcomes in plan.attempts.items():
+        if index < len(enrolled):
             moments = [calendar.when(after, 20, 10 * n) for n in range(len(outcomes))]
             quizzes.attempts_take(quiz, enrolled[index], outcomes, at=moments, today=calendar.today)
 
 
-def _sessions(plan: Plan, course: Course, calendar: Calendar) -> list[CourseSession]:
+def _sessions(plan: Plan, course: Course, calendar: Calendar) -> list[tuple[CourseSession, bool]]:
+    """The plan's sessions with whether each is a past one (by the plan, not the date: late
+    in December a coming session may be kept on today, and is not attended)."""
     made: dict = {}
     for offset, hours, starts_at, place in plan.sessions:
         day = calendar.day(offset)
-        if day in made:  # early in January two past sessions may fall on the first day
+        if day in made:  # crowded onto the year's first or last day with another one
             continue
-        made[day] = CourseSession.objects.create(
+        session = CourseSession.objects.create(
             course=course,
             date=day,
             starts_at=starts_at,
@@ -285,7 +287,8 @@ def _sessions(plan: Plan, course: Course, calendar: Calendar) -> list[CourseSess
             link=plan.link,
             note="线上学习，完成后由工作人员登记学时" if plan.link else "",
         )
-    return sorted(made.values(), key=lambda s: s.date)
+        made[day] = (session, offset < 0)
+    return sorted(made.values(), key=lambda pair: pair[0].date)
 
 
 def _attend(session: CourseSession, present: list[Deputy], calendar: Calendar) -> None:
