@@ -144,6 +144,7 @@ def test_everyone_marks_the_whole_roster(staff_client, rules):
     staff_client.post(_url(session), {"everyone": "1"})
     assert session.attendances.count() == 3
     assert set(session.attendances.values_list("hours", flat=True)) == {Decimal("4")}
+    assert "4 学时" in staff_client.get(_url(session)).content.decode()
     assert all(_b05(d).count() == 1 for d in deputies)
 
 

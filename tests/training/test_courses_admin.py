@@ -157,6 +157,8 @@ def test_course_page_links_sessions_report_quiz_and_enrolment(staff_client):
     assert reverse("training:attendance", args=[session.pk]) in page
     assert f"{ENROL}?course={course.pk}" in page
     assert f"{ENROLMENTS}?course__id__exact={course.pk}" in page
+    picker = "/admin/autocomplete/?app_label=training&model_name=course&field_name="
+    assert staff_client.get(f"{picker}supervision_topic").status_code == 200
     for name in ("training:course_report", "training:course_report_xlsx"):
         with contextlib.suppress(NoReverseMatch):  # the reports module is not in yet
             assert reverse(name, args=[course.pk]) in page
@@ -278,6 +280,7 @@ def test_removing_the_unattended_session_completes_and_credits_b05_once(staff_cl
     assert enrollment.completed_on == datetime.date(2026, 5, 10)
     assert LedgerEntry.objects.filter(deputy=deputy, rule__code="B05").count() == 1
     assert AuditEvent.objects.filter(action="training.sessions.set").count() == 1
+    assert AuditEvent.objects.filter(action="training.course.update").count() == 1
 
 
 def test_correcting_a_sessions_hours_moves_staff_recorded_attendance_only(staff_client):
@@ -398,6 +401,8 @@ def test_enrolment_list_filters_and_attended_sessions(staff_client):
     assert "往年课程" not in staff_client.get(f"{ENROLMENTS}?completed=yes").content.decode()
     tracked = staff_client.get(f"{ENROLMENTS}?course__track__exact=practice").content.decode()
     assert "今年课程" in tracked and "往年课程" not in tracked
+    one_course = staff_client.get(f"{ENROLMENTS}?course__id__exact={new.pk}").content.decode()
+    assert f'href="{ENROL}?course={new.pk}"' in one_course and "往年课程" not in one_course
     by_name = staff_client.get(f"{ENROLMENTS}?q={done.deputy.code}").content.decode()
     assert done.deputy.name in by_name and "往年课程" not in by_name
 
