@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
+from config.beat import BEAT_SCHEDULE
 from core.models import Notification
 from deputies.models import Status
 from tests.deputies.factories import DeputyFactory, DeputyWithUserFactory
@@ -230,6 +231,15 @@ def test_quiz_reminders_read_in_one_query_whatever_the_roster(
 
 
 # --- the Celery tasks ---------------------------------------------------------------------------
+
+
+def test_both_jobs_are_scheduled_with_an_expiry():
+    entries = {k: v for k, v in BEAT_SCHEDULE.items() if k.startswith("training-")}
+    assert {e["task"] for e in entries.values()} == {
+        "training.tasks.remind_sessions",
+        "training.tasks.remind_quiz_deadlines",
+    }
+    assert all(e["options"]["expires"] > 0 for e in entries.values())
 
 
 def test_the_tasks_take_the_day_as_it_comes_through_the_broker():
