@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db import connections, router
@@ -213,7 +214,7 @@ class DateYearFilter(admin.SimpleListFilter):
         year = _year(self.value())
         if year is None:
             raise IncorrectLookupParameters(self.value())
-        field = queryset.model._meta.get_field(self.field_name)
+        field = get_fields_from_path(queryset.model, self.field_name)[-1]  # "day__date" too
         if field.get_internal_type() not in ("DateField", "DateTimeField"):
             return queryset.filter(**{self.field_name: year})
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
