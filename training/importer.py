@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -36,7 +35,7 @@ from .models import Attendance, Course, CourseSession, Enrollment, Format, Sourc
 from .services import TrainingError
 from .services.common import staff_required
 from .services.completion import completion_refresh
-from .services.enrolment import ERR_FULL, check_hours
+from .services.enrolment import ERR_FULL, check_hours, seats_take
 
 COLUMNS = [
     Column("deputy_code", (gettext_noop("代表编号"), "编号"), required=True),
@@ -380,24 +379,6 @@ class AttendanceImporter(Importer):
             ["D001", _("如何撰写高质量建议"), _("基础履职"), _("讲座"), day, "2.5"],
             ["D002", _("基层立法联系点现场教学"), _("实践攻坚"), _("现场教学"), day, "3"],
         ]
-
-
-def seats_take(needed: dict[int, int]) -> bool:
-    """Take ``needed[course_id]`` seats in each course in one UPDATE, with the condition of
-    ``course_enrol``'s (the count may only rise while it stays within capacity), so a
-    concurrent enrolment cannot push a course past its capacity. False, and nothing changed
-    that the caller's rollback would not undo, when some course lacks the seats."""
-    needed = {course_id: n for course_id, n in needed.items() if n}
-    if not needed:
-        return True
-    fits = Q()
-    for course_id, n in needed.items():
-        fits |= Q(pk=course_id) & (
-            Q(capacity__isnull=True) | Q(enrolled_count__lte=F("capacity") - n)
-        )
-    add = Case(*(When(pk=pk, then=Value(n)) for pk, n in needed.items()), default=Value(0))
-    taken = Course.objects.filter(fits).update(enrolled_count=F("enrolled_count") + add)
-    return taken == len(needed)
 
 
 def attendance_import(

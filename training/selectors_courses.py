@@ -2,7 +2,7 @@
 to them, one course as they see it. Each is a fixed number of queries whatever the data:
 progress comes from subqueries per shown row, never from joins that multiply rows."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -30,6 +30,27 @@ def _next_session(today: date, outer: str = "pk") -> Subquery:
         CourseSession.objects.filter(course=OuterRef(outer), date__gte=today)
         .order_by("date")
         .values("date")[:1]
+    )
+
+
+UNMARKED_WITHIN_DAYS = 30
+COMING_WITHIN_DAYS = 7
+
+
+def unmarked_sessions(today: date) -> QuerySet[CourseSession]:
+    """Sessions of the last month with deputies enrolled but no attendance recorded: the clerk
+    has a sign-in sheet to enter."""
+    return CourseSession.objects.filter(
+        date__lte=today,
+        date__gt=today - timedelta(days=UNMARKED_WITHIN_DAYS),
+        course__enrolled_count__gt=0,
+    ).exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+
+
+def coming_sessions(today: date) -> QuerySet[CourseSession]:
+    """Sessions of the coming week: sign-in sheets and rooms to prepare."""
+    return CourseSession.objects.filter(
+        date__gt=today, date__lte=today + timedelta(days=COMING_WITHIN_DAYS)
     )
 
 

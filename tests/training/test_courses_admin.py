@@ -27,9 +27,10 @@ from tests.training.factories import (
     EnrollmentFactory,
     QuizFactory,
 )
-from training.admin.courses import ERR_ALREADY, CourseAdmin
+from training.admin.courses import CourseAdmin
 from training.forms_attendance import ERR_CAPACITY_BELOW, ERR_SESSION_ATTENDED
 from training.models import Attendance, Course, CourseSession, Enrollment, Source
+from training.services.courses import ERR_ALREADY
 from training.services.enrolment import (
     ERR_ALREADY_ENROLLED,
     ERR_FULL,

@@ -26,10 +26,11 @@ from tests.training.factories import (
     CourseSessionFactory,
     EnrollmentFactory,
 )
-from training.importer import attendance_import, seats_take
+from training.importer import attendance_import
 from training.models import Attendance, Course, CourseSession, Enrollment, Format, Source, Track
 from training.services.common import ERR_STAFF_ONLY
 from training.services.completion import completion_refresh
+from training.services.enrolment import seats_take
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 1)

@@ -8,62 +8,34 @@ look things up in. Lists annotate only the rows they show (correlated subqueries
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import User
 from core import clock
 from core.admin_actions import bulk_apply
 from core.admin_lists import LargeListAdmin, subquery_count
 from core.audit import audit_record
 
-from ..forms_attendance import CourseAdminForm, EnrolForm, SessionFormSet, posted_pk
+from ..forms_attendance import CourseAdminForm, SessionFormSet
 from ..models import Attendance, Course, CourseSession, Enrollment, Quiz, Source
+from ..selectors_courses import coming_sessions, unmarked_sessions
 from ..services import TrainingError
-from ..services.common import staff_required
 from ..services.completion import completion_refresh
-from ..services.enrolment import course_enrol, course_withdraw
+from ..services.courses import course_set_published
 
-ERR_ALREADY = gettext_noop("已是“%(state)s”状态。")
 ERR_PICK_ONE = gettext_noop("请只选择一门课程来安排报名。")
 REFUSED = "_training_admin_refused"
 
 
 def _url(name: str, *args, query: str = "") -> str:
-    """A page's address, or "" while the app that owns it is not mounted."""
-    try:
-        return reverse(name, args=args) + (f"?{query}" if query else "")
-    except NoReverseMatch:
-        return ""
-
-
-@transaction.atomic
-def course_set_published(*, course: Course, published: bool, actor: User | None) -> Course:
-    """Publish (deputies see the course and may enrol) or withdraw it, with an audit row."""
-    staff_required(actor)
-    if course.is_published == published:
-        state = _t("已发布") if published else _t("未发布")
-        raise TrainingError(_t(ERR_ALREADY) % {"state": state})
-    Course.objects.filter(pk=course.pk).update(is_published=published, updated_at=clock.now())
-    course.is_published = published
-    audit_record(
-        actor=actor,
-        action="training.course.publish" if published else "training.course.unpublish",
-        target=course,
-        summary=str(course),
-    )
-    return course
+    return reverse(name, args=args) + (f"?{query}" if query else "")
 
 
 class CourseSessionInline(admin.TabularInline):
@@ -86,6 +58,23 @@ class CourseSessionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', _url("training:attendance", obj.pk), label)
 
 
+class SessionsFilter(admin.SimpleListFilter):
+    """Courses with a session to act on: held without attendance recorded (the staff desk's
+    card), or coming in the next week."""
+
+    title = _("课次")
+    parameter_name = "sessions"
+
+    def lookups(self, request, model_admin):
+        return [("unmarked", _("有课次待登记出勤")), ("coming", _("未来 7 天有课次"))]
+
+    def queryset(self, request, queryset):
+        pick = {"unmarked": unmarked_sessions, "coming": coming_sessions}.get(self.value())
+        if pick is None:
+            return queryset
+        return queryset.filter(pk__in=pick(clock.today()).values("course_id"))
+
+
 @admin.register(Course)
 class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
     form = CourseAdminForm
@@ -93,7 +82,7 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
         "title", "year", "track", "format", "topic", "tiers", "session_count",
         "next_session", "seats", "completed", "is_published",
     )  # fmt: skip
-    list_filter = ("year", "track", "format", "is_published")
+    list_filter = ("year", "track", "format", "is_published", SessionsFilter)
     search_fields = ("title", "instructor", "instructor_org")
     list_select_related = ("topic",)
     sortable_by = ("title", "year")
@@ -279,183 +268,3 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
             self.message_user(request, _t(ERR_PICK_ONE), messages.ERROR)
             return None
         return redirect(_url("admin:training_enrollment_enrol", query=f"course={pks[0]}"))
-
-
-class CourseYearFilter(admin.SimpleListFilter):
-    """The course's year (课程年度) on a table that reaches the course through ``path``; the
-    years offered are those of the courses (a small table)."""
-
-    title = _("课程年度")
-    parameter_name = "year"
-    path = "course__year"
-
-    def lookups(self, request, model_admin):
-        years = Course.objects.order_by("-year").values_list("year", flat=True).distinct()
-        return [(str(y), str(y)) for y in years]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        year = posted_pk(self.value())
-        if year is None or not 2000 <= year <= 2100:
-            raise IncorrectLookupParameters(self.value())
-        return queryset.filter(**{self.path: year})
-
-
-class AttendanceCourseYearFilter(CourseYearFilter):
-    path = "enrollment__course__year"
-
-
-class CompletedFilter(admin.SimpleListFilter):
-    title = _("结业")
-    parameter_name = "completed"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("已结业")), ("no", _("未结业"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(completed_on__isnull=self.value() == "no")
-        return queryset
-
-
-class AttendanceInline(admin.TabularInline):
-    model = Attendance
-    fields = ("session", "hours", "source", "recorded_by", "recorded_at")
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("session__course", "recorded_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Enrollment)
-class EnrollmentAdmin(LargeListAdmin, admin.ModelAdmin):
-    list_display = (
-        "deputy", "course", "source", "enrolled_at", "completed_on", "sessions_attended",
-    )  # fmt: skip
-    list_filter = (CourseYearFilter, "course__track", CompletedFilter, "source")
-    search_fields = ("deputy__name", "deputy__code", "course__title")
-    list_select_related = ("deputy", "course")
-    sortable_by = ("enrolled_at", "completed_on")
-    ordering = ("-enrolled_at", "pk")
-    fields = ("course", "deputy", "source", "enrolled_at", "enrolled_by", "completed_on")
-    readonly_fields = fields
-    inlines = [AttendanceInline]
-    actions = ["withdraw"]
-
-    def get_queryset(self, request):
-        sessions = (
-            CourseSession.objects.filter(course=OuterRef("course_id"))
-            .order_by()
-            .values("course")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                n_attended=subquery_count(Attendance, "enrollment"),
-                n_sessions=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
-            )
-        )
-
-    @admin.display(description=_("出勤课次"))
-    def sessions_attended(self, obj):
-        return f"{obj.n_attended}/{obj.n_sessions}"
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.enrol_view)
-        return [path("enrol/", view, name="training_enrollment_enrol"), *super().get_urls()]
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """Plain add would skip the seat counter: the service's page instead."""
-        query = request.GET.urlencode()
-        return redirect(_url("admin:training_enrollment_enrol", query=query))
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # 取消报名 frees the seat; a plain delete would not
-
-    def enrol_view(self, request):
-        """安排代表报名: each picked deputy enrolled by ``course_enrol`` as this staff user;
-        each refusal (full, already enrolled) is its own message."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        course_pk = posted_pk(request.GET.get("course"))
-        form = EnrolForm(request.POST or None, initial={"course": course_pk} if course_pk else {})
-        if request.method == "POST" and form.is_valid():
-            course = form.cleaned_data["course"]
-            bulk_apply(
-                request,
-                form.cleaned_data["deputies"],
-                _t("安排报名"),
-                lambda d: course_enrol(course=course, deputy=d, actor=request.user),
-                errors=(TrainingError,),
-            )
-            return redirect(
-                _url("admin:training_enrollment_changelist", query=f"course__id__exact={course.pk}")
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _t("安排代表报名"),
-            "form": form,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/training/enrollment/enrol.html", context)
-
-    @admin.action(description=_("取消报名"))
-    def withdraw(self, request, queryset):
-        bulk_apply(
-            request,
-            queryset.select_related("deputy", "course"),
-            _t("取消报名"),
-            lambda e: course_withdraw(enrollment=e, actor=request.user),
-            errors=(TrainingError,),
-        )
-
-
-@admin.register(Attendance)
-class AttendanceAdmin(LargeListAdmin, admin.ModelAdmin):
-    """A read-only list to look attendance up; it is recorded on each session's sheet."""
-
-    list_display = ("deputy", "course", "session_date", "hours", "source", "recorded_at")
-    list_filter = (AttendanceCourseYearFilter, "enrollment__course__track", "source")
-    search_fields = (
-        "enrollment__deputy__name", "enrollment__deputy__code", "enrollment__course__title",
-    )  # fmt: skip
-    list_select_related = ("enrollment__deputy", "enrollment__course", "session")
-    sortable_by = ()
-    ordering = ("-session__date", "enrollment__deputy__code")
-
-    @admin.display(description=_("代表"))
-    def deputy(self, obj):
-        return obj.enrollment.deputy
-
-    @admin.display(description=_("课程"))
-    def course(self, obj):
-        return obj.enrollment.course
-
-    @admin.display(description=_("日期"))
-    def session_date(self, obj):
-        return obj.session.date
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,10 @@
 """The staff desk's training cards: sessions held without attendance recorded, sessions in the
 coming week (sign-in sheets to prepare), an open needs survey's response count."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,19 +13,8 @@ from core import clock
 from core.dashboard import Todo, admin_url, register_panel
 from deputies.models import Deputy
 
-from ..models import Attendance, CourseSession, Survey
-
-UNMARKED_WITHIN_DAYS = 30
-
-
-def unmarked_sessions(today: date):
-    """Sessions of the last month with deputies enrolled but no attendance recorded: the clerk
-    has a sign-in sheet to enter."""
-    return CourseSession.objects.filter(
-        date__lte=today,
-        date__gt=today - timedelta(days=UNMARKED_WITHIN_DAYS),
-        course__enrolled_count__gt=0,
-    ).exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+from ..models import Survey
+from ..selectors_courses import UNMARKED_WITHIN_DAYS, coming_sessions, unmarked_sessions
 
 
 def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
@@ -35,9 +24,7 @@ def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
     today = today or clock.today()
     unmarked = list(unmarked_sessions(today).order_by("date").values_list("pk", flat=True)[:2])
     unmarked_count = unmarked_sessions(today).count() if len(unmarked) > 1 else len(unmarked)
-    coming = CourseSession.objects.filter(
-        date__gt=today, date__lte=today + timedelta(days=7)
-    ).count()
+    coming = coming_sessions(today).count()
     survey = (
         Survey.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
         .annotate(n=Count("responses"))
@@ -51,12 +38,12 @@ def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
             hint=_("近 %(n)d 天") % {"n": UNMARKED_WITHIN_DAYS},
             url=reverse("training:attendance", args=[unmarked[0]])
             if unmarked_count == 1
-            else admin_url("training_course_changelist", attendance="unmarked"),
+            else admin_url("training_course_changelist", sessions="unmarked"),
         ),
         Todo(
             label=_("未来 7 天课次"),
             count=coming,
-            url=admin_url("training_course_changelist", year=today.year),
+            url=admin_url("training_course_changelist", sessions="coming"),
             tone="warn",
         ),
     ]

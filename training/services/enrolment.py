@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -34,13 +34,26 @@ ERR_NOT_ENROLLED = gettext_noop("%(deputy)s 未报名“%(course)s”，请先�
 ERR_HOURS_RANGE = gettext_noop("学时须大于 0 且不超过 12，最多一位小数。")
 
 
+def seats_take(needed: dict[int, int]) -> bool:
+    """Take ``needed[course_id]`` seats in each course in one UPDATE, with the condition of
+    ``course_enrol``'s (the count may only rise while it stays within capacity), so a
+    concurrent enrolment cannot push a course past its capacity. False, and nothing changed
+    that the caller's rollback would not undo, when some course lacks the seats."""
+    needed = {course_id: n for course_id, n in needed.items() if n}
+    if not needed:
+        return True
+    fits = Q()
+    for course_id, n in needed.items():
+        fits |= Q(pk=course_id) & (
+            Q(capacity__isnull=True) | Q(enrolled_count__lte=F("capacity") - n)
+        )
+    add = Case(*(When(pk=pk, then=Value(n)) for pk, n in needed.items()), default=Value(0))
+    taken = Course.objects.filter(fits).update(enrolled_count=F("enrolled_count") + add)
+    return taken == len(needed)
+
+
 def _take_seat(course: Course) -> None:
-    taken = (
-        Course.objects.filter(pk=course.pk)
-        .filter(Q(capacity__isnull=True) | Q(enrolled_count__lt=F("capacity")))
-        .update(enrolled_count=F("enrolled_count") + 1)
-    )
-    if not taken:
+    if not seats_take({course.pk: 1}):
         raise TrainingError(_(ERR_FULL) % {"course": course.title})
 
 

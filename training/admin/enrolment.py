@@ -1,0 +1,207 @@
+"""Admin: enrolments and attendance, lists to look things up in.
+
+Enrolment goes through ``training.services.enrolment`` only: the seat counter
+(``Course.enrolled_count``) moves with the rows, so the enrolment admin neither adds, edits nor
+deletes rows itself; "安排代表报名" and "取消报名" call ``course_enrol``/``course_withdraw``.
+Attendance is recorded on the session's sheet (``training:attendance``).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core.admin_actions import bulk_apply
+from core.admin_lists import LargeListAdmin, subquery_count
+
+from ..forms_attendance import EnrolForm, posted_pk
+from ..models import Attendance, Course, CourseSession, Enrollment
+from ..services import TrainingError
+from ..services.enrolment import course_enrol, course_withdraw
+from .courses import _url
+
+
+class CourseYearFilter(admin.SimpleListFilter):
+    """The course's year (课程年度) on a table that reaches the course through ``path``; the
+    years offered are those of the courses (a small table)."""
+
+    title = _("课程年度")
+    parameter_name = "year"
+    path = "course__year"
+
+    def lookups(self, request, model_admin):
+        years = Course.objects.order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        year = posted_pk(self.value())
+        if year is None or not 2000 <= year <= 2100:
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(**{self.path: year})
+
+
+class AttendanceCourseYearFilter(CourseYearFilter):
+    path = "enrollment__course__year"
+
+
+class CompletedFilter(admin.SimpleListFilter):
+    title = _("结业")
+    parameter_name = "completed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已结业")), ("no", _("未结业"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(completed_on__isnull=self.value() == "no")
+        return queryset
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ("session", "hours", "source", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("session__course", "recorded_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(LargeListAdmin, admin.ModelAdmin):
+    list_display = (
+        "deputy", "course", "source", "enrolled_at", "completed_on", "sessions_attended",
+    )  # fmt: skip
+    list_filter = (CourseYearFilter, "course__track", CompletedFilter, "source")
+    search_fields = ("deputy__name", "deputy__code", "course__title")
+    list_select_related = ("deputy", "course")
+    sortable_by = ("enrolled_at", "completed_on")
+    ordering = ("-enrolled_at", "pk")
+    fields = ("course", "deputy", "source", "enrolled_at", "enrolled_by", "completed_on")
+    readonly_fields = fields
+    inlines = [AttendanceInline]
+    actions = ["withdraw"]
+
+    def get_queryset(self, request):
+        sessions = (
+            CourseSession.objects.filter(course=OuterRef("course_id"))
+            .order_by()
+            .values("course")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_attended=subquery_count(Attendance, "enrollment"),
+                n_sessions=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
+            )
+        )
+
+    @admin.display(description=_("出勤课次"))
+    def sessions_attended(self, obj):
+        return f"{obj.n_attended}/{obj.n_sessions}"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.enrol_view)
+        return [path("enrol/", view, name="training_enrollment_enrol"), *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Plain add would skip the seat counter: the service's page instead."""
+        query = request.GET.urlencode()
+        return redirect(_url("admin:training_enrollment_enrol", query=query))
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # 取消报名 frees the seat; a plain delete would not
+
+    def enrol_view(self, request):
+        """安排代表报名: each picked deputy enrolled by ``course_enrol`` as this staff user;
+        each refusal (full, already enrolled) is its own message."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        course_pk = posted_pk(request.GET.get("course"))
+        form = EnrolForm(request.POST or None, initial={"course": course_pk} if course_pk else {})
+        if request.method == "POST" and form.is_valid():
+            course = form.cleaned_data["course"]
+            bulk_apply(
+                request,
+                form.cleaned_data["deputies"],
+                _t("安排报名"),
+                lambda d: course_enrol(course=course, deputy=d, actor=request.user),
+                errors=(TrainingError,),
+            )
+            return redirect(
+                _url("admin:training_enrollment_changelist", query=f"course__id__exact={course.pk}")
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _t("安排代表报名"),
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/training/enrollment/enrol.html", context)
+
+    @admin.action(description=_("取消报名"))
+    def withdraw(self, request, queryset):
+        bulk_apply(
+            request,
+            queryset.select_related("deputy", "course"),
+            _t("取消报名"),
+            lambda e: course_withdraw(enrollment=e, actor=request.user),
+            errors=(TrainingError,),
+        )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(LargeListAdmin, admin.ModelAdmin):
+    """A read-only list to look attendance up; it is recorded on each session's sheet."""
+
+    list_display = ("deputy", "course", "session_date", "hours", "source", "recorded_at")
+    list_filter = (AttendanceCourseYearFilter, "enrollment__course__track", "source")
+    search_fields = (
+        "enrollment__deputy__name", "enrollment__deputy__code", "enrollment__course__title",
+    )  # fmt: skip
+    list_select_related = ("enrollment__deputy", "enrollment__course", "session")
+    sortable_by = ()
+    ordering = ("-session__date", "enrollment__deputy__code")
+
+    @admin.display(description=_("代表"))
+    def deputy(self, obj):
+        return obj.enrollment.deputy
+
+    @admin.display(description=_("课程"))
+    def course(self, obj):
+        return obj.enrollment.course
+
+    @admin.display(description=_("日期"))
+    def session_date(self, obj):
+        return obj.session.date
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
