@@ -392,3 +392,31 @@ def test_the_command_dry_run_writes_nothing(world, tmp_path, pinned):
 def test_the_command_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import_training", str(tmp_path / "none.csv"))
+
+
+# --- the admin's upload page ------------------------------------------------------------------
+
+
+def test_staff_import_the_sheet_in_the_admin_all_or_nothing(world, staff_client, pinned):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("admin:training_attendance_import")
+    listing = staff_client.get(reverse("admin:training_attendance_changelist"))
+    assert url in listing.content.decode()
+    good = HEADER + "A001,建议撰写,基础履职,讲座,2026-03-10,3\n"
+    bad = good + "Z999,建议撰写,基础履职,,2026-03-10,3\n"
+    before = _snapshot()
+    page = staff_client.post(url, {"file": SimpleUploadedFile("s.csv", bad.encode())})
+    assert page.status_code == 200 and "Z999" in page.content.decode()
+    assert _snapshot() == before
+    response = staff_client.post(url, {"file": SimpleUploadedFile("s.csv", good.encode())})
+    assert response.status_code == 302
+    assert Attendance.objects.filter(enrollment__deputy=world["a"]).count() == 1
+
+
+def test_deputies_cannot_reach_the_admin_import(world, deputy_client):
+    from django.urls import reverse
+
+    response = deputy_client.get(reverse("admin:training_attendance_import"))
+    assert response.status_code == 302 and "/login" in response["Location"]

@@ -6,6 +6,7 @@ deletes rows itself; "安排代表报名" and "取消报名" call ``course_enrol
 Attendance is recorded on the session's sheet (``training:attendance``).
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -18,9 +19,11 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
+from core.admin_import import ImportAdminMixin, ImportFileForm
 from core.admin_lists import LargeListAdmin, subquery_count
 
 from ..forms_attendance import EnrolForm, posted_pk
+from ..importer import AttendanceImporter
 from ..models import Attendance, Course, CourseSession, Enrollment
 from ..services import TrainingError
 from ..services.enrolment import course_enrol, course_withdraw
@@ -172,9 +175,26 @@ class EnrollmentAdmin(LargeListAdmin, admin.ModelAdmin):
         )
 
 
+class AttendanceImportForm(ImportFileForm):
+    create_missing = forms.BooleanField(label=_("自动创建表中缺少的课程"), required=False)
+
+
 @admin.register(Attendance)
-class AttendanceAdmin(LargeListAdmin, admin.ModelAdmin):
-    """A read-only list to look attendance up; it is recorded on each session's sheet."""
+class AttendanceAdmin(ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
+    """A list to look attendance up; it is recorded on each session's sheet, or imported from
+    the attendance sheets committees already keep (导入出勤表), never edited row by row."""
+
+    importer_class = AttendanceImporter
+    import_form_class = AttendanceImportForm
+    import_title = _("导入培训出勤表")
+    import_template_filename = "training-attendance-template"
+    import_help = _(
+        "每行一人次出勤：代表编号、课程、类别（基础履职 / 专题提升 / 实践攻坚）、形式（可空）、"
+        "日期、学时（大于 0、不超过 12，最多一位小数）。课程按名称和日期所在年度查找，没有时该行"
+        "出错，勾选“自动创建”则新建（未发布）。同一代表同一课程同一天只能一行。任何一行有错，"
+        "整份文件都不会导入；全部课次出勤的课程自动结业并记入履职档案（B05）。"
+    )
+    change_list_template = "admin/training/attendance/change_list.html"
 
     list_display = ("deputy", "course", "session_date", "hours", "source", "recorded_at")
     list_filter = (AttendanceCourseYearFilter, "enrollment__course__track", "source")
@@ -199,6 +219,9 @@ class AttendanceAdmin(LargeListAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm("training.add_attendance")
 
     def has_change_permission(self, request, obj=None):
         return False
