@@ -135,8 +135,7 @@ def test_course_list_summarises_tiers_sessions_seats_and_completion(staff_client
     page = staff_client.get(COURSES).content.decode()
     assert '<td class="field-tiers">新任；法治专业小组；特长：法律</td>' in page
     assert '<td class="field-tiers">全体代表</td>' in page
-    assert '<td class="field-session_count">3</td>' in page
-    assert '<td class="field-next_session nowrap">2026年6月8日</td>' in page
+    assert '<td class="field-sessions">3（下次 06-08）</td>' in page
     assert '<td class="field-seats">3/20</td>' in page
     assert '<td class="field-seats">0/不限</td>' in page
     assert '<td class="field-completed">1</td>' in page

@@ -79,8 +79,7 @@ class SessionsFilter(admin.SimpleListFilter):
 class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
     form = CourseAdminForm
     list_display = (
-        "title", "year", "track", "format", "topic", "tiers", "session_count",
-        "next_session", "seats", "completed", "is_published",
+        "title", "year", "kind", "tiers", "sessions", "seats", "completed", "is_published",
     )  # fmt: skip
     list_filter = ("year", "track", "format", "is_published", SessionsFilter)
     search_fields = ("title", "instructor", "instructor_org")
@@ -139,13 +138,16 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
             parts.append(_t("特长：%(k)s") % {"k": obj.specialty_keywords})
         return "；".join(parts) or _t("全体代表")
 
-    @admin.display(description=_("课次"))
-    def session_count(self, obj):
-        return obj.n_sessions
+    @admin.display(description=_("类别 · 形式"))
+    def kind(self, obj):
+        return " · ".join(x for x in (obj.get_track_display(), obj.get_format_display()) if x)
 
-    @admin.display(description=_("下次课次"))
-    def next_session(self, obj):
-        return obj.next_date or "—"
+    @admin.display(description=_("课次"))
+    def sessions(self, obj):
+        if obj.next_date is None:
+            return obj.n_sessions
+        next_date = obj.next_date.strftime("%m-%d")
+        return _t("%(n)d（下次 %(d)s）") % {"n": obj.n_sessions, "d": next_date}
 
     @admin.display(description=_("报名/名额"))
     def seats(self, obj):
