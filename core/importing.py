@@ -47,6 +47,7 @@ ERR_UNREADABLE = gettext_noop("无法读取该文件：%(name)s。")
 ERR_CELL_TOO_LONG = gettext_noop("内容过长（%(length)d 个字），每格不能超过 %(max)d 个字。")
 ERR_BAD_CHOICE = gettext_noop("“%(value)s”不是有效的值，可选：%(choices)s。")
 ERR_FUTURE = gettext_noop("日期不能晚于今天。")
+ERR_EMPTY_CELL = gettext_noop("不能为空。")
 ERR_SAVE_CONFLICT = gettext_noop(
     "保存时与已有数据冲突（可能有人同时修改了相同记录），未导入任何记录，请重试。"
 )
@@ -250,11 +251,18 @@ class Importer:
 
 class RowForm(forms.Form):
     """A Django form for one sheet line; its fields are named after the columns. The importer
-    passes ``today`` so date rules need no clock of their own."""
+    passes ``today`` so date rules need no clock of their own. With ``empty_cells_say_empty``
+    a required cell left empty says "不能为空" (a sheet has cells, not form fields)."""
+
+    empty_cells_say_empty = False
 
     def __init__(self, *args, today: date, **kwargs):
         self.today = today
         super().__init__(*args, **kwargs)
+        if self.empty_cells_say_empty:
+            for field in self.fields.values():
+                if "required" in field.error_messages:
+                    field.error_messages["required"] = _(ERR_EMPTY_CELL)
 
     @classmethod
     def for_row(cls, row: Row, **kwargs) -> "RowForm":

@@ -31,7 +31,6 @@ COLUMNS = [
     Column("community", (gettext_noop("社区"), "所属社区"), required=True),
     Column("summary", (gettext_noop("摘要"), "内容", "诉求内容")),
 ]
-ERR_REQUIRED = gettext_noop("不能为空。")
 ERR_UNKNOWN_CATEGORY = gettext_noop("找不到类别“%(name)s”（可用 --create-missing 自动创建）。")
 ERR_UNKNOWN_COMMUNITY = gettext_noop("找不到社区“%(name)s”（可用 --create-missing 自动创建）。")
 ERR_NAME_TOO_LONG = gettext_noop("名称不能超过 %(n)d 个字。")
@@ -44,12 +43,7 @@ class EventRowForm(RowForm):
     community = forms.CharField()
     summary = forms.CharField(required=False)
 
-    def __init__(self, *args, **kwargs):
-        """Empty cells say "不能为空" like the other importers' sheets."""
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if "required" in field.error_messages:
-                field.error_messages["required"] = _(ERR_REQUIRED)
+    empty_cells_say_empty = True
 
     def clean(self):
         data = super().clean()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core import clock
-from core.importing import Importer
+from core.importing import ERR_EMPTY_CELL, Importer
 from core.tabular import Column, ImportResult, Row, parse_date
 from deputies.models import Deputy
 
@@ -31,7 +31,6 @@ LEDGER_COLUMNS = [
     Column("description", aliases=(gettext_noop("情况说明"), "说明", "备注")),
 ]
 ERR_UNKNOWN_DEPUTY = gettext_noop("找不到代表编号 %(code)s。")
-ERR_REQUIRED = gettext_noop("不能为空。")
 ERR_DUPLICATE_IN_FILE = gettext_noop("与第 %(other)d 行重复。")
 ERR_ALREADY_RECORDED = gettext_noop("台账中已有相同记录（同一代表、日期、规则和事项）。")
 ERR_TOO_LONG = gettext_noop("不能超过 %(n)d 个字。")
@@ -61,7 +60,7 @@ class LedgerImporter(Importer):
         values = {k: str(v).strip() if v is not None else "" for k, v in row.values.items()}
         missing = [n for n in ("deputy_code", "date", "rule_code", "title") if not values.get(n)]
         for name in missing:
-            self.error(row.line, _(ERR_REQUIRED), name)
+            self.error(row.line, _(ERR_EMPTY_CELL), name)
         if missing:
             return None
         deputy = self.deputies.get(values["deputy_code"])

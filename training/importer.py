@@ -48,7 +48,6 @@ COLUMNS = [
 FIRST_YEAR = 2000  # the course table's plausible years (a check constraint)
 BATCH = 1000
 
-ERR_REQUIRED = gettext_noop("不能为空。")
 ERR_UNKNOWN_DEPUTY = gettext_noop("找不到代表编号 %(code)s。")
 ERR_NOT_IN_OFFICE = gettext_noop(
     "%(deputy)s 自 %(since)s 起已不在任（%(status)s），不能登记这一天的培训。"
@@ -91,12 +90,7 @@ class AttendanceRowForm(RowForm):
     date = SheetDateField()
     hours = HoursField()
 
-    def __init__(self, *args, **kwargs):
-        """Empty cells say "不能为空" like the other importers' sheets."""
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if "required" in field.error_messages:
-                field.error_messages["required"] = _(ERR_REQUIRED)
+    empty_cells_say_empty = True
 
     def clean(self):
         data = super().clean()
