@@ -119,6 +119,10 @@ def sessions_and_pages(env: dict[str, str]) -> tuple[dict[str, str], list[Page]]
         Page("staff opinion index", "staff", reverse("liaison:opinion_index")),
         Page("admin visits", "staff", reverse("admin:liaison_visit_changelist")),
         Page("admin opinions", "staff", reverse("admin:liaison_opinion_changelist")),
+        Page("deputy training", "deputy", reverse("training:home")),
+        Page("deputy learning archive", "deputy", reverse("training:archive")),
+        Page("admin courses", "staff", reverse("admin:training_course_changelist")),
+        Page("admin enrolments", "staff", reverse("admin:training_enrollment_changelist")),
     ]
     # The public opinion form of the first active station (anonymous, as a resident scans it).
     from liaison.models import Station
@@ -133,6 +137,21 @@ def sessions_and_pages(env: dict[str, str]) -> tuple[dict[str, str], list[Page]]
                 "",
                 reverse("liaison:opinion_station", kwargs={"station_id": station_id}),
             )
+        )
+    # The organisers' report of the course with the most enrolments this year.
+    from django.db.models import Count
+
+    from training.models import Course
+
+    course_id = (
+        Course.objects.annotate(n=Count("enrollments"))
+        .order_by("-year", "-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if course_id is not None:
+        pages.append(
+            Page("course report", "staff", reverse("training:course_report", args=[course_id]))
         )
     return cookies, pages
 
