@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.beat import BEAT_SCHEDULE
 
+from . import headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    *headers.MIDDLEWARE,
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -247,3 +250,6 @@ LVZHI_OPINIONS_PER_HOUR = env.int("LVZHI_OPINIONS_PER_HOUR", default=5)
 LVZHI_OPINION_MAX_CHARS = env.int("LVZHI_OPINION_MAX_CHARS", default=2000)
 # Tracking-code lookups allowed per client address per hour (guessing codes is throttled).
 LVZHI_TRACK_LOOKUPS_PER_HOUR = env.int("LVZHI_TRACK_LOOKUPS_PER_HOUR", default=60)
+
+# --- response headers (config/settings/headers.py) ---
+from .headers import *  # noqa: E402, F403
