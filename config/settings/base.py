@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    *headers.MIDDLEWARE,
+    *headers.HEADER_MIDDLEWARE,
 ]
 
 ROOT_URLCONF = "config.urls"
