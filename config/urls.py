@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,5 +25,5 @@ urlpatterns = [
 if settings.LVZHI_BENCH_FLOORS:  # scripts/bench_pages.py only; never set in production
     urlpatterns += [path("bench/", include("core.bench"))]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served as public media, not even in DEBUG: evidence, attachments and
+# photos go out through views that check who asks (core.uploads).

@@ -103,7 +103,8 @@ def _normalise(value: str) -> str:
     return str(address)
 
 
-def _shared_cache() -> BaseCache:
+def shared_cache() -> BaseCache:
+    """The cache every process sees (Redis in production, the database cache by default)."""
     return caches[SHARED_CACHE] if SHARED_CACHE in settings.CACHES else caches["default"]
 
 
@@ -131,7 +132,7 @@ def hit_key(
     cache: BaseCache | None = None,
 ) -> Hit:
     """``hit`` for any identity (an address, an account, a token)."""
-    cache = cache if cache is not None else _shared_cache()
+    cache = cache if cache is not None else shared_cache()
     moment = (now or clock.now()).timestamp()
     index = int(moment // window)
     ends = (index + 1) * window

@@ -8,6 +8,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.uploads import RandomName
 
 models.CharField.register_lookup(Length)
 
@@ -223,7 +224,7 @@ class Deputy(models.Model):
     mobile = models.CharField(_("手机"), max_length=11, validators=[MOBILE_VALIDATOR])
     photo = models.ImageField(
         _("照片"),
-        upload_to="deputies/photos/",
+        upload_to=RandomName("deputies/photos"),
         blank=True,
         help_text=_("用于联络站海报和公开页面（亮身份）；建议 3:4 证件照。"),
     )

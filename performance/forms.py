@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.uploads import upload_budget_check
 
 from .models import EVIDENCE_EXTENSIONS, EVIDENCE_VALIDATORS, DisputeKind, Rule
 from .services import ERR_DATE_IN_FUTURE, ERR_DATE_OUTSIDE_YEAR, ERR_EVIDENCE_REQUIRED
@@ -64,6 +65,7 @@ class MultipleFileField(forms.FileField):
                 cleaned.append(upload)
         if errors:
             raise forms.ValidationError(errors)
+        upload_budget_check(cleaned)  # the submission's total (each file has its own cap)
         return cleaned
 
     def run_validators(self, value):

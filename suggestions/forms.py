@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.uploads import upload_budget_check
 from deputies.models import Deputy
 
 from .models import (
@@ -37,8 +38,11 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+            files = [single(item, initial) for item in data]
+        else:
+            files = [single(data, initial)] if data else []
+        upload_budget_check(files)  # the submission's total (each file has its own cap)
+        return files
 
 
 class DraftForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import RandomName
 from performance.models.ledger import EVIDENCE_VALIDATORS, LedgerEntry
 from performance.models.rules import Rule
 
@@ -52,7 +53,7 @@ class Dispute(models.Model):
     title = models.CharField(_("事项"), max_length=200, blank=True)
     note = models.TextField(_("说明"))
     evidence = models.FileField(
-        _("佐证材料"), upload_to="ledger/%Y/%m/", validators=EVIDENCE_VALIDATORS, blank=True
+        _("佐证材料"), upload_to=RandomName("disputes"), validators=EVIDENCE_VALIDATORS, blank=True
     )
     status = models.CharField(
         _("状态"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN

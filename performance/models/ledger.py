@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from core.uploads import RandomName
 from performance.models.rules import Rule
 
 EVIDENCE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "pdf", "doc", "docx", "xls", "xlsx")
@@ -184,7 +185,7 @@ class EntryEvidence(models.Model):
         LedgerEntry, verbose_name=_("履职记录"), on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(
-        _("佐证材料"), upload_to="ledger/%Y/%m/", validators=EVIDENCE_VALIDATORS
+        _("佐证材料"), upload_to=RandomName("ledger"), validators=EVIDENCE_VALIDATORS
     )
     name = models.CharField(_("文件名"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
