@@ -90,3 +90,14 @@ def upload_budget_check(files: Iterable, *, user=None, now: datetime | None = No
     except Exception:  # a cache that is down must not refuse the upload
         logger.exception("upload budget: cache unavailable, upload allowed")
     return total
+
+
+def form_upload_budget(form, field: str, user) -> bool:
+    """After ``form.is_valid()``: count the field's files against ``user``'s day; on refusal the
+    error goes on the field (the user's text stays in the form) and the answer is False."""
+    try:
+        upload_budget_check(form.cleaned_data.get(field) or [], user=user)
+    except ValidationError as exc:
+        form.add_error(field, exc)
+        return False
+    return True

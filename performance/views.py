@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role, user_has_role
 from core import clock
+from core.uploads import form_upload_budget
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
@@ -195,7 +196,8 @@ def entry_submit_view(request):
     form = EntrySubmitForm(
         request.POST or None, request.FILES or None, year=year, initial=initial, today=today
     )
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if valid and form_upload_budget(form, "files", request.user):
         data = form.cleaned_data
         try:
             entry_submit(

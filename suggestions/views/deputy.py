@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required
+from core.uploads import form_upload_budget
 
 from .. import selectors, services
 from ..forms import DraftForm, EvaluationForm
@@ -61,7 +62,8 @@ def deputy_edit(request, pk: int | None = None):
         instance=suggestion,
         deputy=request.deputy,
     )
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if valid and form_upload_budget(form, "attachments", request.user):
         data = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
         try:
             suggestion = services.suggestion_save_draft(

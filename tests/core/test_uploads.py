@@ -99,3 +99,22 @@ def test_a_serving_deputys_photo_is_public_and_a_former_ones_is_not(client):
     assert client.get(reverse("deputies:photo", args=[former.code])).status_code == 404
     bare = DeputyFactory()
     assert client.get(reverse("deputies:photo", args=[bare.code])).status_code == 404
+
+
+@pytest.mark.django_db
+@override_settings(LVZHI_UPLOAD_MAX_PER_REQUEST_MB=5, LVZHI_UPLOAD_MAX_PER_USER_DAY_MB=1)
+def test_a_form_past_the_daily_budget_keeps_its_text_and_names_the_field():
+    from django import forms
+
+    from core.uploads import form_upload_budget
+
+    class Form(forms.Form):
+        title = forms.CharField()
+        files = MultipleFileField(required=False)
+
+    user = UserFactory()
+    first = Form({"title": "走访记录"}, {"files": _files(0.6)})
+    assert first.is_valid() and form_upload_budget(first, "files", user)
+    second = Form({"title": "走访记录"}, {"files": _files(0.6)})
+    assert second.is_valid() and not form_upload_budget(second, "files", user)
+    assert "每天" in second.errors["files"][0] and second.data["title"] == "走访记录"
