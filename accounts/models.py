@@ -10,6 +10,14 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # Set when someone else chose the password (staff created the account or reset it); the
+    # user reaches nothing but the password-change page until they set their own
+    # (accounts.middleware.PasswordChangeRequiredMiddleware). The demo's users have it off.
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("勾选后，该用户下次登录须先设置自己的新密码。"),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import LoginForm
+from .forms import LoginForm, OwnPasswordChangeForm
 
 app_name = "accounts"
 
@@ -19,7 +19,9 @@ urlpatterns = [
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url="/"
+            template_name="accounts/password_change.html",
+            form_class=OwnPasswordChangeForm,
+            success_url="/",
         ),
         name="password_change",
     ),

@@ -1,7 +1,7 @@
 """Settings shared by every mode. Everything that differs between machines comes from the
 environment (or a ``.env`` file next to ``manage.py``); see ``.env.example``."""
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -72,7 +72,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
 ]
-THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5"]
+THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "axes"]
 LOCAL_APPS = [
     "accounts",
     "core",
@@ -88,6 +88,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# axes' backend refuses a locked-out client before the password is checked (accounts.lockout).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -98,7 +103,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session time limits, then issued passwords (accounts.middleware): after auth and messages.
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused login into the locked-out page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
     *headers.HEADER_MIDDLEWARE,
 ]
 
@@ -122,12 +132,49 @@ TEMPLATES = [
     },
 ]
 
+# --- sign-in, passwords and sessions (accounts; OWASP ASVS L2) ---
+# Passwords a user chooses (the password-change page, the admin's add form): at least this long,
+# and Django's checks against the username and name, common passwords and all digits. Passwords
+# set in code (the demo's) are not checked.
+LVZHI_PASSWORD_MIN_LENGTH = env.int("LVZHI_PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": LVZHI_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (django-axes, see accounts/lockout.py): this many wrong passwords for one
+# username (from any address), or LVZHI_LOGIN_FAILURES_PER_ADDRESS failures from one client
+# address (over any usernames), within LVZHI_LOGIN_LOCKOUT_MINUTES lock that username or that
+# address for LVZHI_LOGIN_LOCKOUT_MINUTES. A successful login clears the username's failures.
+LVZHI_LOGIN_FAILURES_PER_ACCOUNT = env.int("LVZHI_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LVZHI_LOGIN_FAILURES_PER_ADDRESS = env.int("LVZHI_LOGIN_FAILURES_PER_ADDRESS", default=20)
+LVZHI_LOGIN_LOCKOUT_MINUTES = env.int("LVZHI_LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_ENABLED = True
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LVZHI_LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=LVZHI_LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address of the public rate limiter (LVZHI_TRUSTED_PROXY_HOPS), made storable.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# What accounts (the lowest layer) uses from core, by dotted path (accounts/hooks.py).
+LVZHI_CLIENT_ADDRESS = "core.ratelimit.client_address"
+LVZHI_ACCOUNTS_AUDIT = "core.audit.audit_record"
+# A session ends this long after the login for everyone, and a staff session (the admin) also
+# after this long without a request (accounts/middleware.py).
+LVZHI_SESSION_ABSOLUTE_HOURS = env.int("LVZHI_SESSION_ABSOLUTE_HOURS", default=12)
+LVZHI_SESSION_STAFF_IDLE_MINUTES = env.int("LVZHI_SESSION_STAFF_IDLE_MINUTES", default=30)
+# The middleware ends every session at the limit; the cookie and the stored session live an hour
+# longer so that the middleware, not a silently vanished session, tells the user why.
+SESSION_COOKIE_AGE = (LVZHI_SESSION_ABSOLUTE_HOURS + 1) * 3600
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
