@@ -64,6 +64,8 @@ def test_check_deploy_is_clean_in_production():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="x" * 20 + "-production-test-key-with-enough-entropy-1234567890",
         DJANGO_ALLOWED_HOSTS="lvzhi.example.org",
+        # Production refuses the console mail backend (tests/config/test_production.py).
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
