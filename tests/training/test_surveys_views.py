@@ -23,7 +23,6 @@ from training.models import SurveyQuestionKind, SurveyResponse
 from training.services.surveys import (
     ERR_BAD_OPTION,
     ERR_MULTIPLE,
-    ERR_NOT_PUBLISHED,
     ERR_REQUIRED,
     ERR_TEXT_TOO_LONG,
     survey_submit,
@@ -130,7 +129,7 @@ def test_a_bad_post_names_the_question_and_writes_nothing(deputy_client, survey)
     assert not AuditEvent.objects.filter(action="training.survey.submit").exists()
 
 
-def test_a_closed_or_unpublished_survey_is_a_clear_page(deputy_client):
+def test_a_closed_survey_is_a_clear_page_and_a_draft_is_not_found(deputy_client):
     closed = SurveyFactory(closes_on=datetime.date(2026, 5, 1), title="上半年调查")
     hidden = SurveyFactory(is_published=False, title="草稿调查")
     SurveyOptionFactory(question=SurveyQuestionFactory(survey=closed))
@@ -139,8 +138,8 @@ def test_a_closed_or_unpublished_survey_is_a_clear_page(deputy_client):
     assert "<textarea" not in page and 'type="radio"' not in page
     posted = deputy_client.post(_url(closed), {"q1": "1"})
     assert posted.status_code == 200 and "现在不能提交" in posted.content.decode()
-    page = deputy_client.get(_url(hidden)).content.decode()
-    assert ERR_NOT_PUBLISHED % {"survey": "草稿调查"} in page
+    response = deputy_client.get(_url(hidden))
+    assert response.status_code == 404 and "草稿调查" not in response.content.decode()
     assert not SurveyResponse.objects.exists()
 
 

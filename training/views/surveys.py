@@ -22,7 +22,7 @@ from ..services.surveys import survey_check_open, survey_submit
 
 @deputy_required
 def survey(request, pk: int):
-    survey = get_object_or_404(Survey, pk=pk)
+    survey = get_object_or_404(Survey, pk=pk, is_published=True)  # drafts: no title leaks
     questions = survey_questions(survey)
     response = deputy_response(survey, request.deputy)
     if response is not None:  # answered: read-only, whatever the method
