@@ -1,0 +1,1 @@
+"""Property-based (hypothesis) tests of every form and import that takes outside input."""
