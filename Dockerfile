@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 lvzhi
 
@@ -20,7 +20,7 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
         python manage.py collectstatic --noinput \
     && DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
         python manage.py compilemessages --ignore=.venv -v0 \
-    && mkdir -p /app/var/media && chown -R lvzhi:lvzhi /app/var
+    && mkdir -p /app/var/media /app/var/backups && chown -R lvzhi:lvzhi /app/var
 
 USER lvzhi
 EXPOSE 8000
