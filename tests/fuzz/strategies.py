@@ -232,8 +232,8 @@ conditions = st.builds(
     remote_addr=remote_addrs,
     forwarded_for=forwarded_for,
     hops=st.sampled_from([0, 0, 1, 2]),
-    csrf=one_in(8),
-    flooded=one_in(8),
+    csrf=one_in(6),
+    flooded=one_in(5),
 )
 raw_bodies = st.one_of(
     st.binary(max_size=300),

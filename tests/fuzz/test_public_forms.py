@@ -130,11 +130,15 @@ GOOD_OPINION = {
     "consent": "on",
 }
 PLAIN = Conditions("127.0.0.1", None, 0, csrf=False, flooded=False)
+FLOODED = Conditions("203.0.113.9", "198.51.100.1, 203.0.113.9", 1, csrf=False, flooded=True)
+WITH_CSRF = Conditions("127.0.0.1", None, 0, csrf=True, flooded=False)
 
 
 @FUZZ
 @given(post=posts(OPINION_FIELDS), page=OPINION_PAGES, cond=conditions)
 @example(Post(GOOD_OPINION, True, "multipart"), ("/liaison/opinion/d/<<deputy>>/", True), PLAIN)
+@example(Post(GOOD_OPINION, True, "urlencoded"), ("/liaison/opinion/", True), FLOODED)
+@example(Post(GOOD_OPINION, True, "urlencoded"), ("/liaison/opinion/", True), WITH_CSRF)
 @example(Post(GOOD_OPINION, True, "urlencoded"), (f"/liaison/opinion/s/{2**63}/", False), PLAIN)
 @example(Post(GOOD_OPINION, True, "urlencoded"), (f"/liaison/opinion/s/{2**64}/", False), PLAIN)
 def test_opinion_form(public_world, isolated, tables, post, page, cond):
@@ -221,6 +225,7 @@ RATING_PAGES = st.one_of(
     st.uuids().map(lambda u: (str(u), False)),
     junk_text.map(lambda s: (quote(s, safe=""), False)),
 )
+GOOD_RATING = {"score": "85", "phone": "13800138000", "comment": "路灯修好了 👍"}
 devices = st.one_of(st.none(), st.text("0123456789abcdef-", min_size=8, max_size=64), junk_text)
 
 
@@ -232,6 +237,9 @@ devices = st.one_of(st.none(), st.text("0123456789abcdef-", min_size=8, max_size
     rated_before=st.sampled_from([None, None, "device", "phone"]),
     cond=conditions,
 )
+@example(Post(GOOD_RATING, True, "urlencoded"), ("<<token>>", True), None, None, FLOODED)
+@example(Post(GOOD_RATING, True, "multipart"), ("<<token>>", True), "0123abcd", "device", PLAIN)
+@example(Post(GOOD_RATING, True, "urlencoded"), ("<<token>>", True), None, "phone", PLAIN)
 def test_public_rating(public_world, isolated, tables, post, page, device, rated_before, cond):
     token, live = page
     url = f"/suggestions/rate/{resolve(token, public_world.refs)}/"
