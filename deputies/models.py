@@ -13,7 +13,7 @@ from core.uploads import RandomName
 models.CharField.register_lookup(Length)
 
 MOBILE_VALIDATOR = RegexValidator(
-    r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码，例如 13800138000。")
+    r"^1[3-9][0-9]{9}$", _("请输入 11 位中国大陆手机号码，例如 13800138000。")
 )
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9\-]{2,32}$", _("代表编号只能包含字母、数字和连字符（2–32 位）。")

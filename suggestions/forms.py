@@ -223,7 +223,7 @@ class RatingForm(forms.Form):
     )
     phone = forms.RegexField(
         label=_("手机号（选填）"),
-        regex=r"^1[3-9]\d{9}$",
+        regex=r"^1[3-9][0-9]{9}$",  # ASCII digits only: \d takes 全角 and other scripts
         required=False,
         error_messages={"invalid": _("请输入 11 位手机号码。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),

@@ -41,7 +41,7 @@ ERR_ALREADY_TURNED = gettext_noop("这条接待记录已转为建议，不能重
 ERR_NOT_PRESENT = gettext_noop("只有参加接待的代表才能把这条记录转为建议。")
 ERR_INACTIVE_CATEGORY = gettext_noop("所选类别已停用。")
 
-PHONE_RE = re.compile(r"^(1\d{10}|0\d{9,11})$")
+PHONE_RE = re.compile(r"^(1[0-9]{10}|0[0-9]{9,11})$")  # ASCII digits: \d takes any script
 EDITABLE = (
     "occurred_on",
     "station",

@@ -9,6 +9,7 @@ resident typed is escaped by the templates; the tracking page never shows contac
 """
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -17,12 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from core import ratelimit
-from deputies.models import Deputy
+from deputies.models import CODE_VALIDATOR, Deputy
 from deputies.models import Status as DeputyStatus
 
 from ..forms_opinions import OpinionForm, TrackForm
 from ..models import Opinion, OpinionStatus, Station
 from ..services.opinions import OpinionError, normalise_code, opinion_submit
+
+CODE_PATTERN = CODE_VALIDATOR.regex
 
 ERR_TOO_MANY = gettext_noop("提交过于频繁，请稍后再试。您填写的内容仍保留在下方。")
 ERR_TOO_MANY_LOOKUPS = gettext_noop("查询过于频繁，请稍后再试。")
@@ -55,6 +58,8 @@ def _station(station_id: int | None) -> Station | None:
 def _deputy(code: str | None) -> Deputy | None:
     if code is None:
         return None
+    if not CODE_PATTERN.fullmatch(code):  # a code no deputy can have (NUL bytes, …): not found
+        raise Http404
     return get_object_or_404(Deputy, code=code, status=DeputyStatus.SERVING)
 
 

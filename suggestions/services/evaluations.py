@@ -121,7 +121,7 @@ def public_rating_submit(
     if not isinstance(score, int) or not 0 <= score <= 100:
         raise SuggestionError(_(ERR_SCORE_RANGE))
     phone = (phone or "").strip()
-    if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+    if phone and not (len(phone) == 11 and phone.isascii() and phone.isdigit() and phone[0] == "1"):
         raise SuggestionError(_(ERR_BAD_PHONE))
     if not phone and not device_token:
         raise SuggestionError(_(ERR_RATING_IDENTITY))

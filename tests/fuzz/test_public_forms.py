@@ -16,7 +16,6 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -116,8 +115,7 @@ OPINION_PAGES = st.one_of(
     st.one_of(st.just(0), st.integers(10**9, 2**80)).map(
         lambda n: (f"/liaison/opinion/s/{n}/", False)
     ),
-    # Codes with NUL are left to test_finding_nul_in_deputy_code (a 500 on PostgreSQL).
-    junk_text.filter(lambda s: s and s not in ("D001", "D002") and "\x00" not in s).map(
+    junk_text.filter(lambda s: s and s not in ("D001", "D002")).map(
         lambda s: (f"/liaison/opinion/d/{quote(s, safe='')}/", False)
     ),
 )
@@ -388,16 +386,11 @@ def test_public_posts_take_any_body(public_world, isolated, tables, page, body, 
     tables.assert_unchanged(before, after, ignore={AuditEvent._meta.db_table})
 
 
-# --- findings: kept as failing examples until the app is fixed ----------------------------------
+# --- findings of the fuzz run, fixed: kept with the examples that found them -------------------
+# fuzz-1: /liaison/opinion/d/%00/ was a 500 on PostgreSQL (a NUL byte reached the query).
+# fuzz-2: one phone rated a suggestion once per digit script (全角, Arabic-Indic digits).
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason="FINDING fuzz-1: /liaison/opinion/d/%00/ is a 500 on PostgreSQL (DataError: text "
-    "cannot contain NUL) where SQLite answers 404; the deputy code from the URL reaches the "
-    "query unchecked (liaison.views.public._deputy).",
-)
 @EXPLICIT_ONLY
 @given(code=st.text())
 @example(code="\x00")
@@ -413,12 +406,6 @@ def test_finding_nul_in_deputy_code(public_world, isolated, tables, code):
     tables.assert_unchanged(before, after)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING fuzz-2: one phone number rates a suggestion once per digit script: the form "
-    "(RegexField r'^1[3-9]\\d{9}$') and public_rating_submit (str.isdigit) take full-width and "
-    "Arabic-Indic digits, whose hash differs from that of the same number in ASCII digits.",
-)
 @EXPLICIT_ONLY
 @given(phone=st.text())
 @example(phone="13８００１３８０００")
