@@ -122,7 +122,7 @@ def archive_name(moment: datetime) -> str:
 
 
 def default_output_dir() -> Path:
-    return Path(getattr(settings, "LVZHI_BACKUP_DIR", settings.BASE_DIR / "var" / "backups"))
+    return Path(settings.LVZHI_BACKUP_DIR)
 
 
 # --- backup ------------------------------------------------------------------------------

@@ -66,14 +66,14 @@ def upload_budget_check(files: Iterable, *, user=None, now: datetime | None = No
     total = sum(getattr(f, "size", 0) or 0 for f in files)
     if not total:
         return 0
-    per_request = getattr(settings, "LVZHI_UPLOAD_MAX_PER_REQUEST_MB", 30)
+    per_request = settings.LVZHI_UPLOAD_MAX_PER_REQUEST_MB
     if total > per_request * MB:
         raise ValidationError(
             _(ERR_REQUEST_TOO_BIG) % {"got": total / MB, "mb": per_request}, code="too_big"
         )
     if user is None or not getattr(user, "is_authenticated", False):
         return total
-    per_day = getattr(settings, "LVZHI_UPLOAD_MAX_PER_USER_DAY_MB", 200)
+    per_day = settings.LVZHI_UPLOAD_MAX_PER_USER_DAY_MB
     key = _day_key(user.pk, now or clock.now())
     cache = shared_cache()
     try:

@@ -188,6 +188,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Where `manage.py backup` writes its archives (core.backup).
+LVZHI_BACKUP_DIR = Path(env("LVZHI_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -258,6 +260,9 @@ LOGGING = {
 # --- performance (duty ledger) ---
 # Largest evidence file a deputy or staff may attach to a ledger entry or dispute.
 LVZHI_LEDGER_EVIDENCE_MAX_MB = env.int("LVZHI_LEDGER_EVIDENCE_MAX_MB", default=10)
+# All files of one submission together, and all one account uploads in a day (core.uploads).
+LVZHI_UPLOAD_MAX_PER_REQUEST_MB = env.int("LVZHI_UPLOAD_MAX_PER_REQUEST_MB", default=30)
+LVZHI_UPLOAD_MAX_PER_USER_DAY_MB = env.int("LVZHI_UPLOAD_MAX_PER_USER_DAY_MB", default=200)
 # A deputy with no ledger entry for this many days gets a reminder; if still nothing after
 # LVZHI_LEDGER_REMINDER_REPEAT_DAYS more, a second one, which puts them on the talk list.
 LVZHI_LEDGER_IDLE_DAYS = env.int("LVZHI_LEDGER_IDLE_DAYS", default=60)
