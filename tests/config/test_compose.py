@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +110,13 @@ def test_nginx_config_forwards_and_serves_nothing(compose):
     served = [d for d in directives if d.split()[0] in ("root", "alias", "autoindex", "try_files")]
     assert served == [], "the proxy must not serve files (uploads go through the app's views)"
     assert [d for d in directives if d.startswith("location")] == ["location /"]
+
+
+def test_nginx_lets_the_app_refuse_oversized_uploads():
+    """A submission over the app's per-request budget must reach the app, which answers with a
+    message on the field; nginx's own 413 page would lose the form."""
+    (size,) = re.findall(r"client_max_body_size (\d+)m;", NGINX_CONF.read_text())
+    assert int(size) >= settings.LVZHI_UPLOAD_MAX_PER_REQUEST_MB + 5
 
 
 def _nginx_version() -> tuple[int, ...]:
