@@ -36,6 +36,7 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	DJANGO_ALLOWED_HOSTS=lvzhi.example.org \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
