@@ -82,7 +82,8 @@ def deputy_set_status(
 def deputy_account_create(
     *, deputy: Deputy, password: str, username: str | None = None, actor: User | None = None
 ) -> User:
-    """Give a deputy a login (username defaults to the deputy code) in the deputy role."""
+    """Give a deputy a login (username defaults to the deputy code) in the deputy role. A
+    password staff chose is temporary: the deputy sets their own at the first login."""
     from django.contrib.auth.models import Group
 
     if deputy.user_id:
@@ -93,6 +94,7 @@ def deputy_account_create(
         full_name=deputy.name,
         phone=deputy.mobile,
         email=deputy.email,
+        must_change_password=actor is not None,
     )
     user.groups.add(Group.objects.get(name=Role.DEPUTY.value))
     deputy.user = user

@@ -107,6 +107,9 @@ def test_create_accounts_action_gives_deputies_a_login(staff_client, client):
     login = {"username": "n01", "password": password}
     assert client.post("/accounts/login/", login).status_code == 302
     assert deputy.user.is_deputy and not deputy.user.is_staff
+    # the password was issued by staff: the deputy chooses their own at the first login
+    deputy.user.refresh_from_db()
+    assert deputy.user.must_change_password
 
 
 def test_admin_form_explains_a_resignation_without_reason(staff_client):
