@@ -17,8 +17,10 @@ RUN pip install -r requirements/prod.lock
 
 COPY --chown=lvzhi:lvzhi . .
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
+        DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
         python manage.py collectstatic --noinput \
     && DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
+        DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
         python manage.py compilemessages --ignore=.venv -v0 \
     && mkdir -p /app/var/media /app/var/backups && chown -R lvzhi:lvzhi /app/var
 

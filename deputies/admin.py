@@ -1,4 +1,3 @@
-import secrets
 from collections.abc import Iterable
 
 from django.contrib import admin, messages
@@ -6,6 +5,7 @@ from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import temporary_password
 from core.admin_import import ImportAdminMixin
 from core.admin_lists import LargeListAdmin
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
@@ -172,7 +172,7 @@ class DeputyAdmin(ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
     def create_accounts(self, request, queryset):
         created = []
         for deputy in queryset.filter(user__isnull=True):
-            password = secrets.token_urlsafe(6)
+            password = temporary_password()  # shown once; changed at the first login
             user = deputy_account_create(deputy=deputy, password=password, actor=request.user)
             created.append((deputy, user.username, password))
         return TemplateResponse(

@@ -64,6 +64,7 @@ def server_env(static_root: str) -> dict[str, str]:
         DJANGO_STATIC_ROOT=static_root,
         DJANGO_LOG_LEVEL="WARNING",
         LVZHI_BENCH_FLOORS="true",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     return env
 
