@@ -4,50 +4,15 @@ The crawl is the cheapest guard against a template or a view that breaks on real
 empty state, a missing relation, a None date) — the kind of 500 unit tests miss.
 """
 
-import re
-from collections import deque
-from urllib.parse import urldefrag, urlsplit
-
 import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-
-HREF = re.compile(r'href="(/[^"]*)"')
-# Pages that change state on GET would be a bug in themselves; these only leave or download.
-SKIP = ("/accounts/logout", "/i18n/", "/static/", "/media/")
-# Admin pages repeat per object; a few of each kind are enough to prove the templates.
-PER_PREFIX = 3
-
-
-def _links(html: str) -> list[str]:
-    return [urldefrag(m.replace("&amp;", "&"))[0] for m in HREF.findall(html)]
-
-
-def _prefix(url: str) -> str:
-    """/admin/performance/ledgerentry/17/change/ → /admin/performance/ledgerentry/#/change/"""
-    path = urlsplit(url).path
-    return re.sub(r"/\d+(?=/|$)", "/#", path) + ("?" if "?" in url else "")
+from tests.core.crawler import walk
 
 
 def crawl(client, start: list[str], limit: int) -> dict[str, int]:
-    seen: dict[str, int] = {}
-    per_prefix: dict[str, int] = {}
-    queue = deque(start)
-    while queue and len(seen) < limit:
-        url = queue.popleft()
-        if url in seen or url.startswith(SKIP):
-            continue
-        key = _prefix(url)
-        if per_prefix.get(key, 0) >= PER_PREFIX:
-            continue
-        per_prefix[key] = per_prefix.get(key, 0) + 1
-        response = client.get(url)
-        seen[url] = response.status_code
-        content_type = response.get("Content-Type", "")
-        if response.status_code == 200 and content_type.startswith("text/html"):
-            queue.extend(link for link in _links(response.content.decode()) if link not in seen)
-    return seen
+    return {url: response.status_code for url, response in walk(client, start, limit)}
 
 
 @pytest.fixture

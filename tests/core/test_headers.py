@@ -8,10 +8,8 @@ really send (widgets, admin, ``format_html`` in Python included).
 """
 
 import re
-from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.conf import settings
@@ -26,6 +24,7 @@ from core.security import NoStoreMiddleware
 from suggestions.models import Suggestion
 from suggestions.models.choices import PRE_REGISTRATION
 from tests.accounts.factories import UserFactory
+from tests.core.crawler import walk
 from tests.deputies.factories import DeputyFactory
 from tests.suggestions.factories import RegisteredSuggestionFactory
 
@@ -236,32 +235,6 @@ def test_a_view_cannot_make_a_signed_in_users_page_cacheable(db):
 
 # --- the demo, crawled -------------------------------------------------------------------
 
-HREF = re.compile(r'href="(/[^"]*)"')
-SKIP = ("/accounts/logout", "/i18n/", "/static/", "/media/")
-PER_PREFIX = 2
-
-
-def walk(client, start: list[str], limit: int):
-    """Breadth-first over the links of HTML pages, a couple of pages per URL shape (as
-    tests/core/test_crawl.py, which asserts the statuses); yields (url, response)."""
-    seen: set[str] = set()
-    per_prefix: dict[str, int] = {}
-    queue = deque(start)
-    while queue and len(seen) < limit:
-        url = queue.popleft()
-        if url in seen or url.startswith(SKIP):
-            continue
-        shape = re.sub(r"/\d+(?=/|$)", "/#", urlsplit(url).path) + ("?" if "?" in url else "")
-        if per_prefix.get(shape, 0) >= PER_PREFIX:
-            continue
-        per_prefix[shape] = per_prefix.get(shape, 0) + 1
-        seen.add(url)
-        response = client.get(url)
-        yield url, response
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            links = HREF.findall(response.content.decode())
-            queue.extend(urldefrag(link.replace("&amp;", "&"))[0] for link in links)
-
 
 @pytest.fixture
 def demo(db):
@@ -292,7 +265,7 @@ def test_every_crawled_page_obeys_the_policy(client, demo):
         client.logout()
         if username:
             client.force_login(User.objects.get(username=username))
-        for url, response in walk(client, start, limit):
+        for url, response in walk(client, start, limit, per_shape=2):
             key = f"{username or 'anonymous'} {url}"
             found = [] if CSP in response else ["no Content-Security-Policy"]
             if username and response.get("Cache-Control") != "no-store":
