@@ -283,6 +283,11 @@ LVZHI_SUGGESTIONS_ATTACHMENT_TYPES = env.list(
 )
 # Public benefit ratings accepted per IP address per hour.
 LVZHI_SUGGESTIONS_RATINGS_PER_HOUR = env.int("LVZHI_SUGGESTIONS_RATINGS_PER_HOUR", default=10)
+# Public ratings one suggestion accepts in any hour, from all addresses together (public
+# ratings weigh half of a unit's score: a flood of 0s from many addresses is refused).
+LVZHI_SUGGESTIONS_RATINGS_PER_SUGGESTION_HOUR = env.int(
+    "LVZHI_SUGGESTIONS_RATINGS_PER_SUGGESTION_HOUR", default=20
+)
 # Days before the reply deadline when the unit is reminded.
 LVZHI_SUGGESTIONS_REMIND_DAYS = env.int("LVZHI_SUGGESTIONS_REMIND_DAYS", default=7)
 # Working days after assignment (or reassignment) in which the lead unit may ask to return

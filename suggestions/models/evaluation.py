@@ -174,7 +174,11 @@ class PublicRating(models.Model):
         verbose_name = _("群众评价")
         verbose_name_plural = _("群众评价")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["created_at", "id"], name="sugg_rating_created")]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="sugg_rating_created"),
+            # The hourly cap counts one suggestion's recent ratings.
+            models.Index(fields=["suggestion", "created_at"], name="sugg_rating_recent"),
+        ]
         constraints = [
             _score_range("score", "sugg_rating_score_range"),
             models.UniqueConstraint(

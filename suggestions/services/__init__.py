@@ -63,7 +63,9 @@ from .drafts import (
     suggestion_save_draft,
 )
 from .evaluations import (
+    ERR_RATINGS_CAPPED,
     RATEABLE,
+    RatingCapReached,
     evaluation_submit,
     phone_hash,
     public_rating_submit,
@@ -126,6 +128,7 @@ __all__ = [
     "ERR_QUARTER_BEFORE_PROJECT",
     "ERR_QUARTER_FUTURE",
     "ERR_QUARTER_RANGE",
+    "ERR_RATINGS_CAPPED",
     "ERR_RATING_CLOSED",
     "ERR_RATING_IDENTITY",
     "ERR_REASON_REQUIRED",
@@ -145,6 +148,7 @@ __all__ = [
     "ERR_TOUGH_STATE",
     "NOTE_WITHDRAWN_BY_REPLY",
     "RATEABLE",
+    "RatingCapReached",
     "SuggestionError",
     "attachment_add",
     "check_record",

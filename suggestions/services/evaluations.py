@@ -1,11 +1,13 @@
 """The two judgements of a reply: the lead deputy's evaluation and the public's rating."""
 
 import hashlib
-from datetime import date
+import math
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core import clock
@@ -106,6 +108,34 @@ def phone_hash(phone: str) -> str:
 
 RATEABLE = (Status.REPLIED, Status.EVALUATED, Status.CONCLUDED, Status.CLOSED)
 
+ERR_RATINGS_CAPPED = gettext_noop("此建议近一小时收到的群众评价已达上限，请稍后再试。")
+CAP_WINDOW = timedelta(hours=1)
+
+
+class RatingCapReached(SuggestionError):
+    """The suggestion had its hourly share of public ratings; ``retry_after`` is the number of
+    seconds until the oldest of them leaves the window (the page answers 429 with it)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _check_cap(suggestion: Suggestion, now: datetime) -> None:
+    """At most ``LVZHI_SUGGESTIONS_RATINGS_PER_SUGGESTION_HOUR`` ratings of one suggestion in
+    any hour. Public ratings weigh half of a unit's score, so one suggestion must not take a
+    flood of 0s from many addresses (the per-address limiter alone lets every address rate).
+    The caller holds the suggestion's row lock, so two concurrent ratings count one after the
+    other."""
+    cap = settings.LVZHI_SUGGESTIONS_RATINGS_PER_SUGGESTION_HOUR
+    recent = PublicRating.objects.filter(suggestion=suggestion, created_at__gt=now - CAP_WINDOW)
+    times = list(recent.order_by("created_at").values_list("created_at", flat=True)[: max(cap, 1)])
+    if cap > 0 and len(times) < cap:
+        return
+    oldest = times[0] if times else now
+    retry_after = max(1, math.ceil((oldest + CAP_WINDOW - now).total_seconds()))
+    raise RatingCapReached(_(ERR_RATINGS_CAPPED), retry_after=retry_after)
+
 
 @transaction.atomic
 def public_rating_submit(
@@ -115,7 +145,14 @@ def public_rating_submit(
     phone: str = "",
     device_token: str = "",
     comment: str = "",
+    now: datetime | None = None,
 ) -> PublicRating:
+    """One member of the public's benefit rating, refused past the suggestion's hourly cap.
+    ``now`` is the moment the cap is counted at; ``created_at`` is stamped by ``auto_now_add``
+    (the same clock), so tests that move time use ``time_machine`` rather than ``now``."""
+    now = now or clock.now()
+    # The row lock serialises the ratings of one suggestion (count, then insert).
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status not in RATEABLE:
         raise SuggestionError(_(ERR_RATING_CLOSED))
     if not isinstance(score, int) or not 0 <= score <= 100:
@@ -125,6 +162,7 @@ def public_rating_submit(
         raise SuggestionError(_(ERR_BAD_PHONE))
     if not phone and not device_token:
         raise SuggestionError(_(ERR_RATING_IDENTITY))
+    _check_cap(suggestion, now)
     try:
         with transaction.atomic():
             rating = PublicRating.objects.create(

@@ -54,6 +54,11 @@ def public_rate(request, token):
                 services.public_rating_submit(
                     suggestion=suggestion, device_token=device, **form.cleaned_data
                 )
+            except services.RatingCapReached as exc:  # the suggestion's hourly share is used
+                limited = ratelimit.Hit(
+                    allowed=False, count=0, limit=0, retry_after=exc.retry_after
+                )
+                form.add_error(None, str(exc))
             except SuggestionError as exc:
                 form.add_error(None, str(exc))
             else:
