@@ -6,6 +6,7 @@ reject, close a roll, freeze a year, record a decision...) goes through
 from . import (  # noqa: F401
     activities,
     assessment,
+    commendations,
     disputes,
     imports,
     ledger,

@@ -52,6 +52,7 @@ from performance.models.activities import (
     TopicSignup,
 )
 from performance.models.voter_reports import ReportStatus, VoterReport, VoterReportPlan
+from performance.models.commendations import Commendation, CommendedDeputy
 
 # isort: on
 
@@ -72,6 +73,8 @@ __all__ = [
     "Assessment",
     "Attendance",
     "AttendanceStatus",
+    "Commendation",
+    "CommendedDeputy",
     "ConsequenceDecision",
     "ConsequenceKind",
     "Decision",
