@@ -22,6 +22,7 @@ from core.uploads import form_upload_budget
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
     Assessment,
+    CommendedDeputy,
     Dimension,
     Dispute,
     DisputeKind,
@@ -149,6 +150,12 @@ def my_ledger(request):
         .order_by("-created_at")[:10]
     )
     years = sorted({*RuleSet.objects.values_list("year", flat=True), year}, reverse=True)
+    # Every commendation in force, whatever the year shown: an honour is part of the record.
+    commendations = list(
+        CommendedDeputy.objects.filter(deputy=deputy, commendation__withdrawn_on__isnull=True)
+        .select_related("commendation")
+        .order_by("-commendation__decided_on", "-commendation_id")
+    )
     return render(
         request,
         "performance/my_ledger.html",
@@ -170,6 +177,7 @@ def my_ledger(request):
             "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
             "page": page,
             "disputes": disputes,
+            "commendations": commendations,
             "published": Publication.objects.filter(year=year).exists(),
             "this_year": clock.today().year,
         },
