@@ -7,7 +7,7 @@ run passes ``now`` or ``today`` as an ISO string (as it arrives through the brok
 
 from datetime import date, datetime
 
-from celery import shared_task
+from core.tasks import periodic_task
 
 from .services.duties import duty_reminders_send
 from .services.index import opinion_index_weekly
@@ -18,16 +18,16 @@ def _moment(now: str | None) -> datetime | None:
     return datetime.fromisoformat(now) if now else None
 
 
-@shared_task
+@periodic_task
 def remind_duties(now: str | None = None) -> int:
     return duty_reminders_send(now=_moment(now))
 
 
-@shared_task
+@periodic_task
 def remind_untriaged_opinions(now: str | None = None) -> int:
     return opinion_triage_reminders_send(now=_moment(now))
 
 
-@shared_task
+@periodic_task
 def compute_opinion_index(today: str | None = None) -> int:
     return opinion_index_weekly(today=date.fromisoformat(today) if today else None)

@@ -6,9 +6,8 @@ run passes ``today`` (a date, or its ISO string as it arrives through the broker
 
 from datetime import date
 
-from celery import shared_task
-
 from core import clock
+from core.tasks import periodic_task
 
 from .reminders import reminders_send
 from .scoring import unit_scores_refresh
@@ -20,32 +19,32 @@ def _day(today: date | str | None) -> date:
     return date.fromisoformat(today) if isinstance(today, str) else today
 
 
-@shared_task
+@periodic_task
 def send_reminders(today: date | str | None = None) -> dict[str, int]:
     return reminders_send(today=_day(today)).sent
 
 
-@shared_task
+@periodic_task
 def remind_deadlines(today: date | str | None = None) -> dict[str, int]:
     return reminders_send(today=_day(today), kinds=("deadline_soon",)).sent
 
 
-@shared_task
+@periodic_task
 def flag_overdue(today: date | str | None = None) -> dict[str, int]:
     return reminders_send(today=_day(today), kinds=("reply_overdue", "commitment_overdue")).sent
 
 
-@shared_task
+@periodic_task
 def remind_checks(today: date | str | None = None) -> dict[str, int]:
     return reminders_send(today=_day(today), kinds=("check_due",)).sent
 
 
-@shared_task
+@periodic_task
 def remind_quarterly_reports(today: date | str | None = None) -> dict[str, int]:
     return reminders_send(today=_day(today), kinds=("report_missing",)).sent
 
 
-@shared_task
+@periodic_task
 def refresh_unit_scores(today: date | str | None = None) -> dict[int, int]:
     """This year and last year: ratings of last year's conclusions may still come in."""
     year = _day(today).year

@@ -6,7 +6,7 @@ catch-up run passes ``today`` as an ISO date string (as it arrives through the b
 
 from datetime import date
 
-from celery import shared_task
+from core.tasks import periodic_task
 
 from .services.reminders import quiz_deadline_reminders_send, session_reminders_send
 
@@ -15,11 +15,11 @@ def _day(today: str | None) -> date | None:
     return date.fromisoformat(today) if today else None
 
 
-@shared_task
+@periodic_task
 def remind_sessions(today: str | None = None) -> int:
     return session_reminders_send(today=_day(today))
 
 
-@shared_task
+@periodic_task
 def remind_quiz_deadlines(today: str | None = None) -> int:
     return quiz_deadline_reminders_send(today=_day(today))

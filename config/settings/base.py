@@ -225,6 +225,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# Only one beat may run: the scheduler holds a lock (on the broker's Redis, or in the "shared"
+# cache on the embedded default), refreshed every tick and expiring LVZHI_BEAT_LOCK_SECONDS
+# after a beat dies; a second beat exits with an error (core.beat).
+CELERY_BEAT_SCHEDULER = "core.beat:SingleBeatScheduler"
+LVZHI_BEAT_LOCK_KEY = env("LVZHI_BEAT_LOCK_KEY", default="lvzhi:beat-lock")
+LVZHI_BEAT_LOCK_SECONDS = env.int("LVZHI_BEAT_LOCK_SECONDS", default=120)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_DIR / "queue"),
@@ -232,6 +238,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
         "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "store_processed": False,
+    }
+else:
+    # Redis hands a job that was taken but never acknowledged (its worker was killed) to another
+    # worker after this many seconds. Longer than the longest job (CELERY_TASK_TIME_LIMIT) and
+    # the longest retry wait, or a job still running would be started a second time.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
     }
 
 # The committee's own facts, used where the data does not say (e.g. an import into an empty
