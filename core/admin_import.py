@@ -139,4 +139,5 @@ class ImportAdminMixin:
             importer.template_rows(),
             filename=self.import_template_filename,
             title=str(self.import_title),
+            stamped=False,  # a blank form to fill in, not an export
         )

@@ -6,6 +6,11 @@ into rows keyed by canonical names, numbered as the spreadsheet shows them, so e
 name its line. A file that cannot be read at all raises ``TableError`` with a message in the
 user's language, never a library's English text. The import framework on top is
 ``core.importing``.
+
+Every export starts with a title line (``title_line``: the committee's name, what the file is,
+and when it was generated, on the committee's clock) above the header row, and is named with
+the moment it was taken (``dated_filename``): a sheet passed on by e-mail still says whose it is
+and how old. ``read_table`` skips such a line, so an export imports back as it is.
 """
 
 import codecs
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -37,6 +42,9 @@ ERR_CSV_BROKEN = gettext_noop("无法读取该文件：CSV 格式有误（第 %(
 ERR_WRONG_TYPE = gettext_noop("只支持 .csv 或 .xlsx 文件（收到 %(name)s）。")
 ERR_MISSING_COLUMNS = gettext_noop("缺少必需的列：%(names)s。")
 ERR_BAD_DATE = gettext_noop("日期格式应为 YYYY-MM-DD（收到“%(value)s”）。")
+GENERATED_AT = gettext_noop("生成时间：%(time)s")
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+FILENAME_STAMP = "%Y%m%d-%H%M"
 
 
 class TableError(Exception):
@@ -147,9 +155,34 @@ def read_table(
     raw_rows = _read_csv(data) if suffix == ".csv" else _read_xlsx(data)
     if not raw_rows:
         raise TableError(_(ERR_EMPTY_FILE))
-    header, *body = raw_rows
-    mapping: dict[int, str] = {}
     accepted = {column.name: column.accepted() for column in columns}
+    mapping = _header_mapping(raw_rows[0], columns, accepted)
+    first_line = 2
+    if not mapping and len(raw_rows) > 1:
+        # An export of ours: its first line is the title line (``title_line``), the header
+        # is the second. A file whose first line names no column at all is read that way too.
+        below = _header_mapping(raw_rows[1], columns, accepted)
+        if below:
+            mapping, raw_rows, first_line = below, raw_rows[1:], 3
+    _header, *body = raw_rows
+    missing = [c for c in columns if c.required and c.name not in mapping.values()]
+    if missing:
+        names = "、".join(f"{c.name}（{c.label}）" if c.aliases else c.name for c in missing)
+        raise TableError(_(ERR_MISSING_COLUMNS) % {"names": names})
+    rows = []
+    for offset, raw in enumerate(body, start=first_line):
+        values = {mapping[i]: _clean(value) for i, value in enumerate(raw) if i in mapping}
+        if all(v in (None, "") for v in values.values()):
+            continue
+        rows.append(Row(line=offset, values=values))
+    return rows
+
+
+def _header_mapping(
+    header: list[Any], columns: list[Column], accepted: dict[str, set[str]]
+) -> dict[int, str]:
+    """Cell index → canonical column name, for the cells of ``header`` that name a column."""
+    mapping: dict[int, str] = {}
     for index, title in enumerate(header):
         if title is None or str(title).strip() == "":
             continue
@@ -158,17 +191,7 @@ def read_table(
             if wanted in accepted[column.name] and column.name not in mapping.values():
                 mapping[index] = column.name
                 break
-    missing = [c for c in columns if c.required and c.name not in mapping.values()]
-    if missing:
-        names = "、".join(f"{c.name}（{c.label}）" if c.aliases else c.name for c in missing)
-        raise TableError(_(ERR_MISSING_COLUMNS) % {"names": names})
-    rows = []
-    for offset, raw in enumerate(body, start=2):
-        values = {mapping[i]: _clean(value) for i, value in enumerate(raw) if i in mapping}
-        if all(v in (None, "") for v in values.values()):
-            continue
-        rows.append(Row(line=offset, values=values))
-    return rows
+    return mapping
 
 
 def _clean(value: Any) -> Any:
@@ -289,12 +312,38 @@ class _Line:
         self.text = text
 
 
-def csv_chunks(headers: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:
+def generated_at(now: datetime | None = None) -> str:
+    """``now`` on the committee's clock (Asia/Shanghai, the project's time zone), to the
+    minute: what an export or a printout says about when it was taken."""
+    return _local(now).strftime(TIME_FORMAT)
+
+
+def _local(now: datetime | None) -> datetime:
+    return timezone.localtime(now or clock.now(), timezone.get_default_timezone())
+
+
+def title_line(title: Any = "", *, now: datetime | None = None) -> list[str]:
+    """The first line of every export: the committee's name, what the file holds (if said)
+    and ``生成时间：YYYY-MM-DD HH:MM``. ``read_table`` skips it when the file comes back."""
+    cells = [settings.LVZHI_COMMITTEE_NAME]
+    if str(title):
+        cells.append(str(title))
+    cells.append(_(GENERATED_AT) % {"time": generated_at(now)})
+    return cells
+
+
+def csv_chunks(
+    headers: list[str], rows: Iterable[Iterable[Any]], *, caption: list[Any] | None = None
+) -> Iterator[bytes]:
     """The CSV file as byte chunks, one per row after a UTF-8 BOM (so Excel shows Chinese):
-    nothing but the current row is ever held."""
+    nothing but the current row is ever held. ``caption`` (a ``title_line``) goes above the
+    header."""
     line = _Line()
     writer = csv.writer(line)
     yield codecs.BOM_UTF8
+    if caption:
+        writer.writerow([_csv_cell(c) for c in caption])
+        yield line.text.encode("utf-8")
     writer.writerow([_csv_cell(h) for h in headers])
     yield line.text.encode("utf-8")
     for row in rows:
@@ -302,8 +351,15 @@ def csv_chunks(headers: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[by
         yield line.text.encode("utf-8")
 
 
-def write_csv(target: IO[bytes], headers: list[str], rows: Iterable[Iterable[Any]]) -> int:
-    """Write the CSV to a binary file row by row; returns the number of data rows."""
+def write_csv(
+    target: IO[bytes],
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    *,
+    caption: list[Any] | None = None,
+) -> int:
+    """Write the CSV to a binary file row by row (``caption`` above the header); returns the
+    number of data rows."""
     written = 0
 
     def counted() -> Iterator[Iterable[Any]]:
@@ -312,7 +368,7 @@ def write_csv(target: IO[bytes], headers: list[str], rows: Iterable[Iterable[Any
             written += 1
             yield row
 
-    for chunk in csv_chunks(headers, counted()):
+    for chunk in csv_chunks(headers, counted(), caption=caption):
         target.write(chunk)
     return written
 
@@ -320,7 +376,8 @@ def write_csv(target: IO[bytes], headers: list[str], rows: Iterable[Iterable[Any
 @dataclass
 class Sheet:
     """One worksheet of an xlsx export: its rows may be any iterable (a generator is read
-    once, while the sheet is written)."""
+    once, while the sheet is written). ``caption`` (a ``title_line``) is written above the
+    header: the first sheet of every export has one."""
 
     title: str
     headers: list[str]
@@ -328,6 +385,7 @@ class Sheet:
     bold_header: bool = False
     widths: list[int] | None = None
     freeze_header: bool = False
+    caption: list[Any] | None = None
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -350,7 +408,9 @@ def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet]) -> list[
         for index, width in enumerate(sheet.widths or [], start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = width
         if sheet.freeze_header:
-            worksheet.freeze_panes = "A2"
+            worksheet.freeze_panes = "A3" if sheet.caption else "A2"
+        if sheet.caption:
+            worksheet.append([_xlsx_cell(c) for c in sheet.caption])
         header = []
         for title in sheet.headers:
             cell = WriteOnlyCell(worksheet, value=_xlsx_cell(title))
@@ -370,26 +430,37 @@ def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet]) -> list[
 
 
 def write_table(
-    path: str | Path, headers: list[str], rows: Iterable[Iterable[Any]], title: str = ""
+    path: str | Path,
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    title: str = "",
+    *,
+    now: datetime | None = None,
 ) -> int:
-    """Write rows to .csv (UTF-8 with BOM, so Excel opens Chinese correctly) or .xlsx, row by
-    row; returns the number of data rows."""
+    """Write an export to .csv (UTF-8 with BOM, so Excel opens Chinese correctly) or .xlsx,
+    row by row, under its title line; returns the number of data rows."""
     path = Path(path)
+    caption = title_line(title, now=now)
     if path.suffix.lower() == ".csv":
         with path.open("wb") as target:
-            return write_csv(target, headers, rows)
-    return write_xlsx(path, [Sheet(title, headers, rows)])[0]
+            return write_csv(target, headers, rows, caption=caption)
+    return write_xlsx(path, [Sheet(title, headers, rows, caption=caption)])[0]
 
 
 def table_bytes(
-    fmt: str, headers: list[str], rows: Iterable[Iterable[Any]], title: str = ""
+    fmt: str,
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    title: str = "",
+    *,
+    caption: list[Any] | None = None,
 ) -> bytes:
     """A .csv (UTF-8 with BOM, so Excel shows Chinese) or .xlsx file in memory: for small
     tables (import templates, a page's statistics); exports stream (``table_stream_response``)."""
     if fmt == "csv":
-        return b"".join(csv_chunks(headers, rows))
+        return b"".join(csv_chunks(headers, rows, caption=caption))
     buffer = io.BytesIO()
-    write_xlsx(buffer, [Sheet(title, headers, rows)])
+    write_xlsx(buffer, [Sheet(title, headers, rows, caption=caption)])
     return buffer.getvalue()
 
 
@@ -405,10 +476,10 @@ def _content_type(filename: str) -> str:
     return CONTENT_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
-def dated_filename(stem: str, fmt: str, *, today: date | None = None) -> str:
-    """``<stem>-<YYYYMMDD>.<fmt>``: every export says on which day it was taken."""
-    day = today or clock.today()
-    return f"{stem}-{day:%Y%m%d}.{fmt}"
+def dated_filename(stem: str, fmt: str, *, now: datetime | None = None) -> str:
+    """``<stem>-<YYYYMMDD>-<HHMM>.<fmt>``: every export says when it was taken (on the
+    committee's clock), and two taken the same day do not overwrite each other."""
+    return f"{stem}-{_local(now):{FILENAME_STAMP}}.{fmt}"
 
 
 def file_response(content: bytes, filename: str):
@@ -421,10 +492,23 @@ def file_response(content: bytes, filename: str):
 
 
 def table_response(
-    fmt: str, headers: list[str], rows: Iterable[Iterable[Any]], *, filename: str, title: str = ""
+    fmt: str,
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    *,
+    filename: str,
+    title: str = "",
+    stamped: bool = True,
+    now: datetime | None = None,
 ):
-    """``table_bytes`` as a download named ``<filename>.<fmt>`` (small tables only)."""
-    return file_response(table_bytes(fmt, headers, rows, title=title), f"{filename}.{fmt}")
+    """``table_bytes`` as a download (small tables only): an export, under its title line and
+    named ``<filename>-<YYYYMMDD>-<HHMM>.<fmt>``; with ``stamped=False`` (a blank import
+    template) neither, just ``<filename>.<fmt>``."""
+    if not stamped:
+        return file_response(table_bytes(fmt, headers, rows, title=title), f"{filename}.{fmt}")
+    moment = now or clock.now()
+    content = table_bytes(fmt, headers, rows, title=title, caption=title_line(title, now=moment))
+    return file_response(content, dated_filename(filename, fmt, now=moment))
 
 
 def _in_language(chunks: Iterable[bytes], language: str | None) -> Iterator[bytes]:
@@ -469,12 +553,21 @@ def spooled_file_response(write: Callable[[IO[bytes]], Any], filename: str):
 
 
 def table_stream_response(
-    fmt: str, headers: list[str], rows: Iterable[Iterable[Any]], *, filename: str, title: str = ""
+    fmt: str,
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    *,
+    filename: str,
+    title: str = "",
+    now: datetime | None = None,
 ):
-    """An export of any size: CSV streamed row by row (rows are read while the response is
-    sent), xlsx written row by row to a temporary file. ``filename`` is the full name."""
+    """An export of any size, under its title line: CSV streamed row by row (rows are read
+    while the response is sent), xlsx written row by row to a temporary file. ``filename`` is
+    the full name (``dated_filename``)."""
+    caption = title_line(title, now=now)
     if fmt == "csv":
-        return stream_response(csv_chunks(headers, rows), filename)
+        return stream_response(csv_chunks(headers, rows, caption=caption), filename)
     return spooled_file_response(
-        lambda target: write_xlsx(target, [Sheet(title, headers, rows)]), filename
+        lambda target: write_xlsx(target, [Sheet(title, headers, rows, caption=caption)]),
+        filename,
     )

@@ -1,65 +1,29 @@
 """The printable learning archive (学习档案, A4 portrait, in Chinese).
 
-ReportLab's built-in CID font STSong-Light draws the Chinese text without shipping a font file
-(the reader's PDF viewer supplies the glyphs), as the annual report does. Every page carries a
-footer with the moment the record was generated and "第 N 页 / 共 M 页": the total is only
-known once the document is laid out, so the story is laid out twice, first to count pages
-(an archive is a few pages; the cost is small and no private canvas state is touched).
+Laid out by ``core.pdf``, like every PDF of the project: the embedded Chinese font, and on
+every page the committee's name, the deputy's name, the moment the record was generated and
+"第 N 页 / 共 M 页".
 """
 
 import io
-import threading
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core import clock
+from core import clock, pdf
 from core.tabular import dated_filename
 from deputies.models import Deputy
 
 from .selectors_archive import LearningArchive, track_labels
 
-FONT = "STSong-Light"
 NONE_SHOWN = "—"
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 TITLE = gettext_noop("%(committee)s 代表学习档案")
-FOOTER = gettext_noop("生成时间：%(time)s")
-PAGE = gettext_noop("第 %(page)d 页 / 共 %(pages)d 页")
-
-_font_lock = threading.Lock()
-
-
-def register_font() -> None:
-    """Register the CID font once per process (ReportLab keeps a global registry)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    with _font_lock:
-        if FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
-def _styles() -> dict[str, Any]:
-    from reportlab.lib.styles import ParagraphStyle
-
-    return {
-        "title": ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, alignment=1),
-        "heading": ParagraphStyle(
-            "heading", fontName=FONT, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4
-        ),
-        "body": ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14),
-        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=9, leading=12),
-        "muted": ParagraphStyle(
-            "muted", fontName=FONT, fontSize=9, leading=12, textColor="#666666"
-        ),
-    }
+HEADER = gettext_noop("代表学习档案：%(name)s")
 
 
 def _text(value: Any) -> str:
@@ -108,7 +72,7 @@ def _story(archive: LearningArchive) -> list:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
-    styles = _styles()
+    styles = pdf.styles()
     deputy = archive.deputy
     title = _(TITLE) % {"committee": settings.LVZHI_COMMITTEE_NAME}
     facts = "　".join(
@@ -178,59 +142,22 @@ def _story(archive: LearningArchive) -> list:
     return story
 
 
-def _footer(stamp: str, pages: int) -> Callable:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-
-    width, _height = A4
-
-    def draw(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 8.5)
-        canvas.setFillColorRGB(0.4, 0.4, 0.4)
-        canvas.drawString(18 * mm, 10 * mm, _(FOOTER) % {"time": stamp})
-        canvas.drawRightString(
-            width - 18 * mm, 10 * mm, _(PAGE) % {"page": doc.page, "pages": pages}
-        )
-        canvas.restoreState()
-
-    return draw
-
-
-def _build(archive: LearningArchive, target, stamp: str, pages: int) -> int:
-    """Lay the archive out into ``target``; returns the number of pages it took."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    doc = SimpleDocTemplate(
-        target,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=_(TITLE) % {"committee": settings.LVZHI_COMMITTEE_NAME},
-        author=settings.LVZHI_COMMITTEE_NAME,
-    )
-    footer = _footer(stamp, pages)
-    doc.build(_story(archive), onFirstPage=footer, onLaterPages=footer)
-    return doc.page
-
-
 def archive_pdf(archive: LearningArchive, *, now: datetime | None = None) -> bytes:
     """The archive as a PDF file in memory (a few pages at most: one deputy's record)."""
-    register_font()
-    moment = now or clock.now()
-    stamp = timezone.localtime(moment, timezone.get_default_timezone()).strftime(TIME_FORMAT)
-    pages = _build(archive, io.BytesIO(), stamp, 0)
+    from reportlab.lib.units import mm
+
     buffer = io.BytesIO()
-    _build(archive, buffer, stamp, pages)
+    pdf.build(
+        buffer,
+        _story(archive),
+        title=_(HEADER) % {"name": archive.deputy.name},
+        margins=(18 * mm, 18 * mm, 18 * mm, 18 * mm),
+        now=now or clock.now(),
+    )
     return buffer.getvalue()
 
 
 def archive_pdf_filename(deputy: Deputy, *, now: datetime | None = None) -> str:
-    """``learning-archive-<code>-<YYYYMMDD>.pdf`` (a code is letters, digits and hyphens)."""
-    return dated_filename(
-        f"learning-archive-{deputy.code}", "pdf", today=clock.day_of(now or clock.now())
-    )
+    """``learning-archive-<code>-<YYYYMMDD>-<HHMM>.pdf`` (a code is letters, digits and
+    hyphens)."""
+    return dated_filename(f"learning-archive-{deputy.code}", "pdf", now=now)

@@ -52,8 +52,8 @@ def test_round_trip_csv_keeps_chinese():
 def test_downloads_name_the_file_and_its_type():
     from core.tabular import file_response, table_response
 
-    sheet = table_response("csv", ["代表编号"], [["D001"]], filename="roster")
-    assert sheet["Content-Type"] == "text/csv; charset=utf-8"
-    assert sheet["Content-Disposition"] == 'attachment; filename="roster.csv"'
-    assert sheet.content.decode("utf-8-sig").splitlines() == ["代表编号", "D001"]
+    template = table_response("csv", ["代表编号"], [["D001"]], filename="roster", stamped=False)
+    assert template["Content-Type"] == "text/csv; charset=utf-8"
+    assert template["Content-Disposition"] == 'attachment; filename="roster.csv"'
+    assert template.content.decode("utf-8-sig").splitlines() == ["代表编号", "D001"]
     assert file_response(b"%PDF", "report.pdf")["Content-Type"] == "application/pdf"

@@ -312,7 +312,7 @@ def test_the_deputys_pdf_download_is_theirs_alone(deputy_client, deputy, other_d
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
-    assert f'filename="learning-archive-{deputy.code}-20260601.pdf"' in disposition
+    assert f'filename="learning-archive-{deputy.code}-20260601-1030.pdf"' in disposition
     text = _flat("".join(_pages(response.content)))
     assert "甲预算审查" in text and "甲履职基础" in text
     assert "乙" not in text and other_deputy.name not in text
