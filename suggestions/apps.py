@@ -7,15 +7,21 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("议案建议")
 
     def ready(self) -> None:
+        from . import tracking
+
+        tracking.register()  # history of the records that matter (core.history)
         from accounts.roles import Role
         from core.activity import register_activity
         from core.dashboard import register_panel
         from core.navigation import register_nav
 
+        from . import cockpit
         from .activity import LABEL, suggestion_counts
-        from .panels import deputy_panel, staff_panel
+        from .panels import deputy_panel, register_deputy_home, staff_panel
 
+        cockpit.register()
         register_activity("suggestions", LABEL, suggestion_counts)
+        register_deputy_home()
 
         register_panel(
             Role.DEPUTY, "suggestions", "suggestions/_panel.html", deputy_panel, order=20

@@ -7,7 +7,12 @@ class TrainingConfig(AppConfig):
     verbose_name = _("履职培训")
 
     def ready(self) -> None:
+        from . import tracking
+
+        tracking.register()  # history of the records that matter (core.history)
+        from . import cockpit
         from .panels import deputy, staff
 
+        cockpit.register()
         deputy.register()
         staff.register()

@@ -186,6 +186,7 @@ ROWS = [
     # --- core and accounts
     Row("", "home", "L O O O O O"),
     Row("healthz", "healthz", PUBLIC),
+    Row("cockpit/", "cockpit", STAFF_ONLY),
     Row("accounts/login/", "accounts:login", PUBLIC, post=PUBLIC),
     Row("accounts/logout/", "accounts:logout", POST_ONLY, post=ALL_TO_LOGIN),
     Row("accounts/password/", "accounts:password_change", LOGGED_IN, post=LOGGED_IN,

@@ -1,0 +1,178 @@
+"""The staff cockpit (工作驾驶舱): the whole street at a glance, each number leading to its list.
+
+The cockpit is assembled from what the apps register in their ``AppConfig.ready`` — core never
+imports them, exactly like the staff desk's panels (``core.dashboard``):
+
+* ``register_kpis(key, fn, order=...)``: ``fn(today)`` returns a list of :class:`Kpi`, each a
+  figure computed in SQL (a fixed number of queries whatever the amount of data) with the admin
+  list it counts.
+* ``register_trend(key, label, fn, url=...)``: ``fn(first_month, today)`` returns
+  ``{month start: count}`` for the months from ``first_month`` (one grouped query); the cockpit
+  draws them as one line chart over the last twelve months.
+* ``register_heat(key, label, fn)``: ``fn(start, end)`` returns ``[(community, category, count,
+  url), …]`` for what happened between the two dates (one grouped query); the cockpit adds the
+  sources up into the people's-livelihood hot-spot map (民生热点图谱, community × category).
+* ``register_section(key, template, fn, order=...)``: ``fn(today)`` returns a template context
+  (or ``None`` to leave the section out): the talk list, re-election and exit candidates.
+
+A provider that raises is not the cockpit's business: errors propagate (a broken figure must be
+seen in tests, not hidden as a blank card).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One figure on the cockpit. ``value`` is a count or a prepared text (a rate "87.5%");
+    ``detail`` says what it is out of ("35 / 40"), ``url`` opens the list it counts."""
+
+    label: str
+    value: int | str
+    url: str = ""
+    detail: str = ""
+    group: str = ""
+    tone: str = ""  # "", "warn" or "danger": how a figure that asks for action stands out
+
+
+@dataclass(frozen=True)
+class _Trend:
+    key: str
+    label: str
+    count: Callable[[date, date], dict[date, int]]
+    url: str
+
+
+@dataclass(frozen=True)
+class _Heat:
+    key: str
+    label: str
+    rows: Callable[[date, date], list[tuple[str, str, int, str]]]
+
+
+@dataclass(frozen=True)
+class _Section:
+    key: str
+    order: int
+    template: str
+    context: Callable[[date], dict[str, Any] | None]
+
+
+@dataclass
+class _Registry:
+    kpis: dict[str, tuple[int, Callable[[date], list[Kpi]]]] = field(default_factory=dict)
+    trends: dict[str, _Trend] = field(default_factory=dict)
+    heat: dict[str, _Heat] = field(default_factory=dict)
+    sections: dict[str, _Section] = field(default_factory=dict)
+
+
+_REGISTRY = _Registry()
+
+
+def register_kpis(key: str, fn: Callable[[date], list[Kpi]], *, order: int = 100) -> None:
+    _REGISTRY.kpis[key] = (order, fn)
+
+
+def register_trend(
+    key: str, label: str, fn: Callable[[date, date], dict[date, int]], *, url: str = ""
+) -> None:
+    _REGISTRY.trends[key] = _Trend(key=key, label=label, count=fn, url=url)
+
+
+def register_heat(
+    key: str, label: str, fn: Callable[[date, date], list[tuple[str, str, int, str]]]
+) -> None:
+    _REGISTRY.heat[key] = _Heat(key=key, label=label, rows=fn)
+
+
+def register_section(
+    key: str, template: str, fn: Callable[[date], dict[str, Any] | None], *, order: int = 100
+) -> None:
+    _REGISTRY.sections[key] = _Section(key=key, order=order, template=template, context=fn)
+
+
+def month_starts(today: date, months: int = 12) -> list[date]:
+    """The first days of the last ``months`` months, oldest first, this month last."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(months):
+        starts.append(date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return starts[::-1]
+
+
+def month_key(value: date | datetime) -> date:
+    """A ``TruncMonth`` value as the month's first day: a date on one database, a datetime on
+    another."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def kpis(today: date) -> list[Kpi]:
+    found: list[Kpi] = []
+    for _order, fn in sorted(_REGISTRY.kpis.values(), key=lambda item: item[0]):
+        found.extend(fn(today))
+    return found
+
+
+def trends(today: date, months: int = 12) -> dict[str, Any]:
+    """``{"months": [...], "series": [(label, [count per month], url), …]}``."""
+    starts = month_starts(today, months)
+    series = []
+    for trend in _REGISTRY.trends.values():
+        counts = trend.count(starts[0], today)
+        series.append((trend.label, [counts.get(start, 0) for start in starts], trend.url))
+    return {"months": starts, "series": series}
+
+
+@dataclass
+class HeatMap:
+    """Community × category counts summed over every registered source, with each cell's
+    share per source (the tooltip and the table say where the heat comes from)."""
+
+    communities: list[str]
+    categories: list[str]
+    cells: dict[tuple[str, str], int]
+    by_source: dict[tuple[str, str], list[tuple[str, int, str]]]
+
+    @property
+    def top(self) -> list[tuple[str, str, int]]:
+        ranked = sorted(self.cells.items(), key=lambda item: (-item[1], item[0]))
+        return [(community, category, n) for (community, category), n in ranked[:10]]
+
+
+def heat_map(start: date, end: date) -> HeatMap:
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    by_source: dict[tuple[str, str], list[tuple[str, int, str]]] = defaultdict(list)
+    for source in _REGISTRY.heat.values():
+        for community, category, count, url in source.rows(start, end):
+            if not count:
+                continue
+            cells[(community, category)] += count
+            by_source[(community, category)].append((source.label, count, url))
+    # Busiest communities and categories first: the eye lands on the hot corner.
+    community_totals: dict[str, int] = defaultdict(int)
+    category_totals: dict[str, int] = defaultdict(int)
+    for (community, category), n in cells.items():
+        community_totals[community] += n
+        category_totals[category] += n
+    return HeatMap(
+        communities=sorted(community_totals, key=lambda c: (-community_totals[c], c)),
+        categories=sorted(category_totals, key=lambda c: (-category_totals[c], c)),
+        cells=dict(cells),
+        by_source=dict(by_source),
+    )
+
+
+def sections(today: date) -> list[tuple[str, dict[str, Any]]]:
+    rendered = []
+    for section in sorted(_REGISTRY.sections.values(), key=lambda s: (s.order, s.key)):
+        context = section.context(today)
+        if context is not None:
+            rendered.append((section.template, context))
+    return rendered

@@ -1,0 +1,79 @@
+"""The staff cockpit page (工作驾驶舱): figures, trends, the hot-spot map and the lists that ask
+for a decision, drawn from what the apps register in ``core.cockpit``. Staff only; it wears the
+admin's frame because that is where the clerk works."""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.access import role_required
+from accounts.roles import Role
+
+from . import charts, clock, cockpit
+
+# The heat map's periods a clerk picks from; anything else in ``?days=`` means the default.
+PERIODS = {30: "近30天", 90: "近90天", 365: "近一年"}
+DEFAULT_DAYS = 90
+
+
+def _days(raw: str | None) -> int:
+    try:
+        days = int(raw or DEFAULT_DAYS)
+    except ValueError:
+        return DEFAULT_DAYS
+    return days if days in PERIODS else DEFAULT_DAYS
+
+
+def _trend_chart(trend: dict) -> dict:
+    categories = [date_format(month, "Y-m") for month in trend["months"]]
+    return charts.lines(
+        categories=categories, series=[(label, values) for label, values, _url in trend["series"]]
+    )
+
+
+def _heat_chart(heat: cockpit.HeatMap) -> dict:
+    cells = []
+    for (community, category), n in heat.cells.items():
+        sources = heat.by_source[(community, category)]
+        # A cell opens the list of its biggest source; the table below links every source.
+        url = max(sources, key=lambda source: source[1])[2] if sources else ""
+        cells.append(
+            {
+                "value": [heat.categories.index(category), heat.communities.index(community), n],
+                "url": url,
+            }
+        )
+    return charts.heatmap(rows=heat.communities, columns=heat.categories, cells=cells)
+
+
+@role_required(Role.STAFF)
+def cockpit_view(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+    today = clock.today()
+    days = _days(request.GET.get("days"))
+    trend = cockpit.trends(today)
+    heat = cockpit.heat_map(today - timedelta(days=days - 1), today)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("工作驾驶舱"),
+        "today": today,
+        "kpis": cockpit.kpis(today),
+        "trend": trend,
+        "trend_chart": _trend_chart(trend),
+        "heat": heat,
+        "heat_rows": [
+            (community, category, n, heat.by_source[(community, category)])
+            for community, category, n in heat.top
+        ],
+        "heat_chart": _heat_chart(heat) if heat.cells else None,
+        "heat_height": f"{max(220, 34 * len(heat.communities) + 110)}px",
+        "days": days,
+        "periods": [(value, _(label)) for value, label in PERIODS.items()],
+        "sections": cockpit.sections(today),
+    }
+    return render(request, "admin/cockpit.html", context)

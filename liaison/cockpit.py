@@ -1,0 +1,162 @@
+"""Liaison on the staff cockpit: residents' opinions this month and waiting for triage, the
+index's open flags, the monthly trend of opinions and visits, and three sources of the
+people's-livelihood hot-spot map (visits, opinions, hotline/grid events), each one grouped
+query over its ``(date, community, category)`` index."""
+
+from datetime import date
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.admin_lists import counts_in_one_query
+from core.cockpit import Kpi, month_key
+from core.dashboard import admin_url
+
+from .models import ExternalEvent, FlagStatus, Opinion, OpinionFlag, OpinionStatus, Visit
+
+# The admin list's filter for the same: every status but merged.
+COUNTED_OPINIONS = ",".join(s for s in OpinionStatus.values if s != OpinionStatus.MERGED)
+
+
+def _opinions() -> QuerySet[Opinion]:
+    """Opinions that count: a merged duplicate is the same matter as the one it joined."""
+    return Opinion.objects.exclude(status=OpinionStatus.MERGED)
+
+
+def kpis(today: date) -> list[Kpi]:
+    month_start = today.replace(day=1)
+    counts = counts_in_one_query(
+        month=_opinions().filter(submitted_on__gte=month_start, submitted_on__lte=today),
+        new=Opinion.objects.filter(status=OpinionStatus.NEW),
+        flags=OpinionFlag.objects.filter(status=FlagStatus.OPEN),
+        visits=Visit.objects.filter(occurred_on__gte=month_start, occurred_on__lte=today),
+    )
+    group = _("联络站与民意")
+    opinions = "liaison_opinion_changelist"
+    return [
+        Kpi(
+            label=_("本月群众意见"),
+            value=counts["month"],
+            group=group,
+            url=admin_url(
+                opinions,
+                submitted_on__gte=month_start.isoformat(),
+                submitted_on__lte=today.isoformat(),
+                status__in=COUNTED_OPINIONS,
+            ),
+        ),
+        Kpi(
+            label=_("群众意见待分办"),
+            value=counts["new"],
+            group=group,
+            tone="warn" if counts["new"] else "",
+            url=admin_url(opinions, status__exact=OpinionStatus.NEW),
+        ),
+        Kpi(
+            label=_("民意预警待研判"),
+            value=counts["flags"],
+            group=group,
+            tone="danger" if counts["flags"] else "",
+            url=reverse("liaison:opinion_index"),
+        ),
+        Kpi(
+            label=_("本月接待群众"),
+            value=counts["visits"],
+            group=group,
+            url=admin_url(
+                "liaison_visit_changelist",
+                occurred_on__gte=month_start.isoformat(),
+                occurred_on__lte=today.isoformat(),
+            ),
+        ),
+    ]
+
+
+def _by_month(qs: QuerySet, field: str, first_month: date, today: date) -> dict[date, int]:
+    rows = (
+        qs.filter(**{f"{field}__gte": first_month, f"{field}__lte": today})
+        .annotate(month=TruncMonth(field))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return {month_key(month): n for month, n in rows}
+
+
+def opinions_by_month(first_month: date, today: date) -> dict[date, int]:
+    return _by_month(_opinions(), "submitted_on", first_month, today)
+
+
+def visits_by_month(first_month: date, today: date) -> dict[date, int]:
+    return _by_month(Visit.objects.all(), "occurred_on", first_month, today)
+
+
+def _heat(
+    qs: QuerySet, field: str, changelist: str, start: date, end: date, **params: str
+) -> list[tuple]:
+    rows = (
+        qs.filter(
+            **{f"{field}__gte": start, f"{field}__lte": end},
+            community__isnull=False,
+            category__isnull=False,
+        )
+        .values_list("community_id", "community__name", "category_id", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        (
+            community,
+            category,
+            n,
+            admin_url(
+                changelist,
+                community__exact=community_id,
+                category__exact=category_id,
+                **{f"{field}__gte": start.isoformat(), f"{field}__lte": end.isoformat()},
+                **params,
+            ),
+        )
+        for community_id, community, category_id, category, n in rows
+    ]
+
+
+def visits_heat(start: date, end: date) -> list[tuple]:
+    return _heat(Visit.objects.all(), "occurred_on", "liaison_visit_changelist", start, end)
+
+
+def opinions_heat(start: date, end: date) -> list[tuple]:
+    return _heat(
+        _opinions(),
+        "submitted_on",
+        "liaison_opinion_changelist",
+        start,
+        end,
+        status__in=COUNTED_OPINIONS,
+    )
+
+
+def events_heat(start: date, end: date) -> list[tuple]:
+    return _heat(
+        ExternalEvent.objects.all(), "occurred_on", "liaison_externalevent_changelist", start, end
+    )
+
+
+def register() -> None:
+    from core import cockpit
+
+    cockpit.register_kpis("liaison", kpis, order=40)
+    cockpit.register_trend(
+        "liaison.opinions",
+        _("群众意见"),
+        opinions_by_month,
+        url=admin_url("liaison_opinion_changelist"),
+    )
+    cockpit.register_trend(
+        "liaison.visits", _("接待群众"), visits_by_month, url=admin_url("liaison_visit_changelist")
+    )
+    cockpit.register_heat("liaison.visits", _("接待"), visits_heat)
+    cockpit.register_heat("liaison.opinions", _("群众意见"), opinions_heat)
+    cockpit.register_heat("liaison.events", _("热线网格事件"), events_heat)

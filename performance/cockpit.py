@@ -1,0 +1,119 @@
+"""The duty ledger's part of the staff cockpit: this month's entries, what waits for
+verification, the talk list and the year's re-election and exit candidates, and the entries'
+monthly trend. Every figure is one query (or one UNION ALL of counts) whatever the data."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from core.admin_lists import counts_in_one_query
+from core.cockpit import Kpi, month_key
+from core.dashboard import admin_url
+
+from . import selectors
+from .models import Dispute, DisputeStatus, EntryStatus, LedgerEntry
+
+# What "this month's records" counts: everything entered but what staff sent back.
+COUNTED = ",".join(status for status in EntryStatus.values if status != EntryStatus.REJECTED)
+
+
+def _month_start(today: date) -> date:
+    return today.replace(day=1)
+
+
+def kpis(today: date) -> list[Kpi]:
+    month_start = _month_start(today)
+    counts = counts_in_one_query(
+        month=LedgerEntry.objects.filter(
+            occurred_on__gte=month_start, occurred_on__lte=today
+        ).exclude(status=EntryStatus.REJECTED),
+        pending=LedgerEntry.objects.filter(
+            status=EntryStatus.PENDING, rule__rule_set__frozen=False
+        ),
+        disputes=Dispute.objects.filter(status=DisputeStatus.OPEN),
+        talks=selectors.talk_list(),
+    )
+    group = _("履职")
+    return [
+        Kpi(
+            label=_("本月履职记录"),
+            value=counts["month"],
+            group=group,
+            detail=_("%(m)s 月，不含退回") % {"m": today.month},
+            url=admin_url(
+                "performance_ledgerentry_changelist",
+                occurred_on__gte=month_start.isoformat(),
+                occurred_on__lte=today.isoformat(),
+                status__in=COUNTED,
+            ),
+        ),
+        Kpi(
+            label=_("待审核记录"),
+            value=counts["pending"],
+            group=group,
+            tone="warn" if counts["pending"] else "",
+            url=admin_url("performance_ledgerentry_changelist", status__exact=EntryStatus.PENDING),
+        ),
+        Kpi(
+            label=_("积分异议待处理"),
+            value=counts["disputes"],
+            group=group,
+            tone="warn" if counts["disputes"] else "",
+            url=admin_url("performance_dispute_changelist", status__exact=DisputeStatus.OPEN),
+        ),
+        Kpi(
+            label=_("提醒谈话名单"),
+            value=counts["talks"],
+            group=group,
+            tone="danger" if counts["talks"] else "",
+            url=admin_url("performance_idlereminder_changelist", talk="due"),
+        ),
+    ]
+
+
+def entries_by_month(first_month: date, today: date) -> dict[date, int]:
+    rows = (
+        LedgerEntry.objects.filter(occurred_on__gte=first_month, occurred_on__lte=today)
+        .exclude(status=EntryStatus.REJECTED)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return {month_key(month): n for month, n in rows}
+
+
+def decisions_section(today: date) -> dict[str, Any] | None:
+    """The talk list and last year's re-election and exit candidates, first rows of each with
+    the page where they are decided."""
+    year = today.year - 1
+    talks = list(selectors.talk_list()[:10])
+    lists = selectors.consequence_lists(year)
+    return {
+        "year": year,
+        "talks": talks,
+        "talks_url": admin_url("performance_idlereminder_changelist", talk="due"),
+        "reelection": lists["reelection"][:10],
+        "reelection_total": len(lists["reelection"]),
+        "exits": lists["exit"][:10],
+        "exit_total": len(lists["exit"]),
+        "consequences_url": admin_url("performance_consequences", year=year),
+    }
+
+
+def register() -> None:
+    from core import cockpit
+
+    cockpit.register_kpis("performance", kpis, order=20)
+    cockpit.register_trend(
+        "performance.entries",
+        _("履职记录"),
+        entries_by_month,
+        url=admin_url("performance_ledgerentry_changelist"),
+    )
+    cockpit.register_section(
+        "performance.decisions", "admin/performance/_cockpit_decisions.html", decisions_section
+    )

@@ -1,0 +1,117 @@
+"""Suggestions on the staff cockpit: where this year's suggestions stand, overdue replies, the
+completion and satisfaction rates (numerator / denominator), and the monthly trend of
+submissions. Fixed queries: one grouped count by status, one UNION ALL for overdue, and the
+statistics' single grouped pass for the rates."""
+
+from datetime import date
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.cockpit import Kpi, month_key
+from core.dashboard import admin_url
+
+from .models import CONCLUDED_STATES, OPEN_HANDLING, Status, Suggestion
+from .statistics import suggestion_statistics
+
+# The states a clerk follows, in workflow order; a card links to the list of exactly them.
+STAGES = (
+    (gettext_lazy("待立案"), (Status.SUBMITTED,)),
+    (gettext_lazy("办理中"), OPEN_HANDLING),
+    (gettext_lazy("已答复待评价"), (Status.REPLIED,)),
+    (gettext_lazy("已评价待办结"), (Status.EVALUATED,)),
+    (gettext_lazy("已办结"), CONCLUDED_STATES),
+)
+
+
+def _rate_text(rate) -> str:
+    return "—" if rate is None else f"{rate}%"
+
+
+def kpis(today: date) -> list[Kpi]:
+    year = today.year
+    by_status = dict(
+        Suggestion.objects.filter(year=year)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    # Submitted suggestions have no registration year yet: counted whenever they wait.
+    by_status[Status.SUBMITTED] = Suggestion.objects.filter(status=Status.SUBMITTED).count()
+    overdue = Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today).count()
+    total = next(
+        row for row in suggestion_statistics(year=year, as_of=today) if row.scope == "total"
+    )
+    group = _("建议办理（%(y)s 年度立案）") % {"y": year}
+    changelist = "suggestions_suggestion_changelist"
+    cards = []
+    for label, states in STAGES:
+        params = {"status__in": ",".join(states)}
+        if Status.SUBMITTED not in states:
+            params["year"] = year
+        cards.append(
+            Kpi(
+                label=label,
+                value=sum(by_status.get(state, 0) for state in states),
+                group=group,
+                url=admin_url(changelist, **params),
+                tone="warn"
+                if states == (Status.SUBMITTED,) and by_status[Status.SUBMITTED]
+                else "",
+            )
+        )
+    statistics_url = f"{reverse('suggestions:staff_stats')}?year={year}"
+    cards += [
+        Kpi(
+            label=_("超期未答复"),
+            value=overdue,
+            group=group,
+            tone="danger" if overdue else "",
+            url=admin_url(
+                changelist,
+                status__in=",".join(OPEN_HANDLING),
+                reply_deadline__lt=today.isoformat(),
+            ),
+        ),
+        Kpi(
+            label=_("办结率"),
+            value=_rate_text(total.completion_rate),
+            detail=f"{total.concluded} / {total.registered}",
+            group=group,
+            url=statistics_url,
+        ),
+        Kpi(
+            label=_("满意率"),
+            value=_rate_text(total.satisfaction_rate),
+            detail=f"{total.satisfied} / {total.evaluated}",
+            group=group,
+            url=statistics_url,
+        ),
+    ]
+    return cards
+
+
+def submitted_by_month(first_month: date, today: date) -> dict[date, int]:
+    rows = (
+        Suggestion.objects.filter(submitted_on__gte=first_month, submitted_on__lte=today)
+        .annotate(month=TruncMonth("submitted_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return {month_key(month): n for month, n in rows}
+
+
+def register() -> None:
+    from core import cockpit
+
+    cockpit.register_kpis("suggestions", kpis, order=30)
+    cockpit.register_trend(
+        "suggestions.submitted",
+        _("代表建议"),
+        submitted_by_month,
+        url=admin_url("suggestions_suggestion_changelist"),
+    )

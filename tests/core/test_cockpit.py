@@ -1,0 +1,176 @@
+"""The staff cockpit (/cockpit/): figures counted right, each leading to an admin list that
+shows exactly what it counts, trends by month, the hot-spot map summed over its sources, odd
+parameters answered calmly, and a query count that does not grow with the data."""
+
+import html
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import clock, cockpit
+from liaison.models import OpinionStatus
+from performance.models import EntryStatus
+from tests.deputies.factories import CommunityFactory, DeputyFactory
+from tests.liaison.factories import ExternalEventFactory, OpinionFactory, VisitFactory
+from tests.performance.factories import LedgerEntryFactory, rule_set
+from tests.suggestions.factories import CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = clock.today()
+LAST_MONTH = TODAY.replace(day=1) - timedelta(days=1)
+KPI = re.compile(
+    r'<a class="desk-card cockpit-kpi[^"]*" href="([^"]*)">\s*'
+    r'<span class="desk-count">([^<]*)</span>\s*'
+    r'<span class="desk-label">([^<]*)</span>'
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    from accounts.roles import sync_staff_permissions
+
+    sync_staff_permissions()
+
+
+def kpis(client, **params) -> dict[str, tuple[str, str]]:
+    response = client.get("/cockpit/", params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return {label: (count.strip(), html.unescape(href)) for href, count, label in KPI.findall(page)}
+
+
+def result_count(client, url: str) -> int:
+    """How many rows the admin list at ``url`` shows (its paginator's count)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["cl"].result_count
+
+
+def world(n: int = 1) -> dict:
+    """``n`` of each countable thing, next to look-alikes that must not be counted."""
+    rule_set(TODAY.year)
+    deputy = DeputyFactory()
+    for _ in range(n):
+        LedgerEntryFactory(deputy=deputy, year=TODAY.year, occurred_on=TODAY)
+        LedgerEntryFactory(
+            deputy=deputy,
+            year=TODAY.year,
+            occurred_on=TODAY,
+            status=EntryStatus.PENDING,
+            reviewed_at=None,
+        )
+    # Rejected this month, and verified last month: neither is "this month's record".
+    LedgerEntryFactory(
+        deputy=deputy,
+        year=TODAY.year,
+        occurred_on=TODAY,
+        status=EntryStatus.REJECTED,
+        review_reason="不符合",
+    )
+    LedgerEntryFactory(deputy=deputy, year=LAST_MONTH.year, occurred_on=LAST_MONTH)
+    east, west = CommunityFactory(name="东社区"), CommunityFactory(name="西社区")
+    roads, noise = CategoryFactory(name="道路交通"), CategoryFactory(name="噪音扰民")
+    kept = [OpinionFactory(community=east, category=roads, submitted_on=TODAY) for _ in range(n)]
+    for _ in range(n):
+        ExternalEventFactory(community=east, category=roads, occurred_on=TODAY)
+        VisitFactory(community=west, category=noise, occurred_on=TODAY)
+    OpinionFactory(
+        community=east,
+        category=roads,
+        submitted_on=TODAY,
+        status=OpinionStatus.MERGED,
+        merged_into=kept[0],
+    )
+    OpinionFactory(community=west, category=noise, submitted_on=TODAY - timedelta(days=200))
+    return {"east": east, "west": west, "roads": roads, "noise": noise}
+
+
+def test_figures_are_counted_and_each_opens_the_list_it_counts(staff_client):
+    world(2)
+    cards = kpis(staff_client)
+    assert cards["本月履职记录"][0] == "4"  # two verified + two pending, not the rejected one
+    assert cards["待审核记录"][0] == "2"
+    assert cards["本月群众意见"][0] == "2"  # the merged duplicate is the same matter
+    assert cards["群众意见待分办"][0] == "3"  # open ones, whenever submitted (merged excluded)
+    assert cards["本月接待群众"][0] == "2"
+    assert cards["在任代表"][0] == "1"
+    for label in ("本月履职记录", "待审核记录", "本月接待群众", "群众意见待分办", "在任代表"):
+        count, url = cards[label]
+        assert result_count(staff_client, url) == int(count), label
+
+
+def test_every_figure_links_somewhere_that_opens(staff_client):
+    world()
+    for label, (_count, url) in kpis(staff_client).items():
+        assert url.startswith("/"), label
+        assert staff_client.get(url).status_code == 200, (label, url)
+
+
+def test_trend_counts_by_month():
+    world(3)
+    trend = cockpit.trends(TODAY)
+    assert trend["months"][-1] == TODAY.replace(day=1)
+    assert len(trend["months"]) == 12
+    series = {label: values for label, values, _url in trend["series"]}
+    assert series["履职记录"][-1] == 6
+    assert series["履职记录"][-2] == 1
+    assert series["群众意见"][-1] == 3
+    assert series["接待群众"][-1] == 3
+
+
+def test_hot_spot_map_sums_its_sources_and_links_each(staff_client):
+    found = world(2)
+    heat = cockpit.heat_map(TODAY - timedelta(days=89), TODAY)
+    assert heat.cells == {("东社区", "道路交通"): 4, ("西社区", "噪音扰民"): 2}
+    assert heat.communities == ["东社区", "西社区"]  # busiest first
+    sources = {label: (n, url) for label, n, url in heat.by_source[("东社区", "道路交通")]}
+    assert set(sources) == {"群众意见", "热线网格事件"}
+    for n, url in sources.values():
+        assert result_count(staff_client, url) == n
+    assert found["east"].name in staff_client.get("/cockpit/").content.decode()
+
+
+def test_period_parameter(staff_client):
+    world()
+    # The opinion 200 days ago counts only in the year's map.
+    year_map = cockpit.heat_map(TODAY - timedelta(days=364), TODAY)
+    assert year_map.cells[("西社区", "噪音扰民")] == 2
+    for value in ("30", "365", "abc", "-1", "99999999999999999999", ""):
+        response = staff_client.get("/cockpit/", {"days": value})
+        assert response.status_code == 200, value
+    assert staff_client.get("/cockpit/", {"days": "abc"}).context["days"] == 90
+    assert staff_client.get("/cockpit/", {"days": "365"}).context["days"] == 365
+
+
+def test_charts_are_json_data_not_script(staff_client):
+    world()
+    page = staff_client.get("/cockpit/").content.decode()
+    for chart_id in ("cockpit-trend", "cockpit-heat"):
+        match = re.search(
+            rf'<script id="{chart_id}" type="application/json">(.*?)</script>', page, re.S
+        )
+        assert match, chart_id
+        option = json.loads(match.group(1))
+        assert option["series"]
+        assert f'data-chart="{chart_id}"' in page
+    assert "vendor/echarts/echarts.min.js" in page
+
+
+def test_query_count_does_not_grow_with_the_data(staff_client):
+    world(1)
+    staff_client.get("/cockpit/")
+    with CaptureQueriesContext(connection) as small:
+        assert staff_client.get("/cockpit/").status_code == 200
+    world(40)
+    with CaptureQueriesContext(connection) as large:
+        assert staff_client.get("/cockpit/").status_code == 200
+    assert len(large) == len(small)
+
+
+def test_the_staff_desk_links_to_the_cockpit(staff_client):
+    assert 'href="/cockpit/"' in staff_client.get("/admin/").content.decode()
