@@ -20,6 +20,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("通知与审计")
 
     def ready(self) -> None:
+        from celery.signals import task_postrun, task_prerun
+        from django.contrib.auth import get_user_model
+
+        from . import history
+
+        # A Celery task's writes are the task's (core.history), whoever queued it.
+        task_prerun.connect(history.task_started, weak=False, dispatch_uid="core.history.task")
+        task_postrun.connect(history.task_finished, weak=False, dispatch_uid="core.history.task")
+        # Users' roles (groups), privileges and state; accounts sits below core and cannot
+        # register itself. Passwords and last logins are never recorded.
+        history.track(get_user_model(), mask=("phone",))
         post_migrate.connect(calendar_prefill_if_empty, sender=self, dispatch_uid="core.calendar")
         # The staff desk closes the menu: Django's is_staff opens the admin, whatever the role.
         register_nav(

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db import models
 
+from .history import current
 from .models import AuditEvent
 
 
@@ -13,8 +14,10 @@ def audit_record(
     summary: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit row. Call it inside the transaction of the change it describes."""
+    """Write one audit row. Call it inside the transaction of the change it describes; the
+    source (site, admin, task, command) is the current one (``core.history.acting``)."""
     return AuditEvent.objects.create(
+        source=current().source,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",

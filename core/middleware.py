@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
+
+from .history import Source, acting
 
 
 class ChosenLanguageMiddleware:
@@ -22,3 +25,20 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class HistoryMiddleware:
+    """Attribute the writes of a request (``core.history``) to its user, from the admin or
+    the site. Put it after authentication; the user is read when a row is written, so a
+    login's own writes already name the user who signed in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        admin = request.path.startswith(self.admin_prefix)
+        with acting(source=Source.ADMIN if admin else Source.WEB, request=request):
+            return self.get_response(request)

@@ -4,6 +4,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditSource(models.TextChoices):
+    """Where a change came from (``core.history.current().source``)."""
+
+    WEB = "web", _("网站")
+    ADMIN = "admin", _("管理后台")
+    TASK = "task", _("后台任务")
+    COMMAND = "command", _("管理命令")
+    SYSTEM = "system", _("系统")
+
+
 class AuditEvent(models.Model):
     """One row per write that matters: who did what to which record, and when."""
 
@@ -21,12 +31,22 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     summary = models.CharField(_("摘要"), max_length=255, blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
+    # History rows (core.history): {field name: [old, new]} as shown to people, phones masked.
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=AuditSource.choices, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            # A record's history page: its rows, newest first.
+            models.Index(
+                fields=["target_type", "target_id", "-created_at"], name="core_audit_target_time"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"

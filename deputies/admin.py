@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import temporary_password
+from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin
 from core.admin_lists import LargeListAdmin
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
@@ -61,7 +62,7 @@ class ProfessionalGroupAdmin(LargeListAdmin, admin.ModelAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
+class DeputyAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
     change_list_template = "admin/deputies/deputy/change_list.html"
     importer_class = RosterImporter
     import_title = _("导入代表名册")

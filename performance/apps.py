@@ -7,6 +7,9 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("履职档案")
 
     def ready(self) -> None:
+        from . import tracking
+
+        tracking.register()  # history of the records that matter (core.history)
         from accounts.roles import Role
         from core.dashboard import register_panel
         from core.navigation import register_nav

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from core import clock
 from core.audit import audit_record
+from core.history_queryset import recording
 from deputies.models import Deputy
 
 from .access import ERR_NOT_PERMITTED, acts_as_staff
@@ -188,7 +189,8 @@ def assessment_compute(
     if assessed:
         select_sql, params = scoring_sql(rule_set, rules, assessed, today)
         now = connection.ops.adapt_datetimefield_value(clock.now())
-        with connection.cursor() as cursor:
+        # Raw SQL writes no history by itself: recording() diffs the year's rows around it.
+        with recording(Assessment.objects.filter(rule_set=rule_set)), connection.cursor() as cursor:
             cursor.execute(_upsert_sql(select_sql), [rule_set.pk, assessed, now, *params])
             changed = cursor.rowcount
     if changed or removed:

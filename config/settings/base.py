@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changes what, from the admin or the site (core.history): after authentication.
+    "core.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Session time limits, then issued passwords (accounts.middleware): after auth and messages.
     "accounts.middleware.SessionLimitsMiddleware",

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import DateYearFilter, LargeListAdmin
 
 from ..forms_opinions import AssignForm, MergeForm, ReplyForm
@@ -25,7 +26,7 @@ from .visits import TriageAdminMixin
 
 
 @admin.register(Opinion)
-class OpinionAdmin(TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
+class OpinionAdmin(HistoryAdminMixin, TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = (
         "tracking_code",
         "submitted_at",

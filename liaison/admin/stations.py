@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import DateYearFilter, LargeListAdmin, subquery_count
 from core.audit import audit_record
 from deputies.models import Status
@@ -232,7 +233,7 @@ def _report(model_admin, request, marked: int, errors: list[str]) -> None:
 
 
 @admin.register(Duty)
-class DutyAdmin(LargeListAdmin, admin.ModelAdmin):
+class DutyAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     """Every duty as a row: the clerk's attendance sheet (登记到岗) across days."""
 
     list_display = ("day_date", "station", "deputy", "attended", "reminded_at")

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import DateYearFilter, subquery_count
 from deputies.models import Deputy, Level, ProfessionalGroup
 
@@ -197,7 +198,7 @@ class SignupInline(DeputyPickerInline):
 
 
 @admin.register(SupervisionTopic)
-class SupervisionTopicAdmin(PerformanceAdmin):
+class SupervisionTopicAdmin(HistoryAdminMixin, PerformanceAdmin):
     list_display = ("title", "year", "group", "published_at", "signup_count", "activity_count")
     list_filter = (PlainYearFilter, ("published_at", admin.EmptyFieldListFilter), "group")
     search_fields = ("title", "description")
@@ -227,7 +228,7 @@ class SupervisionTopicAdmin(PerformanceAdmin):
 
 
 @admin.register(TopicSignup)
-class TopicSignupAdmin(DeputyLevelColumn, PerformanceAdmin):
+class TopicSignupAdmin(HistoryAdminMixin, DeputyLevelColumn, PerformanceAdmin):
     list_display = ("topic", "deputy", "deputy_level", "created_at")
     list_filter = (TopicYearFilter, "topic", "deputy__level")
     search_fields = ("deputy__name", "deputy__code", "topic__title")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.admin_history import HistoryAdminMixin
 from deputies.models import Deputy
 
 from .. import scoring, selectors, services
@@ -54,7 +55,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
+class AssessmentAdmin(HistoryAdminMixin, DeputyLevelColumn, ReadOnlyMixin, PerformanceAdmin):
     change_list_template = TEMPLATES + "assessment/change_list.html"
     list_display = (
         "rank",
@@ -262,7 +263,7 @@ class ConsequenceDecisionForm(forms.ModelForm):
 
 
 @admin.register(ConsequenceDecision)
-class ConsequenceDecisionAdmin(PerformanceAdmin):
+class ConsequenceDecisionAdmin(HistoryAdminMixin, PerformanceAdmin):
     form = ConsequenceDecisionForm
     list_display = ("year", "kind", "deputy", "decision", "note", "decided_on", "decided_by")
     list_filter = (PlainYearFilter, "kind", "decision")

@@ -9,6 +9,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_history import HistoryAdminMixin
+
 from .. import services
 from ..models import (
     Dispute,
@@ -23,7 +25,7 @@ from .common import (
 
 
 @admin.register(Dispute)
-class DisputeAdmin(PerformanceAdmin):
+class DisputeAdmin(HistoryAdminMixin, PerformanceAdmin):
     list_display = (
         "status",
         "deputy",

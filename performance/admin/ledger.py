@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import subquery_count
 from core.audit import audit_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
@@ -114,7 +115,7 @@ class EvidenceInline(LockableInline, admin.TabularInline):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(LedgerImportMixin, DeputyLevelColumn, PerformanceAdmin):
+class LedgerEntryAdmin(HistoryAdminMixin, LedgerImportMixin, DeputyLevelColumn, PerformanceAdmin):
     """The biggest list of the admin: its page reads the 50 rows it shows (evidence counted
     per shown row), sorts on the indexed date only, and offers years through ``YearFilter``
     rather than a date hierarchy (which read every row's date)."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from core import clock
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import subquery_count
 from core.audit import audit_record
 
@@ -95,7 +96,7 @@ class RuleInline(LockableInline, admin.TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(PerformanceAdmin):
+class RuleSetAdmin(HistoryAdminMixin, PerformanceAdmin):
     list_display = (
         "year",
         "base_cap",

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import LargeListAdmin
 from core.audit import audit_record
 
@@ -28,7 +29,7 @@ from .common import ReadOnlyInline, bulk_run
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(LargeListAdmin, admin.ModelAdmin):
+class ExtensionRequestAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = ("suggestion", "unit", "requested_deadline", "status", "requested_at")
     list_filter = ("status",)
     list_select_related = ("suggestion", "unit")
@@ -93,7 +94,7 @@ class ExtensionRequestAdmin(LargeListAdmin, admin.ModelAdmin):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(LargeListAdmin, admin.ModelAdmin):
+class ReturnRequestAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     """退办申请: staff choose the new lead unit (and co-units) and approve, or refuse with a
     reason, on the request's own page (where the notification links)."""
 
@@ -226,7 +227,7 @@ class QuarterlyReportInline(ReadOnlyInline):
 
 
 @admin.register(ToughProject)
-class ToughProjectAdmin(LargeListAdmin, admin.ModelAdmin):
+class ToughProjectAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = ("suggestion", "difficulty", "team", "started_on", "finished_on")
     list_filter = ("difficulty",)
     list_select_related = ("suggestion",)

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import LargeListAdmin
 
 from ..models import PublicRating, UnitYearScore
@@ -11,7 +12,7 @@ from ..scoring import unit_scores_refresh
 
 
 @admin.register(PublicRating)
-class PublicRatingAdmin(LargeListAdmin, admin.ModelAdmin):
+class PublicRatingAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = ("suggestion", "score", "comment", "created_at")
     list_select_related = ("suggestion",)
     sortable_by = ("created_at",)
@@ -26,7 +27,7 @@ class PublicRatingAdmin(LargeListAdmin, admin.ModelAdmin):
 
 
 @admin.register(UnitYearScore)
-class UnitYearScoreAdmin(LargeListAdmin, admin.ModelAdmin):
+class UnitYearScoreAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = ("year", "unit", "concluded", "implementation_avg", "benefit_avg", "score")
     list_filter = ("year",)
     list_select_related = ("unit",)

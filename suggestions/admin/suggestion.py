@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_history import HistoryAdminMixin
 from core.admin_lists import DateYearFilter, LargeListAdmin
 from core.audit import audit_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
@@ -140,7 +141,7 @@ def _assign(suggestion: Suggestion, data: dict, actor) -> Suggestion:
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(SuggestionImportMixin, LargeListAdmin, admin.ModelAdmin):
+class SuggestionAdmin(HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, admin.ModelAdmin):
     change_form_template = "suggestions/admin/suggestion_change_form.html"
     change_list_template = "suggestions/admin/suggestion_change_list.html"
     list_display = (

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
+from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin, ImportFileForm
 from core.admin_lists import LargeListAdmin, subquery_count
 
@@ -86,7 +87,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(LargeListAdmin, admin.ModelAdmin):
+class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = (
         "deputy", "course", "source", "enrolled_at", "completed_on", "sessions_attended",
     )  # fmt: skip
@@ -180,7 +181,7 @@ class AttendanceImportForm(ImportFileForm):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
+class AttendanceAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
     """A list to look attendance up; it is recorded on each session's sheet, or imported from
     the attendance sheets committees already keep (导入出勤表), never edited row by row."""
 
