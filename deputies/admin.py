@@ -15,7 +15,7 @@ from .admin_terms import TermMembershipInline  # also registers TermAdmin
 from .forms import StatusChangeForm
 from .importer import RosterImporter
 from .models import Community, Constituency, Deputy, ProfessionalGroup
-from .roster import roster_headers, roster_row
+from .roster import roster_export_record, roster_headers, roster_row
 from .services import DeputyError, deputy_account_create, deputy_set_status
 
 
@@ -90,7 +90,14 @@ class DeputyAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin.Mod
     autocomplete_fields = ("user",)
     ordering = ("code",)
     list_per_page = 50
-    actions = ["export_xlsx", "export_csv", "mark_left_office", "create_accounts"]
+    actions = [
+        "export_xlsx",
+        "export_csv",
+        "export_xlsx_full_phones",
+        "export_csv_full_phones",
+        "mark_left_office",
+        "create_accounts",
+    ]
     inlines = [TermMembershipInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "gender", "ethnicity", "birth_date", "photo")}),
@@ -124,18 +131,43 @@ class DeputyAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin.Mod
     def new_or_reelected(self, obj):
         return _("新任") if obj.is_new else _("连任")
 
-    def _export(self, queryset, fmt):
+    def _export(self, request, queryset, fmt, *, full_phones=False):
+        """Phones masked unless staff chose a 含完整手机号 action; recorded either way (who,
+        how many, the list's filters)."""
+        filters = {k: v[:100] for k, v in list(request.GET.items())[:20]}
+        try:
+            roster_export_record(
+                actor=request.user,
+                count=queryset.count(),
+                fmt=fmt,
+                full_phones=full_phones,
+                filters=filters,
+            )
+        except DeputyError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
         deputies = queryset.select_related(*self.list_select_related)
-        rows = (roster_row(d) for d in deputies.iterator(chunk_size=STREAM_CHUNK))
+        rows = (
+            roster_row(d, full_phone=full_phones)
+            for d in deputies.iterator(chunk_size=STREAM_CHUNK)
+        )
         return _download(fmt, "代表名册", rows)
 
-    @admin.action(description=_("导出所选代表（Excel）"))
+    @admin.action(description=_("导出所选代表（Excel，手机号隐去中间四位）"))
     def export_xlsx(self, request, queryset):
-        return self._export(queryset, "xlsx")
+        return self._export(request, queryset, "xlsx")
 
-    @admin.action(description=_("导出所选代表（CSV）"))
+    @admin.action(description=_("导出所选代表（CSV，手机号隐去中间四位）"))
     def export_csv(self, request, queryset):
-        return self._export(queryset, "csv")
+        return self._export(request, queryset, "csv")
+
+    @admin.action(description=_("导出所选代表（Excel，含完整手机号，将记录）"))
+    def export_xlsx_full_phones(self, request, queryset):
+        return self._export(request, queryset, "xlsx", full_phones=True)
+
+    @admin.action(description=_("导出所选代表（CSV，含完整手机号，将记录）"))
+    def export_csv_full_phones(self, request, queryset):
+        return self._export(request, queryset, "csv", full_phones=True)
 
     @admin.action(description=_("登记离任（辞职/终止资格）"))
     def mark_left_office(self, request, queryset):
