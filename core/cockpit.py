@@ -146,6 +146,10 @@ class HeatMap:
         return [(community, category, n) for (community, category), n in ranked[:10]]
 
 
+def heat_sources() -> list[str]:
+    return [source.label for source in _REGISTRY.heat.values()]
+
+
 def heat_map(start: date, end: date) -> HeatMap:
     cells: dict[tuple[str, str], int] = defaultdict(int)
     by_source: dict[tuple[str, str], list[tuple[str, int, str]]] = defaultdict(list)

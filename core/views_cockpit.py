@@ -28,11 +28,21 @@ def _days(raw: str | None) -> int:
     return days if days in PERIODS else DEFAULT_DAYS
 
 
-def _trend_chart(trend: dict) -> dict:
-    categories = [date_format(month, "Y-m") for month in trend["months"]]
-    return charts.lines(
-        categories=categories, series=[(label, values) for label, values, _url in trend["series"]]
-    )
+def _trend_charts(trend: dict, today) -> list[dict]:
+    """One small chart per series, each on its own scale: a hundred ledger entries a month
+    would flatten a handful of suggestions into the axis on a shared one. The current month is
+    labelled as partial, so its short bar does not read as a collapse."""
+    categories = [date_format(month, "n月") for month in trend["months"]]
+    categories[-1] = _("%(m)s月（至%(d)s日）") % {"m": today.month, "d": today.day}
+    return [
+        {
+            "id": f"cockpit-trend-{index}",
+            "label": label,
+            "url": url,
+            "option": charts.lines(categories=categories, series=[(label, values)], kind="bar"),
+        }
+        for index, (label, values, url) in enumerate(trend["series"])
+    ]
 
 
 def _heat_chart(heat: cockpit.HeatMap) -> dict:
@@ -64,7 +74,7 @@ def cockpit_view(request):
         "today": today,
         "kpis": cockpit.kpis(today),
         "trend": trend,
-        "trend_chart": _trend_chart(trend),
+        "trend_charts": _trend_charts(trend, today),
         "heat": heat,
         "heat_rows": [
             (community, category, n, heat.by_source[(community, category)])
@@ -72,6 +82,7 @@ def cockpit_view(request):
         ],
         "heat_chart": _heat_chart(heat) if heat.cells else None,
         "heat_height": f"{max(220, 34 * len(heat.communities) + 110)}px",
+        "heat_sources": cockpit.heat_sources(),
         "days": days,
         "periods": [(value, _(label)) for value, label in PERIODS.items()],
         "sections": cockpit.sections(today),

@@ -150,7 +150,7 @@ def test_period_parameter(staff_client):
 def test_charts_are_json_data_not_script(staff_client):
     world()
     page = staff_client.get("/cockpit/").content.decode()
-    for chart_id in ("cockpit-trend", "cockpit-heat"):
+    for chart_id in ("cockpit-trend-0", "cockpit-heat"):
         match = re.search(
             rf'<script id="{chart_id}" type="application/json">(.*?)</script>', page, re.S
         )
