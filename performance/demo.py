@@ -1,7 +1,8 @@
 """Demo duty ledger: three years of records for the demo deputies, so every page has something
 to show — a ranked table, three deputies 优秀 three years running (re-election list), a few
 weak or idle ones (exit and talk lists), pending entries to verify, organised activities with
-closed rolls, this year's supervision menu, voter-report plans and two open disputes.
+closed rolls, this year's supervision menu, voter-report plans, two open disputes and last
+year's commendation of its 优秀 deputies.
 
 Idempotent: each part is keyed on natural keys or skipped when already there.
 """
@@ -21,6 +22,7 @@ from .models import (
     ActivityKind,
     Attendance,
     AttendanceStatus,
+    Commendation,
     Dispute,
     DisputeKind,
     EntryEvidence,
@@ -38,6 +40,8 @@ from .reminders import reminders_send
 from .scoring import assessment_compute, rule_set_freeze
 from .services import (
     activity_close_roll,
+    commendation_candidates,
+    commendation_decide,
     publication_publish,
     rule_set_load_defaults,
     voter_report_plan_create,
@@ -289,6 +293,23 @@ def _evidence(deputies: list[Deputy], year: int) -> None:
         )
 
 
+def _commendation(year: int, today: date) -> None:
+    """Last year's 优秀 deputies commended early this year (once; credited C04 this year)."""
+    candidates = [a.deputy_id for a in commendation_candidates(year)]
+    if not candidates or Commendation.objects.filter(year=year).exists():
+        return
+    commendation_decide(
+        actor=None,
+        year=year,
+        title=f"{year}年度优秀人大代表",
+        decided_on=min(date(today.year, 3, 1), today),
+        document_no=f"街人大工委〔{today.year}〕1号",
+        deputy_ids=candidates,
+        note="根据年度履职考核结果，对考核等次为“优秀”的代表予以表彰。",
+        today=today,
+    )
+
+
 def _photo(label: str) -> bytes:
     from PIL import Image, ImageDraw
 
@@ -352,6 +373,7 @@ def seed(context: DemoContext) -> None:
     for year, rule_set in rule_sets.items():
         if not rule_set.frozen:
             assessment_compute(year=year, today=today)
+    _commendation(today.year - 1, today)
     quarter = (today.month - 1) // 3  # the last finished quarter
     if quarter and not Publication.objects.filter(year=today.year, quarter=quarter).exists():
         publication_publish(year=today.year, quarter=quarter, today=today)

@@ -1,11 +1,13 @@
 """Demo suggestions: ten handling units with their logins and about forty suggestions of this
 year and last year in every state, walked through the real services so that numbers, history,
-deadlines, ledger credits, checks and notifications all agree. Idempotent: a suggestion whose
-title exists is left alone."""
+deadlines, ledger credits, checks and notifications all agree. One unit scores below 60 two
+years running (its 专题检讨 flag open); another held its review for two earlier weak years.
+Idempotent: a suggestion whose title exists is left alone."""
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
@@ -24,7 +26,10 @@ from .models import (
     Origin,
     Status,
     Suggestion,
+    UnitReview,
+    UnitYearScore,
 )
+from .reviews import unit_review_record
 from .scoring import unit_scores_refresh
 from .workflow import add_months, suggestion_transition
 
@@ -289,8 +294,43 @@ def seed(context: DemoContext) -> None:
         lead = deputies[0] if number % 8 == 0 else deputies[number % len(deputies)]
         co_signers = [deputies[(number + k) % len(deputies)] for k in (7, 19) if number % 3 == 0]
         _walk(item, lead, co_signers, categories[item.category], units, clerk, today, rng)
-    for year in (today.year - 1, today.year):
+    # The suggestions reach two years back, so the year before last has scores too: the
+    # special-review flag (below 60 two years running) reads these stored scores.
+    for year in (today.year - 2, today.year - 1, today.year):
         unit_scores_refresh(year=year)
+    _reviewed_unit(units[6], today)
+
+
+# 区交通运输局 scored below 60 in the two years before the demo's suggestions begin and held
+# its 专题检讨 in the year after: stored scores of those years and the review record.
+REVIEWED_SCORES = ((4, Decimal("56.50"), 5), (3, Decimal("52.00"), 4))
+
+
+def _reviewed_unit(unit: HandlingUnit, today) -> None:
+    for years_ago, score, concluded in REVIEWED_SCORES:
+        UnitYearScore.objects.get_or_create(
+            unit=unit,
+            year=today.year - years_ago,
+            defaults={
+                "concluded": concluded,
+                "implementation_avg": score,
+                "benefit_avg": score,
+                "score": score,
+            },
+        )
+    year = today.year - 3
+    if UnitReview.objects.filter(unit=unit, year=year).exists():
+        return
+    unit_review_record(
+        actor=None,
+        unit=unit,
+        year=year,
+        held_on=date(year + 1, 3, 15),
+        attendees=f"{unit.short_name}主要负责人、分管负责人，各科室负责人；工委代表联络科",
+        findings="答复流于形式，部分建议“答复即办结”，办理结果未跟踪落实；与领衔代表沟通不足。",
+        measures="建立建议办理台账和月度调度制度，实行办前、办中、办后三次沟通，办结后三个月回访。",
+        today=today,
+    )
 
 
 def _walk(item, lead, co_signers, category, units, clerk, today, rng) -> None:

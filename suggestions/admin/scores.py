@@ -1,6 +1,8 @@
 """Public ratings (read only) and the units' stored yearly scores."""
 
 from django.contrib import admin, messages
+from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,8 @@ from core.admin_lists import LargeListAdmin
 
 from ..models import PublicRating, UnitYearScore
 from ..scoring import unit_scores_refresh
+from ..unit_export import FORMATS, unit_scores_response
+from .reviews import YEAR_MAX, YEAR_MIN, unit_score_years
 
 
 @admin.register(PublicRating)
@@ -32,6 +36,27 @@ class UnitYearScoreAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_filter = ("year",)
     list_select_related = ("unit",)
     actions = ["refresh"]
+    change_list_template = "admin/suggestions/unityearscore/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("export/", view(self.export_view), name="suggestions_unityearscore_export"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"export_years": unit_score_years()}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def export_view(self, request):
+        """The year's sheet for the district's 部门绩效考核 (xlsx or csv)."""
+        if not self.has_view_permission(request):
+            raise Http404
+        year, fmt = request.GET.get("year", ""), request.GET.get("format", "xlsx")
+        if not year.isdigit() or not YEAR_MIN <= int(year) <= YEAR_MAX or fmt not in FORMATS:
+            raise Http404
+        return unit_scores_response(year=int(year), fmt=fmt)
 
     def has_add_permission(self, request):
         return False

@@ -34,6 +34,7 @@ from .evaluation import (
 )
 from .handling import Commitment, CoreProblem, Meeting, Milestone, Reply, SupervisionPlan
 from .requests import ExtensionRequest, ReturnRequest
+from .reviews import UnitReview
 from .suggestion import (
     DEFAULT_CATEGORIES,
     Category,
@@ -80,6 +81,7 @@ __all__ = [
     "SuggestionQuerySet",
     "SupervisionPlan",
     "ToughProject",
+    "UnitReview",
     "UnitYearScore",
     "Verdict",
     "_attachment_path",

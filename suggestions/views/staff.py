@@ -10,6 +10,7 @@ from core.tabular import table_response
 
 from .. import selectors
 from ..forms import ScoresForm, StatsForm
+from ..models import UnitReview
 from ..scoring import unit_scores, units_for_review
 from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 
@@ -50,13 +51,18 @@ def staff_scores(request):
     today = clock.today()
     form = ScoresForm(request.GET)
     year = form.cleaned_data["year"] if form.is_valid() else today.year
+    # 专题检讨 already recorded for this pair of years: shown next to the unit's flag.
+    reviewed = dict(UnitReview.objects.filter(year=year).values_list("unit_id", "held_on"))
     return render(
         request,
         "suggestions/scores.html",
         {
             "year": year,
             "scores": unit_scores(year),
-            "review": units_for_review(year),
+            "review": [
+                (unit, before, this, reviewed.get(unit.pk))
+                for unit, before, this in units_for_review(year)
+            ],
             "years": range(today.year, today.year - 5, -1),
         },
     )

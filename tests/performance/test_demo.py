@@ -8,7 +8,14 @@ from django.apps import apps
 from core.demo import DemoContext
 from deputies import demo as deputies_demo
 from performance import demo
-from performance.models import Assessment, EntryStatus, Grade, LedgerEntry, RuleSet
+from performance.models import (
+    Assessment,
+    Commendation,
+    EntryStatus,
+    Grade,
+    LedgerEntry,
+    RuleSet,
+)
 from performance.selectors import exit_candidates, reelection_candidates, talk_list
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +51,16 @@ def test_demo_is_idempotent_and_fills_every_list():
     assert first["EntryEvidence"] == 12
     excellent = Assessment.objects.filter(rule_set__year=2026, grade=Grade.EXCELLENT).count()
     assert 1 <= excellent <= 12  # quota: ceil(0.2 * 60)
+    # last year's 优秀 deputies commended once, each credited C04 this year
+    assert first["Commendation"] == 1
+    commended = set(Commendation.objects.get().deputies.values_list("pk", flat=True))
+    assert commended == set(
+        Assessment.objects.filter(rule_set__year=2025, grade=Grade.EXCELLENT).values_list(
+            "deputy", flat=True
+        )
+    )
+    credited = LedgerEntry.objects.filter(rule__code="C04", source_type__model="commendeddeputy")
+    assert set(credited.values_list("deputy", flat=True)) == commended
 
 
 def _by_hand(year: int) -> dict[str, tuple]:

@@ -10,8 +10,10 @@ from suggestions.models import (
     Status,
     StatusChange,
     Suggestion,
+    UnitReview,
     UnitYearScore,
 )
+from suggestions.reviews import flagged_scores
 from suggestions.scoring import units_for_review
 from suggestions.selectors import missing_quarterly_reports, staff_overview
 
@@ -26,6 +28,7 @@ def _counts():
         PublicRating.objects.count(),
         HandlingUnit.objects.count(),
         UnitYearScore.objects.count(),
+        UnitReview.objects.count(),
     )
 
 
@@ -53,6 +56,11 @@ def test_demo_seed_is_consistent_and_idempotent(client):
         for year in (today.year - 1, today.year)
     }
     assert ["区城市管理局"] in review.values(), review
+    # the same unit's 专题检讨 flag is open (stored scores); another unit held its review
+    assert {s.unit.name for s in flagged_scores()} == {"区城市管理局"}
+    assert [(r.unit.name, r.year) for r in UnitReview.objects.all()] == [
+        ("区交通运输局", today.year - 3)
+    ]
     assert ("承办单位", "unit01", "区教育局") in context.logins
     # through the login page (the lockout backend needs the request); the demo's users need
     # not change their password first
