@@ -29,6 +29,7 @@ from .models import (
     Status,
     Suggestion,
 )
+from .reviews import flagged_scores
 from .selectors import deputy_suggestions, missing_quarterly_reports
 
 
@@ -54,13 +55,15 @@ def deputy_panel(request) -> dict[str, Any] | None:
 
 def suggestion_counts(today: date) -> dict[str, int]:
     """The staff desk's plain counts in one query: suggestions to register, overdue replies,
-    pending extension and return requests. Each count is a filter on an index (status,
-    status + reply deadline), never a pass over every suggestion."""
+    pending extension and return requests, units awaiting their 专题检讨. Each count is a
+    filter on an index (status, status + reply deadline, a unit's year score), never a pass
+    over every suggestion."""
     return counts_in_one_query(
         submitted=Suggestion.objects.filter(status=Status.SUBMITTED),
         overdue=Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today),
         extension=ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING),
         **{"return": ReturnRequest.objects.filter(status=ReturnStatus.PENDING)},
+        review=flagged_scores(),
     )
 
 
@@ -177,6 +180,13 @@ def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
             count=len(commitments),
             hint=_("共 %(n)d 项承诺") % {"n": n_commitments} if commitments else "",
             url=_by_ids(changelist, commitments),
+            tone="danger",
+        ),
+        Todo(
+            label=_("专题检讨待登记"),
+            count=counts["review"],
+            hint=_("承办单位连续两年低于 60 分") if counts["review"] else "",
+            url=reverse("admin:suggestions_unitreview_flagged"),
             tone="danger",
         ),
     ]
