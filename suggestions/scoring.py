@@ -12,13 +12,16 @@ and the ratings of those suggestions averaged per suggestion (rolled up per unit
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.db.models import Avg, Count, FloatField, Q
 from django.db.models.functions import Cast
 
+from core import clock
 from core.audit import audit_record
+from core.locks import job_lock
 
 from .models import CONCLUDED_STATES, HandlingUnit, PublicRating, UnitYearScore
 
@@ -109,25 +112,41 @@ def units_for_review(year: int) -> list[tuple[HandlingUnit, Decimal, Decimal]]:
     ]
 
 
+_STORED = ("concluded", "implementation_avg", "benefit_avg", "score")
+
+
 @transaction.atomic
-def unit_scores_refresh(*, year: int, actor=None) -> int:
-    """Store this year's scores (what the staff page and the yearly report read back)."""
+def unit_scores_refresh(*, year: int, actor=None, now: datetime | None = None) -> int:
+    """Store this year's scores (what the staff page and the yearly report read back).
+
+    Safe to run twice, and twice at once: runs for the same year queue on a lock, and only rows
+    whose numbers changed are written, so a run that changes nothing writes nothing (no audit
+    row either). Returns the number of units scored."""
+    job_lock("suggestions.unit_scores_refresh", year)
     scores = unit_scores(year)
+    stored = {row.unit_id: row for row in UnitYearScore.objects.filter(year=year)}
+    now = now or clock.now()
+    created, changed = [], []
     for s in scores:
-        UnitYearScore.objects.update_or_create(
-            unit=s.unit,
-            year=year,
-            defaults={
-                "concluded": s.concluded,
-                "implementation_avg": s.implementation_avg,
-                "benefit_avg": s.benefit_avg,
-                "score": s.score,
-            },
+        values = {field: getattr(s, field) for field in _STORED}
+        row = stored.get(s.unit.pk)
+        if row is None:
+            created.append(UnitYearScore(unit=s.unit, year=year, computed_at=now, **values))
+        elif any(getattr(row, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(row, field, value)
+            row.computed_at = now
+            changed.append(row)
+    UnitYearScore.objects.bulk_create(created)
+    UnitYearScore.objects.bulk_update(changed, [*_STORED, "computed_at"])
+    scored = {s.unit.pk for s in scores}
+    removed = [row.pk for unit, row in stored.items() if unit not in scored]
+    UnitYearScore.objects.filter(pk__in=removed).delete()
+    if created or changed or removed:
+        audit_record(
+            actor=actor,
+            action="suggestions.unit_scores_refresh",
+            summary=f"{year} 年承办单位得分（{len(scores)} 家）",
+            data={"created": len(created), "changed": len(changed), "removed": len(removed)},
         )
-    UnitYearScore.objects.filter(year=year).exclude(unit__in=[s.unit for s in scores]).delete()
-    audit_record(
-        actor=actor,
-        action="suggestions.unit_scores_refresh",
-        summary=f"{year} 年承办单位得分（{len(scores)} 家）",
-    )
     return len(scores)
