@@ -4,7 +4,9 @@ The report is written row by row, whatever the number of deputies: ``AnnualRepor
 only the year's summary (the grade counts, from one grouped query); its tables are generators
 over ``iterator()`` queries that flag each row in SQL (re-election, exit, reported to voters)
 instead of holding id sets in memory. CSV is written line by line, xlsx in openpyxl's
-write-only mode, the PDF a page at a time (``_StreamedTable``).
+write-only mode, the PDF a page at a time (``_StreamedTable``). Every format says whose report
+it is and when it was generated: the CSV and the first sheet on their first line
+(``core.tabular.title_line``), the PDF on every page (``core.pdf``, which also embeds the font).
 """
 
 import tempfile
@@ -12,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
@@ -30,6 +32,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core import clock, pdf
 from core.tabular import (
     STREAM_CHUNK,
     Sheet,
@@ -38,6 +41,7 @@ from core.tabular import (
     formula_safe,
     spooled_file_response,
     stream_response,
+    title_line,
     write_csv,
     write_xlsx,
 )
@@ -59,7 +63,7 @@ from .selectors import ExitCandidate, exit_subqueries, reelection_candidates, st
 FORMATS = ("csv", "xlsx", "pdf")
 ERR_NO_RULE_SET = gettext_noop("%(year)s 年度没有积分规则，无法生成报告。")
 ERR_FORMAT = gettext_noop("不支持的格式：%(fmt)s")
-PDF_FONT = "STSong-Light"
+REPORT_TITLE = gettext_noop("%(year)s 年度代表履职考核报告")
 PDF_ROWS_PER_BATCH = 60  # rows read ahead while a PDF page is laid out
 
 
@@ -254,50 +258,79 @@ def _check_format(fmt: str) -> None:
         raise ReportError(_(ERR_FORMAT) % {"fmt": fmt})
 
 
-def write_report(report: AnnualReport, fmt: str, target: IO[bytes]) -> None:
+def _title(report: AnnualReport) -> str:
+    return _(REPORT_TITLE) % {"year": report.year}
+
+
+def write_report(
+    report: AnnualReport, fmt: str, target: IO[bytes], *, now: datetime | None = None
+) -> None:
     """Write the report to a binary file, row by row: CSV holds the ranked table; xlsx and
-    PDF add the grade distribution and the two consequence lists."""
+    PDF add the grade distribution and the two consequence lists. ``now`` is the generation
+    time the file states."""
     _check_format(fmt)
+    moment = now or clock.now()
     if fmt == "csv":
-        write_csv(target, report_headers(), report.rows())
+        caption = title_line(_title(report), now=moment)
+        write_csv(target, report_headers(), report.rows(), caption=caption)
     elif fmt == "xlsx":
-        _xlsx(report, target)
+        _xlsx(report, target, moment)
     else:
-        _pdf(report, target)
+        _pdf(report, target, moment)
 
 
-def report_bytes(report: AnnualReport, fmt: str) -> bytes:
+def report_bytes(report: AnnualReport, fmt: str, *, now: datetime | None = None) -> bytes:
     """The whole file in memory: for tests and small years; downloads use ``report_response``."""
     import io
 
     buffer = io.BytesIO()
-    write_report(report, fmt, buffer)
+    write_report(report, fmt, buffer, now=now)
     return buffer.getvalue()
 
 
-def report_filename(report: AnnualReport, fmt: str, *, today: date | None = None) -> str:
-    return dated_filename(f"assessment-{report.year}", fmt, today=today)
+def report_filename(report: AnnualReport, fmt: str, *, now: datetime | None = None) -> str:
+    return dated_filename(f"assessment-{report.year}", fmt, now=now)
 
 
-def report_response(report: AnnualReport, fmt: str, *, today: date | None = None):
-    """The report as a download named with the day it was taken: CSV streamed while it is
-    sent, xlsx and PDF written to a temporary file first (both need the whole file)."""
+def report_response(report: AnnualReport, fmt: str, *, now: datetime | None = None):
+    """The report as a download named with the moment it was taken (which its first line or
+    its pages state too): CSV streamed while it is sent, xlsx and PDF written to a temporary
+    file first (both need the whole file)."""
     _check_format(fmt)
-    filename = report_filename(report, fmt, today=today)
+    moment = now or clock.now()
+    filename = report_filename(report, fmt, now=moment)
     if fmt == "csv":
-        return stream_response(csv_chunks(report_headers(), report.rows()), filename)
-    return spooled_file_response(lambda target: write_report(report, fmt, target), filename)
+        caption = title_line(_title(report), now=moment)
+        return stream_response(
+            csv_chunks(report_headers(), report.rows(), caption=caption), filename
+        )
+    return spooled_file_response(
+        lambda target: write_report(report, fmt, target, now=moment), filename
+    )
 
 
-def _xlsx(report: AnnualReport, target: IO[bytes]) -> None:
-    def sheet(title: str, headers: list[str], rows) -> Sheet:
+def _xlsx(report: AnnualReport, target: IO[bytes], now: datetime) -> None:
+    def sheet(title: str, headers: list[str], rows, caption=None) -> Sheet:
         widths = [max(8, len(header) * 2 + 2) for header in headers]
-        return Sheet(title, headers, rows, bold_header=True, widths=widths, freeze_header=True)
+        return Sheet(
+            title,
+            headers,
+            rows,
+            bold_header=True,
+            widths=widths,
+            freeze_header=True,
+            caption=caption,
+        )
 
     write_xlsx(
         target,
         [
-            sheet(_("%(year)s年度考核") % {"year": report.year}, report_headers(), report.rows()),
+            sheet(
+                _("%(year)s年度考核") % {"year": report.year},
+                report_headers(),
+                report.rows(),
+                caption=title_line(_title(report), now=now),
+            ),
             sheet(_("等次分布"), _grade_headers(), [list(g) for g in report.grades]),
             sheet(_("连任推荐"), _reelection_headers(), report.reelection()),
             sheet(_("劝辞对象"), _exit_headers(), report.exits()),
@@ -311,7 +344,7 @@ def _pdf_table_style():
 
     return TableStyle(
         [
-            ("FONT", (0, 0), (-1, -1), PDF_FONT, 8.5),
+            ("FONT", (0, 0), (-1, -1), pdf.FONT, 8.5),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#b3261e")),
             ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#999999")),
@@ -449,29 +482,13 @@ def _pdf_spooled(target: IO[bytes]):
         spool.close()
 
 
-def _pdf(report: AnnualReport, target: IO[bytes]) -> None:
+def _pdf(report: AnnualReport, target: IO[bytes], now: datetime) -> None:
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    title_style = ParagraphStyle("t", fontName=PDF_FONT, fontSize=16, leading=22, alignment=1)
-    heading = ParagraphStyle("h", fontName=PDF_FONT, fontSize=12, leading=18, spaceBefore=6)
-    body = ParagraphStyle("b", fontName=PDF_FONT, fontSize=9, leading=13)
-
-    doc = SimpleDocTemplate(
-        target,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=f"{report.year} 年度代表履职考核报告",
-    )
+    styles = pdf.styles()
+    title_style, heading, body = styles["title"], styles["heading"], styles["small"]
     rs = report.rule_set
     story = [
         Paragraph(
@@ -509,4 +526,12 @@ def _pdf(report: AnnualReport, target: IO[bytes]) -> None:
         _streamed_table(_exit_headers(), report.exits()),
     ]
     with _pdf_spooled(target) as canvas_class:
-        doc.build(story, canvasmaker=canvas_class)
+        pdf.build(
+            target,
+            story,
+            title=_title(report),
+            pagesize=landscape(A4),
+            margins=(12 * mm, 12 * mm, 16 * mm, 16 * mm),
+            now=now,
+            canvas_base=canvas_class,
+        )

@@ -7,12 +7,14 @@ read with ``iterator()`` and written row by row (CSV line by line, xlsx in write
 
 The header row is the column keys the issue names (``deputy_code``, ``basics_hours``...): the
 file is read by other programs as much as by people, and ``core.tabular.read_table`` reads it
-back with ``REPORT_COLUMNS`` (whose Chinese headers are accepted too). The xlsx adds a second
-sheet, 说明, that gives each key its Chinese header.
+back with ``REPORT_COLUMNS`` (whose Chinese headers are accepted too). Above it, as on every
+export, the title line names the committee, the report and when it was generated
+(``core.tabular.title_line``; ``read_table`` skips it). The xlsx adds a second sheet, 说明, that
+gives each key its Chinese header.
 """
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -21,7 +23,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.tabular import STREAM_CHUNK, Column, Sheet, write_csv, write_xlsx
+from core.tabular import STREAM_CHUNK, Column, Sheet, title_line, write_csv, write_xlsx
 from deputies.models import Deputy
 
 from .models import Attendance, Track
@@ -136,19 +138,28 @@ def _legend() -> list[list[str]]:
     return [[column.name, column.label] for column in REPORT_COLUMNS]
 
 
-def training_report_write(*, year: int, fmt: str, target: IO[bytes]) -> int:
+def training_report_write(
+    *, year: int, fmt: str, target: IO[bytes], now: datetime | None = None
+) -> int:
     """Write the year's report to a binary file row by row; returns the number of deputies.
     Cells go through ``core.tabular``'s writers, which make formula-like text harmless."""
     if fmt not in FORMATS:
         raise TrainingError(_(ERR_BAD_FORMAT) % {"fmt": fmt})
     headers = report_headers()
-    if fmt == "csv":
-        return write_csv(target, headers, report_rows(year))
-    widths = [max(10, len(h) + 2) for h in headers]
     title = _("%(year)s年度培训学时") % {"year": year}
+    caption = title_line(title, now=now)
+    if fmt == "csv":
+        return write_csv(target, headers, report_rows(year), caption=caption)
+    widths = [max(10, len(h) + 2) for h in headers]
     sheets = [
         Sheet(
-            title, headers, report_rows(year), bold_header=True, widths=widths, freeze_header=True
+            title,
+            headers,
+            report_rows(year),
+            bold_header=True,
+            widths=widths,
+            freeze_header=True,
+            caption=caption,
         ),
         Sheet(_("说明"), [_("列"), _("含义")], _legend(), bold_header=True, widths=[20, 20]),
     ]

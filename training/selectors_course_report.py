@@ -14,21 +14,17 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, DecimalField, IntegerField, Max, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core import clock
-from core.tabular import Sheet, dated_filename, write_xlsx
+from core.tabular import Sheet, dated_filename, title_line, write_xlsx
 
 from .models import Attendance, Course, CourseSession, Enrollment, Quiz, QuizAttempt
 
 NONE_SHOWN = "—"
 ONE_DECIMAL = Decimal("0.1")
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 RATE_TEXT = gettext_noop("%(n)d/%(d)d = %(pct)s%%")
 AVERAGE_TEXT = gettext_noop("%(avg)s（%(n)d 人）")
 
@@ -259,11 +255,7 @@ def course_report_xlsx(report: CourseReport, target, *, now: datetime | None = N
     """Write the report as one sheet: a first line naming the committee, the course and when
     it was taken, the summary, then one row per deputy. Every cell goes through
     ``core.tabular``'s formula guard, so a title or name like ``=HYPERLINK(...)`` stays text."""
-    first = [
-        settings.LVZHI_COMMITTEE_NAME,
-        report.course.title,
-        _("生成时间：%(time)s") % {"time": generated_at(now)},
-    ]
+    first = title_line(report.course.title, now=now)
     write_xlsx(
         target,
         [Sheet(_("课程统计"), first, _sheet_rows(report), widths=[24, 28, 22, 10, 10, 10, 12])],
@@ -271,13 +263,4 @@ def course_report_xlsx(report: CourseReport, target, *, now: datetime | None = N
 
 
 def course_report_filename(report: CourseReport, *, now: datetime | None = None) -> str:
-    return dated_filename(
-        f"course-{report.course.pk}-report", "xlsx", today=clock.day_of(now or clock.now())
-    )
-
-
-def generated_at(now: datetime | None = None) -> str:
-    """``now`` on the committee's clock (Asia/Shanghai, the project's time zone), to the
-    minute: what an export says about when it was taken."""
-    moment = now or clock.now()
-    return timezone.localtime(moment, timezone.get_default_timezone()).strftime(TIME_FORMAT)
+    return dated_filename(f"course-{report.course.pk}-report", "xlsx", now=now)

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
@@ -248,10 +249,16 @@ def _report(tmp_path, fmt, year=2025):
     return path
 
 
+def _csv_table(path):
+    """The report's rows below its title line (the committee's name and when it was made)."""
+    title, *rows = csv.reader(path.read_text(encoding="utf-8-sig").splitlines())
+    assert title[0] == settings.LVZHI_COMMITTEE_NAME and title[-1].startswith("生成时间：")
+    return rows
+
+
 def test_annual_report_csv_recomputes_an_open_year(tmp_path, year_2025):
     assert not Assessment.objects.exists()
-    path = _report(tmp_path, "csv")
-    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    rows = _csv_table(_report(tmp_path, "csv"))
     assert rows[0][:4] == ["名次", "代表编号", "姓名", "代表层级"]
     assert rows[1][:9] == ["1", "D001", "欧阳明远", "街道议政代表", "60.0", "18.0", "20.0",
                            "98.0", "优秀"]  # fmt: skip
@@ -264,7 +271,7 @@ def test_annual_report_of_an_open_year_follows_the_ledger(tmp_path, year_2025, g
     _report(tmp_path, "csv")
     idle = year_2025[2]
     give(idle, B02=5)
-    rows = list(csv.reader(_report(tmp_path, "csv").read_text("utf-8-sig").splitlines()))
+    rows = _csv_table(_report(tmp_path, "csv"))
     assert [r[1] for r in rows[1:]] == ["D001", "D002", "D003"]
     assert rows[3][7] == "18.0"
 
@@ -273,15 +280,16 @@ def test_annual_report_of_a_frozen_year_is_not_recomputed(tmp_path, year_2025, g
     rule_set_freeze(year=2025)
     idle = year_2025[2]
     give(idle, B02=5)  # behind the freeze's back
-    rows = list(csv.reader(_report(tmp_path, "csv").read_text("utf-8-sig").splitlines()))
+    rows = _csv_table(_report(tmp_path, "csv"))
     assert rows[3][7] == "3.0"
 
 
 def test_annual_report_xlsx_has_distribution_and_consequence_sheets(tmp_path, year_2025):
     workbook = load_workbook(_report(tmp_path, "xlsx"))
     assert workbook.sheetnames == ["2025年度考核", "等次分布", "连任推荐", "劝辞对象"]
-    table = list(workbook["2025年度考核"].values)
-    assert table[1][:3] == (1, "D001", "欧阳明远") and table[1][7] == 98
+    title, _header, *table = workbook["2025年度考核"].values
+    assert title[0] == settings.LVZHI_COMMITTEE_NAME
+    assert table[0][:3] == (1, "D001", "欧阳明远") and table[0][7] == 98
     distribution = {row[0]: row[1] for row in list(workbook["等次分布"].values)[1:]}
     assert distribution == {"优秀": 1, "称职": 0, "基本称职": 0, "不称职": 2}
     exits = list(workbook["劝辞对象"].values)[1:]

@@ -4,10 +4,12 @@ and with the same lists the selectors define."""
 import csv
 import io
 import types
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from performance.services import rule_set_load_defaults
 from tests.deputies.factories import DeputyFactory
 
 YEAR = 2025
+TAKEN = datetime(2027, 3, 15, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _assess(deputies, year=YEAR, grades=None):
@@ -82,34 +85,47 @@ def test_consequence_lists_are_the_selectors_lists(roster):
 
 def test_csv_download_streams_a_dated_formula_safe_file(roster):
     report = annual_report_build(year=YEAR)
-    response = report_response(report, "csv", today=date(2027, 3, 15))
+    response = report_response(report, "csv", now=TAKEN)
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Disposition"] == (
-        'attachment; filename="assessment-2025-20270315.csv"'
+        'attachment; filename="assessment-2025-20270315-0930.csv"'
     )
     body = b"".join(response.streaming_content)
-    assert body == report_bytes(report, "csv")  # the same file as the command writes
+    assert body == report_bytes(report, "csv", now=TAKEN)  # the same file as the command's
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert len(rows) == 71
-    assert rows[1][2] == '\'=HYPERLINK("http://x")'
+    assert len(rows) == 72  # the title line, the header and 70 deputies
+    assert rows[0] == [
+        settings.LVZHI_COMMITTEE_NAME,
+        "2025 年度代表履职考核报告",
+        "生成时间：2027-03-15 09:30",
+    ]
+    assert rows[2][2] == '\'=HYPERLINK("http://x")'
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_xlsx_and_pdf_downloads_are_spooled_files(roster, fmt):
     report = annual_report_build(year=YEAR)
-    response = report_response(report, fmt, today=date(2027, 3, 15))
+    response = report_response(report, fmt, now=TAKEN)
     assert isinstance(response, FileResponse)
-    assert f'filename="assessment-2025-20270315.{fmt}"' in response["Content-Disposition"]
+    assert f'filename="assessment-2025-20270315-0930.{fmt}"' in response["Content-Disposition"]
     assert response.getvalue()[:4] == (b"PK\x03\x04" if fmt == "xlsx" else b"%PDF")
 
 
 def test_xlsx_cells_are_text_not_formulas(roster):
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(report_bytes(annual_report_build(year=YEAR), "xlsx")))
-    cell = book.worksheets[0]["C2"]
+    book = load_workbook(
+        io.BytesIO(report_bytes(annual_report_build(year=YEAR), "xlsx", now=TAKEN))
+    )
+    first = book.worksheets[0]
+    assert [c.value for c in first[1]][:3] == [
+        settings.LVZHI_COMMITTEE_NAME,
+        "2025 年度代表履职考核报告",
+        "生成时间：2027-03-15 09:30",
+    ]
+    cell = first["C3"]
     assert cell.value == '\'=HYPERLINK("http://x")' and cell.data_type == "s"
-    assert book.worksheets[0].max_row == 71
+    assert first.max_row == 72
     assert [r[0] for r in list(book["劝辞对象"].values)[1:]][:2] == ["R000", "R001"]
 
 

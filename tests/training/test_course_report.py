@@ -254,7 +254,10 @@ def test_the_xlsx_download_is_dated_and_headed(staff_client):
         response = staff_client.get(reverse("training:course_report_xlsx", args=[course.pk]))
         content = b"".join(response.streaming_content)
     assert response.status_code == 200
-    assert f'filename="course-{course.pk}-report-20260601.xlsx"' in response["Content-Disposition"]
+    assert (
+        f'filename="course-{course.pk}-report-20260601-1000.xlsx"'
+        in response["Content-Disposition"]
+    )
     sheet = _sheet(content)
     first = [c.value for c in sheet[1]][:3]
     assert first == [settings.LVZHI_COMMITTEE_NAME, "履职基础", "生成时间：2026-06-01 10:00"]

@@ -9,6 +9,7 @@ import io
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -84,7 +85,9 @@ def test_an_imported_sheet_gives_the_expected_report(tmp_path):
         call_command("import_training", str(sheet), "--create-missing", stdout=io.StringIO())
         out = tmp_path / "report.csv"
         call_command("training_report", "--year", "2026", "--output", str(out))
-    rows = {r["deputy_code"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    with out.open(encoding="utf-8-sig") as report:
+        assert next(report).startswith(settings.LVZHI_COMMITTEE_NAME)  # the title line
+        rows = {r["deputy_code"]: r for r in csv.DictReader(report)}
     assert rows["E001"]["basics_hours"] == "3.0" and rows["E001"]["topical_hours"] == "8.5"
     assert rows["E001"]["total_hours"] == "11.5" and rows["E001"]["courses_attended"] == "2"
     assert rows["E002"]["practice_hours"] == "1.5" and rows["E002"]["courses_attended"] == "1"

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -85,7 +86,11 @@ def imported():
 
 
 def _csv_rows(path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    """The rows below the title line (the committee, the report and when it was made)."""
+    title, *rows = csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig")))
+    assert title[:2] == [settings.LVZHI_COMMITTEE_NAME, "2026年度培训学时"]
+    assert title[2].startswith("生成时间：")
+    return rows
 
 
 def test_the_csv_report_of_an_imported_sheet(imported, tmp_path):
@@ -106,7 +111,8 @@ def test_the_xlsx_report_of_an_imported_sheet(imported, tmp_path):
     book = load_workbook(path)
     sheet, legend = book.worksheets
     assert sheet.title == "2026年度培训学时"
-    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    title, *values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert title[:2] == [settings.LVZHI_COMMITTEE_NAME, "2026年度培训学时"]
     assert values == [
         HEADERS,
         ["A001", "甲代表", 5.5, 6, 1.5, 13, 3],

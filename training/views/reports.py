@@ -8,7 +8,7 @@ from django.urls import path
 from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
-from core.tabular import spooled_file_response
+from core.tabular import generated_at, spooled_file_response
 
 from ..selectors_course_report import (
     course_report,
@@ -16,7 +16,6 @@ from ..selectors_course_report import (
     course_report_queryset,
     course_report_xlsx,
     deputy_headers,
-    generated_at,
     passed_text,
     summary_lines,
 )
