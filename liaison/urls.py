@@ -1,6 +1,6 @@
 """The liaison app's pages: each views module lists its own patterns; here they are joined."""
 
-from .views import index, public, stations, visits
+from .views import index, public, station_pages, stations, stories, visits
 
 app_name = "liaison"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     *visits.urlpatterns,
     *public.urlpatterns,
     *index.urlpatterns,
+    *station_pages.urlpatterns,
+    *stories.urlpatterns,
 ]

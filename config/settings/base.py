@@ -331,6 +331,8 @@ LVZHI_OPINIONS_PER_HOUR = env.int("LVZHI_OPINIONS_PER_HOUR", default=5)
 LVZHI_OPINION_MAX_CHARS = env.int("LVZHI_OPINION_MAX_CHARS", default=2000)
 # Tracking-code lookups allowed per client address per hour (guessing codes is throttled).
 LVZHI_TRACK_LOOKUPS_PER_HOUR = env.int("LVZHI_TRACK_LOOKUPS_PER_HOUR", default=60)
+# Largest photo staff may attach to a deputy story (代表在身边).
+LVZHI_STORY_PHOTO_MAX_MB = env.int("LVZHI_STORY_PHOTO_MAX_MB", default=5)
 
 # --- response headers (config/settings/headers.py) ---
 from .headers import *  # noqa: E402, F403

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from liaison.models import (
     Duty,
@@ -12,6 +13,9 @@ from liaison.models import (
     ReceptionDay,
     Station,
     StationKind,
+    Story,
+    StoryPhoto,
+    StoryStatus,
     Visit,
 )
 from tests.deputies.factories import CommunityFactory
@@ -84,3 +88,50 @@ class ExternalEventFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     community = factory.SubFactory(CommunityFactory)
     summary = "噪音扰民"
+
+
+def jpeg_bytes(width: int = 40, height: int = 30) -> bytes:
+    """A real (tiny) JPEG, drawn by Pillow: what a staff member's phone photo looks like to
+    the validator."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 60, 40)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    """A draft story (代表在身边); ``published=True`` publishes it at ``published_at``."""
+
+    class Meta:
+        model = Story
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"代表在身边测试故事{n}")
+    body = "第一段。\n\n第二段。"
+    happened_on = datetime.date(2026, 11, 10)
+    status = StoryStatus.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            status=StoryStatus.PUBLISHED,
+            published_at=factory.LazyFunction(
+                lambda: datetime.datetime(2026, 11, 12, 2, 0, tzinfo=datetime.UTC)
+            ),
+        )
+
+    @factory.post_generation
+    def deputies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.deputies.set(extracted)
+
+
+class StoryPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StoryPhoto
+
+    story = factory.SubFactory(StoryFactory)
+    image = factory.LazyFunction(lambda: SimpleUploadedFile("现场.jpg", jpeg_bytes()))
+    caption = "现场照片"

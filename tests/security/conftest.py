@@ -55,6 +55,8 @@ MARKERS = {
     "resident_phone_a": ("13712340001", {STAFF}),
     "resident_phone_b": ("13712340002", {STAFF}),
     "survey_text_b": ("乙代表在调查里写的意见", {B, STAFF}),
+    "story_draft_a": ("写甲代表的故事草稿", {A, STAFF}),
+    "story_draft_b": ("写乙代表的故事草稿", {B, STAFF}),
 }
 
 
@@ -232,6 +234,31 @@ def _liaison(w: World) -> None:
         week_count=12,
         baseline_mean=2,
     )
+    _stories(w)
+
+
+def _stories(w: World) -> None:
+    """代表在身边: a published story about A and B at A's station, and a draft about each (a
+    deputy may preview a draft about them; the other deputy and the public get 404)."""
+    from tests.liaison.factories import StoryFactory, StoryPhotoFactory
+
+    o = w.o
+    o.story = StoryFactory(
+        title="矩阵已发布的故事",
+        deputies=[o.deputy_a, o.deputy_b],
+        station=o.station_a,
+        happened_on=date(2026, 6, 1),
+        published=True,
+    )
+    o.story_photo = StoryPhotoFactory(story=o.story)
+    for key, deputy in (("a", o.deputy_a), ("b", o.deputy_b)):
+        story = StoryFactory(
+            title=MARKERS[f"story_draft_{key}"][0],
+            deputies=[deputy],
+            happened_on=date(2026, 6, 2),
+        )
+        setattr(o, f"story_draft_{key}", story)
+        setattr(o, f"story_draft_photo_{key}", StoryPhotoFactory(story=story))
 
 
 def _training(w: World) -> None:

@@ -139,6 +139,7 @@ BODIES = {
         "new_password2": NEW_PASSWORD,
     },
     "notifications_read": lambda w: {"id": w.notice_a.pk},
+    "accounts:large_text": lambda w: {"large_text": "1", "next": "/"},
     "performance:submit": lambda w: {
         "rule": rule_pk(self_service=True),
         "occurred_on": "2026-06-01",
@@ -191,6 +192,8 @@ ROWS = [
     Row("accounts/logout/", "accounts:logout", POST_ONLY, post=ALL_TO_LOGIN),
     Row("accounts/password/", "accounts:password_change", LOGGED_IN, post=LOGGED_IN,
         changes=dict.fromkeys(SIGNED_IN, True)),  # each their own password
+    Row("accounts/large-text/", "accounts:large_text", POST_ONLY, post=LOGGED_IN,
+        changes=dict.fromkeys(SIGNED_IN, True)),  # each their own 大字模式
     Row("notifications/", "notifications", LOGGED_IN),
     Row("notifications/read/", "notifications_read", "L M M M M M", post=LOGGED_IN,
         changes={DEPUTY_A: True} | dict.fromkeys((DEPUTY_B, UNIT_U, UNIT_V, STAFF), False)),
@@ -259,6 +262,15 @@ ROWS = [
         pk("station_a", "station_id")),
     Row("liaison/stations/<int:station_id>/poster/", "liaison:station_poster", STAFF_ONLY,
         pk("station_a", "station_id")),
+    Row("liaison/stations/", "liaison:station_list", PUBLIC),
+    Row("liaison/stations/<int:station_id>/", "liaison:station_detail", PUBLIC,
+        pk("station_a", "station_id")),
+    Row("liaison/stories/", "liaison:story_list", PUBLIC),
+    # a draft about A: A may preview it, the public and everyone else get 404
+    Row("liaison/stories/<int:pk>/", "liaison:story_detail", "N O N N N O",
+        pk("story_draft_a")),
+    Row("liaison/stories/photos/<int:pk>/", "liaison:story_photo", "N O N N N O",
+        pk("story_draft_photo_a")),
     Row("liaison/deputies/<str:code>/qr.svg", "liaison:deputy_qr", "L O N N N O",
         code("deputy_a")),
     Row("liaison/deputies/<str:code>/code/", "liaison:deputy_code", "L O N N N O",
@@ -327,6 +339,8 @@ MIRRORS = [
     ("liaison:deputy_code", DEPUTY_A, code("deputy_b"), "GET"),
     ("liaison:visit_edit", DEPUTY_A, pk("visit_b"), "POST"),
     ("liaison:visit_suggest", DEPUTY_A, pk("visit_b"), "POST"),
+    ("liaison:story_detail", DEPUTY_A, pk("story_draft_b"), "GET"),
+    ("liaison:story_photo", DEPUTY_A, pk("story_draft_photo_b"), "GET"),
     ("training:attempt", DEPUTY_A, pk("attempt_b"), "GET"),
     ("suggestions:unit_detail", UNIT_U, pk("handling_b"), "GET"),
     ("suggestions:unit_reply", UNIT_U, pk("handling_b"), "POST"),

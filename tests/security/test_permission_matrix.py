@@ -212,6 +212,8 @@ MARKER_PAGES = [
     (DEPUTY_A, "liaison:my_opinions", None, ("opinion_a",)),
     (DEPUTY_B, "liaison:my_opinions", None, ("opinion_b",)),
     (STAFF, "training:survey_summary", pk("survey"), ("survey_text_b",)),
+    (DEPUTY_A, "liaison:story_detail", pk("story_draft_a"), ("story_draft_a",)),
+    (DEPUTY_B, "liaison:story_detail", pk("story_draft_b"), ("story_draft_b",)),
 ]
 SHOWN_ONLY_IN_THE_ADMIN = {"mobile_a", "mobile_b", "resident_phone_a", "resident_phone_b"}
 
