@@ -1,6 +1,7 @@
 """Scale liaison data: the district's stations, their reception-day calendars with the deputies
 on duty, the visit log, residents' opinions in every status and the hotline/grid events the
-public-opinion index counts, over the current year and the two before (``context.today``).
+public-opinion index counts, over the current year and the two before (``context.today``), and
+deputy stories (代表在身边, ``liaison.scale_stories``).
 
 Sizes follow the roster the deputies hook leaves in ``context.data``: about one station per ten
 deputies (at least one per host type, so every kind and host type appears), every deputy in
@@ -32,6 +33,7 @@ from core.scale import ScaleContext
 from deputies.models import Community
 from suggestions.public import Category
 
+from . import scale_stories
 from .models import (
     Duty,
     EventSource,
@@ -163,6 +165,7 @@ def generate(context: ScaleContext) -> None:
     _visits(rng, visits, past_days, rosters, windows, categories, clerk, today)
     _opinions(rng, 5 * len(pool), stations, rosters, pool, communities, categories, start, now)
     _events(rng, 10 * len(pool), communities, categories, clerk, start, today)
+    scale_stories.generate(context, stations=stations, rosters=rosters, now=now)
     context.data["liaison_stations"] = stations
 
 
