@@ -1,7 +1,6 @@
 """Reads of the visit log: who sees which visits, where a deputy may log one, and how a
 visitor's phone is shown (masked for everyone but committee staff)."""
 
-import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -9,22 +8,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, user_has_role
+from core.privacy import mask_phone  # the one masking (views import it from here too)
 from deputies.models import Deputy
 
 from .models import Duty, Opinion, OpinionStatus, Station, Visit, VisitStatus
-
-_DIGITS = re.compile(r"\D")
-
-
-def mask_phone(phone: str) -> str:
-    """``13912345678`` → ``139****5678``; shorter numbers keep only their last two digits.
-    The mask hides the middle whatever the input, so nothing but staff pages show a number."""
-    digits = _DIGITS.sub("", phone or "")
-    if not digits:
-        return ""
-    if len(digits) >= 7:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return f"****{digits[-2:]}"
 
 
 def mask_name(name: str) -> str:

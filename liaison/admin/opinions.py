@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import DateYearFilter, LargeListAdmin
+from core.admin_privacy import PhoneRevealAdminMixin
 
 from ..forms_opinions import AssignForm, MergeForm, ReplyForm
 from ..models import Opinion, OpinionStatus
@@ -26,7 +27,9 @@ from .visits import TriageAdminMixin
 
 
 @admin.register(Opinion)
-class OpinionAdmin(HistoryAdminMixin, TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
+class OpinionAdmin(
+    HistoryAdminMixin, PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.ModelAdmin
+):
     list_display = (
         "tracking_code",
         "submitted_at",
@@ -66,7 +69,7 @@ class OpinionAdmin(HistoryAdminMixin, TriageAdminMixin, LargeListAdmin, admin.Mo
         "community",
         "description",
         "contact_name",
-        "contact_phone",
+        "contact_phone_masked",
         "consent",
         "status",
         "assigned_deputy",
@@ -85,7 +88,10 @@ class OpinionAdmin(HistoryAdminMixin, TriageAdminMixin, LargeListAdmin, admin.Mo
             {"fields": ("tracking_code", "status", "submitted_at", "station", "deputy")},
         ),
         (_("意见"), {"fields": ("category", "community", "description")}),
-        (_("联系方式（仅工作人员可见）"), {"fields": ("contact_name", "contact_phone", "consent")}),
+        (
+            _("联系方式（仅工作人员可见）"),
+            {"fields": ("contact_name", "contact_phone_masked", "consent")},
+        ),
         (
             _("办理"),
             {
@@ -119,6 +125,13 @@ class OpinionAdmin(HistoryAdminMixin, TriageAdminMixin, LargeListAdmin, admin.Mo
 
     def get_ordering(self, request):
         return ("untriaged", "-submitted_at", "-id")
+
+    # The resident's number is masked; 显示完整号码 reveals it and leaves an audit row.
+    reveal_phone_fields = ("contact_phone",)
+
+    @admin.display(description=_("联系电话"))
+    def contact_phone_masked(self, obj):
+        return self.phone_with_reveal(obj, "contact_phone")
 
     def has_add_permission(self, request):
         return False  # residents submit on the public page; staff log visits instead

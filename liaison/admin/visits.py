@@ -21,7 +21,7 @@ from deputies.models import Deputy
 
 from ..forms_visits import ExportForm
 from ..models import Visit, VisitStatus
-from ..selectors_visits import visit_export_rows
+from ..selectors_visits import mask_phone, visit_export_rows
 from ..services.visits import (
     EDITABLE,
     VisitError,
@@ -168,8 +168,9 @@ class VisitAdmin(TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("来访人"))
     def visitor(self, obj):
-        # The admin is staff's: the full phone is shown here (masked everywhere else).
-        return " ".join(part for part in (obj.visitor_name, obj.visitor_phone) if part) or "—"
+        # Masked in the list; the change page (where staff edit it) holds the full number.
+        phone = mask_phone(obj.visitor_phone)
+        return " ".join(part for part in (obj.visitor_name, phone) if part) or "—"
 
     @admin.display(description=_("转成的建议"))
     def suggestion_link(self, obj):

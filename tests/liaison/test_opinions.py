@@ -244,10 +244,11 @@ def test_tampered_selection_is_refused_not_500(staff_client):
     assert response.status_code in (200, 302)
 
 
-def test_change_page_shows_contact_to_staff(staff_client):
+def test_change_page_shows_contact_to_staff_masked_until_asked(staff_client):
     o = opinion(contact_phone="13912345678")
     page = staff_client.get(reverse("admin:liaison_opinion_change", args=[o.pk]))
-    assert "13912345678" in page.content.decode()
+    assert "139****5678" in page.content.decode()
+    assert "13912345678" not in page.content.decode()  # 显示完整号码: test_phone_reveal
 
 
 # --- the deputy's page --------------------------------------------------------------------------

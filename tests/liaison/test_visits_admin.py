@@ -48,12 +48,12 @@ def test_staff_open_the_admin(staff_client):
     assert staff_client.get(CHANGELIST).status_code == 200
 
 
-def test_list_shows_deputies_full_phone_and_suggestion_link(staff_client, deputy):
+def test_list_shows_deputies_masked_phone_and_suggestion_link(staff_client, deputy):
     v = visit(deputy, visitor_phone="13912345678")
     suggestion = services.visit_to_suggestion(visit=v, deputy=deputy, actor=None)
     body = staff_client.get(CHANGELIST).content.decode()
     assert deputy.name in body
-    assert "13912345678" in body
+    assert "139****5678" in body and "13912345678" not in body  # full: the change page
     assert reverse("admin:suggestions_suggestion_change", args=[suggestion.pk]) in body
 
 
