@@ -19,6 +19,12 @@ class User(AbstractUser):
         help_text=_("勾选后，该用户下次登录须先设置自己的新密码。"),
     )
 
+    # Older deputies read on phones: the base page scales its text to about 20 px for a user
+    # who turned this on (我的 page, ``accounts.services.user_preferences_set``).
+    large_text = models.BooleanField(
+        _("大字模式"), default=False, help_text=_("开启后，页面文字放大显示。")
+    )
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")

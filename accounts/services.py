@@ -31,6 +31,7 @@ ERR_NOT_STAFF = gettext_noop("只有工委工作人员可以管理账号。")
 ERR_PRIVILEGED_ACCOUNT = gettext_noop("只有超级管理员可以修改工作人员或管理员账号（%(user)s）。")
 ERR_PRIVILEGE_FIELDS = gettext_noop("只有超级管理员可以修改“%(fields)s”。")
 ERR_RESET_OWN = gettext_noop("不能在这里重置自己的密码，请使用“修改密码”页面。")
+ERR_OWN_PREFERENCES = gettext_noop("只能修改自己的显示设置。")
 
 # Letters and digits without the look-alikes (0/O, 1/l/I): read out over the phone.
 TEMPORARY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
@@ -154,5 +155,25 @@ def password_change_own(*, user: User, password: str) -> User:
         target=user,
         summary=user.username,
         data={"username": user.username, "replaced_issued_password": was_issued},
+    )
+    return user
+
+
+@transaction.atomic
+def user_preferences_set(*, user: User, actor, large_text: bool) -> User:
+    """The user's own display preference (大字模式). Nobody sets it for someone else: it is a
+    matter of their eyes, not of the committee's records."""
+    if actor is None or actor.pk != user.pk:
+        raise AccountError(_(ERR_OWN_PREFERENCES))
+    if user.large_text == large_text:
+        return user
+    user.large_text = large_text
+    user.save(update_fields=["large_text"])
+    hooks.audit(
+        actor=actor,
+        action="accounts.preferences",
+        target=user,
+        summary=user.username,
+        data={"large_text": large_text},
     )
     return user

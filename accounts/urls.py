@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import LoginForm, OwnPasswordChangeForm
 
 app_name = "accounts"
@@ -25,4 +26,5 @@ urlpatterns = [
         ),
         name="password_change",
     ),
+    path("large-text/", views.large_text, name="large_text"),
 ]

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from .navigation import register_nav
+from .navigation import register_nav, register_tab
 
 
 def calendar_prefill_if_empty(**kwargs) -> None:
@@ -39,4 +39,16 @@ class CoreConfig(AppConfig):
             "admin:index",
             visible=lambda user: user.is_staff,
             order=900,
+        )
+        # Deputies' 消息 tab (the bottom tab bar on phones), with the unread badge on it.
+        from accounts.roles import Role
+
+        register_tab(
+            "core.notifications",
+            _("消息"),
+            "notifications",
+            "bell",
+            roles=[Role.DEPUTY],
+            order=50,
+            badge=True,
         )

@@ -47,7 +47,7 @@ def panels_for(role: Role, request: HttpRequest) -> list[tuple[str, dict[str, An
 
 @dataclass(frozen=True)
 class Todo:
-    """One to-do card on the staff desk (the admin index).
+    """One to-do card on the staff desk (the admin index), or one row of a deputy's to-do list.
 
     ``url`` is the admin list (or page) filtered to exactly the ``count`` items; ``text``
     replaces the number for a state that is not a count (e.g. a plan not yet made). A card with
@@ -68,6 +68,27 @@ class Todo:
     @property
     def link(self) -> str:
         return self.url if self.due else ""
+
+
+TodoSource = Callable[[HttpRequest], list[Todo]]
+_TODOS: dict[Role, dict[str, tuple[int, TodoSource]]] = {role: {} for role in Role}
+
+
+def register_todo(role: Role, key: str, items: TodoSource, order: int = 100) -> None:
+    """Add a source of to-dos to ``role``'s merged to-do list (the deputy's 待办 on the
+    dashboard). ``items(request)`` returns :class:`Todo` rows (``hint`` tells when or where,
+    ``url`` the page where the deputy acts), computed in a fixed number of queries; the list
+    shows the rows with something to do. Registering a key again replaces it, so ``ready`` may
+    run twice. The dashboard merges the apps' rows without importing them."""
+    _TODOS[role][key] = (order, items)
+
+
+def todos_for(role: Role, request: HttpRequest) -> list[Todo]:
+    """Every registered source's rows that are due, in registration order then key."""
+    rows: list[Todo] = []
+    for _key, (_order, items) in sorted(_TODOS[role].items(), key=lambda kv: (kv[1][0], kv[0])):
+        rows.extend(todo for todo in items(request) if todo.due)
+    return rows
 
 
 def admin_url(name: str, *args: Any, **params: Any) -> str:

@@ -1,11 +1,15 @@
-"""The roster's to-do card on the staff desk (the admin index). Reads only, one query."""
+"""The roster's to-do card on the staff desk (the admin index), reads only, one query; and the
+deputy's 首页 and 我的 tabs of the bottom tab bar."""
 
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.roles import Role
 from core.dashboard import Todo, admin_url
+from core.navigation import register_tab
 
 from .models import Deputy, Status
 
@@ -30,3 +34,22 @@ def staff_panel(request) -> dict[str, Any] | None:
         )
     ]
     return {"items": items}
+
+
+def register_deputy_home() -> None:
+    register_tab(
+        "deputies.dashboard",
+        gettext_lazy("首页"),
+        "deputies:dashboard",
+        "house-door",
+        roles=[Role.DEPUTY],
+        order=10,
+    )
+    register_tab(
+        "deputies.profile",
+        gettext_lazy("我的"),
+        "deputies:profile",
+        "person-circle",
+        roles=[Role.DEPUTY],
+        order=60,
+    )

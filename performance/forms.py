@@ -2,7 +2,9 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.uploads import upload_budget_check
@@ -11,6 +13,8 @@ from .models import EVIDENCE_EXTENSIONS, EVIDENCE_VALIDATORS, DisputeKind, Rule
 from .services import ERR_DATE_IN_FUTURE, ERR_DATE_OUTSIDE_YEAR, ERR_EVIDENCE_REQUIRED
 
 ACCEPT = ",".join(f".{ext}" for ext in EVIDENCE_EXTENSIONS)
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
+ERR_PHOTO_TYPE = gettext_noop("现场照片只支持 jpg、png、webp 图片；其他文件请在“佐证材料”中上传。")
 
 
 def _clean_date(value, year: int, today: date):
@@ -119,6 +123,21 @@ class EntrySubmitForm(forms.Form):
         ),
     )
 
+    # On a phone this opens the camera (capture): the photo of the activity is the evidence
+    # most deputies have. Documents (sign-in sheets, PDFs) still go through ``files``.
+    photo = forms.FileField(
+        label=_("现场照片"),
+        required=False,
+        validators=[
+            FileExtensionValidator(list(IMAGE_EXTENSIONS), message=_(ERR_PHOTO_TYPE)),
+            *EVIDENCE_VALIDATORS,
+        ],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("用手机可直接拍照。"),
+    )
+
+    field_order = ["rule", "occurred_on", "title", "place", "description", "photo", "files"]
+
     def __init__(self, *args, year: int, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.year, self.today = year, today or clock.today()
@@ -135,9 +154,16 @@ class EntrySubmitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("photo") and "files" not in self.errors:
+            # The photo joins the other files: one list for the service and the upload budget.
+            data["files"] = [data["photo"], *(data.get("files") or [])]
+            try:
+                upload_budget_check(data["files"])
+            except forms.ValidationError as exc:
+                self.add_error("files", exc)
         rule = data.get("rule")
         missing = rule is not None and rule.evidence_required and not data.get("files")
-        if missing and "files" not in self.errors:
+        if missing and "files" not in self.errors and "photo" not in self.errors:
             self.add_error("files", _(ERR_EVIDENCE_REQUIRED) % {"rule": rule})
         return data
 

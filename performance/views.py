@@ -19,6 +19,7 @@ from accounts.roles import Role, user_has_role
 from core import clock
 from core.uploads import form_upload_budget
 
+from .deputy_panels import level_rank
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
     Assessment,
@@ -106,6 +107,8 @@ def dashboard_panel(request, *, today: date | None = None) -> dict | None:
         "year": year,
         "rule_set": rule_set,
         "assessment": assessment,
+        "level_rank": level_rank(assessment, deputy.level) if assessment else None,
+        "level_label": deputy.get_level_display(),
         "bars": _dimension_bars(assessment, rule_set),
         "next_step": _next_step(assessment, rule_set),
         "pending": pending,

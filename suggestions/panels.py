@@ -12,10 +12,13 @@ from typing import Any
 from django.db.models import CharField, Count, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.roles import Role
 from core import clock
 from core.admin_lists import counts_in_one_query
-from core.dashboard import Todo, admin_url
+from core.dashboard import Todo, admin_url, register_todo
+from core.navigation import register_tab
 
 from .models import (
     OPEN_HANDLING,
@@ -51,6 +54,23 @@ def deputy_panel(request) -> dict[str, Any] | None:
         "to_evaluate": to_evaluate,
         "recent": recent,
     }
+
+
+def deputy_todos(request) -> list[Todo]:
+    """The deputy's to-do row: suggestions they led that have a reply waiting for their
+    evaluation (满意度测评); one query."""
+    deputy = getattr(request.user, "deputy", None)
+    if deputy is None:
+        return []
+    waiting = Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).count()
+    return [
+        Todo(
+            label=_("建议答复待测评"),
+            count=waiting,
+            hint=_("请对承办单位的答复作出评价"),
+            url=f"{reverse('suggestions:mine')}?status={Status.REPLIED}",
+        )
+    ]
 
 
 def suggestion_counts(today: date) -> dict[str, int]:
@@ -191,3 +211,16 @@ def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
         ),
     ]
     return {"items": items}
+
+
+def register_deputy_home() -> None:
+    """The deputy's to-do row and the 建议 tab of the bottom tab bar."""
+    register_todo(Role.DEPUTY, "suggestions", deputy_todos, order=30)
+    register_tab(
+        "suggestions.mine",
+        gettext_lazy("建议"),
+        "suggestions:mine",
+        "lightbulb",
+        roles=[Role.DEPUTY],
+        order=40,
+    )

@@ -1,17 +1,23 @@
-"""A deputy's coming duties on their dashboard, and the 我的接待 menu entry."""
+"""A deputy's coming duties on their dashboard and to-do list, and the 我的接待 menu entry."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.db.models import Count, Min
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import clock
-from core.dashboard import register_panel
+from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
 
+from ..models import Duty
 from ..selectors_stations import coming_duties
 
 PANEL_LIMIT = 3
+TODO_DAYS = 7  # reception duties this close are on the deputy's to-do list
 
 
 def duty_panel(request, *, today: date | None = None) -> dict | None:
@@ -23,9 +29,35 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
     return {"coming": coming_duties(deputy, today=today, limit=PANEL_LIMIT), "today": today}
 
 
+def duty_todos(request, *, today: date | None = None) -> list[Todo]:
+    """Reception duties in the next ``TODO_DAYS`` days (today included) and the first one's
+    date, in one query."""
+    deputy = getattr(request.user, "deputy", None)
+    if deputy is None:
+        return []
+    today = today or clock.today()
+    coming = Duty.objects.filter(
+        deputy=deputy,
+        reception_day__date__gte=today,
+        reception_day__date__lt=today + timedelta(days=TODO_DAYS),
+    ).aggregate(n=Count("pk"), first=Min("reception_day__date"))
+    first = coming["first"]
+    return [
+        Todo(
+            label=gettext("近 7 天进站接待"),
+            count=coming["n"],
+            hint=gettext("最近一次：%(day)s") % {"day": date_format(first, "MONTH_DAY_FORMAT")}
+            if first
+            else "",
+            url=reverse("liaison:my_duties"),
+        )
+    ]
+
+
 def register() -> None:
-    """Register this subject's panels and navigation entries."""
+    """Register this subject's panels, to-dos and navigation entries."""
     register_panel(Role.DEPUTY, "liaison.duties", "liaison/duty_panel.html", duty_panel, order=15)
+    register_todo(Role.DEPUTY, "liaison.duties", duty_todos, order=20)
     register_nav(
         "liaison.my_duties", _("我的接待"), "liaison:my_duties", roles=[Role.DEPUTY], order=25
     )
