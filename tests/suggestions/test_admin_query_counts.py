@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions.models import (
     Evaluation,
@@ -22,6 +23,7 @@ from suggestions.models import (
     Suggestion,
     SupervisionPlan,
     ToughProject,
+    UnitReview,
     UnitYearScore,
 )
 from tests.core.admin_queries import assert_flat
@@ -64,6 +66,15 @@ def grow(n, staff_user):
             implementation_avg=Decimal("80"),
             benefit_avg=Decimal("80"),
             score=Decimal("80"),
+        )
+        UnitReview.objects.create(
+            unit=unit,
+            year=2001 + i % 5,
+            held_on=ON,
+            attendees="局领导",
+            findings="答复流于形式",
+            measures="建立台账",
+            recorded_at=timezone.now(),
         )
 
 
