@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.admin_history import HistoryAdminMixin
+from core.privacy import export_record
 from deputies.models import Deputy
 
 from .. import scoring, selectors, services
@@ -169,6 +170,14 @@ class AssessmentAdmin(HistoryAdminMixin, DeputyLevelColumn, ReadOnlyMixin, Perfo
         except (ReportError, ScoringError) as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return redirect("admin:performance_assessment_changelist")
+        # Named deputies' grades and the exit list: personal data, so the download is recorded.
+        export_record(
+            actor=request.user,
+            export="performance.annual_report_export",
+            count=report.deputies,
+            filters={"year": year, "format": fmt},
+            summary=_t("导出 %(y)s 年度履职考核报告") % {"y": year},
+        )
         return report_response(report, fmt)
 
     def publish_view(self, request):

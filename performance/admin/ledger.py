@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import subquery_count
 from core.audit import audit_record
+from core.privacy import export_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
 from .. import services
@@ -305,6 +306,13 @@ class LedgerEntryAdmin(HistoryAdminMixin, LedgerImportMixin, DeputyLevelColumn, 
 
     @admin.action(description=_("导出为 Excel"))
     def export_xlsx(self, request, queryset):
+        export_record(
+            actor=request.user,
+            export="performance.ledger_export",
+            count=queryset.count(),
+            filters={k: v[:100] for k, v in list(request.GET.items())[:20]},
+            summary=_t("导出履职记录"),
+        )
         headers = [c.aliases[0] for c in LEDGER_COLUMNS] + [_t("状态"), _t("来源")]
         rows = (
             [

@@ -9,6 +9,7 @@ from django.urls import path
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role
 from core import clock
+from core.privacy import export_record
 from core.tabular import file_response
 
 from ..pdf import archive_pdf, archive_pdf_filename
@@ -55,7 +56,16 @@ def deputy_archive(request, deputy_pk: int):
 
 @role_required(Role.STAFF)
 def deputy_archive_pdf(request, deputy_pk: int):
-    return _pdf(_deputy(deputy_pk))
+    """Staff print a deputy's record: recorded (a deputy's own printout is not)."""
+    deputy = _deputy(deputy_pk)
+    export_record(
+        actor=request.user,
+        export="training.archive_export",
+        count=1,
+        filters={"deputy": deputy.pk},
+        summary=f"{deputy.code} {deputy.name}",
+    )
+    return _pdf(deputy)
 
 
 urlpatterns = [

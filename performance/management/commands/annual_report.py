@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core import clock
+from core.privacy import export_record
 from performance.report import FORMATS, ReportError, annual_report_build, write_report
 from performance.scoring import ScoringError
 
@@ -24,4 +25,10 @@ class Command(BaseCommand):
         # Written row by row straight into the file: memory stays flat however many deputies.
         with output.open("wb") as target:
             write_report(report, options["format"], target)
+        export_record(  # named deputies' grades and the exit list: the file is recorded
+            actor=None,
+            export="performance.annual_report_export",
+            count=report.deputies,
+            filters={"year": options["year"], "format": options["format"], "output": str(output)},
+        )
         self.stdout.write(self.style.SUCCESS(f"已生成 {output}（{report.deputies} 名代表）。"))

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.privacy import export_record
 from training.reports import FORMATS, report_format, report_year, training_report_write
 from training.services import TrainingError
 
@@ -42,6 +43,12 @@ class Command(BaseCommand):
                 count = training_report_write(year=year_number, fmt=fmt, target=target)
         except OSError as exc:
             raise CommandError(_(ERR_UNWRITABLE) % {"path": output}) from exc
+        export_record(
+            actor=None,
+            export="training.report_export",
+            count=count,
+            filters={"year": year_number, "format": fmt, "output": str(path)[:200]},
+        )
         self.stdout.write(
             self.style.SUCCESS(_(DONE) % {"year": year_number, "n": count, "path": path})
         )
