@@ -2,6 +2,7 @@ import io
 from datetime import date
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from deputies.models import Deputy, Level, Status
@@ -55,7 +56,8 @@ def test_export_selected_as_xlsx_round_trips(staff_client):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     # Streamed from a temporary file (FileResponse): the rows are never all in memory.
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
-    rows = list(sheet.iter_rows(values_only=True))
+    title, *rows = sheet.iter_rows(values_only=True)
+    assert title[0] == settings.LVZHI_COMMITTEE_NAME  # the title line above the header
     assert rows[0][:6] == ("代表编号", "姓名", "性别", "层级", "选区", "手机")
     assert rows[1][0] == "E1" and rows[1][3] == "街道议政代表"
 

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 
 from core import clock
@@ -19,9 +20,10 @@ def test_roster_csv_is_streamed_dated_and_formula_safe(staff_client):
     )
     assert isinstance(response, StreamingHttpResponse)
     stamp = clock.today().strftime("%Y%m%d")  # (the pinned-clock case: tests/core)
-    assert response["Content-Disposition"] == f'attachment; filename="deputies-{stamp}.csv"'
+    assert response["Content-Disposition"].startswith(f'attachment; filename="deputies-{stamp}-')
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel shows the Chinese
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    title, *rows = csv.reader(io.StringIO(body.decode("utf-8-sig")))
+    assert title[0] == settings.LVZHI_COMMITTEE_NAME and title[-1].startswith("生成时间：")
     assert rows[0][:2] == ["代表编号", "姓名"]
     assert sorted(r[:2] for r in rows[1:]) == [["E1", "王芳"], ["E2", "'@SUM(1+1)"]]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -37,7 +38,10 @@ def data(db, settings):
 
 
 def _read_csv(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    """The rows below the title line (the committee, the week, when it was generated)."""
+    title, *rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    assert title[0] == settings.LVZHI_COMMITTEE_NAME and "民意指数" in title[1]
+    return rows
 
 
 def test_csv_file(data, tmp_path):
@@ -73,7 +77,8 @@ def test_xlsx_file(data, tmp_path):
         stdout=io.StringIO(),
     )
     sheet = load_workbook(path).active
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    title, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert title[:2] == [settings.LVZHI_COMMITTEE_NAME, "2026-W48 民意指数"]
     assert sheet.title == "2026-W48"
     assert rows[0] == HEADERS
     assert rows[1] == ["东湖社区", "交通", 6, 0.13, 48.0, 1]
@@ -84,7 +89,7 @@ def test_xlsx_file(data, tmp_path):
 def test_format_follows_the_file_name(data, tmp_path):
     path = tmp_path / "index.xlsx"
     call_command("opinion_index", "--week=2026-W48", "--output", str(path), stdout=io.StringIO())
-    assert load_workbook(path).active.max_row == 3
+    assert load_workbook(path).active.max_row == 4  # title line, header, two rows
 
 
 def test_default_week_is_the_current_one(db, tmp_path):

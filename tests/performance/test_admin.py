@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -246,11 +247,14 @@ def test_import_view_template_and_upload(staff_client, ledger):
 def test_export_action(staff_client, ledger):
     response = act(staff_client, "ledgerentry", "export_xlsx", LedgerEntry.objects.all())
     assert response.status_code == 200
-    # Dated since issue 8 (was "ledger.xlsx"): every export says on which day it was taken.
+    # Dated since issue 8 (was "ledger.xlsx"), to the minute since issue 12: every export
+    # says when it was taken, in its name and on its first line.
     stamp = clock.today().strftime("%Y%m%d")
-    assert response["Content-Disposition"].endswith(f'ledger-{stamp}.xlsx"')
+    assert f'filename="ledger-{stamp}-' in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
-    assert sheet.max_row == 1 + LedgerEntry.objects.count()
+    assert sheet["A1"].value == settings.LVZHI_COMMITTEE_NAME
+    assert sheet["C1"].value.startswith("生成时间：")
+    assert sheet.max_row == 2 + LedgerEntry.objects.count()
 
 
 # --- rule sets -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """``opinion_index --week 2026-W48 --output FILE``: the week's public-opinion index as a sheet
-(``--output -`` writes CSV to standard output)."""
+(``--output -`` writes CSV to standard output), under the title line every export has (the
+committee, the week, when it was generated)."""
 
 import codecs
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from core.tabular import Sheet, csv_chunks, write_csv, write_xlsx
+from core.tabular import Sheet, csv_chunks, title_line, write_csv, write_xlsx
 from liaison.selectors_index import (
     EXPORT_HEADERS,
     WeekError,
@@ -40,10 +41,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         fmt = format or ("xlsx" if output.lower().endswith(".xlsx") else "csv")
         rows = index_export_rows(week=monday)
+        title = week_label(monday)
+        caption = title_line(_("%(week)s 民意指数") % {"week": title})
         if output == "-":
             if fmt != "csv":
                 raise CommandError(_("xlsx 文件不能输出到标准输出，请用 --output 指定文件名。"))
-            for chunk in csv_chunks(EXPORT_HEADERS, rows):
+            for chunk in csv_chunks(EXPORT_HEADERS, rows, caption=caption):
                 if chunk != codecs.BOM_UTF8:
                     self.stdout.write(chunk.decode("utf-8"), ending="")
             return
@@ -52,9 +55,10 @@ class Command(BaseCommand):
             raise CommandError(_("输出目录不存在：%(path)s") % {"path": path.parent})
         if fmt == "csv":
             with path.open("wb") as target:
-                count = write_csv(target, EXPORT_HEADERS, rows)
+                count = write_csv(target, EXPORT_HEADERS, rows, caption=caption)
         else:
-            count = write_xlsx(path, [Sheet(week_label(monday), EXPORT_HEADERS, rows)])[0]
+            sheet = Sheet(title, EXPORT_HEADERS, rows, caption=caption)
+            count = write_xlsx(path, [sheet])[0]
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(week)s 民意指数共 %(n)d 行，已写入 %(path)s")
