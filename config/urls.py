@@ -22,6 +22,7 @@ urlpatterns = [
     path("liaison/", include("liaison.urls")),
     path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 if settings.LVZHI_BENCH_FLOORS:  # scripts/bench_pages.py only; never set in production

@@ -72,7 +72,16 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
 ]
-THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "axes"]
+THIRD_PARTY_APPS = [
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "axes",
+    # The mobile API (api/, docs/api.md): DRF, filters, the OpenAPI schema and its Swagger UI.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+]
 LOCAL_APPS = [
     "accounts",
     "core",
@@ -81,6 +90,7 @@ LOCAL_APPS = [
     "suggestions",
     "liaison",
     "training",
+    "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -333,6 +343,56 @@ LVZHI_OPINION_MAX_CHARS = env.int("LVZHI_OPINION_MAX_CHARS", default=2000)
 LVZHI_TRACK_LOOKUPS_PER_HOUR = env.int("LVZHI_TRACK_LOOKUPS_PER_HOUR", default=60)
 # Largest photo staff may attach to a deputy story (代表在身边).
 LVZHI_STORY_PHOTO_MAX_MB = env.int("LVZHI_STORY_PHOTO_MAX_MB", default=5)
+
+# --- the mobile API (api/, docs/api.md) ---
+# An access token opens the API this many hours; a refresh token buys a new pair (once) for
+# this many days.
+LVZHI_API_ACCESS_HOURS = env.int("LVZHI_API_ACCESS_HOURS", default=12)
+LVZHI_API_REFRESH_DAYS = env.int("LVZHI_API_REFRESH_DAYS", default=30)
+# Requests per hour per signed-in account and per client address (shared cache; 429 after).
+LVZHI_API_REQUESTS_PER_USER_HOUR = env.int("LVZHI_API_REQUESTS_PER_USER_HOUR", default=1200)
+LVZHI_API_REQUESTS_PER_ADDRESS_HOUR = env.int("LVZHI_API_REQUESTS_PER_ADDRESS_HOUR", default=3000)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.BearerTokenAuthentication",
+        "api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle", "api.throttling.AddressThrottle"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "履职 API",
+    "DESCRIPTION": "人大代表移动端接口（v1）。令牌放在 Authorization: Bearer 头中，见 docs/api.md。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No call to the public validator badge (img-src is this site only).
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "EntryStatusEnum": "performance.models.EntryStatus",
+        "SuggestionStatusEnum": "suggestions.models.Status",
+        "SuggestionKindEnum": "suggestions.models.Kind",
+        "ProblemKindEnum": "suggestions.models.ProblemKind",
+        "VerdictEnum": "suggestions.models.Verdict",
+    },
+}
 
 # --- response headers (config/settings/headers.py) ---
 from .headers import *  # noqa: E402, F403

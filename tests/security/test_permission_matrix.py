@@ -48,8 +48,9 @@ from tests.security.matrix import (
     visit,
 )
 
-# The admin is tested on its own (staff and account privileges); i18n/ is Django's own.
-SKIPPED_PREFIXES = ("admin/", "i18n/", settings.STATIC_URL.lstrip("/"), "media/")
+# The admin is tested on its own (staff and account privileges); i18n/ is Django's own; the API
+# (api/) has its own matrix with tokens and JSON bodies (tests/api/test_api_matrix.py).
+SKIPPED_PREFIXES = ("admin/", "i18n/", settings.STATIC_URL.lstrip("/"), "media/", "api/")
 TEXT_TYPES = ("text/", "application/json", "image/svg")
 
 

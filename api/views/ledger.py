@@ -1,0 +1,83 @@
+"""My ledger entries: the list, one entry, and submitting one (``performance.services.
+entry_submit``, the door the web's 提交履职 page uses)."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from core import clock
+from performance.models import LedgerEntry
+from performance.services import entry_submit
+
+from ..filters import EntryFilter
+from ..permissions import IsDeputy
+from ..serializers.base import budget_check
+from ..serializers.ledger import EntrySerializer, EntrySubmitSerializer
+from .common import ERRORS
+
+
+class EntryQuerysetMixin:
+    permission_classes = [IsDeputy]
+    serializer_class = EntrySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LedgerEntry.objects.none()
+        return (
+            LedgerEntry.objects.filter(deputy=self.request.deputy)
+            .select_related("rule", "rule__rule_set")
+            .prefetch_related("evidence")
+            .order_by("-occurred_on", "-id")
+        )
+
+
+class EntryListView(EntryQuerysetMixin, generics.ListAPIView):
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EntryFilter
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        summary="我的履职记录",
+        tags=["ledger"],
+        responses={200: EntrySerializer(many=True), **ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": EntrySubmitSerializer,
+            "application/json": EntrySubmitSerializer,
+        },
+        responses={201: EntrySerializer, **ERRORS},
+        summary="提交履职记录（待工委核实）",
+        tags=["ledger"],
+    )
+    def post(self, request):
+        serializer = EntrySubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        budget_check(data["files"], field="files", user=request.user)
+        entry = entry_submit(
+            deputy=request.deputy,
+            rule_code=data["rule"],
+            occurred_on=data["occurred_on"],
+            title=data["title"],
+            description=data["description"],
+            place=data["place"],
+            files=data["files"],
+            actor=request.user,
+            today=clock.today(),
+        )
+        entry = self.get_queryset().get(pk=entry.pk)
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class EntryDetailView(EntryQuerysetMixin, generics.RetrieveAPIView):
+    @extend_schema(
+        summary="一条履职记录", tags=["ledger"], responses={200: EntrySerializer, **ERRORS}
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
