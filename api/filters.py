@@ -5,7 +5,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Notification
-from performance.models import EntryStatus, LedgerEntry
+from performance.models import EntryStatus, LedgerEntry, Rule
 from suggestions.models import Status, Suggestion
 
 
@@ -36,3 +36,16 @@ class NotificationFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread"]
+
+
+class RuleFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(
+        field_name="rule_set__year", label=_("年度"), min_value=2000, max_value=2100
+    )
+    self_service = django_filters.BooleanFilter(
+        field_name="deputy_can_submit", label=_("仅代表可自行申报的")
+    )
+
+    class Meta:
+        model = Rule
+        fields = ["year", "self_service"]

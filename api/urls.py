@@ -12,6 +12,7 @@ v1 = [
     path("auth/logout/", auth.LogoutView.as_view(), name="logout"),
     path("me/", me.MeView.as_view(), name="me"),
     path("me/score/", me.ScoreView.as_view(), name="score"),
+    path("ledger/rules/", ledger.RuleListView.as_view(), name="rules"),
     path("ledger/entries/", ledger.EntryListView.as_view(), name="entries"),
     path("ledger/entries/<int:pk>/", ledger.EntryDetailView.as_view(), name="entry"),
     path("suggestions/", suggestions.SuggestionListView.as_view(), name="suggestions"),

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from performance.models import EVIDENCE_VALIDATORS, LedgerEntry
+from performance.models import EVIDENCE_VALIDATORS, LedgerEntry, Rule
 
 from .base import StrictSerializer
 
@@ -11,6 +11,27 @@ class EvidenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(label=_("文件名"))
     uploaded_at = serializers.DateTimeField()
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="rule_set.year", read_only=True)
+    dimension_label = serializers.CharField(source="get_dimension_display", read_only=True)
+
+    class Meta:
+        model = Rule
+        fields = [
+            "id",
+            "year",
+            "code",
+            "name",
+            "dimension",
+            "dimension_label",
+            "points",
+            "yearly_cap",
+            "evidence_required",
+            "deputy_can_submit",
+        ]
+        read_only_fields = fields
 
 
 class EntrySerializer(serializers.ModelSerializer):

@@ -8,13 +8,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core import clock
-from performance.models import LedgerEntry
+from performance.models import LedgerEntry, Rule
 from performance.services import entry_submit
 
-from ..filters import EntryFilter
+from ..filters import EntryFilter, RuleFilter
 from ..permissions import IsDeputy
 from ..serializers.base import budget_check
-from ..serializers.ledger import EntrySerializer, EntrySubmitSerializer
+from ..serializers.ledger import EntrySerializer, EntrySubmitSerializer, RuleSerializer
 from .common import ERRORS
 
 
@@ -79,5 +79,22 @@ class EntryDetailView(EntryQuerysetMixin, generics.RetrieveAPIView):
     @extend_schema(
         summary="一条履职记录", tags=["ledger"], responses={200: EntrySerializer, **ERRORS}
     )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class RuleListView(generics.ListAPIView):
+    """The ledger's rules (履职事项), by year: what a deputy may submit and what it is worth.
+    ``?self_service=true&year=2026`` lists the choices of the submit form."""
+
+    permission_classes = [IsDeputy]
+    serializer_class = RuleSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RuleFilter
+
+    def get_queryset(self):
+        return Rule.objects.select_related("rule_set").order_by("-rule_set__year", "code")
+
+    @extend_schema(summary="积分规则（履职事项）", tags=["ledger"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

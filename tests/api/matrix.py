@@ -122,6 +122,7 @@ ROWS = [
     Row(V1 + "auth/logout/", "api:logout", SIGNED_POST, post=SIGNED, changes=SIGNED_CHANGE),
     Row(V1 + "me/", "api:me", SIGNED),
     Row(V1 + "me/score/", "api:score", DEPUTIES),
+    Row(V1 + "ledger/rules/", "api:rules", DEPUTIES),
     Row(V1 + "ledger/entries/", "api:entries", DEPUTIES, post=DEPUTIES, changes=BOTH_DEPUTIES),
     Row(V1 + "ledger/entries/<int:pk>/", "api:entry", A_OWN, pk("entry_a")),
     Row(V1 + "suggestions/", "api:suggestions", DEPUTIES, post=DEPUTIES, changes=BOTH_DEPUTIES),
