@@ -10,6 +10,9 @@ from django.contrib import admin
 from django.urls import reverse
 
 from performance.models import (
+    Assessment,
+    Commendation,
+    CommendedDeputy,
     ConsequenceDecision,
     Dispute,
     DisputeKind,
@@ -65,6 +68,19 @@ def grow(n: int) -> None:
     rule_set(YEAR + 1 + n % 3)  # one more rule set per size: the rule set list grows too
     VoterReportPlan.objects.create(year=YEAR - n)  # and the plans
     assessment_compute(year=YEAR, today=date(YEAR + 1, 6, 1))
+    start = Commendation.objects.count()
+    for i in range(n):  # decisions with their commended deputies (counted per row shown)
+        commendation = Commendation.objects.create(
+            year=YEAR,
+            title=f"{YEAR}年度优秀人大代表",
+            decided_on=date(YEAR + 1, 3, 1),
+            document_no=f"〔{YEAR + 1}〕{start + i}号",
+            deciding_body="工委",
+        )
+        for assessment in Assessment.objects.filter(rule_set__year=YEAR)[:2]:
+            CommendedDeputy.objects.create(
+                commendation=commendation, deputy=assessment.deputy, assessment=assessment
+            )
 
 
 def test_changelists_cost_the_same_at_two_sizes(staff_client):
