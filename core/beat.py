@@ -12,7 +12,8 @@ How
     and released with compare-and-set scripts) or, on the embedded default without a broker
     server, in the ``"shared"`` cache (the database cache: ``cache.add`` is an INSERT on its
     primary key). It expires ``LVZHI_BEAT_LOCK_SECONDS`` after its last refresh, so a beat that
-    died without cleaning up (SIGKILL, power cut) blocks its successor at most that long; the
+    died without cleaning up (SIGKILL, power cut) blocks its successor at most that long (not at
+    all on the same host, where a dead holder process is recognised and its lock taken); the
     running beat refreshes it every tick and wakes at least four times per period to do so,
     and releases it when it stops (Ctrl-C, SIGTERM).
 
@@ -22,6 +23,8 @@ How
 
 import contextlib
 import logging
+import os
+import socket
 import time
 import uuid
 
@@ -43,15 +46,55 @@ class BeatLockLost(RuntimeError):
     """This beat no longer holds the lock: it must stop (with a non-zero status)."""
 
 
+def _token() -> str:
+    """Who holds the lock: host, process id, and a nonce for this run."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
+
+
+def _left_by_dead_beat(holder: str | None) -> bool:
+    """A lock this host's beat left behind when it was killed: its process is gone, or its
+    process id is ours (a container restarted: beat is process 1 again). Such a lock need not
+    be waited out. A lock of another host, or of a live process, is never taken."""
+    host, _sep, rest = (holder or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, another user's
+        return False
+    return False
+
+
 class RedisBeatLock:
     """The lock on the broker's Redis: only the holder's token can refresh or release it."""
 
     def __init__(self, url: str, key: str, seconds: int) -> None:
-        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
-        self._lock = client.lock(key, timeout=seconds, blocking=False, thread_local=False)
+        self._client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+        self._key = key
+        self._lock = self._client.lock(key, timeout=seconds, blocking=False, thread_local=False)
 
     def acquire(self) -> bool:
-        return bool(self._lock.acquire(blocking=False))
+        if self._lock.acquire(blocking=False, token=_token()):
+            return True
+        holder = self._client.get(self._key)
+        if not _left_by_dead_beat(holder.decode() if holder else None):
+            return False
+        logger.warning("beat: taking over the lock %s left by a dead beat", self._key)
+        with self._client.pipeline() as pipe:  # delete it only if it is still that one
+            try:
+                pipe.watch(self._key)
+                if pipe.get(self._key) == holder:
+                    pipe.multi()
+                    pipe.delete(self._key)
+                    pipe.execute()
+            except redis.exceptions.WatchError:
+                return False
+        return bool(self._lock.acquire(blocking=False, token=_token()))
 
     def refresh(self) -> bool:
         try:
@@ -71,9 +114,16 @@ class CacheBeatLock:
     def __init__(self, key: str, seconds: int) -> None:
         self._cache = caches["shared"]
         self._key, self._seconds = key, seconds
-        self._token = uuid.uuid4().hex
+        self._token = _token()
 
     def acquire(self) -> bool:
+        if self._cache.add(self._key, self._token, self._seconds):
+            return True
+        holder = self._cache.get(self._key)
+        if not _left_by_dead_beat(holder):
+            return False
+        logger.warning("beat: taking over the lock %s left by a dead beat", self._key)
+        self._cache.delete(self._key)
         return self._cache.add(self._key, self._token, self._seconds)
 
     def refresh(self) -> bool:

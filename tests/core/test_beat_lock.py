@@ -1,14 +1,17 @@
 """A second beat cannot run: real beat processes, on the broker's Redis (CI) and on the
 embedded default (filesystem broker, the lock in the shared database cache)."""
 
+import os
+import socket
 import subprocess
 import sys
 import uuid
 
 import pytest
 import redis
+from django.core.cache import caches
 
-from core.beat import CacheBeatLock
+from core.beat import CacheBeatLock, RedisBeatLock
 
 from .processes import CELERY, ROOT, environment, log_says, redis_broker_url, start, stop, wait_for
 
@@ -65,15 +68,50 @@ def test_second_beat_exits_on_embedded_default(tmp_path):
     _second_beat_is_refused(tmp_path, env)
 
 
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
 @pytest.mark.django_db
-def test_cache_lock_is_exclusive_refreshed_and_released():
+def test_cache_lock_is_exclusive_refreshed_and_released(monkeypatch):
     """The embedded default's lock, in process: one holder; only the holder refreshes or
     releases it; released, it can be taken again."""
-    first, second = CacheBeatLock("t-lock", 60), CacheBeatLock("t-lock", 60)
-    assert first.acquire()
+    with monkeypatch.context() as m:
+        m.setattr("core.beat.os.getpid", os.getppid)  # the first holder: another live process
+        first = CacheBeatLock("t-lock", 60)
+        assert first.acquire()
+        assert first.refresh()
+    second = CacheBeatLock("t-lock", 60)
     assert not second.acquire()
-    assert first.refresh() and not second.refresh()
+    assert not second.refresh()
     second.release()  # not the holder: nothing happens
     assert not second.acquire()
-    first.release()
+    with monkeypatch.context() as m:
+        m.setattr("core.beat.os.getpid", os.getppid)
+        first.release()
     assert second.acquire()
+
+
+@pytest.mark.django_db
+def test_cache_lock_left_by_a_dead_beat_of_this_host_is_taken_over():
+    caches["shared"].set("t-lock", f"{socket.gethostname()}:{_dead_pid()}:x", 60)
+    assert CacheBeatLock("t-lock", 60).acquire()
+    caches["shared"].set("t-lock", f"elsewhere:{_dead_pid()}:x", 60)  # another host: wait
+    assert not CacheBeatLock("t-lock", 60).acquire()
+
+
+def test_redis_lock_left_by_a_dead_beat_of_this_host_is_taken_over():
+    url = redis_broker_url()
+    key = f"lvzhi:test-beat-lock:{uuid.uuid4()}"
+    client = redis.Redis.from_url(url)
+    try:
+        client.set(key, f"{socket.gethostname()}:{_dead_pid()}:x", px=60_000)
+        lock = RedisBeatLock(url, key, 60)
+        assert lock.acquire()
+        assert lock.refresh()
+        lock.release()
+        assert not client.exists(key)
+    finally:
+        client.delete(key)
