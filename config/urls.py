@@ -5,10 +5,6 @@ from django.urls import include, path
 from core import views as core_views
 from core.views_cockpit import cockpit_view
 
-admin.site.site_header = "履职 · 人大工委工作平台"
-admin.site.site_title = "履职"
-admin.site.index_title = "工委工作台"
-
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

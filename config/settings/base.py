@@ -64,7 +64,8 @@ LVZHI_TRUSTED_PROXY_HOPS = env.int("LVZHI_TRUSTED_PROXY_HOPS", default=0)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the committee's own site (titles, one login, models by task, export).
+    "core.admin_config.LvzhiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -110,13 +110,15 @@ def test_the_limits_come_from_the_settings(settings):
     assert fail(user.username, 2) == [200, 429]
 
 
-def test_the_admin_login_is_locked_too():
+def test_the_admin_has_no_second_login_to_guess_at():
+    """``/admin/login/`` takes no password: it sends everyone to the one sign-in page, whose
+    lockout is tested above, so there is no second door without it."""
     staff = StaffUserFactory()
-    statuses = [
-        attempt(staff.username, "wrong-password", url="/admin/login/").status_code for _ in range(5)
-    ]
-    assert statuses == [200] * 4 + [429]
-    assert attempt(staff.username, PASSWORD, url="/admin/login/").status_code == 429
+    for password in ("wrong-password", PASSWORD):
+        response = attempt(staff.username, password, url="/admin/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    assert attempt(staff.username, PASSWORD).status_code == 302  # the real page still works
 
 
 def test_the_address_is_the_rate_limiters_through_trusted_proxies(settings):
