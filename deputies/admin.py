@@ -9,10 +9,11 @@ from accounts.services import temporary_password
 from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin
 from core.admin_lists import LargeListAdmin
+from core.admin_privacy import PhoneRevealAdminMixin
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
 from .admin_terms import TermMembershipInline  # also registers TermAdmin
-from .forms import StatusChangeForm
+from .forms import DeputyAdminForm, StatusChangeForm
 from .importer import RosterImporter
 from .models import Community, Constituency, Deputy, ProfessionalGroup
 from .roster import roster_export_record, roster_headers, roster_row
@@ -62,7 +63,13 @@ class ProfessionalGroupAdmin(LargeListAdmin, admin.ModelAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin.ModelAdmin):
+class DeputyAdmin(
+    HistoryAdminMixin, PhoneRevealAdminMixin, ImportAdminMixin, LargeListAdmin, admin.ModelAdmin
+):
+    form = DeputyAdminForm
+    # The phone is masked on the page; 显示完整号码 reveals it and leaves an audit row.
+    reveal_phone_fields = ("mobile",)
+    readonly_fields = ("mobile_reveal",)
     change_list_template = "admin/deputies/deputy/change_list.html"
     importer_class = RosterImporter
     import_title = _("导入代表名册")
@@ -115,6 +122,7 @@ class DeputyAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin.Mod
                     "post",
                     "specialties",
                     "mobile",
+                    "mobile_reveal",
                     "email",
                     "user",
                 )
@@ -126,6 +134,10 @@ class DeputyAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin.Mod
     @admin.display(description=_("手机"), ordering="mobile")
     def phone_masked(self, obj):
         return obj.masked_mobile
+
+    @admin.display(description=_("完整号码"))
+    def mobile_reveal(self, obj):
+        return self.phone_with_reveal(obj, "mobile")
 
     @admin.display(description=_("新任/连任"), boolean=False)
     def new_or_reelected(self, obj):

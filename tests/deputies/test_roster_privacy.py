@@ -80,3 +80,62 @@ def test_the_system_may_export_and_is_recorded_without_an_actor():
     roster_export_record(actor=None, count=3, fmt="xlsx", full_phones=False)
     event = AuditEvent.objects.get(action="deputies.roster_export")
     assert event.actor is None and event.data["count"] == 3
+
+
+# --- the admin's deputy page ------------------------------------------------------------------
+
+
+def change_url(deputy):
+    return f"{CHANGELIST}{deputy.pk}/change/"
+
+
+def post_back(client, deputy, **changes):
+    """The change page posted back as shown (the phone still masked), with ``changes``."""
+    page = client.get(change_url(deputy))
+    data = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in ("INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[management[name].html_name] = management[name].value()
+        data[management["TOTAL_FORMS"].html_name] = formset.initial_form_count()
+        forms += formset.initial_forms
+    for form in forms:
+        for bound in form:
+            if bound.name == "photo" or bound.field.disabled:
+                continue
+            # What the browser sends: the rendered value (the mask for the stored phone).
+            widget_value = bound.field.widget.format_value(bound.value())
+            if widget_value is not None:
+                data[bound.html_name] = widget_value
+    data.update(changes)
+    return client.post(change_url(deputy), data)
+
+
+def test_the_change_page_masks_the_phone_and_saving_keeps_it(staff_client):
+    deputy = DeputyFactory(mobile="13912345678", workplace="旧单位")
+    body = staff_client.get(change_url(deputy)).content.decode()
+    assert 'value="139****5678"' in body and "13912345678" not in body
+    response = post_back(staff_client, deputy, workplace="新单位")
+    assert response.status_code == 302
+    deputy.refresh_from_db()
+    assert (deputy.mobile, deputy.workplace) == ("13912345678", "新单位")
+
+
+def test_staff_change_the_phone_by_typing_a_new_one(staff_client):
+    deputy = DeputyFactory(mobile="13912345678")
+    assert post_back(staff_client, deputy, mobile="13700001111").status_code == 302
+    deputy.refresh_from_db()
+    assert deputy.mobile == "13700001111"
+
+
+def test_staff_reveal_a_deputys_phone_and_it_is_recorded(staff_client, staff_user):
+    deputy = DeputyFactory(mobile="13912345678")
+    url = f"{CHANGELIST}{deputy.pk}/phone/mobile/"
+    assert f'formaction="{url}"' in staff_client.get(change_url(deputy)).content.decode()
+    response = staff_client.post(url)
+    assert response.status_code == 200 and "13912345678" in response.content.decode()
+    event = AuditEvent.objects.get(action="privacy.phone_reveal")
+    assert event.actor == staff_user and event.target_id == str(deputy.pk)
+    assert staff_client.post(f"{CHANGELIST}{deputy.pk}/phone/name/").status_code == 404
