@@ -2,6 +2,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.conf import settings
 
 from suggestions.models import ExtensionRequest, Status, Suggestion
 from suggestions.workflow import ERR_TRANSITION_NOT_ALLOWED
@@ -99,7 +100,8 @@ def test_export_xlsx(staff_client):
     import io
 
     sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
-    rows = list(sheet.iter_rows(values_only=True))
+    title, *rows = sheet.iter_rows(values_only=True)
+    assert title[0] == settings.LVZHI_COMMITTEE_NAME and title[2].startswith("生成时间：")
     assert rows[0][0] == "编号" and rows[1][0] == s.number and rows[1][1] == s.title
 
 

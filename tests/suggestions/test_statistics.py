@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -125,7 +126,8 @@ def test_report_command_csv(data_set, tmp_path):
         str(out),
     )
     with out.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
+        title, *rows = csv.reader(fh)
+    assert title[:2] == [settings.LVZHI_COMMITTEE_NAME, "2026年议案建议统计"]
     assert rows[0] == REPORT_HEADERS
     assert rows[1:] == EXPECTED
 
@@ -144,9 +146,10 @@ def test_report_command_xlsx(data_set, tmp_path):
         str(out),
     )
     sheet = openpyxl.load_workbook(out).active
-    values = [
+    title, *values = [
         ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
     ]
+    assert title[0] == settings.LVZHI_COMMITTEE_NAME and title[2].startswith("生成时间：")
     assert values[0] == REPORT_HEADERS
     assert values[1:] == EXPECTED
 
@@ -183,8 +186,10 @@ def test_stats_page_and_download(staff_client, data_set):
     assert "东区教育局" in text and "20.0%" in text
     response = staff_client.get("/suggestions/staff/stats/?year=2026&as_of=2026-11-25&format=csv")
     assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="suggestions-2026-' in response["Content-Disposition"]  # and when taken
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[1].split(",") == EXPECTED[0]
+    assert lines[0].startswith(settings.LVZHI_COMMITTEE_NAME + ",")
+    assert lines[2].split(",") == EXPECTED[0]
 
 
 def test_late_first_reply_stays_overdue_after_the_deputy_sends_it_back():
