@@ -15,6 +15,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * HOUR},
     },
+    # Sunday 03:45: delete sign-in logs (django-axes) older than a year; weekly is enough for a
+    # yearly limit, and Sunday night is the quietest time for the deletes (core.retention).
+    "core-prune-access-logs": {
+        "task": "core.tasks.prune_access_logs",
+        "schedule": crontab(hour=3, minute=45, day_of_week="sun"),
+        "options": {"expires": 12 * HOUR},
+    },
     # --- performance ---
     # 01:30 nightly: recompute this year's assessment so ranks follow the day's verifications.
     "performance-recompute-current-year": {

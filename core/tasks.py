@@ -19,6 +19,7 @@ Why one base for every periodic job
 """
 
 import logging
+from datetime import datetime
 
 from celery import Task, shared_task
 from django.core.management import call_command
@@ -29,6 +30,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .notifications import notification_email
+from .retention import access_logs_prune
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,12 @@ def send_notification_email(notification_id: int) -> bool:
 @periodic_task
 def clear_expired_sessions() -> None:
     call_command("clearsessions")
+
+
+@periodic_task
+def prune_access_logs(now: str | None = None) -> int:
+    """The weekly clean-up of sign-in logs older than a year. ``now`` (ISO) pins the clock."""
+    return access_logs_prune(now=datetime.fromisoformat(now) if now else None)
 
 
 @shared_task
