@@ -6,6 +6,12 @@ Why a POST and an audit row
     sits inside the change form (``formaction``), so it posts the form's CSRF token to the
     reveal view without a second form or any script (the site's CSP allows none inline).
 
+Editing
+    ``mask_stored_phones(form, ("mobile",))`` at the end of an admin ModelForm's ``__init__``
+    renders the stored number masked in its input; posted back unchanged (still masked) the
+    stored number is kept, so saving a page never needs the full value; a typed number
+    replaces it.
+
 Use::
 
     class OpinionAdmin(PhoneRevealAdminMixin, admin.ModelAdmin):
@@ -17,6 +23,7 @@ Use::
             return self.phone_with_reveal(obj, "contact_phone")
 """
 
+from django import forms
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
@@ -89,3 +96,30 @@ class PhoneRevealAdminMixin:
             url,
             _("显示完整号码"),
         )
+
+
+class MaskedPhoneInput(forms.TextInput):
+    """Shows the stored number masked; any other value (one staff typed) as it is."""
+
+    def __init__(self, *args, stored: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored = stored
+
+    def format_value(self, value):
+        if self.stored and value == self.stored:
+            return mask_phone(value)
+        return super().format_value(value)
+
+
+def mask_stored_phones(form: forms.ModelForm, fields: tuple[str, ...]) -> None:
+    """Mask the instance's stored numbers in ``fields`` (see the module's *Editing*)."""
+    for name in fields:
+        stored = getattr(form.instance, name, "") if form.instance.pk else ""
+        if name not in form.fields or not stored:
+            continue
+        field = form.fields[name]
+        field.widget = MaskedPhoneInput(attrs=field.widget.attrs, stored=stored)
+        key = form.add_prefix(name)
+        if form.is_bound and form.data.get(key) == mask_phone(stored):
+            form.data = form.data.copy()
+            form.data[key] = stored

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.privacy import mask_phone
+from core.admin_privacy import mask_stored_phones
 
 
 class StatusChangeForm(forms.Form):
@@ -21,33 +21,11 @@ class StatusChangeForm(forms.Form):
         ]
 
 
-class MaskedPhoneInput(forms.TextInput):
-    """Shows the stored number masked; any other value (one staff typed) as it is."""
-
-    def __init__(self, *args, stored: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.stored = stored
-
-    def format_value(self, value):
-        if self.stored and value == self.stored:
-            return mask_phone(value)
-        return super().format_value(value)
-
-
 class DeputyAdminForm(forms.ModelForm):
-    """The admin's deputy form. The phone field shows the stored number masked; posted back
-    unchanged (still masked) it keeps the stored number, so saving the page never needs the
-    full value. Staff type a new number to change it, or press 显示完整号码 (recorded) to read
-    it. (The admin supplies the model and fields.)"""
+    """The admin's deputy form: the phone shows masked (``core.admin_privacy``); staff type a
+    new number to change it, or press 显示完整号码 (recorded) to read it. (The admin supplies
+    the model and fields.)"""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        stored = self.instance.mobile if self.instance.pk else ""
-        if "mobile" not in self.fields or not stored:
-            return
-        field = self.fields["mobile"]
-        field.widget = MaskedPhoneInput(attrs=field.widget.attrs, stored=stored)
-        name = self.add_prefix("mobile")
-        if self.is_bound and self.data.get(name) == mask_phone(stored):
-            self.data = self.data.copy()
-            self.data[name] = stored
+        mask_stored_phones(self, ("mobile",))

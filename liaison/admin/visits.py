@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
 from core.admin_lists import DateYearFilter, LargeListAdmin
+from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
 from core.tabular import dated_filename, table_stream_response
 from deputies.models import Deputy
 
@@ -91,6 +92,7 @@ class VisitAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         self.actor = kwargs.pop("actor", None)
         super().__init__(*args, **kwargs)
+        mask_stored_phones(self, ("visitor_phone",))  # 显示完整号码 reveals it (recorded)
 
     def clean(self):
         data = super().clean()
@@ -112,8 +114,9 @@ class ReferForm(forms.Form):
 
 
 @admin.register(Visit)
-class VisitAdmin(TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
+class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
     form = VisitAdminForm
+    reveal_phone_fields = ("visitor_phone",)
     list_display = (
         "occurred_on",
         "station",
@@ -137,10 +140,27 @@ class VisitAdmin(TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
     sortable_by = ("occurred_on",)
     ordering = ("-occurred_on", "-id")
     autocomplete_fields = ("deputies",)
-    readonly_fields = ("suggestion_link", "created_by", "created_at", "updated_at")
+    readonly_fields = (
+        "visitor_phone_reveal",
+        "suggestion_link",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("occurred_on", "station", "reception_day", "deputies")}),
-        (_("来访人"), {"fields": ("visitor_name", "visitor_phone", "category", "community")}),
+        (
+            _("来访人"),
+            {
+                "fields": (
+                    "visitor_name",
+                    "visitor_phone",
+                    "visitor_phone_reveal",
+                    "category",
+                    "community",
+                )
+            },
+        ),
         (_("接待内容"), {"fields": ("problem", "answer", "follow_up")}),
         (
             _("办理"),
@@ -171,6 +191,10 @@ class VisitAdmin(TriageAdminMixin, LargeListAdmin, admin.ModelAdmin):
         # Masked in the list; the change page (where staff edit it) holds the full number.
         phone = mask_phone(obj.visitor_phone)
         return " ".join(part for part in (obj.visitor_name, phone) if part) or "—"
+
+    @admin.display(description=_("完整号码"))
+    def visitor_phone_reveal(self, obj):
+        return self.phone_with_reveal(obj, "visitor_phone")
 
     @admin.display(description=_("转成的建议"))
     def suggestion_link(self, obj):

@@ -70,3 +70,34 @@ def test_the_visit_list_masks_the_visitor_number(staff_client):
     VisitFactory(visitor_name="王先生", visitor_phone=PHONE)
     body = staff_client.get(reverse("admin:liaison_visit_changelist")).content.decode()
     assert "王先生 139****5678" in body and PHONE not in body
+
+
+def post_back(client, url, **changes):
+    """The change page posted back as the browser shows it (the stored phone still masked)."""
+    page = client.get(url)
+    data = {}
+    for bound in page.context["adminform"].form:
+        value = bound.field.widget.format_value(bound.value())
+        if isinstance(bound.value(), list):
+            value = [str(v) for v in bound.value()]
+        if value is not None:
+            data[bound.html_name] = value
+    data.update(changes)
+    return client.post(url, data)
+
+
+def test_the_visit_page_masks_the_number_and_saving_keeps_it(staff_client, deputy):
+    visit = VisitFactory(visitor_phone=PHONE, problem="旧问题")
+    visit.deputies.add(deputy)
+    url = reverse("admin:liaison_visit_change", args=[visit.pk])
+    body = staff_client.get(url).content.decode()
+    assert 'value="139****5678"' in body and PHONE not in body
+    response = post_back(staff_client, url, problem="新问题")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    visit.refresh_from_db()
+    assert (visit.visitor_phone, visit.problem) == (PHONE, "新问题")
+    reveal = reverse("admin:liaison_visit_phone_reveal", args=[visit.pk, "visitor_phone"])
+    assert PHONE in staff_client.post(reveal).content.decode()
+    assert AuditEvent.objects.filter(
+        action="privacy.phone_reveal", target_id=str(visit.pk)
+    ).exists()
