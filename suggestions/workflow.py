@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
@@ -85,6 +85,30 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[Party]] = {
     (S.EVALUATED, S.CONCLUDED): frozenset({Party.STAFF}),
     (S.CONCLUDED, S.CLOSED): frozenset({Party.STAFF}),
 }
+
+
+# What a clerk's button says for each step: the verb of the office (立案, 交办, 退回修改 …),
+# not the name of the state it leads to.
+VERBS: dict[tuple[Status, Status], Any] = {
+    (S.DRAFT, S.SUBMITTED): gettext_lazy("代为提交"),
+    (S.SUBMITTED, S.DRAFT): gettext_lazy("退回修改"),
+    (S.SUBMITTED, S.REGISTERED): gettext_lazy("立案"),
+    (S.SUBMITTED, S.NOT_REGISTERED): gettext_lazy("不予立案"),
+    (S.REGISTERED, S.ASSIGNED): gettext_lazy("交办"),
+    (S.ASSIGNED, S.ASSIGNED): gettext_lazy("改办"),
+    (S.ASSIGNED, S.IN_HANDLING): gettext_lazy("代为签收"),
+    (S.IN_HANDLING, S.ASSIGNED): gettext_lazy("改办"),
+    (S.IN_HANDLING, S.REPLIED): gettext_lazy("代录答复"),
+    (S.REPLIED, S.EVALUATED): gettext_lazy("代录评价"),
+    (S.EVALUATED, S.IN_HANDLING): gettext_lazy("重新办理"),
+    (S.EVALUATED, S.CONCLUDED): gettext_lazy("办结"),
+    (S.CONCLUDED, S.CLOSED): gettext_lazy("销号"),
+}
+
+
+def transition_verb(frm: str, to: str) -> str:
+    """The button's verb for the step ``frm`` → ``to`` (the target's name if none is set)."""
+    return str(VERBS.get((Status(frm), Status(to)), Status(to).label))
 
 
 def allowed_targets(status: str) -> list[Status]:

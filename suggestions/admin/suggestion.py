@@ -47,6 +47,7 @@ from ..workflow import (
     Party,
     allowed_targets,
     suggestion_transition,
+    transition_verb,
 )
 from .common import ReadOnlyInline, bulk_run
 from .filters import AttentionFilter
@@ -366,7 +367,7 @@ class SuggestionAdmin(HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, 
         if obj is not None:
             # 改办 (back to 已交办 from an open state) has its own page and button.
             context["transitions"] = [
-                (to, to.label)
+                (to, transition_verb(obj.status, to))
                 for to in allowed_targets(obj.status)
                 if to in STAFF_TARGETS
                 and not (to == Status.ASSIGNED and obj.status != Status.REGISTERED)
@@ -447,7 +448,9 @@ class SuggestionAdmin(HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, 
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": suggestion,
-            "title": _t("%(s)s：%(t)s") % {"s": target.label, "t": suggestion},
+            "title": _t("%(s)s：%(t)s")
+            % {"s": transition_verb(suggestion.status, target), "t": suggestion},
+            "verb": transition_verb(suggestion.status, target),
             "form": form,
             "intro": intro,
             "target": target,
