@@ -72,7 +72,12 @@ class CommendedDeputyInline(admin.TabularInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("deputy", "assessment__rule_set")
+        # The row's title names its decision: read with the rows, not once per row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("commendation", "deputy", "assessment__rule_set")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -218,3 +218,22 @@ def test_deputy_does_not_see_a_withdrawn_commendation(deputy_client, deputy):
     commendation = decide([deputy], title="被撤销的表彰")
     commendation_withdraw(actor=None, commendation=commendation, reason="撤回", today=TODAY)
     assert "被撤销的表彰" not in deputy_client.get("/ledger/").content.decode()
+
+
+def test_decision_page_costs_the_same_with_more_deputies(staff_client):
+    from tests.core.admin_queries import assert_flat
+
+    rule_set(2026)
+    first = [graded(DeputyFactory(), Grade.EXCELLENT, rank=1).deputy for _i in range(3)]
+    commendation = decide(first)
+
+    def more(n):
+        for _i in range(n):
+            row = graded(DeputyFactory(), Grade.EXCELLENT, rank=1)
+            CommendedDeputy.objects.create(
+                commendation=commendation, deputy=row.deputy, assessment=row
+            )
+
+    url = f"/admin/performance/commendation/{commendation.pk}/change/"
+    assert_flat(staff_client, [url], lambda: more(17))
+    assert CommendedDeputy.objects.filter(commendation=commendation).count() == 20

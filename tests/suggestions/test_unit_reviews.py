@@ -217,3 +217,18 @@ def test_scores_page_says_the_review_was_held(staff_client):
     record(weak)
     body = staff_client.get("/suggestions/staff/scores/?year=2026").content.decode()
     assert "已于 2026-11-20 开展专题检讨" in body
+
+
+def test_flagged_page_costs_the_same_with_more_units(staff_client):
+    from tests.core.admin_queries import assert_flat
+
+    def weak_units(n):
+        for _i in range(n):
+            unit = HandlingUnitFactory()
+            stored(unit, 2025, 50)
+            stored(unit, 2026, 40)
+
+    weak_units(5)
+    url = "/admin/suggestions/unitreview/flagged/"
+    assert_flat(staff_client, [url], lambda: weak_units(45))
+    assert staff_client.get(url).content.decode().count("登记专题检讨") >= 50
