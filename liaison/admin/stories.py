@@ -10,6 +10,7 @@ budget (``core.uploads``), so an oversized batch is refused with a message and n
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
@@ -62,12 +63,42 @@ class StoryPhotoFormSet(forms.BaseInlineFormSet):
         upload_budget_check(new_files, user=self.user)
 
 
+class _StoredPhoto:
+    """What the file input shows for a stored photo: the user's file name, linked to the
+    role-checked photo view (the storage path under /media/ is served to nobody)."""
+
+    def __init__(self, photo: StoryPhoto):
+        self.url = reverse("liaison:story_photo", args=[photo.pk])
+        self.name = photo.name or gettext("照片")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhotoInput(forms.ClearableFileInput):
+    def format_value(self, value):
+        photo = getattr(value, "instance", None)
+        if self.is_initial(value) and photo is not None and photo.pk:
+            return _StoredPhoto(photo)
+        return super().format_value(value)
+
+
 class StoryPhotoInline(admin.TabularInline):
     model = StoryPhoto
     formset = StoryPhotoFormSet
-    fields = ("image", "caption", "order", "name")
-    readonly_fields = ("name",)
+    fields = ("thumbnail", "image", "caption", "order")
+    readonly_fields = ("thumbnail",)
+    formfield_overrides = {models.FileField: {"widget": PhotoInput}}
     extra = 1
+
+    @admin.display(description=_("缩略图"))
+    def thumbnail(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" height="60" loading="lazy">',
+            reverse("liaison:story_photo", args=[obj.pk]),
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -29,7 +29,7 @@ from liaison.services.stories import (
     story_withdraw,
 )
 from tests.deputies.factories import DeputyWithUserFactory
-from tests.liaison.factories import StationFactory, StoryFactory, jpeg_bytes
+from tests.liaison.factories import StationFactory, StoryFactory, StoryPhotoFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +281,13 @@ def test_admin_list_and_change_page_at_constant_queries(
         response = admin_client.get(url)
     assert response.status_code == 200
     assert deputies[0].name in response.content.decode()
-    story = Story.objects.first()
-    response = admin_client.get(reverse("admin:liaison_story_change", args=[story.pk]))
-    assert reverse("liaison:story_detail", args=[story.pk]) in response.content.decode()
+
+
+def test_admin_change_page_links_photos_through_the_checked_view(admin_client, media):
+    story = StoryFactory(deputies=[DeputyWithUserFactory()])
+    photo = StoryPhotoFactory(story=story)
+    html = admin_client.get(reverse("admin:liaison_story_change", args=[story.pk])).content
+    html = html.decode()
+    assert reverse("liaison:story_detail", args=[story.pk]) in html  # the preview link
+    assert reverse("liaison:story_photo", args=[photo.pk]) in html
+    assert photo.image.name not in html  # the storage path is never shown or linked
