@@ -1,3 +1,3 @@
 """The clerk's liaison workbench in the admin, by subject."""
 
-from . import index, opinions, stations, stories, visits  # noqa: F401  (each registers its models)
+from . import index, links, opinions, stations, stories, visits  # noqa: F401  (registers models)

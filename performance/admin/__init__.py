@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     disputes,
     imports,
     ledger,
+    links,
     publication,
     rules,
     voter_reports,

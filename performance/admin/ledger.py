@@ -4,7 +4,8 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +152,87 @@ class LedgerEntryAdmin(HistoryAdminMixin, LedgerImportMixin, DeputyLevelColumn, 
     inlines = [EvidenceInline]
     actions = ["verify", "reject", "export_xlsx"]
     list_per_page = 50
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="performance_ledgerentry_verify",
+            ),
+            path(
+                "<int:pk>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="performance_ledgerentry_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _entry_or_back(self, request, pk: int):
+        entry = (
+            LedgerEntry.objects.select_related("deputy", "rule", "rule__rule_set")
+            .filter(pk=pk)
+            .first()
+        )
+        if entry is None or not self.has_change_permission(request, entry):
+            return None
+        return entry
+
+    def verify_view(self, request, pk: int):
+        """核实 from the entry's own page: the entry and its evidence, then one button."""
+        entry = self._entry_or_back(request, pk)
+        if entry is None:
+            return redirect("admin:performance_ledgerentry_changelist")
+        if request.method == "POST":
+            try:
+                done = services.entries_verify(
+                    entries=LedgerEntry.objects.filter(pk=entry.pk), actor=request.user
+                )
+            except LedgerError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                if done:
+                    self.message_user(request, _t("已核实。"), messages.SUCCESS)
+                else:
+                    self._report_skipped(request, LedgerEntry.objects.filter(pk=entry.pk), 0)
+            return redirect("admin:performance_ledgerentry_change", entry.pk)
+        return self._page(
+            request,
+            "entry_verb.html",
+            _t("核实履职记录：%(t)s") % {"t": entry.title},
+            entry=entry,
+            evidence=list(entry.evidence.all()),
+            form=None,
+            verb=_t("核实"),
+        )
+
+    def reject_view(self, request, pk: int):
+        """退回 from the entry's own page, with the reason the deputy will read."""
+        entry = self._entry_or_back(request, pk)
+        if entry is None:
+            return redirect("admin:performance_ledgerentry_changelist")
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.entries_reject(
+                    entries=LedgerEntry.objects.filter(pk=entry.pk),
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except LedgerError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, _t("已退回，代表会看到退回理由。"), messages.SUCCESS)
+                return redirect("admin:performance_ledgerentry_change", entry.pk)
+        return self._page(
+            request,
+            "entry_verb.html",
+            _t("退回履职记录：%(t)s") % {"t": entry.title},
+            entry=entry,
+            evidence=list(entry.evidence.all()),
+            form=form,
+            verb=_t("退回"),
+        )
 
     def get_queryset(self, request):
         # A subquery, not Count("evidence"): a join with GROUP BY counted every entry's
