@@ -28,6 +28,14 @@ class HandlingUnitAdmin(LargeListAdmin, admin.ModelAdmin):
     search_fields = ("name", "short_name")
     filter_horizontal = ("users",)
 
+    def get_search_results(self, request, queryset, search_term):
+        """The 交办 pickers (admin autocomplete for a suggestion's units) offer active units
+        only: an inactive one would be refused once chosen."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "suggestion":
+            queryset = queryset.filter(is_active=True)
+        return queryset, duplicates
+
     def get_queryset(self, request):
         # Below 60 two years running with no 专题检讨 recorded: one EXISTS per row shown.
         open_flag = flagged_scores().filter(unit=OuterRef("pk"))

@@ -4,6 +4,7 @@ page shows one button per allowed transition, and list actions do the same in bu
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -58,6 +59,22 @@ from .imports import SuggestionImportMixin
 STAFF_TARGETS = {
     to for (_frm, to), who in TRANSITIONS.items() if Party.STAFF in who and to != Status.REPLIED
 }
+
+
+def assign_form(data=None) -> AssignForm:
+    """交办's form with search-as-you-type pickers for the lead and co-units (the admin's
+    autocomplete on the units' names), not a list to Ctrl-click through."""
+    form = AssignForm(data)
+    for name, widget_class in (
+        ("lead_unit", AutocompleteSelect),
+        ("co_units", AutocompleteSelectMultiple),
+    ):
+        field = form.fields[name]
+        field.widget = widget_class(
+            Suggestion._meta.get_field(name), admin.site, attrs={"style": "width: 32em"}
+        )
+        field.widget.choices = field.choices
+    return form
 
 
 class HistoryInline(ReadOnlyInline):
@@ -405,10 +422,12 @@ class SuggestionAdmin(HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, 
                 messages.WARNING,
             )
             return redirect("admin:suggestions_suggestion_change", pk)
-        form_class = {Status.ASSIGNED: AssignForm, Status.EVALUATED: StaffEvaluationForm}.get(
-            target, TransitionForm
-        )
-        form = form_class(request.POST or None)
+        if target == Status.ASSIGNED:
+            form = assign_form(request.POST or None)
+        elif target == Status.EVALUATED:
+            form = StaffEvaluationForm(request.POST or None)
+        else:
+            form = TransitionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -521,7 +540,7 @@ class SuggestionAdmin(HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, 
 
     @admin.action(description=_("交办（批量）"))
     def action_assign(self, request, queryset):
-        form = AssignForm(request.POST if "apply" in request.POST else None)
+        form = assign_form(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
             bulk_run(request, queryset, _t("交办"), lambda s: _assign(s, data, request.user))

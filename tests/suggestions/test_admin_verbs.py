@@ -40,3 +40,25 @@ def test_the_verbs_form_shows_the_suggestion_and_a_cancel_link(staff_client):
     assert str(suggestion.lead_deputy) in html
     assert f'href="/admin/suggestions/suggestion/{suggestion.pk}/change/">取消</a>' in html
     assert 'value="立案"' in html
+
+
+def test_assigning_picks_units_by_search(staff_client):
+    from tests.suggestions.factories import HandlingUnitFactory
+
+    active = HandlingUnitFactory(name="区住房和城乡建设局")
+    HandlingUnitFactory(name="区住房保障中心（已撤销）", is_active=False)
+    suggestion = helpers.registered()
+    url = f"/admin/suggestions/suggestion/{suggestion.pk}/transition/{Status.ASSIGNED}/"
+    html = staff_client.get(url).content.decode()
+    assert 'class="admin-autocomplete' in html
+    assert "admin/js/autocomplete.js" in html
+    found = staff_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "住房",
+            "app_label": "suggestions",
+            "model_name": "suggestion",
+            "field_name": "co_units",
+        },
+    ).json()
+    assert [item["text"] for item in found["results"]] == [str(active)]
