@@ -1,6 +1,7 @@
 """Admin: deputy stories (代表在身边). Staff write the story, attach photos inline, preview it
-as the public will see it, and publish (发布) or withdraw (撤回) it from the list; every save
-and state change goes through ``liaison.services.stories`` (staff check, audit rows).
+as the public will see it, and publish (发布) or withdraw (撤回) it from the list or from its
+own page (保存并发布 / 保存并撤回); every save and state change goes through
+``liaison.services.stories`` (staff check, audit rows).
 
 Photos are checked twice: each file by the model's validator (an image within
 ``LVZHI_STORY_PHOTO_MAX_MB``), then the submission's new files together against the upload
@@ -12,6 +13,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -166,6 +168,22 @@ class StoryAdmin(LargeListAdmin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         story_saved(story=form.instance, created=not change, actor=request.user)
+
+    def response_change(self, request, obj):
+        """保存并发布 / 保存并撤回: the form is saved; then the verb, its refusal as a message."""
+        verb = next((v for v in ("_publish", "_withdraw") if v in request.POST), None)
+        if verb is None:
+            return super().response_change(request, obj)
+        try:
+            if verb == "_publish":
+                story_publish(stories=[obj], actor=request.user)
+                self.message_user(request, gettext("已保存并发布。"))
+            else:
+                story_withdraw(stories=[obj], actor=request.user)
+                self.message_user(request, gettext("已保存并撤回，群众已看不到。"))
+        except StoryError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        return HttpResponseRedirect(request.path)
 
     @admin.action(description=_("发布所选故事"))
     def publish(self, request, queryset):

@@ -291,3 +291,37 @@ def test_admin_change_page_links_photos_through_the_checked_view(admin_client, m
     assert reverse("liaison:story_detail", args=[story.pk]) in html  # the preview link
     assert reverse("liaison:story_photo", args=[photo.pk]) in html
     assert photo.image.name not in html  # the storage path is never shown or linked
+
+
+def test_change_page_saves_and_publishes_then_withdraws(admin_client):
+    deputy, station = DeputyWithUserFactory(), StationFactory()
+    story = StoryFactory(deputies=[deputy], station=station)
+    url = reverse("admin:liaison_story_change", args=[story.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'name="_publish"' in html and 'name="_withdraw"' not in html
+    data = _form(deputy, station, title="改过标题再发布", _publish="1")
+    data["photos-TOTAL_FORMS"] = "0"
+    response = admin_client.post(url, data, follow=True)
+    story.refresh_from_db()
+    assert (story.title, story.status) == ("改过标题再发布", StoryStatus.PUBLISHED)
+    assert "已保存并发布" in response.content.decode()
+    assert 'name="_withdraw"' in response.content.decode()
+    data = _form(deputy, station, title="改过标题再发布", _withdraw="1")
+    data["photos-TOTAL_FORMS"] = "0"
+    admin_client.post(url, data)
+    story.refresh_from_db()
+    assert story.status == StoryStatus.WITHDRAWN
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"liaison.story.update", "liaison.story.publish", "liaison.story.withdraw"} <= actions
+
+
+def test_change_page_publish_refused_without_deputies_keeps_the_draft(admin_client):
+    story = StoryFactory(title="无代表草稿")
+    url = reverse("admin:liaison_story_change", args=[story.pk])
+    data = _form(DeputyWithUserFactory(), StationFactory(), title="无代表草稿", _publish="1")
+    data["photos-TOTAL_FORMS"] = "0"
+    data.pop("deputies")
+    response = admin_client.post(url, data, follow=True)
+    story.refresh_from_db()
+    assert story.status == StoryStatus.DRAFT
+    assert response.status_code == 200
