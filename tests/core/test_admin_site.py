@@ -101,3 +101,11 @@ def test_deputies_and_units_cannot_export(deputy_client):
     )
     assert response.status_code == 302  # to the sign-in page: not staff
     assert not AuditEvent.objects.filter(action__startswith="admin.export").exists()
+
+
+def test_list_and_form_titles_read_as_the_clerk_says_them(staff_client):
+    page = staff_client.get("/admin/performance/activity/").content.decode()
+    assert "<h1>组织活动</h1>" in page
+    assert "选择 组织活动 来修改" not in page
+    add = staff_client.get("/admin/performance/activity/add/").content.decode()
+    assert "<h1>新增组织活动</h1>" in add
