@@ -217,6 +217,7 @@ def build(
         title=title,
         author=committee,
         creator=committee,
+        initialFontName=FONT,  # else every page names Helvetica, a font the file lacks
     )
     on_page: Callable = letterhead.draw
     doc.build(
