@@ -1,8 +1,8 @@
 """``/api/``: the schema, its Swagger page, and version 1 of the API (docs/api.md)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from .views import auth, docs, ledger, me, notifications, suggestions, units
+from .views import auth, common, docs, ledger, me, notifications, suggestions, units
 
 app_name = "api"
 
@@ -46,4 +46,6 @@ urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
     path("v1/", include(v1)),
+    # Last: whatever else is asked under /api/ is a JSON 404, never the site's HTML page.
+    re_path(r"^.*$", common.NotFoundView.as_view(), name="not_found"),
 ]

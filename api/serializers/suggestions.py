@@ -32,6 +32,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
     lead_unit = serializers.CharField(source="lead_unit.name", read_only=True, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    latest_verdict = serializers.CharField(
+        read_only=True, help_text=_("最近一次评价：satisfied、basic、unsatisfied；未评价为空")
+    )
 
     class Meta:
         model = Suggestion

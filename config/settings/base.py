@@ -386,6 +386,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No call to the public validator badge (img-src is this site only).
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
+    # Every operation lists the errors of the one shape (api.schema.add_error_responses).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EntryStatusEnum": "performance.models.EntryStatus",
         "SuggestionStatusEnum": "suggestions.models.Status",

@@ -114,6 +114,7 @@ V1 = "api/v1/"
 ROWS = [
     Row("api/schema/", "api:schema", PUBLIC),
     Row("api/docs/", "api:docs", PUBLIC),
+    Row("api/^.*$", "api:not_found", "N N N N N N"),
     # tokens: signing in needs no token (anyone may sign in as A with A's password)
     Row(V1 + "auth/token/", "api:token", "M M M M M M", post=PUBLIC,
         changes=dict.fromkeys(ROLES, True)),
