@@ -28,17 +28,9 @@ from ..forms import (
 )
 from ..models import (
     PRE_REGISTRATION,
-    Attachment,
-    Commitment,
-    Evaluation,
-    ExtensionRequest,
     FollowUpCheck,
     HandlingUnit,
-    Meeting,
-    Reply,
-    ReturnRequest,
     Status,
-    StatusChange,
     Suggestion,
 )
 from ..services import SuggestionError
@@ -50,9 +42,20 @@ from ..workflow import (
     suggestion_transition,
     transition_verb,
 )
-from .common import ReadOnlyInline, bulk_run
+from .common import bulk_run
 from .filters import AttentionFilter
 from .imports import SuggestionImportMixin
+from .inlines import (
+    AttachmentInline,
+    CheckInline,
+    CommitmentInline,
+    EvaluationInline,
+    ExtensionInline,
+    HistoryInline,
+    MeetingInline,
+    ReplyInline,
+    ReturnInline,
+)
 
 # Buttons on the change page. Replies come from the unit portal, so the bare move to 已答复 is
 # not offered; 已评价 is, as staff recording a deputy's evaluation handed in on paper (代录).
@@ -75,74 +78,6 @@ def assign_form(data=None) -> AssignForm:
         )
         field.widget.choices = field.choices
     return form
-
-
-class HistoryInline(ReadOnlyInline):
-    model = StatusChange
-    fields = ("happened_on", "from_status", "to_status", "actor", "comment", "imported")
-    select = ("actor",)
-    verbose_name_plural = _("办理轨迹")
-
-
-class AttachmentInline(admin.TabularInline):
-    model = Attachment
-    extra = 0
-    fields = ("file", "name")
-
-
-class ReplyInline(ReadOnlyInline):
-    model = Reply
-    fields = ("replied_on", "unit", "result_class", "content", "problem_list")
-    select = ("unit",)
-    prefetch = ("problems",)
-    readonly_fields = ("problem_list",)
-
-    @admin.display(description=_("核心问题清单"))
-    def problem_list(self, obj):
-        return "；".join(str(p) for p in obj.problems.all())
-
-
-class EvaluationInline(ReadOnlyInline):
-    model = Evaluation
-    fields = ("evaluated_on", "deputy", "verdict", "implementation_score", "comment")
-    select = ("deputy",)
-
-
-class CommitmentInline(ReadOnlyInline):
-    model = Commitment
-    fields = ("content", "owner_unit", "due_on", "status", "completed_on", "note")
-    select = ("owner_unit",)
-
-
-class MeetingInline(ReadOnlyInline):
-    model = Meeting
-    fields = ("held_on", "unit", "place", "participants", "summary")
-    select = ("unit",)
-
-
-class ExtensionInline(ReadOnlyInline):
-    model = ExtensionRequest
-    fields = ("requested_at", "unit", "requested_deadline", "reason", "status", "decision_note")
-    select = ("unit",)
-
-
-class ReturnInline(ReadOnlyInline):
-    model = ReturnRequest
-    fields = ("requested_at", "unit", "reason", "status", "new_lead_unit", "staff_reason")
-    select = ("unit", "new_lead_unit")
-
-
-class CheckInline(admin.TabularInline):
-    """Staff record 三查 here; saving goes through ``services.check_record``."""
-
-    model = FollowUpCheck
-    extra = 0
-    can_delete = False
-    fields = ("kind", "due_on", "done_on", "findings", "done_by")
-    readonly_fields = ("kind", "due_on", "done_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _assign(suggestion: Suggestion, data: dict, actor) -> Suggestion:
