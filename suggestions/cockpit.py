@@ -105,6 +105,36 @@ def submitted_by_month(first_month: date, today: date) -> dict[date, int]:
     return {month_key(month): n for month, n in rows}
 
 
+def suggestions_heat(start: date, end: date) -> list[tuple[str, str, int, str]]:
+    """Suggestions submitted in the period, by the community they concern and category."""
+    rows = (
+        Suggestion.objects.filter(
+            submitted_on__gte=start,
+            submitted_on__lte=end,
+            community__isnull=False,
+            category__isnull=False,
+        )
+        .values_list("community_id", "community__name", "category_id", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        (
+            community,
+            category,
+            n,
+            admin_url(
+                "suggestions_suggestion_changelist",
+                community__exact=community_id,
+                category__id__exact=category_id,
+                submitted_on__gte=start.isoformat(),
+                submitted_on__lte=end.isoformat(),
+            ),
+        )
+        for community_id, community, category_id, category, n in rows
+    ]
+
+
 def register() -> None:
     from core import cockpit
 
@@ -115,3 +145,4 @@ def register() -> None:
         submitted_by_month,
         url=admin_url("suggestions_suggestion_changelist"),
     )
+    cockpit.register_heat("suggestions", _("代表建议"), suggestions_heat)

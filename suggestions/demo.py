@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from accounts.roles import Role
 from core.demo import DEMO_PASSWORD, DemoContext
-from deputies.models import Deputy
+from deputies.models import Community, Deputy
 
 from . import services
 from .models import (
@@ -287,13 +287,24 @@ def seed(context: DemoContext) -> None:
     ]
     if not deputies:
         return
+    communities = list(Community.objects.filter(is_active=True).order_by("order", "name"))
     for number, item in enumerate(ITEMS):
         if Suggestion.objects.filter(title=item.title).exists():
             continue
         # d001, the demo deputy, leads every eighth so their pages have something in each state.
         lead = deputies[0] if number % 8 == 0 else deputies[number % len(deputies)]
         co_signers = [deputies[(number + k) % len(deputies)] for k in (7, 19) if number % 3 == 0]
-        _walk(item, lead, co_signers, categories[item.category], units, clerk, today, rng)
+        _walk(
+            item,
+            lead,
+            co_signers,
+            categories[item.category],
+            units,
+            clerk,
+            today,
+            rng,
+            communities=communities,
+        )
     # The suggestions reach two years back, so the year before last has scores too: the
     # special-review flag (below 60 two years running) reads these stored scores.
     for year in (today.year - 2, today.year - 1, today.year):
@@ -333,7 +344,12 @@ def _reviewed_unit(unit: HandlingUnit, today) -> None:
     )
 
 
-def _walk(item, lead, co_signers, category, units, clerk, today, rng) -> None:
+def _community(title: str, communities: list[Community]) -> Community | None:
+    """The community a demo suggestion's title names (关于中心社区停车难…), if any."""
+    return next((c for c in communities if c.name in title), None)
+
+
+def _walk(item, lead, co_signers, category, units, clerk, today, rng, communities=()) -> None:
     start = today - timedelta(days=item.ago)
     s = services.suggestion_save_draft(
         deputy=lead,
@@ -342,6 +358,7 @@ def _walk(item, lead, co_signers, category, units, clerk, today, rng) -> None:
         kind=item.kind,
         title=item.title,
         category=category,
+        community=_community(item.title, list(communities)),
         body=_body(item),
         origin=item.origin,
         origin_reference=_origin_reference(item),

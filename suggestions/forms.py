@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.uploads import upload_budget_check
-from deputies.models import Deputy
+from deputies.models import Community, Deputy
 
 from .models import (
     Category,
@@ -62,13 +62,23 @@ class DraftForm(forms.ModelForm):
 
     class Meta:
         model = Suggestion
-        fields = ["kind", "title", "category", "body", "origin", "origin_reference", "origin_url"]
+        fields = [
+            "kind",
+            "title",
+            "category",
+            "community",
+            "body",
+            "origin",
+            "origin_reference",
+            "origin_url",
+        ]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, deputy: Deputy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["category"].required = True
+        self.fields["community"].queryset = Community.objects.filter(is_active=True)
         self.fields["co_signers"].queryset = (
             Deputy.objects.serving().exclude(pk=deputy.pk).order_by("code")
         )

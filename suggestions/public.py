@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from deputies.models import Deputy
+from deputies.models import Community, Deputy
 
 from .models import Category, Origin, Suggestion
 from .services import SuggestionError, suggestion_save_draft
@@ -53,6 +53,7 @@ def suggestion_draft_from_source(
     category: Category | None,
     origin_reference: str,
     origin_url: str = "",
+    community: Community | None = None,
     actor: User | None,
 ) -> Suggestion:
     """A draft for ``deputy`` that says where it came from (see the module's docstring)."""
@@ -66,6 +67,7 @@ def suggestion_draft_from_source(
         title=title,
         body=body,
         category=category,
+        community=community,
         origin=Origin.LIAISON,
         origin_reference=(origin_reference or "")[:_REFERENCE_MAX],
         origin_url=origin_url or "",

@@ -301,6 +301,7 @@ def visit_to_suggestion(*, visit: Visit, deputy: Deputy, actor: User | None, ori
             category=category,
             origin_reference=_origin_reference(visit),
             origin_url=origin_url,
+            community=visit.community,
             actor=actor,
         )
     except SuggestionError as exc:

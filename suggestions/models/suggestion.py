@@ -90,6 +90,17 @@ class Suggestion(models.Model):
         null=True,
         blank=True,
     )
+    # Where the problem is: with the category, it places the suggestion on the cockpit's
+    # people's-livelihood hot-spot map beside visits, opinions and hotline events.
+    community = models.ForeignKey(
+        "deputies.Community",
+        verbose_name=_("涉及社区"),
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+        null=True,
+        blank=True,
+        help_text=_("问题所在的社区；涉及多个社区或全街道的可不填。"),
+    )
     lead_deputy = models.ForeignKey(
         "deputies.Deputy",
         verbose_name=_("领衔代表"),
@@ -250,6 +261,10 @@ class Suggestion(models.Model):
             # The admin list's order (newest registration first): its page is read from here.
             models.Index(
                 fields=["year", "sequence", "created_at", "id"], name="sugg_admin_list_order"
+            ),
+            # The cockpit's hot-spot map: a period's suggestions by community and category.
+            models.Index(
+                fields=["submitted_on", "community", "category"], name="sugg_heat_map_idx"
             ),
         ]
 

@@ -14,10 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from core import clock, cockpit
 from liaison.models import OpinionStatus
 from performance.models import EntryStatus
+from suggestions.models import Status
 from tests.deputies.factories import CommunityFactory, DeputyFactory
 from tests.liaison.factories import ExternalEventFactory, OpinionFactory, VisitFactory
 from tests.performance.factories import LedgerEntryFactory, rule_set
-from tests.suggestions.factories import CategoryFactory
+from tests.suggestions.factories import CategoryFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,21 @@ def world(n: int = 1) -> dict:
         merged_into=kept[0],
     )
     OpinionFactory(community=west, category=noise, submitted_on=TODAY - timedelta(days=200))
+    for _ in range(n):
+        SuggestionFactory(
+            lead_deputy=deputy,
+            community=west,
+            category=noise,
+            submitted_on=TODAY,
+            status=Status.SUBMITTED,
+        )
+    SuggestionFactory(
+        lead_deputy=deputy,
+        community=None,
+        category=noise,
+        submitted_on=TODAY,
+        status=Status.SUBMITTED,
+    )
     return {"east": east, "west": west, "roads": roads, "noise": noise}
 
 
@@ -126,8 +142,11 @@ def test_trend_counts_by_month():
 def test_hot_spot_map_sums_its_sources_and_links_each(staff_client):
     found = world(2)
     heat = cockpit.heat_map(TODAY - timedelta(days=89), TODAY)
-    assert heat.cells == {("东社区", "道路交通"): 4, ("西社区", "噪音扰民"): 2}
-    assert heat.communities == ["东社区", "西社区"]  # busiest first
+    assert heat.cells == {("东社区", "道路交通"): 4, ("西社区", "噪音扰民"): 4}
+    assert heat.communities == ["东社区", "西社区"]  # busiest first, then by name
+    west = {label: (n, url) for label, n, url in heat.by_source[("西社区", "噪音扰民")]}
+    assert set(west) == {"接待", "代表建议"}
+    assert result_count(staff_client, west["代表建议"][1]) == 2
     sources = {label: (n, url) for label, n, url in heat.by_source[("东社区", "道路交通")]}
     assert set(sources) == {"群众意见", "热线网格事件"}
     for n, url in sources.values():
@@ -139,7 +158,7 @@ def test_period_parameter(staff_client):
     world()
     # The opinion 200 days ago counts only in the year's map.
     year_map = cockpit.heat_map(TODAY - timedelta(days=364), TODAY)
-    assert year_map.cells[("西社区", "噪音扰民")] == 2
+    assert year_map.cells[("西社区", "噪音扰民")] == 3
     for value in ("30", "365", "abc", "-1", "99999999999999999999", ""):
         response = staff_client.get("/cockpit/", {"days": value})
         assert response.status_code == 200, value
