@@ -2,7 +2,19 @@
 
 from django.urls import include, path, re_path
 
-from .views import auth, common, docs, ledger, me, notifications, suggestions, units
+from .views import (
+    auth,
+    common,
+    docs,
+    ledger,
+    liaison,
+    me,
+    notifications,
+    public,
+    suggestions,
+    training,
+    units,
+)
 
 app_name = "api"
 
@@ -12,6 +24,8 @@ v1 = [
     path("auth/logout/", auth.LogoutView.as_view(), name="logout"),
     path("me/", me.MeView.as_view(), name="me"),
     path("me/score/", me.ScoreView.as_view(), name="score"),
+    path("me/duties/", liaison.DutyListView.as_view(), name="duties"),
+    path("me/courses/", training.MyCoursesView.as_view(), name="courses"),
     path("ledger/rules/", ledger.RuleListView.as_view(), name="rules"),
     path("ledger/entries/", ledger.EntryListView.as_view(), name="entries"),
     path("ledger/entries/<int:pk>/", ledger.EntryDetailView.as_view(), name="entry"),
@@ -33,6 +47,15 @@ v1 = [
         "unit/suggestions/<int:pk>/extension/",
         units.UnitExtensionView.as_view(),
         name="unit_extension",
+    ),
+    path("visits/", liaison.VisitCreateView.as_view(), name="visits"),
+    path("training/courses/<int:pk>/enrol/", training.EnrolView.as_view(), name="enrol"),
+    path("training/courses/<int:pk>/quiz/", training.QuizSubmitView.as_view(), name="quiz"),
+    path("public/opinions/", public.OpinionCreateView.as_view(), name="opinions"),
+    path(
+        "public/opinions/<str:tracking_code>/",
+        public.OpinionTrackView.as_view(),
+        name="opinion_track",
     ),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path(

@@ -3,8 +3,9 @@ to it, in the order of ``tests.security.matrix.ROLES``:
 
     anonymous  deputy A  deputy B  unit U's user  unit V's user  staff
 
-``O`` allowed (200 or 201), ``U`` 401 (no or a bad token), ``F`` 403 (the wrong role), ``N``
-404 (another party's object), ``M`` 405. The objects are the web matrix's world
+``O`` allowed (200 or 201), ``B`` 400 (let in, but the body names what is not the caller's),
+``U`` 401 (no or a bad token), ``F`` 403 (the wrong role), ``N`` 404 (another party's object),
+``M`` 405. The objects are the web matrix's world
 (``tests/security/conftest.py``); each signed-in role calls with a Bearer token of its own.
 ``test_api_matrix`` walks the URL resolver: a new API route fails until it has a row here.
 """
@@ -16,17 +17,28 @@ from tests.security.matrix import (
     ANONYMOUS,
     DEPUTY_A,
     DEPUTY_B,
+    EVERYONE,
     ROLES,
     SIGNED_IN,
     STAFF,
     UNIT_U,
     UNIT_V,
+    opinion,
     pk,
     rule_pk,
+    visit,
 )
 
-OK, UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = "ok", "401", "403", "404", "405"
-CODES = {"O": OK, "U": UNAUTHORISED, "F": FORBIDDEN, "N": NOT_FOUND, "M": NOT_ALLOWED}
+OK, BAD, UNAUTHORISED, FORBIDDEN = "ok", "400", "401", "403"
+NOT_FOUND, NOT_ALLOWED = "404", "405"
+CODES = {
+    "O": OK,
+    "B": BAD,
+    "U": UNAUTHORISED,
+    "F": FORBIDDEN,
+    "N": NOT_FOUND,
+    "M": NOT_ALLOWED,
+}
 
 PUBLIC = "O O O O O O"
 SIGNED = "U O O O O O"
@@ -107,6 +119,13 @@ BODIES = {
     "api:unit_reply": lambda w, tokens: reply(w),
     "api:unit_extension": lambda w, tokens: extension(w),
     "api:notification_read": lambda w, tokens: {},
+    # station A's visit: B is not on its roster, so B's station is not one B may name (400)
+    "api:visits": lambda w, tokens: visit(w) | {"deputies": []},
+    "api:enrol": lambda w, tokens: {},
+    "api:quiz": lambda w, tokens: {
+        "answers": [{"question": w.question.pk, "choices": [w.right.pk]}]
+    },
+    "api:opinions": lambda w, tokens: opinion(w) | {"consent": True},
 }
 
 V1 = "api/v1/"
@@ -123,6 +142,8 @@ ROWS = [
     Row(V1 + "auth/logout/", "api:logout", SIGNED_POST, post=SIGNED, changes=SIGNED_CHANGE),
     Row(V1 + "me/", "api:me", SIGNED),
     Row(V1 + "me/score/", "api:score", DEPUTIES),
+    Row(V1 + "me/duties/", "api:duties", DEPUTIES),
+    Row(V1 + "me/courses/", "api:courses", DEPUTIES),
     Row(V1 + "ledger/rules/", "api:rules", DEPUTIES),
     Row(V1 + "ledger/entries/", "api:entries", DEPUTIES, post=DEPUTIES, changes=BOTH_DEPUTIES),
     Row(V1 + "ledger/entries/<int:pk>/", "api:entry", A_OWN, pk("entry_a")),
@@ -137,6 +158,15 @@ ROWS = [
         pk("handling_a"), U_OWN, U_ONLY),
     Row(V1 + "unit/suggestions/<int:pk>/extension/", "api:unit_extension", UNIT_POST,
         pk("handling_a"), U_OWN, U_ONLY),
+    Row(V1 + "visits/", "api:visits", DEPUTY_POST, post="U O B F F F", changes=A_ONLY),
+    Row(V1 + "training/courses/<int:pk>/enrol/", "api:enrol", DEPUTY_POST, pk("course_open"),
+        DEPUTIES, BOTH_DEPUTIES),
+    Row(V1 + "training/courses/<int:pk>/quiz/", "api:quiz", DEPUTY_POST, pk("course"),
+        DEPUTIES, BOTH_DEPUTIES),  # each their own next attempt
+    # public: no sign-in, whatever the caller holds
+    Row(V1 + "public/opinions/", "api:opinions", "M M M M M M", post=PUBLIC, changes=EVERYONE),
+    Row(V1 + "public/opinions/<str:tracking_code>/", "api:opinion_track", PUBLIC,
+        lambda w: {"tracking_code": w.opinion_a.tracking_code}),
     Row(V1 + "notifications/", "api:notifications", SIGNED),
     Row(V1 + "notifications/<int:pk>/read/", "api:notification_read", SIGNED_POST,
         pk("notice_a"), A_NOTE, A_ONLY),

@@ -152,3 +152,43 @@ def test_anonymous_error_names_the_scheme(world, db):
     response = client.get(reverse("api:me"))
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_choices_that_belong_elsewhere_are_refused(world, db):
+    """Another deputy's station, a colleague not on the station's roster, a choice of another
+    quiz: 400, nothing changed (as the web's forms refuse them)."""
+    client, tokens = caller(world, DEPUTY_A)
+    cases = [
+        ("api:visits", None, BODIES["api:visits"](world, tokens) | {"station": world.station_b.pk}),
+        (
+            "api:visits",
+            None,
+            BODIES["api:visits"](world, tokens) | {"deputies": [world.deputy_b.pk]},
+        ),
+        (
+            "api:quiz",
+            world.course.pk,
+            {"answers": [{"question": world.question.pk, "choices": [world.foreign_choice.pk]}]},
+        ),
+    ]
+    for name, target, body in cases:
+        url = reverse(name, kwargs={"pk": target} if target else None)
+        response, changed = send(client, url, body)
+        assert response.status_code == 400, (name, body, response.content)
+        assert not changed, (name, changed)
+
+
+def test_a_public_opinion_names_no_station_or_status_of_its_own(world, db):
+    from liaison.models import Opinion, OpinionStatus
+
+    client, tokens = caller(world, ANONYMOUS)
+    body = BODIES["api:opinions"](world, tokens) | {"status": OpinionStatus.CLOSED}
+    response, changed = send(client, reverse("api:opinions"), body)
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["status"]
+    assert not changed
+    body = BODIES["api:opinions"](world, tokens) | {"deputy_code": world.deputy_a.code}
+    response, _changed = send(client, reverse("api:opinions"), body)
+    made = Opinion.objects.get(tracking_code=response.json()["tracking_code"])
+    assert (made.deputy_id, made.status) == (world.deputy_a.pk, OpinionStatus.NEW)
+    shown = client.get(reverse("api:opinion_track", kwargs={"tracking_code": made.tracking_code}))
+    assert shown.status_code == 200 and "contact_phone" not in shown.json()

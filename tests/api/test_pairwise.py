@@ -16,7 +16,7 @@ from api.auth import token_pair_issue
 from core.models import AuditEvent
 from tests.api import matrix as api_matrix
 from tests.security import matrix as web_matrix
-from tests.security.matrix import DEPUTY_A, UNIT_U
+from tests.security.matrix import ANONYMOUS, DEPUTY_A, UNIT_U
 
 
 def _tables() -> dict[str, dict]:
@@ -57,15 +57,17 @@ def _effect(action) -> dict:
 
 def web(world, role, name, body, **kwargs):
     client = Client()
-    client.force_login(world.users[role])
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
     url = reverse(name, kwargs=kwargs or None)
     return lambda: client.post(url, body).status_code
 
 
 def api(world, role, name, body, **kwargs):
     client = APIClient()
-    pair = token_pair_issue(user=world.users[role], client="pairwise")
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
+    if world.users[role] is not None:
+        pair = token_pair_issue(user=world.users[role], client="pairwise")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
     url = reverse(name, kwargs=kwargs or None)
     return lambda: client.post(url, body, format="json").status_code
 
@@ -78,6 +80,10 @@ CASES = [
     ("suggestions:evaluate", "api:suggestion_evaluate", DEPUTY_A, "replied_a"),
     ("suggestions:unit_reply", "api:unit_reply", UNIT_U, "handling_a"),
     ("suggestions:unit_extension", "api:unit_extension", UNIT_U, "handling_a"),
+    ("liaison:visit_new", "api:visits", DEPUTY_A, None),
+    ("training:enrol", "api:enrol", DEPUTY_A, "course_open"),
+    ("training:quiz", "api:quiz", DEPUTY_A, "course"),
+    ("liaison:opinion_new", "api:opinions", ANONYMOUS, None),
 ]
 
 
@@ -95,7 +101,7 @@ def test_the_api_and_the_web_leave_the_same_rows(web_name, api_name, role, targe
     kwargs = {"pk": getattr(world, target).pk} if target else {}
     by_web = _effect(web(world, role, web_name, web_matrix.BODIES[web_name](world), **kwargs))
     by_api = _effect(api(world, role, api_name, _api_body(api_name, world), **kwargs))
-    assert by_web["status"] == 302 and by_api["status"] in (200, 201)
+    assert by_web["status"] in (200, 302) and by_api["status"] in (200, 201)
     assert by_web["tables"], "the web action changed nothing: the comparison would prove nothing"
     assert by_api["tables"] == by_web["tables"]
     assert by_api["audits"] == by_web["audits"]
