@@ -46,6 +46,22 @@ def _notes(user, n):
         notification_send(recipient=user, kind="test", title=f"通知{i}", dedupe_key=None)
 
 
+def _duties(deputy, n):
+    from tests.liaison.factories import DutyFactory
+
+    for i in range(n):
+        DutyFactory(deputy=deputy, reception_day__date=date(2026, 6, 1 + i))
+
+
+def _courses(deputy, n):
+    from tests.training import factories as tf
+
+    for _ in range(n):
+        course = tf.CourseFactory()
+        tf.CourseSessionFactory(course=course, date=date(2026, 5, 10))
+        tf.EnrollmentFactory(course=course, deputy=deputy)
+
+
 def _unit_suggestions(user, n):
     unit = HandlingUnit.objects.filter(users=user).first()
     for _ in range(n):
@@ -60,6 +76,8 @@ def _unit_suggestions(user, n):
         ("/api/v1/notifications/", "deputy", lambda d, n: _notes(d.user, n)),
         ("/api/v1/unit/suggestions/", "unit", lambda u, n: _unit_suggestions(u, n)),
         ("/api/v1/ledger/rules/", "deputy", lambda d, n: None),
+        ("/api/v1/me/duties/", "deputy", _duties),
+        ("/api/v1/me/courses/", "deputy", _courses),
         ("/api/v1/me/score/?year=2026", "deputy", _entries),
     ],
 )
