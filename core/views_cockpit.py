@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -66,8 +67,15 @@ def cockpit_view(request):
         raise PermissionDenied
     today = clock.today()
     days = _days(request.GET.get("days"))
+    heat = _heat_context(today, days)
+    if request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    ):
+        # The period changed: only the map is asked for, and only the map is computed.
+        response = render(request, "admin/_cockpit_heat.html", heat)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     trend = cockpit.trends(today)
-    heat = cockpit.heat_map(today - timedelta(days=days - 1), today)
     context = {
         **admin.site.each_context(request),
         "title": _("工作驾驶舱"),
@@ -75,6 +83,18 @@ def cockpit_view(request):
         "kpis": cockpit.kpis(today),
         "trend": trend,
         "trend_charts": _trend_charts(trend, today),
+        **heat,
+        "periods": [(value, _(label)) for value, label in PERIODS.items()],
+        "sections": cockpit.sections(today),
+    }
+    response = render(request, "admin/cockpit.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _heat_context(today, days: int) -> dict:
+    heat = cockpit.heat_map(today - timedelta(days=days - 1), today)
+    return {
         "heat": heat,
         "heat_rows": [
             (community, category, n, heat.by_source[(community, category)])
@@ -84,7 +104,4 @@ def cockpit_view(request):
         "heat_height": f"{max(220, 34 * len(heat.communities) + 110)}px",
         "heat_sources": cockpit.heat_sources(),
         "days": days,
-        "periods": [(value, _(label)) for value, label in PERIODS.items()],
-        "sections": cockpit.sections(today),
     }
-    return render(request, "admin/cockpit.html", context)

@@ -60,8 +60,9 @@
   } else {
     drawAll(document);
   }
-  // Parts of a page swapped in by htmx draw their charts too.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    drawAll(event.target);
+  // Parts of a page swapped in by htmx (the cockpit's map for another period) draw their
+  // charts too; containers already drawn are left alone.
+  document.addEventListener("htmx:afterSettle", function () {
+    drawAll(document);
   });
 })();

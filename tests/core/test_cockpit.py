@@ -193,3 +193,23 @@ def test_query_count_does_not_grow_with_the_data(staff_client):
 
 def test_the_staff_desk_links_to_the_cockpit(staff_client):
     assert 'href="/cockpit/"' in staff_client.get("/admin/").content.decode()
+
+
+def test_changing_the_period_swaps_only_the_map(staff_client):
+    world()
+    page = staff_client.get("/cockpit/").content.decode()
+    assert 'hx-get="/cockpit/"' in page and 'hx-target="#heat-body"' in page
+    assert "vendor/htmx/htmx.min.js" in page
+    with CaptureQueriesContext(connection) as full:
+        staff_client.get("/cockpit/", {"days": "30"})
+    with CaptureQueriesContext(connection) as partial:
+        response = staff_client.get("/cockpit/", {"days": "30"}, HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<div id="heat-body">')
+    assert "<html" not in fragment and "cockpit-kpi" not in fragment
+    assert "HX-Request" in response["Vary"]
+    assert len(partial) < len(full)
+    restore = staff_client.get(
+        "/cockpit/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in restore.content.decode()  # going back needs the whole page
