@@ -144,7 +144,9 @@ def main() -> None:
     to_truetype(font)
     rename(font)
     font.save(str(args.output))
-    print(f"{args.output}: {args.output.stat().st_size:,} bytes, {len(font.getGlyphOrder())} glyphs")
+    print(
+        f"{args.output}: {args.output.stat().st_size:,} bytes, {len(font.getGlyphOrder())} glyphs"
+    )
 
 
 if __name__ == "__main__":
