@@ -109,3 +109,17 @@ def test_list_and_form_titles_read_as_the_clerk_says_them(staff_client):
     assert "选择 组织活动 来修改" not in page
     add = staff_client.get("/admin/performance/activity/add/").content.decode()
     assert "<h1>新增组织活动</h1>" in add
+
+
+def test_every_admin_model_has_a_chinese_name():
+    import re
+
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        english = [
+            model._meta.label
+            for model in admin.site._registry
+            if not re.search(r"[\u4e00-\u9fff]", str(model._meta.verbose_name_plural))
+        ]
+    assert english == []
