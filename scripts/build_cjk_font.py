@@ -143,6 +143,7 @@ def main() -> None:
     subsetter.subset(font)
     to_truetype(font)
     rename(font)
+    font.recalcTimestamp = False  # keep the source's dates: the same input gives the same file
     font.save(str(args.output))
     print(
         f"{args.output}: {args.output.stat().st_size:,} bytes, {len(font.getGlyphOrder())} glyphs"
