@@ -127,12 +127,12 @@ class AuditedQuerySet(models.QuerySet):
                         spec=spec,
                         action=history.CREATE,
                         pk=obj.pk,
-                        label=str(obj),
+                        label=f"#{obj.pk}",  # str() may read related rows: none per object
                         changes=history.diff(
                             spec,
                             None,
+                            # Related records by number: their str() may read more rows.
                             history.instance_values(spec, obj),
-                            history.cached_labels(obj, spec),
                         ),
                     )
                     for obj in created
