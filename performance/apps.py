@@ -15,11 +15,12 @@ class PerformanceConfig(AppConfig):
         from core.navigation import register_nav
         from deputies.terms import register_reelection_advice
 
-        from . import deputy_panels
+        from . import cockpit, deputy_panels
         from .panels import staff_panel
         from .selectors import reelection_recommended_ids
         from .views import dashboard_panel
 
+        cockpit.register()
         register_reelection_advice("performance", reelection_recommended_ids)
         deputy_panels.register()
         register_panel(Role.DEPUTY, "performance", "performance/_panel.html", dashboard_panel, 10)

@@ -62,9 +62,11 @@ def test_deputy_role_without_profile_is_refused(client):
     assert response.status_code == 403 and "尚未关联代表档案" in response.content.decode()
 
 
-def test_deputy_sees_own_profile_masked(deputy_client, deputy):
+def test_deputy_sees_own_profile_with_their_own_full_number(deputy_client, deputy, other_deputy):
+    """Their own number in full (it is theirs); nobody else's number is on the page."""
     body = deputy_client.get("/deputy/profile/").content.decode()
-    assert deputy.code in body and deputy.masked_mobile in body and deputy.mobile not in body
+    assert deputy.code in body and deputy.mobile in body
+    assert other_deputy.mobile not in body and other_deputy.masked_mobile not in body
 
 
 def test_logout_is_post_only(deputy_client):
