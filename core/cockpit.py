@@ -8,7 +8,7 @@ imports them, exactly like the staff desk's panels (``core.dashboard``):
   list it counts.
 * ``register_trend(key, label, fn, url=...)``: ``fn(first_month, today)`` returns
   ``{month start: count}`` for the months from ``first_month`` (one grouped query); the cockpit
-  draws them as one line chart over the last twelve months.
+  draws each as a small chart over the last twelve months, on its own scale.
 * ``register_heat(key, label, fn)``: ``fn(start, end)`` returns ``[(community, category, count,
   url), …]`` for what happened between the two dates (one grouped query); the cockpit adds the
   sources up into the people's-livelihood hot-spot map (民生热点图谱, community × category).
@@ -24,6 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from django.db.models import Count
+
+from .dashboard import admin_url
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,40 @@ class HeatMap:
     def top(self) -> list[tuple[str, str, int]]:
         ranked = sorted(self.cells.items(), key=lambda item: (-item[1], item[0]))
         return [(community, category, n) for (community, category), n in ranked[:10]]
+
+
+def heat_rows(
+    queryset, *, date_field: str, changelist: str, start: date, end: date, **params: Any
+) -> list[tuple[str, str, int, str]]:
+    """A heat source from a model with ``community`` and ``category`` foreign keys: one
+    grouped query over the period, each cell linking to ``changelist`` filtered to exactly its
+    rows (``params`` adds the source's own filter, e.g. the statuses it counts)."""
+    rows = (
+        queryset.filter(
+            **{f"{date_field}__gte": start, f"{date_field}__lte": end},
+            community__isnull=False,
+            category__isnull=False,
+        )
+        .values_list("community_id", "community__name", "category_id", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    period = {f"{date_field}__gte": start.isoformat(), f"{date_field}__lte": end.isoformat()}
+    return [
+        (
+            community,
+            category,
+            n,
+            admin_url(
+                changelist,
+                community__exact=community_id,
+                category__exact=category_id,
+                **period,
+                **params,
+            ),
+        )
+        for community_id, community, category_id, category, n in rows
+    ]
 
 
 def heat_sources() -> list[str]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.admin_lists import counts_in_one_query
-from core.cockpit import Kpi, month_key
+from core.cockpit import Kpi, heat_rows, month_key
 from core.dashboard import admin_url
 
 from .models import ExternalEvent, FlagStatus, Opinion, OpinionFlag, OpinionStatus, Visit
@@ -93,54 +93,34 @@ def visits_by_month(first_month: date, today: date) -> dict[date, int]:
     return _by_month(Visit.objects.all(), "occurred_on", first_month, today)
 
 
-def _heat(
-    qs: QuerySet, field: str, changelist: str, start: date, end: date, **params: str
-) -> list[tuple]:
-    rows = (
-        qs.filter(
-            **{f"{field}__gte": start, f"{field}__lte": end},
-            community__isnull=False,
-            category__isnull=False,
-        )
-        .values_list("community_id", "community__name", "category_id", "category__name")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return [
-        (
-            community,
-            category,
-            n,
-            admin_url(
-                changelist,
-                community__exact=community_id,
-                category__exact=category_id,
-                **{f"{field}__gte": start.isoformat(), f"{field}__lte": end.isoformat()},
-                **params,
-            ),
-        )
-        for community_id, community, category_id, category, n in rows
-    ]
-
-
 def visits_heat(start: date, end: date) -> list[tuple]:
-    return _heat(Visit.objects.all(), "occurred_on", "liaison_visit_changelist", start, end)
+    return heat_rows(
+        Visit.objects.all(),
+        date_field="occurred_on",
+        changelist="liaison_visit_changelist",
+        start=start,
+        end=end,
+    )
 
 
 def opinions_heat(start: date, end: date) -> list[tuple]:
-    return _heat(
+    return heat_rows(
         _opinions(),
-        "submitted_on",
-        "liaison_opinion_changelist",
-        start,
-        end,
+        date_field="submitted_on",
+        changelist="liaison_opinion_changelist",
+        start=start,
+        end=end,
         status__in=COUNTED_OPINIONS,
     )
 
 
 def events_heat(start: date, end: date) -> list[tuple]:
-    return _heat(
-        ExternalEvent.objects.all(), "occurred_on", "liaison_externalevent_changelist", start, end
+    return heat_rows(
+        ExternalEvent.objects.all(),
+        date_field="occurred_on",
+        changelist="liaison_externalevent_changelist",
+        start=start,
+        end=end,
     )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.cockpit import Kpi, month_key
+from core.cockpit import Kpi, heat_rows, month_key
 from core.dashboard import admin_url
 
 from .models import CONCLUDED_STATES, OPEN_HANDLING, Status, Suggestion
@@ -107,32 +107,13 @@ def submitted_by_month(first_month: date, today: date) -> dict[date, int]:
 
 def suggestions_heat(start: date, end: date) -> list[tuple[str, str, int, str]]:
     """Suggestions submitted in the period, by the community they concern and category."""
-    rows = (
-        Suggestion.objects.filter(
-            submitted_on__gte=start,
-            submitted_on__lte=end,
-            community__isnull=False,
-            category__isnull=False,
-        )
-        .values_list("community_id", "community__name", "category_id", "category__name")
-        .annotate(n=Count("pk"))
-        .order_by()
+    return heat_rows(
+        Suggestion.objects.all(),
+        date_field="submitted_on",
+        changelist="suggestions_suggestion_changelist",
+        start=start,
+        end=end,
     )
-    return [
-        (
-            community,
-            category,
-            n,
-            admin_url(
-                "suggestions_suggestion_changelist",
-                community__exact=community_id,
-                category__id__exact=category_id,
-                submitted_on__gte=start.isoformat(),
-                submitted_on__lte=end.isoformat(),
-            ),
-        )
-        for community_id, community, category_id, category, n in rows
-    ]
 
 
 def register() -> None:
