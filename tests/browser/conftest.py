@@ -55,12 +55,15 @@ def pytest_collection_modifyitems(items):
 def _reference_data(transactional_db):
     """The live server needs committed rows, so these tests run in transactions that end with a
     flush. An earlier transactional test may have flushed the role groups and staff permissions
-    (made by migrations); put them back."""
+    (made by migrations); put them back. The flush leaves the shared cache's table (rate limits
+    of the public pages, counted per address: every browser here is 127.0.0.1), so empty it."""
     from django.contrib.auth.models import Group
+    from django.core.cache import caches
     from django.core.management.sql import emit_post_migrate_signal
 
     from accounts.roles import Role, sync_staff_permissions
 
+    caches["shared"].clear()
     if Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role):
         return
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
