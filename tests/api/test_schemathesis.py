@@ -12,6 +12,8 @@ import os
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.renderers import JSONRenderer
@@ -35,12 +37,34 @@ CHECKS = [
 ]
 
 
+class InProcessWSGI:
+    """Django's WSGI handler as the test client runs it: the request's start and end must not
+    close the database connection (the test's transaction lives on it), so the body is read and
+    the response closed while ``close_old_connections`` is disconnected."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = self.handler(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                result.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
 def api_schema():
     """The schema /api/schema/ serves, generated in-process (no database needed), called
     through Django's WSGI handler."""
     generated = SchemaGenerator().get_schema(request=None, public=True)
     loaded = schemathesis.openapi.from_dict(json.loads(JSONRenderer().render(generated)))
-    loaded.app = WSGIHandler()
+    loaded.app = InProcessWSGI()
     return loaded
 
 
