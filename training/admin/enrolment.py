@@ -202,7 +202,8 @@ class AttendanceAdmin(HistoryAdminMixin, ImportAdminMixin, LargeListAdmin, admin
     search_fields = (
         "enrollment__deputy__name", "enrollment__deputy__code", "enrollment__course__title",
     )  # fmt: skip
-    list_select_related = ("enrollment__deputy", "enrollment__course", "session")
+    # session__course: the row's checkbox is labelled with the attendance's name, which names it.
+    list_select_related = ("enrollment__deputy", "enrollment__course", "session__course")
     sortable_by = ()
     ordering = ("-session__date", "enrollment__deputy__code")
 
