@@ -78,10 +78,9 @@ class DeputyAdmin(
         "层级可写省人大代表/市人大代表/区人大代表/街道议政代表，或 province/city/district/street；"
         "性别写男/女。已有的代表编号会被更新，新的编号会新增代表；选区和专业小组不存在时自动创建。"
     )
-    list_display = (
+    list_display = (  # 性别 is a filter, not a column: the 新任/连任 column must fit at 1280 px
         "code",
         "name",
-        "gender",
         "level",
         "constituency",
         "group",
