@@ -62,6 +62,23 @@ class RankSerializer(serializers.Serializer):
     of = serializers.IntegerField()
 
 
+class AxisSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField(source="axis.label")
+    explanation = serializers.CharField(source="axis.explanation")
+    value = serializers.DecimalField(max_digits=8, decimal_places=1)
+    average = serializers.DecimalField(max_digits=8, decimal_places=1)
+    index = serializers.IntegerField(help_text=_("同级平均为 100，最高 200"))
+
+
+class PortraitSerializer(serializers.Serializer):
+    """履职画像: the dashboard's radar, six axes against the level's average."""
+
+    level_label = serializers.CharField()
+    peers = serializers.IntegerField()
+    axes = AxisSerializer(many=True, source="figures")
+
+
 class ScoreSerializer(serializers.Serializer):
     """The year's figures as the ledger page shows them: the last computed assessment (total,
     dimensions, grade, ranks) and the breakdown of the verified entries behind it."""
@@ -81,6 +98,7 @@ class ScoreSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
     stale = serializers.BooleanField(help_text=_("核实后的记录尚未计入上次计算"))
     breakdown = DimensionLineSerializer(many=True)
+    portrait = PortraitSerializer()
 
 
 class YearQuerySerializer(serializers.Serializer):

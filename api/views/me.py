@@ -1,6 +1,7 @@
 """Who I am, and my score (the ledger page's figures)."""
 
 from collections import Counter
+from datetime import date
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -11,6 +12,7 @@ from core import clock
 from deputies.models import Deputy
 from performance.deputy_panels import level_rank
 from performance.models import Assessment, RuleSet
+from performance.portrait import deputy_portrait
 from performance.scoring import explain
 from performance.selectors import duty_days, verified_entries
 from suggestions.models import HandlingUnit
@@ -50,7 +52,8 @@ class ScoreView(APIView):
     def get(self, request):
         query = YearQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        year = query.validated_data.get("year") or clock.today().year
+        today = clock.today()
+        year = query.validated_data.get("year") or today.year
         deputy = request.deputy
         rule_set = RuleSet.objects.filter(year=year).first()
         assessment = (
@@ -86,5 +89,10 @@ class ScoreView(APIView):
             "computed_at": a.computed_at if a else None,
             "stale": stale,
             "breakdown": breakdown,
+            # The dashboard's portrait (performance.portrait), as of the year's last day for a
+            # past year.
+            "portrait": deputy_portrait(
+                deputy, today=today if year >= today.year else date(year, 12, 31)
+            ),
         }
         return Response(ScoreSerializer(body).data)

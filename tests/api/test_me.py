@@ -36,6 +36,8 @@ def test_the_score_explains_the_verified_entries(bearer, deputy):
     assert b01["count"] == 2 and b01["score"] == 2 * b01["points"]
     assert body["total"] == sum(d["score"] for d in body["breakdown"])
     assert body["stale"] is False
+    axes = {a["key"]: a for a in body["portrait"]["axes"]}
+    assert axes["attendance"]["value"] == 2 and len(axes) == 6
 
 
 def test_a_year_without_rules_is_empty_not_an_error(bearer, deputy):
