@@ -10,7 +10,12 @@ sends is a 500. Every error response rolls the request's transaction back (DRF m
 refused write leaves nothing half-written.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -33,6 +38,7 @@ MSG_INVALID = gettext_noop("提交的数据有误，请按提示修改。")
 MSG_NOT_FOUND = gettext_noop("未找到。")
 MSG_FORBIDDEN = gettext_noop("您没有执行该操作的权限。")
 MSG_PARSE = gettext_noop("请求体无法解析：不是有效的 JSON 或表单数据。")
+MSG_TOO_BIG = gettext_noop("提交的内容过大或字段、文件过多，请精简后再试。")
 
 # Refusals of the services, shown as the web shows them (400 with the message).
 SERVICE_ERRORS = (
@@ -77,6 +83,9 @@ def exception_handler(exc, context):
     if isinstance(exc, SERVICE_ERRORS):
         set_rollback()
         return error_response(str(exc))
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        set_rollback()
+        return error_response(_(MSG_TOO_BIG))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

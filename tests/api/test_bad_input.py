@@ -158,3 +158,14 @@ def test_a_nested_error_names_the_item(clock_at_noon, bearer, deputy):
 def test_flatten_names_nested_paths():
     detail = {"problems": [{}, {"kind": ["无效"]}], "non_field_errors": ["整体"]}
     assert flatten(detail) == {"problems.1.kind": ["无效"], "non_field_errors": ["整体"]}
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_a_body_over_djangos_limit_is_a_400_in_the_shape(deputy_api):
+    response = deputy_api.post(ENTRIES, entry(description="长" * 2000), format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "提交的内容过大或字段、文件过多，请精简后再试。",
+        "errors": {},
+    }
+    assert_nothing_written()
