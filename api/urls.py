@@ -29,6 +29,7 @@ v1 = [
     path("ledger/rules/", ledger.RuleListView.as_view(), name="rules"),
     path("ledger/entries/", ledger.EntryListView.as_view(), name="entries"),
     path("ledger/entries/<int:pk>/", ledger.EntryDetailView.as_view(), name="entry"),
+    path("ledger/evidence/<int:pk>/", ledger.EvidenceView.as_view(), name="evidence"),
     path("suggestions/", suggestions.SuggestionListView.as_view(), name="suggestions"),
     path("suggestions/<int:pk>/", suggestions.SuggestionDetailView.as_view(), name="suggestion"),
     path(

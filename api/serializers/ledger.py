@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,6 +12,10 @@ class EvidenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(label=_("文件名"))
     uploaded_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField(help_text=_("下载地址（须带令牌）"))
+
+    def get_url(self, item) -> str:
+        return reverse("api:evidence", kwargs={"pk": item.id})
 
 
 class RuleSerializer(serializers.ModelSerializer):

@@ -1,21 +1,24 @@
 """My ledger entries: the list, one entry, and submitting one (``performance.services.
 entry_submit``, the door the web's 提交履职 page uses)."""
 
+from django.http import FileResponse, Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core import clock
-from performance.models import LedgerEntry, Rule
+from performance.models import EntryEvidence, LedgerEntry, Rule
 from performance.services import entry_submit
 
 from ..filters import EntryFilter, RuleFilter
 from ..permissions import IsDeputy
 from ..serializers.base import budget_check
 from ..serializers.ledger import EntrySerializer, EntrySubmitSerializer, RuleSerializer
-from .common import ERRORS
+from .common import ERRORS, own
 
 
 class EntryQuerysetMixin:
@@ -98,3 +101,33 @@ class RuleListView(generics.ListAPIView):
     @extend_schema(summary="积分规则（履职事项）", tags=["ledger"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class EvidenceView(APIView):
+    """One evidence file of my own entry (a photo shown in the app). Evidence is never public
+    media: another deputy's file is a 404, as on the web."""
+
+    permission_classes = [IsDeputy]
+
+    @extend_schema(
+        responses={
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="文件内容（图片、PDF 等，按原文件类型）"
+            ),
+            **ERRORS,
+        },
+        summary="下载我的佐证材料",
+        tags=["ledger"],
+    )
+    def get(self, request, pk: int):
+        item = own(
+            EntryEvidence.objects.filter(entry__deputy=request.deputy).select_related("entry"), pk
+        )
+        try:
+            handle = item.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        name = item.name or item.file.name.rsplit("/", 1)[-1]
+        response = FileResponse(handle, filename=name)
+        response["Cache-Control"] = "private, no-store"
+        return response

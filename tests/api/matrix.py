@@ -147,6 +147,7 @@ ROWS = [
     Row(V1 + "ledger/rules/", "api:rules", DEPUTIES),
     Row(V1 + "ledger/entries/", "api:entries", DEPUTIES, post=DEPUTIES, changes=BOTH_DEPUTIES),
     Row(V1 + "ledger/entries/<int:pk>/", "api:entry", A_OWN, pk("entry_a")),
+    Row(V1 + "ledger/evidence/<int:pk>/", "api:evidence", A_OWN, pk("evidence_a")),
     Row(V1 + "suggestions/", "api:suggestions", DEPUTIES, post=DEPUTIES, changes=BOTH_DEPUTIES),
     Row(V1 + "suggestions/<int:pk>/", "api:suggestion", A_OWN, pk("replied_a")),
     Row(V1 + "suggestions/<int:pk>/submit/", "api:suggestion_submit", DEPUTY_POST,
@@ -175,6 +176,7 @@ ROWS = [
 # Deputy A naming B's objects, unit U's user naming V's: 404, nothing changed.
 MIRRORS = [
     ("api:entry", DEPUTY_A, pk("entry_b"), "GET"),
+    ("api:evidence", DEPUTY_A, pk("evidence_b"), "GET"),
     ("api:suggestion", DEPUTY_A, pk("handling_b"), "GET"),
     ("api:suggestion_evaluate", DEPUTY_A, pk("handling_b"), "POST"),
     ("api:suggestion_submit", DEPUTY_B, pk("draft_a"), "POST"),

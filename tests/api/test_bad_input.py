@@ -131,6 +131,8 @@ def test_a_good_multipart_entry_with_two_photos(deputy_api):
         "p1.png",
         "p2.png",
     ]
+    photo = deputy_api.get(body["evidence"][0]["url"])
+    assert photo.status_code == 200 and b"".join(photo.streaming_content) == PNG
 
 
 def test_an_unknown_filter_value_is_a_400(deputy_api):
