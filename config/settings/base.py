@@ -376,7 +376,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "履职 API",
-    "DESCRIPTION": "人大代表移动端接口（v1）。令牌放在 Authorization: Bearer 头中，见 docs/api.md。",
+    "DESCRIPTION": (
+        "人大代表移动端接口（v1）。令牌放在 Authorization: Bearer 头中，见 docs/api.md。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
