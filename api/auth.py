@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework import authentication, exceptions
@@ -73,8 +74,16 @@ def _create(*, user: User, kind: str, client: str, now: datetime) -> tuple[str, 
         client=client[:100],
         created_at=now,
         expires_at=now + _lifetime(kind),
+        password_stamp=user.get_session_auth_hash(),
     )
     return raw, token
+
+
+def still_valid_for(token: ApiToken, user: User) -> bool:
+    """The account is active and its password is the one the token was issued under."""
+    return user.is_active and constant_time_compare(
+        token.password_stamp, user.get_session_auth_hash()
+    )
 
 
 @transaction.atomic
@@ -111,7 +120,7 @@ def token_refresh(*, raw: str, now: datetime | None = None) -> IssuedPair:
         .filter(digest=digest(raw or ""), kind=TokenKind.REFRESH)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not still_valid_for(token, token.user):
         raise TokenError(_(ERR_REFRESH_INVALID))
     ApiToken.objects.filter(pk__in=[token.pk, token.pair_id]).filter(
         revoked_at__isnull=True
@@ -175,7 +184,7 @@ def user_tokens_revoke(*, user: User, actor: User | None, now: datetime | None =
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer <access token>``. Anything else in that header is not ours and
     falls through to the session; a Bearer token that is unknown, expired, revoked, a refresh
-    token, or of an inactive account is a 401."""
+    token, of an inactive account or issued before the password changed is a 401."""
 
     keyword = "Bearer"
 
@@ -196,7 +205,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             .filter(digest=digest(raw), kind=TokenKind.ACCESS)
             .first()
         )
-        if token is None or not token.user.is_active:
+        if token is None or not still_valid_for(token, token.user):
             raise exceptions.AuthenticationFailed(_(ERR_TOKEN_INVALID))
         if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

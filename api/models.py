@@ -9,7 +9,8 @@ Two kinds: an *access* token authenticates requests (``Authorization: Bearer …
 buys a new pair once and is revoked when used (rotation: a stolen refresh token that its owner
 uses first is worthless, and one used twice is noticed in the audit log). Both are revoked by
 logging out, by staff in the admin, and never deleted (the rows are the record of who used the
-API from where and when).
+API from where and when). A token also stops when the account's password changes or the account
+is deactivated.
 """
 
 from django.conf import settings
@@ -43,6 +44,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("过期时间"))
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    # The account's session hash when the token was issued (Django's, an HMAC of the password
+    # hash): a password change, by the user or a staff reset, ends every token as it ends
+    # every session.
+    password_stamp = models.CharField(_("密码指纹"), max_length=128, editable=False, default="")
     # The refresh token issued with this access token (and vice versa the pair shares it):
     # logging out with an access token revokes its refresh token too.
     pair = models.ForeignKey(

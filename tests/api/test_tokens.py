@@ -162,6 +162,18 @@ def test_an_inactive_account_loses_its_tokens_at_once():
     assert with_token(pair.access).get(ME).status_code == 401
 
 
+def test_a_password_change_ends_every_token():
+    user = DeputyUserFactory()
+    pair = token_pair_issue(user=user)
+    assert with_token(pair.access).get(ME).status_code == 200
+    user.set_password("a-new-Passw0rd-2026")
+    user.save()
+    assert with_token(pair.access).get(ME).status_code == 401
+    assert APIClient().post(REFRESH, {"refresh": pair.refresh}, format="json").status_code == 401
+    fresh = token_pair_issue(user=user)
+    assert with_token(fresh.access).get(ME).status_code == 200
+
+
 def test_staff_revoke_in_the_admin(staff_client, staff_user):
     user, other = DeputyUserFactory(), DeputyUserFactory()
     first, second, kept = (token_pair_issue(user=u) for u in (user, user, other))
