@@ -65,6 +65,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Revoked, never deleted: the rows record who used the API and when."""
+        return False
+
     @admin.action(description=gettext_lazy("撤销所选令牌"), permissions=["view"])
     def revoke(self, request, queryset):
         try:

@@ -190,6 +190,9 @@ def test_staff_revoke_in_the_admin(staff_client, staff_user):
     revoked = AuditEvent.objects.filter(action="api.token_revoke", actor=staff_user)
     assert revoked.count() == 4  # first's access, then second's pair and first's refresh
     assert site.is_registered(ApiToken)
+    deleting = {"action": "delete_selected", "_selected_action": [kept.access_token.pk]}
+    staff_client.post(url, deleting)
+    assert ApiToken.objects.filter(pk=kept.access_token.pk).exists()  # revoked, never deleted
 
 
 def test_tokens_never_reach_a_log_or_a_url(caplog):
