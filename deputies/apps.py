@@ -10,9 +10,6 @@ class DeputiesConfig(AppConfig):
         from . import tracking
 
         tracking.register()  # history of the records that matter (core.history)
-        from . import tracking
-
-        tracking.register()  # history of the records that matter (core.history)
         from accounts.roles import Role
         from core.dashboard import register_panel
         from core.navigation import register_nav

@@ -10,9 +10,6 @@ class LiaisonConfig(AppConfig):
         from . import tracking
 
         tracking.register()  # history of the records that matter (core.history)
-        from . import tracking
-
-        tracking.register()  # history of the records that matter (core.history)
         from core.activity import register_activity
 
         from . import cockpit

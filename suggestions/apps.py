@@ -10,9 +10,6 @@ class SuggestionsConfig(AppConfig):
         from . import tracking
 
         tracking.register()  # history of the records that matter (core.history)
-        from . import tracking
-
-        tracking.register()  # history of the records that matter (core.history)
         from accounts.roles import Role
         from core.activity import register_activity
         from core.dashboard import register_panel

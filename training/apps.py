@@ -10,9 +10,6 @@ class TrainingConfig(AppConfig):
         from . import tracking
 
         tracking.register()  # history of the records that matter (core.history)
-        from . import tracking
-
-        tracking.register()  # history of the records that matter (core.history)
         from . import cockpit
         from .panels import deputy, staff
 
