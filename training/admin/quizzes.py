@@ -283,7 +283,7 @@ class QuizAttemptAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display_links = ("deputy",)
     list_filter = ("passed", CourseYearFilter)
     search_fields = ("enrollment__deputy__name", "enrollment__deputy__code", "quiz__course__title")
-    list_select_related = ("enrollment__deputy", "quiz__course")
+    list_select_related = ("enrollment__deputy", "enrollment__course", "quiz__course")
     sortable_by = ("submitted_at", "score")
     ordering = ("-submitted_at", "-pk")
     fields = ("deputy", "course", "number", "score", "passed", "submitted_at", "answer_sheet")
