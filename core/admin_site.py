@@ -124,6 +124,7 @@ TASKS = [
     ),
 ]
 FALLBACK_TASK = "system"
+PLATFORM = _("履职工作平台")
 
 
 class LvzhiAdminSite(admin.AdminSite):
@@ -131,7 +132,7 @@ class LvzhiAdminSite(admin.AdminSite):
 
     @property
     def site_header(self) -> str:  # type: ignore[override]
-        return f"{settings.LVZHI_COMMITTEE_NAME} · {_('履职工作平台')}"
+        return f"{settings.LVZHI_COMMITTEE_NAME} · {PLATFORM}"
 
     @property
     def site_title(self) -> str:  # type: ignore[override]

@@ -26,7 +26,7 @@ def kpis(today: date) -> list[Kpi]:
             label=_("在任代表"),
             value=counts["total"],
             detail=detail,
-            group=_("代表"),
+            group=_("代表队伍"),
             url=admin_url("deputies_deputy_changelist", status__exact=Status.SERVING),
         )
     ]

@@ -36,7 +36,7 @@ def kpis(today: date) -> list[Kpi]:
         disputes=Dispute.objects.filter(status=DisputeStatus.OPEN),
         talks=selectors.talk_list(),
     )
-    group = _("履职")
+    group = _("履职档案")
     return [
         Kpi(
             label=_("本月履职记录"),
