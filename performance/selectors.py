@@ -1,5 +1,6 @@
 """Reads shared by pages, admin, commands and reports."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -207,6 +208,28 @@ def verified_entries(deputy: Deputy, rule_set: RuleSet) -> QuerySet[LedgerEntry]
         .select_related("rule")
         .order_by("occurred_on", "id")
     )
+
+
+def score_breakdown(
+    deputy: Deputy, rule_set: RuleSet | None, assessment: Assessment | None, *, entries: bool = True
+) -> tuple[list, bool]:
+    """The explained breakdown of ``deputy``'s score in ``rule_set``'s year, and whether the
+    stored assessment is stale. The breakdown follows the verified entries it lists; the
+    assessment (total, rank) is the last computation, so if entries were verified since, the
+    page says it will catch up. ``entries=False`` leaves the entries out of the lines (the API).
+    One place for the ledger page and the mobile API."""
+    if rule_set is None:
+        return [], False
+    from .scoring import explain
+
+    rules = list(rule_set.rules.all())
+    verified = list(verified_entries(deputy, rule_set))
+    code_of = {r.pk: r.code for r in rules}
+    counts = Counter(code_of[e.rule_id] for e in verified)
+    stale = assessment is not None and counts != Counter(
+        {code: n for code, n in assessment.counts.items() if n}
+    )
+    return explain(rule_set, rules, counts, verified if entries else ()), stale
 
 
 def deputy_entries(deputy: Deputy, year: int | None = None) -> QuerySet[LedgerEntry]:

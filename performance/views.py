@@ -1,7 +1,6 @@
 """Deputy pages: my ledger with the explained score, submit an entry, disputes, the published
 standings and the supervision menu. Staff work in the admin."""
 
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -37,8 +36,7 @@ from .models import (
     SupervisionTopic,
     TopicSignup,
 )
-from .scoring import explain
-from .selectors import deputy_entries, duty_days, verified_entries, with_evidence_counts
+from .selectors import deputy_entries, duty_days, score_breakdown, with_evidence_counts
 from .services import LedgerError, dispute_open, entry_submit, topic_signup
 
 
@@ -124,18 +122,7 @@ def _status(request) -> str:
 def my_ledger(request):
     deputy, year, status = request.deputy, _year(request), _status(request)
     rule_set, assessment = _year_score(deputy, year)
-    breakdown, stale = [], False
-    if rule_set is not None:
-        rules = list(rule_set.rules.all())
-        verified = list(verified_entries(deputy, rule_set))
-        # The breakdown follows the verified entries it lists. The assessment (total, rank) is
-        # the last computation; if entries were verified since, say that it will catch up.
-        code_of = {r.pk: r.code for r in rules}
-        counts = Counter(code_of[e.rule_id] for e in verified)
-        stale = assessment is not None and counts != Counter(
-            {code: n for code, n in assessment.counts.items() if n}
-        )
-        breakdown = explain(rule_set, rules, counts, verified)
+    breakdown, stale = score_breakdown(deputy, rule_set, assessment)
     entries = deputy_entries(deputy, year)
     if status:
         entries = entries.filter(status=status)

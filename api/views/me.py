@@ -1,6 +1,5 @@
 """Who I am, and my score (the ledger page's figures)."""
 
-from collections import Counter
 from datetime import date
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,8 +12,7 @@ from deputies.models import Deputy
 from performance.deputy_panels import level_rank
 from performance.models import Assessment, RuleSet
 from performance.portrait import deputy_portrait
-from performance.scoring import explain
-from performance.selectors import duty_days, verified_entries
+from performance.selectors import duty_days, score_breakdown
 from suggestions.models import HandlingUnit
 
 from ..permissions import IsDeputy
@@ -61,16 +59,7 @@ class ScoreView(APIView):
             if rule_set
             else None
         )
-        breakdown, stale = [], False
-        if rule_set is not None:
-            rules = list(rule_set.rules.all())
-            verified = list(verified_entries(deputy, rule_set))
-            code_of = {r.pk: r.code for r in rules}
-            counts = Counter(code_of[e.rule_id] for e in verified)
-            stale = assessment is not None and counts != Counter(
-                {code: n for code, n in assessment.counts.items() if n}
-            )
-            breakdown = explain(rule_set, rules, counts)
+        breakdown, stale = score_breakdown(deputy, rule_set, assessment, entries=False)
         a = assessment
         ranked = level_rank(a, deputy.level) if a else None
         body = {
