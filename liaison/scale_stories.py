@@ -1,4 +1,4 @@
-"""Scale data for 代表在身边: about one story per five deputies in office (at least two), each
+"""Scale data for 代表在身边: about one story per five deputies in office (at least one in each state), each
 at one of the new stations and about one to three deputies of its roster, happened over the
 run's years. Most are published (published a few days after they happened, never after now),
 some still drafts, a few withdrawn: the feed and the station pages page through realistic
@@ -45,7 +45,7 @@ def generate(
     start = date(context.years[0], 1, 1)
     today = context.today
     span = max((today - start).days, 1)
-    count = max(2, len(pool) // 5)
+    count = max(len(STATES), len(pool) // 5)
     stories, about = [], []
     for index in range(count):
         station = stations[index % len(stations)]
