@@ -1,9 +1,9 @@
-"""Scale data for 代表在身边: about one story per five deputies in office (at least one in each state), each
-at one of the new stations and about one to three deputies of its roster, happened over the
-run's years. Most are published (published a few days after they happened, never after now),
-some still drafts, a few withdrawn: the feed and the station pages page through realistic
-numbers. No photos: a scale run should not write thousands of image files, and the pages
-show a story without a cover the same way. A stream of random draws of its own
+"""Scale data for 代表在身边: about one story per five deputies in office (at least one in
+each state), each at one of the new stations and about one to three deputies of its roster,
+happened over the run's years. Most are published (a few days after they happened, never
+after now), some still drafts, a few withdrawn: the feed and the station pages page through
+realistic numbers. No photos: a scale run should not write thousands of image files, and the
+pages show a story without a cover the same way. A stream of random draws of its own
 (``liaison.stories``), so adding stories changes none of the other liaison rows."""
 
 from datetime import date, datetime, timedelta
