@@ -22,6 +22,7 @@ from deputies.models import Deputy
 from performance.models import LedgerEntry, SupervisionTopic, TopicSignup
 from suggestions.models import PublicRating, Suggestion
 from tests.accounts.factories import UserFactory
+from tests.core.admin_forms import admin_post_data
 from tests.deputies.factories import DeputyFactory
 from tests.performance.factories import LedgerEntryFactory
 from tests.suggestions.factories import SuggestionFactory
@@ -37,26 +38,6 @@ def rows(obj, action=None):
         target_type=obj._meta.label_lower, target_id=str(obj.pk), action__startswith="history."
     )
     return list(found.filter(action=action) if action else found)
-
-
-def admin_post_data(response) -> dict:
-    """The change form's values as a browser would post them back, inlines included."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += formset.initial_forms
-        management = formset.management_form
-        for name in ("INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[management[name].html_name] = management[name].value()
-        data[management["TOTAL_FORMS"].html_name] = formset.initial_form_count()
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or bound.name == "photo" or bound.field.disabled:
-                continue
-            data[bound.html_name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
 
 
 def test_an_admin_edit_of_status_and_phone_records_old_and_new_with_the_phone_masked(

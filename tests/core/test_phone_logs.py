@@ -15,6 +15,7 @@ from deputies.importer import deputies_import
 from deputies.models import Deputy
 from liaison.models import Opinion, Visit, VisitStatus
 from suggestions.models import PublicRating
+from tests.core.admin_forms import admin_post_data
 from tests.deputies.factories import CommunityFactory, DeputyFactory
 from tests.deputies.sheets import CHINESE_HEADER, xlsx
 from tests.liaison.factories import StationFactory
@@ -70,26 +71,6 @@ def captured():
             lg.disabled = disabled
 
 
-def _admin_post_data(response) -> dict:
-    """The change form's values as a browser would post them back, inlines included."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += formset.initial_forms
-        management = formset.management_form
-        for name in ("INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[management[name].html_name] = management[name].value()
-        data[management["TOTAL_FORMS"].html_name] = formset.initial_form_count()
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or bound.name == "photo" or bound.field.disabled:
-                continue
-            data[bound.html_name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
-
-
 def test_no_phone_reaches_any_log(client, staff_user, deputy, captured):
     # A resident's opinion on the public page.
     category, community = CategoryFactory(), CommunityFactory()
@@ -131,7 +112,7 @@ def test_no_phone_reaches_any_log(client, staff_user, deputy, captured):
     client.force_login(staff_user)
     edited = DeputyFactory()
     url = reverse("admin:deputies_deputy_change", args=[edited.pk])
-    data = _admin_post_data(client.get(url))
+    data = admin_post_data(client.get(url))
     data["mobile"] = EDITED_PHONE
     response = client.post(url, data)
     assert response.status_code == 302
