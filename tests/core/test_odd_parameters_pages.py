@@ -7,15 +7,37 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.deputies.factories import DeputyWithUserFactory
 from tests.accounts.factories import StaffUserFactory, UnitUserFactory
+from tests.deputies.factories import DeputyWithUserFactory
 
 pytestmark = pytest.mark.django_db
 
 HUGE = "9" * 30
-NAMES = ("page", "p", "sort", "o", "order", "status", "state", "year", "month", "quarter",
-         "station", "course", "deputy", "unit", "category", "community", "kind", "track",
-         "period", "q", "as_of", "date", "format")
+NAMES = (
+    "page",
+    "p",
+    "sort",
+    "o",
+    "order",
+    "status",
+    "state",
+    "year",
+    "month",
+    "quarter",
+    "station",
+    "course",
+    "deputy",
+    "unit",
+    "category",
+    "community",
+    "kind",
+    "track",
+    "period",
+    "q",
+    "as_of",
+    "date",
+    "format",
+)
 QUERIES = [
     "&".join(f"{name}=zzz" for name in NAMES),
     "&".join(f"{name}={HUGE}" for name in NAMES),
