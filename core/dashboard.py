@@ -9,9 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.roles import Role
+from core.admin_lists import counts_in_one_query
+
+# A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request,
+# or None when the panel shows nothing to this user.
+CountSource = Callable[[HttpRequest], dict[str, QuerySet] | None]
 
 
 @dataclass(frozen=True)
@@ -19,7 +25,8 @@ class Panel:
     key: str
     order: int
     template: str
-    context: Callable[[HttpRequest], dict[str, Any] | None]
+    context: Callable[..., dict[str, Any] | None]
+    counts: CountSource | None = None
 
 
 _PANELS: dict[Role, dict[str, Panel]] = {role: {} for role in Role}
@@ -29,17 +36,35 @@ def register_panel(
     role: Role,
     key: str,
     template: str,
-    context: Callable[[HttpRequest], dict[str, Any] | None],
+    context: Callable[..., dict[str, Any] | None],
     order: int = 100,
+    counts: CountSource | None = None,
 ) -> None:
-    _PANELS[role][key] = Panel(key=key, order=order, template=template, context=context)
+    """``counts``, if given, names the panel's plain counts as querysets; the page then counts
+    every panel's in one query and calls ``context(request, counts={name: n})``, so a card
+    costs no query of its own (the staff desk has some twenty of them)."""
+    _PANELS[role][key] = Panel(
+        key=key, order=order, template=template, context=context, counts=counts
+    )
 
 
 def panels_for(role: Role, request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
     """Render-ready (template, context) pairs; a panel whose context is None is skipped."""
+    panels = sorted(_PANELS[role].values(), key=lambda p: (p.order, p.key))
+    wanted: dict[str, QuerySet] = {}
+    for panel in panels:
+        if panel.counts is not None:
+            for name, queryset in (panel.counts(request) or {}).items():
+                wanted[f"{panel.key}:{name}"] = queryset
+    counted = counts_in_one_query(**wanted) if wanted else {}
     rendered = []
-    for panel in sorted(_PANELS[role].values(), key=lambda p: (p.order, p.key)):
-        context = panel.context(request)
+    for panel in panels:
+        if panel.counts is None:
+            context = panel.context(request)
+        else:
+            prefix = f"{panel.key}:"
+            mine = {k.removeprefix(prefix): n for k, n in counted.items() if k.startswith(prefix)}
+            context = panel.context(request, counts=mine)
         if context is not None:
             rendered.append((panel.template, context))
     return rendered

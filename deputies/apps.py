@@ -15,10 +15,17 @@ class DeputiesConfig(AppConfig):
         from core.navigation import register_nav
 
         from . import cockpit
-        from .panels import register_deputy_home, staff_panel
+        from .panels import desk_counts, register_deputy_home, staff_panel
 
         cockpit.register()
-        register_panel(Role.STAFF, "deputies", "deputies/_staff_panel.html", staff_panel, order=30)
+        register_panel(
+            Role.STAFF,
+            "deputies",
+            "deputies/_staff_panel.html",
+            staff_panel,
+            order=30,
+            counts=desk_counts,
+        )
         register_deputy_home()
         register_nav(
             "deputies.dashboard", _("我的履职"), "deputies:dashboard", roles=[Role.DEPUTY], order=10

@@ -249,10 +249,6 @@ def open_flags():
     )
 
 
-def open_flag_count() -> int:
-    return OpinionFlag.objects.filter(status=FlagStatus.OPEN).count()
-
-
 EXPORT_HEADERS = ["community", "category", "week_count", "baseline_mean", "ratio", "flagged"]
 
 

@@ -16,7 +16,7 @@ class PerformanceConfig(AppConfig):
         from deputies.terms import register_reelection_advice
 
         from . import cockpit, deputy_panels
-        from .panels import staff_panel
+        from .panels import desk_counts, staff_panel
         from .selectors import reelection_recommended_ids
         from .views import dashboard_panel
 
@@ -25,7 +25,12 @@ class PerformanceConfig(AppConfig):
         deputy_panels.register()
         register_panel(Role.DEPUTY, "performance", "performance/_panel.html", dashboard_panel, 10)
         register_panel(
-            Role.STAFF, "performance", "performance/_staff_panel.html", staff_panel, order=10
+            Role.STAFF,
+            "performance",
+            "performance/_staff_panel.html",
+            staff_panel,
+            order=10,
+            counts=desk_counts,
         )
         register_nav(
             "performance.ledger",

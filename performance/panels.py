@@ -1,11 +1,12 @@
 """The duty ledger's to-do cards on the staff desk (the admin index). Reads only, in a fixed
 number of queries whatever the amount of data: the plain counts (open disputes, talks due, open
-rolls) share one query, each count filtered on an index rather than scanning the table."""
+rolls, undecided consequences, the year's report plan) are counted with every other panel's in
+one query (``desk_counts``), each count filtered on an index rather than scanning the table."""
 
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -15,11 +16,16 @@ from core.dashboard import Todo, admin_url
 from . import selectors
 from .models import (
     Activity,
+    Assessment,
+    ConsequenceDecision,
+    ConsequenceKind,
     Dispute,
     DisputeStatus,
     EntryStatus,
+    Grade,
     LedgerEntry,
     ReportStatus,
+    VoterReport,
     VoterReportPlan,
 )
 
@@ -36,55 +42,72 @@ def pending_entries_by_year() -> dict[int, int]:
     return dict(rows)
 
 
-def open_disputes() -> int:
-    return plain_counts(clock.today())["disputes"]
-
-
-def talks_due() -> int:
-    return plain_counts(clock.today())["talks"]
-
-
-def plain_counts(today: date) -> dict[str, int]:
-    """Open disputes, talks due and rolls left open after the activity, in one query."""
-    return counts_in_one_query(
-        disputes=Dispute.objects.filter(status=DisputeStatus.OPEN),
-        talks=selectors.talk_list(),
-        rolls=Activity.objects.filter(roll_closed_at__isnull=True, occurred_on__lt=today),
+def undecided(kind: str, year: int) -> Exists:
+    """No ``kind`` decision recorded for the outer assessment's deputy in ``year``."""
+    return ~Exists(
+        ConsequenceDecision.objects.filter(deputy=OuterRef("deputy"), year=year, kind=kind)
     )
 
 
-def undecided_consequences(year: int) -> int:
-    """Deputies on ``year``'s re-election or exit list without a recorded decision — the rows of
-    the consequences page that still show an empty decision. The exit rule lives in a selector
-    that returns a list, so its (few) rows are counted here rather than re-stating the rule."""
-    lists = selectors.consequence_lists(year)
-    return sum(1 for _row, decision in (*lists["reelection"], *lists["exit"]) if decision is None)
-
-
-def voter_reports(year: int) -> dict[str, Any] | None:
-    """``None`` when ``year`` has no plan yet, else how many reports are planned / held."""
-    plan = (
-        VoterReportPlan.objects.filter(year=year)
-        .annotate(
-            planned=Count("reports", filter=Q(reports__status=ReportStatus.PLANNED)),
-            held=Count("reports", filter=Q(reports__status=ReportStatus.HELD)),
+def undecided_reelection(year: int) -> QuerySet[Assessment]:
+    """``year``'s 优秀 assessments whose deputy was 优秀 each year before in the re-election
+    window (``selectors.reelection_candidates``) and has no re-election decision: read from
+    the (year, grade) index and one probe per earlier year, not by grouping every assessment."""
+    earlier = [
+        Exists(
+            Assessment.objects.filter(
+                deputy=OuterRef("deputy"), rule_set__year=y, grade=Grade.EXCELLENT
+            )
         )
-        .values("planned", "held")
-        .first()
+        for y in range(year - selectors.REELECTION_YEARS + 1, year)
+    ]
+    return Assessment.objects.filter(
+        *earlier,
+        undecided(ConsequenceKind.REELECTION, year),
+        rule_set__year=year,
+        grade=Grade.EXCELLENT,
     )
-    return plan
 
 
-def rolls_open(today: date) -> int:
-    return plain_counts(today)["rolls"]
+def undecided_exits(year: int) -> tuple[QuerySet[Assessment], QuerySet[Assessment]]:
+    """``selectors.exit_candidates`` without an exit decision, as two disjoint counts (no base
+    entry; 不称职 twice running with a base entry), built on the same ``exit_subqueries``."""
+    incompetent_before, base_entry = selectors.exit_subqueries(year)
+    assessed = Assessment.objects.filter(undecided(ConsequenceKind.EXIT, year), rule_set__year=year)
+    no_base = assessed.filter(~Exists(base_entry))
+    twice = assessed.filter(Exists(incompetent_before), Exists(base_entry), grade=Grade.INCOMPETENT)
+    return no_base, twice
 
 
-def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
+def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet] | None:
+    """The plain counts of the cards, counted with the other panels' in one query."""
+    if not request.user.has_module_perms("performance"):
+        return None
+    today = today or clock.today()
+    no_base, twice = undecided_exits(today.year - 1)
+    return {
+        "disputes": Dispute.objects.filter(status=DisputeStatus.OPEN),
+        "talks": selectors.talk_list(),
+        "rolls": Activity.objects.filter(roll_closed_at__isnull=True, occurred_on__lt=today),
+        "reelection": undecided_reelection(today.year - 1),
+        "exit_no_base": no_base,
+        "exit_twice": twice,
+        "plan": VoterReportPlan.objects.filter(year=today.year),
+        "planned": VoterReport.objects.filter(plan__year=today.year, status=ReportStatus.PLANNED),
+        "held": VoterReport.objects.filter(plan__year=today.year, status=ReportStatus.HELD),
+    }
+
+
+def staff_panel(
+    request, *, today: date | None = None, counts: dict[str, int] | None = None
+) -> dict[str, Any] | None:
+    """The cards; ``counts`` are ``desk_counts``'s, counted by the desk (else here)."""
     if not request.user.has_module_perms("performance"):
         return None
     today = today or clock.today()
     year = today.year
-    counts = plain_counts(today)
+    if counts is None:
+        counts = counts_in_one_query(**desk_counts(request, today=today))
     items = []
 
     pending = pending_entries_by_year() or {year: 0}
@@ -120,13 +143,12 @@ def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
     items.append(
         Todo(
             label=_("考核结果运用待决定"),
-            count=undecided_consequences(year - 1),
+            count=counts["reelection"] + counts["exit_no_base"] + counts["exit_twice"],
             hint=_("%(y)s 年度连任推荐、劝辞名单") % {"y": year - 1},
             url=admin_url("performance_consequences", year=year - 1),
         )
     )
-    reports = voter_reports(year)
-    if reports is None:
+    if not counts["plan"]:
         items.append(
             Todo(
                 label=_("述职计划"),
@@ -143,7 +165,7 @@ def staff_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
             items.append(
                 Todo(
                     label=label,
-                    count=reports[key],
+                    count=counts[key],
                     hint=hint % {"y": year},
                     url=admin_url(
                         "performance_voterreport_changelist", year=year, status__exact=status

@@ -17,7 +17,7 @@ class SuggestionsConfig(AppConfig):
 
         from . import cockpit
         from .activity import LABEL, suggestion_counts
-        from .panels import deputy_panel, register_deputy_home, staff_panel
+        from .panels import deputy_panel, desk_counts, register_deputy_home, staff_panel
 
         cockpit.register()
         register_activity("suggestions", LABEL, suggestion_counts)
@@ -27,7 +27,12 @@ class SuggestionsConfig(AppConfig):
             Role.DEPUTY, "suggestions", "suggestions/_panel.html", deputy_panel, order=20
         )
         register_panel(
-            Role.STAFF, "suggestions", "suggestions/_staff_panel.html", staff_panel, order=20
+            Role.STAFF,
+            "suggestions",
+            "suggestions/_staff_panel.html",
+            staff_panel,
+            order=20,
+            counts=desk_counts,
         )
         register_nav(
             "suggestions.mine", _("我的建议"), "suggestions:mine", roles=[Role.DEPUTY], order=40

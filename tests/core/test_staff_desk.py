@@ -447,3 +447,38 @@ def test_long_id_lists_link_to_the_staff_page(staff_client, monkeypatch):
     assert response.status_code == 200
     listed = {c.suggestion_id for c in response.context["due_checks"]}
     assert listed == {s.pk for s in built["checks"]}
+
+
+def test_desk_counts_every_panel_in_one_query(rf, staff_user):
+    """The admin index counts all panels' plain counts in one UNION query; the cards are the
+    same as each panel counting its own."""
+    from accounts.roles import Role
+    from core.dashboard import panels_for
+    from liaison.panels import index as index_panels
+    from liaison.panels import opinions as opinion_panels
+    from training.panels import staff as training_panels
+
+    request = rf.get("/admin/")
+    request.user = staff_user
+    staff_user.has_module_perms("performance")  # permissions cached, as on the admin index
+    build_performance(DeputyWithUserFactory())
+    build_suggestions()
+    build_roster()
+    with CaptureQueriesContext(connection) as captured:
+        desk = [context["items"] for _template, context in panels_for(Role.STAFF, request)]
+    unions = [q for q in captured if "UNION ALL" in q["sql"] and "desk_card" in q["sql"]]
+    assert len(unions) == 1
+    assert len(captured) <= 7  # the union, and six reads that are not plain counts
+    alone = [
+        panel(request)["items"]
+        for panel in (
+            performance_panels.staff_panel,
+            suggestion_panels.staff_panel,
+            deputy_panels.staff_panel,
+            opinion_panels.staff_panel,
+            index_panels.staff_panel,
+            training_panels.staff_panel,
+        )
+    ]
+    assert desk == alone
+    assert any(item.count for items in desk for item in items)
