@@ -5,7 +5,7 @@ merged to-do list. Reads only, in a fixed number of queries whatever the amount 
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_tab
+from deputies.facts import deputy_facts, register_facts
 
 from .models import Assessment, EntryStatus, LedgerEntry
 from .portrait import deputy_portrait
@@ -29,10 +30,12 @@ def level_rank(assessment: Assessment, level: str) -> tuple[int, int]:
 
 
 def portrait_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    known = deputy_facts(request, today=today)
+    if known is None:
         return None
-    portrait = deputy_portrait(deputy, today=today or clock.today())
+    portrait = deputy_portrait(
+        known.deputy, today=today or clock.today(), counts=known.activity_counts
+    )
     return {"portrait": portrait, "chart": portrait.chart()}
 
 
@@ -47,16 +50,44 @@ def returned_entries(deputy, *, today: date) -> int:
     ).count()
 
 
+def facts(deputy, today: date) -> dict:
+    """The ledger's numbers on the deputy's dashboard, read with the other apps' facts
+    (``deputies.facts``): entries returned this year (the to-do), entries pending (the score
+    card), and the rank among the deputies of the same level (as ``level_rank``, for the
+    assessment of ``today``'s year)."""
+    level = Assessment.objects.filter(rule_set__year=today.year, deputy__level=deputy.level)
+    mine = Assessment.objects.filter(rule_set__year=today.year, deputy=deputy)
+    return {
+        "returned": (
+            LedgerEntry.objects.filter(
+                deputy=deputy,
+                status=EntryStatus.REJECTED,
+                rule__rule_set__year=today.year,
+                rule__rule_set__frozen=False,
+            ),
+            Count("pk"),
+        ),
+        "pending": (
+            LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.PENDING),
+            Count("pk"),
+        ),
+        "level_n": (level, Count("pk")),
+        "level_above": (
+            level.filter(total__gt=Subquery(mine.order_by().values("total")[:1])),
+            Count("pk"),
+        ),
+    }
+
+
 def deputy_todos(request, *, today: date | None = None) -> list[Todo]:
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    known = deputy_facts(request, today=today)
+    if known is None:
         return []
-    today = today or clock.today()
     url = reverse("performance:my_ledger")
     return [
         Todo(
             label=_("被退回的履职记录"),
-            count=returned_entries(deputy, today=today),
+            count=known["performance"]["returned"],
             hint=_("修改后可重新提交"),
             url=f"{url}?status={EntryStatus.REJECTED}",
         )
@@ -69,6 +100,7 @@ def register() -> None:
         Role.DEPUTY, "performance.portrait", "performance/_portrait.html", portrait_panel, 12
     )
     register_todo(Role.DEPUTY, "performance", deputy_todos, order=10)
+    register_facts("performance", facts)
     register_tab(
         "performance.ledger",
         gettext_lazy("履职"),

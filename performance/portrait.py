@@ -14,6 +14,7 @@ at ``INDEX_CAP`` so one very active deputy does not flatten everyone's radar).
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,6 +32,7 @@ from .models import Dimension, EntryStatus, LedgerEntry
 from .scoring import serving_deputies
 
 INDEX_CAP = 200
+Counter = Callable[..., dict[int, int]]  # as core.activity.activity_counts
 
 
 @dataclass(frozen=True)
@@ -131,9 +133,12 @@ def _clip(points: Decimal, cap: Decimal | None) -> Decimal:
     return min(points, cap) if points > 0 else max(points, -cap)
 
 
-def axis_values(deputy_ids: list[int], year: int) -> dict[int, dict[str, Decimal]]:
+def axis_values(
+    deputy_ids: list[int], year: int, *, counts: Counter = activity_counts
+) -> dict[int, dict[str, Decimal]]:
     """Deputy id → axis key → figure for ``year``, for every id (zeros included): one grouped
-    query over the verified entries plus one per registered counter."""
+    query over the verified entries plus one per registered counter (asked through ``counts``,
+    so a page may share them: ``deputies.facts.DeputyFacts.activity_counts``)."""
     values: dict[int, dict[str, Decimal]] = {
         pk: {axis.key: Decimal(0) for axis in AXES} for pk in deputy_ids
     }
@@ -165,7 +170,7 @@ def axis_values(deputy_ids: list[int], year: int) -> dict[int, dict[str, Decimal
         top = dimension_caps[dimension]
         values[deputy_id][DIMENSION_AXES[dimension]] = max(Decimal(0), min(points, top))
     for key, axis in ACTIVITY_AXES.items():
-        for deputy_id, n in activity_counts(key, deputy_ids=deputy_ids, year=year).items():
+        for deputy_id, n in counts(key, deputy_ids=deputy_ids, year=year).items():
             if deputy_id in values:
                 values[deputy_id][axis] += n
     for figures in values.values():  # more absences than meetings is still "none"
@@ -179,7 +184,9 @@ def _index(value: Decimal, average: Decimal) -> int:
     return min(INDEX_CAP, round(value * 100 / average))
 
 
-def deputy_portrait(deputy: Deputy, *, today: date | None = None) -> Portrait:
+def deputy_portrait(
+    deputy: Deputy, *, today: date | None = None, counts: Counter = activity_counts
+) -> Portrait:
     """``deputy``'s portrait for the year of ``today`` against the deputies of their level
     assessed that year (``scoring.serving_deputies``)."""
     today = today or clock.today()
@@ -187,7 +194,7 @@ def deputy_portrait(deputy: Deputy, *, today: date | None = None) -> Portrait:
     peers = list(
         serving_deputies(year, today).filter(level=deputy.level).values_list("pk", flat=True)
     )
-    values = axis_values(sorted({*peers, deputy.pk}), year)
+    values = axis_values(sorted({*peers, deputy.pk}), year, counts=counts)
     figures = []
     for axis in AXES:
         total = sum((values[pk][axis.key] for pk in peers), Decimal(0))

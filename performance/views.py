@@ -17,8 +17,8 @@ from accounts.access import deputy_required, role_required
 from accounts.roles import Role, user_has_role
 from core import clock
 from core.uploads import form_upload_budget
+from deputies.facts import deputy_facts
 
-from .deputy_panels import level_rank
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
     Assessment,
@@ -86,30 +86,36 @@ def _next_step(assessment: Assessment | None, rule_set: RuleSet | None) -> dict 
 
 
 def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
-    """``year``'s rules and the deputy's last computed assessment under them, if any."""
-    rule_set = RuleSet.objects.filter(year=year).first()
+    """``year``'s rules and the deputy's last computed assessment under them, if any: one
+    query with the rules when the deputy has been assessed, a second for the rules when not."""
     assessment = (
-        Assessment.objects.filter(deputy=deputy, rule_set=rule_set).first() if rule_set else None
+        Assessment.objects.filter(deputy=deputy, rule_set__year=year)
+        .select_related("rule_set")
+        .order_by()
+        .first()
     )
-    return rule_set, assessment
+    if assessment is not None:
+        return assessment.rule_set, assessment
+    return RuleSet.objects.filter(year=year).first(), None
 
 
 def dashboard_panel(request, *, today: date | None = None) -> dict | None:
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    known = deputy_facts(request, today=today)
+    if known is None:
         return None
+    deputy = known.deputy
     year = (today or clock.today()).year
     rule_set, assessment = _year_score(deputy, year)
-    pending = LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.PENDING).count()
+    ledger = known["performance"]
     return {
         "year": year,
         "rule_set": rule_set,
         "assessment": assessment,
-        "level_rank": level_rank(assessment, deputy.level) if assessment else None,
+        "level_rank": (ledger["level_above"] + 1, ledger["level_n"]) if assessment else None,
         "level_label": deputy.get_level_display(),
         "bars": _dimension_bars(assessment, rule_set),
         "next_step": _next_step(assessment, rule_set),
-        "pending": pending,
+        "pending": ledger["pending"],
     }
 
 

@@ -19,6 +19,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
+from deputies.facts import deputy_facts, register_facts
 
 from .models import (
     OPEN_HANDLING,
@@ -56,17 +57,27 @@ def deputy_panel(request) -> dict[str, Any] | None:
     }
 
 
+def deputy_facts_source(deputy, today: date) -> dict:
+    """Suggestions the deputy led with a reply waiting for their evaluation (满意度测评), read
+    with the deputy's other facts (``deputies.facts``)."""
+    return {
+        "to_evaluate": (
+            Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED),
+            Count("pk"),
+        )
+    }
+
+
 def deputy_todos(request) -> list[Todo]:
     """The deputy's to-do row: suggestions they led that have a reply waiting for their
-    evaluation (满意度测评); one query."""
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    evaluation (满意度测评); no query of its own (``deputy_facts_source``)."""
+    known = deputy_facts(request)
+    if known is None:
         return []
-    waiting = Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).count()
     return [
         Todo(
             label=_("建议答复待测评"),
-            count=waiting,
+            count=known["suggestions"]["to_evaluate"],
             hint=_("请对承办单位的答复作出评价"),
             url=f"{reverse('suggestions:mine')}?status={Status.REPLIED}",
         )
@@ -223,6 +234,7 @@ def staff_panel(
 def register_deputy_home() -> None:
     """The deputy's to-do row and the 建议 tab of the bottom tab bar."""
     register_todo(Role.DEPUTY, "suggestions", deputy_todos, order=30)
+    register_facts("suggestions", deputy_facts_source)
     register_tab(
         "suggestions.mine",
         gettext_lazy("建议"),

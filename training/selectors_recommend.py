@@ -17,6 +17,7 @@ subqueries), and the deputy's group name when a course targets it.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,6 +40,8 @@ REASON_NEW = gettext_noop("面向新任代表")
 REASON_REELECTED = gettext_noop("面向连任代表")
 REASON_GROUP = gettext_noop("面向%(group)s")
 REASON_SPECIALTY = gettext_noop("与您的专业特长“%(specialty)s”相关")
+
+Counter = Callable[..., dict[int, int]]  # as core.activity.activity_counts
 
 # How deputies and staff separate specialties and keywords: 、 , ， ; ； and spaces.
 SEPARATORS = re.compile(r"[、,，;；\s]+")
@@ -67,9 +70,12 @@ def specialty_match(keywords: str, specialties: list[str]) -> str | None:
     return None
 
 
-def gap_reasons(deputy: Deputy, *, year: int) -> dict[int, list[str]]:
+def gap_reasons(
+    deputy: Deputy, *, year: int, counts: Counter = activity_counts
+) -> dict[int, list[str]]:
     """Topic id → the reasons of the active gap rules the deputy's record falls short of in
-    ``year``; one query for the rules, one for the ledger, one per activity named."""
+    ``year``; one query for the rules, one for the ledger, one per activity named (asked
+    through ``counts``, which a page may answer from counts it already has)."""
     known = {a.key for a in activities()}
     # A rule on an activity no app counts any more (an app removed) says nothing: counting
     # it as zero would tell every deputy they fall short.
@@ -82,7 +88,7 @@ def gap_reasons(deputy: Deputy, *, year: int) -> dict[int, list[str]]:
     if any(r.rule_code for r in rules):
         ledger = ledger_rule_counts(deputy_ids=[deputy.pk], year=year).get(deputy.pk, {})
     done = {
-        key: activity_counts(key, deputy_ids=[deputy.pk], year=year).get(deputy.pk, 0)
+        key: counts(key, deputy_ids=[deputy.pk], year=year).get(deputy.pk, 0)
         for key in sorted({r.activity for r in rules if not r.rule_code})
     }
     topics: dict[int, list[str]] = {}
@@ -146,7 +152,11 @@ def _candidates(deputy: Deputy, *, today: date, topic_ids: set[int], has_special
 
 
 def recommended_courses(
-    deputy: Deputy, *, today: date | None = None, limit: int | None = None
+    deputy: Deputy,
+    *,
+    today: date | None = None,
+    limit: int | None = None,
+    counts: Counter = activity_counts,
 ) -> list[Recommendation]:
     """The courses to suggest to ``deputy``, each with its reasons: gap reasons first, then
     survey choices, then the tier; ties go to the earliest next session. A deputy out of
@@ -154,7 +164,7 @@ def recommended_courses(
     today = today or clock.today()
     if not deputy.is_serving:
         return []
-    gaps = gap_reasons(deputy, year=today.year)
+    gaps = gap_reasons(deputy, year=today.year, counts=counts)
     wishes = survey_reasons(deputy)
     specialties = split_terms(deputy.specialties)
     courses = list(

@@ -12,6 +12,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
+from deputies.facts import deputy_facts, register_facts
 
 from ..models import Duty
 from ..selectors_stations import coming_duties
@@ -29,18 +30,24 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
     return {"coming": coming_duties(deputy, today=today, limit=PANEL_LIMIT), "today": today}
 
 
-def duty_todos(request, *, today: date | None = None) -> list[Todo]:
+def facts(deputy, today: date) -> dict:
     """Reception duties in the next ``TODO_DAYS`` days (today included) and the first one's
-    date, in one query."""
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
-        return []
-    today = today or clock.today()
+    date, read with the deputy's other facts (``deputies.facts``)."""
     coming = Duty.objects.filter(
         deputy=deputy,
         reception_day__date__gte=today,
         reception_day__date__lt=today + timedelta(days=TODO_DAYS),
-    ).aggregate(n=Count("pk"), first=Min("reception_day__date"))
+    )
+    return {"n": (coming, Count("pk")), "first": (coming, Min("reception_day__date"))}
+
+
+def duty_todos(request, *, today: date | None = None) -> list[Todo]:
+    """Reception duties in the next ``TODO_DAYS`` days and the first one's date: no query of
+    its own (``facts``)."""
+    known = deputy_facts(request, today=today)
+    if known is None:
+        return []
+    coming = known["liaison.duties"]
     first = coming["first"]
     return [
         Todo(
@@ -58,6 +65,7 @@ def register() -> None:
     """Register this subject's panels, to-dos and navigation entries."""
     register_panel(Role.DEPUTY, "liaison.duties", "liaison/duty_panel.html", duty_panel, order=15)
     register_todo(Role.DEPUTY, "liaison.duties", duty_todos, order=20)
+    register_facts("liaison.duties", facts)
     register_nav(
         "liaison.my_duties", _("我的接待"), "liaison:my_duties", roles=[Role.DEPUTY], order=25
     )

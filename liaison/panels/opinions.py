@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +15,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
 from core.navigation import register_nav
+from deputies.facts import deputy_facts, register_facts
 
 from ..models import Opinion, OpinionStatus, Visit, VisitStatus
 from ..selectors_visits import deputy_opinions
@@ -80,15 +81,25 @@ def staff_panel(
     }
 
 
+def deputy_facts_source(deputy, today) -> dict:
+    """The deputy card's two numbers, read with the deputy's other facts (``deputies.facts``):
+    open opinions assigned or addressed to them, their visits this year."""
+    return {
+        "opinions": (deputy_opinions(deputy).filter(status__in=OPEN_OPINION), Count("pk")),
+        "visits": (
+            Visit.objects.filter(deputies=deputy, occurred_on__year=today.year),
+            Count("pk"),
+        ),
+    }
+
+
 def deputy_panel(request) -> dict[str, Any] | None:
-    """The deputy's open opinions and their visits this year, in two queries."""
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    """The deputy's open opinions and their visits this year: no query of its own."""
+    known = deputy_facts(request)
+    if known is None:
         return None
-    opinions = deputy_opinions(deputy).filter(status__in=OPEN_OPINION).count()
-    year = clock.today().year
-    visits = Visit.objects.filter(deputies=deputy, occurred_on__year=year).count()
-    return {"opinions": opinions, "visits": visits, "year": year}
+    card = known["liaison.opinions"]
+    return {"opinions": card["opinions"], "visits": card["visits"], "year": clock.today().year}
 
 
 def register() -> None:
@@ -104,6 +115,7 @@ def register() -> None:
     register_panel(
         Role.DEPUTY, "liaison.opinions", "liaison/opinion_panel.html", deputy_panel, order=16
     )
+    register_facts("liaison.opinions", deputy_facts_source)
     register_nav(
         "liaison.visits", gettext_lazy("接待记录"), "liaison:visits", roles=[Role.DEPUTY], order=26
     )

@@ -2,9 +2,10 @@
 to take, the top recommendation with its reason, a survey waiting) and the 我的培训 menu entry."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,57 +14,89 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
+from deputies.facts import deputy_facts, register_facts
 
-from ..models import Enrollment, Quiz, QuizAttempt
-from ..selectors_courses import my_enrollments, open_surveys, year_summary
+from ..models import Attendance, Enrollment, Quiz, QuizAttempt, Survey
+from ..selectors_courses import my_enrollments, open_surveys
 from ..selectors_recommend import recommended_courses
 
 
 def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    known = deputy_facts(request, today=today)
+    if known is None:
         return None
+    deputy = known.deputy
     today = today or clock.today()
-    current = [e for e in my_enrollments(deputy, today=today) if e.completed_on is None]
+    current = list(my_enrollments(deputy, today=today).filter(completed_on__isnull=True))
     upcoming = sorted((e for e in current if e.next_session), key=lambda e: e.next_session)
+    training = known["training"]
     return {
-        "summary": year_summary(deputy, today.year),
+        "summary": {
+            "year": today.year,
+            "hours": training["hours"] or Decimal("0"),
+            "completed": training["completed"],
+        },
         "next": upcoming[0] if upcoming else None,
         "quizzes": [e for e in current if e.has_quiz and not e.quiz_passed],
-        "recommended": recommended_courses(deputy, today=today, limit=1),
-        "survey": open_surveys(deputy, today=today).first(),
+        "recommended": recommended_courses(
+            deputy, today=today, limit=1, counts=known.activity_counts
+        ),
+        # Read with the facts: the template shows the survey's title and links to its pk.
+        "survey": Survey(pk=training["survey"], title=training["survey_title"])
+        if training["survey"]
+        else None,
     }
 
 
 def quizzes_open(deputy) -> int:
     """Courses the deputy is still taking whose active quiz they have not passed (the card's
     ``quizzes``), counted in one query."""
+    return _quizzes_open(deputy).count()
+
+
+def _quizzes_open(deputy):
     return (
         Enrollment.objects.filter(deputy=deputy, completed_on__isnull=True)
         .filter(Exists(Quiz.objects.filter(course=OuterRef("course"), is_active=True)))
         .exclude(Exists(QuizAttempt.objects.filter(enrollment=OuterRef("pk"), passed=True)))
-        .count()
     )
 
 
+def facts(deputy, today: date) -> dict:
+    """The card's and the to-dos' numbers, read with the deputy's other facts
+    (``deputies.facts``): quizzes to take, surveys to answer and the first of them (the one
+    closing soonest), and this year's hours and completed courses (as ``year_summary``)."""
+    first_survey = open_surveys(deputy, today=today).order_by("closes_on", "pk")
+    return {
+        "quizzes": (_quizzes_open(deputy), Count("pk")),
+        "surveys": (open_surveys(deputy, today=today), Count("pk")),
+        "survey": (first_survey, "pk"),
+        "survey_title": (first_survey, "title"),  # the same row: the order has no ties
+        "hours": (
+            Attendance.objects.filter(enrollment__deputy=deputy, session__date__year=today.year),
+            Sum("hours"),
+        ),
+        "completed": (
+            Enrollment.objects.filter(deputy=deputy, completed_on__year=today.year),
+            Count("pk"),
+        ),
+    }
+
+
 def deputy_todos(request, *, today: date | None = None) -> list[Todo]:
-    """Quizzes to take and surveys to answer: two queries."""
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    """Quizzes to take and surveys to answer: no query of their own (``facts``)."""
+    known = deputy_facts(request, today=today)
+    if known is None:
         return []
-    today = today or clock.today()
     home = reverse("training:home")
     return [
-        Todo(label=gettext("培训测验待完成"), count=quizzes_open(deputy), url=home),
-        Todo(
-            label=gettext("需求调查待填写"),
-            count=open_surveys(deputy, today=today).count(),
-            url=home,
-        ),
+        Todo(label=gettext("培训测验待完成"), count=known["training"]["quizzes"], url=home),
+        Todo(label=gettext("需求调查待填写"), count=known["training"]["surveys"], url=home),
     ]
 
 
 def register() -> None:
     register_panel(Role.DEPUTY, "training", "training/deputy_panel.html", deputy_panel, order=30)
     register_todo(Role.DEPUTY, "training", deputy_todos, order=40)
+    register_facts("training", facts)
     register_nav("training.home", _("我的培训"), "training:home", roles=[Role.DEPUTY], order=35)
