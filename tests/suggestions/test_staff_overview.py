@@ -66,3 +66,22 @@ def test_attention_filter_leaves_suggestions_not_overdue_out(staff_client, time_
     for option, expected in (("overdue", 1), ("checks", 0), ("commitments", 0)):
         listing = staff_client.get(f"/admin/suggestions/suggestion/?attention={option}")
         assert listing.context["cl"].result_count == expected, option
+
+
+@pytest.mark.django_db
+def test_cards_show_the_most_urgent_rows_in_order():
+    """The rows are picked before they are joined to their relations: still the most overdue
+    first, and the same rows the whole ordered list starts with."""
+    unit = HandlingUnitFactory()
+    for day in (9, 3, 14, 1, 7, 11, 5, 2, 12, 8, 4, 6):
+        RegisteredSuggestionFactory(
+            status=Status.ASSIGNED,
+            lead_unit=unit,
+            assigned_on=date(2026, 6, 1),
+            reply_deadline=date(2026, 9, day),
+            deadline_limit=date(2026, 12, 1),
+        )
+    shown = [s for s, _days in staff_overview(TODAY)["overdue"]]
+    expected = list(Suggestion.objects.order_by("reply_deadline", "pk")[:OVERVIEW_ROWS])
+    assert shown == expected
+    assert shown[0].lead_unit == unit  # joined to its relations
