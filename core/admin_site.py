@@ -6,6 +6,8 @@
 * The sidebar and the index list models by task (代表队伍, 履职档案, 考核与表彰, 建议办理, …)
   in the order a clerk works, not by Python app; a model missing from ``TASKS`` still appears,
   under 系统设置, so nothing registered can be hidden by forgetting it here.
+* The app list (sidebar, index) is built once per permission set and language, not on every
+  admin request (``core.admin_nav``).
 * Every list can be exported as .xlsx (``export_xlsx``: the rows chosen or, with "select all",
   the whole filtered list), recorded in the audit log as an export.
 """
@@ -19,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .admin_export import export_xlsx
+from .admin_nav import AppListMemo
 
 # (task key, task name, [(app label, model name), …]) in the order of the clerk's work.
 TASKS = [
@@ -143,6 +146,15 @@ class LvzhiAdminSite(admin.AdminSite):
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
         self.add_action(export_xlsx)
+        self.app_list_memo = AppListMemo()
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        self.app_list_memo.clear()
+
+    def unregister(self, model_or_iterable):
+        super().unregister(model_or_iterable)
+        self.app_list_memo.clear()
 
     def login(self, request: HttpRequest, extra_context=None):
         """The site's own sign-in page for everyone (lockout, password rules, first-login
@@ -153,7 +165,14 @@ class LvzhiAdminSite(admin.AdminSite):
         return redirect_to_login(target, reverse("accounts:login"))
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
-        """By task rather than by app (an app's own index page keeps the app's models)."""
+        """By task rather than by app (an app's own index page keeps the app's models); built
+        once per permission set, language and registry (``AppListMemo``)."""
+        return self.app_list_memo.get(
+            request, app_label, lambda: self.build_app_list(request, app_label)
+        )
+
+    def build_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
+        """The app list as Django builds it, regrouped by task when it is the whole site's."""
         apps = super().get_app_list(request, app_label)
         if app_label is not None:
             return apps
