@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_history import HistoryAdminMixin, changed_fields
 from .admin_lists import DateYearFilter, IndexedValuesFilter, LargeListAdmin
+from .admin_search import IndexedSearch, IndexedSearchAdmin
 from .models import AuditEvent, CalendarDay, Notification
 
 
@@ -32,7 +33,7 @@ class ActorFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(LargeListAdmin, admin.ModelAdmin):
+class AuditEventAdmin(IndexedSearchAdmin, LargeListAdmin, admin.ModelAdmin):
     """The audit log grows with every change anyone makes: years and modules to filter by are
     read from indexes and the app list, never from the rows."""
 
@@ -52,7 +53,8 @@ class AuditEventAdmin(LargeListAdmin, admin.ModelAdmin):
         "source",
         ActorFilter,
     )
-    search_fields = ("summary", "target_id", "actor__username", "actor__full_name")
+    search_fields = ("summary", "actor__username", "actor__full_name")
+    indexed_search = IndexedSearch(text=("summary",), related={"actor": ("username", "full_name")})
     list_select_related = ("actor",)
     sortable_by = ("created_at",)
     fields = (

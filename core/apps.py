@@ -23,9 +23,10 @@ class CoreConfig(AppConfig):
         from celery.signals import task_postrun, task_prerun
         from django.contrib.auth import get_user_model
 
-        from . import history, lookups
+        from . import history, lookups, search
 
         lookups.register()
+        search.register()
 
         # A Celery task's writes are the task's (core.history), whoever queued it.
         task_prerun.connect(history.task_started, weak=False, dispatch_uid="core.history.task")

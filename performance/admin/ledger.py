@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import subquery_count
+from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.audit import audit_record
 from core.privacy import export_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
@@ -117,7 +118,9 @@ class EvidenceInline(LockableInline, admin.TabularInline):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(HistoryAdminMixin, LedgerImportMixin, DeputyLevelColumn, PerformanceAdmin):
+class LedgerEntryAdmin(
+    IndexedSearchAdmin, HistoryAdminMixin, LedgerImportMixin, DeputyLevelColumn, PerformanceAdmin
+):
     """The biggest list of the admin: its page reads the 50 rows it shows (evidence counted
     per shown row), sorts on the indexed date only, and offers years through ``YearFilter``
     rather than a date hierarchy (which read every row's date)."""
@@ -146,6 +149,7 @@ class LedgerEntryAdmin(HistoryAdminMixin, LedgerImportMixin, DeputyLevelColumn, 
         "deputy__level",
     )
     search_fields = ("deputy__name", "deputy__code", "title")
+    indexed_search = IndexedSearch(text=("title",), related={"deputy": ("name", "code")})
     list_select_related = ("deputy", "rule", "rule__rule_set", "reviewed_by")
     sortable_by = ("occurred_on",)  # index performance_entry_date_id_idx
     autocomplete_fields = ("deputy",)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import DateYearFilter, LargeListAdmin
+from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.audit import audit_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
@@ -94,7 +95,9 @@ def _assign(suggestion: Suggestion, data: dict, actor) -> Suggestion:
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, admin.ModelAdmin):
+class SuggestionAdmin(
+    IndexedSearchAdmin, HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, admin.ModelAdmin
+):
     change_form_template = "suggestions/admin/suggestion_change_form.html"
     change_list_template = "suggestions/admin/suggestion_change_list.html"
     list_display = (
@@ -117,6 +120,9 @@ class SuggestionAdmin(HistoryAdminMixin, SuggestionImportMixin, LargeListAdmin, 
         "origin",
     )
     search_fields = ("number", "title", "lead_deputy__name", "lead_deputy__code")
+    indexed_search = IndexedSearch(
+        text=("number", "title"), related={"lead_deputy": ("name", "code")}
+    )
     list_select_related = ("lead_deputy", "lead_unit", "tough")
     sortable_by = ("number", "status_badge")  # unique number; status is indexed
     autocomplete_fields = ("lead_deputy", "co_signers")
