@@ -1,0 +1,115 @@
+"""Where a page's time goes, in process: time per request, queries, SQL time and size, and
+optionally a cProfile listing. Complements ``bench_pages.py`` (which measures over HTTP under
+load): use this one to find what to change, that one to show the result.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lvzhi_scale \\
+        .venv/bin/python scripts/profile_pages.py --requests 20 \\
+        deputy:/bench/page deputy:/deputy/ staff:/admin/performance/ledgerentry/
+
+Each page is ``role:path`` (role ``staff``, ``deputy``, ``unit`` or ``anonymous``; the demo
+users ``clerk``, ``d001`` and ``unit01``, else the first user of the role). Runs with the
+production settings (cached templates, no debug), static files collected into a temporary
+folder; ``/bench/page`` (the trivial base page) is the reference to compare with.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup(static_root: str) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(48),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_STATIC_ROOT=static_root,
+        DJANGO_LOG_LEVEL="WARNING",
+        LVZHI_BENCH_FLOORS="true",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def clients():
+    from django.test import Client
+
+    from accounts.models import User
+    from accounts.roles import Role
+
+    preferred = {"staff": ("clerk", Role.STAFF), "deputy": ("d001", Role.DEPUTY)}
+    preferred["unit"] = ("unit01", Role.HANDLING_UNIT)
+    found = {"anonymous": Client(HTTP_HOST="127.0.0.1", secure=True)}
+    for role, (username, group) in preferred.items():
+        user = User.objects.filter(username=username, is_active=True).first()
+        user = user or User.objects.filter(groups__name=group.value, is_active=True).first()
+        if user is not None:
+            found[role] = Client(HTTP_HOST="127.0.0.1", secure=True)
+            found[role].force_login(user)
+    return found
+
+
+def measure(client, path: str, requests: int) -> tuple[float, int, float, int]:
+    """(ms per request, queries, SQL ms, response bytes) after one warming request."""
+    from django.conf import settings
+    from django.db import connection, reset_queries
+
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: HTTP {response.status_code}")
+    settings.DEBUG = True  # only to record the queries of one request
+    reset_queries()
+    client.get(path)
+    queries = len(connection.queries)
+    sql_ms = sum(float(q["time"]) for q in connection.queries) * 1000
+    settings.DEBUG = False
+    started = time.perf_counter()
+    for _ in range(requests):
+        client.get(path)
+    elapsed = (time.perf_counter() - started) / requests * 1000
+    return elapsed, queries, sql_ms, len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pages", nargs="+", help="role:path")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile listing")
+    parser.add_argument("--top", type=int, default=40, help="rows of the listing")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="lvzhi-profile-static-") as static_root:
+        setup(static_root)
+        by_role = clients()
+        print(f"{'page':55} {'role':9} {'ms':>7} {'queries':>7} {'SQL ms':>7} {'KB':>5}")
+        for page in args.pages:
+            role, _, path = page.partition(":")
+            if role not in by_role:
+                raise SystemExit(f"no user for role {role!r}")
+            ms, queries, sql_ms, size = measure(by_role[role], path, args.requests)
+            print(f"{path:55} {role:9} {ms:7.1f} {queries:7d} {sql_ms:7.1f} {size // 1024:5d}")
+            if args.profile:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(args.requests):
+                    by_role[role].get(path)
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
