@@ -1,0 +1,358 @@
+"""A changelist's result table written in Python, each column planned once per request.
+
+Django's ``{% result_list %}`` works out, for every cell of the page (50 rows × ~10 columns),
+what the column is (a model field, an admin method, a callable, a model attribute: a
+``get_field`` that raises for every non-field column), builds a dict of the field's choices,
+finds the boolean icons' static URLs, reverses the row's change URL and resolves it again to
+merge the preserved filters, renders the checkbox widget through the form renderer, and then
+loops over it all in a template. That is about half of a list page's time.
+
+``render_result_list`` writes the same HTML (``change_list_results.html``: headers with their
+sort links, the checkbox cell, links with the preserved filters, boolean icons,
+``empty_value_display``, the ``field-*``/``nowrap``/``action-checkbox`` cell classes) with the
+per-column decisions taken once:
+
+* what each column is and how its value is turned into text (``Column``);
+* the change URL with the preserved filters, built once with a placeholder for the pk
+  (integer pks only: what Django's ``quote`` and ``reverse`` do to other pks is left to them);
+* the checkbox, rendered once with placeholders for the pk and the object's name.
+
+Values themselves go through Django's own ``display_for_field``/``display_for_value`` (dates,
+numbers, choices and escaping exactly as Django formats them). It returns None where it would
+not be exactly Django's output (popups, ``list_editable``, a model's own
+``change_list_results.html``); the template then uses Django's tag.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+
+from django import forms
+from django.contrib.admin import ModelAdmin, helpers
+from django.contrib.admin.templatetags.admin_list import (
+    _boolean_icon,
+    _coerce_field_name,
+    result_headers,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+)
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.template import TemplateDoesNotExist
+from django.template.defaultfilters import capfirst
+from django.template.loader import select_template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+# Placeholders: letters only, so that no URL quoting or HTML escaping changes them.
+PK_MARK = "Lvzhi0Row0Pk0Mark"
+NAME_MARK = "Lvzhi0Row0Name0Mark"
+
+FIELD, ADMIN, CALLABLE, LOOKUP = "field", "admin", "callable", "lookup"
+
+
+class Icons:
+    """``_boolean_icon`` with the three usual icons made once per request, not per cell."""
+
+    def __init__(self) -> None:
+        self.yes, self.no = _boolean_icon(True), _boolean_icon(False)
+        self.unknown = _boolean_icon(None)
+
+    def __call__(self, value):
+        # By identity: 1 and 0 get Django's own icon with alt="1"/"0", as Django gives them.
+        if value is True:
+            return self.yes
+        if value is False:
+            return self.no
+        if value is None:
+            return self.unknown
+        return _boolean_icon(value)
+
+
+class Column:
+    """One ``list_display`` entry: what it is, how its value becomes text, its cell's tag."""
+
+    def __init__(self, cl, index: int, name, link: bool, first_link: bool, empty) -> None:
+        model_admin = cl.model_admin
+        self.name = name
+        self.link = link
+        self.tag = "th" if first_link else "td"
+        self.admin_empty = empty
+        self.empty = empty
+        self.field_class = f"field-{_coerce_field_name(name, index)}"
+        self.field = None
+        self.attr = None
+        self.boolean = False
+        self.choices: dict | None = None
+        self.choice_field = False
+        self.bool_field = False
+        self.fk = False
+        self.nowrap = False
+        try:
+            field = _get_non_gfk_field(cl.lookup_opts, name)
+        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+            if callable(name):
+                self.kind, self.attr = CALLABLE, name
+            elif hasattr(model_admin, name) and name != "__str__":
+                self.kind, self.attr = ADMIN, getattr(model_admin, name)
+            else:
+                self.kind = LOOKUP  # a model attribute: Django's lookup_field per cell
+            if self.kind != LOOKUP:
+                self.boolean = getattr(self.attr, "boolean", False)
+                self.empty = getattr(self.attr, "empty_value_display", empty)
+        else:
+            self.kind, self.field = FIELD, field
+            if not field.auto_created:
+                self.nowrap = isinstance(
+                    field, (models.DateField, models.TimeField, models.ForeignKey)
+                )
+                self.fk = isinstance(field.remote_field, models.ManyToOneRel)
+                if getattr(field, "flatchoices", None):
+                    self.choice_field = True
+                    try:
+                        self.choices = dict(field.flatchoices)
+                    except TypeError:
+                        self.choices = None  # list-like choices: Django's own path per cell
+                elif isinstance(field, models.BooleanField):
+                    self.bool_field = True
+
+
+class CheckboxCell:
+    """``ModelAdmin.action_checkbox`` rendered once, with the pk and name filled in per row."""
+
+    def __init__(self, model_admin) -> None:
+        self.model_admin = model_admin
+        attrs = {
+            "class": "action-select",
+            "aria-label": format_html(gettext("Select this object for an action - {}"), NAME_MARK),
+        }
+        html = forms.CheckboxInput(attrs, lambda value: False).render(
+            helpers.ACTION_CHECKBOX_NAME, PK_MARK
+        )
+        self.parts = re.split(f"({PK_MARK}|{NAME_MARK})", str(html))
+
+    def __call__(self, obj) -> str:
+        pk, name = escape(str(obj.pk)), conditional_escape(str(obj))
+        if not pk:  # CheckboxInput leaves out an empty value; keep Django's rendering
+            return self.model_admin.action_checkbox(obj)
+        return mark_safe(
+            "".join(
+                pk if part == PK_MARK else name if part == NAME_MARK else part
+                for part in self.parts
+            )
+        )
+
+
+class Plan:
+    """Everything about a page's rows that does not depend on the row."""
+
+    def __init__(self, cl) -> None:
+        self.cl = cl
+        model_admin = cl.model_admin
+        empty = model_admin.get_empty_value_display()
+        self.icons = Icons()
+        self.columns: list[Column] = []
+        first = True
+        for index, name in enumerate(cl.list_display):
+            if cl.list_display_links is None:
+                link = False
+            elif first and not cl.list_display_links:
+                link = True
+            else:
+                link = name in cl.list_display_links
+            self.columns.append(Column(cl, index, name, link, link and first, empty))
+            if link:
+                first = False
+        self.checkbox: Callable | None = None
+        if (
+            "action_checkbox" in cl.list_display
+            and type(model_admin).action_checkbox is ModelAdmin.action_checkbox
+        ):
+            self.checkbox = CheckboxCell(model_admin)
+        self.url_parts: tuple[str, str] | None = None
+        self.pk_attname = cl.lookup_opts.pk.attname
+        if type(cl).url_for_result is ChangeList.url_for_result and isinstance(
+            cl.lookup_opts.pk, models.IntegerField | models.AutoField
+        ):
+            try:
+                url = reverse(
+                    f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
+                    args=(PK_MARK,),
+                    current_app=model_admin.admin_site.name,
+                )
+            except NoReverseMatch:
+                pass
+            else:
+                url = add_preserved_filters(
+                    {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
+                )
+                before, _mark, after = escape(url).partition(PK_MARK)
+                if _mark:
+                    self.url_parts = (before, after)
+
+    def link(self, result) -> str | None:
+        """The escaped change URL with the preserved filters, or None where Django gives
+        the plain text (no change URL)."""
+        pk = getattr(result, self.pk_attname)
+        if self.url_parts is not None and type(pk) is int:
+            return f"{self.url_parts[0]}{pk}{self.url_parts[1]}"
+        cl = self.cl
+        try:
+            url = cl.url_for_result(result)
+        except NoReverseMatch:
+            return None
+        return escape(
+            add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
+        )
+
+    def cell(self, column: Column, result) -> str:
+        """One cell as ``items_for_result`` writes it."""
+        name = column.name
+        classes = column.field_class
+        try:
+            if column.kind == FIELD:
+                field, attr, value = column.field, None, getattr(result, name)
+            elif column.kind == ADMIN:
+                if self.checkbox is not None and name == "action_checkbox":
+                    field, attr, value = None, column.attr, self.checkbox(result)
+                else:
+                    field, attr, value = None, column.attr, column.attr(result)
+            elif column.kind == CALLABLE:
+                field, attr, value = None, name, name(result)
+            else:
+                field, attr, value = lookup_field(name, result, self.cl.model_admin)
+        except ObjectDoesNotExist:
+            text = column.admin_empty
+        else:
+            if column.kind == LOOKUP:
+                empty = getattr(attr, "empty_value_display", column.admin_empty)
+            else:
+                empty = column.empty
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            if field is None or field.auto_created:
+                if name == "action_checkbox":
+                    classes = "action-checkbox"
+                if column.kind == LOOKUP:
+                    boolean = getattr(attr, "boolean", False)
+                    if isinstance(attr, property) and hasattr(attr, "fget"):
+                        boolean = getattr(attr.fget, "boolean", False)
+                else:
+                    boolean = column.boolean
+                text = self.icons(value) if boolean else display_for_value(value, empty, False)
+                if isinstance(value, datetime.date | datetime.time):
+                    classes += " nowrap"
+            else:
+                if column.fk:
+                    related = getattr(result, field.name)
+                    text = empty if related is None else related
+                elif column.choices is not None:
+                    try:
+                        text = column.choices.get(value, empty)
+                    except TypeError:
+                        text = display_for_field(value, field, empty, avoid_link=column.link)
+                elif column.bool_field:
+                    text = self.icons(value)
+                else:
+                    text = display_for_field(value, field, empty, avoid_link=column.link)
+                if column.nowrap:
+                    classes += " nowrap"
+        if column.link:
+            url = self.link(result)
+            content = conditional_escape(text)
+            if url is not None:
+                content = f'<a href="{url}">{content}</a>'
+            return f'<{column.tag} class="{classes}">{content}</{column.tag}>'
+        return f'<td class="{classes}">{conditional_escape(text)}</td>'
+
+
+def render_headers(cl) -> str:
+    """The ``<th>`` cells of ``change_list_results.html`` from Django's ``result_headers``."""
+    headers = list(result_headers(cl))
+    sorted_count = sum(1 for h in headers if h["sortable"] and h["sorted"])
+    remove_title = escape(gettext("Remove from sorting"))
+    toggle_title = escape(gettext("Toggle sorting"))
+    out = []
+    for header in headers:
+        text = conditional_escape(capfirst(header["text"]))
+        cell = [f'<th scope="col"{conditional_escape(header["class_attrib"])}>']
+        priority = header.get("sort_priority", 0)
+        if header["sortable"] and priority > 0:
+            cell.append(
+                f'<div class="sortoptions"><a class="sortremove"'
+                f' href="{escape(header["url_remove"])}" title="{remove_title}"></a>'
+            )
+            if sorted_count > 1:
+                title = gettext("Sorting priority: %(priority_number)s") % {
+                    "priority_number": priority
+                }
+                cell.append(f'<span class="sortpriority" title="{title}">{priority}</span>')
+            direction = "ascending" if header["ascending"] else "descending"
+            cell.append(
+                f'<a href="{escape(header["url_toggle"])}" class="toggle {direction}"'
+                f' title="{toggle_title}"></a></div>'
+            )
+        if header["sortable"]:
+            cell.append(
+                f'<div class="text"><a href="{escape(header["url_primary"])}">{text}</a></div>'
+            )
+        else:
+            cell.append(f'<div class="text"><span>{text}</span></div>')
+        cell.append('<div class="clear"></div></th>')
+        out.append("".join(cell))
+    return "".join(out)
+
+
+_own_results_template: dict[tuple[str, str], bool] = {}
+
+
+def has_own_results_template(opts) -> bool:
+    """Whether the app or model has its own ``change_list_results.html`` (Django's tag would
+    use it), looked up once per model."""
+    key = (opts.app_label, opts.model_name)
+    if key not in _own_results_template:
+        try:
+            select_template(
+                [
+                    f"admin/{opts.app_label}/{opts.model_name}/change_list_results.html",
+                    f"admin/{opts.app_label}/change_list_results.html",
+                ]
+            )
+        except TemplateDoesNotExist:
+            _own_results_template[key] = False
+        else:
+            _own_results_template[key] = True
+    return _own_results_template[key]
+
+
+def is_equivalent(cl) -> bool:
+    """Where ``render_result_list`` writes exactly what Django's ``{% result_list %}`` does."""
+    return not cl.is_popup and not cl.formset and not has_own_results_template(cl.opts)
+
+
+def render_result_list(cl) -> str | None:
+    """``{% result_list cl %}``'s HTML, or None where Django's tag must render it."""
+    if not is_equivalent(cl):
+        return None
+    if not cl.result_list:
+        return ""
+    plan = Plan(cl)
+    columns = plan.columns
+    cell = plan.cell
+    rows = "".join(
+        "<tr>" + "".join([cell(column, result) for column in columns]) + "</tr>"
+        for result in cl.result_list
+    )
+    return (
+        '<div class="results"><table id="result_list"><thead><tr>'
+        f"{render_headers(cl)}</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
