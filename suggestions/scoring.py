@@ -101,9 +101,13 @@ def unit_scores(year: int) -> list[UnitScore]:
     return sorted(scores, key=lambda s: (s.score is None, -(s.score or 0), s.unit.name))
 
 
-def units_for_review(year: int) -> list[tuple[HandlingUnit, Decimal, Decimal]]:
-    """专题检讨: units scoring below 60 in ``year`` and in the year before."""
-    this = {s.unit.pk: s for s in unit_scores(year) if s.score is not None}
+def units_for_review(
+    year: int, *, scores: list[UnitScore] | None = None
+) -> list[tuple[HandlingUnit, Decimal, Decimal]]:
+    """专题检讨: units scoring below 60 in ``year`` and in the year before. ``scores`` are
+    ``unit_scores(year)`` when the caller has them already (the staff page shows both)."""
+    scores = unit_scores(year) if scores is None else scores
+    this = {s.unit.pk: s for s in scores if s.score is not None}
     before = {s.unit.pk: s for s in unit_scores(year - 1) if s.score is not None}
     return [
         (this[pk].unit, before[pk].score, this[pk].score)

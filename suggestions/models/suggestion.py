@@ -266,6 +266,9 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["submitted_on", "community", "category"], name="sugg_heat_map_idx"
             ),
+            # Unit scores: a year's concluded suggestions by their lead unit, read by date range
+            # instead of scanning every suggestion (suggestions.scoring).
+            models.Index(fields=["concluded_on", "lead_unit"], name="sugg_concluded_unit_idx"),
         ]
 
     def __str__(self) -> str:

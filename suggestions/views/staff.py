@@ -53,15 +53,16 @@ def staff_scores(request):
     year = form.cleaned_data["year"] if form.is_valid() else today.year
     # 专题检讨 already recorded for this pair of years: shown next to the unit's flag.
     reviewed = dict(UnitReview.objects.filter(year=year).values_list("unit_id", "held_on"))
+    scores = unit_scores(year)
     return render(
         request,
         "suggestions/scores.html",
         {
             "year": year,
-            "scores": unit_scores(year),
+            "scores": scores,
             "review": [
                 (unit, before, this, reviewed.get(unit.pk))
-                for unit, before, this in units_for_review(year)
+                for unit, before, this in units_for_review(year, scores=scores)
             ],
             "years": range(today.year, today.year - 5, -1),
         },
