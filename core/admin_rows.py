@@ -50,7 +50,7 @@ from django.template.defaultfilters import capfirst
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 # Placeholders: letters only, so that no URL quoting or HTML escaping changes them.
@@ -58,6 +58,8 @@ PK_MARK = "Lvzhi0Row0Pk0Mark"
 NAME_MARK = "Lvzhi0Row0Name0Mark"
 
 FIELD, ADMIN, CALLABLE, LOOKUP = "field", "admin", "callable", "lookup"
+# Text display_for_value hands back as it is (``str()`` of either is the value itself).
+PLAIN_TEXT = (str, SafeString)
 
 
 class Icons:
@@ -248,7 +250,12 @@ class Plan:
                         boolean = getattr(attr.fget, "boolean", False)
                 else:
                     boolean = column.boolean
-                text = self.icons(value) if boolean else display_for_value(value, empty, False)
+                if boolean:
+                    text = self.icons(value)
+                elif value and type(value) in PLAIN_TEXT:
+                    text = value  # what display_for_value returns for it (str(value))
+                else:
+                    text = display_for_value(value, empty, False)
                 if isinstance(value, datetime.date | datetime.time):
                     classes += " nowrap"
             else:
