@@ -9,8 +9,12 @@ once: the deputy's row, with the constituency, group and term the dashboard's ca
 annotated with one scalar subquery per fact. Apps above this one register; this module never
 imports them.
 
-The result is kept on the request only, never across requests, so a deputy never sees a number
-older than the page they asked for. Pages that read facts must not write after reading them.
+A source names the deputy only through ``DEPUTY`` (``OuterRef`` to the deputy's row, e.g.
+``filter(deputy=DEPUTY)``, ``filter(deputy__level=OuterRef("level"))``), so the statement is
+the same for every deputy on a given day: it is built and compiled once per day and process
+(building some fifteen subqueries costs more than running them) and run with the deputy's id.
+Only the SQL text is kept, never a result: each page reads the facts afresh, and keeps them on
+the request only, so a deputy never sees a number older than the page they asked for.
 """
 
 from collections.abc import Callable, Iterable
@@ -18,23 +22,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Aggregate, Count, QuerySet, Subquery, Value
+from django.db import connections
+from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, Value
 
 from core import activity, clock
 
 from .models import Deputy
 
+DEPUTY = OuterRef("pk")  # the deputy, in a fact's queryset
 # (queryset, aggregate): the aggregate over the queryset's rows; (queryset, "field"): that
 # field of its first row (None when it has none), in the queryset's order.
 Fact = tuple[QuerySet, Aggregate | str]
-FactSource = Callable[[Deputy, date], dict[str, Fact]]  # (deputy, today) -> {name: fact}
+FactSource = Callable[[date], dict[str, Fact]]  # today -> {name: fact}
+RELATIONS = ("constituency", "group", "term")  # loaded with the facts, for the deputy's card
 
 _SOURCES: dict[str, FactSource] = {}
+_STATEMENTS: dict[tuple[str, date], "_Statement"] = {}
 
 
 def register_facts(key: str, source: FactSource) -> None:
-    """Add (or replace, so ``ready`` may run twice) the facts an app reads as ``key``."""
+    """Add (or replace, so ``ready`` may run twice) the facts an app reads as ``key``.
+    ``source(today)`` must depend on nothing but ``today``: its querysets are compiled once a
+    day, so it reads no rows and names the deputy only as ``DEPUTY`` (or ``OuterRef``)."""
     _SOURCES[key] = source
+    _STATEMENTS.clear()
 
 
 @dataclass(frozen=True)
@@ -71,35 +82,88 @@ def _scalar(queryset: QuerySet, aggregate: Aggregate | str) -> Subquery:
     )
 
 
+@dataclass(frozen=True)
+class _Statement:
+    compiler: Any  # converts the row's columns (dates on SQLite, decimals) as the ORM does
+    sql: str
+    params: tuple  # the deputy's id last
+    names: list[str]  # the columns, in order
+    facts: list[tuple[str, str, bool]]  # (source key, fact name, counted) per fact column
+
+
+_SENTINEL = -2_147_483_000  # a deputy id no row has, to find the id's place among the params
+
+
+def _statement(using: str, today: date) -> _Statement | None:
+    """The facts' statement for ``today``, compiled on first use; None if the deputy's id is
+    not the last parameter (then each read compiles its own)."""
+    key = (using, today)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _compile(using, today, _SENTINEL)
+        if found.params.count(_SENTINEL) != 1 or found.params[-1] != _SENTINEL:
+            return None
+        if len(_STATEMENTS) > 4:  # yesterday's and other days' statements are not needed
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = found
+    return found
+
+
+def _compile(using: str, today: date, deputy_id: int) -> _Statement:
+    wanted = {key: source(today) for key, source in sorted(_SOURCES.items())}
+    facts: list[tuple[str, str, bool]] = []
+    annotations = {}
+    for key, named in wanted.items():
+        for name, (queryset, aggregate) in named.items():
+            annotations[f"fact_{len(facts)}"] = _scalar(queryset, aggregate)
+            facts.append((key, name, isinstance(aggregate, Count)))
+    related = [
+        f"{name}__{field.attname}"
+        for name in RELATIONS
+        for field in Deputy._meta.get_field(name).related_model._meta.concrete_fields
+    ]
+    query = (
+        Deputy.objects.using(using)
+        .filter(pk=deputy_id)
+        .annotate(**annotations)
+        .values(*related, *annotations)
+        .query
+    )
+    compiler = query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    return _Statement(compiler, sql, tuple(params), names, facts)
+
+
 def read_facts(deputy: Deputy, today: date) -> DeputyFacts:
     """Every registered fact of ``deputy`` on ``today`` in one query."""
-    wanted = {key: source(deputy, today) for key, source in sorted(_SOURCES.items())}
-    annotations = {
-        f"fact_{i}": _scalar(queryset, aggregate)
-        for i, (queryset, aggregate) in enumerate(
-            fact for facts in wanted.values() for fact in facts.values()
-        )
-    }
-    row = (
-        Deputy.objects.filter(pk=deputy.pk)
-        .select_related("constituency", "group", "term")
-        .annotate(**annotations)
-        .get()
-    )
+    using = Deputy.objects.db
+    statement = _statement(using, today)
+    if statement is None:
+        statement = _compile(using, today, deputy.pk)
+        params = statement.params
+    else:
+        params = (*statement.params[:-1], deputy.pk)
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        raw = cursor.fetchone()
+    if raw is None:
+        raise Deputy.DoesNotExist(deputy.pk)
+    (converted,) = statement.compiler.results_iter(results=[[raw]])
+    row = dict(zip(statement.names, converted, strict=True))
     values: dict[str, dict[str, Any]] = {}
-    i = 0
-    for key, facts in wanted.items():
-        values[key] = {}
-        for name, (_queryset, aggregate) in facts.items():
-            value = getattr(row, f"fact_{i}")
-            if value is None and isinstance(aggregate, Count):
-                value = 0
-            values[key][name] = value
-            i += 1
+    for i, (key, name, counted) in enumerate(statement.facts):
+        value = row[f"fact_{i}"]
+        values.setdefault(key, {})[name] = 0 if value is None and counted else value
     # The deputy object the rest of the request holds (request.user.deputy) gains the
     # relations the card shows, so no panel reads them again.
-    for name in ("constituency", "group", "term"):
-        Deputy._meta.get_field(name).set_cached_value(deputy, getattr(row, name))
+    for name in RELATIONS:
+        field = Deputy._meta.get_field(name)
+        model = field.related_model
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        loaded = [row[f"{name}__{attname}"] for attname in attnames]
+        related = None if loaded[0] is None else model.from_db(using, attnames, loaded)
+        field.set_cached_value(deputy, related)
     return DeputyFacts(deputy=deputy, values=values)
 
 

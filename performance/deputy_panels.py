@@ -5,7 +5,7 @@ merged to-do list. Reads only, in a fixed number of queries whatever the amount 
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +14,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_tab
-from deputies.facts import deputy_facts, register_facts
+from deputies.facts import DEPUTY, deputy_facts, register_facts
 
 from .models import Assessment, EntryStatus, LedgerEntry
 from .portrait import deputy_portrait
@@ -50,17 +50,17 @@ def returned_entries(deputy, *, today: date) -> int:
     ).count()
 
 
-def facts(deputy, today: date) -> dict:
+def facts(today: date) -> dict:
     """The ledger's numbers on the deputy's dashboard, read with the other apps' facts
     (``deputies.facts``): entries returned this year (the to-do), entries pending (the score
     card), and the rank among the deputies of the same level (as ``level_rank``, for the
     assessment of ``today``'s year)."""
-    level = Assessment.objects.filter(rule_set__year=today.year, deputy__level=deputy.level)
-    mine = Assessment.objects.filter(rule_set__year=today.year, deputy=deputy)
+    level = Assessment.objects.filter(rule_set__year=today.year, deputy__level=OuterRef("level"))
+    mine = Assessment.objects.filter(rule_set__year=today.year, deputy=OuterRef(DEPUTY))
     return {
         "returned": (
             LedgerEntry.objects.filter(
-                deputy=deputy,
+                deputy=DEPUTY,
                 status=EntryStatus.REJECTED,
                 rule__rule_set__year=today.year,
                 rule__rule_set__frozen=False,
@@ -68,7 +68,7 @@ def facts(deputy, today: date) -> dict:
             Count("pk"),
         ),
         "pending": (
-            LedgerEntry.objects.filter(deputy=deputy, status=EntryStatus.PENDING),
+            LedgerEntry.objects.filter(deputy=DEPUTY, status=EntryStatus.PENDING),
             Count("pk"),
         ),
         "level_n": (level, Count("pk")),

@@ -19,7 +19,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
-from deputies.facts import deputy_facts, register_facts
+from deputies.facts import DEPUTY, deputy_facts, register_facts
 
 from .models import (
     OPEN_HANDLING,
@@ -57,12 +57,12 @@ def deputy_panel(request) -> dict[str, Any] | None:
     }
 
 
-def deputy_facts_source(deputy, today: date) -> dict:
+def deputy_facts_source(today: date) -> dict:
     """Suggestions the deputy led with a reply waiting for their evaluation (满意度测评), read
     with the deputy's other facts (``deputies.facts``)."""
     return {
         "to_evaluate": (
-            Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED),
+            Suggestion.objects.filter(lead_deputy=DEPUTY, status=Status.REPLIED),
             Count("pk"),
         )
     }

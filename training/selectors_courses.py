@@ -22,7 +22,16 @@ from django.db.models.functions import Coalesce
 from core import clock
 from deputies.models import Deputy
 
-from .models import Attendance, Course, CourseSession, Enrollment, Quiz, QuizAttempt, Survey
+from .models import (
+    Attendance,
+    Course,
+    CourseSession,
+    Enrollment,
+    Quiz,
+    QuizAttempt,
+    Survey,
+    SurveyResponse,
+)
 
 
 def _next_session(today: date, outer: str = "pk") -> Subquery:
@@ -119,12 +128,13 @@ def course_sessions_for(course: Course, deputy: Deputy) -> list[CourseSession]:
     )
 
 
-def open_surveys(deputy: Deputy, *, today: date | None = None) -> QuerySet[Survey]:
-    """Published surveys open today the deputy has not answered."""
+def open_surveys(deputy: Deputy | OuterRef, *, today: date | None = None) -> QuerySet[Survey]:
+    """Published surveys open today the deputy has not answered. ``deputy`` may be an
+    ``OuterRef`` (as seen from the answers' subquery) when the list is itself a subquery."""
     today = today or clock.today()
     return (
         Survey.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
-        .exclude(responses__deputy=deputy)
+        .exclude(Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), deputy=deputy)))
         .order_by("closes_on")
     )
 

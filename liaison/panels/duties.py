@@ -12,7 +12,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import deputy_facts, register_facts
+from deputies.facts import DEPUTY, deputy_facts, register_facts
 
 from ..models import Duty
 from ..selectors_stations import coming_duties
@@ -30,11 +30,11 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
     return {"coming": coming_duties(deputy, today=today, limit=PANEL_LIMIT), "today": today}
 
 
-def facts(deputy, today: date) -> dict:
+def facts(today: date) -> dict:
     """Reception duties in the next ``TODO_DAYS`` days (today included) and the first one's
     date, read with the deputy's other facts (``deputies.facts``)."""
     coming = Duty.objects.filter(
-        deputy=deputy,
+        deputy=DEPUTY,
         reception_day__date__gte=today,
         reception_day__date__lt=today + timedelta(days=TODO_DAYS),
     )

@@ -15,7 +15,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
 from core.navigation import register_nav
-from deputies.facts import deputy_facts, register_facts
+from deputies.facts import DEPUTY, deputy_facts, register_facts
 
 from ..models import Opinion, OpinionStatus, Visit, VisitStatus
 from ..selectors_visits import deputy_opinions
@@ -81,13 +81,13 @@ def staff_panel(
     }
 
 
-def deputy_facts_source(deputy, today) -> dict:
+def deputy_facts_source(today) -> dict:
     """The deputy card's two numbers, read with the deputy's other facts (``deputies.facts``):
     open opinions assigned or addressed to them, their visits this year."""
     return {
-        "opinions": (deputy_opinions(deputy).filter(status__in=OPEN_OPINION), Count("pk")),
+        "opinions": (deputy_opinions(DEPUTY).filter(status__in=OPEN_OPINION), Count("pk")),
         "visits": (
-            Visit.objects.filter(deputies=deputy, occurred_on__year=today.year),
+            Visit.objects.filter(deputies=DEPUTY, occurred_on__year=today.year),
             Count("pk"),
         ),
     }

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import deputy_facts, register_facts
+from deputies.facts import DEPUTY, deputy_facts, register_facts
 
 from ..models import Attendance, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_courses import my_enrollments, open_surveys
@@ -62,22 +62,23 @@ def _quizzes_open(deputy):
     )
 
 
-def facts(deputy, today: date) -> dict:
+def facts(today: date) -> dict:
     """The card's and the to-dos' numbers, read with the deputy's other facts
     (``deputies.facts``): quizzes to take, surveys to answer and the first of them (the one
     closing soonest), and this year's hours and completed courses (as ``year_summary``)."""
-    first_survey = open_surveys(deputy, today=today).order_by("closes_on", "pk")
+    surveys = open_surveys(OuterRef(DEPUTY), today=today)  # DEPUTY, from within a subquery
+    first_survey = surveys.order_by("closes_on", "pk")
     return {
-        "quizzes": (_quizzes_open(deputy), Count("pk")),
-        "surveys": (open_surveys(deputy, today=today), Count("pk")),
+        "quizzes": (_quizzes_open(DEPUTY), Count("pk")),
+        "surveys": (surveys, Count("pk")),
         "survey": (first_survey, "pk"),
         "survey_title": (first_survey, "title"),  # the same row: the order has no ties
         "hours": (
-            Attendance.objects.filter(enrollment__deputy=deputy, session__date__year=today.year),
+            Attendance.objects.filter(enrollment__deputy=DEPUTY, session__date__year=today.year),
             Sum("hours"),
         ),
         "completed": (
-            Enrollment.objects.filter(deputy=deputy, completed_on__year=today.year),
+            Enrollment.objects.filter(deputy=DEPUTY, completed_on__year=today.year),
             Count("pk"),
         ),
     }

@@ -1,0 +1,93 @@
+"""The deputy's facts (deputies.facts): every app's numbers for the dashboard in one statement,
+compiled once a day and run for each deputy with their own id; never a stale number."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from deputies import facts
+from performance.models import EntryStatus
+from tests.liaison.factories import DutyFactory
+from tests.performance.factories_pages import entry
+from tests.suggestions.helpers import replied
+from tests.training.factories import SurveyFactory
+
+pytestmark = pytest.mark.django_db
+
+PINNED = datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = PINNED.date()
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(PINNED, tick=False):
+        yield
+
+
+def _rejected(deputy):
+    return entry(
+        deputy,
+        "B02",
+        status=EntryStatus.REJECTED,
+        review_reason="缺少签到表",
+        reviewed_at=timezone.now(),
+    )
+
+
+def _request(user):
+    request = RequestFactory().get("/deputy/")
+    request.user = user
+    return request
+
+
+def test_each_deputy_reads_their_own_facts_from_one_statement(deputy, other_deputy):
+    _rejected(deputy)
+    entry(deputy, "B01", status=EntryStatus.PENDING)
+    replied(lead_deputy=deputy, title="关于加装电梯的建议", today=TODAY)
+    DutyFactory(deputy=deputy, reception_day__date=TODAY + timedelta(days=3))
+    survey = SurveyFactory()
+    facts._STATEMENTS.clear()
+
+    mine = facts.deputy_facts(_request(deputy.user))
+    theirs = facts.deputy_facts(_request(other_deputy.user))
+
+    assert len(facts._STATEMENTS) == 1  # compiled for the first, reused for the second
+    assert mine["performance"]["returned"] == 1 and theirs["performance"]["returned"] == 0
+    assert mine["performance"]["pending"] == 1 and theirs["performance"]["pending"] == 0
+    assert mine["suggestions"]["to_evaluate"] == 1 and theirs["suggestions"]["to_evaluate"] == 0
+    assert mine["liaison.duties"] == {"n": 1, "first": TODAY + timedelta(days=3)}
+    assert theirs["liaison.duties"] == {"n": 0, "first": None}
+    for known in (mine, theirs):  # a survey neither has answered
+        assert known["training"]["surveys"] == 1
+        assert (known["training"]["survey"], known["training"]["survey_title"]) == (
+            survey.pk,
+            survey.title,
+        )
+    # the card's relations came with the facts
+    assert mine.deputy.constituency == deputy.constituency
+    assert mine.deputy.term == deputy.term
+
+
+def test_a_new_request_reads_the_facts_afresh(deputy):
+    assert facts.deputy_facts(_request(deputy.user))["performance"]["returned"] == 0
+    _rejected(deputy)
+    request = _request(deputy.user)
+    assert facts.deputy_facts(request)["performance"]["returned"] == 1
+    with CaptureQueriesContext(connection) as queries:  # within one request, read once
+        facts.deputy_facts(request)
+    assert len(queries) == 0
+
+
+def test_the_dashboard_reads_the_facts_once(deputy_client, deputy):
+    _rejected(deputy)
+    with CaptureQueriesContext(connection) as queries:
+        response = deputy_client.get("/deputy/")
+    assert response.status_code == 200
+    assert sum('"fact_0"' in q["sql"] for q in queries) == 1
+    assert [todo.count for todo in response.context["todos"]] == [1]
