@@ -75,11 +75,13 @@ def cockpit_view(request):
         response = render(request, "admin/_cockpit_heat.html", heat)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    trend = cockpit.trends(today)
+    counted_at, trend = cockpit.remembered(f"trends:{today}", lambda: cockpit.trends(today))
     context = {
         **admin.site.each_context(request),
         "title": _("工作驾驶舱"),
         "today": today,
+        "counted_at": min(counted_at, heat["heat_counted_at"]),
+        "figures_minutes": cockpit.FIGURES_MINUTES,
         "kpis": cockpit.kpis(today),
         "trend": trend,
         "trend_charts": _trend_charts(trend, today),
@@ -93,7 +95,10 @@ def cockpit_view(request):
 
 
 def _heat_context(today, days: int) -> dict:
-    heat = cockpit.heat_map(today - timedelta(days=days - 1), today)
+    start = today - timedelta(days=days - 1)
+    counted_at, heat = cockpit.remembered(
+        f"heat:{start}:{today}", lambda: cockpit.heat_map(start, today)
+    )
     return {
         "heat": heat,
         "heat_rows": [
@@ -104,4 +109,5 @@ def _heat_context(today, days: int) -> dict:
         "heat_height": f"{max(220, 34 * len(heat.communities) + 110)}px",
         "heat_sources": cockpit.heat_sources(),
         "days": days,
+        "heat_counted_at": counted_at,
     }

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -183,12 +184,34 @@ def test_charts_are_json_data_not_script(staff_client):
 def test_query_count_does_not_grow_with_the_data(staff_client):
     world(1)
     staff_client.get("/cockpit/")
+    cache.clear()  # count the trends and the map too, not only what is read fresh
     with CaptureQueriesContext(connection) as small:
         assert staff_client.get("/cockpit/").status_code == 200
     world(40)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert staff_client.get("/cockpit/").status_code == 200
     assert len(large) == len(small)
+
+
+def test_trends_and_map_are_kept_a_while_and_figures_are_fresh(staff_client):
+    """The year's trends and the hot-spot map are counted once per ``FIGURES_MINUTES`` (the
+    page says when); the figures above them are read on every visit."""
+    world(1)
+    with CaptureQueriesContext(connection) as first:
+        first_page = staff_client.get("/cockpit/").content.decode()
+    LedgerEntryFactory(deputy=DeputyFactory(), year=TODAY.year, occurred_on=TODAY)
+    with CaptureQueriesContext(connection) as second:
+        response = staff_client.get("/cockpit/")
+    assert len(second) < len(first)
+    assert response.context["trend"] == cockpit.remembered(f"trends:{TODAY}", dict)[1]
+    assert kpis(staff_client)["本月履职记录"][0] == "3"  # the new entry counted at once
+    series = {label: values for label, values, _url in response.context["trend"]["series"]}
+    assert series["履职记录"][-1] == 2  # the trend as counted on the first visit
+    assert f"每 {cockpit.FIGURES_MINUTES} 分钟统计一次" in first_page
+    cache.clear()
+    fresh = staff_client.get("/cockpit/").context["trend"]
+    assert {label: v for label, v, _url in fresh["series"]}["履职记录"][-1] == 3
 
 
 def test_the_staff_desk_links_to_the_cockpit(staff_client):
