@@ -1,26 +1,61 @@
 """The stations' public pages (no login): the list of open stations, and one station with its
 deputies on duty this week and next (进站亮身份), their published achievements (晒成绩) and
 the stories about them (代表在身边). Deputies appear with their public fields only; a closed
-station is a 404 except for staff."""
+station is a 404 except for staff.
 
+A district has a hundred stations and more, so the list is paged and can be narrowed to the
+resident's community: each page reads its own rows whatever the number of stations."""
+
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import path
 
 from core import clock
+from deputies.models import Community
 
 from ..models import Station
 from ..selectors_stories import station_page
 from .stations import _station_visible, station_opinion_url
 
 
+STATIONS_PER_PAGE = 20
+
+
+def _community_id(value: str | None) -> int | None:
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 9:
+        return None
+    return int(value)
+
+
 def station_list(request):
-    stations = (
-        Station.objects.filter(is_active=True)
-        .select_related("community")
-        .annotate(n_deputies=Count("deputies", filter=Q(deputies__status="serving")))
+    open_stations = Station.objects.filter(is_active=True)
+    communities = list(
+        Community.objects.filter(pk__in=open_stations.values("community"))
+        .order_by("name")
+        .values_list("pk", "name")
     )
-    return render(request, "liaison/station_list.html", {"stations": stations})
+    community = _community_id(request.GET.get("community"))
+    if community not in {pk for pk, _name in communities}:
+        community = None
+    if community is not None:
+        open_stations = open_stations.filter(community_id=community)
+    stations = (
+        open_stations.select_related("community")
+        .annotate(n_deputies=Count("deputies", filter=Q(deputies__status="serving")))
+        .order_by("community__name", "name", "pk")
+    )
+    page = Paginator(stations, STATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "liaison/station_list.html",
+        {
+            "page": page,
+            "communities": communities,
+            "community": community,
+            "query": f"community={community}" if community is not None else "",
+        },
+    )
 
 
 def station_detail(request, station_id: int):

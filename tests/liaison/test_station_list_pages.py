@@ -1,0 +1,55 @@
+"""The public list of stations at district size: paged, narrowed to a community, and as cheap
+with thirty stations as with three (issue #8)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from liaison.views.station_pages import STATIONS_PER_PAGE
+from tests.deputies.factories import CommunityFactory
+from tests.liaison.factories import StationFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("liaison:station_list")
+
+
+def _names(client, **params) -> list[str]:
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return [station.name for station in response.context["page"].object_list]
+
+
+def test_the_list_is_paged_and_narrowed_to_a_community(client):
+    east, west = CommunityFactory(name="东社区"), CommunityFactory(name="西社区")
+    StationFactory.create_batch(STATIONS_PER_PAGE, community=east)
+    StationFactory.create_batch(3, community=west)
+    StationFactory(community=west, is_active=False)
+    assert len(_names(client)) == STATIONS_PER_PAGE
+    assert len(_names(client, page=2)) == 3
+    assert len(_names(client, page=999)) == 3  # past the end: the last page
+    west_only = _names(client, community=west.pk)
+    assert len(west_only) == 3
+    page = client.get(URL, {"community": west.pk}).content.decode()
+    assert f'<option value="{west.pk}" selected>西社区</option>' in page
+    for odd in ("abc", "-1", "9" * 30, str(west.pk + east.pk + 100)):
+        assert len(_names(client, community=odd)) == STATIONS_PER_PAGE  # unknown: everyone
+
+
+def test_a_community_without_an_open_station_is_not_offered(client):
+    StationFactory(community=CommunityFactory(name="有站社区"))
+    StationFactory(community=CommunityFactory(name="另一社区"))
+    StationFactory(community=CommunityFactory(name="撤站社区"), is_active=False)
+    page = client.get(URL).content.decode()
+    assert "有站社区" in page and "另一社区" in page
+    assert "撤站社区" not in page
+
+
+def test_the_list_costs_the_same_with_more_stations(client):
+    StationFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    StationFactory.create_batch(30)
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)
