@@ -18,7 +18,6 @@ from ..models import Station
 from ..selectors_stories import station_page
 from .stations import _station_visible, station_opinion_url
 
-
 STATIONS_PER_PAGE = 20
 
 
