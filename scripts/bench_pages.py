@@ -124,6 +124,13 @@ def sessions_and_pages(env: dict[str, str]) -> tuple[dict[str, str], list[Page]]
         Page("deputy learning archive", "deputy", reverse("training:archive")),
         Page("admin courses", "staff", reverse("admin:training_course_changelist")),
         Page("admin enrolments", "staff", reverse("admin:training_enrollment_changelist")),
+        Page("staff cockpit", "staff", reverse("cockpit")),
+        Page("unit scores report", "staff", reverse("suggestions:staff_scores")),
+        Page("admin audit log", "staff", reverse("admin:core_auditevent_changelist")),
+        Page("deputy standings", "deputy", reverse("performance:standings")),
+        Page("deputy messages", "deputy", reverse("notifications")),
+        Page("public stations", "", reverse("liaison:station_list")),
+        Page("public stories", "", reverse("liaison:story_list")),
     ]
     # The public opinion form of the first active station (anonymous, as a resident scans it).
     from liaison.models import Station
