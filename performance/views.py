@@ -129,17 +129,20 @@ def my_ledger(request):
     deputy, year, status = request.deputy, _year(request), _status(request)
     rule_set, assessment = _year_score(deputy, year)
     breakdown, stale = score_breakdown(deputy, rule_set, assessment)
-    entries = deputy_entries(deputy, year)
-    if status:
-        entries = entries.filter(status=status)
-    page = Paginator(entries, 20).get_page(request.GET.get("page"))
-    page.object_list = with_evidence_counts(list(page.object_list))
     status_counts = dict(
         LedgerEntry.objects.filter(deputy=deputy, rule__rule_set__year=year)
         .values_list("status")
         .annotate(n=Count("id"))
         .order_by()
     )
+    entries = deputy_entries(deputy, year)
+    if status:
+        entries = entries.filter(status=status)
+    paginator = Paginator(entries, 20)
+    # The same entries as the counts by status: the paginator need not count them again.
+    paginator.count = status_counts.get(status, 0) if status else sum(status_counts.values())
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = with_evidence_counts(list(page.object_list))
     disputes = list(
         Dispute.objects.filter(deputy=deputy)
         .select_related("entry", "rule")

@@ -139,10 +139,25 @@ def open_surveys(deputy: Deputy | OuterRef, *, today: date | None = None) -> Que
     )
 
 
+def _total(queryset: QuerySet, aggregate) -> Subquery:
+    """``aggregate`` over ``queryset`` as a scalar subquery (None over no rows)."""
+    return Subquery(queryset.order_by().values(_one=Value(1)).annotate(v=aggregate).values("v")[:1])
+
+
 def year_summary(deputy: Deputy, year: int) -> dict:
-    """Hours attended and courses completed in ``year``: two aggregates in one query each."""
-    hours = Attendance.objects.filter(
-        enrollment__deputy=deputy, session__date__year=year
-    ).aggregate(h=Sum("hours"))["h"] or Decimal("0")
-    completed = Enrollment.objects.filter(deputy=deputy, completed_on__year=year).count()
-    return {"year": year, "hours": hours, "completed": completed}
+    """Hours attended and courses completed in ``year``: one query, both scalar subqueries on
+    the deputy's row."""
+    row = (
+        Deputy.objects.filter(pk=deputy.pk)
+        .values(
+            hours=_total(
+                Attendance.objects.filter(enrollment__deputy=deputy, session__date__year=year),
+                Sum("hours"),
+            ),
+            completed=_total(
+                Enrollment.objects.filter(deputy=deputy, completed_on__year=year), Count("pk")
+            ),
+        )
+        .get()
+    )
+    return {"year": year, "hours": row["hours"] or Decimal("0"), "completed": row["completed"] or 0}
