@@ -7,10 +7,13 @@ codes); suggestions and the visit log come from the counters apps register with
 ``core.activity`` (this app imports neither). Innovation is the innovation points, each rule
 clipped to its yearly cap and the sum to the dimension's cap, as the score counts them.
 
-The whole level is read at once: one query for the level's deputies, one grouped query over
-their verified entries, and the counters' grouped queries, whatever the number of deputies or
-entries. A deputy's figure on an axis becomes an index where the level's average is 100 (capped
-at ``INDEX_CAP`` so one very active deputy does not flatten everyone's radar).
+The level's averages read the whole level at once (one query for the level's deputies, one
+grouped query over their verified entries, the counters' grouped queries) and are the same for
+every deputy of the level, so they are kept for ``AVERAGES_MINUTES`` and shared: at district
+scale a level holds hundreds of deputies and tens of thousands of entries a year, which every
+dashboard visit would otherwise add up again. The deputy's own figures are read fresh on every
+visit (the same queries for one deputy). A figure becomes an index where the level's average is
+100 (capped at ``INDEX_CAP`` so one very active deputy does not flatten everyone's radar).
 """
 
 from collections import defaultdict
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -32,6 +36,7 @@ from .models import Dimension, EntryStatus, LedgerEntry
 from .scoring import serving_deputies
 
 INDEX_CAP = 200
+AVERAGES_MINUTES = 10
 Counter = Callable[..., dict[int, int]]  # as core.activity.activity_counts
 
 
@@ -184,22 +189,43 @@ def _index(value: Decimal, average: Decimal) -> int:
     return min(INDEX_CAP, round(value * 100 / average))
 
 
+def level_averages(
+    level: str, *, year: int, today: date, counts: Counter = activity_counts
+) -> tuple[int, dict[str, Decimal]]:
+    """(number of deputies, axis key → average) of ``level``'s deputies assessed in ``year``
+    (``scoring.serving_deputies``), kept for ``AVERAGES_MINUTES``."""
+    key = f"performance:portrait-averages:{level}:{year}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        peers = list(serving_deputies(year, today).filter(level=level).values_list("pk", flat=True))
+        values = axis_values(peers, year, counts=counts)
+        averages = {
+            axis.key: (
+                sum((values[pk][axis.key] for pk in peers), Decimal(0)) / len(peers)
+                if peers
+                else Decimal(0)
+            )
+            for axis in AXES
+        }
+        found = (len(peers), averages)
+        cache.set(key, found, AVERAGES_MINUTES * 60)
+    return found
+
+
 def deputy_portrait(
     deputy: Deputy, *, today: date | None = None, counts: Counter = activity_counts
 ) -> Portrait:
     """``deputy``'s portrait for the year of ``today`` against the deputies of their level
-    assessed that year (``scoring.serving_deputies``)."""
+    assessed that year: their own figures as of now, the level's as of at most
+    ``AVERAGES_MINUTES`` ago."""
     today = today or clock.today()
     year = today.year
-    peers = list(
-        serving_deputies(year, today).filter(level=deputy.level).values_list("pk", flat=True)
-    )
-    values = axis_values(sorted({*peers, deputy.pk}), year, counts=counts)
+    peers, averages = level_averages(deputy.level, year=year, today=today, counts=counts)
+    own = axis_values([deputy.pk], year, counts=counts)[deputy.pk]
     figures = []
     for axis in AXES:
-        total = sum((values[pk][axis.key] for pk in peers), Decimal(0))
-        average = total / len(peers) if peers else Decimal(0)
-        value = values[deputy.pk][axis.key]
+        average = averages[axis.key]
+        value = own[axis.key]
         figures.append(
             AxisFigure(
                 axis=axis,
@@ -208,6 +234,4 @@ def deputy_portrait(
                 index=_index(value, average),
             )
         )
-    return Portrait(
-        year=year, level_label=deputy.get_level_display(), peers=len(peers), figures=figures
-    )
+    return Portrait(year=year, level_label=deputy.get_level_display(), peers=peers, figures=figures)

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from deputies.models import Level
 from performance.models import EntryStatus
@@ -128,9 +129,30 @@ def test_every_axis_is_explained_and_the_table_names_known_axes():
 
 def test_portrait_queries_do_not_grow_with_the_level(world, django_assert_max_num_queries):
     a, *_ = world
-    with django_assert_max_num_queries(5):  # level, entries, suggestions (2), visits
+    with django_assert_max_num_queries(9):  # level, entries, suggestions (2), visits; own 4
         deputy_portrait(a, today=TODAY)
     for _ in range(5):
         _entries(DeputyFactory(level=Level.STREET), "B01", 2)
-    with django_assert_max_num_queries(5):
+    cache.clear()
+    with django_assert_max_num_queries(9):
         assert deputy_portrait(a, today=TODAY).peers == 8
+
+
+def test_the_level_average_is_kept_a_while_and_the_own_figures_are_fresh(
+    world, django_assert_max_num_queries
+):
+    """The level's averages are shared by every deputy of the level for AVERAGES_MINUTES; a
+    deputy's own new entry shows at once."""
+    a, b, *_ = world
+    assert _figures(deputy_portrait(a, today=TODAY))["attendance"] == (
+        Decimal(2),
+        Decimal("2.0"),
+        100,
+    )
+    _entries(a, "B01", 2)
+    with django_assert_max_num_queries(4):  # the own figures only
+        figures = _figures(deputy_portrait(a, today=TODAY))
+    assert figures["attendance"] == (Decimal(4), Decimal("2.0"), 200)  # average as counted
+    assert _figures(deputy_portrait(b, today=TODAY))["attendance"][1] == Decimal("2.0")
+    cache.clear()
+    assert _figures(deputy_portrait(a, today=TODAY))["attendance"][1] == Decimal("2.7")
