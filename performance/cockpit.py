@@ -91,15 +91,15 @@ def decisions_section(today: date) -> dict[str, Any] | None:
     the page where they are decided."""
     year = today.year - 1
     talks = list(selectors.talk_list()[:10])
-    lists = selectors.consequence_lists(year)
+    lists = selectors.consequence_lists(year, limit=10)
     return {
         "year": year,
         "talks": talks,
         "talks_url": admin_url("performance_idlereminder_changelist", talk="due"),
-        "reelection": lists["reelection"][:10],
-        "reelection_total": len(lists["reelection"]),
-        "exits": lists["exit"][:10],
-        "exit_total": len(lists["exit"]),
+        "reelection": lists["reelection"],
+        "reelection_total": lists["reelection_total"],
+        "exits": lists["exit"],
+        "exit_total": lists["exit_total"],
         "consequences_url": admin_url("performance_consequences", year=year),
     }
 

@@ -122,8 +122,8 @@ def exit_subqueries(year: int) -> tuple[QuerySet[Assessment], QuerySet[LedgerEnt
     return incompetent_before, base_entry
 
 
-def exit_candidates(year: int) -> list[ExitCandidate]:
-    """劝辞: 不称职 in ``year`` and the year before, or no verified base entry in ``year``."""
+def _exit_flags(year: int) -> tuple[set[int], set[int]]:
+    """Ids of the year's assessments flagged 不称职 twice running, and without a base entry."""
     incompetent_before, base_entry = exit_subqueries(year)
     # Each condition in its own branch of one UNION, so the database anti-joins "no base
     # entry" by index per assessed deputy instead of evaluating an OR of two subqueries over
@@ -145,24 +145,51 @@ def exit_candidates(year: int) -> list[ExitCandidate]:
     twice, no_base = set(), set()
     for pk, why in flagged:
         (twice if why == "twice" else no_base).add(pk)
+    return twice, no_base
+
+
+def _exit_rows(twice: set[int], no_base: set[int], limit: int | None) -> list[ExitCandidate]:
     rows = (  # [0] matches nothing but keeps this one query when nobody qualifies
         Assessment.objects.filter(pk__in=sorted(twice | no_base) or [0])
         .select_related("deputy", "rule_set", "deputy__constituency")
         .order_by("rank", "deputy__code")
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [ExitCandidate(a.deputy, a, a.pk in twice, a.pk in no_base) for a in rows]
 
 
-def consequence_lists(year: int) -> dict:
+def exit_candidates(year: int, *, limit: int | None = None) -> list[ExitCandidate]:
+    """劝辞: 不称职 in ``year`` and the year before, or no verified base entry in ``year``
+    (the first ``limit`` by rank when given)."""
+    twice, no_base = _exit_flags(year)
+    return _exit_rows(twice, no_base, limit)
+
+
+def consequence_lists(year: int, *, limit: int | None = None) -> dict:
+    """Both lists with the committee's decision on each, and their full lengths. With
+    ``limit`` only the first rows are read (the cockpit shows ten of each): a district's lists
+    run to hundreds of deputies."""
     decisions = {
         (d.deputy_id, d.kind): d
         for d in ConsequenceDecision.objects.filter(year=year).select_related("decided_by")
     }
-    reelect = [
-        (d, decisions.get((d.pk, ConsequenceKind.REELECTION))) for d in reelection_candidates(year)
+    candidates = reelection_candidates(year)
+    if limit is not None:
+        reelection_total = candidates.count()
+        candidates = candidates[:limit]
+    reelect = [(d, decisions.get((d.pk, ConsequenceKind.REELECTION))) for d in candidates]
+    twice, no_base = _exit_flags(year)
+    exits = [
+        (c, decisions.get((c.deputy.pk, ConsequenceKind.EXIT)))
+        for c in _exit_rows(twice, no_base, limit)
     ]
-    exits = [(c, decisions.get((c.deputy.pk, ConsequenceKind.EXIT))) for c in exit_candidates(year)]
-    return {"reelection": reelect, "exit": exits}
+    return {
+        "reelection": reelect,
+        "exit": exits,
+        "reelection_total": reelection_total if limit is not None else len(reelect),
+        "exit_total": len(twice | no_base),
+    }
 
 
 def reported_deputy_ids(year: int) -> set[int]:

@@ -113,3 +113,20 @@ def test_consequence_queries_do_not_grow(django_assert_max_num_queries):
         assert len(lists["reelection"]) == 3 and len(lists["exit"]) == 3
         for candidate, _decision in lists["exit"]:
             assert candidate.deputy.constituency.name
+
+
+def test_the_cockpit_reads_only_the_first_rows_and_counts_the_rest(
+    django_assert_max_num_queries,
+):
+    for _i in range(3):
+        star = DeputyFactory()
+        graded(star, y2023=EX, y2024=EX, y2025=EX)
+        with_base_entry(star)
+        graded(DeputyFactory(), y2024=INC, y2025=INC)
+    full = consequence_lists(2025)
+    with django_assert_max_num_queries(5):  # the full lists' four and one count
+        first = consequence_lists(2025, limit=2)
+    assert (first["reelection_total"], first["exit_total"]) == (3, 3)
+    assert (full["reelection_total"], full["exit_total"]) == (3, 3)
+    assert first["reelection"] == full["reelection"][:2]
+    assert [c.deputy for c, _d in first["exit"]] == [c.deputy for c, _d in full["exit"][:2]]
