@@ -96,9 +96,21 @@ def cockpit_view(request):
 
 def _heat_context(today, days: int) -> dict:
     start = today - timedelta(days=days - 1)
-    counted_at, heat = cockpit.remembered(
-        f"heat:{start}:{today}", lambda: cockpit.heat_map(start, today)
+    counted_at, figures = cockpit.remembered(
+        f"heat:{start}:{today}", lambda: _heat_figures(start, today)
     )
+    return {
+        **figures,
+        "heat_sources": cockpit.heat_sources(),
+        "days": days,
+        "heat_counted_at": counted_at,
+    }
+
+
+def _heat_figures(start, today) -> dict:
+    """The map, its top rows and its chart, kept together: at district scale the chart alone
+    has a thousand cells, each with its link."""
+    heat = cockpit.heat_map(start, today)
     return {
         "heat": heat,
         "heat_rows": [
@@ -107,7 +119,4 @@ def _heat_context(today, days: int) -> dict:
         ],
         "heat_chart": _heat_chart(heat) if heat.cells else None,
         "heat_height": f"{max(220, 34 * len(heat.communities) + 110)}px",
-        "heat_sources": cockpit.heat_sources(),
-        "days": days,
-        "heat_counted_at": counted_at,
     }
