@@ -16,7 +16,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import sys
 import tempfile
 import time
@@ -26,16 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def setup(static_root: str) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(48),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_STATIC_ROOT=static_root,
-        DJANGO_LOG_LEVEL="WARNING",
-        LVZHI_BENCH_FLOORS="true",
-        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_pages import server_env  # the same production settings the benchmark serves
+
+    os.environ.update(server_env(static_root))
+    os.environ["DJANGO_ALLOWED_HOSTS"] += ",testserver"
     sys.path.insert(0, str(ROOT))
     import django
 

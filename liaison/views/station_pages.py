@@ -52,7 +52,6 @@ def station_list(request):
             "page": page,
             "communities": communities,
             "community": community,
-            "query": f"community={community}" if community is not None else "",
         },
     )
 

@@ -53,3 +53,12 @@ def test_the_list_costs_the_same_with_more_stations(client):
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
     assert len(many) == len(few)
+
+
+def test_the_next_page_keeps_the_community(client):
+    east = CommunityFactory(name="东社区")
+    StationFactory.create_batch(STATIONS_PER_PAGE + 1, community=east)
+    StationFactory(community=CommunityFactory(name="西社区"))
+    page = client.get(URL, {"community": east.pk}).content.decode()
+    assert f"?community={east.pk}&amp;page=2" in page
+    assert len(_names(client, community=east.pk, page=2)) == 1
