@@ -264,6 +264,7 @@ RAW_READERS = {
     "suggestions/statistics.py",
     "suggestions/scoring.py",
     "liaison/selectors_index.py",
+    "deputies/facts.py",  # the deputy's facts: one SELECT compiled once a day
 }
 
 
