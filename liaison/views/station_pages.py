@@ -17,14 +17,9 @@ from deputies.models import Community
 from ..models import Station
 from ..selectors_stories import station_page
 from .stations import _station_visible, station_opinion_url
+from .stories import id_parameter
 
 STATIONS_PER_PAGE = 20
-
-
-def _community_id(value: str | None) -> int | None:
-    if not value or not value.isascii() or not value.isdigit() or len(value) > 9:
-        return None
-    return int(value)
 
 
 def station_list(request):
@@ -34,7 +29,7 @@ def station_list(request):
         .order_by("name")
         .values_list("pk", "name")
     )
-    community = _community_id(request.GET.get("community"))
+    community = id_parameter(request.GET.get("community"))
     if community not in {pk for pk, _name in communities}:
         community = None
     if community is not None:

@@ -21,10 +21,19 @@ from ..selectors_stories import may_preview, public_deputies, story_feed, story_
 PER_PAGE = 10
 
 
-def _station_filter(value: str | None) -> Station | None:
+def id_parameter(value: str | None) -> int | None:
+    """A query parameter that should hold a row id: the id, or None for anything else (a word,
+    a sign, a number past any id), so no odd value reaches the database."""
     if not value or not value.isascii() or not value.isdigit() or len(value) > 9:
         return None
-    return Station.objects.filter(pk=int(value), is_active=True).first()
+    return int(value)
+
+
+def _station_filter(value: str | None) -> Station | None:
+    station_id = id_parameter(value)
+    if station_id is None:
+        return None
+    return Station.objects.filter(pk=station_id, is_active=True).first()
 
 
 def _deputy_filter(value: str | None):
