@@ -7,10 +7,10 @@ new app such as liaison or training adds itself without editing the base templat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.functional import Promise
 
 from accounts.roles import Role, user_has_role
+from core.url_memo import reverse_memo
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def nav_items_for(user) -> list[tuple[str | Promise, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = sorted(_ITEMS.values(), key=lambda item: (item.order, item.key))
-    return [(item.label, reverse(item.url_name)) for item in items if item.shown_to(user)]
+    return [(item.label, reverse_memo(item.url_name)) for item in items if item.shown_to(user)]
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def tabs_for(user, path: str) -> list[dict]:
         {
             "key": tab.key,
             "label": tab.label,
-            "url": reverse(tab.url_name),
+            "url": reverse_memo(tab.url_name),
             "icon": tab.icon,
             "badge": tab.badge,
             "primary": tab.primary,

@@ -141,6 +141,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
+            # {% url %} without arguments answered from a per-process memo (core.url_memo).
+            "builtins": ["core.templatetags.memo_url"],
         },
     },
 ]

@@ -1,0 +1,32 @@
+"""Reversing a URL name costs ~30 µs; the same names are reversed on every page (the menu, the
+tab bar, the footer, each row's links), and without arguments their answer never changes while
+the process runs. ``reverse_memo`` keeps that answer.
+
+The key holds everything ``reverse`` depends on besides its arguments: the URL configuration
+(thread-local or the setting, so ``override_settings(ROOT_URLCONF=…)`` gets its own), the script
+prefix (a deployment under a sub-path), the active language (translated or prefixed patterns) and
+the current application (an admin site's namespace instance). A name that does not reverse is
+not kept: ``NoReverseMatch`` is raised every time, as before.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+
+@lru_cache(maxsize=4096)
+def _reverse(name: str, current_app: str | None, urlconf, prefix: str, language: str) -> str:
+    return reverse(name, urlconf=urlconf, current_app=current_app)
+
+
+def reverse_memo(name: str, *, current_app: str | None = None) -> str:
+    """``reverse(name)`` for a URL name without arguments, computed once per process and key."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(name, current_app, urlconf, get_script_prefix(), get_language() or "")
+
+
+def clear() -> None:
+    """Forget every answer (URL configuration reloaded, as Django's ``clear_url_caches``)."""
+    _reverse.cache_clear()
