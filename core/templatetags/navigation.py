@@ -1,24 +1,73 @@
+"""The menu and the bottom tab bar of every page, written in Python.
+
+They were inclusion templates; as string formatting they cost a tenth (every page of the site
+renders both), with the same HTML apart from whitespace.
+"""
+
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 from core.navigation import nav_items_for, tabs_for
 
 register = template.Library()
 
+TAB = (
+    '<li><a class="lv-tab{primary}" href="{url}"{current}><span class="lv-tab-icon">'
+    '<svg aria-hidden="true" focusable="false" width="24" height="24">'
+    '<use href="{sprite}#{icon}"></use></svg>{badge}</span>'
+    '<span class="lv-tab-label">{label}{unread}</span></a></li>'
+)
+BADGE = '<span class="lv-tab-badge">{}</span>'
 
-@register.inclusion_tag("includes/nav_items.html", takes_context=True)
-def nav_items(context):
+
+def _user(context):
     request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    return {"items": nav_items_for(user)}
+    return getattr(request, "user", None) or context.get("user"), request
 
 
-@register.inclusion_tag("includes/tab_bar.html", takes_context=True)
-def tab_bar(context):
+@register.simple_tag(takes_context=True)
+def nav_items(context) -> SafeString:
+    user, _request = _user(context)
+    return format_html_join(
+        "\n", '<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>', nav_items_for(user)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def tab_bar(context) -> SafeString:
     """The bottom tab bar (phones) for the roles that have tabs; nothing for the others."""
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    path = getattr(request, "path", "")
-    return {
-        "tabs": tabs_for(user, path),
-        "unread": context.get("unread_notifications", 0),
-    }
+    user, request = _user(context)
+    tabs = tabs_for(user, getattr(request, "path", ""))
+    if not tabs:
+        return mark_safe("")
+    unread = context.get("unread_notifications", 0)
+    sprite = static("vendor/bootstrap-icons/sprite.svg")
+    cells = []
+    for tab in tabs:
+        counted = bool(tab["badge"] and unread)
+        cells.append(
+            format_html(
+                TAB,
+                primary=" lv-tab-primary" if tab["primary"] else "",
+                url=tab["url"],
+                current=mark_safe(' aria-current="page"') if tab["current"] else "",
+                sprite=sprite,
+                icon=tab["icon"],
+                badge=format_html(BADGE, unread) if counted else "",
+                label=tab["label"],
+                unread=format_html(
+                    '<span class="visually-hidden">{}</span>',
+                    ngettext("（%(n)s 条未读）", "（%(n)s 条未读）", unread) % {"n": unread},
+                )
+                if counted
+                else "",
+            )
+        )
+    return format_html(
+        '<nav class="lv-tabbar d-md-none" aria-label="{}"><ul class="lv-tabbar-list">{}</ul></nav>',
+        gettext("主要栏目"),
+        mark_safe("".join(cells)),
+    )
