@@ -1,7 +1,8 @@
 """Page benchmark: every page's p50/p95 against two floors, measured interleaved in one run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lvzhi_bench \\
-        .venv/bin/python scripts/bench_pages.py --requests 200 --rounds 3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lvzhi_scale \\
+        .venv/bin/python scripts/bench_pages.py --requests 200 --rounds 3 \\
+        --small postgres://postgres@127.0.0.1:5432/lvzhi_bench
 
 It runs against whatever data that database holds (``seed_demo`` for demo size,
 ``generate_scale_data`` for district scale). It starts gunicorn (``-w 2``) with the production
@@ -10,6 +11,10 @@ creating their sessions directly (``clerk``, ``d001``, ``unit01``, or the first 
 role), then for each round runs ``hey`` once per page in turn, so a noisy moment of a shared
 machine falls on every page alike. It prints, per page, the median over rounds of req/s, p50
 and p95, and p95 as a ratio to the bare view and to the trivial base page.
+
+With ``--small`` a second database (demo size) gets its own gunicorn and every page is measured
+on both, one right after the other, so "district ÷ demo" compares two figures taken under the
+same conditions rather than two runs of different moments.
 
 Before measuring it runs ``VACUUM (ANALYZE)`` on the database (``--no-vacuum`` skips it): a
 production server runs autovacuum, but a database just filled by ``generate_scale_data`` on a
@@ -20,6 +25,7 @@ Needs ``hey`` (Debian package ``hey``) and a PostgreSQL ``DATABASE_URL``.
 """
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -31,7 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,6 +218,52 @@ def wait_until_up(base: str, process: subprocess.Popen, seconds: int = 60) -> No
     raise SystemExit("gunicorn did not answer /healthz in time")
 
 
+def prepare_in_child(env: dict[str, str], vacuum: bool) -> tuple[dict[str, str], list[Page]]:
+    """Sessions and pages of the database in ``env``, from a child process: Django connects to
+    one database per process, and a run may measure two."""
+    command = [sys.executable, __file__, "--prepare"] + ([] if vacuum else ["--no-vacuum"])
+    out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    found = json.loads(out.stdout)
+    return found["cookies"], [Page(**page) for page in found["pages"]]
+
+
+def prepare_here(vacuum: bool) -> None:
+    """The child's half of ``prepare_in_child``: prints the sessions and pages as JSON."""
+    cookies, pages = sessions_and_pages(dict(os.environ))
+    if vacuum:
+        vacuum_analyze()
+    json.dump({"cookies": cookies, "pages": [asdict(page) for page in pages]}, sys.stdout)
+
+
+@dataclass
+class Target:
+    """One database under measurement: its gunicorn, sessions and pages (by name)."""
+
+    label: str
+    base: str
+    server: subprocess.Popen
+    cookies: dict[str, str]
+    pages: dict[str, Page]
+
+
+def start(label: str, env: dict[str, str], args) -> Target:
+    cookies, pages = prepare_in_child(env, vacuum=not args.no_vacuum)
+    if args.only:
+        pages = pages[:2] + [p for p in pages[2:] if args.only in p.name]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            *(str(BIN / "gunicorn"), "config.wsgi", "-w", str(args.workers)),
+            *("-b", f"127.0.0.1:{port}", "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    wait_until_up(base, server)
+    return Target(label, base, server, cookies, {page.name: page for page in pages})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per page per round")
@@ -220,10 +272,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument("--no-vacuum", action="store_true", help="skip VACUUM (ANALYZE) first")
+    parser.add_argument(
+        "--small",
+        metavar="DATABASE_URL",
+        default="",
+        help="a demo-size database measured in the same run, page by page (growth column)",
+    )
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.prepare:
+        prepare_here(vacuum=not args.no_vacuum)
+        return
 
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("set DATABASE_URL to the PostgreSQL database to measure")
+    urls = [os.environ.get("DATABASE_URL", ""), *([args.small] if args.small else [])]
+    if not all(url.startswith("postgres") for url in urls):
+        raise SystemExit("set DATABASE_URL (and --small) to the PostgreSQL databases to measure")
     if shutil.which("hey") is None:
         raise SystemExit("hey is missing: apt-get install hey")
 
@@ -235,61 +298,69 @@ def main() -> None:
         env=env,
         check=True,
     )
-    cookies, pages = sessions_and_pages(env)
-    if not args.no_vacuum:
-        vacuum_analyze()
-    if args.only:
-        floors = pages[:2]
-        pages = floors + [p for p in pages[2:] if args.only in p.name]
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    samples: dict[str, list[Sample]] = {page.name: [] for page in pages}
+    targets: list[Target] = []
     try:
-        wait_until_up(base, server)
-        for page in pages:  # warm every worker's caches once, unmeasured
-            run_hey(base + page.path, cookies.get(page.role, ""), 20, args.concurrency)
+        for label, url in zip(("large", "small"), urls, strict=False):
+            targets.append(start(label, {**env, "DATABASE_URL": url}, args))
+        names = [n for n in targets[0].pages if all(n in t.pages for t in targets)]
+        samples = {(t.label, n): [] for t in targets for n in names}
+        for target in targets:  # warm every worker's caches once, unmeasured
+            for name in names:
+                page = target.pages[name]
+                run_hey(target.base + page.path, target.cookies.get(page.role, ""), 20, 4)
         for round_number in range(1, args.rounds + 1):
-            for page in pages:
-                sample = run_hey(
-                    base + page.path, cookies.get(page.role, ""), args.requests, args.concurrency
-                )
-                samples[page.name].append(sample)
+            for name in names:  # a page on every database in turn, then the next page
+                for target in targets:
+                    page = target.pages[name]
+                    samples[target.label, name].append(
+                        run_hey(
+                            target.base + page.path,
+                            target.cookies.get(page.role, ""),
+                            args.requests,
+                            args.concurrency,
+                        )
+                    )
             print(f"round {round_number}/{args.rounds} done", file=sys.stderr)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for target in targets:
+            target.server.terminate()
+            target.server.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
+    report(samples, names, small=bool(args.small), args=args)
 
-    def median(name: str, attr: str) -> float:
-        return statistics.median(getattr(s, attr) for s in samples[name])
 
-    bare, trivial = median(pages[0].name, "p95_ms"), median(pages[1].name, "p95_ms")
+def report(samples, names: list[str], *, small: bool, args) -> None:
+    def median(label: str, name: str, attr: str) -> float:
+        return statistics.median(getattr(s, attr) for s in samples[label, name])
+
+    bare, trivial = (median("large", name, "p95_ms") for name in names[:2])
     print(
         f"\n{args.rounds} rounds × {args.requests} requests, concurrency {args.concurrency}, "
         f"gunicorn -w {args.workers}; medians over rounds\n"
     )
+    if small:
+        s_trivial = median("small", names[1], "p95_ms")
+        print(
+            "| page | small p95 ms | large p95 ms | large ÷ small | large × bare "
+            "| large × trivial | small × trivial | non-200 |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name in names:
+            p95, s_p95 = median("large", name, "p95_ms"), median("small", name, "p95_ms")
+            errors = sum(s.non_200 for label in ("large", "small") for s in samples[label, name])
+            print(
+                f"| {name} | {s_p95:.1f} | {p95:.1f} | {p95 / s_p95:.2f} | {p95 / bare:.1f} "
+                f"| {p95 / trivial:.1f} | {s_p95 / s_trivial:.1f} | {errors} |"
+            )
+        return
     print("| page | req/s | p50 ms | p95 ms | p95 × bare | p95 × trivial | non-200 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for page in pages:
-        p95 = median(page.name, "p95_ms")
-        errors = sum(s.non_200 for s in samples[page.name])
+    for name in names:
+        p95 = median("large", name, "p95_ms")
+        errors = sum(s.non_200 for s in samples["large", name])
         print(
-            f"| {page.name} | {median(page.name, 'rps'):.0f} | {median(page.name, 'p50_ms'):.1f} "
+            f"| {name} | {median('large', name, 'rps'):.0f} "
+            f"| {median('large', name, 'p50_ms'):.1f} "
             f"| {p95:.1f} | {p95 / bare:.1f} | {p95 / trivial:.1f} | {errors} |"
         )
 
