@@ -24,6 +24,7 @@ not be exactly Django's output (popups, ``list_editable``, a model's own
 """
 
 import datetime
+import html
 import re
 from collections.abc import Callable
 
@@ -60,6 +61,26 @@ NAME_MARK = "Lvzhi0Row0Name0Mark"
 FIELD, ADMIN, CALLABLE, LOOKUP = "field", "admin", "callable", "lookup"
 # Text display_for_value hands back as it is (``str()`` of either is the value itself).
 PLAIN_TEXT = (str, SafeString)
+# Fields whose display depends on the value alone (and the request's language and time zone):
+# a page's repeated dates and numbers are formatted once (``Column.memo``).
+MEMO_FIELDS = (
+    models.DateTimeField,
+    models.DateField,
+    models.TimeField,
+    models.DecimalField,
+    models.IntegerField,
+    models.FloatField,
+)
+
+
+def html_of(text) -> str:
+    """``conditional_escape(text)`` with the two common cases, plain and safe text, inline."""
+    kind = type(text)
+    if kind is SafeString:
+        return text
+    if kind is str:
+        return html.escape(text)  # what django.utils.html.escape does to a str
+    return conditional_escape(text)
 
 
 class Icons:
@@ -99,6 +120,9 @@ class Column:
         self.bool_field = False
         self.fk = False
         self.nowrap = False
+        # Per page: the escaped text of each choice, related row (by key) or formatted value.
+        self.choice_html: dict | None = None
+        self.memo: dict | None = None
         try:
             field = _get_non_gfk_field(cl.lookup_opts, name)
         except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
@@ -124,8 +148,14 @@ class Column:
                         self.choices = dict(field.flatchoices)
                     except TypeError:
                         self.choices = None  # list-like choices: Django's own path per cell
+                    else:
+                        self.choice_html = {
+                            key: html_of(label) for key, label in self.choices.items()
+                        }
                 elif isinstance(field, models.BooleanField):
                     self.bool_field = True
+                elif self.fk or isinstance(field, MEMO_FIELDS):
+                    self.memo = {}
 
 
 class CheckboxCell:
@@ -259,27 +289,57 @@ class Plan:
                 if isinstance(value, datetime.date | datetime.time):
                     classes += " nowrap"
             else:
-                if column.fk:
-                    related = getattr(result, field.name)
-                    text = empty if related is None else related
-                elif column.choices is not None:
-                    try:
-                        text = column.choices.get(value, empty)
-                    except TypeError:
-                        text = display_for_field(value, field, empty, avoid_link=column.link)
-                elif column.bool_field:
-                    text = self.icons(value)
-                else:
-                    text = display_for_field(value, field, empty, avoid_link=column.link)
+                content = self.field_html(column, field, value, empty, result)
                 if column.nowrap:
                     classes += " nowrap"
+                return self.wrap(column, classes, content, result)
+        return self.wrap(column, classes, html_of(text), result)
+
+    def wrap(self, column: Column, classes: str, content: str, result) -> str:
+        """The cell's tag around its escaped content, a link to the row where it is one."""
         if column.link:
             url = self.link(result)
-            content = conditional_escape(text)
             if url is not None:
                 content = f'<a href="{url}">{content}</a>'
             return f'<{column.tag} class="{classes}">{content}</{column.tag}>'
-        return f'<td class="{classes}">{conditional_escape(text)}</td>'
+        return f'<td class="{classes}">{content}</td>'
+
+    def field_html(self, column: Column, field, value, empty, result) -> str:
+        """A model field's escaped text, as ``display_for_field`` and ``conditional_escape``
+        make it; a related row's name, a choice's label and a formatted value are made once
+        per page (rows repeat them)."""
+        memo = column.memo
+        if column.fk:
+            key = getattr(result, field.attname)
+            if key is None:
+                return html_of(empty)
+            try:
+                return memo[key]
+            except (KeyError, TypeError):
+                text = html_of(getattr(result, field.name))
+                if key.__hash__ is not None:
+                    memo[key] = text
+                return text
+        if column.choice_html is not None:
+            try:
+                text = column.choice_html.get(value)
+            except TypeError:
+                return html_of(display_for_field(value, field, empty, avoid_link=column.link))
+            return html_of(empty) if text is None else text
+        if column.bool_field:
+            return self.icons(value)
+        if memo is not None:
+            key = (type(value), value)
+            try:
+                return memo[key]
+            except KeyError:
+                text = memo[key] = html_of(
+                    display_for_field(value, field, empty, avoid_link=column.link)
+                )
+                return text
+            except TypeError:
+                pass
+        return html_of(display_for_field(value, field, empty, avoid_link=column.link))
 
 
 def render_headers(cl) -> str:
