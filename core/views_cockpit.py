@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
@@ -19,6 +20,10 @@ from . import charts, clock, cockpit
 # The heat map's periods a clerk picks from; anything else in ``?days=`` means the default.
 PERIODS = {30: "近30天", 90: "近90天", 365: "近一年"}
 DEFAULT_DAYS = 90
+# The map's rows: the busiest communities. A district's street has dozens of communities and
+# the chart carries a link per cell, so a map of all of them grew the page with the data (a
+# thousand-pixel chart, 90 KB of JSON); the table of the top ten cells still covers them all.
+HEAT_COMMUNITIES = 10
 
 
 def _days(raw: str | None) -> int:
@@ -46,19 +51,24 @@ def _trend_charts(trend: dict, today) -> list[dict]:
     ]
 
 
-def _heat_chart(heat: cockpit.HeatMap) -> dict:
+def _heat_chart(heat: cockpit.HeatMap, communities: list[str]) -> dict:
+    """The map of ``communities`` (the busiest), with the categories they have rows in."""
+    shown = set(communities)
+    keys = [key for key in heat.cells if key[0] in shown]
+    present = {category for _community, category in keys}
+    categories = [category for category in heat.categories if category in present]
+    row_of = {community: index for index, community in enumerate(communities)}
+    column_of = {category: index for index, category in enumerate(categories)}
     cells = []
-    for (community, category), n in heat.cells.items():
-        sources = heat.by_source[(community, category)]
+    for key in keys:
+        community, category = key
+        sources = heat.by_source[key]
         # A cell opens the list of its biggest source; the table below links every source.
         url = max(sources, key=lambda source: source[1])[2] if sources else ""
         cells.append(
-            {
-                "value": [heat.categories.index(category), heat.communities.index(community), n],
-                "url": url,
-            }
+            {"value": [column_of[category], row_of[community], heat.cells[key]], "url": url}
         )
-    return charts.heatmap(rows=heat.communities, columns=heat.categories, cells=cells)
+    return charts.heatmap(rows=communities, columns=categories, cells=cells)
 
 
 @role_required(Role.STAFF)
@@ -97,7 +107,7 @@ def cockpit_view(request):
 def _heat_context(today, days: int) -> dict:
     start = today - timedelta(days=days - 1)
     counted_at, figures = cockpit.remembered(
-        f"heat:{start}:{today}", lambda: _heat_figures(start, today)
+        f"heat-map:{start}:{today}", lambda: _heat_figures(start, today)
     )
     return {
         **figures,
@@ -108,15 +118,21 @@ def _heat_context(today, days: int) -> dict:
 
 
 def _heat_figures(start, today) -> dict:
-    """The map, its top rows and its chart, kept together: at district scale the chart alone
-    has a thousand cells, each with its link."""
+    """The map, its top rows and its chart, kept together; the chart is kept as its JSON
+    script already written (escaping some tens of kilobytes of JSON cost more on every visit
+    than anything else on the page)."""
     heat = cockpit.heat_map(start, today)
+    communities = heat.communities[:HEAT_COMMUNITIES]
     return {
         "heat": heat,
         "heat_rows": [
             (community, category, n, heat.by_source[(community, category)])
             for community, category, n in heat.top
         ],
-        "heat_chart": _heat_chart(heat) if heat.cells else None,
-        "heat_height": f"{max(220, 34 * len(heat.communities) + 110)}px",
+        "heat_chart": (
+            json_script(_heat_chart(heat, communities), "cockpit-heat") if heat.cells else ""
+        ),
+        "heat_height": f"{max(220, 34 * len(communities) + 110)}px",
+        "heat_shown": len(communities),
+        "heat_communities": len(heat.communities),
     }

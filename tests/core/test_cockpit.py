@@ -236,3 +236,86 @@ def test_changing_the_period_swaps_only_the_map(staff_client):
         "/cockpit/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in restore.content.decode()  # going back needs the whole page
+
+
+def test_rates_are_the_statistics_total_as_of_today(staff_client):
+    """The completion and satisfaction rates come from the cockpit's own pass over the year's
+    suggestions; they must read as the statistics page's total row."""
+    from suggestions.models import Verdict
+    from suggestions.statistics import suggestion_statistics
+    from tests.suggestions.factories import HandlingUnitFactory, RegisteredSuggestionFactory
+
+    unit = HandlingUnitFactory()
+    year, assigned = TODAY.year, TODAY - timedelta(days=1)
+    handled = {
+        "lead_unit": unit,
+        "assigned_on": assigned,
+        "reply_deadline": TODAY,
+        "deadline_limit": TODAY,
+    }
+    this_year = {"year": year, "registered_on": assigned}
+    RegisteredSuggestionFactory(**this_year)
+    RegisteredSuggestionFactory(**this_year, **handled, status=Status.IN_HANDLING)
+    for verdict in (Verdict.SATISFIED, Verdict.SATISFIED, Verdict.BASIC):
+        RegisteredSuggestionFactory(
+            **this_year,
+            **handled,
+            status=Status.CONCLUDED,
+            concluded_on=TODAY,
+            latest_verdict=verdict,
+            latest_evaluated_on=TODAY,
+        )
+    RegisteredSuggestionFactory(
+        **this_year,
+        **handled,
+        status=Status.EVALUATED,
+        latest_verdict=Verdict.UNSATISFIED,
+        latest_evaluated_on=TODAY,
+    )
+    RegisteredSuggestionFactory(  # another year's: counted in neither
+        year=year - 1,
+        registered_on=TODAY.replace(year=year - 1, month=1, day=1),
+        **handled,
+        status=Status.CONCLUDED,
+        concluded_on=TODAY,
+        latest_verdict=Verdict.SATISFIED,
+        latest_evaluated_on=TODAY,
+    )
+    total = next(
+        row for row in suggestion_statistics(year=year, as_of=TODAY) if row.scope == "total"
+    )
+    assert (total.concluded, total.registered, total.satisfied, total.evaluated) == (3, 6, 2, 4)
+    page = staff_client.get("/cockpit/").content.decode()
+    for label, rate, detail in (
+        ("办结率", total.completion_rate, "3 / 6"),
+        ("满意率", total.satisfaction_rate, "2 / 4"),
+    ):
+        card = re.search(
+            rf'<span class="desk-count">{rate}%</span>\s*<span class="desk-label">{label}</span>'
+            rf'\s*<span class="desk-hint">{detail}</span>',
+            page,
+        )
+        assert card, label
+
+
+def test_the_map_shows_the_busiest_communities_and_the_table_every_one(staff_client):
+    """A district has dozens of communities: the chart draws the busiest ``HEAT_COMMUNITIES``
+    (and says so), so the page does not grow with them; the top-ten table ranks them all."""
+    from core.views_cockpit import HEAT_COMMUNITIES
+
+    noise = CategoryFactory(name="噪音扰民")
+    communities = [CommunityFactory(name=f"社区{n:02d}") for n in range(HEAT_COMMUNITIES + 3)]
+    for n, community in enumerate(communities):
+        for _ in range(n + 1):  # the last ones are the busiest
+            VisitFactory(community=community, category=noise, occurred_on=TODAY)
+    cache.clear()
+    response = staff_client.get("/cockpit/")
+    page = response.content.decode()
+    match = re.search(r'<script id="cockpit-heat" type="application/json">(.*?)</script>', page)
+    option = json.loads(match.group(1))
+    shown = [c.name for c in communities[::-1][:HEAT_COMMUNITIES]]
+    assert option["yAxis"]["data"] == shown
+    assert option["xAxis"]["data"] == ["噪音扰民"]
+    assert len(option["series"][0]["data"]) == HEAT_COMMUNITIES
+    assert f"图中为件数最多的 {HEAT_COMMUNITIES} 个社区" in page
+    assert [row[0] for row in response.context["heat_rows"]] == shown[:10]
