@@ -35,6 +35,10 @@ DEPUTY = OuterRef("pk")  # the deputy, in a fact's queryset
 Fact = tuple[QuerySet, Aggregate | str]
 FactSource = Callable[[date], dict[str, Fact]]  # today -> {name: fact}
 RELATIONS = ("constituency", "group", "term")  # loaded with the facts, for the deputy's card
+# Facts registered as ``ACTIVITY_FACTS + key`` are the deputy's count of the activity ``key``
+# (``core.activity``) in today's year, as the sum of their counts: the portrait and the gap
+# rules then ask no query of their own for the deputy.
+ACTIVITY_FACTS = "activity:"
 
 _SOURCES: dict[str, FactSource] = {}
 _STATEMENTS: dict[tuple[str, date], "_Statement"] = {}
@@ -52,6 +56,7 @@ def register_facts(key: str, source: FactSource) -> None:
 class DeputyFacts:
     deputy: Deputy  # the request's deputy, with constituency, group and term loaded
     values: dict[str, dict[str, Any]]  # source key -> fact name -> value
+    year: int = 0  # the year of the day the facts were read for
     _activity: dict[tuple[str, int, frozenset[int]], dict[int, int]] = field(
         default_factory=dict, repr=False
     )
@@ -60,10 +65,16 @@ class DeputyFacts:
         return self.values[key]
 
     def activity_counts(self, key: str, *, deputy_ids: Iterable[int], year: int) -> dict[int, int]:
-        """``core.activity.activity_counts``, answered from an earlier call of this request
-        that covered these deputies (the portrait counts the deputy's whole level; the
-        training card's gap rules then need only the deputy, who is among them)."""
+        """``core.activity.activity_counts``, answered from the facts when an app registered
+        the deputy's count of ``key`` as facts (``ACTIVITY_FACTS``) and this is the deputy's
+        count of this year, else from an earlier call of this request that covered these
+        deputies (the portrait counts the deputy's whole level; the training card's gap rules
+        then need only the deputy, who is among them)."""
         ids = frozenset(deputy_ids)
+        own = self.values.get(ACTIVITY_FACTS + key)
+        if own is not None and ids == {self.deputy.pk} and year == self.year:
+            total = sum(own.values())
+            return {self.deputy.pk: total} if total else {}
         for (known_key, known_year, covered), counts in self._activity.items():
             if known_key == key and known_year == year and ids <= covered:
                 return {pk: n for pk, n in counts.items() if pk in ids}
@@ -164,7 +175,7 @@ def read_facts(deputy: Deputy, today: date) -> DeputyFacts:
         loaded = [row[f"{name}__{attname}"] for attname in attnames]
         related = None if loaded[0] is None else model.from_db(using, attnames, loaded)
         field.set_cached_value(deputy, related)
-    return DeputyFacts(deputy=deputy, values=values)
+    return DeputyFacts(deputy=deputy, values=values, year=today.year)
 
 
 def deputy_facts(request, *, today: date | None = None) -> DeputyFacts | None:
@@ -178,3 +189,129 @@ def deputy_facts(request, *, today: date | None = None) -> DeputyFacts | None:
     if (deputy.pk, today) not in memo:
         memo[deputy.pk, today] = read_facts(deputy, today)
     return memo[deputy.pk, today]
+
+
+# Prepared reads: a deputy's page asks the same few questions on every visit, only the ids
+# change. Building and compiling a queryset costs more than running it (a few ms of CPU for
+# the training card's candidates), so ``prepared`` compiles each shape once per process and
+# runs the kept SQL with the request's ids. Results are never kept: every read is fresh.
+
+_PREPARED: dict[tuple, "_Prepared | None"] = {}
+_PREPARED_MAX = 256  # shapes kept (keys name the day, so old days fall out when it fills)
+_FIRST_SENTINEL = -2_147_482_000  # ids no row has, one per parameter, to find their places
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    compiler: Any
+    sql: str
+    params: tuple
+    places: dict[int, int]  # param index -> index into the flattened ids
+    kind: str  # "models", "tuples" or "dicts"
+    names: list[str]
+
+
+def _flatten(ids: dict[str, int | tuple[int, ...]]) -> list[int]:
+    return [
+        v
+        for name in sorted(ids)
+        for v in (ids[name] if isinstance(ids[name], tuple) else (ids[name],))
+    ]
+
+
+def _sentinels(ids: dict[str, int | tuple[int, ...]]) -> dict[str, int | tuple[int, ...]]:
+    """The same structure as ``ids``, each id replaced by its own sentinel."""
+    counter = iter(range(_FIRST_SENTINEL, _FIRST_SENTINEL + 10_000))
+    out: dict[str, int | tuple[int, ...]] = {}
+    for name in sorted(ids):
+        value = ids[name]
+        out[name] = (
+            tuple(next(counter) for _ in value) if isinstance(value, tuple) else next(counter)
+        )
+    return out
+
+
+def _prepare(build: Callable[..., QuerySet], ids: dict) -> _Prepared | None:
+    marks = _sentinels(ids)
+    queryset = build(**marks)
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except Exception:  # e.g. EmptyResultSet: compile each read (rare shapes only)
+        return None
+    flat = _flatten(marks)
+    index = {mark: i for i, mark in enumerate(flat)}
+    places = {p: index[v] for p, v in enumerate(params) if type(v) is int and v in index}
+    if set(places.values()) != set(range(len(flat))):
+        return None  # an id was transformed or dropped: its place cannot be found
+    iterable = queryset._iterable_class.__name__
+    kind = {"ModelIterable": "models", "ValuesListIterable": "tuples", "ValuesIterable": "dicts"}
+    if iterable not in kind or query.combinator or queryset._prefetch_related_lookups:
+        return None
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    return _Prepared(compiler, sql, tuple(params), places, kind[iterable], names)
+
+
+def prepared(key: tuple, build: Callable[..., QuerySet], **ids: int | tuple[int, ...]) -> list:
+    """``list(build(**ids))``, compiled once per ``key`` and process. ``key`` must name all
+    that the shape of ``build``'s queryset depends on besides ``ids`` (the day, flags, the
+    number of ids in a tuple is added here); ``ids`` are the integers (or tuples of integers)
+    that change from one deputy to the next. A model queryset gives model instances (with
+    ``select_related`` objects and annotations), ``values_list`` tuples, ``values`` dicts."""
+    shape = (
+        key,
+        tuple((n, len(v)) if isinstance(v, tuple) else (n, -1) for n, v in sorted(ids.items())),
+    )
+    queryset = None
+    if shape in _PREPARED:
+        found = _PREPARED[shape]
+    else:
+        found = _prepare(build, ids)
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.clear()
+        _PREPARED[shape] = found
+    if found is None:
+        queryset = build(**ids)
+        return list(queryset)
+    flat = _flatten(ids)
+    params = tuple(
+        flat[found.places[i]] if i in found.places else value
+        for i, value in enumerate(found.params)
+    )
+    connection = connections[found.compiler.using]
+    with connection.cursor() as cursor:
+        cursor.execute(found.sql, params)
+        raw = cursor.fetchall()
+    rows = list(found.compiler.results_iter(results=[raw])) if raw else []
+    if found.kind == "tuples":
+        return [tuple(row) for row in rows]
+    if found.kind == "dicts":
+        return [dict(zip(found.names, row, strict=True)) for row in rows]
+    return _instances(found.compiler, rows)
+
+
+def _instances(compiler, rows: list) -> list:
+    """Model instances from the compiled rows, as Django's ``ModelIterable`` makes them."""
+    from django.db.models.query import get_related_populators
+
+    db = compiler.using
+    select, klass_info, annotation_col_map = (
+        compiler.select,
+        compiler.klass_info,
+        compiler.annotation_col_map,
+    )
+    model = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    populators = get_related_populators(klass_info, select, db)
+    objects = []
+    for row in rows:
+        obj = model.from_db(db, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotation_col_map.items():
+            setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects

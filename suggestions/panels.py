@@ -19,7 +19,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
-from deputies.facts import DEPUTY, deputy_facts, register_facts
+from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, prepared, register_facts
 
 from .models import (
     OPEN_HANDLING,
@@ -41,19 +41,47 @@ def deputy_panel(request) -> dict[str, Any] | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
-    qs = deputy_suggestions(deputy)
-    counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
-    to_evaluate = list(
-        Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).only(
-            "pk", "title", "number"
-        )[:5]
-    )
-    recent = list(qs.with_list_relations().order_by("-updated_at")[:5])
+    # Each read compiled once (``deputies.facts.prepared``), run afresh with the deputy's id.
+    counts = dict(prepared(("suggestions:deputy-counts",), _status_counts, deputy=deputy.pk))
+    to_evaluate = prepared(("suggestions:to-evaluate",), _to_evaluate, deputy=deputy.pk)
+    recent = prepared(("suggestions:recent",), _recent, deputy=deputy.pk)
     return {
         "total": sum(counts.values()),
         "counts": [(label, counts[value]) for value, label in Status.choices if value in counts],
         "to_evaluate": to_evaluate,
         "recent": recent,
+    }
+
+
+def _status_counts(deputy: int) -> QuerySet:
+    return deputy_suggestions(deputy).values_list("status").annotate(n=Count("pk")).order_by()
+
+
+def _to_evaluate(deputy: int) -> QuerySet:
+    return Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).only(
+        "pk", "title", "number"
+    )[:5]
+
+
+def _recent(deputy: int) -> QuerySet:
+    return deputy_suggestions(deputy).with_list_relations().order_by("-updated_at")[:5]
+
+
+def activity_facts(today: date) -> dict:
+    """The deputy's count of the activity ``suggestions`` this year (``activity.suggestion_counts``
+    for one deputy: led plus co-signed), read with their other facts for the portrait and the
+    training card's gap rules."""
+    return {
+        "led": (
+            Suggestion.objects.filter(lead_deputy=DEPUTY, submitted_on__year=today.year),
+            Count("pk"),
+        ),
+        "cosigned": (
+            Suggestion.co_signers.through.objects.filter(
+                deputy=DEPUTY, suggestion__submitted_on__year=today.year
+            ),
+            Count("pk"),
+        ),
     }
 
 
@@ -235,6 +263,7 @@ def register_deputy_home() -> None:
     """The deputy's to-do row and the 建议 tab of the bottom tab bar."""
     register_todo(Role.DEPUTY, "suggestions", deputy_todos, order=30)
     register_facts("suggestions", deputy_facts_source)
+    register_facts(ACTIVITY_FACTS + "suggestions", activity_facts)
     register_tab(
         "suggestions.mine",
         gettext_lazy("建议"),

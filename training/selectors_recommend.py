@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 
 from core import clock
 from core.activity import activities, activity_counts
+from deputies.facts import prepared
 from deputies.models import Deputy
 from performance.public import ledger_rule_counts
 
@@ -79,11 +80,8 @@ def gap_reasons(
     known = {a.key for a in activities()}
     # A rule on an activity no app counts any more (an app removed) says nothing: counting
     # it as zero would tell every deputy they fall short.
-    rules = [
-        r
-        for r in GapRule.objects.filter(is_active=True).order_by("order", "pk")
-        if r.rule_code or r.activity in known
-    ]
+    active = prepared(("training:gap-rules",), _active_rules)
+    rules = [r for r in active if r.rule_code or r.activity in known]
     ledger: dict[str, int] = {}
     if any(r.rule_code for r in rules):
         ledger = ledger_rule_counts(deputy_ids=[deputy.pk], year=year).get(deputy.pk, {})
@@ -101,14 +99,22 @@ def gap_reasons(
     return topics
 
 
-def survey_reasons(deputy: Deputy) -> dict[int, list[str]]:
-    """Topic id → "您在需求调查中选择了“…”" for each option with a topic the deputy chose in
-    any survey; one query."""
-    rows = (
+def _active_rules():
+    return GapRule.objects.filter(is_active=True).order_by("order", "pk")
+
+
+def _chosen_options(deputy: int):
+    return (
         SurveyOption.objects.filter(answers__response__deputy=deputy, topic__isnull=False)
         .order_by("question__survey__opens_on", "question__order", "order", "pk")
         .values_list("topic_id", "text")
     )
+
+
+def survey_reasons(deputy: Deputy) -> dict[int, list[str]]:
+    """Topic id → "您在需求调查中选择了“…”" for each option with a topic the deputy chose in
+    any survey; one query (compiled once, ``deputies.facts.prepared``)."""
+    rows = prepared(("training:survey-reasons",), _chosen_options, deputy=deputy.pk)
     topics: dict[int, list[str]] = {}
     for topic_id, text in rows:
         reason = _(REASON_SURVEY) % {"option": text}
@@ -119,20 +125,42 @@ def survey_reasons(deputy: Deputy) -> dict[int, list[str]]:
 
 
 def _candidates(deputy: Deputy, *, today: date, topic_ids: set[int], has_specialties: bool):
-    """Courses the deputy could still join that some reason may apply to (one query)."""
+    """Courses the deputy could still join that some reason may apply to (one query, compiled
+    once per shape and day: ``deputies.facts.prepared``)."""
+    is_new, has_group = deputy.is_new, bool(deputy.group_id)
+    key = ("training:candidates", today, is_new, has_group, has_specialties)
+    ids = {"deputy": deputy.pk, "topics": tuple(sorted(topic_ids))}
+    if has_group:
+        ids["group"] = deputy.group_id
+
+    def build(deputy: int, topics: tuple[int, ...], group: int | None = None):
+        return _candidates_query(
+            deputy, group, today=today, topic_ids=topics, is_new=is_new, specialties=has_specialties
+        )
+
+    return prepared(key, build, **ids)
+
+
+def _candidates_query(
+    deputy: int,
+    group: int | None,
+    *,
+    today: date,
+    topic_ids: tuple[int, ...],
+    is_new: bool,
+    specialties: bool,
+):
     upcoming = CourseSession.objects.filter(course=OuterRef("pk"), date__gte=today)
     Groups = Course.groups.through
     in_group = (
-        Exists(Groups.objects.filter(course=OuterRef("pk"), professionalgroup=deputy.group_id))
-        if deputy.group_id
+        Exists(Groups.objects.filter(course=OuterRef("pk"), professionalgroup=group))
+        if group
         else Value(False)
     )
-    wanted = Q(topic_id__in=topic_ids) | (
-        Q(for_new=True) if deputy.is_new else Q(for_reelected=True)
-    )
-    if deputy.group_id:
+    wanted = Q(topic_id__in=topic_ids) | (Q(for_new=True) if is_new else Q(for_reelected=True))
+    if group:
         wanted |= Q(in_group=True)
-    if has_specialties:
+    if specialties:
         wanted |= ~Q(specialty_keywords="")
     return (
         Course.objects.published()
@@ -167,13 +195,11 @@ def recommended_courses(
     gaps = gap_reasons(deputy, year=today.year, counts=counts)
     wishes = survey_reasons(deputy)
     specialties = split_terms(deputy.specialties)
-    courses = list(
-        _candidates(
-            deputy,
-            today=today,
-            topic_ids=set(gaps) | set(wishes),
-            has_specialties=bool(specialties),
-        )
+    courses = _candidates(
+        deputy,
+        today=today,
+        topic_ids=set(gaps) | set(wishes),
+        has_specialties=bool(specialties),
     )
     group_name = deputy.group.name if any(c.in_group for c in courses) else ""
     found: list[Recommendation] = []

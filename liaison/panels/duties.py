@@ -12,9 +12,9 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import DEPUTY, deputy_facts, register_facts
+from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
-from ..models import Duty
+from ..models import Duty, Visit
 from ..selectors_stations import coming_duties
 
 PANEL_LIMIT = 3
@@ -39,6 +39,19 @@ def facts(today: date) -> dict:
         reception_day__date__lt=today + timedelta(days=TODO_DAYS),
     )
     return {"n": (coming, Count("pk")), "first": (coming, Min("reception_day__date"))}
+
+
+def visit_facts(today: date) -> dict:
+    """The deputy's count of the activity ``visits`` this year (``activity.visit_counts`` for
+    one deputy), read with their other facts for the portrait and the gap rules."""
+    return {
+        "visits": (
+            Visit.deputies.through.objects.filter(
+                deputy=DEPUTY, visit__occurred_on__year=today.year
+            ),
+            Count("pk"),
+        )
+    }
 
 
 def duty_todos(request, *, today: date | None = None) -> list[Todo]:
@@ -66,6 +79,7 @@ def register() -> None:
     register_panel(Role.DEPUTY, "liaison.duties", "liaison/duty_panel.html", duty_panel, order=15)
     register_todo(Role.DEPUTY, "liaison.duties", duty_todos, order=20)
     register_facts("liaison.duties", facts)
+    register_facts(ACTIVITY_FACTS + "visits", visit_facts)
     register_nav(
         "liaison.my_duties", _("我的接待"), "liaison:my_duties", roles=[Role.DEPUTY], order=25
     )

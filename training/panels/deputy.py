@@ -14,7 +14,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import DEPUTY, deputy_facts, register_facts
+from deputies.facts import DEPUTY, deputy_facts, prepared, register_facts
 
 from ..models import Attendance, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_courses import my_enrollments, open_surveys
@@ -27,7 +27,11 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
         return None
     deputy = known.deputy
     today = today or clock.today()
-    current = list(my_enrollments(deputy, today=today).filter(completed_on__isnull=True))
+    current = prepared(
+        ("training:current", today),
+        lambda deputy: my_enrollments(deputy, today=today).filter(completed_on__isnull=True),
+        deputy=deputy.pk,
+    )
     upcoming = sorted((e for e in current if e.next_session), key=lambda e: e.next_session)
     training = known["training"]
     return {
