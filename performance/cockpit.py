@@ -14,7 +14,14 @@ from core.cockpit import Kpi, month_key
 from core.dashboard import admin_url
 
 from . import selectors
-from .models import Dispute, DisputeStatus, EntryStatus, LedgerEntry
+from .models import (
+    ConsequenceDecision,
+    ConsequenceKind,
+    Dispute,
+    DisputeStatus,
+    EntryStatus,
+    LedgerEntry,
+)
 
 # What "this month's records" counts: everything entered but what staff sent back.
 COUNTED = ",".join(status for status in EntryStatus.values if status != EntryStatus.REJECTED)
@@ -88,18 +95,33 @@ def entries_by_month(first_month: date, today: date) -> dict[date, int]:
 
 def decisions_section(today: date) -> dict[str, Any] | None:
     """The talk list and last year's re-election and exit candidates, first rows of each with
-    the page where they are decided."""
+    the page where they are decided. The same candidates as ``selectors.consequence_lists``,
+    read for what the section shows (a name and the decision): the re-election rows without
+    the four joins of the full list, which cost more to plan than to run at district size."""
     year = today.year - 1
     talks = list(selectors.talk_list()[:10])
-    lists = selectors.consequence_lists(year, limit=10)
+    decisions = {
+        (d.deputy_id, d.kind): d
+        for d in ConsequenceDecision.objects.filter(year=year).only("deputy", "kind", "decision")
+    }
+    candidates = selectors.reelection_candidates(year).select_related(None).only("code", "name")
+    reelection = [
+        (deputy, decisions.get((deputy.pk, ConsequenceKind.REELECTION)))
+        for deputy in candidates[:10]
+    ]
+    twice, no_base = selectors._exit_flags(year)
+    exits = [
+        (candidate, decisions.get((candidate.deputy.pk, ConsequenceKind.EXIT)))
+        for candidate in selectors._exit_rows(twice, no_base, 10)
+    ]
     return {
         "year": year,
         "talks": talks,
         "talks_url": admin_url("performance_idlereminder_changelist", talk="due"),
-        "reelection": lists["reelection"],
-        "reelection_total": lists["reelection_total"],
-        "exits": lists["exit"],
-        "exit_total": lists["exit_total"],
+        "reelection": reelection,
+        "reelection_total": candidates.count(),
+        "exits": exits,
+        "exit_total": len(twice | no_base),
         "consequences_url": admin_url("performance_consequences", year=year),
     }
 

@@ -319,3 +319,26 @@ def test_the_map_shows_the_busiest_communities_and_the_table_every_one(staff_cli
     assert len(option["series"][0]["data"]) == HEAT_COMMUNITIES
     assert f"图中为件数最多的 {HEAT_COMMUNITIES} 个社区" in page
     assert [row[0] for row in response.context["heat_rows"]] == shown[:10]
+
+
+def test_training_completion_and_deputies_who_attended():
+    """Enrolments made this year, those completed, and the deputies with any attendance
+    counted once however many sessions and courses they attended."""
+    import datetime as dt
+
+    from tests.training.factories import AttendanceFactory, EnrollmentFactory
+    from training import cockpit as training_cockpit
+
+    noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    keen = DeputyFactory()
+    first = EnrollmentFactory(deputy=keen, enrolled_at=noon, completed_on=TODAY)
+    AttendanceFactory(enrollment=first)
+    AttendanceFactory(enrollment=first)
+    AttendanceFactory(enrollment=EnrollmentFactory(deputy=keen, enrolled_at=noon))
+    AttendanceFactory(enrollment=EnrollmentFactory(enrolled_at=noon))
+    EnrollmentFactory(enrolled_at=noon)  # enrolled, never came
+    last_year = noon.replace(year=TODAY.year - 1, month=6, day=1)
+    AttendanceFactory(enrollment=EnrollmentFactory(enrolled_at=last_year, completed_on=TODAY))
+    cards = {kpi.label: kpi for kpi in training_cockpit.kpis(TODAY)}
+    assert (cards["培训结业率"].value, cards["培训结业率"].detail) == ("25.0%", "1 / 4")
+    assert cards["参训代表"].value == 2
