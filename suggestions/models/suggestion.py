@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     CONCLUDED_STATES,
+    OPEN_HANDLING,
     PRE_REGISTRATION,
     Kind,
     Origin,
@@ -266,9 +267,46 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["submitted_on", "community", "category"], name="sugg_heat_map_idx"
             ),
-            # Unit scores: a year's concluded suggestions by their lead unit, read by date range
-            # instead of scanning every suggestion (suggestions.scoring).
-            models.Index(fields=["concluded_on", "lead_unit"], name="sugg_concluded_unit_idx"),
+            # The staff page's cards (suggestions.selectors.staff_overview): the newest submitted
+            # and the open ones by reply deadline, their first rows read in order.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(status=Status.SUBMITTED.value),
+                name="sugg_submitted_newest",
+            ),
+            models.Index(
+                fields=["reply_deadline", "id"],
+                condition=Q(status__in=[s.value for s in OPEN_HANDLING]),
+                name="sugg_open_by_deadline",
+            ),
+            # Statistics (suggestions.statistics): a year's registered suggestions with every
+            # fact the counts read, so the one grouped query reads the index alone.
+            models.Index(
+                fields=["year", "registered_on"],
+                include=[
+                    "lead_unit",
+                    "category",
+                    "status",
+                    "assigned_on",
+                    "reply_deadline",
+                    "first_reply_deadline",
+                    "first_replied_on",
+                    "first_reply_days",
+                    "concluded_on",
+                    "latest_evaluated_on",
+                    "latest_verdict",
+                    "id",
+                ],
+                name="sugg_statistics_year",
+            ),
+            # Unit scores: a year's concluded suggestions by their lead unit with the stored
+            # 落实度, read from the index alone by date range (suggestions.scoring).
+            models.Index(
+                fields=["concluded_on", "lead_unit"],
+                include=["latest_implementation_score", "id"],
+                condition=Q(status__in=[s.value for s in CONCLUDED_STATES]),
+                name="sugg_concluded_scores",
+            ),
         ]
 
     def __str__(self) -> str:

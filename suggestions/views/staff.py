@@ -1,4 +1,10 @@
-"""Committee staff's pages outside the admin: the overview, statistics and unit scores."""
+"""Committee staff's pages outside the admin: the overview, statistics and unit scores.
+
+The statistics and the unit scores are whole-year figures, the same for every staff member:
+they are counted once per ``FIGURES_MINUTES`` per year (and date) and shared (``remembered``),
+and the page says when they were counted. The overview's waiting-work counts and lists, the
+downloads and the recorded reviews are read afresh on every request.
+"""
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -6,12 +12,13 @@ from django.utils.translation import gettext as _
 from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
+from core.cockpit import FIGURES_MINUTES, remembered
 from core.tabular import table_response
 
 from .. import selectors
 from ..forms import ScoresForm, StatsForm
 from ..models import UnitReview
-from ..scoring import unit_scores, units_for_review
+from ..scoring import unit_scores_by_year, units_for_review
 from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 
 
@@ -29,20 +36,30 @@ def staff_stats(request):
     if form.is_valid():
         year = form.cleaned_data["year"]
         as_of = form.cleaned_data["as_of"] or today
-    rows = suggestion_statistics(year=year, as_of=as_of)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return table_response(
             fmt,
             REPORT_HEADERS,
-            report_rows(rows),
+            report_rows(suggestion_statistics(year=year, as_of=as_of)),
             filename=f"suggestions-{year}",
             title=_("%(year)s年议案建议统计") % {"year": year},
         )
+    counted_at, rows = remembered(
+        f"suggestion-statistics:{year}:{as_of.isoformat()}",
+        lambda: suggestion_statistics(year=year, as_of=as_of),
+    )
     return render(
         request,
         "suggestions/stats.html",
-        {"form": form, "rows": rows, "year": year, "as_of": as_of},
+        {
+            "form": form,
+            "rows": rows,
+            "year": year,
+            "as_of": as_of,
+            "counted_at": counted_at,
+            "figures_minutes": FIGURES_MINUTES,
+        },
     )
 
 
@@ -53,7 +70,11 @@ def staff_scores(request):
     year = form.cleaned_data["year"] if form.is_valid() else today.year
     # 专题检讨 already recorded for this pair of years: shown next to the unit's flag.
     reviewed = dict(UnitReview.objects.filter(year=year).values_list("unit_id", "held_on"))
-    scores = unit_scores(year)
+    counted_at, by_year = remembered(
+        f"unit-scores:{year}", lambda: unit_scores_by_year([year - 1, year])
+    )
+    scores = by_year[year]
+    flagged = units_for_review(year, scores=scores, scores_before=by_year[year - 1])
     return render(
         request,
         "suggestions/scores.html",
@@ -61,9 +82,10 @@ def staff_scores(request):
             "year": year,
             "scores": scores,
             "review": [
-                (unit, before, this, reviewed.get(unit.pk))
-                for unit, before, this in units_for_review(year, scores=scores)
+                (unit, before, this, reviewed.get(unit.pk)) for unit, before, this in flagged
             ],
             "years": range(today.year, today.year - 5, -1),
+            "counted_at": counted_at,
+            "figures_minutes": FIGURES_MINUTES,
         },
     )

@@ -13,7 +13,12 @@ from suggestions.models import (
     Status,
     UnitYearScore,
 )
-from suggestions.scoring import unit_scores, unit_scores_refresh, units_for_review
+from suggestions.scoring import (
+    unit_scores,
+    unit_scores_by_year,
+    unit_scores_refresh,
+    units_for_review,
+)
 from suggestions.views.public import ERR_RATE_LIMITED
 from suggestions.workflow import evaluation_facts_set
 
@@ -229,3 +234,44 @@ def test_unit_scores_one_query():
         rows = unit_scores(2026)
     assert len(rows) == 3
     assert len(ctx.captured_queries) <= 2
+
+
+def test_two_years_at_once_are_each_year_alone_in_the_same_two_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    weak, strong, late = HandlingUnitFactory(), HandlingUnitFactory(), HandlingUnitFactory()
+    scored(weak, 2025, 40, [50, 55])
+    scored(weak, 2026, 30, [])
+    scored(strong, 2025, 90, [80])
+    scored(strong, 2026, 85, [90, 70])
+    scored(strong, 2026, None, [60])
+    scored(late, 2027, 70, [70])  # outside the two years
+    scored(late, 2024, 70, [70])
+    with CaptureQueriesContext(connection) as ctx:
+        both = unit_scores_by_year([2025, 2026])
+    assert len(ctx.captured_queries) == 2
+
+    def figures(scores):
+        return [(s.unit, s.concluded, s.implementation_avg, s.benefit_avg, s.score) for s in scores]
+
+    assert figures(both[2025]) == figures(unit_scores(2025))
+    assert figures(both[2026]) == figures(unit_scores(2026))
+    assert [s.unit for s in both[2026]] == [strong, weak]
+    assert units_for_review(2026, scores=both[2026], scores_before=both[2025]) == (
+        units_for_review(2026)
+    )
+
+
+def test_the_scores_page_counts_once_for_a_while_and_says_when(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = HandlingUnitFactory()
+    scored(unit, 2026, 80, [60])
+    first = staff_client.get("/suggestions/staff/scores/?year=2026").content.decode()
+    assert "70.00" in first and "本次统计于" in first
+    with CaptureQueriesContext(connection) as ctx:
+        again = staff_client.get("/suggestions/staff/scores/?year=2026").content.decode()
+    assert "70.00" in again
+    assert not [q for q in ctx.captured_queries if "suggestions_suggestion" in q["sql"]]

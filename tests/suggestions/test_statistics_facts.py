@@ -230,3 +230,20 @@ def test_scale_data_keeps_the_facts_as_the_workflow_would():
     assert rows.filter(latest_evaluated_on__isnull=False).exists()
     for s in rows:
         assert stored(s) == recomputed(s), s.pk
+
+
+def test_stats_page_counts_once_for_a_while_and_the_download_stays_fresh(staff_client):
+    """The page's whole-year figures are shared for a few minutes (and it says when they were
+    counted); the CSV is counted on each download."""
+    url = reverse("suggestions:staff_stats") + "?year=2026&as_of=2026-11-30"
+    grow(4)
+    first = staff_client.get(url).content.decode()
+    assert "本次统计于" in first
+    grow(4)
+    with CaptureQueriesContext(connection) as ctx:
+        again = staff_client.get(url).content.decode()
+    assert not [q for q in ctx.captured_queries if "suggestions_suggestion" in q["sql"]]
+    assert again.count("<tr") == first.count("<tr")  # the same rows, not yet the new units
+    csv = staff_client.get(url + "&format=csv").content.decode("utf-8-sig")
+    total = next(line for line in csv.splitlines() if line.startswith("合计,")).split(",")
+    assert total[2] == str(Suggestion.objects.filter(year=2026).count()) == "8"
