@@ -70,6 +70,21 @@ class AuditEventAdmin(IndexedSearchAdmin, LargeListAdmin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
+    def list_rows(self, queryset):
+        """The columns the list shows: not the event's data (JSON decoded per row)."""
+        return queryset.only(
+            "created_at",
+            "source",
+            "action",
+            "target_type",
+            "target_id",
+            "summary",
+            "actor__username",
+            "actor__full_name",
+            "actor__first_name",
+            "actor__last_name",
+        )
+
     @admin.display(description=_("变更内容（原值 → 新值）"))
     def changes_shown(self, obj):
         model = self._model_of(obj.target_type)

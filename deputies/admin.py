@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import temporary_password
 from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin
-from core.admin_lists import LargeListAdmin
+from core.admin_lists import LargeListAdmin, NamedRelatedFilter
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
@@ -89,7 +89,15 @@ class DeputyAdmin(
         "new_or_reelected",
     )
     list_display_links = ("code", "name")
-    list_filter = ("level", "constituency", "group", "status", "gender", "sector", "term")
+    list_filter = (
+        "level",
+        ("constituency", NamedRelatedFilter.reading("name")),
+        ("group", NamedRelatedFilter.reading("name")),
+        "status",
+        "gender",
+        "sector",
+        ("term", NamedRelatedFilter.reading("name", "number")),
+    )
     search_fields = ("name", "code", "mobile")
     list_select_related = ("constituency", "group", "term", "first_elected_term")
     sortable_by = ("code", "name", "level", "status")  # each backed by an index
@@ -129,6 +137,25 @@ class DeputyAdmin(
         ),
         (_("任职状态"), {"fields": ("status", "status_date", "status_reason")}),
     )
+
+    def list_rows(self, queryset):
+        """The columns the cells and the rows' names show; 新任/连任 compares the two terms'
+        keys, so the terms themselves are not read."""
+        return (
+            queryset.select_related(None)
+            .select_related("constituency", "group")
+            .only(
+                "code",
+                "name",
+                "level",
+                "status",
+                "mobile",
+                "term",
+                "first_elected_term",
+                "constituency__name",
+                "group__name",
+            )
+        )
 
     @admin.display(description=_("手机"), ordering="mobile")
     def phone_masked(self, obj):

@@ -1,10 +1,12 @@
 """``{% lean_result_list cl as rows %}``: a changelist's result table written by
-``core.admin_rows`` (None where only Django's ``{% result_list %}`` gives the same HTML)."""
+``core.admin_rows`` (None where only Django's ``{% result_list %}`` gives the same HTML);
+``{% lean_list_filter cl spec %}``: one filter of the sidebar, the same way."""
 
 from django import template
+from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.safestring import mark_safe
 
-from core.admin_rows import render_result_list
+from core.admin_rows import render_filter, render_result_list
 
 register = template.Library()
 
@@ -13,3 +15,9 @@ register = template.Library()
 def lean_result_list(cl):
     html = render_result_list(cl)
     return None if html is None else mark_safe(html)
+
+
+@register.simple_tag
+def lean_list_filter(cl, spec):
+    html = render_filter(cl, spec)
+    return admin_list_filter(cl, spec) if html is None else mark_safe(html)

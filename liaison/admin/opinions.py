@@ -5,14 +5,14 @@ text is shown as text; contact data is for staff only."""
 
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
-from core.admin_lists import DateYearFilter, LargeListAdmin
+from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
 from core.admin_privacy import PhoneRevealAdminMixin
+from core.admin_rows import object_url
 from deputies.models import Deputy
 
 from ..forms_opinions import AssignForm, MergeForm, ReplyForm
@@ -47,8 +47,8 @@ class OpinionAdmin(
     list_filter = (
         "status",
         DateYearFilter.on("submitted_on", title=_("提交年份")),
-        "station",
-        "community",
+        ("station", NamedRelatedFilter.reading("name")),
+        ("community", NamedRelatedFilter.reading("name")),
         "category",
     )
     # Four joins at most: past five tables PostgreSQL's planner spends more on choosing the
@@ -111,7 +111,7 @@ class OpinionAdmin(
         # queryset is built here). The assignee's and the merge target's labels are
         # subqueries in the select list: evaluated for the page's rows only, and no joins.
         def label(model, key, field):
-            rows = model._default_manager.filter(pk=OuterRef(key)).values(field)
+            rows = model._default_manager.filter(pk=OuterRef(key)).order_by().values(field)
             return Subquery(rows[:1])
 
         return (
@@ -128,6 +128,22 @@ class OpinionAdmin(
 
     def get_ordering(self, request):
         return ("untriaged", "-submitted_at", "-id")
+
+    def list_rows(self, queryset):
+        """The columns the cells and the rows' names show (not the reply or the contact)."""
+        return queryset.only(
+            "tracking_code",
+            "submitted_at",
+            "status",
+            "description",
+            "assigned_deputy",
+            "assigned_station",
+            "merged_into",
+            "station__name",
+            "deputy__name",
+            "category__name",
+            "community__name",
+        )
 
     # The resident's number is masked; 显示完整号码 reveals it and leaves an audit row.
     reveal_phone_fields = ("contact_phone",)
@@ -167,7 +183,7 @@ class OpinionAdmin(
             return ""
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:liaison_opinion_change", args=[obj.merged_into_id]),
+            object_url("admin:liaison_opinion_change", obj.merged_into_id),
             obj.merged_into_code,
         )
 

@@ -10,7 +10,6 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_actions import bulk_apply
 from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
 from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
+from core.admin_rows import object_url
 from core.tabular import dated_filename, table_stream_response
 from deputies.models import Deputy
 
@@ -230,7 +230,7 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:suggestions_suggestion_change", args=[obj.suggestion_id]),
+            object_url("admin:suggestions_suggestion_change", obj.suggestion_id),
             obj.suggestion.number or obj.suggestion.title[:20],
         )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from core.admin_actions import bulk_apply
 from core.admin_lists import LargeListAdmin
+from core.admin_rows import choice_label
 
 from ..models import (
     RuleSet,
@@ -194,4 +195,4 @@ class LockableInline:
 class DeputyLevelColumn:
     @admin.display(description=_("层级"), ordering="deputy__level")
     def deputy_level(self, obj):
-        return obj.deputy.get_level_display() if obj.deputy_id else ""
+        return choice_label(obj.deputy, "level") if obj.deputy_id else ""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import subquery_count
+from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.audit import audit_record
 from core.privacy import export_record
@@ -244,6 +245,31 @@ class LedgerEntryAdmin(
         evidence = subquery_count(EntryEvidence, "entry")
         return super().get_queryset(request).annotate(n_evidence=evidence)
 
+    def list_rows(self, queryset):
+        """The columns the cells and the rows' names show: not the descriptions, the rule
+        set or the reviewer's password hash."""
+        return (
+            queryset.select_related(None)
+            .select_related("deputy", "rule", "reviewed_by")
+            .only(
+                "occurred_on",
+                "title",
+                "status",
+                "review_reason",
+                "source_kind",
+                "deputy__name",
+                "deputy__code",
+                "deputy__level",
+                "rule__name",
+                "rule__code",
+                "rule__points",
+                "reviewed_by__username",
+                "reviewed_by__first_name",
+                "reviewed_by__last_name",
+                "reviewed_by__full_name",
+            )
+        )
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("deputy", "rule", "occurred_on", "title", "place", "description")
@@ -328,7 +354,7 @@ class LedgerEntryAdmin(
             '<span style="color:{}" title="{}">{}</span>',
             colour,
             obj.review_reason,
-            obj.get_status_display(),
+            choice_label(obj, "status"),
         )
 
     @admin.display(description=_("佐证"))

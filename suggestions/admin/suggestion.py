@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import DateYearFilter, LargeListAdmin
+from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.audit import audit_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
@@ -214,9 +215,22 @@ class SuggestionAdmin(
         CheckInline,
     ]
 
+    def list_rows(self, queryset):
+        """The columns the cells and the rows' names show (not the suggestion's text)."""
+        return queryset.only(
+            "number",
+            "title",
+            "status",
+            "reply_deadline",
+            "lead_unit__name",
+            "lead_deputy__name",
+            "lead_deputy__code",
+            "tough__id",
+        )
+
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):
-        return obj.get_status_display()
+        return choice_label(obj, "status")
 
     @admin.display(description=_("标题"), ordering="title")
     def short_title(self, obj):

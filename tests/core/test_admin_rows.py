@@ -1,4 +1,5 @@
-"""The lean result table (``core.admin_rows``) writes exactly Django's ``{% result_list %}``.
+"""The lean result table (``core.admin_rows``) writes exactly Django's ``{% result_list %}``,
+and the lean filters exactly Django's ``{% admin_list_filter %}``.
 
 On the demo data, every registered ModelAdmin's changelist is rendered twice, once with the
 lean renderer and once with it switched off (Django's tag), and the pages must be the same
@@ -58,8 +59,11 @@ def both(client, url: str) -> tuple[str, str, int]:
     spy = Spy()
     with mock.patch.object(admin_rows_tags, "render_result_list", spy):
         ours = client.get(url, follow=True)
-    with mock.patch.object(admin_rows_tags, "render_result_list", lambda cl: None):
-        stock = client.get(url, follow=True)
+    with (
+        mock.patch.object(admin_rows_tags, "render_result_list", lambda cl: None),
+        mock.patch.object(admin_rows_tags, "render_filter", lambda cl, spec: None),
+    ):
+        stock = client.get(url, follow=True)  # Django's own tags for the rows and the filters
     assert ours.status_code == stock.status_code, url
     return normalised(stock.content.decode()), normalised(ours.content.decode()), spy.written
 
@@ -108,3 +112,24 @@ def test_popups_and_editable_lists_keep_djangos_tag(client, demo):
     ):
         stock, ours, written = both(client, url)
         assert ours == stock and 'id="result_list"' in ours and written == 0
+
+
+def test_chosen_filters_are_djangos_html(client, demo):
+    """A chosen filter value (the ``selected`` item, the other choices' links keeping it), in
+    both languages (the "By …" heading is translated)."""
+    client.force_login(User.objects.get(username="clerk"))
+    urls = (
+        "/admin/liaison/visit/?status__exact=open",
+        "/admin/liaison/opinion/?station__id__exact=1&year=2025",
+        "/admin/deputies/deputy/?level__exact=district&term__id__exact=1",
+        "/admin/training/course/?year=2025&is_published__exact=1",
+        "/admin/performance/ledgerentry/?status__exact=pending",
+        "/admin/suggestions/suggestion/?lead_unit__id__exact=1",
+        "/admin/core/auditevent/?actor=system",
+    )
+    for language in ("zh-hans", "en"):
+        client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+        for url in urls:
+            stock, ours, _written = both(client, url)
+            assert ours == stock, f"{language} {url}"
+            assert 'class="selected"' in ours, url

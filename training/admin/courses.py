@@ -9,7 +9,7 @@ look things up in. Lists annotate only the rows they show (correlated subqueries
 
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from core import clock
 from core.admin_actions import bulk_apply
 from core.admin_lists import LargeListAdmin, subquery_count
+from core.admin_rows import choice_label
 from core.audit import audit_record
 
 from ..forms_attendance import CourseAdminForm, SessionFormSet
@@ -30,6 +31,19 @@ from ..services import TrainingError
 from ..services.completion import completion_refresh
 from ..services.courses import course_set_published
 
+# What a row of the list reads: its cells and the row's name (``Course.__str__``).
+COURSE_ROW_COLUMNS = (
+    "title",
+    "year",
+    "track",
+    "format",
+    "for_new",
+    "for_reelected",
+    "specialty_keywords",
+    "capacity",
+    "enrolled_count",
+    "is_published",
+)
 ERR_PICK_ONE = gettext_noop("请只选择一门课程来安排报名。")
 REFUSED = "_training_admin_refused"
 
@@ -124,6 +138,17 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
             .prefetch_related("groups")
         )
 
+    def list_rows(self, queryset):
+        """The list reads the columns its cells show (not the description or the topic), the
+        groups by name into a plain list (no related manager made per row)."""
+        groups = Course.groups.field.related_model.objects.only("name")
+        return (
+            queryset.select_related(None)
+            .only(*COURSE_ROW_COLUMNS)
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("groups", queryset=groups, to_attr="groups_listed"))
+        )
+
     @admin.display(description=_("面向对象"))
     def tiers(self, obj):
         parts = [
@@ -131,7 +156,8 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
             for on, label in ((obj.for_new, _t("新任")), (obj.for_reelected, _t("连任")))
             if on
         ]
-        groups = "、".join(g.name for g in obj.groups.all())
+        listed = getattr(obj, "groups_listed", None)
+        groups = "、".join(g.name for g in (obj.groups.all() if listed is None else listed))
         if groups:
             parts.append(groups)
         if obj.specialty_keywords:
@@ -140,7 +166,7 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("类别 · 形式"))
     def kind(self, obj):
-        return " · ".join(x for x in (obj.get_track_display(), obj.get_format_display()) if x)
+        return " · ".join(x for x in (choice_label(obj, "track"), choice_label(obj, "format")) if x)
 
     @admin.display(description=_("课次"))
     def sessions(self, obj):

@@ -118,6 +118,21 @@ class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
             )
         )
 
+    def list_rows(self, queryset):
+        """The columns the cells and the rows' names show (``Enrollment.__str__``: the
+        deputy's name and code, the course's title)."""
+        return queryset.only(
+            "source",
+            "enrolled_at",
+            "completed_on",
+            "deputy",
+            "deputy__name",
+            "deputy__code",
+            "course",
+            "course__title",
+            "course__year",
+        )
+
     @admin.display(description=_("出勤课次"))
     def sessions_attended(self, obj):
         return f"{obj.n_attended}/{obj.n_sessions}"
