@@ -207,7 +207,7 @@ class _Prepared:
     sql: str
     params: tuple
     places: dict[int, int]  # param index -> index into the flattened ids
-    kind: str  # "models", "tuples" or "dicts"
+    kind: str  # "models", "tuples", "flat" or "dicts"
     names: list[str]
 
 
@@ -246,7 +246,12 @@ def _prepare(build: Callable[..., QuerySet], ids: dict) -> _Prepared | None:
     if set(places.values()) != set(range(len(flat))):
         return None  # an id was transformed or dropped: its place cannot be found
     iterable = queryset._iterable_class.__name__
-    kind = {"ModelIterable": "models", "ValuesListIterable": "tuples", "ValuesIterable": "dicts"}
+    kind = {
+        "ModelIterable": "models",
+        "ValuesListIterable": "tuples",
+        "FlatValuesListIterable": "flat",
+        "ValuesIterable": "dicts",
+    }
     if iterable not in kind or query.combinator or queryset._prefetch_related_lookups:
         return None
     names = [*query.extra_select, *query.values_select, *query.annotation_select]
@@ -258,7 +263,8 @@ def prepared(key: tuple, build: Callable[..., QuerySet], **ids: int | tuple[int,
     that the shape of ``build``'s queryset depends on besides ``ids`` (the day, flags, the
     number of ids in a tuple is added here); ``ids`` are the integers (or tuples of integers)
     that change from one deputy to the next. A model queryset gives model instances (with
-    ``select_related`` objects and annotations), ``values_list`` tuples, ``values`` dicts."""
+    ``select_related`` objects and annotations), ``values_list`` tuples (or values if flat),
+    ``values`` dicts."""
     shape = (
         key,
         tuple((n, len(v)) if isinstance(v, tuple) else (n, -1) for n, v in sorted(ids.items())),
@@ -286,6 +292,8 @@ def prepared(key: tuple, build: Callable[..., QuerySet], **ids: int | tuple[int,
     rows = list(found.compiler.results_iter(results=[raw])) if raw else []
     if found.kind == "tuples":
         return [tuple(row) for row in rows]
+    if found.kind == "flat":
+        return [row[0] for row in rows]
     if found.kind == "dicts":
         return [dict(zip(found.names, row, strict=True)) for row in rows]
     return _instances(found.compiler, rows)

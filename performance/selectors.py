@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from deputies.facts import prepared
 from deputies.models import Deputy, Term
 
 from .models import (
@@ -249,8 +250,20 @@ def score_breakdown(
         return [], False
     from .scoring import explain
 
-    rules = list(rule_set.rules.all())
-    verified = list(verified_entries(deputy, rule_set))
+    # Both compiled once (``deputies.facts.prepared``), run with the ids.
+    rules = prepared(
+        ("performance:rules",),
+        lambda rule_set: Rule.objects.filter(rule_set=rule_set),
+        rule_set=rule_set.pk,
+    )
+    verified = prepared(
+        ("performance:verified",),
+        lambda deputy, rule_set: verified_entries(deputy, rule_set),
+        deputy=deputy.pk,
+        rule_set=rule_set.pk,
+    )
+    for rule in rules:  # as ``rule_set.rules.all()`` would have them
+        rule.rule_set = rule_set
     code_of = {r.pk: r.code for r in rules}
     counts = Counter(code_of[e.rule_id] for e in verified)
     stale = assessment is not None and counts != Counter(
@@ -272,10 +285,16 @@ def with_evidence_counts(entries: list[LedgerEntry]) -> list[LedgerEntry]:
     """Set ``evidence_count`` on each of ``entries`` (a page of a list) in one query over those
     rows only, rather than joining and grouping every entry of the list before paginating."""
     counts = dict(
-        EntryEvidence.objects.filter(entry__in=[e.pk for e in entries])
-        .values_list("entry_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+        prepared(
+            ("performance:evidence-counts",),
+            lambda entries: (
+                EntryEvidence.objects.filter(entry__in=entries)
+                .values_list("entry_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ),
+            entries=tuple(e.pk for e in entries),
+        )
     )
     for entry in entries:
         entry.evidence_count = counts.get(entry.pk, 0)

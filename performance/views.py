@@ -17,7 +17,7 @@ from accounts.access import deputy_required, role_required
 from accounts.roles import Role, user_has_role
 from core import clock
 from core.uploads import form_upload_budget
-from deputies.facts import deputy_facts
+from deputies.facts import deputy_facts, prepared
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
@@ -87,16 +87,23 @@ def _next_step(assessment: Assessment | None, rule_set: RuleSet | None) -> dict 
 
 def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
     """``year``'s rules and the deputy's last computed assessment under them, if any: one
-    query with the rules when the deputy has been assessed, a second for the rules when not."""
-    assessment = (
-        Assessment.objects.filter(deputy=deputy, rule_set__year=year)
-        .select_related("rule_set")
-        .order_by()
-        .first()
+    query with the rules when the deputy has been assessed, a second for the rules when not
+    (each compiled once: ``deputies.facts.prepared``)."""
+    found = prepared(
+        ("performance:year-score", year),
+        lambda deputy: (
+            Assessment.objects.filter(deputy=deputy, rule_set__year=year)
+            .select_related("rule_set")
+            .order_by()[:1]
+        ),
+        deputy=deputy.pk,
     )
-    if assessment is not None:
-        return assessment.rule_set, assessment
-    return RuleSet.objects.filter(year=year).first(), None
+    if found:
+        return found[0].rule_set, found[0]
+    rule_sets = prepared(
+        ("performance:rule-set", year), lambda: RuleSet.objects.filter(year=year)[:1]
+    )
+    return (rule_sets[0] if rule_sets else None), None
 
 
 def dashboard_panel(request, *, today: date | None = None) -> dict | None:
@@ -119,6 +126,10 @@ def dashboard_panel(request, *, today: date | None = None) -> dict | None:
     }
 
 
+def _rule_set_years():
+    return RuleSet.objects.values_list("year", flat=True)
+
+
 def _status(request) -> str:
     value = request.GET.get("status", "")
     return value if value in EntryStatus.values else ""
@@ -129,11 +140,19 @@ def my_ledger(request):
     deputy, year, status = request.deputy, _year(request), _status(request)
     rule_set, assessment = _year_score(deputy, year)
     breakdown, stale = score_breakdown(deputy, rule_set, assessment)
+    # Each read below is compiled once per shape (``deputies.facts.prepared``) and run with
+    # the deputy's id: building the queries cost more than running them.
     status_counts = dict(
-        LedgerEntry.objects.filter(deputy=deputy, rule__rule_set__year=year)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
+        prepared(
+            ("performance:ledger-statuses", year),
+            lambda deputy: (
+                LedgerEntry.objects.filter(deputy=deputy, rule__rule_set__year=year)
+                .values_list("status")
+                .annotate(n=Count("id"))
+                .order_by()
+            ),
+            deputy=deputy.pk,
+        )
     )
     entries = deputy_entries(deputy, year)
     if status:
@@ -142,18 +161,39 @@ def my_ledger(request):
     # The same entries as the counts by status: the paginator need not count them again.
     paginator.count = status_counts.get(status, 0) if status else sum(status_counts.values())
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = with_evidence_counts(list(page.object_list))
-    disputes = list(
-        Dispute.objects.filter(deputy=deputy)
-        .select_related("entry", "rule")
-        .order_by("-created_at")[:10]
+    bottom = (page.number - 1) * paginator.per_page
+
+    def page_entries(deputy: int):
+        shown = deputy_entries(deputy, year)
+        return (shown.filter(status=status) if status else shown)[bottom : bottom + 20]
+
+    shape = ("performance:ledger-page", year, status, bottom)
+    page.object_list = with_evidence_counts(prepared(shape, page_entries, deputy=deputy.pk))
+    disputes = prepared(
+        ("performance:ledger-disputes",),
+        lambda deputy: (
+            Dispute.objects.filter(deputy=deputy)
+            .select_related("entry", "rule")
+            .order_by("-created_at")[:10]
+        ),
+        deputy=deputy.pk,
     )
-    years = sorted({*RuleSet.objects.values_list("year", flat=True), year}, reverse=True)
+    years = sorted(
+        {*prepared(("performance:rule-set-years",), _rule_set_years), year}, reverse=True
+    )
     # Every commendation in force, whatever the year shown: an honour is part of the record.
-    commendations = list(
-        CommendedDeputy.objects.filter(deputy=deputy, commendation__withdrawn_on__isnull=True)
-        .select_related("commendation")
-        .order_by("-commendation__decided_on", "-commendation_id")
+    commendations = prepared(
+        ("performance:ledger-commendations",),
+        lambda deputy: (
+            CommendedDeputy.objects.filter(deputy=deputy, commendation__withdrawn_on__isnull=True)
+            .select_related("commendation")
+            .order_by("-commendation__decided_on", "-commendation_id")
+        ),
+        deputy=deputy.pk,
+    )
+    published = prepared(
+        ("performance:published", year),
+        lambda: Publication.objects.filter(year=year).values_list("pk")[:1],
     )
     return render(
         request,
@@ -177,10 +217,18 @@ def my_ledger(request):
             "page": page,
             "disputes": disputes,
             "commendations": commendations,
-            "published": Publication.objects.filter(year=year).exists(),
+            "published": bool(published),
             "this_year": clock.today().year,
+            "entry_prefix": _entry_prefix(),
         },
     )
+
+
+def _entry_prefix() -> str:
+    """``/ledger/entries/``: an entry's page is this plus ``<pk>/``; reversed once per page
+    instead of once per link (the breakdown lists every verified entry of the year)."""
+    url = reverse("performance:entry_detail", args=[0])
+    return url[: url.rindex("0/")]
 
 
 @deputy_required
