@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core import clock
+from deputies.facts import prepared
 from deputies.models import Deputy
 
 from .models import (
@@ -146,10 +147,10 @@ def _total(queryset: QuerySet, aggregate) -> Subquery:
 
 def year_summary(deputy: Deputy, year: int) -> dict:
     """Hours attended and courses completed in ``year``: one query, both scalar subqueries on
-    the deputy's row."""
-    row = (
-        Deputy.objects.filter(pk=deputy.pk)
-        .values(
+    the deputy's row (compiled once per year: ``deputies.facts.prepared``)."""
+    (row,) = prepared(
+        ("training:year-summary", year),
+        lambda deputy: Deputy.objects.filter(pk=deputy).values(
             hours=_total(
                 Attendance.objects.filter(enrollment__deputy=deputy, session__date__year=year),
                 Sum("hours"),
@@ -157,7 +158,7 @@ def year_summary(deputy: Deputy, year: int) -> dict:
             completed=_total(
                 Enrollment.objects.filter(deputy=deputy, completed_on__year=year), Count("pk")
             ),
-        )
-        .get()
+        ),
+        deputy=deputy.pk,
     )
     return {"year": year, "hours": row["hours"] or Decimal("0"), "completed": row["completed"] or 0}

@@ -5,12 +5,13 @@ page with enrolment. Anonymous users go to the login page; other roles get a 403
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required
 from core import clock
+from deputies.facts import prepared
 
 from ..models import Enrollment
 from ..selectors_courses import (
@@ -33,12 +34,40 @@ OPEN_PER_PAGE = 10
 def home(request):
     deputy, today = request.deputy, clock.today()
     recommended = recommended_courses(deputy, today=today, limit=RECOMMENDED_SHOWN)
-    shown = {r.course.pk for r in recommended}
-    enrollments = list(my_enrollments(deputy, today=today))
+    shown = tuple(sorted(r.course.pk for r in recommended))
+    # Each read compiled once per shape and day (``deputies.facts.prepared``), run with the
+    # deputy's ids: building these querysets cost more than running them.
+    enrollments = prepared(
+        ("training:enrollments", today),
+        lambda deputy: my_enrollments(deputy, today=today),
+        deputy=deputy.pk,
+    )
     current = [e for e in enrollments if e.completed_on is None]
     completed = [e for e in enrollments if e.completed_on is not None][:5]
-    others = open_courses(deputy, today=today).exclude(pk__in=shown)
-    page = Paginator(others, OPEN_PER_PAGE).get_page(request.GET.get("page"))
+    # The open courses' ids in their order, then the rows of the page asked for: two queries,
+    # as a count and a slice were.
+    page = Paginator(
+        prepared(
+            ("training:open-ids", today),
+            lambda deputy, shown: (
+                open_courses(deputy, today=today).exclude(pk__in=shown).values_list("pk", flat=True)
+            ),
+            deputy=deputy.pk,
+            shown=shown,
+        ),
+        OPEN_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    page.object_list = prepared(
+        ("training:open-page", today),
+        lambda deputy, ids: open_courses(deputy, today=today).filter(pk__in=ids),
+        deputy=deputy.pk,
+        ids=tuple(page.object_list),
+    )
+    surveys = prepared(
+        ("training:home-surveys", today),
+        lambda deputy: open_surveys(deputy, today=today)[:3],
+        deputy=deputy.pk,
+    )
     return render(
         request,
         "training/home.html",
@@ -47,11 +76,19 @@ def home(request):
             "current": current,
             "completed": completed,
             "page": page,
-            "surveys": list(open_surveys(deputy, today=today)[:3]),
+            "surveys": surveys,
             "summary": year_summary(deputy, today.year),
             "today": today,
+            "course_prefix": _course_prefix(),
         },
     )
+
+
+def _course_prefix() -> str:
+    """``/training/courses/``: a course's page is this plus ``<pk>/``, reversed once per page
+    instead of once per link."""
+    url = reverse("training:course", args=[0])
+    return url[: url.rindex("0/")]
 
 
 @deputy_required
