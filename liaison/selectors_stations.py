@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from deputies.models import Deputy, Status
 from performance.public import PublishedAchievement, published_achievements
@@ -54,4 +54,29 @@ def past_duties(deputy: Deputy, *, today: date, limit: int = 30) -> list[Duty]:
 def stations_with_deputies() -> QuerySet[Station]:
     return Station.objects.select_related("community").prefetch_related(
         Prefetch("deputies", queryset=Deputy.objects.order_by("code"))
+    )
+
+
+STATION_LIST_ORDER = ("community__name", "name", "pk")
+
+
+def public_stations(community: int | None = None) -> QuerySet[Station]:
+    """Open stations (of ``community`` if given) in the public list's order: what the list's
+    paginator counts and slices (the stations' own table only)."""
+    stations = Station.objects.filter(is_active=True)
+    if community is not None:
+        stations = stations.filter(community_id=community)
+    return stations.order_by(*STATION_LIST_ORDER)
+
+
+def with_deputy_counts(page_stations: QuerySet[Station]) -> list[Station]:
+    """The stations of one page of ``public_stations`` (a sliced queryset) with their community
+    and the number of their serving deputies (``n_deputies``), in one query: the page's rows
+    are chosen on the stations' table and only those joined to their deputies, where counting
+    over the join first aggregated every station's deputies of the district on each page."""
+    return list(
+        Station.objects.filter(pk__in=page_stations.values("pk"))
+        .select_related("community")
+        .annotate(n_deputies=Count("deputies", filter=Q(deputies__status=Status.SERVING)))
+        .order_by(*STATION_LIST_ORDER)
     )

@@ -7,7 +7,6 @@ A district has a hundred stations and more, so the list is paged and can be narr
 resident's community: each page reads its own rows whatever the number of stations."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import path
 
@@ -15,6 +14,7 @@ from core import clock
 from deputies.models import Community
 
 from ..models import Station
+from ..selectors_stations import public_stations, with_deputy_counts
 from ..selectors_stories import station_page
 from .stations import _station_visible, station_opinion_url
 from .stories import id_parameter
@@ -32,14 +32,10 @@ def station_list(request):
     community = id_parameter(request.GET.get("community"))
     if community not in {pk for pk, _name in communities}:
         community = None
-    if community is not None:
-        open_stations = open_stations.filter(community_id=community)
-    stations = (
-        open_stations.select_related("community")
-        .annotate(n_deputies=Count("deputies", filter=Q(deputies__status="serving")))
-        .order_by("community__name", "name", "pk")
+    page = Paginator(public_stations(community), STATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(stations, STATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_deputy_counts(page.object_list)
     return render(
         request,
         "liaison/station_list.html",
