@@ -4,6 +4,7 @@ rolls, undecided consequences, the year's report plan) are counted with every ot
 one query (``desk_counts``), each count filtered on an index rather than scanning the table."""
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -33,13 +34,18 @@ from .models import (
 def pending_entries_by_year() -> dict[int, int]:
     """Entries waiting for verification, per open (not frozen) year; frozen years cannot be
     verified any more, so they are not a clerk's to-do."""
-    rows = (
+    return dict(_pending_by_year().all())
+
+
+@lru_cache(maxsize=1)
+def _pending_by_year() -> QuerySet:
+    """Built once per process (it depends on nothing), copied before each use."""
+    return (
         LedgerEntry.objects.filter(status=EntryStatus.PENDING, rule__rule_set__frozen=False)
         .values_list("rule__rule_set__year")
         .annotate(n=Count("pk"))
         .order_by("rule__rule_set__year")
     )
-    return dict(rows)
 
 
 def undecided(kind: str, year: int) -> Exists:
@@ -83,7 +89,14 @@ def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet] | 
     """The plain counts of the cards, counted with the other panels' in one query."""
     if not request.user.has_module_perms("performance"):
         return None
-    today = today or clock.today()
+    return {key: qs.all() for key, qs in _desk_querysets(today or clock.today()).items()}
+
+
+@lru_cache(maxsize=2)
+def _desk_querysets(today: date) -> dict[str, QuerySet]:
+    """The counts' querysets depend on the day only: built once a day per process (building
+    the exit and re-election subqueries cost more than counting them), handed out as copies so
+    no caller can fill or change the kept ones."""
     no_base, twice = undecided_exits(today.year - 1)
     return {
         "disputes": Dispute.objects.filter(status=DisputeStatus.OPEN),

@@ -3,6 +3,7 @@ coming week (sign-in sheets to prepare), an open needs survey's response count. 
 are counted with the other panels' in one query (``desk_counts``)."""
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -22,12 +23,29 @@ from ..selectors_courses import UNMARKED_WITHIN_DAYS, coming_sessions, unmarked_
 def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet] | None:
     if not request.user.has_module_perms("training"):
         return None
-    today = today or clock.today()
+    return {key: qs.all() for key, qs in _desk_querysets(today or clock.today()).items()}
+
+
+@lru_cache(maxsize=2)
+def _desk_querysets(today: date) -> dict[str, QuerySet]:
+    """Built once a day per process (they depend on the day only), handed out as copies."""
     return {
         "unmarked": unmarked_sessions(today),
         "coming": coming_sessions(today),
         "serving": Deputy.objects.serving(),
     }
+
+
+@lru_cache(maxsize=2)
+def _panel_querysets(today: date) -> tuple[QuerySet, QuerySet]:
+    """The first unmarked session's id and the open surveys with their answer counts, built
+    once a day per process (copied before each use)."""
+    return (
+        unmarked_sessions(today).order_by("date").values_list("pk", flat=True)[:1],
+        Survey.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
+        .annotate(n=Count("responses"))
+        .order_by("closes_on"),
+    )
 
 
 def staff_panel(
@@ -40,15 +58,11 @@ def staff_panel(
     today = today or clock.today()
     if counts is None:
         counts = counts_in_one_query(**desk_counts(request, today=today))
-    unmarked = list(unmarked_sessions(today).order_by("date").values_list("pk", flat=True)[:1])
+    first_unmarked, open_surveys = _panel_querysets(today)
+    unmarked = list(first_unmarked.all())
     unmarked_count = counts["unmarked"]
     coming = counts["coming"]
-    survey = (
-        Survey.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
-        .annotate(n=Count("responses"))
-        .order_by("closes_on")
-        .first()
-    )
+    survey = open_surveys.first()
     items = [
         Todo(
             label=_("课次待登记出勤"),
