@@ -4,8 +4,9 @@ quiz went, with every rate shown as numerator and denominator so a reader can ch
 ``Rate`` is the one place a rate is computed and written ("12/20 = 60.0%", or "—" when nothing
 could be counted); the page, the .xlsx export and the tests all use it. The report takes three
 queries whatever the enrolment: the sessions with their attendance counts, the enrolments with
-each deputy's progress and quiz standing (subqueries per row), and the quiz itself is joined to
-the course by the caller. The summary is counted from the enrolment rows already read.
+each deputy's progress and quiz standing (subqueries per row, read as plain values), and the
+quiz itself is joined to the course by the caller. The summary is counted from the enrolment
+rows already read.
 """
 
 from collections.abc import Iterator
@@ -129,40 +130,50 @@ def course_report(course: Course) -> CourseReport:
         .order_by("date", "starts_at", "pk")
     )
     attendances = Attendance.objects.filter(enrollment=OuterRef("pk"))
-    attempts = QuizAttempt.objects.filter(enrollment=OuterRef("pk"), quiz__course=course)
-    rows = (
-        Enrollment.objects.filter(course=course)
-        .select_related("deputy")
-        .annotate(
-            n_attended=_per_row(attendances, Count("pk"), IntegerField()),
-            n_hours=_per_row(
-                attendances, Sum("hours"), DecimalField(max_digits=8, decimal_places=1)
-            ),
-            n_attempts=_per_row(attempts, Count("pk"), IntegerField()),
-            best_score=_per_row(
+    per_row = {
+        "n_attended": _per_row(attendances, Count("pk"), IntegerField()),
+        "n_hours": _per_row(
+            attendances, Sum("hours"), DecimalField(max_digits=8, decimal_places=1)
+        ),
+    }
+    if quiz is not None:
+        # The quiz is known: its attempts by its key (not joined to the course on every row).
+        # Without a quiz there are no attempts to count.
+        attempts = QuizAttempt.objects.filter(enrollment=OuterRef("pk"), quiz=quiz)
+        per_row |= {
+            "n_attempts": _per_row(attempts, Count("pk"), IntegerField()),
+            "best_score": _per_row(
                 attempts, Max("score"), DecimalField(max_digits=5, decimal_places=1)
             ),
-            n_passed=_per_row(attempts.filter(passed=True), Count("pk"), IntegerField()),
-        )
+            "n_passed": _per_row(attempts.filter(passed=True), Count("pk"), IntegerField()),
+        }
+    # Plain values, not model instances: a district's course has some fifty enrolments.
+    fields = ["pk", "deputy_id", "deputy__code", "deputy__name", "completed_on", *per_row]
+    rows = (
+        Enrollment.objects.filter(course=course)
+        .annotate(**per_row)
         .order_by("deputy__code", "pk")
+        .values_list(*fields)
     )
     total = len(sessions)
-    deputies = [
-        DeputyLine(
-            enrollment_id=e.pk,
-            deputy_id=e.deputy_id,
-            code=e.deputy.code,
-            name=e.deputy.name,
-            sessions_attended=e.n_attended or 0,
-            sessions_total=total,
-            hours=Decimal(e.n_hours or 0),
-            attempts=e.n_attempts or 0,
-            best_score=e.best_score,
-            passed=bool(e.n_passed),
-            completed_on=e.completed_on,
+    deputies = []
+    for row in rows:
+        e = dict(zip(fields, row, strict=True))
+        deputies.append(
+            DeputyLine(
+                enrollment_id=e["pk"],
+                deputy_id=e["deputy_id"],
+                code=e["deputy__code"],
+                name=e["deputy__name"],
+                sessions_attended=e["n_attended"] or 0,
+                sessions_total=total,
+                hours=Decimal(e["n_hours"] or 0),
+                attempts=e.get("n_attempts") or 0,
+                best_score=e.get("best_score"),
+                passed=bool(e.get("n_passed")),
+                completed_on=e["completed_on"],
+            )
         )
-        for e in rows
-    ]
     enrolled = len(deputies)
     attempters = [d for d in deputies if d.attempts]
     has_quiz = quiz is not None

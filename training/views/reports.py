@@ -3,7 +3,8 @@ only: deputies and units get a 403, anonymous users the login page, an unknown c
 The figures come from ``selectors_course_report``, so page and sheet always agree."""
 
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.template.defaultfilters import floatformat
+from django.urls import path, reverse
 
 from accounts.access import role_required
 from accounts.roles import Role
@@ -11,6 +12,7 @@ from core import clock
 from core.tabular import generated_at, spooled_file_response
 
 from ..selectors_course_report import (
+    NONE_SHOWN,
     course_report,
     course_report_filename,
     course_report_queryset,
@@ -28,7 +30,21 @@ def _report(pk: int):
 @role_required(Role.STAFF)
 def report(request, pk: int):
     data = _report(pk)
-    rows = [{"line": d, "passed": passed_text(data, d)} for d in data.deputies]
+    # Each row's values written once here (the archive link from one reversal, the decimals
+    # and the date formatted as the template's filters would): a district's course has some
+    # fifty enrolments, and the template's filters and reversals per row were most of the page.
+    head, tail = reverse("training:deputy_archive", args=[0]).rsplit("/0/", 1)
+    rows = [
+        {
+            "line": d,
+            "passed": passed_text(data, d),
+            "archive_url": f"{head}/{d.deputy_id}/{tail}",
+            "hours": floatformat(d.hours, 1),
+            "best_score": NONE_SHOWN if d.best_score is None else floatformat(d.best_score, 1),
+            "completed_on": f"{d.completed_on:%Y-%m-%d}" if d.completed_on else NONE_SHOWN,
+        }
+        for d in data.deputies
+    ]
     return render(
         request,
         "training/course_report.html",
