@@ -23,13 +23,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import charts, clock
 from core.activity import activity_counts
+from deputies.facts import prepared
 from deputies.models import Deputy
 
 from .models import Dimension, EntryStatus, LedgerEntry
@@ -138,16 +139,10 @@ def _clip(points: Decimal, cap: Decimal | None) -> Decimal:
     return min(points, cap) if points > 0 else max(points, -cap)
 
 
-def axis_values(
-    deputy_ids: list[int], year: int, *, counts: Counter = activity_counts
-) -> dict[int, dict[str, Decimal]]:
-    """Deputy id → axis key → figure for ``year``, for every id (zeros included): one grouped
-    query over the verified entries plus one per registered counter (asked through ``counts``,
-    so a page may share them: ``deputies.facts.DeputyFacts.activity_counts``)."""
-    values: dict[int, dict[str, Decimal]] = {
-        pk: {axis.key: Decimal(0) for axis in AXES} for pk in deputy_ids
-    }
-    rows = (
+def _verified_rule_counts(deputy_ids: list[int], year: int) -> QuerySet:
+    """(deputy id, rule code, dimension, points, cap, innovation cap, entries) of the deputies'
+    verified entries of ``year``, per deputy and rule."""
+    return (
         LedgerEntry.objects.filter(
             deputy_id__in=deputy_ids, status=EntryStatus.VERIFIED, rule__rule_set__year=year
         )
@@ -162,6 +157,25 @@ def axis_values(
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def axis_values(
+    deputy_ids: list[int], year: int, *, counts: Counter = activity_counts
+) -> dict[int, dict[str, Decimal]]:
+    """Deputy id → axis key → figure for ``year``, for every id (zeros included): one grouped
+    query over the verified entries plus one per registered counter (asked through ``counts``,
+    so a page may share them: ``deputies.facts.DeputyFacts.activity_counts``)."""
+    values: dict[int, dict[str, Decimal]] = {
+        pk: {axis.key: Decimal(0) for axis in AXES} for pk in deputy_ids
+    }
+    if len(deputy_ids) == 1:  # one deputy's portrait: compiled once (``prepared``)
+        rows = prepared(
+            ("performance:portrait-rows", year),
+            lambda deputy: _verified_rule_counts([deputy], year),
+            deputy=deputy_ids[0],
+        )
+    else:
+        rows = _verified_rule_counts(deputy_ids, year)
     dimension_points: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     dimension_caps: dict[str, Decimal] = {}
     for deputy_id, code, dimension, points, cap, innovation_cap, n in rows:
