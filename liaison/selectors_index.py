@@ -202,7 +202,7 @@ def index_rows(*, week: date) -> list[IndexRow]:
     min_count, factor = settings.LVZHI_OPINION_MIN_COUNT, settings.LVZHI_OPINION_FACTOR
     rows = []
     for community_id, community, category_id, category, category_order, *weeks in fetched:
-        counts = tuple(int(n or 0) for n in weeks)
+        counts = tuple(map(int, weeks))  # a group's sums are never NULL
         flagged = is_flagged(counts[-1], sum(counts[:-1]), min_count=min_count, factor=factor)
         rows.append(
             IndexRow(

@@ -106,6 +106,13 @@ class Opinion(models.Model):
             models.Index(
                 fields=["submitted_on", "community", "category"], name="opinion_index_week_idx"
             ),
+            # The opinion index counts the opinions that are not merged duplicates: read from
+            # this index alone (liaison.selectors_index).
+            models.Index(
+                fields=["submitted_on", "community", "category"],
+                condition=~Q(status=OpinionStatus.MERGED.value) & Q(merged_into__isnull=True),
+                name="opinion_index_live_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
