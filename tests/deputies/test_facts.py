@@ -91,3 +91,53 @@ def test_the_dashboard_reads_the_facts_once(deputy_client, deputy):
     assert response.status_code == 200
     assert sum('"fact_0"' in q["sql"] for q in queries) == 1
     assert [todo.count for todo in response.context["todos"]] == [1]
+
+
+def _entries(deputy):
+    from performance.models import LedgerEntry
+
+    return LedgerEntry.objects.filter(deputy=deputy).select_related("rule__rule_set")
+
+
+def test_a_prepared_read_gives_what_the_queryset_gives_for_each_deputy(deputy, other_deputy):
+    """``prepared`` compiles once and runs with each deputy's id: the same objects (related
+    objects and annotations too), tuples, flat values and dicts as the queryset, afresh."""
+    from django.db.models import Count
+
+    from performance.models import LedgerEntry
+
+    mine, theirs = _rejected(deputy), _rejected(other_deputy)
+    shapes = {
+        "models": lambda deputy: _entries(deputy).annotate(n=Count("evidence")).order_by("pk"),
+        "tuples": lambda deputy: LedgerEntry.objects.filter(deputy=deputy).values_list(
+            "pk", "status"
+        ),
+        "flat": lambda deputy: LedgerEntry.objects.filter(deputy=deputy).values_list(
+            "pk", flat=True
+        ),
+        "dicts": lambda deputy: LedgerEntry.objects.filter(deputy=deputy).values("pk", "title"),
+    }
+    for name, build in shapes.items():
+        for who in (deputy, other_deputy):
+            got = facts.prepared(("test", name), build, deputy=who.pk)
+            assert got == list(build(who.pk)) and len(got) == 1
+    (got,) = facts.prepared(("test", "models"), shapes["models"], deputy=deputy.pk)
+    assert got == mine and got.rule.rule_set.year == mine.rule.rule_set.year and got.n == 0
+    assert facts.prepared(("test", "flat"), shapes["flat"], deputy=other_deputy.pk) == [theirs.pk]
+    with CaptureQueriesContext(connection) as queries:
+        facts.prepared(("test", "models"), shapes["models"], deputy=deputy.pk)
+    assert len(queries) == 1
+    _rejected(deputy)  # a new row is seen on the next read
+    assert len(facts.prepared(("test", "flat"), shapes["flat"], deputy=deputy.pk)) == 2
+
+
+def test_a_prepared_read_takes_tuples_of_ids(deputy, other_deputy):
+    from performance.models import LedgerEntry
+
+    rows = [_rejected(deputy), _rejected(other_deputy), _rejected(deputy)]
+
+    def build(ids):
+        return LedgerEntry.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+
+    for ids in [(rows[0].pk,), (rows[1].pk, rows[2].pk), (rows[2].pk, rows[0].pk), ()]:
+        assert facts.prepared(("test", "ids"), build, ids=ids) == sorted(ids)
