@@ -53,14 +53,16 @@ def deputy_suggestions(deputy) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(pk__in=deputy_suggestion_ids(deputy))
 
 
-def unit_user_suggestions(user) -> QuerySet[Suggestion]:
+def unit_user_suggestions(user, *, unit_ids: list[int] | None = None) -> QuerySet[Suggestion]:
     """The suggestions one of ``user``'s units leads or co-handles, once registered (the unit
     portal). The unit ids and the co-handled suggestion ids are read first (two small indexed
     queries), so the list is ``lead_unit IN (…) OR id IN (…)``: PostgreSQL combines the two
     indexes with the status filter (BitmapAnd/BitmapOr) and reads only the rows it lists,
     where a subquery or ``Q(lead_unit) | Q(co_units)`` with ``distinct()`` read every one of
-    the units' suggestions (or everyone's) first."""
-    unit_ids = list(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
+    the units' suggestions (or everyone's) first. ``unit_ids``: the user's units, when the
+    caller has read them already."""
+    if unit_ids is None:
+        unit_ids = list(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
     co_handled = (
         list(
             Suggestion.co_units.through.objects.filter(handlingunit_id__in=unit_ids).values_list(

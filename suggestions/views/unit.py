@@ -74,7 +74,7 @@ def _lead_unit(request, suggestion) -> HandlingUnit:
 def unit_home(request):
     units = list(_user_units(request))
     today = clock.today()
-    mine = _unit_suggestions(request)
+    mine = selectors.unit_user_suggestions(request.user, unit_ids=[u.pk for u in units])
     # What a row shows, and its lead deputy's name: not the text, nor the unit and category
     # rows the list never prints.
     qs = mine.select_related("lead_deputy").only(*UNIT_ROW_FIELDS)
