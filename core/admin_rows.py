@@ -224,7 +224,7 @@ class CheckboxCell:
         self.parts = re.split(f"({PK_MARK}|{NAME_MARK})", str(html))
 
     def __call__(self, obj) -> str:
-        pk, name = escape(str(obj.pk)), conditional_escape(str(obj))
+        pk, name = html.escape(str(obj.pk)), html_of(str(obj))
         if not pk:  # CheckboxInput leaves out an empty value; keep Django's rendering
             return self.model_admin.action_checkbox(obj)
         return mark_safe(
