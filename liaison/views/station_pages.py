@@ -8,7 +8,7 @@ resident's community: each page reads its own rows whatever the number of statio
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 
 from core import clock
 from deputies.models import Community
@@ -36,6 +36,8 @@ def station_list(request):
         request.GET.get("page")
     )
     page.object_list = with_deputy_counts(page.object_list)
+    # Each row links to its station's page: the address reversed once, the key put between.
+    head, tail = reverse("liaison:station_detail", args=[0]).rsplit("/0/", 1)
     return render(
         request,
         "liaison/station_list.html",
@@ -43,6 +45,8 @@ def station_list(request):
             "page": page,
             "communities": communities,
             "community": community,
+            "detail_head": f"{head}/",
+            "detail_tail": f"/{tail}",
         },
     )
 
