@@ -24,6 +24,7 @@ not be exactly Django's output (popups, ``list_editable``, a model's own
 """
 
 import datetime
+import decimal
 import html
 import re
 from collections.abc import Callable
@@ -74,6 +75,11 @@ MEMO_FIELDS = (
     models.DecimalField,
     models.IntegerField,
     models.FloatField,
+)
+
+# What an admin method may return that display_for_value formats by the value alone.
+MEMO_VALUES = frozenset(
+    (int, float, decimal.Decimal, bool, type(None), datetime.date, datetime.datetime, datetime.time)
 )
 
 
@@ -174,6 +180,7 @@ class Column:
         # Per page: the escaped text of each choice, related row (by key) or formatted value.
         self.choice_html: dict | None = None
         self.memo: dict | None = None
+        self.values: dict = {}  # an admin method's numbers and dates, formatted once a page
         try:
             field = _get_non_gfk_field(cl.lookup_opts, name)
         except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
@@ -335,6 +342,16 @@ class Plan:
                     text = self.icons(value)
                 elif value and type(value) in PLAIN_TEXT:
                     text = value  # what display_for_value returns for it (str(value))
+                elif column.kind != LOOKUP and type(value) in MEMO_VALUES:
+                    key = (type(value), value)
+                    content = column.values.get(key)
+                    if content is None:
+                        content = column.values[key] = html_of(
+                            display_for_value(value, empty, False)
+                        )
+                    if isinstance(value, datetime.date | datetime.time):
+                        classes += " nowrap"
+                    return self.wrap(column, classes, content, result)
                 else:
                     text = display_for_value(value, empty, False)
                 if isinstance(value, datetime.date | datetime.time):
