@@ -49,7 +49,7 @@ class OpinionAdmin(
         DateYearFilter.on("submitted_on", title=_("提交年份")),
         ("station", NamedRelatedFilter.reading("name")),
         ("community", NamedRelatedFilter.reading("name")),
-        "category",
+        ("category", NamedRelatedFilter.reading("name")),
     )
     # Four joins at most: past five tables PostgreSQL's planner spends more on choosing the
     # join order than the page's query takes to run. The assignee and the merge target are

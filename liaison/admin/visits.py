@@ -152,7 +152,7 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
         DateYearFilter.on("occurred_on", title=_("接待年份")),
         "status",
         ("station", NamedRelatedFilter.reading("name")),
-        "category",
+        ("category", NamedRelatedFilter.reading("name")),
     )
     list_select_related = ("station", "category", "community", "suggestion")
     search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
-from core.admin_lists import DateYearFilter, LargeListAdmin
+from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
 from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.audit import audit_record
@@ -117,7 +117,7 @@ class SuggestionAdmin(
         "kind",
         "category",
         DateYearFilter.on("year", title=_("立案年度")),
-        "lead_unit",
+        ("lead_unit", NamedRelatedFilter.reading("name")),
         "origin",
     )
     search_fields = ("number", "title", "lead_deputy__name", "lead_deputy__code")
