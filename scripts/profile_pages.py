@@ -1,6 +1,7 @@
 """Where a page's time goes, in process: time per request, queries, SQL time and size, and
-optionally a cProfile listing. Complements ``bench_pages.py`` (which measures over HTTP under
-load): use this one to find what to change, that one to show the result.
+optionally a cProfile listing or each query with its time (``--sql``). Complements
+``bench_pages.py`` (which measures over HTTP under load): use this one to find what to change,
+that one to show the result.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lvzhi_scale \\
         .venv/bin/python scripts/profile_pages.py --requests 20 \\
@@ -57,8 +58,9 @@ def clients():
     return found
 
 
-def measure(client, path: str, requests: int) -> tuple[float, int, float, int]:
-    """(ms per request, queries, SQL ms, response bytes) after one warming request."""
+def measure(client, path: str, requests: int) -> tuple[float, list[dict], int]:
+    """(ms per request, the queries of one request, response bytes) after one warming
+    request."""
     from django.conf import settings
     from django.db import connection, reset_queries
 
@@ -68,14 +70,13 @@ def measure(client, path: str, requests: int) -> tuple[float, int, float, int]:
     settings.DEBUG = True  # only to record the queries of one request
     reset_queries()
     client.get(path)
-    queries = len(connection.queries)
-    sql_ms = sum(float(q["time"]) for q in connection.queries) * 1000
+    queries = list(connection.queries)
     settings.DEBUG = False
     started = time.perf_counter()
     for _ in range(requests):
         client.get(path)
     elapsed = (time.perf_counter() - started) / requests * 1000
-    return elapsed, queries, sql_ms, len(response.content)
+    return elapsed, queries, len(response.content)
 
 
 def main() -> None:
@@ -84,6 +85,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="print a cProfile listing")
     parser.add_argument("--top", type=int, default=40, help="rows of the listing")
+    parser.add_argument("--sql", action="store_true", help="print each query and its time")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lvzhi-profile-static-") as static_root:
@@ -94,8 +96,12 @@ def main() -> None:
             role, _, path = page.partition(":")
             if role not in by_role:
                 raise SystemExit(f"no user for role {role!r}")
-            ms, queries, sql_ms, size = measure(by_role[role], path, args.requests)
-            print(f"{path:55} {role:9} {ms:7.1f} {queries:7d} {sql_ms:7.1f} {size // 1024:5d}")
+            ms, queries, size = measure(by_role[role], path, args.requests)
+            sql_ms = sum(float(query["time"]) for query in queries) * 1000
+            print(f"{path:55} {role:9} {ms:7.1f} {len(queries):7d} {sql_ms:7.1f} {size // 1024:5d}")
+            if args.sql:
+                for query in queries:
+                    print(f"  {float(query['time']) * 1000:7.2f} ms  {query['sql'][:400]}")
             if args.profile:
                 profiler = cProfile.Profile()
                 profiler.enable()
