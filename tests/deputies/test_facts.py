@@ -141,3 +141,28 @@ def test_a_prepared_read_takes_tuples_of_ids(deputy, other_deputy):
 
     for ids in [(rows[0].pk,), (rows[1].pk, rows[2].pk), (rows[2].pk, rows[0].pk), ()]:
         assert facts.prepared(("test", "ids"), build, ids=ids) == sorted(ids)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_facts_are_a_prepared_statement_with_the_id_as_its_parameter(
+    deputy, other_deputy
+):
+    _rejected(deputy)
+    facts._STATEMENTS.clear()
+    facts._LITERAL_SQL.clear()
+    mine = facts.read_facts(deputy, TODAY).values
+    with CaptureQueriesContext(connection) as queries:
+        theirs = facts.read_facts(other_deputy, TODAY).values
+        again = facts.read_facts(deputy, TODAY).values
+
+    assert len(queries) == 2  # logged like any other query
+    assert again == mine
+    assert mine["performance"]["returned"] == 1
+    assert theirs["performance"]["returned"] == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT parameter_types::text FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"deputies_deputy"."constituency_id"%'],
+        )
+        (types,) = cursor.fetchone()
+    assert types.count(",") == 0  # the deputy's id only; the day's dates are written in
