@@ -5,15 +5,20 @@ order. This keeps each app's queries in that app, and lets later apps (liaison, 
 themselves without touching the dashboard.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.signals import setting_changed
+from django.db import connections
+from django.db.models import CharField, Count, QuerySet, Value
+from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.roles import Role
-from core.admin_lists import counts_in_one_query
+from core import clock
 
 # A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request,
 # or None when the panel shows nothing to this user.
@@ -27,6 +32,7 @@ class Panel:
     template: str
     context: Callable[..., dict[str, Any] | None]
     counts: CountSource | None = None
+    counts_take_now: bool = False  # ``counts(request, now=...)``: a count moves with the clock
 
 
 _PANELS: dict[Role, dict[str, Panel]] = {role: {} for role in Role}
@@ -42,21 +48,29 @@ def register_panel(
 ) -> None:
     """``counts``, if given, names the panel's plain counts as querysets; the page then counts
     every panel's in one query and calls ``context(request, counts={name: n})``, so a card
-    costs no query of its own (the staff desk has some twenty of them)."""
+    costs no query of its own (the staff desk has some twenty of them).
+
+    The counts' statement is compiled once a day per process and permission set and run
+    afresh on every visit (``_count_statement``), so ``counts(request)`` must depend on
+    nothing but the user's permissions and today's date, and read no rows. A count that moves
+    with the time of day takes ``now`` (``counts(request, now=...)``) and derives its
+    timestamps from it by adding or subtracting a fixed interval."""
+    takes_now = counts is not None and "now" in inspect.signature(counts).parameters
     _PANELS[role][key] = Panel(
-        key=key, order=order, template=template, context=context, counts=counts
+        key=key,
+        order=order,
+        template=template,
+        context=context,
+        counts=counts,
+        counts_take_now=takes_now,
     )
+    _COUNT_STATEMENTS.clear()
 
 
 def panels_for(role: Role, request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
     """Render-ready (template, context) pairs; a panel whose context is None is skipped."""
     panels = sorted(_PANELS[role].values(), key=lambda p: (p.order, p.key))
-    wanted: dict[str, QuerySet] = {}
-    for panel in panels:
-        if panel.counts is not None:
-            for name, queryset in (panel.counts(request) or {}).items():
-                wanted[f"{panel.key}:{name}"] = queryset
-    counted = counts_in_one_query(**wanted) if wanted else {}
+    counted = _count(role, panels, request)
     rendered = []
     for panel in panels:
         if panel.counts is None:
@@ -68,6 +82,147 @@ def panels_for(role: Role, request: HttpRequest) -> list[tuple[str, dict[str, An
         if context is not None:
             rendered.append((panel.template, context))
     return rendered
+
+
+# The desk's counts: one UNION ALL of every panel's plain counts. Building and compiling the
+# twenty-odd querysets cost about as much as running them, and the statement depends only on
+# the day and what the user may see, so it is compiled once a day per process and permission
+# set and run with fresh parameters; only the SQL is kept, never a count. Timestamps derived
+# from ``now`` are compiled from a marked moment and moved to the request's on each run.
+
+_NOW_MARK = datetime(1971, 1, 1, 0, 0, 0, 271_828, tzinfo=UTC)  # a moment no row has
+_OTHER_MARK = _NOW_MARK + timedelta(days=3, seconds=7)  # to check which parameters moved
+_FAR = timedelta(days=3650)  # a count's timestamps lie within this of ``now``
+
+
+@dataclass(frozen=True)
+class _CountStatement:
+    using: str
+    sql: str
+    params: tuple
+    moving: tuple[int, ...]  # the params derived from ``now``, compiled from ``_NOW_MARK``
+    names: tuple[str, ...]  # "panel:count", each panel's counts
+
+
+_COUNT_STATEMENTS: dict[tuple, "_CountStatement | None"] = {}
+_COUNT_STATEMENTS_MAX = 64  # permission sets x days; cleared when full
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    """A count may read a setting (the opinions' triage days): tests change them."""
+    _COUNT_STATEMENTS.clear()
+
+
+def _permission_key(user) -> tuple:
+    """What the panels' count sources may depend on about the user (``has_module_perms``)."""
+    if not user.is_active:
+        return ("inactive",)
+    if user.is_superuser:
+        return ("superuser",)
+    return ("user", frozenset(user.get_all_permissions()))
+
+
+def _wanted(panels: list[Panel], request: HttpRequest, now: datetime) -> dict[str, QuerySet]:
+    wanted: dict[str, QuerySet] = {}
+    for panel in panels:
+        if panel.counts is None:
+            continue
+        found = panel.counts(request, now=now) if panel.counts_take_now else panel.counts(request)
+        for name, queryset in (found or {}).items():
+            wanted[f"{panel.key}:{name}"] = queryset
+    return wanted
+
+
+def _union(wanted: dict[str, QuerySet]) -> tuple[str, str, tuple]:
+    """(database, sql, params) of ``core.admin_lists.counts_in_one_query``'s statement."""
+    parts = [
+        qs.order_by()
+        .values(desk_card=Value(key, output_field=CharField()))
+        .annotate(n=Count("pk"))
+        .values_list("desk_card", "n")
+        for key, qs in wanted.items()
+    ]
+    union = parts[0].union(*parts[1:], all=True)
+    sql, params = union.query.get_compiler(using=union.db).as_sql()
+    return union.db, sql, tuple(params)
+
+
+def _moment(value: Any, using: str) -> datetime | None:
+    """A timestamp parameter as an aware datetime (SQLite's are written as text), else None."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == " ":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=connections[using].timezone)
+    return None
+
+
+def _compile_counts(panels: list[Panel], request: HttpRequest) -> _CountStatement | None:
+    """The statement, or None when a parameter moved in a way this cannot follow (then each
+    visit compiles its own)."""
+    wanted = _wanted(panels, request, _NOW_MARK)
+    if not wanted:
+        return _CountStatement("", "", (), (), ())
+    using, sql, params = _union(wanted)
+    _using, other_sql, other_params = _union(_wanted(panels, request, _OTHER_MARK))
+    if other_sql != sql or len(other_params) != len(params):
+        return None
+    moving = []
+    for i, (one, other) in enumerate(zip(params, other_params, strict=True)):
+        if one == other:
+            continue
+        first, second = _moment(one, using), _moment(other, using)
+        if (
+            first is None
+            or second is None
+            or second - first != _OTHER_MARK - _NOW_MARK
+            or abs(first - _NOW_MARK) > _FAR
+        ):
+            return None
+        moving.append(i)
+    return _CountStatement(using, sql, params, tuple(moving), tuple(wanted))
+
+
+def _count(role: Role, panels: list[Panel], request: HttpRequest) -> dict[str, int]:
+    """Every panel's plain counts, ``{"panel:count": n}``, in one query."""
+    if not any(panel.counts is not None for panel in panels):
+        return {}
+    now = clock.now()
+    key = (role, clock.today(), _permission_key(request.user))
+    if key in _COUNT_STATEMENTS:
+        statement = _COUNT_STATEMENTS[key]
+    else:
+        statement = _compile_counts(panels, request)
+        if len(_COUNT_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
+            _COUNT_STATEMENTS.clear()
+        _COUNT_STATEMENTS[key] = statement
+    if statement is None:
+        wanted = _wanted(panels, request, now)
+        if not wanted:
+            return {}
+        using, sql, params = _union(wanted)
+        names: tuple[str, ...] = tuple(wanted)
+    else:
+        if not statement.names:
+            return {}
+        using, sql, names = statement.using, statement.sql, statement.names
+        params = statement.params
+        if statement.moving:
+            params = list(params)
+            ops = connections[using].ops
+            for i in statement.moving:
+                moment = _moment(params[i], using) - _NOW_MARK + now
+                if not isinstance(params[i], datetime):
+                    moment = ops.adapt_datetimefield_value(moment)
+                params[i] = moment
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = dict(cursor.fetchall())
+    return {name: rows.get(name, 0) for name in names}
 
 
 @dataclass(frozen=True)
