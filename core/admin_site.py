@@ -7,7 +7,8 @@
   in the order a clerk works, not by Python app; a model missing from ``TASKS`` still appears,
   under 系统设置, so nothing registered can be hidden by forgetting it here.
 * The app list (sidebar, index) is built once per permission set and language, not on every
-  admin request (``core.admin_nav``).
+  admin request (``core.admin_nav``); the staff member's permission set comes from the cache,
+  dropped whenever permissions or groups change (``core.admin_perms``).
 * Every list can be exported as .xlsx (``export_xlsx``: the rows chosen or, with "select all",
   the whole filtered list), recorded in the audit log as an export.
 """
@@ -20,6 +21,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_perms
 from .admin_export import export_xlsx
 from .admin_nav import AppListMemo
 
@@ -147,6 +149,7 @@ class LvzhiAdminSite(admin.AdminSite):
         super().__init__(name)
         self.add_action(export_xlsx)
         self.app_list_memo = AppListMemo()
+        admin_perms.connect()
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, admin_class, **options)
@@ -155,6 +158,14 @@ class LvzhiAdminSite(admin.AdminSite):
     def unregister(self, model_or_iterable):
         super().unregister(model_or_iterable)
         self.app_list_memo.clear()
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Django's check (active staff), then the permission sets every admin page asks for
+        put on the user from the cache (``core.admin_perms``: two queries on every page before)."""
+        allowed = super().has_permission(request)
+        if allowed:
+            admin_perms.prime(request.user)
+        return allowed
 
     def login(self, request: HttpRequest, extra_context=None):
         """The site's own sign-in page for everyone (lockout, password rules, first-login
