@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from core import clock
 from core.models import CalendarDay
 from core.workdays import working_days_between
+from deputies.facts import prepared
 
 from .models import (
     CONCLUDED_STATES,
@@ -300,6 +301,12 @@ def missing_quarterly_reports(
     (the first ``limit`` of them, by start date, when a limit is given)."""
     today = today or clock.today()
     year, quarter = last_quarter(today)
+    return [(p, year, quarter) for p in missing_quarterly_reports_query(today, limit=limit)]
+
+
+def missing_quarterly_reports_query(today: date, *, limit: int | None = None) -> QuerySet:
+    """The projects of ``missing_quarterly_reports``, as a queryset."""
+    year, quarter = last_quarter(today)
     end = quarter_end(year, quarter)
     projects = (
         ToughProject.objects.filter(started_on__lte=end, finished_on__isnull=True)
@@ -310,19 +317,26 @@ def missing_quarterly_reports(
     )
     if limit is not None:
         projects = projects[:limit]
-    return [(p, year, quarter) for p in projects]
+    return projects
 
 
 # Rows each card of the staff overview lists; the card links to the full filtered list.
 OVERVIEW_ROWS = 10
 
 
-def _first_rows(rows, limit: int = OVERVIEW_ROWS) -> tuple[list, bool]:
-    """The first ``limit`` rows and whether there are more: one query of ``limit + 1`` rows,
-    so the page costs the same whether ten or ten thousand rows match. The rows are chosen on
-    their own table (a sliced ``pk__in`` subquery) and only those joined to their relations:
-    joining every matching row before sorting them cost more than the rest of the page."""
-    head = list(rows.filter(pk__in=rows.values("pk")[: limit + 1]))
+def _first_rows(key: tuple, build, limit: int = OVERVIEW_ROWS) -> tuple[list, bool]:
+    """The first ``limit`` rows of ``build()`` and whether there are more: one query of
+    ``limit + 1`` rows, so the page costs the same whether ten or ten thousand rows match. The
+    rows are chosen on their own table (a sliced ``pk__in`` subquery) and only those joined to
+    their relations: joining every matching row before sorting them cost more than the rest of
+    the page. The statement is built once per ``key`` (which names the day) and process and
+    kept by PostgreSQL with its plan (``deputies.facts.prepared``); the rows are read afresh."""
+
+    def head_query():
+        rows = build()
+        return rows.filter(pk__in=rows.values("pk")[: limit + 1])
+
+    head = prepared(("staff-overview", *key, limit), head_query)
     return head[:limit], len(head) > limit
 
 
@@ -334,32 +348,54 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
     today = today or clock.today()
     # COUNT(*), not of the key: the counts are then read from the status index alone.
     counts = dict(
-        Suggestion.objects.values_list("status").annotate(n=Count("*")).order_by("status")
+        prepared(
+            ("staff-overview", "counts"),
+            lambda: (
+                Suggestion.objects.values_list("status").annotate(n=Count("*")).order_by("status")
+            ),
+        )
     )
     overdue, more_overdue = _first_rows(
-        Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today)
-        .with_list_relations()
-        .order_by("reply_deadline", "pk")
+        ("overdue", today),
+        lambda: (
+            Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today)
+            .with_list_relations()
+            .order_by("reply_deadline", "pk")
+        ),
     )
     days = overdue_working_days([s.reply_deadline for s in overdue], today)
     due_checks, more_checks = _first_rows(
-        FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
-        .select_related("suggestion")
-        .order_by("due_on", "pk")
+        ("checks", today),
+        lambda: (
+            FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
+            .select_related("suggestion")
+            .order_by("due_on", "pk")
+        ),
     )
     overdue_commitments, more_commitments = _first_rows(
-        Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
-        .select_related("suggestion", "owner_unit")
-        .order_by("due_on", "pk")
+        ("commitments", today),
+        lambda: (
+            Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
+            .select_related("suggestion", "owner_unit")
+            .order_by("due_on", "pk")
+        ),
     )
     # Newest first, as the default order gives unnumbered rows, but said outright: the default
     # (year, sequence) order walks the numbering index over every suggestion to find these.
     pending, more_pending = _first_rows(
-        Suggestion.objects.filter(status=Status.SUBMITTED)
-        .with_list_relations()
-        .order_by("-created_at", "-pk")
+        ("pending",),
+        lambda: (
+            Suggestion.objects.filter(status=Status.SUBMITTED)
+            .with_list_relations()
+            .order_by("-created_at", "-pk")
+        ),
     )
-    missing_reports = missing_quarterly_reports(today, limit=OVERVIEW_ROWS + 1)
+    missing_reports = prepared(
+        ("staff-overview", "reports", today),
+        lambda: missing_quarterly_reports_query(today, limit=OVERVIEW_ROWS + 1),
+    )
+    year, quarter = last_quarter(today)
+    missing_reports = [(p, year, quarter) for p in missing_reports]
     return {
         "today": today,
         "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
