@@ -49,31 +49,68 @@ MAX_ROWS = 10_000
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
-def planner_estimate(queryset: QuerySet) -> int | None:
-    """PostgreSQL's estimate of the rows of ``queryset``'s table (as its planner makes it:
-    tuples per page times the pages the table has now), or None where there is none to use:
-    another database, a filtered, distinct, grouped or combined query."""
+ESTIMATE_SQL = (
+    "SELECT CASE WHEN c.relpages > 0 THEN c.reltuples / c.relpages"
+    " * (pg_relation_size(c.oid) / current_setting('block_size')::int)"
+    " ELSE c.reltuples END FROM pg_class c WHERE c.oid = %s::regclass"
+)
+
+
+def _estimable(queryset: QuerySet) -> bool:
+    """Whether the planner's estimate of the table is the size of ``queryset``: on
+    PostgreSQL, a query that is not filtered, distinct, grouped, combined or sliced."""
     query = queryset.query
-    connection = connections[queryset.db]
-    if (
-        connection.vendor != "postgresql"
+    return not (
+        connections[queryset.db].vendor != "postgresql"
         or query.where
         or query.distinct
         or query.combinator
         or query.is_sliced
         or query.group_by is not None
         or query.extra
-    ):
+    )
+
+
+def planner_estimate(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the rows of ``queryset``'s table (as its planner makes it:
+    tuples per page times the pages the table has now), or None where there is none to use:
+    another database, a filtered, distinct, grouped or combined query."""
+    if not _estimable(queryset):
         return None
+    connection = connections[queryset.db]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT CASE WHEN c.relpages > 0 THEN c.reltuples / c.relpages"
-            " * (pg_relation_size(c.oid) / current_setting('block_size')::int)"
-            " ELSE c.reltuples END FROM pg_class c WHERE c.oid = %s::regclass",
-            [connection.ops.quote_name(queryset.model._meta.db_table)],
-        )
+        cursor.execute(ESTIMATE_SQL, [connection.ops.quote_name(queryset.model._meta.db_table)])
         row = cursor.fetchone()
     return None if row is None or row[0] is None or row[0] < 0 else int(row[0])
+
+
+def estimate_or_count(queryset: QuerySet, max_rows: int) -> tuple[int | None, int | None]:
+    """``(planner_estimate(queryset), None)`` where the estimate is past ``max_rows``, else
+    ``(None, rows)`` with ``rows`` counted up to ``max_rows + 1``: one statement where
+    Django would send two (the count runs only when the estimate is not past the limit)."""
+    capped = queryset.order_by().values("pk")[: max_rows + 1]
+    if not _estimable(queryset):
+        return None, capped.count()
+    connection = connections[queryset.db]
+    count_sql, count_params = capped.query.get_compiler(queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.estimate, CASE WHEN e.estimate > %s THEN NULL ELSE"
+            f" (SELECT COUNT(*) FROM ({count_sql}) subquery) END"
+            f" FROM ({ESTIMATE_SQL}) e (estimate)",
+            [
+                max_rows,
+                *count_params,
+                connection.ops.quote_name(queryset.model._meta.db_table),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:  # no such table in pg_class: count as any other list
+        return None, capped.count()
+    estimate, rows = row
+    if rows is None:
+        return int(estimate), None
+    return None, rows
 
 
 class LargeTablePaginator(Paginator):
@@ -91,11 +128,10 @@ class LargeTablePaginator(Paginator):
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return super().count
-        estimate = planner_estimate(self.object_list)
-        if estimate is not None and estimate > self.max_rows:
+        estimate, rows = estimate_or_count(self.object_list, self.max_rows)
+        if estimate is not None:
             self.approximate = True
             return estimate
-        rows = self.object_list.order_by().values("pk")[: self.max_rows + 1].count()
         if rows > self.max_rows:
             self.capped = True
             return self.max_rows

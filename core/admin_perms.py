@@ -23,7 +23,9 @@ committed, so a stale entry is never used:
 Whether the user is a superuser (who has every permission) is part of the entry's key, read from
 the user's row on each request as before; an inactive user is never primed (the backend answers
 the empty set for them anyway). Changes that bypass signals (``bulk_create`` or ``update`` of the
-relation rows in code) show after ``CACHE_SECONDS`` at the latest.
+relation rows in code) show after ``CACHE_SECONDS`` at the latest, and so does a change made in
+another process where the default cache is each process's memory (``CACHE_URL`` unset), as for
+the role names and sessions: several web workers share Redis (README, "CACHE_URL").
 """
 
 import time

@@ -102,6 +102,34 @@ def test_a_big_list_counts_at_most_its_cap(staff_client, staff_user, monkeypatch
     assert LargeTablePaginator(AuditEvent.objects.all(), 2).count == 4
 
 
+def test_an_unfiltered_list_takes_the_estimate_or_the_count_in_one_query(staff_user):
+    """On PostgreSQL the planner's estimate and the capped count are one statement (the count
+    runs only where the estimate is not past the cap); the figures are what they were."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _log(6, staff_user)
+    for max_rows, expected in ((10, 6), (4, 4)):
+        paginator = LargeTablePaginator(Notification.objects.order_by("pk"), 2)
+        paginator.max_rows = max_rows
+        with CaptureQueriesContext(connection) as captured:
+            assert paginator.count == expected
+        assert len(captured) == 1
+        assert paginator.capped == (expected < 6) and not paginator.approximate
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_notification")
+    paginator = LargeTablePaginator(Notification.objects.order_by("pk"), 2)
+    paginator.max_rows = 1
+    with CaptureQueriesContext(connection) as captured:
+        assert paginator.count >= 1  # the estimate
+    assert len(captured) == 1 and paginator.approximate and not paginator.capped
+    filtered = LargeTablePaginator(Notification.objects.filter(kind="x").order_by("pk"), 2)
+    filtered.max_rows = 1
+    assert filtered.count == 0 and not filtered.approximate
+
+
 HUGE = "9" * 30
 ODD_QUERIES = [
     "p=999",
