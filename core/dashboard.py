@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.signals import setting_changed
 from django.db import connections
-from django.db.models import CharField, Count, QuerySet, Value
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.roles import Role
 from core import clock
+from core.compiled import run_counts, union_sql
 
 # A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request,
 # or None when the panel shows nothing to this user.
@@ -135,17 +136,7 @@ def _wanted(panels: list[Panel], request: HttpRequest, now: datetime) -> dict[st
 
 
 def _union(wanted: dict[str, QuerySet]) -> tuple[str, str, tuple]:
-    """(database, sql, params) of ``core.admin_lists.counts_in_one_query``'s statement."""
-    parts = [
-        qs.order_by()
-        .values(desk_card=Value(key, output_field=CharField()))
-        .annotate(n=Count("pk"))
-        .values_list("desk_card", "n")
-        for key, qs in wanted.items()
-    ]
-    union = parts[0].union(*parts[1:], all=True)
-    sql, params = union.query.get_compiler(using=union.db).as_sql()
-    return union.db, sql, tuple(params)
+    return union_sql(wanted)
 
 
 def _moment(value: Any, using: str) -> datetime | None:
@@ -219,10 +210,7 @@ def _count(role: Role, panels: list[Panel], request: HttpRequest) -> dict[str, i
                 if not isinstance(params[i], datetime):
                     moment = ops.adapt_datetimefield_value(moment)
                 params[i] = moment
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = dict(cursor.fetchall())
-    return {name: rows.get(name, 0) for name in names}
+    return run_counts(using, sql, params, names)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.admin_lists import counts_in_one_query
 from core.cockpit import Kpi, heat_rows, month_key
+from core.compiled import counts_once
 from core.dashboard import admin_url
 
 from .models import ExternalEvent, FlagStatus, Opinion, OpinionFlag, OpinionStatus, Visit
@@ -25,14 +25,20 @@ def _opinions() -> QuerySet[Opinion]:
     return Opinion.objects.exclude(status=OpinionStatus.MERGED)
 
 
+def _counts(today: date) -> dict[str, QuerySet]:
+    month_start = today.replace(day=1)
+    return {
+        "month": _opinions().filter(submitted_on__gte=month_start, submitted_on__lte=today),
+        "new": Opinion.objects.filter(status=OpinionStatus.NEW),
+        "flags": OpinionFlag.objects.filter(status=FlagStatus.OPEN),
+        "visits": Visit.objects.filter(occurred_on__gte=month_start, occurred_on__lte=today),
+    }
+
+
 def kpis(today: date) -> list[Kpi]:
     month_start = today.replace(day=1)
-    counts = counts_in_one_query(
-        month=_opinions().filter(submitted_on__gte=month_start, submitted_on__lte=today),
-        new=Opinion.objects.filter(status=OpinionStatus.NEW),
-        flags=OpinionFlag.objects.filter(status=FlagStatus.OPEN),
-        visits=Visit.objects.filter(occurred_on__gte=month_start, occurred_on__lte=today),
-    )
+    # One UNION ALL of the four counts, compiled once a day per process and run afresh.
+    counts = counts_once(("liaison:cockpit", today), lambda: _counts(today))
     group = _("联络站与民意")
     opinions = "liaison_opinion_changelist"
     return [

@@ -14,6 +14,7 @@ from accounts.roles import Role
 from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
+from deputies.facts import prepared
 from deputies.models import Deputy
 
 from ..models import Survey
@@ -36,15 +37,17 @@ def _desk_querysets(today: date) -> dict[str, QuerySet]:
     }
 
 
-@lru_cache(maxsize=2)
-def _panel_querysets(today: date) -> tuple[QuerySet, QuerySet]:
-    """The first unmarked session's id and the open surveys with their answer counts, built
-    once a day per process (copied before each use)."""
+def _first_unmarked(today: date) -> QuerySet:
+    return unmarked_sessions(today).order_by("date").values_list("pk", flat=True)[:1]
+
+
+def _open_survey(today: date) -> QuerySet:
+    """The open survey closing first, with its answer count."""
     return (
-        unmarked_sessions(today).order_by("date").values_list("pk", flat=True)[:1],
         Survey.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
         .annotate(n=Count("responses"))
-        .order_by("closes_on"),
+        .order_by("closes_on")
+        .values_list("pk", "title", "n")[:1]
     )
 
 
@@ -58,11 +61,11 @@ def staff_panel(
     today = today or clock.today()
     if counts is None:
         counts = counts_in_one_query(**desk_counts(request, today=today))
-    first_unmarked, open_surveys = _panel_querysets(today)
-    unmarked = list(first_unmarked.all())
+    # Both reads compiled once a day per process (``deputies.facts.prepared``), run afresh.
+    unmarked = prepared(("training:desk-unmarked", today), lambda: _first_unmarked(today))
+    surveys = prepared(("training:desk-survey", today), lambda: _open_survey(today))
     unmarked_count = counts["unmarked"]
     coming = counts["coming"]
-    survey = open_surveys.first()
     items = [
         Todo(
             label=_("课次待登记出勤"),
@@ -79,14 +82,14 @@ def staff_panel(
             tone="warn",
         ),
     ]
-    if survey is not None:
+    for survey_pk, title, answers in surveys:
         serving = counts["serving"]
         items.append(
             Todo(
                 label=_("需求调查已答"),
-                text=f"{survey.n}/{serving}",
-                hint=survey.title,
-                url=reverse("training:survey_summary", args=[survey.pk]),
+                text=f"{answers}/{serving}",
+                hint=title,
+                url=reverse("training:survey_summary", args=[survey_pk]),
             )
         )
     return {"items": items}

@@ -1,0 +1,54 @@
+"""Counts whose statement is compiled once and run afresh.
+
+A page that asks the same counts on every visit (the cockpit's figures, the desk's cards)
+spends as much building and compiling the querysets as the database spends counting them.
+``counts_once(key, build)`` compiles ``build()``'s counts into one ``UNION ALL`` statement
+(``core.admin_lists.counts_in_one_query``) the first time a ``key`` is seen in a process, and
+on every call runs the kept SQL: the counts are always read fresh, only the text is kept. The
+``key`` must name everything ``build`` depends on (the day, a setting), and ``build`` must read
+no rows.
+"""
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import CharField, Count, QuerySet, Value
+
+_KEPT: dict[tuple, tuple[str, str, tuple, tuple[str, ...]]] = {}
+_KEPT_MAX = 128  # keys name the day: when full, yesterday's go with the rest
+
+
+def union_sql(querysets: dict[str, QuerySet]) -> tuple[str, str, tuple]:
+    """(database, sql, params) of the counts of ``querysets`` as one labelled ``UNION ALL``,
+    the statement of ``counts_in_one_query``."""
+    parts = [
+        qs.order_by()
+        .values(desk_card=Value(key, output_field=CharField()))
+        .annotate(n=Count("pk"))
+        .values_list("desk_card", "n")
+        for key, qs in querysets.items()
+    ]
+    union = parts[0].union(*parts[1:], all=True)
+    sql, params = union.query.get_compiler(using=union.db).as_sql()
+    return union.db, sql, tuple(params)
+
+
+def run_counts(using: str, sql: str, params, names) -> dict[str, int]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = dict(cursor.fetchall())
+    return {name: rows.get(name, 0) for name in names}
+
+
+def counts_once(key: tuple, build: Callable[[], dict[str, QuerySet]]) -> dict[str, int]:
+    """``counts_in_one_query(**build())``, compiled once per ``key`` and process."""
+    kept = _KEPT.get(key)
+    if kept is None:
+        querysets = build()
+        if not querysets:
+            return {}
+        kept = (*union_sql(querysets), tuple(querysets))
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[key] = kept
+    return run_counts(*kept)
