@@ -144,7 +144,10 @@ def _compile(using: str, today: date, deputy_id: int) -> _Statement:
     )
     compiler = query.get_compiler(using=using)
     sql, params = compiler.as_sql()
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    # The row's order, as Django's ValuesIterable reads it (``selected`` since Django 5.2:
+    # the order values() named the columns in, annotations among them).
+    names = list(query.selected or [])
+    names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
     return _Statement(compiler, sql, tuple(params), names, facts)
 
 
@@ -330,7 +333,10 @@ def _prepare(build: Callable[..., QuerySet], ids: dict) -> _Prepared | None:
     }
     if iterable not in kind or query.combinator or queryset._prefetch_related_lookups:
         return None
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    # The row's order, as Django's ValuesIterable reads it (``selected`` since Django 5.2:
+    # the order values() named the columns in, annotations among them).
+    names = list(query.selected or [])
+    names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
     return _Prepared(compiler, sql, tuple(params), places, kind[iterable], names)
 
 

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from deputies.facts import prepared
 from deputies.models import Deputy
 
 from .models import Attendance, CourseSession, Enrollment, QuizAttempt, Track
@@ -107,18 +108,22 @@ def _hours_by_year(deputy: Deputy) -> tuple[list[HoursRow], HoursRow]:
     a deputy sat in the room, as ``training_report`` counts it, not the course's year."""
     rows: dict[int, HoursRow] = {}
     total = HoursRow(year=None)
-    grouped = (
+    grouped = prepared(("training:archive-hours",), _hours_query, deputy=deputy.pk)
+    for row in grouped:
+        year, track, hours = row["year"], row["enrollment__course__track"], row["hours"] or ZERO
+        rows.setdefault(year, HoursRow(year=year)).add(track, Decimal(hours))
+        total.add(track, Decimal(hours))
+    return [rows[y] for y in sorted(rows)], total
+
+
+def _hours_query(deputy: int):
+    return (
         Attendance.objects.filter(enrollment__deputy=deputy)
         .annotate(year=ExtractYear("session__date"))
         .values("year", "enrollment__course__track")
         .annotate(hours=Sum("hours"))
         .order_by()
     )
-    for row in grouped:
-        year, track, hours = row["year"], row["enrollment__course__track"], row["hours"] or ZERO
-        rows.setdefault(year, HoursRow(year=year)).add(track, Decimal(hours))
-        total.add(track, Decimal(hours))
-    return [rows[y] for y in sorted(rows)], total
 
 
 def _grouped(qs, key: str, value, output_field) -> Subquery:
@@ -128,7 +133,7 @@ def _grouped(qs, key: str, value, output_field) -> Subquery:
     )
 
 
-def _enrollments(deputy: Deputy):
+def _enrollments(deputy: int):
     """The deputy's enrolments with the course (and its quiz) joined, and each row's progress
     and quiz standing as subqueries: one query."""
     one_decimal = DecimalField(max_digits=8, decimal_places=1)
@@ -176,7 +181,9 @@ def learning_archive(deputy: Deputy) -> LearningArchive:
     completed: list[CourseLine] = []
     in_progress: list[CourseLine] = []
     quizzes: list[QuizLine] = []
-    for e in _enrollments(deputy):
+    # Both reads compiled once per process and run with the deputy's id
+    # (``deputies.facts.prepared``): building them cost more than running them.
+    for e in prepared(("training:archive-enrollments",), _enrollments, deputy=deputy.pk):
         course = e.course
         line = CourseLine(
             course_id=course.pk,

@@ -166,3 +166,21 @@ def test_on_postgresql_the_facts_are_a_prepared_statement_with_the_id_as_its_par
         )
         (types,) = cursor.fetchone()
     assert types.count(",") == 0  # the deputy's id only; the day's dates are written in
+
+
+def test_a_prepared_read_of_dicts_keeps_the_order_values_named(deputy, other_deputy):
+    from django.db.models.functions import Length
+
+    from deputies.models import Deputy
+
+    def build(deputy):
+        return (
+            Deputy.objects.filter(pk=deputy)
+            .annotate(name_length=Length("name"))
+            .values("name_length", "code")
+        )
+
+    for someone in (deputy, other_deputy):
+        assert facts.prepared(("test:dict-order",), build, deputy=someone.pk) == list(
+            build(someone.pk)
+        )
