@@ -5,12 +5,12 @@ monthly trend. Every figure is one query (or one UNION ALL of counts) whatever t
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from core.admin_lists import counts_in_one_query
 from core.cockpit import Kpi, month_key
+from core.compiled import counts_once
 from core.dashboard import admin_url
 
 from . import selectors
@@ -31,18 +31,24 @@ def _month_start(today: date) -> date:
     return today.replace(day=1)
 
 
-def kpis(today: date) -> list[Kpi]:
+def _counts(today: date) -> dict[str, QuerySet]:
     month_start = _month_start(today)
-    counts = counts_in_one_query(
-        month=LedgerEntry.objects.filter(
+    return {
+        "month": LedgerEntry.objects.filter(
             occurred_on__gte=month_start, occurred_on__lte=today
         ).exclude(status=EntryStatus.REJECTED),
-        pending=LedgerEntry.objects.filter(
+        "pending": LedgerEntry.objects.filter(
             status=EntryStatus.PENDING, rule__rule_set__frozen=False
         ),
-        disputes=Dispute.objects.filter(status=DisputeStatus.OPEN),
-        talks=selectors.talk_list(),
-    )
+        "disputes": Dispute.objects.filter(status=DisputeStatus.OPEN),
+        "talks": selectors.talk_list(),
+    }
+
+
+def kpis(today: date) -> list[Kpi]:
+    month_start = _month_start(today)
+    # One UNION ALL, compiled once a day per process (``core.compiled``) and run afresh.
+    counts = counts_once(("performance:cockpit", today), lambda: _counts(today))
     group = _("履职档案")
     return [
         Kpi(

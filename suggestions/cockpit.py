@@ -5,7 +5,7 @@ the stages and the rates (filtered counts), and the waiting and the overdue coun
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from core.cockpit import Kpi, heat_rows, month_key
 from core.dashboard import admin_url
+from deputies.facts import prepared
 
 from .models import CONCLUDED_STATES, OPEN_HANDLING, Status, Suggestion, Verdict
 from .statistics import StatRow
@@ -31,16 +32,10 @@ def _rate_text(rate) -> str:
     return "—" if rate is None else f"{rate}%"
 
 
-def _year_counts(year: int, today: date) -> tuple[dict[str, int], dict[str, int]]:
-    """The year's suggestions in one pass, grouped by state: how many stand in each, and the
-    statistics' total row as of today (``suggestions.statistics``: registered by today,
-    concluded by today, the latest evaluation made by today and satisfied). The statistics
-    page's grouped pass and roll-up cost ten times more for the two rates the cockpit shows;
-    no evaluation is dated after today, so the stored latest verdict is the one that stands
-    (the statistics look older verdicts up only for a report dated in the past)."""
+def _year_rows(year: int, today: date) -> QuerySet:
     registered = Q(registered_on__lte=today)
     evaluated = registered & Q(latest_evaluated_on__lte=today)
-    rows = (
+    return (
         Suggestion.objects.filter(year=year)
         .values_list("status")
         .annotate(
@@ -54,6 +49,29 @@ def _year_counts(year: int, today: date) -> tuple[dict[str, int], dict[str, int]
         )
         .order_by()
     )
+
+
+def _count(queryset: QuerySet) -> QuerySet:
+    return queryset.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values_list("n")
+
+
+def _waiting() -> QuerySet:
+    return _count(Suggestion.objects.filter(status=Status.SUBMITTED))
+
+
+def _overdue(today: date) -> QuerySet:
+    return _count(Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today))
+
+
+def _year_counts(year: int, today: date) -> tuple[dict[str, int], dict[str, int]]:
+    """The year's suggestions in one pass, grouped by state: how many stand in each, and the
+    statistics' total row as of today (``suggestions.statistics``: registered by today,
+    concluded by today, the latest evaluation made by today and satisfied). The statistics
+    page's grouped pass and roll-up cost ten times more for the two rates the cockpit shows;
+    no evaluation is dated after today, so the stored latest verdict is the one that stands
+    (the statistics look older verdicts up only for a report dated in the past). Compiled
+    once a day per process (``deputies.facts.prepared``) and read afresh."""
+    rows = prepared(("suggestions:cockpit-year", year, today), lambda: _year_rows(year, today))
     by_status: dict[str, int] = {}
     rates = dict.fromkeys(("registered", "concluded", "evaluated", "satisfied"), 0)
     for status, n, *counts in rows:
@@ -69,8 +87,13 @@ def kpis(today: date) -> list[Kpi]:
     # Submitted suggestions have no registration year yet: counted whenever they wait. Each
     # count reads its own partial index (a UNION ALL of the two was planned in parallel, and
     # starting the workers cost more than both counts).
-    by_status[Status.SUBMITTED] = Suggestion.objects.filter(status=Status.SUBMITTED).count()
-    overdue = Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today).count()
+    # Every read here is compiled once a day per process (``deputies.facts.prepared``).
+    by_status[Status.SUBMITTED] = sum(
+        n for (n,) in prepared(("suggestions:cockpit-waiting",), _waiting)
+    )
+    overdue = sum(
+        n for (n,) in prepared(("suggestions:cockpit-overdue", today), lambda: _overdue(today))
+    )
     total = StatRow(
         scope="total",
         name="",
