@@ -5,16 +5,18 @@ monthly trend. Every figure is one query (or one UNION ALL of counts) whatever t
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from core.cockpit import Kpi, month_key
 from core.compiled import counts_once
 from core.dashboard import admin_url
+from deputies.facts import prepared
 
 from . import selectors
 from .models import (
+    Assessment,
     ConsequenceDecision,
     ConsequenceKind,
     Dispute,
@@ -99,33 +101,65 @@ def entries_by_month(first_month: date, today: date) -> dict[date, int]:
     return {month_key(month): n for month, n in rows}
 
 
+def _talks() -> QuerySet:
+    return selectors.talk_list()[:10]
+
+
+def _decisions(year: int) -> QuerySet:
+    return ConsequenceDecision.objects.filter(year=year).only("deputy", "kind", "decision")
+
+
+def _reelection(year: int) -> QuerySet:
+    """The first ten candidates, each with the number of all of them (a window over the
+    grouped rows: the count is taken after the three-year filter, before the slice)."""
+    return (
+        selectors.reelection_candidates(year)
+        .select_related(None)
+        .only("code", "name")
+        .annotate(total=Window(Count("pk")))[:10]
+    )
+
+
+def _exit_rows(ids: tuple[int, ...]) -> QuerySet:
+    return (
+        Assessment.objects.filter(pk__in=ids)
+        .select_related("deputy", "rule_set", "deputy__constituency")
+        .order_by("rank", "deputy__code")[:10]
+    )
+
+
 def decisions_section(today: date) -> dict[str, Any] | None:
     """The talk list and last year's re-election and exit candidates, first rows of each with
     the page where they are decided. The same candidates as ``selectors.consequence_lists``,
     read for what the section shows (a name and the decision): the re-election rows without
-    the four joins of the full list, which cost more to plan than to run at district size."""
+    the four joins of the full list, which cost more to plan than to run at district size.
+    Each read is compiled once a day per process (``deputies.facts.prepared``; building the
+    candidates' subqueries cost about as much as running them) and read afresh."""
     year = today.year - 1
-    talks = list(selectors.talk_list()[:10])
+    talks = prepared(("performance:cockpit-talks", today), _talks)
     decisions = {
         (d.deputy_id, d.kind): d
-        for d in ConsequenceDecision.objects.filter(year=year).only("deputy", "kind", "decision")
+        for d in prepared(("performance:cockpit-decisions", year), lambda: _decisions(year))
     }
-    candidates = selectors.reelection_candidates(year).select_related(None).only("code", "name")
+    candidates = prepared(("performance:cockpit-reelection", year), lambda: _reelection(year))
     reelection = [
-        (deputy, decisions.get((deputy.pk, ConsequenceKind.REELECTION)))
-        for deputy in candidates[:10]
+        (deputy, decisions.get((deputy.pk, ConsequenceKind.REELECTION))) for deputy in candidates
     ]
     twice, no_base = selectors._exit_flags(year)
+    flagged = tuple(sorted(twice | no_base)) or (0,)  # [0] keeps the one query: no row has it
     exits = [
-        (candidate, decisions.get((candidate.deputy.pk, ConsequenceKind.EXIT)))
-        for candidate in selectors._exit_rows(twice, no_base, 10)
+        (
+            selectors.ExitCandidate(a.deputy, a, a.pk in twice, a.pk in no_base),
+            decisions.get((a.deputy.pk, ConsequenceKind.EXIT)),
+        )
+        for a in prepared(("performance:cockpit-exits",), _exit_rows, ids=flagged)
     ]
     return {
         "year": year,
         "talks": talks,
         "talks_url": admin_url("performance_idlereminder_changelist", talk="due"),
         "reelection": reelection,
-        "reelection_total": candidates.count(),
+        "reelection_total": candidates[0].total if candidates else 0,
         "exits": exits,
         "exit_total": len(twice | no_base),
         "consequences_url": admin_url("performance_consequences", year=year),
