@@ -23,6 +23,7 @@ not be exactly Django's output (popups, ``list_editable``, a model's own
 ``change_list_results.html``); the template then uses Django's tag.
 """
 
+import copy
 import datetime
 import decimal
 import html
@@ -215,9 +216,30 @@ class Column:
                 elif self.fk or isinstance(field, MEMO_FIELDS):
                     self.memo = {}
 
+    def for_page(self) -> "Column":
+        """A copy with this page's own memos (the rest is the same for every page)."""
+        column = copy.copy(self)
+        column.memo = None if self.memo is None else {}
+        column.values = {}
+        return column
+
 
 class CheckboxCell:
     """``ModelAdmin.action_checkbox`` rendered once, with the pk and name filled in per row."""
+
+    _made: dict[tuple, "CheckboxCell"] = {}
+
+    @classmethod
+    def made(cls, model_admin) -> "CheckboxCell":
+        """The cell for ``model_admin`` in the current language, rendered once per process
+        (the widget goes through the form renderer's templates)."""
+        key = (model_admin, get_language())
+        cell = cls._made.get(key)
+        if cell is None:
+            if len(cls._made) >= MAX_PLANNED:
+                cls._made.clear()
+            cell = cls._made[key] = cls(model_admin)
+        return cell
 
     def __init__(self, model_admin) -> None:
         self.model_admin = model_admin
@@ -242,6 +264,52 @@ class CheckboxCell:
         )
 
 
+# Planned columns (and checkbox cells) kept per list and language; past this, start over.
+MAX_PLANNED = 256
+_planned: dict[tuple, list[Column]] = {}
+
+
+def planned_columns(cl, empty) -> list[Column]:
+    """The list's ``Column``s: what each column is, its cell's tag and class, its choices'
+    escaped labels, decided once per process for the same admin, columns, links, empty value
+    and language (the ``get_field`` misses, choice dicts and escapes cost ~0.5 ms a page),
+    each page given fresh copies with empty per-page memos."""
+    try:
+        key = (
+            cl.model_admin,
+            tuple(cl.list_display),
+            None if cl.list_display_links is None else tuple(cl.list_display_links),
+            type(empty),
+            str(empty),
+            get_language(),
+        )
+        hash(key)
+    except TypeError:
+        return _plan_columns(cl, empty)
+    columns = _planned.get(key)
+    if columns is None:
+        if len(_planned) >= MAX_PLANNED:
+            _planned.clear()
+        columns = _planned[key] = _plan_columns(cl, empty)
+    return [column.for_page() for column in columns]
+
+
+def _plan_columns(cl, empty) -> list[Column]:
+    columns = []
+    first = True
+    for index, name in enumerate(cl.list_display):
+        if cl.list_display_links is None:
+            link = False
+        elif first and not cl.list_display_links:
+            link = True
+        else:
+            link = name in cl.list_display_links
+        columns.append(Column(cl, index, name, link, link and first, empty))
+        if link:
+            first = False
+    return columns
+
+
 class Plan:
     """Everything about a page's rows that does not depend on the row."""
 
@@ -250,24 +318,13 @@ class Plan:
         model_admin = cl.model_admin
         empty = model_admin.get_empty_value_display()
         self.icons = Icons()
-        self.columns: list[Column] = []
-        first = True
-        for index, name in enumerate(cl.list_display):
-            if cl.list_display_links is None:
-                link = False
-            elif first and not cl.list_display_links:
-                link = True
-            else:
-                link = name in cl.list_display_links
-            self.columns.append(Column(cl, index, name, link, link and first, empty))
-            if link:
-                first = False
+        self.columns = planned_columns(cl, empty)
         self.checkbox: Callable | None = None
         if (
             "action_checkbox" in cl.list_display
             and type(model_admin).action_checkbox is ModelAdmin.action_checkbox
         ):
-            self.checkbox = CheckboxCell(model_admin)
+            self.checkbox = CheckboxCell.made(model_admin)
         self.url_parts: tuple[str, str] | None = None
         self.pk_attname = cl.lookup_opts.pk.attname
         if type(cl).url_for_result is ChangeList.url_for_result and isinstance(
@@ -535,3 +592,101 @@ def render_filter(cl, spec) -> str | None:
         f'<details data-filter-title="{title}" open><summary>{by}</summary>'
         f"<ul>{''.join(items)}</ul></details>"
     )
+
+
+ACTIONS_TEMPLATE = "actions.html"
+_own_actions_template: dict[tuple[str, str], bool] = {}
+_action_fields_html: dict[tuple, str] = {}
+
+
+def has_own_actions_template(opts) -> bool:
+    """Whether ``admin/actions.html`` as ``{% admin_actions %}`` finds it for the model is not
+    Django's own (a project, app or model template), looked up once per model."""
+    key = (opts.app_label, opts.model_name)
+    if key not in _own_actions_template:
+        template = select_template(
+            [
+                f"admin/{opts.app_label.lower()}/{opts.model_name}/{ACTIONS_TEMPLATE}",
+                f"admin/{opts.app_label.lower()}/{ACTIONS_TEMPLATE}",
+                f"admin/{ACTIONS_TEMPLATE}",
+            ]
+        )
+        origin = template.origin.name.replace("\\", "/")
+        _own_actions_template[key] = not origin.endswith(
+            "django/contrib/admin/templates/admin/actions.html"
+        )
+    return _own_actions_template[key]
+
+
+def _action_fields(form) -> str | None:
+    """The form's part of ``actions.html`` (``{% for field in action_form %}…``): Django's
+    unbound ``ActionForm`` written once per process for its choices and language (its two
+    widgets go through the form renderer's templates on every list otherwise)."""
+    if (
+        type(form) is not helpers.ActionForm
+        or form.is_bound
+        or form.initial
+        or form.prefix is not None
+        or form.auto_id is not None
+        or list(form.fields) != ["action", "select_across"]
+    ):
+        return None
+    try:
+        key = (
+            get_language(),
+            tuple((value, str(label)) for value, label in form.fields["action"].choices),
+            type(form.renderer),
+        )
+        hash(key)
+    except TypeError:
+        return None
+    html = _action_fields_html.get(key)
+    if html is None:
+        parts = []
+        for field in form:
+            if field.label:
+                parts.append(f"<label>{html_of(field.label)} {field}</label>")
+            else:
+                parts.append(str(field))
+        html = _action_fields_html[key] = "".join(parts)
+    return html
+
+
+def render_actions(context) -> str | None:
+    """``{% admin_actions %}``'s HTML (Django's ``admin/actions.html``), or None where Django's
+    tag must render it (another template, another action form). Counts the tag's uses on the
+    page in ``action_index`` as Django's tag does."""
+    cl = context.get("cl")
+    form = context.get("action_form")
+    if cl is None or form is None or has_own_actions_template(cl.opts):
+        return None
+    fields = _action_fields(form)
+    if fields is None:
+        return None
+    index = context.get("action_index", -1) + 1
+    context["action_index"] = index
+    go_title = escape(gettext("Run the selected action"))
+    out = [
+        f'<div class="actions">{fields}<button type="submit" class="button" title="{go_title}"'
+        f' name="index" value="{index or 0}">{escape(gettext("Go"))}</button>'
+    ]
+    if context.get("actions_selection_counter"):
+        shown = len(cl.result_list)
+        note = _value_html(context.get("selection_note", ""), context)
+        out.append(f'<span class="action-counter" data-actions-icnt="{shown}">{note}</span>')
+        if cl.result_count != shown:
+            everything = _value_html(context.get("selection_note_all", ""), context)
+            across = escape(gettext("Click here to select the objects across all pages"))
+            select_all = gettext("Select all %(total_count)s %(module_name)s") % {
+                "total_count": render_value_in_context(cl.result_count, context),
+                "module_name": render_value_in_context(context.get("module_name", ""), context),
+            }
+            clear = escape(gettext("Clear selection"))
+            out.append(
+                f'<span class="all hidden">{everything}</span>'
+                f'<span class="question hidden"><a role="button" href="#"'
+                f' title="{across}">{select_all}</a></span>'
+                f'<span class="clear hidden"><a role="button" href="#">{clear}</a></span>'
+            )
+    out.append("</div>")
+    return "".join(out)

@@ -1,12 +1,14 @@
 """``{% lean_result_list cl as rows %}``: a changelist's result table written by
 ``core.admin_rows`` (None where only Django's ``{% result_list %}`` gives the same HTML);
-``{% lean_list_filter cl spec %}``: one filter of the sidebar, the same way."""
+``{% lean_list_filter cl spec %}``: one filter of the sidebar, the same way;
+``{% lean_admin_actions as html %}``: the actions bar (None where only Django's
+``{% admin_actions %}`` gives the same HTML)."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.safestring import mark_safe
 
-from core.admin_rows import render_filter, render_result_list
+from core.admin_rows import render_actions, render_filter, render_result_list
 
 register = template.Library()
 
@@ -21,3 +23,9 @@ def lean_result_list(cl):
 def lean_list_filter(cl, spec):
     html = render_filter(cl, spec)
     return admin_list_filter(cl, spec) if html is None else mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def lean_admin_actions(context):
+    html = render_actions(context)
+    return None if html is None else mark_safe(html)

@@ -148,3 +148,37 @@ def test_a_view_only_user_sees_view_links(client):
     app_list = admin.site.get_app_list(request)
     stock, ours = stock_and_ours(app_list, "/admin/", True)
     assert ours == stock and "viewlink" in ours and "addlink" not in ours
+
+
+def test_a_written_sidebar_is_kept_only_for_the_same_list_page_and_language(admin_user):
+    """The memo of written sidebars: the same HTML as writing afresh, for another page, another
+    language, another list (a renamed, removed or view-only model) or safe text."""
+    from django.utils.safestring import mark_safe
+
+    from core.admin_nav import write_app_list
+
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            app_list = admin.site.get_app_list(request)
+            variants = [app_list]
+            for change in (
+                lambda a: a[0]["models"][0].update(name="改名"),
+                lambda a: a[0]["models"].pop(),
+                lambda a: a[0]["models"][0].update(view_only=True),
+                lambda a: a[0].update(name=mark_safe("<b>队伍</b>")),
+                lambda a: a[0].update(name="<b>队伍</b>"),
+            ):
+                changed = admin.site.get_app_list(request)
+                change(changed)
+                variants.append(changed)
+            for apps in variants:
+                for path in ("/admin/", "/admin/deputies/deputy/"):
+                    for links in (True, False):
+                        assert render_app_list(apps, path, links) == write_app_list(
+                            apps, path, links
+                        )
+                        assert render_app_list(apps, path, links) == write_app_list(
+                            apps, path, links
+                        )

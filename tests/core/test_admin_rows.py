@@ -1,5 +1,6 @@
 """The lean result table (``core.admin_rows``) writes exactly Django's ``{% result_list %}``,
-and the lean filters exactly Django's ``{% admin_list_filter %}``.
+the lean filters exactly Django's ``{% admin_list_filter %}`` and the actions bar exactly
+Django's ``{% admin_actions %}``.
 
 On the demo data, every registered ModelAdmin's changelist is rendered twice, once with the
 lean renderer and once with it switched off (Django's tag), and the pages must be the same
@@ -62,6 +63,7 @@ def both(client, url: str) -> tuple[str, str, int]:
     with (
         mock.patch.object(admin_rows_tags, "render_result_list", lambda cl: None),
         mock.patch.object(admin_rows_tags, "render_filter", lambda cl, spec: None),
+        mock.patch.object(admin_rows_tags, "render_actions", lambda context: None),
     ):
         stock = client.get(url, follow=True)  # Django's own tags for the rows and the filters
     assert ours.status_code == stock.status_code, url
@@ -133,3 +135,31 @@ def test_chosen_filters_are_djangos_html(client, demo):
             stock, ours, _written = both(client, url)
             assert ours == stock, f"{language} {url}"
             assert 'class="selected"' in ours, url
+
+
+def test_the_actions_bar_is_written_and_djangos_html(client, demo, monkeypatch):
+    """The bar is written by ``render_actions`` (not handed back), on top and at the bottom
+    (the second one's button says ``index`` 1), with the "select all" question when the list
+    has more rows than its page, in both languages."""
+    from performance.models import LedgerEntry
+
+    written = []
+
+    def spy(context):
+        html = admin_rows.render_actions(context)
+        written.append(html is not None)
+        return html
+
+    model_admin = admin.site._registry[LedgerEntry]
+    monkeypatch.setattr(model_admin, "actions_on_bottom", True)
+    monkeypatch.setattr(model_admin, "list_per_page", 5)
+    client.force_login(User.objects.get(username="clerk"))
+    for language in ("zh-hans", "en"):
+        client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+        written.clear()
+        with mock.patch.object(admin_rows_tags, "render_actions", spy):
+            ours = client.get("/admin/performance/ledgerentry/")
+        assert written == [True, True]
+        stock, ours_html, _rows = both(client, "/admin/performance/ledgerentry/")
+        assert ours_html == stock == normalised(ours.content.decode())
+        assert 'name="index" value="1"' in stock and 'class="question hidden"' in stock
