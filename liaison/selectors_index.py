@@ -165,6 +165,79 @@ def index_rows(*, week: date) -> list[IndexRow]:
     """Every pair with any count in ``week`` (a Monday) or the eight weeks before it, with its
     nine weekly counts and whether the rule flags it; in community then category order. One
     query, whatever the number of events."""
+    min_count, factor = settings.LVZHI_OPINION_MIN_COUNT, settings.LVZHI_OPINION_FACTOR
+    rows = []
+    for community_id, community, category_id, category, category_order, *weeks in _fetch(week):
+        counts = tuple(map(int, weeks))  # a group's sums are never NULL
+        flagged = is_flagged(counts[-1], sum(counts[:-1]), min_count=min_count, factor=factor)
+        rows.append(
+            IndexRow(
+                community_id,
+                community,
+                category_id,
+                category,
+                counts,
+                flagged,
+                (category_order, category),
+            )
+        )
+    return rows
+
+
+def index_page(*, week: date) -> tuple[dict, list[IndexRow]]:
+    """What the index page shows, from the query of ``index_rows`` in one pass: the heat
+    table (as ``heat_table(index_rows(week=week))``) and the pairs the rule flags (as the
+    flagged ``index_rows``). A district's nine weeks hold some 440 pairs where a street's
+    hold twenty; only the flagged few become ``IndexRow`` objects, and the rule's decimal
+    comparison is made only for pairs with at least the minimum count this week."""
+    min_count, factor = settings.LVZHI_OPINION_MIN_COUNT, settings.LVZHI_OPINION_FACTOR
+    categories: dict[int, tuple] = {}
+    by_community: dict[int, tuple[str, dict[int, tuple[int, bool]]]] = {}
+    flagged_rows = []
+    top = 0
+    for community_id, community, category_id, category, category_order, *weeks in _fetch(week):
+        count = int(weeks[-1])
+        flagged = False
+        if count >= min_count:
+            counts = tuple(map(int, weeks))
+            flagged = is_flagged(count, sum(counts[:-1]), min_count=min_count, factor=factor)
+            if flagged:
+                flagged_rows.append(
+                    IndexRow(
+                        community_id,
+                        community,
+                        category_id,
+                        category,
+                        counts,
+                        True,
+                        (category_order, category),
+                    )
+                )
+        if category_id not in categories:
+            categories[category_id] = (category_order, category)
+        found = by_community.get(community_id)
+        if found is None:
+            found = by_community[community_id] = (community, {})
+        found[1][category_id] = (count, flagged)
+        if count > top:
+            top = count
+    categories = dict(sorted(categories.items(), key=lambda item: item[1]))
+    table = []
+    empty = (0, False)
+    for name, cells in by_community.values():
+        line = []
+        for category_id in categories:
+            count, flagged = cells.get(category_id, empty)
+            level = math.ceil(count * HEAT_LEVELS / top) if count and top else 0
+            line.append({"count": count, "level": level, "flagged": flagged})
+        table.append({"community": name, "cells": line})
+    names = [sort_key[1] for sort_key in categories.values()]
+    return {"categories": names, "rows": table, "top": top}, flagged_rows
+
+
+def _fetch(week: date) -> list[tuple]:
+    """The rows of the index's one query for ``week``: (community id, community, category
+    id, category, category order, nine weekly counts), in community then category order."""
     week = week_start(week)
     first = week - timedelta(weeks=BASELINE_WEEKS)
     last = week + timedelta(days=6)
@@ -198,24 +271,7 @@ def index_rows(*, week: date) -> list[IndexRow]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    min_count, factor = settings.LVZHI_OPINION_MIN_COUNT, settings.LVZHI_OPINION_FACTOR
-    rows = []
-    for community_id, community, category_id, category, category_order, *weeks in fetched:
-        counts = tuple(map(int, weeks))  # a group's sums are never NULL
-        flagged = is_flagged(counts[-1], sum(counts[:-1]), min_count=min_count, factor=factor)
-        rows.append(
-            IndexRow(
-                community_id,
-                community,
-                category_id,
-                category,
-                counts,
-                flagged,
-                (category_order, category),
-            )
-        )
-    return rows
+        return cursor.fetchall()
 
 
 def heat_table(rows: list[IndexRow]) -> dict:

@@ -2,7 +2,7 @@
 category), the trend of the pairs the rule flags, and the open flags to adopt or dismiss.
 
 The page costs the same few queries whatever the data: one for every count of the nine weeks
-(``selectors_index.index_rows``) and one for the open flags."""
+(``selectors_index.index_page``) and one for the open flags."""
 
 from datetime import timedelta
 
@@ -23,8 +23,7 @@ from ..selectors_index import (
     BASELINE_WEEKS,
     WeekError,
     current_week,
-    heat_table,
-    index_rows,
+    index_page,
     open_flags,
     week_label,
     week_parse,
@@ -44,11 +43,9 @@ def opinion_index(request):
             week = week_parse(raw)
         except WeekError as exc:
             messages.warning(request, _("%(error)s 已显示本周。") % {"error": exc})
-    rows = index_rows(week=week)
-    flagged = [row for row in rows if row.flagged]
+    heat, flagged = index_page(week=week)
     flags = list(open_flags()[:MAX_OPEN_FLAGS_SHOWN])
     labels = [week_label(week - timedelta(weeks=i)) for i in range(BASELINE_WEEKS, -1, -1)]
-    heat = heat_table(rows)
     _write_heat_cells(heat)
     context = {
         "week": week,

@@ -189,3 +189,29 @@ def test_iso_weeks_across_new_year(settings):
     assert row01.baseline_total == 4
     assert row01.flagged  # 3 ≥ 2 and 3 > 2 × 0.5
     assert row53.flagged and row53.baseline_total == 1
+
+
+@pytest.mark.django_db
+def test_the_page_reads_what_the_rows_give(settings):
+    """``index_page`` (the page's one pass) gives the heat table and the flagged pairs that
+    ``heat_table(index_rows(...))`` and the flagged rows give, at the boundaries too."""
+    from liaison.selectors_index import heat_table, index_page
+
+    settings.LVZHI_OPINION_MIN_COUNT = 6
+    settings.LVZHI_OPINION_FACTOR = 2.0
+    categories = [CategoryFactory(), CategoryFactory(), CategoryFactory()]
+    communities = [CommunityFactory(), CommunityFactory()]
+    _events(24, W48 - timedelta(weeks=2), community=communities[0], category=categories[0])
+    _events(6, W48, community=communities[0], category=categories[0])  # exactly 2 × mean
+    _events(6, W48, community=communities[0], category=categories[1])  # flagged
+    _events(5, W48, community=communities[1], category=categories[1])  # below the minimum
+    _events(9, W48, community=communities[1], category=categories[2])  # flagged, the top
+    _events(3, W48 - timedelta(weeks=4), community=communities[1], category=categories[0])
+
+    rows = index_rows(week=W48)
+    heat, flagged = index_page(week=W48)
+
+    assert heat == heat_table(rows)
+    assert flagged == [row for row in rows if row.flagged]
+    assert len(flagged) == 2
+    assert index_page(week=W48 - timedelta(weeks=30)) == (heat_table([]), [])
