@@ -9,7 +9,7 @@ would outgrow a request line, so the card links to the staff page's lists instea
 from datetime import date
 from typing import Any
 
-from django.db.models import CharField, Count, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, F, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,16 +159,18 @@ def _by_suggestion(rows: QuerySet) -> QuerySet:
     reading them all to count them grew the desk with the data)."""
     whole = rows.order_by().values(_all=Value(1))
     return (
-        rows.values_list("suggestion_id")
-        .annotate(
+        # ``+ 0``: the planner would walk the whole table in suggestion order to stop at the
+        # 301st; sorting the few thousand matching rows of the filter's index costs less.
+        rows.annotate(
+            sid=F("suggestion_id") + 0,
             suggestions=Subquery(
                 whole.annotate(n=Count("suggestion_id", distinct=True)).values("n")
             ),
             total=Subquery(whole.annotate(n=Count("pk")).values("n")),
         )
-        .values_list("suggestion_id", "suggestions", "total")
+        .values_list("sid", "suggestions", "total")
         .distinct()
-        .order_by("suggestion_id")[: MAX_IDS_IN_LINK + 1]
+        .order_by("sid")[: MAX_IDS_IN_LINK + 1]
     )
 
 
