@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from deputies.facts import prepared
 from deputies.models import Deputy, Status
 from performance.public import PublishedAchievement, published_achievements
 
@@ -27,28 +28,44 @@ def poster_deputies(station: Station, *, year: int) -> list[PosterDeputy]:
     return [PosterDeputy(d, achievements.get(d.pk)) for d in deputies]
 
 
-def _duties(deputy: Deputy) -> QuerySet[Duty]:
+def _duties(deputy: Deputy | int) -> QuerySet[Duty]:
     return Duty.objects.filter(deputy=deputy).select_related("reception_day__station")
 
 
-def coming_duties(deputy: Deputy, *, today: date, limit: int | None = None) -> list[Duty]:
-    """Duties from today on, soonest first."""
-    duties = (
+def coming_duties_query(deputy: Deputy | int, today: date) -> QuerySet[Duty]:
+    """The deputy's duties from today on, soonest first, with their day and station."""
+    return (
         _duties(deputy)
         .filter(reception_day__date__gte=today)
         .order_by("reception_day__date", "reception_day__starts_at")
     )
-    return list(duties[:limit] if limit else duties)
+
+
+def coming_duties(deputy: Deputy, *, today: date, limit: int | None = None) -> list[Duty]:
+    """Duties from today on, soonest first; compiled once per day and limit
+    (``deputies.facts.prepared``) and run with the deputy's id."""
+    return prepared(
+        ("liaison:coming-duties", today, limit),
+        lambda deputy: (
+            coming_duties_query(deputy, today)[:limit]
+            if limit
+            else coming_duties_query(deputy, today)
+        ),
+        deputy=deputy.pk,
+    )
 
 
 def past_duties(deputy: Deputy, *, today: date, limit: int = 30) -> list[Duty]:
-    """The latest duties before today, newest first."""
-    duties = (
-        _duties(deputy)
-        .filter(reception_day__date__lt=today)
-        .order_by("-reception_day__date", "-reception_day__starts_at")
+    """The latest duties before today, newest first (compiled once, as ``coming_duties``)."""
+    return prepared(
+        ("liaison:past-duties", today, limit),
+        lambda deputy: (
+            _duties(deputy)
+            .filter(reception_day__date__lt=today)
+            .order_by("-reception_day__date", "-reception_day__starts_at")[:limit]
+        ),
+        deputy=deputy.pk,
     )
-    return list(duties[:limit])
 
 
 def stations_with_deputies() -> QuerySet[Station]:

@@ -12,9 +12,10 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, prepared, register_facts
+from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
 from ..models import Duty, Visit
+from ..selectors_stations import coming_duties
 
 PANEL_LIMIT = 3
 TODO_DAYS = 7  # reception duties this close are on the deputy's to-do list
@@ -26,24 +27,9 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
     if deputy is None:
         return None
     today = today or clock.today()
-    # ``coming_duties(deputy, today=today, limit=PANEL_LIMIT)``, compiled once per day
-    # (``deputies.facts.prepared``) and run with the deputy's id.
-    coming = prepared(
-        ("liaison:coming-duties", today),
-        lambda deputy: _coming(deputy, today)[:PANEL_LIMIT],
-        deputy=deputy.pk,
-    )
+    # Compiled once per day (``deputies.facts.prepared``) and run with the deputy's id.
+    coming = coming_duties(deputy, today=today, limit=PANEL_LIMIT)
     return {"coming": coming, "today": today}
-
-
-def _coming(deputy: int, today: date):
-    """The deputy's duties from today on, soonest first, as ``selectors_stations.coming_duties``
-    reads them (the same rows and related objects)."""
-    return (
-        Duty.objects.filter(deputy=deputy, reception_day__date__gte=today)
-        .select_related("reception_day__station")
-        .order_by("reception_day__date", "reception_day__starts_at")
-    )
 
 
 def facts(today: date) -> dict:
