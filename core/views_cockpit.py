@@ -7,9 +7,11 @@ from datetime import timedelta
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
@@ -86,7 +88,7 @@ def cockpit_view(request):
         response = render(request, "admin/_cockpit_heat.html", heat)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    counted_at, trend = cockpit.remembered(f"trends:{today}", lambda: cockpit.trends(today))
+    counted_at, trends = cockpit.remembered(f"trend-html:{today}", lambda: _trends(today))
     context = {
         **admin.site.each_context(request),
         "title": _("工作驾驶舱"),
@@ -94,8 +96,8 @@ def cockpit_view(request):
         "counted_at": min(counted_at, heat["heat_counted_at"]),
         "figures_minutes": cockpit.FIGURES_MINUTES,
         "kpis": cockpit.kpis(today),
-        "trend": trend,
-        "trend_charts": _trend_charts(trend, today),
+        **trends,
+        "trend_html": mark_safe(trends["trend_html"]),  # written by our template, kept as text
         **heat,
         "periods": [(value, _(label)) for value, label in PERIODS.items()],
         "sections": cockpit.sections(today),
@@ -103,6 +105,16 @@ def cockpit_view(request):
     response = render(request, "admin/cockpit.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _trends(today) -> dict:
+    """The year's trends with their charts and their section written (the HTML is the same
+    for every visit until they are counted again: twelve months of five series, four charts'
+    JSON), kept together (``cockpit.remembered``)."""
+    trend = cockpit.trends(today)
+    charts_ = _trend_charts(trend, today)
+    html = render_to_string("admin/_cockpit_trends.html", {"trend": trend, "trend_charts": charts_})
+    return {"trend": trend, "trend_charts": charts_, "trend_html": str(html).strip()}
 
 
 def _heat_context(today, days: int) -> dict:

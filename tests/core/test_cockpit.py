@@ -204,7 +204,7 @@ def test_trends_and_map_are_kept_a_while_and_figures_are_fresh(staff_client):
     with CaptureQueriesContext(connection) as second:
         response = staff_client.get("/cockpit/")
     assert len(second) < len(first)
-    assert response.context["trend"] == cockpit.remembered(f"trends:{TODAY}", dict)[1]
+    assert response.context["trend"] == cockpit.remembered(f"trend-html:{TODAY}", dict)[1]["trend"]
     assert kpis(staff_client)["本月履职记录"][0] == "3"  # the new entry counted at once
     series = {label: values for label, values, _url in response.context["trend"]["series"]}
     assert series["履职记录"][-1] == 2  # the trend as counted on the first visit
