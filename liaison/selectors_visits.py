@@ -4,7 +4,7 @@ visitor's phone is shown (masked for everyone but committee staff)."""
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, user_has_role
@@ -79,10 +79,13 @@ def visits_for(user) -> QuerySet[Visit]:
 
 
 def visit_list(user) -> QuerySet[Visit]:
+    """The visits page's rows: the station, category and community it names, and the names
+    of the deputies present (their key and name only). The suggestion a visit became is shown
+    by its key alone, so its row (with its text) is not joined."""
     return (
         visits_for(user)
-        .select_related("station", "category", "community", "suggestion")
-        .prefetch_related("deputies")
+        .select_related("station", "category", "community")
+        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("pk", "name")))
         .order_by("-occurred_on", "-id")
     )
 
