@@ -284,16 +284,34 @@ def test_raw_sql_in_app_code_only_reads_or_is_recorded():
     assert unrecorded == []
 
 
-def test_the_assessments_raw_upsert_is_recorded_and_a_rerun_records_nothing():
+def test_the_assessments_raw_upsert_records_changed_scores_and_a_rerun_records_nothing():
+    """A year's new assessments are counted by the compute's audit row, not one history row
+    each (derived rows, ten thousand in a district); a deputy whose scores change gets old and
+    new values; a rerun that changes nothing records nothing."""
     from performance.scoring import assessment_compute
     from tests.performance.factories import rule_set
 
     rule_set(2025)
     entry = LedgerEntryFactory(year=2025)
+    LedgerEntryFactory(year=2025)  # a second deputy, so the first one's rank can stay
     assessment_compute(year=2025, today=date(2025, 12, 31))
     assessment = entry.deputy.assessments.get()
-    [created] = rows(assessment, history.CREATE)
-    assert created.changes["total"][1] == format(assessment.total.normalize(), "f")
+    assert rows(assessment) == []
+    computed = AuditEvent.objects.get(action="performance.assessment_compute")
+    assert computed.data["changed"] == 2
+    old_total = assessment.total
+
+    LedgerEntryFactory(year=2025, deputy=entry.deputy, code="B02")
+    assessment_compute(year=2025, today=date(2025, 12, 31))
+    assessment.refresh_from_db()
+    assert assessment.total > old_total
+    [updated] = rows(assessment, history.UPDATE)
+    assert updated.changes["total"] == [
+        format(old_total.normalize(), "f"),
+        format(assessment.total.normalize(), "f"),
+    ]
+    assert "counts" in updated.changes
+
     history_rows = AuditEvent.objects.filter(action__startswith="history.")
     before = history_rows.count()
     assessment_compute(year=2025, today=date(2025, 12, 31))
