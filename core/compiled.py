@@ -54,6 +54,26 @@ def counts_once(key: tuple, build: Callable[[], dict[str, QuerySet]]) -> dict[st
     return run_counts(*kept)
 
 
+_ROWS: dict[tuple, tuple[str, str, tuple]] = {}
+
+
+def rows_once(key: tuple, build: Callable[[], QuerySet]) -> list[tuple]:
+    """The rows of ``build()`` as the database gives them (no conversion: for ids, counts and
+    labels), compiled once per ``key`` and process (a ``UNION`` too); read afresh."""
+    kept = _ROWS.get(key)
+    if kept is None:
+        queryset = build()
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        kept = (queryset.db, sql, tuple(params))
+        if len(_ROWS) >= _KEPT_MAX:
+            _ROWS.clear()
+        _ROWS[key] = kept
+    using, sql, params = kept
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def without_parallel_workers(using: str = "default") -> None:
     """For the rest of the request's transaction, PostgreSQL plans no parallel workers.
 

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from core.cockpit import Kpi, month_key
-from core.compiled import counts_once
+from core.compiled import counts_once, rows_once
 from core.dashboard import admin_url
 from deputies.facts import prepared
 
@@ -145,7 +145,9 @@ def decisions_section(today: date) -> dict[str, Any] | None:
     reelection = [
         (deputy, decisions.get((deputy.pk, ConsequenceKind.REELECTION))) for deputy in candidates
     ]
-    twice, no_base = selectors._exit_flags(year)
+    twice, no_base = selectors.exit_flags(
+        rows_once(("performance:exit-flags", year), lambda: selectors.exit_flags_query(year))
+    )
     flagged = tuple(sorted(twice | no_base)) or (0,)  # [0] keeps the one query: no row has it
     exits = [
         (

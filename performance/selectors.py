@@ -123,14 +123,15 @@ def exit_subqueries(year: int) -> tuple[QuerySet[Assessment], QuerySet[LedgerEnt
     return incompetent_before, base_entry
 
 
-def _exit_flags(year: int) -> tuple[set[int], set[int]]:
-    """Ids of the year's assessments flagged 不称职 twice running, and without a base entry."""
+def exit_flags_query(year: int) -> QuerySet:
+    """``(assessment id, "twice" or "no_base")`` for the year's assessments flagged 不称职 twice
+    running, and without a base entry."""
     incompetent_before, base_entry = exit_subqueries(year)
     # Each condition in its own branch of one UNION, so the database anti-joins "no base
     # entry" by index per assessed deputy instead of evaluating an OR of two subqueries over
     # every verified entry (the staff desk asks on every view).
     assessed = Assessment.objects.filter(rule_set__year=year)
-    flagged = (
+    return (
         assessed.filter(Exists(incompetent_before), grade=Grade.INCOMPETENT)
         .annotate(why=Value("twice"))
         .values_list("pk", "why")
@@ -143,10 +144,19 @@ def _exit_flags(year: int) -> tuple[set[int], set[int]]:
             all=True,
         )
     )
+
+
+def exit_flags(rows) -> tuple[set[int], set[int]]:
+    """The ids of ``exit_flags_query``'s rows, (twice, no_base)."""
     twice, no_base = set(), set()
-    for pk, why in flagged:
+    for pk, why in rows:
         (twice if why == "twice" else no_base).add(pk)
     return twice, no_base
+
+
+def _exit_flags(year: int) -> tuple[set[int], set[int]]:
+    """Ids of the year's assessments flagged 不称职 twice running, and without a base entry."""
+    return exit_flags(exit_flags_query(year))
 
 
 def _exit_rows(twice: set[int], no_base: set[int], limit: int | None) -> list[ExitCandidate]:
