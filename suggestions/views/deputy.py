@@ -4,6 +4,8 @@ Another deputy's suggestion is a 404."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +14,9 @@ from core.uploads import form_upload_budget
 
 from .. import selectors, services
 from ..forms import DraftForm, EvaluationForm
-from ..models import Status, Suggestion
+from ..models import Kind, Status, Suggestion
 from ..services import SuggestionError
+from ..templatetags.suggestion_tags import status_class
 
 
 def _deputy_suggestions(request):
@@ -27,6 +30,24 @@ def deputy_list(request):
     if status in Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-created_at"), 20).get_page(request.GET.get("page"))
+    # Each row's link, state badge and kind written from what the page reverses and looks up
+    # once (the badge as its inclusion tag writes it), not a reversal, a sub-template and a
+    # choices lookup per row.
+    detail_url = reverse("suggestions:detail", args=[0]).removesuffix("0/")
+    badges = {
+        value: format_html('<span class="badge {}">{}</span>\n', status_class(value), label)
+        for value, label in Status.choices
+    }
+    kinds = dict(Kind.choices)
+    page.object_list = list(page.object_list)
+    for suggestion in page.object_list:
+        suggestion.detail_url = f"{detail_url}{suggestion.pk}/"
+        suggestion.badge_html = badges.get(suggestion.status) or format_html(
+            '<span class="badge {}">{}</span>\n',
+            status_class(suggestion.status),
+            suggestion.get_status_display(),
+        )
+        suggestion.kind_label = kinds.get(suggestion.kind, suggestion.kind)
     return render(
         request,
         "suggestions/deputy_list.html",
