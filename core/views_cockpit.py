@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -85,7 +86,7 @@ def cockpit_view(request):
         "HX-History-Restore-Request"
     ):
         # The period changed: only the map is asked for, and only the map is computed.
-        response = render(request, "admin/_cockpit_heat.html", heat)
+        response = HttpResponse(heat["heat_html"])
         patch_vary_headers(response, ["HX-Request"])
         return response
     counted_at, trends = cockpit.remembered(f"trend-html:{today}", lambda: _trends(today))
@@ -120,10 +121,11 @@ def _trends(today) -> dict:
 def _heat_context(today, days: int) -> dict:
     start = today - timedelta(days=days - 1)
     counted_at, figures = cockpit.remembered(
-        f"heat-map:{start}:{today}", lambda: _heat_figures(start, today)
+        f"heat-html:{start}:{today}", lambda: _heat_figures(start, today)
     )
     return {
         **figures,
+        "heat_html": mark_safe(figures["heat_html"]),  # written by our template, kept as text
         "heat_sources": cockpit.heat_sources(),
         "days": days,
         "heat_counted_at": counted_at,
@@ -133,10 +135,10 @@ def _heat_context(today, days: int) -> dict:
 def _heat_figures(start, today) -> dict:
     """The map, its top rows and its chart, kept together; the chart is kept as its JSON
     script already written (escaping some tens of kilobytes of JSON cost more on every visit
-    than anything else on the page)."""
+    than anything else on the page), and the map's body as its HTML."""
     heat = cockpit.heat_map(start, today)
     communities = heat.communities[:HEAT_COMMUNITIES]
-    return {
+    figures = {
         "heat": heat,
         "heat_rows": [
             (community, category, n, heat.by_source[(community, category)])
@@ -149,3 +151,7 @@ def _heat_figures(start, today) -> dict:
         "heat_shown": len(communities),
         "heat_communities": len(heat.communities),
     }
+    # The map's body written once too (the top ten's sources and links): the same until the
+    # next count, in the page and alone when the period changes.
+    figures["heat_html"] = str(render_to_string("admin/_cockpit_heat.html", figures))
+    return figures
