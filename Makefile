@@ -36,6 +36,7 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	DJANGO_ALLOWED_HOSTS=lvzhi.example.org \
+	CACHE_URL=redis://127.0.0.1:6379/1 \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -23,7 +23,7 @@ class CoreConfig(AppConfig):
         from celery.signals import task_postrun, task_prerun
         from django.contrib.auth import get_user_model
 
-        from . import history, lookups, search
+        from . import checks, history, lookups, search  # noqa: F401 (checks registers itself)
 
         lookups.register()
         search.register()

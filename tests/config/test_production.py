@@ -78,11 +78,24 @@ def test_forwarded_proto_is_believed_behind_the_proxy():
 
 
 def test_check_deploy_is_clean_behind_the_proxy():
-    """The deployment docker-compose.yml makes: nginx in front, mail through SMTP."""
+    """The deployment docker-compose.yml makes: nginx in front, mail through SMTP, one Redis
+    cache for the web workers."""
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_EMAIL_BACKEND=SMTP,
         LVZHI_TRUSTED_PROXY_HOPS="1",
+        CACHE_URL="redis://redis:6379/1",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_web_workers_would_not_share_a_cache():
+    """Sessions, role names and staff permissions are cached: per process, a logout or a
+    revoked permission in one worker would not reach the others."""
+    smtp = {"DJANGO_EMAIL_BACKEND": SMTP}
+    alone = run(["manage.py", "check", "--deploy"], **smtp)
+    assert "lvzhi.W001" in alone.stderr + alone.stdout
+    shared = run(["manage.py", "check", "--deploy"], CACHE_URL="redis://127.0.0.1:6379/1", **smtp)
+    assert shared.returncode == 0, shared.stderr
+    assert "lvzhi.W001" not in shared.stderr + shared.stdout

@@ -66,6 +66,8 @@ def test_check_deploy_is_clean_in_production():
         DJANGO_ALLOWED_HOSTS="lvzhi.example.org",
         # Production refuses the console mail backend (tests/config/test_production.py).
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        # The web workers share one cache (core/checks.py, lvzhi.W001).
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
