@@ -291,6 +291,7 @@ def unit_counts(qs: QuerySet, *, today: date | None = None) -> dict[str, int]:
             tab: Count("pk", filter=Q(status__in=states)) for tab, states in UNIT_TAB_STATES.items()
         },
         overdue=Count("pk", filter=Q(status__in=OPEN_HANDLING, reply_deadline__lt=today)),
+        all=Count("pk"),  # the "all" tab's rows: with the others, what its pages count
     )
 
 

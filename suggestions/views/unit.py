@@ -142,7 +142,11 @@ def unit_home(request):
         tab = "open"  # an unknown tab is the default one
     if tab in selectors.UNIT_TAB_STATES:
         qs = qs.filter(status__in=selectors.UNIT_TAB_STATES[tab])
-    page = Paginator(qs.order_by("reply_deadline", "pk"), 20).get_page(request.GET.get("page"))
+    counts = selectors.unit_counts(mine, today=today)
+    paginator = Paginator(qs.order_by("reply_deadline", "pk"), 20)
+    # The tab's rows are counted with the cards' figures: the paginator need not count again.
+    paginator.count = counts[tab]
+    page = paginator.get_page(request.GET.get("page"))
     # Open commitments for the rows shown only, in one query (not a GROUP BY of every row).
     page.object_list = selectors.with_open_commitments(list(page.object_list))
     unit_ids, parts = {u.pk for u in units}, _row_parts()
@@ -156,7 +160,7 @@ def unit_home(request):
             "tab": tab,
             "units": units,
             "unit_ids": unit_ids,
-            "counts": selectors.unit_counts(mine, today=today),
+            "counts": counts,
             "today": today,
             "open_states": OPEN_HANDLING,
             "tabs": UNIT_TABS,
