@@ -20,6 +20,7 @@ keep a list's work to the rows it shows:
 
 import math
 from datetime import date, datetime, time
+from urllib.parse import quote_plus
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -338,6 +339,51 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
         if ordering:
             rows = rows.order_by(*ordering)
         return [(getattr(row, key), str(row)) for row in rows.only(key, *self.name_columns)]
+
+    def choices(self, changelist):
+        """Django's choices, each choice's query string written from one built with a stand-in
+        for the key (``get_query_string`` copies, sorts and encodes every parameter per choice:
+        ~1 ms for a district's hundred-odd stations); the same strings. Django's own where
+        facets are shown or the stand-in is ambiguous."""
+        template = None
+        if not changelist.add_facets:
+            built = changelist.get_query_string(
+                {self.lookup_kwarg: _KEY_STAND_IN}, [self.lookup_kwarg_isnull]
+            )
+            marker = f"{quote_plus(self.lookup_kwarg)}={_KEY_STAND_IN}"
+            if built.count(_KEY_STAND_IN) == 1 and built.count(marker) == 1:
+                head, _stand_in, tail = built.partition(_KEY_STAND_IN)
+                template = (head, tail)
+        if template is None:
+            yield from super().choices(changelist)
+            return
+        head, tail = template
+        lookup_val = self.lookup_val
+        yield {
+            "selected": lookup_val is None and not self.lookup_val_isnull,
+            "query_string": changelist.get_query_string(
+                remove=[self.lookup_kwarg, self.lookup_kwarg_isnull]
+            ),
+            "display": _("All"),
+        }
+        for pk_val, val in self.lookup_choices:
+            yield {
+                "selected": lookup_val is not None and str(pk_val) in lookup_val,
+                "query_string": f"{head}{quote_plus(str(pk_val))}{tail}",
+                "display": val,
+            }
+        if self.include_empty_choice:
+            yield {
+                "selected": bool(self.lookup_val_isnull),
+                "query_string": changelist.get_query_string(
+                    {self.lookup_kwarg_isnull: "True"}, [self.lookup_kwarg]
+                ),
+                "display": self.empty_value_display,
+            }
+
+
+# Stands for a key in a query string built once per filter (letters and digits: no encoding).
+_KEY_STAND_IN = "lvzhiKeyStandIn7e3c"
 
 
 def _local_year(value) -> int:
