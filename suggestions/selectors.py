@@ -4,7 +4,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -54,14 +62,13 @@ def deputy_suggestions(deputy) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(pk__in=deputy_suggestion_ids(deputy))
 
 
-def unit_user_suggestions(user, *, unit_ids: list[int] | None = None) -> QuerySet[Suggestion]:
-    """The suggestions one of ``user``'s units leads or co-handles, once registered (the unit
-    portal). The unit ids and the co-handled suggestion ids are read first (two small indexed
-    queries), so the list is ``lead_unit IN (…) OR id IN (…)``: PostgreSQL combines the two
-    indexes with the status filter (BitmapAnd/BitmapOr) and reads only the rows it lists,
-    where a subquery or ``Q(lead_unit) | Q(co_units)`` with ``distinct()`` read every one of
-    the units' suggestions (or everyone's) first. ``unit_ids``: the user's units, when the
-    caller has read them already."""
+# States a unit's lists never show: before registration, and registered but not yet assigned.
+UNIT_HIDDEN_STATES = (*PRE_REGISTRATION, Status.REGISTERED)
+
+
+def unit_scope(user, *, unit_ids: list[int] | None = None) -> tuple[list[int], list[int]]:
+    """``user``'s units and the ids of the suggestions they co-handle (two small indexed
+    queries; ``unit_ids``: the user's units, when the caller has read them already)."""
     if unit_ids is None:
         unit_ids = list(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
     co_handled = (
@@ -73,9 +80,25 @@ def unit_user_suggestions(user, *, unit_ids: list[int] | None = None) -> QuerySe
         if unit_ids
         else []
     )
+    return unit_ids, co_handled
+
+
+def unit_scope_suggestions(unit_ids: list[int], co_handled: list[int]) -> QuerySet[Suggestion]:
+    """The registered suggestions the units ``unit_ids`` lead or co-handle (``unit_scope``)."""
     return Suggestion.objects.filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=co_handled)).exclude(
-        status__in=[*PRE_REGISTRATION, Status.REGISTERED]
+        status__in=UNIT_HIDDEN_STATES
     )
+
+
+def unit_user_suggestions(user, *, unit_ids: list[int] | None = None) -> QuerySet[Suggestion]:
+    """The suggestions one of ``user``'s units leads or co-handles, once registered (the unit
+    portal). The unit ids and the co-handled suggestion ids are read first (two small indexed
+    queries), so the list is ``lead_unit IN (…) OR id IN (…)``: PostgreSQL combines the two
+    indexes with the status filter (BitmapAnd/BitmapOr) and reads only the rows it lists,
+    where a subquery or ``Q(lead_unit) | Q(co_units)`` with ``distinct()`` read every one of
+    the units' suggestions (or everyone's) first. ``unit_ids``: the user's units, when the
+    caller has read them already."""
+    return unit_scope_suggestions(*unit_scope(user, unit_ids=unit_ids))
 
 
 def overdue_working_days(deadlines: list[date], today: date) -> list[int]:
@@ -284,15 +307,40 @@ def with_open_commitments(suggestions: list[Suggestion]) -> list[Suggestion]:
     return suggestions
 
 
-def unit_counts(qs: QuerySet, *, today: date | None = None) -> dict[str, int]:
+def unit_counts(
+    unit_ids: list[int], co_handled: list[int], *, today: date | None = None
+) -> dict[str, int]:
+    """The unit portal's cards and tab sizes for the units ``unit_ids`` and the suggestions
+    they co-handle (``unit_scope``): rows by state and whether the reply is late, in one
+    statement of two parts. The led suggestions are counted from the index on (lead unit,
+    state, reply deadline) alone; only the co-handled ones (not led by the same units) are
+    read from the table. ``lead_unit IN (…) OR id IN (…)`` read every row of the unit's
+    suggestions from the table (1,036 for a district's unit)."""
     today = today or clock.today()
-    return qs.aggregate(
-        **{
-            tab: Count("pk", filter=Q(status__in=states)) for tab, states in UNIT_TAB_STATES.items()
-        },
-        overdue=Count("pk", filter=Q(status__in=OPEN_HANDLING, reply_deadline__lt=today)),
-        all=Count("pk"),  # the "all" tab's rows: with the others, what its pages count
-    )
+    late = ExpressionWrapper(Q(reply_deadline__lt=today), output_field=BooleanField())
+
+    def grouped(qs: QuerySet) -> QuerySet:
+        return (
+            qs.exclude(status__in=UNIT_HIDDEN_STATES)
+            .annotate(late=late)
+            .values_list("status", "late")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+
+    led = grouped(Suggestion.objects.filter(lead_unit_id__in=unit_ids))
+    co = grouped(Suggestion.objects.filter(pk__in=co_handled).exclude(lead_unit_id__in=unit_ids))
+    counts = dict.fromkeys([*UNIT_TAB_STATES, "overdue", "all"], 0)
+    if not unit_ids:  # no unit: no rows (and no query, as before)
+        return counts
+    tabs = {state: tab for tab, states in UNIT_TAB_STATES.items() for state in states}
+    for status, is_late, n in led.union(co, all=True):
+        counts["all"] += n  # the "all" tab's rows: with the others, what its pages count
+        if status in tabs:
+            counts[tabs[status]] += n
+        if is_late and status in OPEN_HANDLING:
+            counts["overdue"] += n
+    return counts
 
 
 def missing_quarterly_reports(

@@ -299,6 +299,10 @@ class Suggestion(models.Model):
                 ],
                 name="sugg_statistics_year",
             ),
+            # The unit portal (suggestions.selectors.unit_counts): a unit's led suggestions
+            # counted by state and lateness from the index alone. Not the key too: with it, the
+            # portal's page of ids was read by walking every unit's rows of the tab's states.
+            models.Index(fields=["lead_unit", "status", "reply_deadline"], name="sugg_unit_portal"),
             # Unit scores: a year's concluded suggestions by their lead unit with the stored
             # 落实度, read from the index alone by date range (suggestions.scoring).
             models.Index(

@@ -37,6 +37,7 @@ from ..models import (
     CommitmentStatus,
     HandlingUnit,
     Status,
+    Suggestion,
 )
 from ..services import SuggestionError
 from ..templatetags.suggestion_tags import status_class
@@ -133,22 +134,30 @@ def _unit_row(s, unit_ids: set[int], today, parts: dict) -> str:
 def unit_home(request):
     units = list(_user_units(request))
     today = clock.today()
-    mine = selectors.unit_user_suggestions(request.user, unit_ids=[u.pk for u in units])
-    # What a row shows, and its lead deputy's name: not the text, nor the unit and category
-    # rows the list never prints.
-    qs = mine.select_related("lead_deputy").only(*UNIT_ROW_FIELDS)
+    unit_ids, co_handled = selectors.unit_scope(request.user, unit_ids=[u.pk for u in units])
+    qs = selectors.unit_scope_suggestions(unit_ids, co_handled)
     tab = request.GET.get("tab", "open")
     if tab not in selectors.UNIT_TAB_STATES and tab != "all":
         tab = "open"  # an unknown tab is the default one
     if tab in selectors.UNIT_TAB_STATES:
         qs = qs.filter(status__in=selectors.UNIT_TAB_STATES[tab])
-    counts = selectors.unit_counts(mine, today=today)
-    paginator = Paginator(qs.order_by("reply_deadline", "pk"), 20)
+    counts = selectors.unit_counts(unit_ids, co_handled, today=today)
+    # The page's rows are chosen by key alone (a subquery of twenty ids), and only those are
+    # read with what a row shows and joined to their lead deputy's name: joining the tab's
+    # every row to the deputies (a hash of the whole table) before sorting them grew with
+    # the district.
+    paginator = Paginator(qs.order_by("reply_deadline", "pk").values("pk"), 20)
     # The tab's rows are counted with the cards' figures: the paginator need not count again.
     paginator.count = counts[tab]
     page = paginator.get_page(request.GET.get("page"))
+    rows = (
+        Suggestion.objects.filter(pk__in=page.object_list)
+        .select_related("lead_deputy")
+        .only(*UNIT_ROW_FIELDS)
+        .order_by("reply_deadline", "pk")
+    )
     # Open commitments for the rows shown only, in one query (not a GROUP BY of every row).
-    page.object_list = selectors.with_open_commitments(list(page.object_list))
+    page.object_list = selectors.with_open_commitments(list(rows))
     unit_ids, parts = {u.pk for u in units}, _row_parts()
     for suggestion in page.object_list:
         suggestion.row_html = _unit_row(suggestion, unit_ids, today, parts)
