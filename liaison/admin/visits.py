@@ -8,14 +8,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
-from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
+from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter, names_by_row
 from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
 from core.admin_rows import object_url
 from core.tabular import dated_filename, table_stream_response
@@ -195,11 +194,15 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
 
     def list_rows(self, queryset):
         """The list reads the columns its cells and the rows' names show; the deputies present
-        by name only, into a plain list (no related manager made per row)."""
-        listed = Prefetch(
-            "deputies", queryset=Deputy.objects.only("name"), to_attr="deputies_listed"
-        )
-        return queryset.only(*VISIT_ROW_COLUMNS).prefetch_related(None).prefetch_related(listed)
+        by name (``list_rows_loaded``)."""
+        return queryset.only(*VISIT_ROW_COLUMNS).prefetch_related(None)
+
+    def list_rows_loaded(self, rows):
+        """The page's deputies present, by name in their code's order, in one query on the
+        join table (no ``Deputy`` made per name)."""
+        names = names_by_row(rows, Visit.deputies.field)
+        for row in rows:
+            row.deputy_names = names[row.pk]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "deputies":
@@ -212,8 +215,10 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
 
     @admin.display(description=_("接待代表"))
     def deputies_present(self, obj):
-        listed = getattr(obj, "deputies_listed", None)
-        return "、".join(d.name for d in (obj.deputies.all() if listed is None else listed))
+        names = getattr(obj, "deputy_names", None)
+        if names is None:
+            names = [d.name for d in obj.deputies.all()]
+        return "、".join(names)
 
     @admin.display(description=_("来访人"))
     def visitor(self, obj):
