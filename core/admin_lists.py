@@ -357,10 +357,21 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
     ``list_filter = (("station", NamedRelatedFilter.reading("name")),)``."""
 
     name_columns: tuple[str, ...] = ()
+    # The column that is the related row's ``str()`` (``NamedRelatedFilter.named("name")``):
+    # the choices are read as pairs of values, no model made per choice.
+    text_column: str | None = None
 
     @classmethod
     def reading(cls, *columns: str) -> type["NamedRelatedFilter"]:
         return type("NamedRelatedFilter", (cls,), {"name_columns": columns})
+
+    @classmethod
+    def named(cls, column: str = "name") -> type["NamedRelatedFilter"]:
+        """For a related model whose ``__str__`` is ``column`` itself (``return self.name``;
+        ``tests/core/test_admin_filter_choices.py`` holds every use to it)."""
+        return type(
+            "NamedRelatedFilter", (cls,), {"name_columns": (column,), "text_column": column}
+        )
 
     def field_choices(self, field, request, model_admin):
         """``field.get_choices(include_blank=False, ordering=...)`` with ``only``."""
@@ -370,6 +381,8 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
         rows = related.model._default_manager.complex_filter(field.get_limit_choices_to())
         if ordering:
             rows = rows.order_by(*ordering)
+        if self.text_column:
+            return list(rows.values_list(key, self.text_column))
         return [(getattr(row, key), str(row)) for row in rows.only(key, *self.name_columns)]
 
     def choices(self, changelist):

@@ -47,9 +47,9 @@ class OpinionAdmin(
     list_filter = (
         "status",
         DateYearFilter.on("submitted_on", title=_("提交年份")),
-        ("station", NamedRelatedFilter.reading("name")),
-        ("community", NamedRelatedFilter.reading("name")),
-        ("category", NamedRelatedFilter.reading("name")),
+        ("station", NamedRelatedFilter.named("name")),
+        ("community", NamedRelatedFilter.named("name")),
+        ("category", NamedRelatedFilter.named("name")),
     )
     # Four joins at most: past five tables PostgreSQL's planner spends more on choosing the
     # join order than the page's query takes to run. The assignee and the merge target are

@@ -150,8 +150,8 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
     list_filter = (
         DateYearFilter.on("occurred_on", title=_("接待年份")),
         "status",
-        ("station", NamedRelatedFilter.reading("name")),
-        ("category", NamedRelatedFilter.reading("name")),
+        ("station", NamedRelatedFilter.named("name")),
+        ("category", NamedRelatedFilter.named("name")),
     )
     list_select_related = ("station", "category", "community", "suggestion")
     search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")

@@ -67,3 +67,20 @@ def test_choices_are_djangos(staff_user, model, model_admin):
                 ]
                 compared += len(ours)
     assert compared or model.__name__ not in {"Visit", "Opinion"}  # others: no rows made
+
+
+@pytest.mark.parametrize(("model", "model_admin"), LISTS, ids=lambda c: getattr(c, "__name__", ""))
+def test_named_choices_are_the_rows_names(staff_user, model, model_admin):
+    """A filter reading its choices as values (``named``) offers what ``str()`` of the rows
+    does, in the same order."""
+    StationFactory.create_batch(3)
+    VisitFactory()
+    OpinionFactory()
+    cl = _changelist(model_admin, staff_user, {})
+    for spec in cl.filter_specs:
+        if isinstance(spec, NamedRelatedFilter) and spec.text_column:
+            field = spec.field
+            as_rows = type("AsRows", (type(spec),), {"text_column": None})
+            expected = as_rows.field_choices(spec, field, None, model_admin)
+            assert spec.lookup_choices == expected
+            assert [str(text) for _key, text in expected] == [t for _k, t in expected]
