@@ -174,6 +174,13 @@ class LedgerEntry(models.Model):
             models.Index(fields=["status", "created_at"]),
             # The admin list's order (newest first): its page is read from here, not sorted.
             models.Index(fields=["occurred_on", "id"], name="performance_entry_date_id_idx"),
+            # "Has the deputy a verified entry of this rule?" (the exit list's base duty, asked
+            # per deputy and base rule on the staff desk, the cockpit and the annual report).
+            models.Index(
+                fields=["deputy", "rule"],
+                condition=Q(status=EntryStatus.VERIFIED),
+                name="performance_entry_verified_idx",
+            ),
         ]
 
     def __str__(self) -> str:
