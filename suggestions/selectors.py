@@ -371,6 +371,13 @@ def missing_quarterly_reports_query(today: date, *, limit: int | None = None) ->
 
 # Rows each card of the staff overview lists; the card links to the full filtered list.
 OVERVIEW_ROWS = 10
+# What each card's rows show (templates/suggestions/staff_home.html), and nothing else: a
+# district's cards list ten rows each, and every column and related row not shown was read and
+# made into objects for each of them.
+OVERDUE_ROW_FIELDS = ("title", "number", "reply_deadline", "lead_unit__name")
+PENDING_ROW_FIELDS = ("title", "submitted_on", "lead_deputy__name")
+CHECK_ROW_FIELDS = ("kind", "due_on", "suggestion__title", "suggestion__number")
+COMMITMENT_ROW_FIELDS = ("content", "due_on", "owner_unit__name", "suggestion__number")
 
 
 def _first_rows(key: tuple, build, limit: int = OVERVIEW_ROWS) -> tuple[list, bool]:
@@ -408,7 +415,8 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
         ("overdue", today),
         lambda: (
             Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today)
-            .with_list_relations()
+            .select_related("lead_unit")
+            .only(*OVERDUE_ROW_FIELDS)
             .order_by("reply_deadline", "pk")
         ),
     )
@@ -418,6 +426,7 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
         lambda: (
             FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
             .select_related("suggestion")
+            .only(*CHECK_ROW_FIELDS)
             .order_by("due_on", "pk")
         ),
     )
@@ -426,6 +435,7 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
         lambda: (
             Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
             .select_related("suggestion", "owner_unit")
+            .only(*COMMITMENT_ROW_FIELDS)
             .order_by("due_on", "pk")
         ),
     )
@@ -435,7 +445,8 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
         ("pending",),
         lambda: (
             Suggestion.objects.filter(status=Status.SUBMITTED)
-            .with_list_relations()
+            .select_related("lead_deputy")
+            .only(*PENDING_ROW_FIELDS)
             .order_by("-created_at", "-pk")
         ),
     )
