@@ -17,17 +17,14 @@ Only the SQL text is kept, never a result: each page reads the facts afresh, and
 the request only, so a deputy never sees a number older than the page they asked for.
 """
 
-import re
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connections
 from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, Value
 
-from core import activity, clock
+from core import activity, clock, compiled
 
 from .models import Deputy
 
@@ -151,78 +148,12 @@ def _compile(using: str, today: date, deputy_id: int) -> _Statement:
     return _Statement(compiler, sql, tuple(params), names, facts)
 
 
-_LITERAL_SQL: dict[tuple, str] = {}
-_PLACEHOLDER = re.compile(r"%[s%]")
-
-
-def _literal_sql(connection, sql: str, params: tuple, keep: frozenset[int]) -> str:
-    """``sql`` with every parameter but those at the indexes ``keep`` written in as a literal
-    (the day's dates, statuses, years: the same on every run of the kept statement), so the
-    prepared statement has only the ids as parameters and PostgreSQL's generic plan, made
-    once, is the plan it would choose for any deputy."""
-    fixed = repr(tuple(p for i, p in enumerate(params) if i not in keep))
-    key = (connection.alias, sql, keep, fixed)
-    found = _LITERAL_SQL.get(key)
-    if found is not None:
-        return found
-    position = iter(range(len(params)))
-
-    def write(match: re.Match) -> str:
-        if match.group() == "%%":
-            return "%%"
-        i = next(position)
-        if i in keep:
-            return "%s"
-        return connection.ops.compose_sql("%s", [params[i]]).replace("%", "%%")
-
-    found = _PLACEHOLDER.sub(write, sql)
-    if len(_LITERAL_SQL) > _PREPARED_MAX:
-        _LITERAL_SQL.clear()
-    _LITERAL_SQL[key] = found
-    return found
-
-
 def run_kept(using: str, sql: str, params: tuple, keep: frozenset[int]) -> list:
-    """The rows of a kept statement (the facts', a ``prepared`` read's).
-
-    On PostgreSQL the statement is run as a server-side prepared statement of the connection,
-    so PostgreSQL plans it once per connection rather than on every request: planning the
-    facts' statement (some fifteen subqueries) took ~12 ms at district size, three times as
-    long as running it. Django's own cursors bind on the client and never prepare (the
-    connection's ``prepare_threshold`` is None); only these reads are prepared, by a cursor
-    that binds on the server, with the threshold set for the call alone. The query is logged
-    as Django's cursors log theirs, so query counts and ``connection.queries`` are unchanged.
-    Elsewhere (SQLite) an ordinary cursor runs it."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    import psycopg
-
-    sql = _literal_sql(connection, sql, params, keep)
-    params = tuple(params[i] for i in sorted(keep))
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    raw = connection.connection
-    start = time.monotonic()
-    with connection.wrap_database_errors:
-        threshold = raw.prepare_threshold
-        raw.prepare_threshold = 0
-        try:
-            with psycopg.Cursor(raw) as cursor:
-                cursor.execute(sql, params, prepare=True)
-                rows = cursor.fetchall() if cursor.description is not None else []
-        finally:
-            raw.prepare_threshold = threshold
-    if connection.queries_logged:
-        connection.queries_log.append(
-            {
-                "sql": connection.ops.compose_sql(sql, params),
-                "time": f"{time.monotonic() - start:.3f}",
-            }
-        )
-    return rows
+    """The rows of a kept statement (the facts', a ``prepared`` read's): on PostgreSQL a
+    prepared statement with only the ids (the positions ``keep``) as its parameters, so it is
+    planned once per connection (planning the facts' statement, some fifteen subqueries, took
+    ~12 ms at district size, three times as long as running it). See ``core.compiled``."""
+    return compiled.run_kept(using, sql, params, keep)
 
 
 def read_facts(deputy: Deputy, today: date) -> DeputyFacts:

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core import compiled
 from deputies import facts
 from performance.models import EntryStatus
 from tests.liaison.factories import DutyFactory
@@ -149,7 +150,7 @@ def test_on_postgresql_the_facts_are_a_prepared_statement_with_the_id_as_its_par
 ):
     _rejected(deputy)
     facts._STATEMENTS.clear()
-    facts._LITERAL_SQL.clear()
+    compiled._LITERAL.clear()
     mine = facts.read_facts(deputy, TODAY).values
     with CaptureQueriesContext(connection) as queries:
         theirs = facts.read_facts(other_deputy, TODAY).values
