@@ -29,7 +29,6 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import (
-    CharField,
     Count,
     IntegerField,
     Max,
@@ -37,12 +36,13 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from core.compiled import counts_union
 
 # How many rows a count reads at most, and how far paging goes. Past it, filter or search.
 MAX_ROWS = 10_000
@@ -443,12 +443,5 @@ def counts_in_one_query(**querysets: QuerySet) -> dict[str, int]:
     """``{"disputes": 3, "rolls": 0}`` from ``counts_in_one_query(disputes=qs1, rolls=qs2)``:
     each queryset's ``COUNT`` as one labelled row of a ``UNION ALL``, so a desk card costs
     no query of its own. Each count is as cheap as its filter's index makes it."""
-    parts = [
-        qs.order_by()
-        .values(desk_card=Value(key, output_field=CharField()))
-        .annotate(n=Count("pk"))
-        .values_list("desk_card", "n")
-        for key, qs in querysets.items()
-    ]
-    rows = dict(parts[0].union(*parts[1:], all=True)) if parts else {}
+    rows = dict(counts_union(querysets)) if querysets else {}
     return {key: rows.get(key, 0) for key in querysets}

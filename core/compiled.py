@@ -20,9 +20,9 @@ _KEPT: dict[tuple, tuple[str, str, tuple, tuple[str, ...]]] = {}
 _KEPT_MAX = 128  # keys name the day: when full, yesterday's go with the rest
 
 
-def union_sql(querysets: dict[str, QuerySet]) -> tuple[str, str, tuple]:
-    """(database, sql, params) of the counts of ``querysets`` as one labelled ``UNION ALL``,
-    the statement of ``counts_in_one_query``."""
+def counts_union(querysets: dict[str, QuerySet]) -> QuerySet:
+    """``(label, count)`` rows: each queryset's ``COUNT`` as one labelled row of a
+    ``UNION ALL`` (at least one queryset)."""
     parts = [
         qs.order_by()
         .values(desk_card=Value(key, output_field=CharField()))
@@ -30,7 +30,12 @@ def union_sql(querysets: dict[str, QuerySet]) -> tuple[str, str, tuple]:
         .values_list("desk_card", "n")
         for key, qs in querysets.items()
     ]
-    union = parts[0].union(*parts[1:], all=True)
+    return parts[0].union(*parts[1:], all=True)
+
+
+def union_sql(querysets: dict[str, QuerySet]) -> tuple[str, str, tuple]:
+    """(database, sql, params) of ``counts_union``, the statement of ``counts_in_one_query``."""
+    union = counts_union(querysets)
     sql, params = union.query.get_compiler(using=union.db).as_sql()
     return union.db, sql, tuple(params)
 
