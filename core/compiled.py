@@ -12,12 +12,34 @@ no rows.
 import re
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connections
 from django.db.models import CharField, Count, QuerySet, Value
 
-_KEPT: dict[tuple, tuple[str, str, tuple, tuple[str, ...]]] = {}
 _KEPT_MAX = 128  # keys name the day: when full, yesterday's go with the rest
+
+
+class Kept(dict):
+    """A process's memo of compiled statements (SQL text, never results), at most ``limit``
+    keys: the keys name the day, so when it fills, yesterday's go with the rest."""
+
+    def __init__(self, limit: int = _KEPT_MAX) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def get_or_make(self, key, make: Callable[[], Any]) -> Any:
+        """The value kept for ``key``, made (and kept, even if None) on the first call."""
+        if key in self:
+            return self[key]
+        value = make()
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+_KEPT = Kept()
 
 
 def counts_union(querysets: dict[str, QuerySet]) -> QuerySet:
@@ -51,7 +73,7 @@ def union_sql(querysets: dict[str, QuerySet]) -> tuple[str, str, tuple]:
 # rollback, and prepares again when a statement is not known.
 
 _PLACEHOLDER = re.compile(r"%[s%]")
-_LITERAL: dict[tuple, str] = {}
+_LITERAL = Kept()
 
 
 def _literal_sql(connection, sql: str, params: Sequence, moving: frozenset[int]) -> str:
@@ -59,14 +81,10 @@ def _literal_sql(connection, sql: str, params: Sequence, moving: frozenset[int])
     literal (the day's dates, statuses, years), ``%s`` left for the moving ones; written once
     per statement and fixed values."""
     fixed = repr(tuple(p for i, p in enumerate(params) if i not in moving))
-    key = (connection.alias, sql, moving, fixed)
-    found = _LITERAL.get(key)
-    if found is None:
-        found = _write_literals(connection, sql, params, moving)
-        if len(_LITERAL) >= _KEPT_MAX:
-            _LITERAL.clear()
-        _LITERAL[key] = found
-    return found
+    return _LITERAL.get_or_make(
+        (connection.alias, sql, moving, fixed),
+        lambda: _write_literals(connection, sql, params, moving),
+    )
 
 
 def _write_literals(connection, sql: str, params: Sequence, moving: frozenset[int]) -> str:
@@ -134,33 +152,26 @@ def run_counts(
 
 def counts_once(key: tuple, build: Callable[[], dict[str, QuerySet]]) -> dict[str, int]:
     """``counts_in_one_query(**build())``, compiled once per ``key`` and process."""
-    kept = _KEPT.get(key)
-    if kept is None:
-        querysets = build()
-        if not querysets:
-            return {}
-        kept = (*union_sql(querysets), tuple(querysets))
-        if len(_KEPT) >= _KEPT_MAX:
-            _KEPT.clear()
-        _KEPT[key] = kept
-    return run_counts(*kept)
+    kept = _KEPT.get_or_make(key, lambda: _counts_statement(build()))
+    return run_counts(*kept) if kept is not None else {}
 
 
-_ROWS: dict[tuple, tuple[str, str, tuple]] = {}
+def _counts_statement(querysets: dict[str, QuerySet]) -> tuple | None:
+    return (*union_sql(querysets), tuple(querysets)) if querysets else None
+
+
+_ROWS = Kept()
 
 
 def rows_once(key: tuple, build: Callable[[], QuerySet]) -> list[tuple]:
     """The rows of ``build()`` as the database gives them (no conversion: for ids, counts and
     labels), compiled once per ``key`` and process (a ``UNION`` too); read afresh."""
-    kept = _ROWS.get(key)
-    if kept is None:
-        queryset = build()
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-        kept = (queryset.db, sql, tuple(params))
-        if len(_ROWS) >= _KEPT_MAX:
-            _ROWS.clear()
-        _ROWS[key] = kept
-    return run_kept(*kept)
+    return run_kept(*_ROWS.get_or_make(key, lambda: _statement(build())))
+
+
+def _statement(queryset: QuerySet) -> tuple[str, str, tuple]:
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return queryset.db, sql, tuple(params)
 
 
 def without_parallel_workers(using: str = "default") -> None:

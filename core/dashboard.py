@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from accounts.roles import Role
 from core import clock
-from core.compiled import run_counts, union_sql
+from core.compiled import Kept, run_counts, union_sql
 
 # A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request,
 # or None when the panel shows nothing to this user.
@@ -105,8 +105,7 @@ class _CountStatement:
     names: tuple[str, ...]  # "panel:count", each panel's counts
 
 
-_COUNT_STATEMENTS: dict[tuple, "_CountStatement | None"] = {}
-_COUNT_STATEMENTS_MAX = 64  # permission sets x days; cleared when full
+_COUNT_STATEMENTS = Kept(limit=64)  # permission sets x days: _CountStatement or None
 
 
 @receiver(setting_changed)
@@ -184,13 +183,7 @@ def _count(role: Role, panels: list[Panel], request: HttpRequest) -> dict[str, i
         return {}
     now = clock.now()
     key = (role, clock.today(), _permission_key(request.user))
-    if key in _COUNT_STATEMENTS:
-        statement = _COUNT_STATEMENTS[key]
-    else:
-        statement = _compile_counts(panels, request)
-        if len(_COUNT_STATEMENTS) >= _COUNT_STATEMENTS_MAX:
-            _COUNT_STATEMENTS.clear()
-        _COUNT_STATEMENTS[key] = statement
+    statement = _COUNT_STATEMENTS.get_or_make(key, lambda: _compile_counts(panels, request))
     if statement is None:
         wanted = _wanted(panels, request, now)
         if not wanted:

@@ -206,8 +206,8 @@ def deputy_facts(request, *, today: date | None = None) -> DeputyFacts | None:
 # the training card's candidates), so ``prepared`` compiles each shape once per process and
 # runs the kept SQL with the request's ids. Results are never kept: every read is fresh.
 
-_PREPARED: dict[tuple, "_Prepared | None"] = {}
-_PREPARED_MAX = 256  # shapes kept (keys name the day, so old days fall out when it fills)
+# _Prepared (or None) per shape; keys name the day, so old days fall out when it fills.
+_PREPARED = compiled.Kept(limit=256)
 _FIRST_SENTINEL = -2_147_482_000  # ids no row has, one per parameter, to find their places
 
 
@@ -283,13 +283,7 @@ def prepared(key: tuple, build: Callable[..., QuerySet], **ids: int | tuple[int,
         tuple((n, len(v)) if isinstance(v, tuple) else (n, -1) for n, v in sorted(ids.items())),
     )
     queryset = None
-    if shape in _PREPARED:
-        found = _PREPARED[shape]
-    else:
-        found = _prepare(build, ids)
-        if len(_PREPARED) >= _PREPARED_MAX:
-            _PREPARED.clear()
-        _PREPARED[shape] = found
+    found = _PREPARED.get_or_make(shape, lambda: _prepare(build, ids))
     if found is None:
         queryset = build(**ids)
         return list(queryset)
