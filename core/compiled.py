@@ -9,6 +9,7 @@ on every call runs the kept SQL: the counts are always read fresh, only the text
 no rows.
 """
 
+import functools
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -123,15 +124,23 @@ def run_kept(
     connection.validate_no_broken_transaction()
     raw = connection.connection
     start = time.monotonic()
-    with connection.wrap_database_errors:
-        threshold = raw.prepare_threshold
-        raw.prepare_threshold = 0
-        try:
-            with psycopg.Cursor(raw) as cursor:
-                cursor.execute(text, values, prepare=True)
-                rows = cursor.fetchall()
-        finally:
-            raw.prepare_threshold = threshold
+
+    def execute(sql, params, many, context) -> list[tuple]:
+        with connection.wrap_database_errors:
+            threshold = raw.prepare_threshold
+            raw.prepare_threshold = 0
+            try:
+                with psycopg.Cursor(raw) as cursor:
+                    cursor.execute(sql, params, prepare=True)
+                    return cursor.fetchall()
+            finally:
+                raw.prepare_threshold = threshold
+
+    # The connection's execute wrappers (Django's ``execute_wrapper``: query timers, guards)
+    # see a kept statement as they see any other.
+    for wrapper in reversed(connection.execute_wrappers):
+        execute = functools.partial(wrapper, execute)
+    rows = execute(text, values, False, {"connection": connection, "cursor": None})
     if connection.queries_logged:
         connection.queries_log.append(
             {
