@@ -170,6 +170,10 @@ class LedgerEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["deputy", "occurred_on"]),
+            # The deputy's entries of one status: the dashboard's returned and pending counts
+            # (deputies.facts) and the ledger filtered by status; the status index alone holds
+            # thousands of each status at district size.
+            models.Index(fields=["deputy", "status"], name="performance_entry_dep_status"),
             models.Index(fields=["rule", "status"]),
             models.Index(fields=["status", "created_at"]),
             # The admin list's order (newest first): its page is read from here, not sorted.
