@@ -83,10 +83,14 @@ class FollowUpCheck(models.Model):
                 name="sugg_check_done_has_findings",
             ),
         ]
-        # The staff page's and desk's "checks due": the few not done, by date.
+        # The staff page's and desk's "checks due": the few not done, by date; with their
+        # suggestion, so the desk counts them from the index alone.
         indexes = [
             models.Index(
-                fields=["due_on"], condition=Q(done_on__isnull=True), name="sugg_check_due_not_done"
+                fields=["due_on"],
+                include=["suggestion"],
+                condition=Q(done_on__isnull=True),
+                name="sugg_check_due_not_done",
             )
         ]
 

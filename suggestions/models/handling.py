@@ -119,8 +119,15 @@ class Commitment(models.Model):
                 name="sugg_commitment_met_has_date",
             )
         ]
-        # The staff page's and desk's "overdue commitments": open ones by date.
-        indexes = [models.Index(fields=["status", "due_on"], name="sugg_commitment_status_due")]
+        # The staff page's and desk's "overdue commitments": open ones by date; with their
+        # suggestion, so the desk counts them from the index alone.
+        indexes = [
+            models.Index(
+                fields=["status", "due_on"],
+                include=["suggestion"],
+                name="sugg_commitment_status_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.content
