@@ -22,16 +22,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Expression, OuterRef, QuerySet, Subquery, Value
 
 from core import activity, clock, compiled
 
 from .models import Deputy
 
 DEPUTY = OuterRef("pk")  # the deputy, in a fact's queryset
-# (queryset, aggregate): the aggregate over the queryset's rows; (queryset, "field"): that
-# field of its first row (None when it has none), in the queryset's order.
-Fact = tuple[QuerySet, Aggregate | str]
+# (queryset, aggregate): the aggregate over the queryset's rows (or an expression of several,
+# e.g. ``JSONArray(Count(...), Count(..., filter=...))`` to count two things in one pass);
+# (queryset, "field"): that field of its first row (None when it has none), in the queryset's
+# order.
+Fact = tuple[QuerySet, Expression | str]
 FactSource = Callable[[date], dict[str, Fact]]  # today -> {name: fact}
 RELATIONS = ("constituency", "group", "term")  # loaded with the facts, for the deputy's card
 # Facts registered as ``ACTIVITY_FACTS + key`` are the deputy's count of the activity ``key``
@@ -82,7 +84,7 @@ class DeputyFacts:
         return counts
 
 
-def _scalar(queryset: QuerySet, aggregate: Aggregate | str) -> Subquery:
+def _scalar(queryset: QuerySet, aggregate: Expression | str) -> Subquery:
     """The fact as a scalar subquery. An aggregate is grouped by a constant, so the whole set
     is one group (and an empty set no row, which the caller reads as zero or None)."""
     if isinstance(aggregate, str):

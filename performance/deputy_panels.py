@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,10 +54,11 @@ def returned_entries(deputy, *, today: date) -> int:
 def facts(today: date) -> dict:
     """The ledger's numbers on the deputy's dashboard, read with the other apps' facts
     (``deputies.facts``): entries returned this year (the to-do), entries pending (the score
-    card), and the rank among the deputies of the same level (as ``level_rank``, for the
-    assessment of ``today``'s year)."""
-    level = Assessment.objects.filter(rule_set__year=today.year, deputy__level=OuterRef("level"))
+    card), and ``level``: [deputies of the same level assessed, how many of them scored more]
+    for ``today``'s year (as ``level_rank``), both counted in one pass over the year's
+    assessments (a scan of some thousand rows at district size, whatever the level)."""
     mine = Assessment.objects.filter(rule_set__year=today.year, deputy=OuterRef(DEPUTY))
+    above = Q(total__gt=Subquery(mine.order_by().values("total")[:1]))
     return {
         "returned": (
             LedgerEntry.objects.filter(
@@ -71,10 +73,9 @@ def facts(today: date) -> dict:
             LedgerEntry.objects.filter(deputy=DEPUTY, status=EntryStatus.PENDING),
             Count("pk"),
         ),
-        "level_n": (level, Count("pk")),
-        "level_above": (
-            level.filter(total__gt=Subquery(mine.order_by().values("total")[:1])),
-            Count("pk"),
+        "level": (
+            Assessment.objects.filter(rule_set__year=today.year, deputy__level=OuterRef("level")),
+            JSONArray(Count("pk"), Count("pk", filter=above)),
         ),
     }
 

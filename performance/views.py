@@ -112,6 +112,13 @@ def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
     return (rule_sets[0] if rule_sets else None), None
 
 
+def _level_rank(level: list[int] | None) -> tuple[int, int]:
+    """(rank, number assessed) among the deputies of the same level, from the facts' [number
+    assessed, number who scored more] (None when no one of the level is assessed)."""
+    assessed, above = level or (0, 0)
+    return above + 1, assessed
+
+
 def dashboard_panel(request, *, today: date | None = None) -> dict | None:
     known = deputy_facts(request, today=today)
     if known is None:
@@ -124,7 +131,7 @@ def dashboard_panel(request, *, today: date | None = None) -> dict | None:
         "year": year,
         "rule_set": rule_set,
         "assessment": assessment,
-        "level_rank": (ledger["level_above"] + 1, ledger["level_n"]) if assessment else None,
+        "level_rank": _level_rank(ledger["level"]) if assessment else None,
         "level_label": deputy.get_level_display(),
         "bars": _dimension_bars(assessment, rule_set),
         "next_step": _next_step(assessment, rule_set),

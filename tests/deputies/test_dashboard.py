@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.models import Notification
 from core.notifications import notification_send
+from performance.deputy_panels import level_rank
 from performance.models import EntryStatus, LedgerEntry, Rule
 from performance.scoring import assessment_compute
 from suggestions.models import Category, Status, Suggestion
@@ -104,6 +105,18 @@ def test_dashboard_shows_every_part(deputy_client, busy):
     assert f'href="{reverse("performance:submit")}"' in html
     home_tab = re.search(r'<a class="lv-tab" href="/deputy/"[^>]*>', html).group(0)
     assert 'aria-current="page"' in home_tab
+
+
+def test_score_card_rank_in_level_is_level_rank(deputy_client, busy, other_deputy):
+    """The card's rank among the deputies of the same level (counted with the facts, one pass
+    over the year's assessments) is ``level_rank``'s, ties sharing a rank."""
+    other_deputy.level = busy.level
+    other_deputy.save(update_fields=["level"])
+    response = deputy_client.get(URL)
+    (panel,) = [c for t, c in response.context["panels"] if t == "performance/_panel.html"]
+    assessment = busy.assessments.get()
+    assert panel["level_rank"] == level_rank(assessment, busy.level)
+    assert panel["level_rank"][1] == 2
 
 
 def test_empty_todo_list_says_so(deputy_client, deputy):
