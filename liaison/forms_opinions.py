@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled import rows_once
 from deputies.models import Community, Deputy
 from deputies.models import Status as DeputyStatus
 from suggestions.public import Category
@@ -17,16 +18,41 @@ from .services.visits import VisitError, normalise_phone
 HONEYPOT = "website"
 
 
+class NamedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices as ``(id, name)`` pairs from a statement compiled once per process (the
+    field's ``kept_key``) and read afresh on every form, instead of a model per choice: the
+    public form lists every active community and category. Their ``__str__`` is their name."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.queryset
+        yield from rows_once(self.field.kept_key, lambda: queryset.values_list("pk", "name"))
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose choices are read by ``NamedChoiceIterator``; a submitted
+    value is still looked up in the queryset."""
+
+    iterator = NamedChoiceIterator
+
+    def __init__(self, *args, kept_key: tuple, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_key = kept_key
+
+
 class OpinionForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = NamedChoiceField(
         label=_("问题类别"),
         queryset=Category.objects.none(),
+        kept_key=("liaison.OpinionForm", "category"),
         empty_label=_("请选择"),
         error_messages={"invalid_choice": _("请选择有效的类别。")},
     )
-    community = forms.ModelChoiceField(
+    community = NamedChoiceField(
         label=_("所在社区"),
         queryset=Community.objects.none(),
+        kept_key=("liaison.OpinionForm", "community"),
         empty_label=_("请选择"),
         error_messages={"invalid_choice": _("请选择有效的社区。")},
     )
