@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Role
 from core import clock
 from core.admin_lists import counts_in_one_query
+from core.compiled import rows_once
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, prepared, register_facts
@@ -194,7 +195,9 @@ def _by_suggestion(rows: QuerySet) -> QuerySet:
 
 
 def _counted(rows: list[tuple[int, int, int]]) -> tuple[list[int], int, int]:
-    """(the first suggestion ids, how many suggestions, how many rows)."""
+    """(the first suggestion ids, how many suggestions, how many rows): ``_by_suggestion``'s
+    rows as the database gives them (``core.compiled.rows_once``: converting the 301 rows of
+    a district's cards cost ~1 ms)."""
     if not rows:
         return [], 0, 0
     return [sid for sid, _s, _t in rows], int(rows[0][1]), int(rows[0][2])  # a SUM: Decimal
@@ -216,20 +219,15 @@ def _missing_reports(today: date) -> QuerySet:
 def checks_due(today: date) -> tuple[list[int], int, int]:
     """Suggestions with a follow-up check (三查) due and not done: the first ids, how many
     suggestions, how many checks."""
-    return _counted(
-        prepared(("suggestions:desk-checks", today, MAX_IDS_IN_LINK), lambda: _checks_due(today))
-    )
+    key = ("suggestions:desk-checks", today, MAX_IDS_IN_LINK)
+    return _counted(rows_once(key, lambda: _checks_due(today)))
 
 
 def commitments_overdue(today: date) -> tuple[list[int], int, int]:
     """Suggestions with a commitment past its date and still open: the first ids, how many
     suggestions, how many commitments."""
-    return _counted(
-        prepared(
-            ("suggestions:desk-commitments", today, MAX_IDS_IN_LINK),
-            lambda: _commitments_overdue(today),
-        )
-    )
+    key = ("suggestions:desk-commitments", today, MAX_IDS_IN_LINK)
+    return _counted(rows_once(key, lambda: _commitments_overdue(today)))
 
 
 def _by_ids(name: str, ids: list[int]) -> str:
