@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.tabular import Sheet, dated_filename, title_line, write_xlsx
+from deputies.facts import prepared
 
 from .models import Attendance, Course, CourseSession, Enrollment, Quiz, QuizAttempt
 
@@ -113,6 +114,10 @@ def _quiz_of(course: Course) -> Quiz | None:
         return None
 
 
+_PER_ROW = ("n_attended", "n_hours")
+_PER_ROW_QUIZ = (*_PER_ROW, "n_attempts", "best_score", "n_passed")
+
+
 def _per_row(qs, value, output_field) -> Subquery:
     return Subquery(
         qs.values("enrollment").annotate(v=value).values("v").order_by(),
@@ -120,15 +125,15 @@ def _per_row(qs, value, output_field) -> Subquery:
     )
 
 
-def course_report(course: Course) -> CourseReport:
-    """The report of ``course`` (fetched with ``course_report_queryset`` so its quiz comes
-    along): two more queries whatever the enrolment."""
-    quiz = _quiz_of(course)
-    sessions = list(
+def _sessions(course: int):
+    return (
         CourseSession.objects.filter(course=course)
         .annotate(present=Count("attendances", filter=Q(attendances__enrollment__course=course)))
         .order_by("date", "starts_at", "pk")
     )
+
+
+def _per_row_values(quiz: int | None) -> dict[str, Subquery]:
     attendances = Attendance.objects.filter(enrollment=OuterRef("pk"))
     per_row = {
         "n_attended": _per_row(attendances, Count("pk"), IntegerField()),
@@ -147,13 +152,32 @@ def course_report(course: Course) -> CourseReport:
             ),
             "n_passed": _per_row(attempts.filter(passed=True), Count("pk"), IntegerField()),
         }
-    # Plain values, not model instances: a district's course has some fifty enrolments.
-    fields = ["pk", "deputy_id", "deputy__code", "deputy__name", "completed_on", *per_row]
-    rows = (
+    return per_row
+
+
+def _enrollment_rows(fields: list[str], course: int, quiz: int | None = None):
+    # Plain values, not model instances: a district's course has some eighty enrolments.
+    return (
         Enrollment.objects.filter(course=course)
-        .annotate(**per_row)
+        .annotate(**_per_row_values(quiz))
         .order_by("deputy__code", "pk")
         .values_list(*fields)
+    )
+
+
+def course_report(course: Course) -> CourseReport:
+    """The report of ``course`` (fetched with ``course_report_queryset`` so its quiz comes
+    along): two more queries whatever the enrolment, each compiled once per process
+    (``deputies.facts.prepared``: the enrolments' statement has five subqueries per row)."""
+    quiz = _quiz_of(course)
+    sessions = prepared(("training:course-report-sessions",), _sessions, course=course.pk)
+    per_row = list(_PER_ROW if quiz is None else _PER_ROW_QUIZ)
+    fields = ["pk", "deputy_id", "deputy__code", "deputy__name", "completed_on", *per_row]
+    ids = {"course": course.pk} | ({} if quiz is None else {"quiz": quiz.pk})
+    rows = prepared(
+        ("training:course-report-enrollments",),
+        lambda **ids: _enrollment_rows(fields, **ids),
+        **ids,
     )
     total = len(sessions)
     deputies = []
@@ -198,6 +222,17 @@ def course_report(course: Course) -> CourseReport:
 def course_report_queryset():
     """Courses as the report reads them: the quiz joined (a reverse one-to-one)."""
     return Course.objects.select_related("quiz")
+
+
+def course_for_report(pk: int) -> Course | None:
+    """The course ``pk`` as ``course_report_queryset`` reads it, by a statement compiled once
+    per process; None if there is none."""
+    found = prepared(
+        ("training:course-report-course",),
+        lambda course: course_report_queryset().filter(pk=course),
+        course=pk,
+    )
+    return found[0] if found else None
 
 
 # --- The .xlsx export ---------------------------------------------------------------------
