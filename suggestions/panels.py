@@ -15,10 +15,12 @@ from django.db.models import (
     Expression,
     F,
     IntegerField,
+    Q,
     QuerySet,
     Value,
     Window,
 )
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,20 +53,19 @@ def deputy_panel(request) -> dict[str, Any] | None:
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
-    # Each read compiled once (``deputies.facts.prepared``), run afresh with the deputy's id.
-    counts = dict(prepared(("suggestions:deputy-counts",), _status_counts, deputy=deputy.pk))
+    # The counts by status come with the deputy's facts; each read below is compiled once
+    # (``deputies.facts.prepared``) and run afresh with the deputy's id.
+    known = deputy_facts(request)["suggestions"]
+    led, cosigned = known["led"] or {}, known["cosigned"] or {}
+    counts = {value: led.get(value, 0) + cosigned.get(value, 0) for value in Status.values}
     to_evaluate = prepared(("suggestions:to-evaluate",), _to_evaluate, deputy=deputy.pk)
     recent = prepared(("suggestions:recent",), _recent, deputy=deputy.pk)
     return {
         "total": sum(counts.values()),
-        "counts": [(label, counts[value]) for value, label in Status.choices if value in counts],
+        "counts": [(label, counts[value]) for value, label in Status.choices if counts[value]],
         "to_evaluate": to_evaluate,
         "recent": recent,
     }
-
-
-def _status_counts(deputy: int) -> QuerySet:
-    return deputy_suggestions(deputy).values_list("status").annotate(n=Count("pk")).order_by()
 
 
 def _to_evaluate(deputy: int) -> QuerySet:
@@ -74,7 +75,8 @@ def _to_evaluate(deputy: int) -> QuerySet:
 
 
 def _recent(deputy: int) -> QuerySet:
-    return deputy_suggestions(deputy).with_list_relations().order_by("-updated_at")[:5]
+    """The card's five latest: their title and status only (no body, no related rows)."""
+    return deputy_suggestions(deputy).only("pk", "title", "status").order_by("-updated_at")[:5]
 
 
 def activity_facts(today: date) -> dict:
@@ -95,14 +97,29 @@ def activity_facts(today: date) -> dict:
     }
 
 
+def _counts_by_status(status: str = "status") -> JSONObject:
+    """``{status: n}`` of the rows, each status counted in the same pass (``status``: the
+    lookup to the suggestion's status)."""
+    return JSONObject(
+        **{value: Count("pk", filter=Q(**{status: value})) for value in Status.values}
+    )
+
+
 def deputy_facts_source(today: date) -> dict:
-    """Suggestions the deputy led with a reply waiting for their evaluation (满意度测评), read
-    with the deputy's other facts (``deputies.facts``)."""
+    """Read with the deputy's other facts (``deputies.facts``): suggestions the deputy led with
+    a reply waiting for their evaluation (满意度测评, the to-do), and the card's counts by
+    status of the suggestions they lead (``led``) or co-sign without leading (``cosigned``),
+    each from its own index (as ``deputy_suggestion_ids``, whose UNION a fact cannot hold)."""
+    cosigned = Suggestion.co_signers.through.objects.filter(deputy=DEPUTY).exclude(
+        suggestion__lead_deputy=DEPUTY
+    )
     return {
         "to_evaluate": (
             Suggestion.objects.filter(lead_deputy=DEPUTY, status=Status.REPLIED),
             Count("pk"),
-        )
+        ),
+        "led": (Suggestion.objects.filter(lead_deputy=DEPUTY), _counts_by_status()),
+        "cosigned": (cosigned, _counts_by_status("suggestion__status")),
     }
 
 

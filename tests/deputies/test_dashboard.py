@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from performance.deputy_panels import level_rank
 from performance.models import EntryStatus, LedgerEntry, Rule
 from performance.scoring import assessment_compute
 from suggestions.models import Category, Status, Suggestion
+from suggestions.selectors import deputy_suggestions
 from tests.core.scale_pages import query_counts
 from tests.liaison.factories import DutyFactory
 from tests.performance.factories_pages import entry
@@ -117,6 +119,27 @@ def test_score_card_rank_in_level_is_level_rank(deputy_client, busy, other_deput
     assessment = busy.assessments.get()
     assert panel["level_rank"] == level_rank(assessment, busy.level)
     assert panel["level_rank"][1] == 2
+
+
+def test_suggestion_card_counts_led_and_cosigned_once(deputy_client, deputy, other_deputy):
+    """The card's counts by status (read with the facts, led and co-signed apart) are those of
+    ``deputy_suggestions``: a suggestion the deputy leads and co-signs counts once."""
+    SuggestionFactory(lead_deputy=deputy)
+    both = SuggestionFactory(lead_deputy=deputy, status=Status.SUBMITTED)
+    both.co_signers.add(deputy)
+    cosigned = SuggestionFactory(lead_deputy=other_deputy, status=Status.SUBMITTED)
+    cosigned.co_signers.add(deputy)
+    SuggestionFactory(lead_deputy=other_deputy)  # not theirs
+    response = deputy_client.get(URL)
+    (panel,) = [c for t, c in response.context["panels"] if t == "suggestions/_panel.html"]
+    expected = dict(
+        deputy_suggestions(deputy).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    assert panel["total"] == 3
+    assert panel["counts"] == [
+        (label, expected[value]) for value, label in Status.choices if value in expected
+    ]
+    assert panel["counts"] == [(Status.DRAFT.label, 1), (Status.SUBMITTED.label, 2)]
 
 
 def test_empty_todo_list_says_so(deputy_client, deputy):
