@@ -467,6 +467,62 @@ def missing_view(request):
     return render(request, "performance/dispute.html", {"form": form, "entry": None})
 
 
+# A published row's values, as the standings page shows them.
+STANDINGS_FIELDS = (
+    "rank",
+    "name",
+    "level",
+    "total",
+    "base",
+    "innovation",
+    "contribution",
+    "duty_days",
+)
+
+
+def _standings_rows(rows: list[dict], own_code: str) -> tuple[str, str]:
+    """The published table's rows written here as the template wrote them (the same HTML):
+    the phones' cards and the desktop's table rows. A publication lists every deputy (a
+    thousand at district size), twice; per row the template's tags and lookups cost more
+    than the rest of the page."""
+    # As the template's tags: a translated word escaped, each value escaped as text.
+    base_w, innovation_w, contribution_w, days_w, me_w = (
+        conditional_escape(_(word)) for word in ("基础", "创新", "贡献", "履职天数", "我")
+    )
+    cards, table = [], []
+    for row in rows:
+        v = {key: conditional_escape(row.get(key, "")) for key in STANDINGS_FIELDS}
+        own = row.get("code", "") == own_code
+        card_class, card_id = ("list-group-item-danger", ' id="me"') if own else ("", "")
+        me = f' <span class="badge text-bg-danger">{me_w}</span>' if own else ""
+        cards.append(
+            f'\n  <div class="list-group-item py-3 {card_class}"{card_id}>\n'
+            '    <div class="d-flex justify-content-between align-items-center">\n'
+            f'      <span><span class="badge text-bg-light border me-2 lv-num">{v["rank"]}</span>'
+            f'<strong>{v["name"]}</strong> <span class="small text-muted">{v["level"]}</span>'
+            f"{me}</span>\n"
+            f'      <strong class="lv-num fs-5">{v["total"]}</strong>\n'
+            "    </div>\n"
+            f'    <div class="small text-muted lv-num mt-1">{base_w} {v["base"]} · '
+            f"{innovation_w} {v['innovation']} · {contribution_w} {v['contribution']} · "
+            f"{days_w} {v['duty_days']}</div>\n"
+            "  </div>\n  "
+        )
+        row_class = "table-danger fw-semibold" if own else ""
+        table.append(
+            f'\n  <tr class="{row_class}">\n'
+            f'    <td class="text-end lv-num">{v["rank"]}</td><td>{v["name"]}</td>'
+            f"<td>{v['level']}</td>\n"
+            f'    <td class="text-end lv-num">{v["base"]}</td><td class="text-end lv-num">'
+            f'{v["innovation"]}</td><td class="text-end lv-num">{v["contribution"]}</td>\n'
+            f'    <td class="text-end lv-num fw-semibold">{v["total"]}</td>'
+            f'<td class="text-end lv-num">{v["duty_days"]}</td>\n'
+            "  </tr>\n  "
+        )
+    # Safe: every value above is escaped.
+    return mark_safe("".join(cards)), mark_safe("".join(table))
+
+
 @role_required(Role.DEPUTY, Role.STAFF)
 def standings_view(request):
     """The published quarterly table (季度亮分): totals only, never anyone's entries."""
@@ -475,13 +531,17 @@ def standings_view(request):
     if publication is None and "year" in request.GET:
         raise Http404
     deputy = getattr(request.user, "deputy", None)
+    own_code = deputy.code if deputy else ""
+    cards, table_rows = _standings_rows(publication.rows, own_code) if publication else ("", "")
     return render(
         request,
         "performance/standings.html",
         {
             "publication": publication,
+            "cards": cards,
+            "table_rows": table_rows,
             "year": year,
-            "own_code": deputy.code if deputy else "",
+            "own_code": own_code,
             "years": list(
                 Publication.objects.order_by("-year").values_list("year", flat=True).distinct()
             ),
