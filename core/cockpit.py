@@ -3,9 +3,10 @@
 The cockpit is assembled from what the apps register in their ``AppConfig.ready`` — core never
 imports them, exactly like the staff desk's panels (``core.dashboard``):
 
-* ``register_kpis(key, fn, order=...)``: ``fn(today)`` returns a list of :class:`Kpi`, each a
-  figure computed in SQL (a fixed number of queries whatever the amount of data) with the admin
-  list it counts.
+* ``register_kpis(key, fn, order=..., kept=...)``: ``fn(today)`` returns a list of :class:`Kpi`,
+  each a figure computed in SQL (a fixed number of queries whatever the amount of data) with
+  the admin list it counts. ``kept=True`` marks statistics nobody acts on at once (a rate, the
+  roster's size): they are counted once per ``FIGURES_MINUTES`` and each card says when.
 * ``register_trend(key, label, fn, url=...)``: ``fn(first_month, today)`` returns
   ``{month start: count}`` for the months from ``first_month`` (one grouped query); the cockpit
   draws each as a small chart over the last twelve months, on its own scale.
@@ -20,13 +21,14 @@ seen in tests, not hidden as a blank card).
 
 The trends and the hot-spot map add up a year of rows (45,000 ledger entries a year at district
 scale), so the page keeps them for ``FIGURES_MINUTES`` (``remembered``) and says when they
-were counted; the figures and the lists that ask for a decision are read fresh on every visit,
-so a clerk who has just acted sees it at once.
+were counted; so are the kept figures (each card says when). The figures a clerk acts on and
+the lists that ask for a decision are read fresh on every visit, so a clerk who has just acted
+sees it at once.
 """
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -51,6 +53,7 @@ class Kpi:
     detail: str = ""
     group: str = ""
     tone: str = ""  # "", "warn" or "danger": how a figure that asks for action stands out
+    counted_at: datetime | None = None  # a kept figure's count (``register_kpis(kept=True)``)
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,17 @@ class _Section:
     context: Callable[[date], dict[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class _Kpis:
+    key: str
+    order: int
+    figures: Callable[[date], list[Kpi]]
+    kept: bool
+
+
 @dataclass
 class _Registry:
-    kpis: dict[str, tuple[int, Callable[[date], list[Kpi]]]] = field(default_factory=dict)
+    kpis: dict[str, _Kpis] = field(default_factory=dict)
     trends: dict[str, _Trend] = field(default_factory=dict)
     heat: dict[str, _Heat] = field(default_factory=dict)
     sections: dict[str, _Section] = field(default_factory=dict)
@@ -87,8 +98,13 @@ class _Registry:
 _REGISTRY = _Registry()
 
 
-def register_kpis(key: str, fn: Callable[[date], list[Kpi]], *, order: int = 100) -> None:
-    _REGISTRY.kpis[key] = (order, fn)
+def register_kpis(
+    key: str, fn: Callable[[date], list[Kpi]], *, order: int = 100, kept: bool = False
+) -> None:
+    """``kept``: the figures are statistics, true as of when they were counted (a rate, a
+    total nobody acts on): counted once per ``FIGURES_MINUTES`` (``remembered``), each card
+    saying when. Leave it off for anything a clerk acts on (what waits, what is overdue)."""
+    _REGISTRY.kpis[key] = _Kpis(key=key, order=order, figures=fn, kept=kept)
 
 
 def register_trend(
@@ -129,8 +145,14 @@ def month_key(value: date | datetime) -> date:
 
 def kpis(today: date) -> list[Kpi]:
     found: list[Kpi] = []
-    for _order, fn in sorted(_REGISTRY.kpis.values(), key=lambda item: item[0]):
-        found.extend(fn(today))
+    for source in sorted(_REGISTRY.kpis.values(), key=lambda source: source.order):
+        if not source.kept:
+            found.extend(source.figures(today))
+            continue
+        counted_at, figures = remembered(
+            f"kpis:{source.key}:{today}", lambda source=source: source.figures(today)
+        )
+        found.extend(replace(kpi, counted_at=counted_at) for kpi in figures)
     return found
 
 

@@ -35,4 +35,6 @@ def kpis(today: date) -> list[Kpi]:
 def register() -> None:
     from core.cockpit import register_kpis
 
-    register_kpis("deputies", kpis, order=10)
+    # The roster's size is a statistic nobody acts on at once: counted once per
+    # ``FIGURES_MINUTES``, the card saying when.
+    register_kpis("deputies", kpis, order=10, kept=True)

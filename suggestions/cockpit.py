@@ -1,7 +1,9 @@
 """Suggestions on the staff cockpit: where this year's suggestions stand, overdue replies, the
 completion and satisfaction rates (numerator / denominator), and the monthly trend of
-submissions. Three queries whatever the data: one grouped pass over the year's suggestions for
-the stages and the rates (filtered counts), and the waiting and the overdue counts."""
+submissions. Three queries whatever the data, read on every visit: the year's suggestions
+counted by state, and the waiting and the overdue counts. The two rates are statistics nobody
+acts on at once: one pass of filtered counts over the year's suggestions, counted once per
+``core.cockpit.FIGURES_MINUTES`` (registered ``kept``), each card saying when."""
 
 from datetime import date
 
@@ -32,14 +34,17 @@ def _rate_text(rate) -> str:
     return "—" if rate is None else f"{rate}%"
 
 
-def _year_rows(year: int, today: date) -> QuerySet:
+def _stage_rows(year: int) -> QuerySet:
+    return Suggestion.objects.filter(year=year).values_list("status").annotate(n=Count("*"))
+
+
+def _rate_rows(year: int, today: date) -> QuerySet:
     registered = Q(registered_on__lte=today)
     evaluated = registered & Q(latest_evaluated_on__lte=today)
     return (
         Suggestion.objects.filter(year=year)
-        .values_list("status")
+        .values(_all=Value(1))
         .annotate(
-            n=Count("pk"),
             registered=Count("pk", filter=registered),
             concluded=Count(
                 "pk", filter=registered & Q(status__in=CONCLUDED_STATES, concluded_on__lte=today)
@@ -47,6 +52,7 @@ def _year_rows(year: int, today: date) -> QuerySet:
             evaluated=Count("pk", filter=evaluated),
             satisfied=Count("pk", filter=evaluated & Q(latest_verdict=Verdict.SATISFIED)),
         )
+        .values_list("registered", "concluded", "evaluated", "satisfied")
         .order_by()
     )
 
@@ -63,27 +69,31 @@ def _overdue(today: date) -> QuerySet:
     return _count(Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today))
 
 
-def _year_counts(year: int, today: date) -> tuple[dict[str, int], dict[str, int]]:
-    """The year's suggestions in one pass, grouped by state: how many stand in each, and the
-    statistics' total row as of today (``suggestions.statistics``: registered by today,
+def _stage_counts(year: int) -> dict[str, int]:
+    """How many of the year's suggestions stand in each state (from the statistics' index
+    alone); compiled once per year and process (``deputies.facts.prepared``), read afresh."""
+    return dict(prepared(("suggestions:cockpit-stages", year), lambda: _stage_rows(year)))
+
+
+def _rates(year: int, today: date) -> dict[str, int]:
+    """The statistics' total row as of today (``suggestions.statistics``: registered by today,
     concluded by today, the latest evaluation made by today and satisfied). The statistics
     page's grouped pass and roll-up cost ten times more for the two rates the cockpit shows;
     no evaluation is dated after today, so the stored latest verdict is the one that stands
-    (the statistics look older verdicts up only for a report dated in the past). Compiled
-    once a day per process (``deputies.facts.prepared``) and read afresh."""
-    rows = prepared(("suggestions:cockpit-year", year, today), lambda: _year_rows(year, today))
-    by_status: dict[str, int] = {}
-    rates = dict.fromkeys(("registered", "concluded", "evaluated", "satisfied"), 0)
-    for status, n, *counts in rows:
-        by_status[status] = n
-        for key, count in zip(rates, counts, strict=True):
-            rates[key] += count
-    return by_status, rates
+    (the statistics look older verdicts up only for a report dated in the past)."""
+    rows = prepared(("suggestions:cockpit-rates", year, today), lambda: _rate_rows(year, today))
+    counts = rows[0] if rows else (0, 0, 0, 0)
+    return dict(zip(("registered", "concluded", "evaluated", "satisfied"), counts, strict=True))
+
+
+def _group(year: int) -> str:
+    return _("建议办理（%(y)s 年度立案）") % {"y": year}
 
 
 def kpis(today: date) -> list[Kpi]:
+    """Where the year's suggestions stand and the overdue replies: read on every visit."""
     year = today.year
-    by_status, rates = _year_counts(year, today)
+    by_status = _stage_counts(year)
     # Submitted suggestions have no registration year yet: counted whenever they wait. Each
     # count reads its own partial index (a UNION ALL of the two was planned in parallel, and
     # starting the workers cost more than both counts).
@@ -94,17 +104,7 @@ def kpis(today: date) -> list[Kpi]:
     overdue = sum(
         n for (n,) in prepared(("suggestions:cockpit-overdue", today), lambda: _overdue(today))
     )
-    total = StatRow(
-        scope="total",
-        name="",
-        registered=rates["registered"],
-        concluded=rates["concluded"],
-        evaluated=rates["evaluated"],
-        satisfied=rates["satisfied"],
-        overdue=0,
-        median_days_to_reply=None,
-    )
-    group = _("建议办理（%(y)s 年度立案）") % {"y": year}
+    group = _group(year)
     changelist = "suggestions_suggestion_changelist"
     cards = []
     for label, states in STAGES:
@@ -122,8 +122,7 @@ def kpis(today: date) -> list[Kpi]:
                 else "",
             )
         )
-    statistics_url = f"{reverse('suggestions:staff_stats')}?year={year}"
-    cards += [
+    cards.append(
         Kpi(
             label=_("超期未答复"),
             value=overdue,
@@ -134,7 +133,20 @@ def kpis(today: date) -> list[Kpi]:
                 status__in=",".join(OPEN_HANDLING),
                 reply_deadline__lt=today.isoformat(),
             ),
-        ),
+        )
+    )
+    return cards
+
+
+def rate_kpis(today: date) -> list[Kpi]:
+    """The year's completion and satisfaction rates (registered ``kept``: statistics)."""
+    year = today.year
+    total = StatRow(
+        scope="total", name="", overdue=0, median_days_to_reply=None, **_rates(year, today)
+    )
+    group = _group(year)
+    statistics_url = f"{reverse('suggestions:staff_stats')}?year={year}"
+    return [
         Kpi(
             label=_("办结率"),
             value=_rate_text(total.completion_rate),
@@ -150,7 +162,6 @@ def kpis(today: date) -> list[Kpi]:
             url=statistics_url,
         ),
     ]
-    return cards
 
 
 def submitted_by_month(first_month: date, today: date) -> dict[date, int]:
@@ -179,6 +190,8 @@ def register() -> None:
     from core import cockpit
 
     cockpit.register_kpis("suggestions", kpis, order=30)
+    # Right after the stages, in the same group; kept: rates nobody acts on at once.
+    cockpit.register_kpis("suggestions.rates", rate_kpis, order=31, kept=True)
     cockpit.register_trend(
         "suggestions.submitted",
         _("代表建议"),

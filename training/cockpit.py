@@ -61,4 +61,6 @@ def kpis(today: date) -> list[Kpi]:
 def register() -> None:
     from core.cockpit import register_kpis
 
-    register_kpis("training", kpis, order=50)
+    # Rates, nothing a clerk acts on at once: counted once per ``FIGURES_MINUTES`` (a pass over
+    # the year's ~2,600 enrolments at district size), each card saying when.
+    register_kpis("training", kpis, order=50, kept=True)

@@ -342,3 +342,28 @@ def test_training_completion_and_deputies_who_attended():
     cards = {kpi.label: kpi for kpi in training_cockpit.kpis(TODAY)}
     assert (cards["培训结业率"].value, cards["培训结业率"].detail) == ("25.0%", "1 / 4")
     assert cards["参训代表"].value == 2
+
+
+def test_kept_figures_say_when_and_what_a_clerk_acts_on_is_fresh(staff_client):
+    """Statistics nobody acts on at once (the roster, the rates, training) are counted once per
+    ``FIGURES_MINUTES`` and each card says when; what waits for a clerk is read on every visit."""
+    world(1)
+    page = staff_client.get("/cockpit/").content.decode()
+    kept_note = f"统计，每 {cockpit.FIGURES_MINUTES} 分钟更新"
+    for label in ("在任代表", "办结率", "满意率", "培训结业率", "参训代表"):
+        card = re.search(rf'desk-label">{label}</span>.*?</(?:a|div)>', page, re.S)
+        assert card and kept_note in card.group(), label
+    for label in ("待立案", "超期未答复", "待审核记录", "群众意见待分办"):
+        card = re.search(rf'desk-label">{label}</span>.*?</(?:a|div)>', page, re.S)
+        assert card and kept_note not in card.group(), label
+    from deputies.models import Deputy
+    from deputies.models import Status as DeputyStatus
+
+    DeputyFactory()
+    SuggestionFactory(status=Status.SUBMITTED)
+    cards = kpis(staff_client)
+    assert cards["待立案"][0] == "3"  # counted at once
+    assert cards["在任代表"][0] == "1"  # as counted on the first visit
+    cache.clear()
+    serving = Deputy.objects.filter(status=DeputyStatus.SERVING).count()
+    assert serving > 1 and kpis(staff_client)["在任代表"][0] == str(serving)
