@@ -425,6 +425,45 @@ def test_standings_show_the_published_table(deputy_client, deputy, other_deputy)
     assert response.context["own_code"] == deputy.code
 
 
+# The rows as the page's template wrote them before they were written in Python.
+STANDINGS_ROWS_TEMPLATE = """{% load i18n %}{% for row in rows %}
+  <div class="list-group-item py-3 {% if row.code == own_code %}list-group-item-danger{% endif %}"{% if row.code == own_code %} id="me"{% endif %}>
+    <div class="d-flex justify-content-between align-items-center">
+      <span><span class="badge text-bg-light border me-2 lv-num">{{ row.rank }}</span><strong>{{ row.name }}</strong> <span class="small text-muted">{{ row.level }}</span>{% if row.code == own_code %} <span class="badge text-bg-danger">{% translate "我" %}</span>{% endif %}</span>
+      <strong class="lv-num fs-5">{{ row.total }}</strong>
+    </div>
+    <div class="small text-muted lv-num mt-1">{% translate "基础" %} {{ row.base }} · {% translate "创新" %} {{ row.innovation }} · {% translate "贡献" %} {{ row.contribution }} · {% translate "履职天数" %} {{ row.duty_days }}</div>
+  </div>
+  {% endfor %}|{% for row in rows %}
+  <tr class="{% if row.code == own_code %}table-danger fw-semibold{% endif %}">
+    <td class="text-end lv-num">{{ row.rank }}</td><td>{{ row.name }}</td><td>{{ row.level }}</td>
+    <td class="text-end lv-num">{{ row.base }}</td><td class="text-end lv-num">{{ row.innovation }}</td><td class="text-end lv-num">{{ row.contribution }}</td>
+    <td class="text-end lv-num fw-semibold">{{ row.total }}</td><td class="text-end lv-num">{{ row.duty_days }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_standings_rows_are_the_templates(deputy, other_deputy, language):
+    """The published rows, written in Python for a district's thousand deputies, are the HTML
+    the template wrote: escaped, the deputy's own row marked."""
+    from django.template import engines
+    from django.utils import translation
+
+    from performance.views import _standings_rows
+
+    entry(deputy, "B02")
+    other_deputy.name = '<b>"欧阳"&</b>'
+    other_deputy.save(update_fields=["name"])
+    rows = publication_publish(year=this_year(), quarter=1).rows
+    template = engines["django"].from_string(STANDINGS_ROWS_TEMPLATE)
+    with translation.override(language):
+        for own_code in (deputy.code, ""):
+            expected = template.render({"rows": rows, "own_code": own_code})
+            assert "|".join(_standings_rows(rows, own_code)) == expected
+    assert "&lt;b&gt;&quot;欧阳&quot;&amp;&lt;/b&gt;" in expected
+
+
 def test_standings_unpublished(deputy_client, staff_client):
     assert "尚未公布" in deputy_client.get(reverse("performance:standings")).text
     url = reverse("performance:standings")
