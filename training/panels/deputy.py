@@ -1,11 +1,12 @@
 """The deputy's training card on their dashboard (this year's hours, the next session, a quiz
 to take, the top recommendation with its reason, a survey waiting) and the 我的培训 menu entry."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
 from deputies.facts import DEPUTY, deputy_facts, prepared, register_facts
 
-from ..models import Attendance, Enrollment, Quiz, QuizAttempt, Survey
+from ..models import Attendance, Course, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_courses import my_enrollments, open_surveys
 from ..selectors_recommend import recommended_courses
 
@@ -27,11 +28,12 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
         return None
     deputy = known.deputy
     today = today or clock.today()
-    current = prepared(
-        ("training:current", today),
-        lambda deputy: my_enrollments(deputy, today=today).filter(completed_on__isnull=True),
-        deputy=deputy.pk,
-    )
+    current = [
+        Current(Course(pk=course, title=title), next_session, has_quiz, quiz_passed)
+        for course, title, next_session, has_quiz, quiz_passed in prepared(
+            ("training:current", today), lambda deputy: _current(deputy, today), deputy=deputy.pk
+        )
+    ]
     upcoming = sorted((e for e in current if e.next_session), key=lambda e: e.next_session)
     training = known["training"]
     return {
@@ -50,6 +52,26 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
         if training["survey"]
         else None,
     }
+
+
+@dataclass(frozen=True)
+class Current:
+    """A course the deputy is taking, as the card shows it."""
+
+    course: Course  # its pk and title only
+    next_session: date | None
+    has_quiz: bool
+    quiz_passed: bool
+
+
+def _current(deputy: int, today: date) -> QuerySet:
+    """The card's courses being taken, as ``my_enrollments`` orders them, reading only what
+    the card shows (no enrolment, course or topic rows, no session or hour counts)."""
+    return (
+        my_enrollments(deputy, today=today)
+        .filter(completed_on__isnull=True)
+        .values_list("course_id", "course__title", "next_session", "has_quiz", "quiz_passed")
+    )
 
 
 def quizzes_open(deputy) -> int:
