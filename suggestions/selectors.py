@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import clock
+from core.compiled import rows_once
 from core.models import CalendarDay
 from core.workdays import working_days_between
 from deputies.facts import prepared
@@ -307,16 +308,7 @@ def with_open_commitments(suggestions: list[Suggestion]) -> list[Suggestion]:
     return suggestions
 
 
-def unit_counts(
-    unit_ids: list[int], co_handled: list[int], *, today: date | None = None
-) -> dict[str, int]:
-    """The unit portal's cards and tab sizes for the units ``unit_ids`` and the suggestions
-    they co-handle (``unit_scope``): rows by state and whether the reply is late, in one
-    statement of two parts. The led suggestions are counted from the index on (lead unit,
-    state, reply deadline) alone; only the co-handled ones (not led by the same units) are
-    read from the table. ``lead_unit IN (…) OR id IN (…)`` read every row of the unit's
-    suggestions from the table (1,036 for a district's unit)."""
-    today = today or clock.today()
+def _unit_counts_query(unit_ids: list[int], co_handled: list[int], today: date) -> QuerySet:
     late = ExpressionWrapper(Q(reply_deadline__lt=today), output_field=BooleanField())
 
     def grouped(qs: QuerySet) -> QuerySet:
@@ -330,11 +322,28 @@ def unit_counts(
 
     led = grouped(Suggestion.objects.filter(lead_unit_id__in=unit_ids))
     co = grouped(Suggestion.objects.filter(pk__in=co_handled).exclude(lead_unit_id__in=unit_ids))
+    return led.union(co, all=True)
+
+
+def unit_counts(
+    unit_ids: list[int], co_handled: list[int], *, today: date | None = None
+) -> dict[str, int]:
+    """The unit portal's cards and tab sizes for the units ``unit_ids`` and the suggestions
+    they co-handle (``unit_scope``): rows by state and whether the reply is late, in one
+    statement of two parts. The led suggestions are counted from the index on (lead unit,
+    state, reply deadline) alone; only the co-handled ones (not led by the same units) are
+    read from the table. ``lead_unit IN (…) OR id IN (…)`` read every row of the unit's
+    suggestions from the table (1,036 for a district's unit)."""
+    today = today or clock.today()
     counts = dict.fromkeys([*UNIT_TAB_STATES, "overdue", "all"], 0)
     if not unit_ids:  # no unit: no rows (and no query, as before)
         return counts
     tabs = {state: tab for tab, states in UNIT_TAB_STATES.items() for state in states}
-    for status, is_late, n in led.union(co, all=True):
+    # Compiled once per day, units and co-handled suggestions in a process (the statement
+    # names them), planned once per connection; the counts are read afresh.
+    key = ("suggestions:unit-counts", today, tuple(unit_ids), tuple(co_handled))
+    rows = rows_once(key, lambda: _unit_counts_query(unit_ids, co_handled, today))
+    for status, is_late, n in rows:
         counts["all"] += n  # the "all" tab's rows: with the others, what its pages count
         if status in tabs:
             counts[tabs[status]] += n

@@ -4,7 +4,7 @@ replies, extensions, commitments, meetings and quarterly reports. Only the lead 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
+from core.compiled import rows_once
 
 from .. import selectors, services
 from ..forms import (
@@ -42,11 +43,14 @@ from ..models import (
 from ..services import SuggestionError
 from ..templatetags.suggestion_tags import status_class
 
+UNIT_PAGE_SIZE = 20
+#: What a row of the unit portal shows, in the order ``_unit_row`` reads them.
 UNIT_ROW_FIELDS = (
+    "pk",
     "title",
     "status",
     "number",
-    "lead_unit",
+    "lead_unit_id",
     "reply_deadline",
     "lead_deputy__name",
 )
@@ -87,24 +91,58 @@ def _row_parts() -> dict:
     }
 
 
-def _unit_row(s, unit_ids: set[int], today, parts: dict) -> str:
+def _unit_page_query(unit_ids: list[int], co_handled: list[int], tab: str, offset: int):
+    """The page's rows with what a row shows: the page's ids chosen by key alone (a subquery
+    of twenty ids) and only those read, joined to their lead deputy's name, with their open
+    commitments counted (joining the tab's every row to the deputies before sorting them grew
+    with the district)."""
+    ids = selectors.unit_scope_suggestions(unit_ids, co_handled)
+    if tab in selectors.UNIT_TAB_STATES:
+        ids = ids.filter(status__in=selectors.UNIT_TAB_STATES[tab])
+    ids = ids.order_by("reply_deadline", "pk").values("pk")[offset : offset + UNIT_PAGE_SIZE]
+    open_commitments = (
+        Commitment.objects.filter(suggestion=OuterRef("pk"), status=CommitmentStatus.OPEN)
+        .values("suggestion")
+        .annotate(n=Count("pk"))
+        .values("n")
+        .order_by()
+    )
+    return (
+        Suggestion.objects.filter(pk__in=ids)
+        .annotate(open_commitments=Subquery(open_commitments, output_field=IntegerField()))
+        .order_by("reply_deadline", "pk")
+        .values_list(*UNIT_ROW_FIELDS, "open_commitments")
+    )
+
+
+def _unit_page_rows(unit_ids: list[int], co_handled: list[int], tab: str, offset: int):
+    """``_unit_page_query``'s rows as the database gives them, its statement compiled once
+    per process for these units, co-handled suggestions, tab and page (it names them)."""
+    if not unit_ids:  # no unit: no rows (and no query, as before)
+        return []
+    key = ("suggestions:unit-rows", tab, offset, tuple(unit_ids), tuple(co_handled))
+    return rows_once(key, lambda: _unit_page_query(unit_ids, co_handled, tab, offset))
+
+
+def _unit_row(row: tuple, unit_ids: set[int], today, parts: dict) -> str:
     """One row of the unit portal's list as the template wrote it (the same HTML), written
     here: a district unit's page lists twenty rows where a street's lists one or two, and the
     template's filters and tags per row made the page's cost grow with them."""
-    label = parts["labels"].get(s.status, s.status)
-    role = parts["lead"] if s.lead_unit_id in unit_ids else parts["co"]
+    pk, title, status, number, lead_unit_id, reply_deadline, deputy_name, open_commitments = row
+    label = parts["labels"].get(status, status)
+    role = parts["lead"] if lead_unit_id in unit_ids else parts["co"]
     deadline = ""
-    if s.reply_deadline and s.status in OPEN_HANDLING:
-        late = "text-danger fw-semibold" if s.reply_deadline < today else ""
+    if reply_deadline and status in OPEN_HANDLING:
+        late = "text-danger fw-semibold" if reply_deadline < today else ""
         deadline = format_html(
             ' · {} <span class="{}">{}</span>',
             parts["deadline"],
             late,
-            s.reply_deadline.isoformat(),
+            reply_deadline.isoformat(),
         )
     commitments = ""
-    if s.open_commitments:
-        commitments = " · " + conditional_escape(parts["commitments"] % {"n": s.open_commitments})
+    if open_commitments:
+        commitments = " · " + conditional_escape(parts["commitments"] % {"n": open_commitments})
     return format_html(
         '\n  <a class="list-group-item list-group-item-action py-3" href="{}{}/">\n'
         '    <div class="d-flex justify-content-between gap-2">\n'
@@ -118,12 +156,12 @@ def _unit_row(s, unit_ids: set[int], today, parts: dict) -> str:
         "    </div>\n"
         "  </a>\n  ",
         parts["detail_url"],
-        s.pk,
-        s.title,
-        status_class(s.status),
+        pk,
+        title,
+        status_class(status),
         label,
-        s.number,
-        s.lead_deputy.name,
+        number,
+        deputy_name,
         role,
         deadline,
         mark_safe(commitments),  # escaped above
@@ -135,32 +173,16 @@ def unit_home(request):
     units = list(_user_units(request))
     today = clock.today()
     unit_ids, co_handled = selectors.unit_scope(request.user, unit_ids=[u.pk for u in units])
-    qs = selectors.unit_scope_suggestions(unit_ids, co_handled)
     tab = request.GET.get("tab", "open")
     if tab not in selectors.UNIT_TAB_STATES and tab != "all":
         tab = "open"  # an unknown tab is the default one
-    if tab in selectors.UNIT_TAB_STATES:
-        qs = qs.filter(status__in=selectors.UNIT_TAB_STATES[tab])
     counts = selectors.unit_counts(unit_ids, co_handled, today=today)
-    # The page's rows are chosen by key alone (a subquery of twenty ids), and only those are
-    # read with what a row shows and joined to their lead deputy's name: joining the tab's
-    # every row to the deputies (a hash of the whole table) before sorting them grew with
-    # the district.
-    paginator = Paginator(qs.order_by("reply_deadline", "pk").values("pk"), 20)
-    # The tab's rows are counted with the cards' figures: the paginator need not count again.
-    paginator.count = counts[tab]
-    page = paginator.get_page(request.GET.get("page"))
-    rows = (
-        Suggestion.objects.filter(pk__in=page.object_list)
-        .select_related("lead_deputy")
-        .only(*UNIT_ROW_FIELDS)
-        .order_by("reply_deadline", "pk")
-    )
-    # Open commitments for the rows shown only, in one query (not a GROUP BY of every row).
-    page.object_list = selectors.with_open_commitments(list(rows))
-    unit_ids, parts = {u.pk for u in units}, _row_parts()
-    for suggestion in page.object_list:
-        suggestion.row_html = _unit_row(suggestion, unit_ids, today, parts)
+    # The tab's rows are counted with the cards' figures: the paginator need not count, and
+    # a range stands for the rows it pages (only the page's number and offset are used).
+    page = Paginator(range(counts[tab]), UNIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _unit_page_rows(unit_ids, co_handled, tab, (page.number - 1) * UNIT_PAGE_SIZE)
+    user_unit_ids, parts = {u.pk for u in units}, _row_parts()
+    page.object_list = [_unit_row(row, user_unit_ids, today, parts) for row in rows]
     return render(
         request,
         "suggestions/unit_home.html",
@@ -168,7 +190,7 @@ def unit_home(request):
             "page": page,
             "tab": tab,
             "units": units,
-            "unit_ids": unit_ids,
+            "unit_ids": user_unit_ids,
             "counts": counts,
             "today": today,
             "open_states": OPEN_HANDLING,
