@@ -292,22 +292,6 @@ UNIT_TAB_STATES = {
 }
 
 
-def with_open_commitments(suggestions: list[Suggestion]) -> list[Suggestion]:
-    """Set ``open_commitments`` on each of ``suggestions`` (a page of a list), in one query
-    over those rows only."""
-    counts = dict(
-        Commitment.objects.filter(
-            suggestion__in=[s.pk for s in suggestions], status=CommitmentStatus.OPEN
-        )
-        .values_list("suggestion_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for suggestion in suggestions:
-        suggestion.open_commitments = counts.get(suggestion.pk, 0)
-    return suggestions
-
-
 def _unit_counts_query(unit_ids: list[int], co_handled: list[int], today: date) -> QuerySet:
     late = ExpressionWrapper(Q(reply_deadline__lt=today), output_field=BooleanField())
 
