@@ -412,6 +412,64 @@ def test_topics_empty_state(deputy_client):
     assert "尚未发布" in deputy_client.get(reverse("performance:topics")).text
 
 
+# The ledger's entry rows as the page's template wrote them before they were written in Python.
+ENTRY_ROWS_TEMPLATE = """{% load i18n %}{% for entry in page %}
+    <a class="list-group-item list-group-item-action lv-entry" href="{{ entry_prefix }}{{ entry.pk }}/">
+      <div class="d-flex justify-content-between align-items-start gap-2">
+        <span class="lv-entry-title text-break">{{ entry.title }}</span>
+        <span class="text-nowrap"><span class="badge rounded-pill {% if entry.status == 'verified' %}text-bg-success{% elif entry.status == 'rejected' %}text-bg-danger{% else %}text-bg-warning{% endif %}">{{ entry.get_status_display }}</span>
+</span>
+      </div>
+      <div class="small text-muted mt-1">
+        {{ entry.date_label }} · {{ entry.rule.code }} {{ entry.rule.name }}
+        · <span class="lv-num text-nowrap {% if entry.rule.points < 0 %}text-danger{% endif %}">{% if entry.rule.points > 0 %}+{% endif %}{{ entry.rule.points_text }} {% translate "分" %}</span>
+        {% if entry.evidence_count %} · {% blocktranslate count n=entry.evidence_count %}附件 {{ n }}{% plural %}附件 {{ n }}{% endblocktranslate %}{% endif %}
+      </div>
+      {% if entry.status == "rejected" and entry.review_reason %}
+      <div class="small text-danger mt-1">{% translate "未通过理由：" %}{{ entry.review_reason }}</div>
+      {% endif %}
+    </a>
+    {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_ledger_entry_rows_are_the_templates(deputy, language):
+    """The ledger's entries, written in Python, are the HTML the template wrote: each status's
+    badge, negative and positive points, attachments (plural), the reason of a return, escaped
+    titles."""
+    from django.template import engines
+    from django.utils import translation
+
+    from performance.selectors import with_evidence_counts
+    from performance.views import _entry_prefix, _entry_rows, _label_dates
+
+    made = [
+        entry(deputy, "B01", title='<i>"走访"</i> & 座谈'),
+        entry(deputy, "B07", status=EntryStatus.PENDING),
+        entry(
+            deputy,
+            "B02",
+            status=EntryStatus.REJECTED,
+            review_reason="缺少<签到表>",
+            reviewed_at=timezone.now(),
+        ),
+    ]
+    evidence(made[0])
+    evidence(made[1])
+    evidence(made[1], "second.png")
+    template = engines["django"].from_string(ENTRY_ROWS_TEMPLATE)
+    with translation.override(language):
+        entries = with_evidence_counts(
+            list(LedgerEntry.objects.filter(pk__in=[e.pk for e in made]).select_related("rule"))
+        )
+        _label_dates([], entries)
+        prefix = _entry_prefix()
+        expected = template.render({"page": entries, "entry_prefix": prefix})
+        assert _entry_rows(entries, prefix) == expected
+    assert "&lt;i&gt;&quot;走访&quot;&lt;/i&gt; &amp; 座谈" in expected
+    assert "text-danger" in expected and "缺少&lt;签到表&gt;" in expected
+
+
 # --- standings -----------------------------------------------------------------------------
 
 
