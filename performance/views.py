@@ -210,6 +210,7 @@ def my_ledger(request):
     )
     _label_dates(breakdown, page.object_list)
     _write_rule_lists(breakdown, _entry_prefix())
+    _write_counted_lines(breakdown, get_language())
     entries_html = _entry_rows(page.object_list, _entry_prefix())
     return render(
         request,
@@ -293,6 +294,65 @@ def _write_rule_lists(breakdown: list, entry_prefix: str) -> None:
             )
         # Safe: every value above is escaped.
         dimension.rules_html = mark_safe("".join(items))
+
+
+def _write_counted_lines(breakdown: list, language: str) -> None:
+    """Each dimension's lines of the rules the deputy has verified entries of, written here
+    as the template wrote them (``lines_html``, the same HTML) after their entries' lists
+    (``_write_rule_lists``): a dozen tags, filters and translations per line."""
+    # As the template's tags: a translated word escaped, a blocktranslate's text not (its
+    # values are).
+    entries_word = conditional_escape(_("对应记录"))
+    verified_words = _("已核实 %(n)s 次 × %(p)s 分 = %(raw)s 分")
+    over_words, cap_words = _("超出年度上限，按 %(cap)s 分计"), _("（上限 %(cap)s 分）")
+    for dimension in breakdown:
+        lines = []
+        for line in dimension.rules:
+            if not line.count:
+                continue
+            rule = line.rule
+            cap = {"cap": conditional_escape(rule.cap_text)}
+            note = ""
+            if line.capped:
+                note = (
+                    '<span class="badge text-bg-light border text-danger">'
+                    f"{over_words % cap}</span>\n              "
+                )
+            elif rule.yearly_cap is not None:
+                note = f'<span class="text-nowrap">{cap_words % cap}</span>'
+            details = ""
+            if line.entries:
+                details = (
+                    '\n            <details class="small mt-1">\n'
+                    f'              <summary class="text-primary">{entries_word}</summary>\n'
+                    '              <ul class="list-unstyled mb-0 mt-1">\n'
+                    f"                {line.entries_html}\n"
+                    "              </ul>\n"
+                    "            </details>\n            "
+                )
+            verified = verified_words % {
+                "n": int(line.count),
+                "p": conditional_escape(rule.points_text),
+                "raw": _points(line.raw, language),
+            }
+            lines.append(
+                '\n          <div class="lv-rule-line py-2">\n'
+                '            <div class="d-flex justify-content-between gap-2">\n'
+                f'              <span><span class="text-muted">{conditional_escape(rule.code)}'
+                f"</span> {conditional_escape(rule.name)}</span>\n"
+                '              <strong class="lv-num text-nowrap '
+                f'{"text-danger" if line.score < 0 else ""}">{"+" if line.score > 0 else ""}'
+                f"{_points(line.score, language)}</strong>\n"
+                "            </div>\n"
+                '            <div class="small text-muted">\n'
+                f"              {verified}\n"
+                f"              {note}\n"
+                "            </div>\n"
+                f"            {details}\n"
+                "          </div>\n          "
+            )
+        # Safe: every value above is escaped (the points are floatformat's).
+        dimension.lines_html = mark_safe("".join(lines))
 
 
 # The badge of an entry's status on the ledger's list (pending and any other: warning).

@@ -470,6 +470,64 @@ def test_ledger_entry_rows_are_the_templates(deputy, language):
     assert "text-danger" in expected and "缺少&lt;签到表&gt;" in expected
 
 
+# The breakdown's counted lines as the page's template wrote them before they were written in
+# Python.
+COUNTED_LINES_TEMPLATE = """{% load i18n %}{% for line in dim.rules %}{% if line.count %}
+          <div class="lv-rule-line py-2">
+            <div class="d-flex justify-content-between gap-2">
+              <span><span class="text-muted">{{ line.rule.code }}</span> {{ line.rule.name }}</span>
+              <strong class="lv-num text-nowrap {% if line.score < 0 %}text-danger{% endif %}">{% if line.score > 0 %}+{% endif %}{{ line.score|floatformat:"-1" }}</strong>
+            </div>
+            <div class="small text-muted">
+              {% blocktranslate with n=line.count p=line.rule.points_text raw=line.raw|floatformat:"-1" %}已核实 {{ n }} 次 × {{ p }} 分 = {{ raw }} 分{% endblocktranslate %}
+              {% if line.capped %}<span class="badge text-bg-light border text-danger">{% blocktranslate with cap=line.rule.cap_text %}超出年度上限，按 {{ cap }} 分计{% endblocktranslate %}</span>
+              {% elif line.rule.yearly_cap is not None %}<span class="text-nowrap">{% blocktranslate with cap=line.rule.cap_text %}（上限 {{ cap }} 分）{% endblocktranslate %}</span>{% endif %}
+            </div>
+            {% if line.entries %}
+            <details class="small mt-1">
+              <summary class="text-primary">{% translate "对应记录" %}</summary>
+              <ul class="list-unstyled mb-0 mt-1">
+                {{ line.entries_html }}
+              </ul>
+            </details>
+            {% endif %}
+          </div>
+          {% endif %}{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_ledger_counted_lines_are_the_templates(deputy, language):
+    """The breakdown's lines of counted rules, written in Python, are the HTML the template
+    wrote: a capped rule, a rule with a cap not reached, a negative one, their entries."""
+    from django.template import engines
+    from django.utils import translation
+
+    from performance.selectors import score_breakdown
+    from performance.views import (
+        _entry_prefix,
+        _label_dates,
+        _write_counted_lines,
+        _write_rule_lists,
+        _year_score,
+    )
+
+    for i in range(12):  # C01 six times: 12 points over its yearly cap of 8
+        entry(deputy, ["B01", "B07", "C01", "C01"][i % 4], title=f"<b>走访{i}</b> & 座谈")
+    assessment_compute(year=this_year())
+    template = engines["django"].from_string(COUNTED_LINES_TEMPLATE)
+    with translation.override(language):
+        rule_set, assessment = _year_score(deputy, this_year())
+        breakdown, _stale = score_breakdown(deputy, rule_set, assessment)
+        _label_dates(breakdown, [])
+        _write_rule_lists(breakdown, _entry_prefix())
+        _write_counted_lines(breakdown, translation.get_language())
+        for dim in breakdown:
+            assert dim.lines_html == template.render({"dim": dim})
+    written = "".join(dim.lines_html for dim in breakdown)
+    assert written.count("lv-rule-line") == 3 and "text-danger" in written
+    assert "badge text-bg-light border text-danger" in written  # the capped line
+
+
 # --- standings -----------------------------------------------------------------------------
 
 
