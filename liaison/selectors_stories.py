@@ -21,6 +21,8 @@ from .models import Duty, ReceptionDay, Station, Story, StoryPhoto, StoryStatus
 PUBLIC_DEPUTY_FIELDS = ("id", "code", "name", "level", "photo", "status", "group__name")
 LEVEL_ORDER = {"province": 0, "city": 1, "district": 2, "street": 3}
 STATION_STORIES = 6
+# What a story's card reads of the story and its station.
+CARD_FIELDS = ("id", "title", "body", "happened_on", "station__id", "station__name")
 
 
 def public_deputies() -> QuerySet[Deputy]:
@@ -34,6 +36,24 @@ def _with_relations(stories: QuerySet[Story]) -> QuerySet[Story]:
     )
 
 
+def _with_card_relations(stories: QuerySet[Story]) -> QuerySet[Story]:
+    """What a story's card shows (``{% story_card %}``) and no more: the station's name, the
+    deputies' names (in code order), the photos' keys and captions (the first is the cover)."""
+    return (
+        stories.select_related("station")
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch("deputies", queryset=Deputy.objects.only("id", "name").order_by("code")),
+            Prefetch(
+                "photos",
+                queryset=StoryPhoto.objects.only("id", "story_id", "caption").order_by(
+                    "order", "id"
+                ),
+            ),
+        )
+    )
+
+
 def story_feed(*, station: Station | None = None, deputy: Deputy | None = None):
     """Published stories, newest first, optionally about one station or one deputy."""
     stories = Story.objects.published()
@@ -41,7 +61,7 @@ def story_feed(*, station: Station | None = None, deputy: Deputy | None = None):
         stories = stories.filter(station=station)
     if deputy is not None:
         stories = stories.filter(deputies=deputy)
-    return _with_relations(stories.order_by("-published_at", "-id"))
+    return _with_card_relations(stories.order_by("-published_at", "-id"))
 
 
 def may_preview(user, story: Story) -> bool:
@@ -115,7 +135,7 @@ def station_page(station: Station, *, today: date, year: int) -> StationPage:
     deputies.sort(key=lambda d: (LEVEL_ORDER.get(d.level, 9), d.code))
     achievements = published_achievements(deputies=deputies, year=year)
     about = Story.deputies.through.objects.filter(deputy__in=[d.pk for d in deputies])
-    latest = _with_relations(
+    latest = _with_card_relations(
         Story.objects.published().filter(Q(station=station) | Q(pk__in=about.values("story_id")))
     ).order_by("-published_at", "-id")[:STATION_STORIES]
     return StationPage(
