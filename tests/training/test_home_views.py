@@ -159,3 +159,67 @@ def test_the_home_page_costs_the_same_with_more_courses(client):
     small = _home_queries(client)
     grow(12)
     assert _home_queries(client) == small
+
+
+# The home page's course lines as its template wrote them before they were written in Python.
+RECOMMENDED_LINE_TEMPLATE = """{% load i18n %}{% for item in recommended %}
+    {% with course=item.course reasons=item.reasons %}<a class="list-group-item list-group-item-action" href="{{ course_prefix }}{{ course.pk }}/">
+  <div class="d-flex justify-content-between align-items-start gap-2">
+    <strong>{{ course.title }}</strong>
+    <span class="badge text-bg-light border flex-shrink-0">{{ course.get_track_display }}</span>
+  </div>
+  <div class="small text-muted">
+    {% if course.format %}{{ course.get_format_display }} · {% endif %}{% if course.next_session %}{% blocktranslate with d=course.next_session|date:"n月j日" %}{{ d }} 开课{% endblocktranslate %}{% else %}{% translate "随时学习" %}{% endif %}{% if course.capacity %} · {% if course.is_full %}<span class="text-danger">{% translate "名额已满" %}</span>{% else %}{% blocktranslate with n=course.seats_left %}余 {{ n }} 个名额{% endblocktranslate %}{% endif %}{% endif %}
+  </div>
+  {% if reasons %}<ul class="small mb-0 ps-3 text-success">{% for reason in reasons %}<li>{{ reason }}</li>{% endfor %}</ul>{% endif %}
+</a>
+{% endwith %}
+    {% endfor %}"""  # noqa: E501
+OPEN_LINE_TEMPLATE = """{% load i18n %}{% for course in courses %}
+    <a class="list-group-item list-group-item-action" href="{{ course_prefix }}{{ course.pk }}/">
+  <div class="d-flex justify-content-between align-items-start gap-2">
+    <strong>{{ course.title }}</strong>
+    <span class="badge text-bg-light border flex-shrink-0">{{ course.get_track_display }}</span>
+  </div>
+  <div class="small text-muted">
+    {% if course.format %}{{ course.get_format_display }} · {% endif %}{% if course.next_session %}{% blocktranslate with d=course.next_session|date:"n月j日" %}{{ d }} 开课{% endblocktranslate %}{% else %}{% translate "随时学习" %}{% endif %}{% if course.capacity %} · {% if course.is_full %}<span class="text-danger">{% translate "名额已满" %}</span>{% else %}{% blocktranslate with n=course.seats_left %}余 {{ n }} 个名额{% endblocktranslate %}{% endif %}{% endif %}
+  </div>
+  {# the open courses carry no reasons #}
+</a>
+
+    {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_course_lines_are_the_templates(language):
+    """The course lines, written in Python, are the HTML the template wrote: with and without
+    a format, a next session, a capacity (full or not) and reasons; titles escaped."""
+    from django.template import engines
+    from django.utils import translation
+
+    from training.models import Course
+    from training.selectors_recommend import Recommendation
+    from training.views.courses import _course_lines, _course_prefix
+
+    full = CourseFactory(title='<b>"满"</b> & 课', capacity=1, enrolled_count=1)
+    CourseFactory(title="有余位", capacity=30, enrolled_count=3, format="")
+    CourseFactory(title="不限名额")
+    courses = list(Course.objects.order_by("pk"))
+    for course, day in zip(courses, (FUTURE, None, TODAY), strict=True):
+        course.next_session = day
+    recommended = [
+        Recommendation(course=courses[0], reasons=["面向<新任>代表", "其二"]),
+        Recommendation(course=courses[1]),
+    ]
+    engine = engines["django"]
+    prefix = _course_prefix()
+    with translation.override(language):
+        expected = engine.from_string(RECOMMENDED_LINE_TEMPLATE).render(
+            {"recommended": recommended, "course_prefix": prefix}
+        )
+        assert _course_lines([(r.course, r.reasons) for r in recommended], prefix) == expected
+        expected = engine.from_string(OPEN_LINE_TEMPLATE).render(
+            {"courses": courses, "course_prefix": prefix}
+        )
+        assert _course_lines([(c, []) for c in courses], prefix) == expected
+    assert "&lt;b&gt;&quot;满&quot;&lt;/b&gt; &amp; 课" in expected and full.is_full
