@@ -50,15 +50,17 @@ from django.contrib.admin.utils import (
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
-from django.template import Context, TemplateDoesNotExist
-from django.template.base import render_value_in_context
+from django.template import TemplateDoesNotExist
 from django.template.defaultfilters import capfirst
-from django.template.loader import get_template, select_template
+from django.template.loader import select_template
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.encoding import force_str, iri_to_uri
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
+
+from core.admin_dates import DateText
 
 # Placeholders: letters only, so that no URL quoting or HTML escaping changes them.
 PK_MARK = "Lvzhi0Row0Pk0Mark"
@@ -99,23 +101,31 @@ _choices_by_field: dict = {}
 
 def choice_label(obj, name: str):
     """``obj.get_<name>_display()`` for a list's cell: Django's builds a hashable copy of the
-    field's choices on every call (~20 µs, twice a row in some lists); here they are a dict
-    made once per field (choices given as a callable keep Django's own per-call path)."""
+    field's choices and translates the label on every call (~20 µs, twice a row in some
+    lists); here the labels are a dict of translated text made once per field and language
+    (choices given as a callable keep Django's own per-call path)."""
     field = obj._meta.get_field(name)
     value = getattr(obj, field.attname)
-    labels = _choices_by_field.get(field)
+    key = (field, get_language())
+    labels = _choices_by_field.get(key)
     if labels is None:
         if not isinstance(field.choices, list | tuple):
             return getattr(obj, f"get_{name}_display")()
         try:
-            labels = _choices_by_field[field] = dict(field.flatchoices)
+            labels = {
+                choice: force_str(label, strings_only=True)
+                for choice, label in dict(field.flatchoices).items()
+            }
         except TypeError:  # list-like choices: Django's make_hashable path
             return getattr(obj, f"get_{name}_display")()
+        if len(_choices_by_field) >= MAX_PLANNED:
+            _choices_by_field.clear()
+        _choices_by_field[key] = labels
     try:
-        label = labels.get(value, value)
+        label = labels.get(value, labels)  # the dict itself: no such choice
     except TypeError:
         return getattr(obj, f"get_{name}_display")()
-    return force_str(label, strings_only=True)
+    return force_str(value, strings_only=True) if label is labels else label
 
 
 @lru_cache(maxsize=512)
@@ -182,6 +192,8 @@ class Column:
         self.choice_html: dict | None = None
         self.memo: dict | None = None
         self.values: dict = {}  # an admin method's numbers and dates, formatted once a page
+        # A date field's value type, written by the page's ``DateText`` (not a choice field).
+        self.date_kind: type | None = None
         try:
             field = _get_non_gfk_field(cl.lookup_opts, name)
         except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
@@ -215,6 +227,11 @@ class Column:
                     self.bool_field = True
                 elif self.fk or isinstance(field, MEMO_FIELDS):
                     self.memo = {}
+                if isinstance(field, models.DateTimeField):
+                    self.date_kind = datetime.datetime  # a time in every row: no memo
+                    self.memo = None
+                elif isinstance(field, models.DateField):
+                    self.date_kind = datetime.date
 
     def for_page(self) -> "Column":
         """A copy with this page's own memos (the rest is the same for every page)."""
@@ -318,6 +335,7 @@ class Plan:
         model_admin = cl.model_admin
         empty = model_admin.get_empty_value_display()
         self.icons = Icons()
+        self.dates: dict[type, DateText] = {}
         self.columns = planned_columns(cl, empty)
         self.checkbox: Callable | None = None
         if (
@@ -403,12 +421,14 @@ class Plan:
                     key = (type(value), value)
                     content = column.values.get(key)
                     if content is None:
-                        content = column.values[key] = html_of(
-                            display_for_value(value, empty, False)
-                        )
+                        content = column.values[key] = html_of(self.value_text(value, empty))
                     if isinstance(value, datetime.date | datetime.time):
                         classes += " nowrap"
                     return self.wrap(column, classes, content, result)
+                elif isinstance(value, Promise):
+                    # A translated label (``_("新任")``): display_for_value compares it with
+                    # each empty value, translating it each time, then writes ``str()`` of it.
+                    text = str(value) or empty
                 else:
                     text = display_for_value(value, empty, False)
                 if isinstance(value, datetime.date | datetime.time):
@@ -428,6 +448,20 @@ class Plan:
                 content = f'<a href="{url}">{content}</a>'
             return f'<{column.tag} class="{classes}">{content}</{column.tag}>'
         return f'<td class="{classes}">{content}</td>'
+
+    def date_text(self, kind: type) -> DateText:
+        """The page's writer of dates (``kind`` ``datetime.date``) or datetimes."""
+        writer = self.dates.get(kind)
+        if writer is None:
+            writer = self.dates[kind] = DateText(kind)
+        return writer
+
+    def value_text(self, value, empty) -> str:
+        """``display_for_value(value, empty)`` for an admin method's number or date."""
+        kind = type(value)
+        if kind is datetime.datetime or kind is datetime.date:
+            return self.date_text(kind)(value)
+        return display_for_value(value, empty, False)
 
     def field_html(self, column: Column, field, value, empty, result) -> str:
         """A model field's escaped text, as ``display_for_field`` and ``conditional_escape``
@@ -453,6 +487,14 @@ class Plan:
             return html_of(empty) if text is None else text
         if column.bool_field:
             return self.icons(value)
+        if column.date_kind is not None and type(value) is column.date_kind:
+            if memo is None:  # what display_for_field writes for a date, escaped
+                return html.escape(self.date_text(column.date_kind)(value))
+            key = (column.date_kind, value)
+            text = memo.get(key)
+            if text is None:
+                text = memo[key] = html.escape(self.date_text(column.date_kind)(value))
+            return text
         if memo is not None:
             key = (type(value), value)
             try:
@@ -548,145 +590,3 @@ def render_result_list(cl) -> str | None:
         '<div class="results"><table id="result_list"><thead><tr>'
         f"{render_headers(cl)}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
-
-
-FILTER_TEMPLATE = "admin/filter.html"
-_stock_filter_template: list[bool] = []
-
-
-def is_stock_filter_template() -> bool:
-    """Whether ``admin/filter.html`` is Django's own (no project or app overrides it)."""
-    if not _stock_filter_template:
-        origin = get_template(FILTER_TEMPLATE).origin.name.replace("\\", "/")
-        _stock_filter_template.append(
-            origin.endswith("django/contrib/admin/templates/admin/filter.html")
-        )
-    return _stock_filter_template[0]
-
-
-def _value_html(value, context) -> str:
-    """``{{ value }}`` in a template: plain text escaped, numbers and dates localised."""
-    if type(value) in PLAIN_TEXT:
-        return html_of(value)
-    return render_value_in_context(value, context)
-
-
-def render_filter(cl, spec) -> str | None:
-    """``{% admin_list_filter cl spec %}``'s HTML for a filter drawn by Django's own
-    ``admin/filter.html``, written here (a district's station or constituency filter has a
-    hundred choices, each a loop turn of the template), or None where Django's tag must
-    render it (another template)."""
-    if spec.template != FILTER_TEMPLATE or not is_stock_filter_template():
-        return None
-    context = Context()  # as get_template(...).render(dict) makes it
-    title = _value_html(spec.title, context)
-    # {% blocktranslate with filter_title=title %} By {{ filter_title }} {% endblocktranslate %}
-    by = gettext(" By %(filter_title)s ") % {"filter_title": title}
-    items = []
-    for choice in spec.choices(cl):
-        selected = ' class="selected"' if choice["selected"] else ""
-        href = html_of(iri_to_uri(choice["query_string"]))
-        text = _value_html(choice["display"], context)
-        items.append(f'<li{selected}><a href="{href}">{text}</a></li>')
-    return (
-        f'<details data-filter-title="{title}" open><summary>{by}</summary>'
-        f"<ul>{''.join(items)}</ul></details>"
-    )
-
-
-ACTIONS_TEMPLATE = "actions.html"
-_own_actions_template: dict[tuple[str, str], bool] = {}
-_action_fields_html: dict[tuple, str] = {}
-
-
-def has_own_actions_template(opts) -> bool:
-    """Whether ``admin/actions.html`` as ``{% admin_actions %}`` finds it for the model is not
-    Django's own (a project, app or model template), looked up once per model."""
-    key = (opts.app_label, opts.model_name)
-    if key not in _own_actions_template:
-        template = select_template(
-            [
-                f"admin/{opts.app_label.lower()}/{opts.model_name}/{ACTIONS_TEMPLATE}",
-                f"admin/{opts.app_label.lower()}/{ACTIONS_TEMPLATE}",
-                f"admin/{ACTIONS_TEMPLATE}",
-            ]
-        )
-        origin = template.origin.name.replace("\\", "/")
-        _own_actions_template[key] = not origin.endswith(
-            "django/contrib/admin/templates/admin/actions.html"
-        )
-    return _own_actions_template[key]
-
-
-def _action_fields(form) -> str | None:
-    """The form's part of ``actions.html`` (``{% for field in action_form %}…``): Django's
-    unbound ``ActionForm`` written once per process for its choices and language (its two
-    widgets go through the form renderer's templates on every list otherwise)."""
-    if (
-        type(form) is not helpers.ActionForm
-        or form.is_bound
-        or form.initial
-        or form.prefix is not None
-        or form.auto_id is not None
-        or list(form.fields) != ["action", "select_across"]
-    ):
-        return None
-    try:
-        key = (
-            get_language(),
-            tuple((value, str(label)) for value, label in form.fields["action"].choices),
-            type(form.renderer),
-        )
-        hash(key)
-    except TypeError:
-        return None
-    html = _action_fields_html.get(key)
-    if html is None:
-        parts = []
-        for field in form:
-            if field.label:
-                parts.append(f"<label>{html_of(field.label)} {field}</label>")
-            else:
-                parts.append(str(field))
-        html = _action_fields_html[key] = "".join(parts)
-    return html
-
-
-def render_actions(context) -> str | None:
-    """``{% admin_actions %}``'s HTML (Django's ``admin/actions.html``), or None where Django's
-    tag must render it (another template, another action form). Counts the tag's uses on the
-    page in ``action_index`` as Django's tag does."""
-    cl = context.get("cl")
-    form = context.get("action_form")
-    if cl is None or form is None or has_own_actions_template(cl.opts):
-        return None
-    fields = _action_fields(form)
-    if fields is None:
-        return None
-    index = context.get("action_index", -1) + 1
-    context["action_index"] = index
-    go_title = escape(gettext("Run the selected action"))
-    out = [
-        f'<div class="actions">{fields}<button type="submit" class="button" title="{go_title}"'
-        f' name="index" value="{index or 0}">{escape(gettext("Go"))}</button>'
-    ]
-    if context.get("actions_selection_counter"):
-        shown = len(cl.result_list)
-        note = _value_html(context.get("selection_note", ""), context)
-        out.append(f'<span class="action-counter" data-actions-icnt="{shown}">{note}</span>')
-        if cl.result_count != shown:
-            everything = _value_html(context.get("selection_note_all", ""), context)
-            across = escape(gettext("Click here to select the objects across all pages"))
-            select_all = gettext("Select all %(total_count)s %(module_name)s") % {
-                "total_count": render_value_in_context(cl.result_count, context),
-                "module_name": render_value_in_context(context.get("module_name", ""), context),
-            }
-            clear = escape(gettext("Clear selection"))
-            out.append(
-                f'<span class="all hidden">{everything}</span>'
-                f'<span class="question hidden"><a role="button" href="#"'
-                f' title="{across}">{select_all}</a></span>'
-                f'<span class="clear hidden"><a role="button" href="#">{clear}</a></span>'
-            )
-    out.append("</div>")
-    return "".join(out)

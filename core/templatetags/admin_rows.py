@@ -2,13 +2,14 @@
 ``core.admin_rows`` (None where only Django's ``{% result_list %}`` gives the same HTML);
 ``{% lean_list_filter cl spec %}``: one filter of the sidebar, the same way;
 ``{% lean_admin_actions as html %}``: the actions bar (None where only Django's
-``{% admin_actions %}`` gives the same HTML)."""
+``{% admin_actions %}`` gives the same HTML); both written by ``core.admin_list_parts``."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.safestring import mark_safe
 
-from core.admin_rows import render_actions, render_filter, render_result_list
+from core.admin_list_parts import render_actions, render_filter
+from core.admin_rows import render_result_list
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.core.management import call_command
 
 from accounts.models import User
-from core import admin_rows
+from core import admin_list_parts, admin_rows
 from core.templatetags import admin_rows as admin_rows_tags
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_the_actions_bar_is_written_and_djangos_html(client, demo, monkeypatch):
     written = []
 
     def spy(context):
-        html = admin_rows.render_actions(context)
+        html = admin_list_parts.render_actions(context)
         written.append(html is not None)
         return html
 

@@ -1,0 +1,235 @@
+"""A changelist's filter sidebar and actions bar written in Python, where Django's own
+templates (``admin/filter.html``, ``admin/actions.html``) would draw them: the same HTML.
+
+``render_filter`` writes one filter of the sidebar (a district's station or constituency filter
+has a hundred choices, each a loop turn of Django's template); ``render_actions`` the actions
+bar, its form written once per process for its choices and language. Each returns None where
+only Django's tag gives the same HTML (another template, another action form). ``KeptMedia``
+writes the page's scripts and styles once per process. The result table itself is
+``core.admin_rows``."""
+
+from django import forms
+from django.contrib.admin import helpers
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.loader import get_template, select_template
+from django.utils.encoding import iri_to_uri
+from django.utils.html import escape
+from django.utils.translation import get_language, gettext
+
+from core.admin_rows import PLAIN_TEXT, html_of
+
+FILTER_TEMPLATE = "admin/filter.html"
+_stock_filter_template: list[bool] = []
+
+
+def is_stock_filter_template() -> bool:
+    """Whether ``admin/filter.html`` is Django's own (no project or app overrides it)."""
+    if not _stock_filter_template:
+        origin = get_template(FILTER_TEMPLATE).origin.name.replace("\\", "/")
+        _stock_filter_template.append(
+            origin.endswith("django/contrib/admin/templates/admin/filter.html")
+        )
+    return _stock_filter_template[0]
+
+
+def _value_html(value, context) -> str:
+    """``{{ value }}`` in a template: plain text escaped, numbers and dates localised."""
+    if type(value) in PLAIN_TEXT:
+        return html_of(value)
+    return render_value_in_context(value, context)
+
+
+def render_filter(cl, spec) -> str | None:
+    """``{% admin_list_filter cl spec %}``'s HTML for a filter drawn by Django's own
+    ``admin/filter.html``, written here (a district's station or constituency filter has a
+    hundred choices, each a loop turn of the template), or None where Django's tag must
+    render it (another template)."""
+    if spec.template != FILTER_TEMPLATE or not is_stock_filter_template():
+        return None
+    context = Context()  # as get_template(...).render(dict) makes it
+    title = _value_html(spec.title, context)
+    # {% blocktranslate with filter_title=title %} By {{ filter_title }} {% endblocktranslate %}
+    by = gettext(" By %(filter_title)s ") % {"filter_title": title}
+    items = []
+    for choice in spec.choices(cl):
+        selected = ' class="selected"' if choice["selected"] else ""
+        href = html_of(iri_to_uri(choice["query_string"]))
+        text = _value_html(choice["display"], context)
+        items.append(f'<li{selected}><a href="{href}">{text}</a></li>')
+    return (
+        f'<details data-filter-title="{title}" open><summary>{by}</summary>'
+        f"<ul>{''.join(items)}</ul></details>"
+    )
+
+
+ACTIONS_TEMPLATE = "actions.html"
+_own_actions_template: dict[tuple[str, str], bool] = {}
+_action_fields_html: dict[tuple, str] = {}
+
+
+def has_own_actions_template(opts) -> bool:
+    """Whether ``admin/actions.html`` as ``{% admin_actions %}`` finds it for the model is not
+    Django's own (a project, app or model template), looked up once per model."""
+    key = (opts.app_label, opts.model_name)
+    if key not in _own_actions_template:
+        template = select_template(
+            [
+                f"admin/{opts.app_label.lower()}/{opts.model_name}/{ACTIONS_TEMPLATE}",
+                f"admin/{opts.app_label.lower()}/{ACTIONS_TEMPLATE}",
+                f"admin/{ACTIONS_TEMPLATE}",
+            ]
+        )
+        origin = template.origin.name.replace("\\", "/")
+        _own_actions_template[key] = not origin.endswith(
+            "django/contrib/admin/templates/admin/actions.html"
+        )
+    return _own_actions_template[key]
+
+
+def _action_fields(form) -> str | None:
+    """The form's part of ``actions.html`` (``{% for field in action_form %}…``): Django's
+    unbound ``ActionForm`` written once per process for its choices and language (its two
+    widgets go through the form renderer's templates on every list otherwise)."""
+    if (
+        type(form) is not helpers.ActionForm
+        or form.is_bound
+        or form.initial
+        or form.prefix is not None
+        or form.auto_id is not None
+        or list(form.fields) != ["action", "select_across"]
+    ):
+        return None
+    try:
+        key = (
+            get_language(),
+            tuple((value, str(label)) for value, label in form.fields["action"].choices),
+            type(form.renderer),
+        )
+        hash(key)
+    except TypeError:
+        return None
+    html = _action_fields_html.get(key)
+    if html is None:
+        parts = []
+        for field in form:
+            if field.label:
+                parts.append(f"<label>{html_of(field.label)} {field}</label>")
+            else:
+                parts.append(str(field))
+        html = _action_fields_html[key] = "".join(parts)
+    return html
+
+
+def render_actions(context) -> str | None:
+    """``{% admin_actions %}``'s HTML (Django's ``admin/actions.html``), or None where Django's
+    tag must render it (another template, another action form). Counts the tag's uses on the
+    page in ``action_index`` as Django's tag does."""
+    cl = context.get("cl")
+    form = context.get("action_form")
+    if cl is None or form is None or has_own_actions_template(cl.opts):
+        return None
+    fields = _action_fields(form)
+    if fields is None:
+        return None
+    index = context.get("action_index", -1) + 1
+    context["action_index"] = index
+    go_title = escape(gettext("Run the selected action"))
+    out = [
+        f'<div class="actions">{fields}<button type="submit" class="button" title="{go_title}"'
+        f' name="index" value="{index or 0}">{escape(gettext("Go"))}</button>'
+    ]
+    if context.get("actions_selection_counter"):
+        shown = len(cl.result_list)
+        note = _value_html(context.get("selection_note", ""), context)
+        out.append(f'<span class="action-counter" data-actions-icnt="{shown}">{note}</span>')
+        if cl.result_count != shown:
+            everything = _value_html(context.get("selection_note_all", ""), context)
+            across = escape(gettext("Click here to select the objects across all pages"))
+            select_all = gettext("Select all %(total_count)s %(module_name)s") % {
+                "total_count": render_value_in_context(cl.result_count, context),
+                "module_name": render_value_in_context(context.get("module_name", ""), context),
+            }
+            clear = escape(gettext("Clear selection"))
+            out.append(
+                f'<span class="all hidden">{everything}</span>'
+                f'<span class="question hidden"><a role="button" href="#"'
+                f' title="{across}">{select_all}</a></span>'
+                f'<span class="clear hidden"><a role="button" href="#">{clear}</a></span>'
+            )
+    out.append("</div>")
+    return "".join(out)
+
+
+# The admin's scripts (jQuery, actions.js, …) with the action form's: Django merges the lists
+# and finds each file's URL (``{% static %}``, ~20 µs a file) on every page. The HTML is the
+# same for the same lists while the process lives; a test changing the static settings
+# empties the memo.
+_media_html: dict[tuple, str] = {}
+MAX_MEDIA = 64
+STATIC_SETTINGS = frozenset({"STATIC_URL", "STATIC_ROOT", "STORAGES", "FORCE_SCRIPT_NAME", "DEBUG"})
+
+
+@receiver(setting_changed)
+def _forget_media(*, setting, **kwargs) -> None:
+    if setting in STATIC_SETTINGS:
+        _media_html.clear()
+
+
+def _media_key(media, name: str) -> tuple | None:
+    """The media's ``name`` ("js" or "css") lists as a key, None where an entry is not a path
+    (a ``Script`` with attributes: Django's own rendering)."""
+    if name == "js":
+        lists = tuple(tuple(paths) for paths in media._js_lists)
+        paths = [path for group in lists for path in group]
+    elif name == "css":
+        lists = tuple(
+            tuple((medium, tuple(paths)) for medium, paths in group.items())
+            for group in media._css_lists
+        )
+        paths = [path for group in lists for _medium, many in group for path in many]
+    else:
+        return None
+    if not all(type(path) is str for path in paths):
+        return None
+    return (name, lists)
+
+
+class KeptMedia(forms.Media):
+    """``forms.Media`` whose ``media.js`` and ``media.css`` (as templates ask them) render the
+    HTML written once per process for the same lists; adding media keeps it a ``KeptMedia``."""
+
+    @classmethod
+    def of(cls, media: forms.Media) -> "KeptMedia":
+        kept = cls()
+        kept._css_lists, kept._js_lists = list(media._css_lists), list(media._js_lists)
+        return kept
+
+    def __getitem__(self, name):
+        part = super().__getitem__(name)
+        key = _media_key(self, name)
+        return part if key is None else WrittenMedia(part, key)
+
+    def __add__(self, other):
+        return KeptMedia.of(super().__add__(other))
+
+
+class WrittenMedia(forms.Media):
+    """One kind of a ``KeptMedia`` (its scripts or its styles): the same lists, its HTML
+    kept under ``key``."""
+
+    def __init__(self, part: forms.Media, key: tuple) -> None:
+        super().__init__()
+        self._css_lists, self._js_lists = part._css_lists, part._js_lists
+        self.key = key
+
+    def render(self):
+        html = _media_html.get(self.key)
+        if html is None:
+            html = super().render()
+            if len(_media_html) >= MAX_MEDIA:
+                _media_html.clear()
+            _media_html[self.key] = html
+        return html
