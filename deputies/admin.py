@@ -91,8 +91,8 @@ class DeputyAdmin(
     list_display_links = ("code", "name")
     list_filter = (
         "level",
-        ("constituency", NamedRelatedFilter.reading("name")),
-        ("group", NamedRelatedFilter.reading("name")),
+        ("constituency", NamedRelatedFilter.named("name")),
+        ("group", NamedRelatedFilter.named("name")),
         "status",
         "gender",
         "sector",

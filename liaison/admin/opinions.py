@@ -106,7 +106,16 @@ class OpinionAdmin(
         ),
     )
 
+    # The list's queryset, built once per process (it depends on nothing in the request:
+    # building its four subqueries cost more than copying it); never read itself.
+    _listed = None
+
     def get_queryset(self, request):
+        if OpinionAdmin._listed is None:
+            OpinionAdmin._listed = self._build_queryset()
+        return OpinionAdmin._listed.all()
+
+    def _build_queryset(self):
         # New (untriaged) opinions first, then the newest, read in the order of the
         # ``opinion_triage_idx`` index (ModelAdmin orders before one could annotate, so the
         # queryset is built here). The assignee's and the merge target's labels are
@@ -124,7 +133,7 @@ class OpinionAdmin(
                 assigned_station_name=label(Station, "assigned_station", "name"),
                 merged_into_code=label(Opinion, "merged_into", "tracking_code"),
             )
-            .order_by(*self.get_ordering(request))
+            .order_by(*self.get_ordering(None))
         )
 
     def get_ordering(self, request):

@@ -15,6 +15,7 @@ from core.admin_lists import subquery_count
 from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.audit import audit_record
+from core.compiled import rows_once
 from core.privacy import export_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
@@ -46,13 +47,18 @@ class RuleCodeFilter(admin.SimpleListFilter):
     parameter_name = "rule_code"
 
     def lookups(self, request, model_admin):
-        names = dict(Rule.objects.order_by("rule_set__year").values_list("code", "name"))
+        # Read afresh by a statement compiled once per process; the latest year's name wins.
+        names = dict(rows_once(("performance:rule-code-names",), _rule_code_names))
         return [(code, f"{code} {names[code]}") for code in sorted(names)]
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(rule__code=self.value())
         return queryset
+
+
+def _rule_code_names():
+    return Rule.objects.order_by("rule_set__year").values_list("code", "name")
 
 
 class LedgerYearFilter(YearFilter):

@@ -84,3 +84,35 @@ def test_named_choices_are_the_rows_names(staff_user, model, model_admin):
             expected = as_rows.field_choices(spec, field, None, model_admin)
             assert spec.lookup_choices == expected
             assert [str(text) for _key, text in expected] == [t for _k, t in expected]
+
+
+def test_kept_values_are_djangos_and_fresh(staff_user):
+    """``KeptValuesFilter`` offers what Django's ``AllValuesFieldListFilter`` does (the
+    courses' years), and a year added since the last page at once."""
+    from django.contrib.admin.filters import AllValuesFieldListFilter
+
+    from core.admin_lists import KeptValuesFilter
+    from tests.training.factories import CourseFactory
+    from training.models import Course
+
+    model_admin = admin.site._registry[Course]
+    CourseFactory(year=2025)
+    CourseFactory(year=2023)
+
+    def choices(params):
+        cl = _changelist(model_admin, staff_user, params)
+        (spec,) = [s for s in cl.filter_specs if isinstance(s, KeptValuesFilter)]
+        request = RequestFactory().get("/", params)
+        request.user = staff_user
+        stock = AllValuesFieldListFilter(
+            spec.field, request, dict(request.GET.lists()), Course, model_admin, "year"
+        )
+        ours = [(c["selected"], c["query_string"], str(c["display"])) for c in spec.choices(cl)]
+        djangos = [(c["selected"], c["query_string"], str(c["display"])) for c in stock.choices(cl)]
+        assert ours == djangos
+        return [c[2] for c in ours]
+
+    assert choices({})[1:] == ["2023", "2025"]  # after "All"
+    assert "2023" in choices({"year__exact": "2023", "q": "x"})
+    CourseFactory(year=2024)
+    assert choices({})[1:] == ["2023", "2024", "2025"]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from core import clock
 from core.admin_actions import bulk_apply
-from core.admin_lists import LargeListAdmin, names_by_row, subquery_count
+from core.admin_lists import KeptValuesFilter, LargeListAdmin, names_by_row, subquery_count
 from core.admin_rows import choice_label
 from core.audit import audit_record
 
@@ -95,7 +95,7 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = (
         "title", "year", "kind", "tiers", "sessions", "seats", "completed", "is_published",
     )  # fmt: skip
-    list_filter = ("year", "track", "format", "is_published", SessionsFilter)
+    list_filter = (("year", KeptValuesFilter), "track", "format", "is_published", SessionsFilter)
     search_fields = ("title", "instructor", "instructor_org")
     list_select_related = ("topic",)
     sortable_by = ("title", "year")
