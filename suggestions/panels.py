@@ -60,12 +60,24 @@ def deputy_panel(request) -> dict[str, Any] | None:
     counts = {value: led.get(value, 0) + cosigned.get(value, 0) for value in Status.values}
     to_evaluate = prepared(("suggestions:to-evaluate",), _to_evaluate, deputy=deputy.pk)
     recent = prepared(("suggestions:recent",), _recent, deputy=deputy.pk)
+    _label_recent(recent)
     return {
         "total": sum(counts.values()),
         "counts": [(label, counts[value]) for value, label in Status.choices if counts[value]],
         "to_evaluate": to_evaluate,
         "recent": recent,
     }
+
+
+def _label_recent(recent: list[Suggestion]) -> None:
+    """Each row's link and status label, set once here: per row ``{% url %}`` with an
+    argument reverses afresh, and ``get_status_display`` rebuilds the choices' dict,
+    translating every status's label."""
+    url = reverse("suggestions:detail", args=[0])
+    prefix, labels = url[: url.rindex("0/")], dict(Status.choices)
+    for suggestion in recent:
+        suggestion.detail_url = f"{prefix}{suggestion.pk}/"
+        suggestion.status_label = labels.get(suggestion.status, suggestion.status)
 
 
 def _to_evaluate(deputy: int) -> QuerySet:
