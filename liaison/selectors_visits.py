@@ -4,11 +4,13 @@ visitor's phone is shown (masked for everyone but committee staff)."""
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, user_has_role
 from core.privacy import mask_phone  # the one masking (views import it from here too)
+from deputies.facts import prepared
 from deputies.models import Deputy
 
 from .models import Duty, Opinion, OpinionStatus, Station, Visit, VisitStatus
@@ -73,20 +75,78 @@ def visits_for(user) -> QuerySet[Visit]:
     deputy = user_deputy(user)
     if deputy is None:
         return Visit.objects.none()
+    return _deputy_visits(deputy=deputy.pk, user=user.pk)
+
+
+def _deputy_visits(*, deputy: int, user: int) -> QuerySet[Visit]:
     attended = Visit.deputies.through.objects.filter(deputy=deputy).order_by().values("visit_id")
     logged = Visit.objects.filter(created_by=user).order_by().values("pk")
     return Visit.objects.filter(pk__in=attended.union(logged))
+
+
+def _deputy_visits_count(*, deputy: int, user: int) -> QuerySet:
+    """``COUNT(*)`` of ``_deputy_visits`` as a one-row queryset (a constant grouped by
+    nothing), so that it can be compiled once like the rows."""
+    return (
+        _deputy_visits(deputy=deputy, user=user)
+        .order_by()
+        .annotate(all_rows=Value(1))
+        .values("all_rows")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+
+
+def _page_rows(offset: int, size: int, *, deputy: int, user: int) -> QuerySet[Visit]:
+    return _rows(_deputy_visits(deputy=deputy, user=user))[offset : offset + size]
+
+
+def _rows(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """The visits page's rows: the station, category and community it names. The suggestion
+    a visit became is shown by its key alone, so its row (with its text) is not joined."""
+    return visits.select_related("station", "category", "community").order_by("-occurred_on", "-id")
+
+
+def deputy_visit_page(
+    deputy: Deputy, user, page_number: str | None, size: int
+) -> tuple[Page, list[Visit], dict[int, list[tuple[int, str]]]]:
+    """A deputy's page of the visits page: the page, its visits and each visit's deputies
+    present as (id, name) in code order. The count and the rows are statements compiled once
+    per process (``deputies.facts.prepared``: the deputy and user as parameters), planned
+    once per connection; the deputies' names are read by key in one query."""
+    ids = {"deputy": deputy.pk, "user": user.pk}
+    counted = prepared(("liaison:deputy-visits-count",), _deputy_visits_count, **ids)
+    page = Paginator(range(counted[0] if counted else 0), size).get_page(page_number)
+    offset = (page.number - 1) * size
+    visits = prepared(
+        ("liaison:deputy-visits-rows", offset, size),
+        lambda **ids: _page_rows(offset, size, **ids),
+        **ids,
+    )
+    return page, visits, deputies_present([v.pk for v in visits])
+
+
+def deputies_present(visit_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each visit's deputies present as (id, name), in code order, in one query."""
+    present: dict[int, list[tuple[int, str]]] = {pk: [] for pk in visit_ids}
+    if not visit_ids:
+        return present
+    rows = (
+        Visit.deputies.through.objects.filter(visit_id__in=visit_ids)
+        .order_by("deputy__code", "deputy_id")
+        .values_list("visit_id", "deputy_id", "deputy__name")
+    )
+    for visit_id, deputy_id, name in rows:
+        present[visit_id].append((deputy_id, name))
+    return present
 
 
 def visit_list(user) -> QuerySet[Visit]:
     """The visits page's rows: the station, category and community it names, and the names
     of the deputies present (their key and name only). The suggestion a visit became is shown
     by its key alone, so its row (with its text) is not joined."""
-    return (
-        visits_for(user)
-        .select_related("station", "category", "community")
-        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("pk", "name")))
-        .order_by("-occurred_on", "-id")
+    return _rows(visits_for(user)).prefetch_related(
+        Prefetch("deputies", queryset=Deputy.objects.only("pk", "name"))
     )
 
 

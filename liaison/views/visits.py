@@ -22,9 +22,12 @@ from ..forms_visits import VisitForm
 from ..models import VisitStatus
 from ..selectors_visits import (
     deputy_opinions,
+    deputy_visit_page,
+    is_staff,
     mask_name,
     mask_phone,
     phone_for,
+    user_deputy,
     visit_list,
     visits_for,
 )
@@ -39,6 +42,7 @@ from ..services.visits import (
 
 # What the deputy's form edits: the service's editable fields but the reception day, which the
 # service links by itself (a visit on the station's only reception day that date).
+PER_PAGE = 20
 FORM_FIELDS = tuple(name for name in EDITABLE if name != "reception_day")
 
 
@@ -80,12 +84,14 @@ def _link(head_tail: list[str], pk: int) -> str:
     return f"{head}/{pk}/{tail}"
 
 
-def _visit_row(v, phone: str, present: bool, parts: dict) -> SafeString:
+def _visit_row(
+    v, phone: str, deputies: list[tuple[int, str]], present: bool, parts: dict
+) -> SafeString:
     """One row of the visits page as ``visit_list.html`` wrote it (the same HTML): a district
     deputy's page lists up to twenty, each with a dozen tags and filters in the template."""
     visitor = format_html(" · {}", v.visitor_name) if v.visitor_name else ""
     phone_html = format_html(' · <span class="visitor-phone">{}</span>', phone) if phone else ""
-    names = "、".join(d.name for d in v.deputies.all())
+    names = "、".join(name for _pk, name in deputies)
     referred = format_html(" · {} {}", parts["referred"], v.referred_to) if v.referred_to else ""
     edit = ""
     if present:
@@ -127,22 +133,32 @@ def _visit_row(v, phone: str, present: bool, parts: dict) -> SafeString:
     )
 
 
+def _visits_page(request):
+    """(page, visits, each visit's deputies present as (id, name)) for the visits page."""
+    deputy = None if is_staff(request.user) else user_deputy(request.user)
+    if deputy is not None:
+        return deputy_visit_page(deputy, request.user, request.GET.get("page"), PER_PAGE)
+    page = Paginator(visit_list(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    visits = list(page.object_list)
+    return page, visits, {v.pk: [(d.pk, d.name) for d in v.deputies.all()] for v in visits}
+
+
 @role_required(Role.DEPUTY, Role.STAFF)
 def visits(request):
     """The visits the deputy attended or logged (staff: all), newest first, phones masked for
     deputies. Each row written once here (the same HTML the template wrote per row)."""
-    qs = visit_list(request.user)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page, visits, present = _visits_page(request)
     deputy = getattr(request.user, "deputy", None)
     parts = _visit_row_parts(request)
     rows = [
         _visit_row(
             v,
             phone_for(request.user, v.visitor_phone),
-            deputy is not None and any(d.pk == deputy.pk for d in v.deputies.all()),
+            present[v.pk],
+            deputy is not None and any(pk == deputy.pk for pk, _name in present[v.pk]),
             parts,
         )
-        for v in page.object_list
+        for v in visits
     ]
     return render(
         request,
