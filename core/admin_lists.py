@@ -405,13 +405,14 @@ class IndexedValuesFilter(admin.SimpleListFilter):
             quote(model._meta.db_table),
             quote(model._meta.get_field(self.field_name).column),
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH RECURSIVE t(v) AS (SELECT MIN({column}) FROM {table}"
-                f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > t.v)"
-                " FROM t WHERE t.v IS NOT NULL) SELECT v FROM t WHERE v IS NOT NULL"
-            )
-            return [(value, value) for (value,) in cursor.fetchall()]
+        values = run_kept(  # a prepared statement: planned once per connection
+            connection.alias,
+            f"WITH RECURSIVE t(v) AS (SELECT MIN({column}) FROM {table}"
+            f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > t.v)"
+            " FROM t WHERE t.v IS NOT NULL) SELECT v FROM t WHERE v IS NOT NULL",
+            (),
+        )
+        return [(value, value) for (value,) in values]
 
     def queryset(self, request, queryset):
         if self.value() is None:

@@ -115,9 +115,9 @@ class SuggestionAdmin(
         "status",
         AttentionFilter,
         "kind",
-        "category",
+        ("category", NamedRelatedFilter.named("name")),
         DateYearFilter.on("year", title=_("立案年度")),
-        ("lead_unit", NamedRelatedFilter.reading("name")),
+        ("lead_unit", NamedRelatedFilter.named("name")),
         "origin",
     )
     search_fields = ("number", "title", "lead_deputy__name", "lead_deputy__code")

@@ -22,6 +22,7 @@ from core.admin_actions import bulk_apply
 from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin, ImportFileForm
 from core.admin_lists import LargeListAdmin, subquery_count
+from core.compiled import rows_once
 
 from ..forms_attendance import EnrolForm, posted_pk
 from ..importer import AttendanceImporter
@@ -29,6 +30,10 @@ from ..models import Attendance, Course, CourseSession, Enrollment
 from ..services import TrainingError
 from ..services.enrolment import course_enrol, course_withdraw
 from .courses import _url
+
+
+def _course_years():
+    return Course.objects.order_by("-year").values_list("year", flat=True).distinct()
 
 
 class CourseYearFilter(admin.SimpleListFilter):
@@ -40,8 +45,9 @@ class CourseYearFilter(admin.SimpleListFilter):
     path = "course__year"
 
     def lookups(self, request, model_admin):
-        years = Course.objects.order_by("-year").values_list("year", flat=True).distinct()
-        return [(str(y), str(y)) for y in years]
+        # Read afresh by a statement compiled once per process (core.compiled.rows_once).
+        years = rows_once(("training:course-years",), _course_years)
+        return [(str(year), str(year)) for (year,) in years]
 
     def queryset(self, request, queryset):
         if not self.value():
