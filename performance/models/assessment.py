@@ -54,7 +54,11 @@ class Assessment(models.Model):
             models.CheckConstraint(condition=Q(rank__gte=1), name="assessment_rank_positive"),
         ]
         indexes = [
-            models.Index(fields=["rule_set", "grade"]),
+            # A year's deputies of one grade (the desk's and the cockpit's re-election counts):
+            # the deputy carried, so the count is read from the index alone.
+            models.Index(
+                fields=["rule_set", "grade"], include=["deputy"], name="perf_assessment_year_grade"
+            ),
             # One year's ranking, in rank order (the admin list and the report).
             models.Index(fields=["rule_set", "rank"], name="perf_assessment_year_rank"),
         ]
