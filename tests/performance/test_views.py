@@ -440,8 +440,8 @@ def test_ledger_entry_rows_are_the_templates(deputy, language):
     from django.template import engines
     from django.utils import translation
 
+    from performance.page_rows import entry_prefix, entry_rows, label_dates
     from performance.selectors import with_evidence_counts
-    from performance.views import _entry_prefix, _entry_rows, _label_dates
 
     made = [
         entry(deputy, "B01", title='<i>"走访"</i> & 座谈'),
@@ -462,10 +462,10 @@ def test_ledger_entry_rows_are_the_templates(deputy, language):
         entries = with_evidence_counts(
             list(LedgerEntry.objects.filter(pk__in=[e.pk for e in made]).select_related("rule"))
         )
-        _label_dates([], entries)
-        prefix = _entry_prefix()
+        label_dates([], entries)
+        prefix = entry_prefix()
         expected = template.render({"page": entries, "entry_prefix": prefix})
-        assert _entry_rows(entries, prefix) == expected
+        assert entry_rows(entries, prefix) == expected
     assert "&lt;i&gt;&quot;走访&quot;&lt;/i&gt; &amp; 座谈" in expected
     assert "text-danger" in expected and "缺少&lt;签到表&gt;" in expected
 
@@ -502,14 +502,14 @@ def test_ledger_counted_lines_are_the_templates(deputy, language):
     from django.template import engines
     from django.utils import translation
 
-    from performance.selectors import score_breakdown
-    from performance.views import (
-        _entry_prefix,
-        _label_dates,
-        _write_counted_lines,
-        _write_rule_lists,
-        _year_score,
+    from performance.page_rows import (
+        entry_prefix,
+        label_dates,
+        write_counted_lines,
+        write_rule_lists,
     )
+    from performance.selectors import score_breakdown
+    from performance.views import _year_score
 
     for i in range(12):  # C01 six times: 12 points over its yearly cap of 8
         entry(deputy, ["B01", "B07", "C01", "C01"][i % 4], title=f"<b>走访{i}</b> & 座谈")
@@ -518,9 +518,9 @@ def test_ledger_counted_lines_are_the_templates(deputy, language):
     with translation.override(language):
         rule_set, assessment = _year_score(deputy, this_year())
         breakdown, _stale = score_breakdown(deputy, rule_set, assessment)
-        _label_dates(breakdown, [])
-        _write_rule_lists(breakdown, _entry_prefix())
-        _write_counted_lines(breakdown, translation.get_language())
+        label_dates(breakdown, [])
+        write_rule_lists(breakdown, entry_prefix())
+        write_counted_lines(breakdown, translation.get_language())
         for dim in breakdown:
             assert dim.lines_html == template.render({"dim": dim})
     written = "".join(dim.lines_html for dim in breakdown)
@@ -566,7 +566,7 @@ def test_standings_rows_are_the_templates(deputy, other_deputy, language):
     from django.template import engines
     from django.utils import translation
 
-    from performance.views import _standings_rows
+    from performance.page_rows import standings_rows
 
     entry(deputy, "B02")
     other_deputy.name = '<b>"欧阳"&</b>'
@@ -576,7 +576,7 @@ def test_standings_rows_are_the_templates(deputy, other_deputy, language):
     with translation.override(language):
         for own_code in (deputy.code, ""):
             expected = template.render({"rows": rows, "own_code": own_code})
-            assert "|".join(_standings_rows(rows, own_code)) == expected
+            assert "|".join(standings_rows(rows, own_code)) == expected
     assert "&lt;b&gt;&quot;欧阳&quot;&amp;&lt;/b&gt;" in expected
 
 
