@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.accounts.factories import (
     PASSWORD,
@@ -17,6 +19,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends in the site's default language: a page asked for in English activates
+    English for the thread (the language middleware does not undo it), and a later test
+    calling a service directly would read its messages in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
