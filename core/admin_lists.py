@@ -20,9 +20,10 @@ keep a list's work to the rows it shows:
 
 import functools
 import math
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from urllib.parse import quote_plus
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import (
@@ -547,8 +548,16 @@ _KEY_STAND_IN = "lvzhiKeyStandIn7e3c"
 
 
 def _local_year(value) -> int:
+    """The local year of a date or time as the database gives it (``rows_once`` reads raw
+    values): SQLite gives ISO text, a time in UTC (``USE_TZ``)."""
     if isinstance(value, int):
         return value
+    if isinstance(value, str):
+        if len(value) == len("2026-01-01"):  # a date
+            return int(value[:4])
+        value = datetime.fromisoformat(value)
+        if settings.USE_TZ and timezone.is_naive(value):
+            value = value.replace(tzinfo=UTC)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.year

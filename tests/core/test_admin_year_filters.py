@@ -1,6 +1,8 @@
 """Every admin list filtered by year (``DateYearFilter``) answers a year and a non-year
 without a 500, including filters on a related row's date (``reception_day__date``)."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -30,3 +32,22 @@ def test_year_and_non_year_never_fail(admin_client, model, year_filter):
     assert admin_client.get(url, {year_filter.parameter_name: "2026"}).status_code == 200
     odd = admin_client.get(url, {year_filter.parameter_name: "abc"})
     assert odd.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(
+    "raw, year",
+    [
+        ("2025-12-31", 2025),  # a date, as SQLite gives it
+        ("2025-12-31 15:59:59", 2025),  # a time in UTC: 23:59:59 in Shanghai
+        ("2025-12-31 16:00:00.000001", 2026),  # past midnight in Shanghai
+        (date(2025, 12, 31), 2025),
+        (datetime(2025, 12, 31, 16, 30, tzinfo=UTC), 2026),
+        (2024, 2024),
+    ],
+)
+def test_a_bound_counts_in_the_local_year_whatever_the_database_gives(raw, year):
+    """The year filter's bounds are raw values (``rows_once``): PostgreSQL gives dates and
+    aware times, SQLite ISO text with times in UTC; each lands in Shanghai's year."""
+    from core.admin_lists import _local_year
+
+    assert _local_year(raw) == year
