@@ -9,9 +9,12 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -334,6 +337,56 @@ def unit_counts(
         if is_late and status in OPEN_HANDLING:
             counts["overdue"] += n
     return counts
+
+
+#: What a row of the unit portal shows, in this order (the view writes each row from them).
+UNIT_ROW_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "number",
+    "lead_unit_id",
+    "reply_deadline",
+    "lead_deputy__name",
+)
+
+
+def _unit_page_query(
+    unit_ids: list[int], co_handled: list[int], tab: str, offset: int, size: int
+) -> QuerySet:
+    """The page's rows with what a row shows: the page's ids chosen by key alone (a subquery
+    of twenty ids) and only those read, joined to their lead deputy's name, with their open
+    commitments counted (joining the tab's every row to the deputies before sorting them grew
+    with the district)."""
+    ids = unit_scope_suggestions(unit_ids, co_handled)
+    if tab in UNIT_TAB_STATES:
+        ids = ids.filter(status__in=UNIT_TAB_STATES[tab])
+    ids = ids.order_by("reply_deadline", "pk").values("pk")[offset : offset + size]
+    open_commitments = (
+        Commitment.objects.filter(suggestion=OuterRef("pk"), status=CommitmentStatus.OPEN)
+        .values("suggestion")
+        .annotate(n=Count("pk"))
+        .values("n")
+        .order_by()
+    )
+    return (
+        Suggestion.objects.filter(pk__in=ids)
+        .annotate(open_commitments=Subquery(open_commitments, output_field=IntegerField()))
+        .order_by("reply_deadline", "pk")
+        .values_list(*UNIT_ROW_FIELDS, "open_commitments")
+    )
+
+
+def unit_page_rows(
+    unit_ids: list[int], co_handled: list[int], tab: str, offset: int, size: int
+) -> list[tuple]:
+    """The unit portal's page of rows (``UNIT_ROW_FIELDS`` and the open commitments):
+    ``_unit_page_query``'s rows as the database gives them, its statement compiled once
+    per process for these units, co-handled suggestions, tab and page (it names them)."""
+    if not unit_ids:  # no unit: no rows (and no query, as before)
+        return []
+    key = ("suggestions:unit-rows", tab, offset, size, tuple(unit_ids), tuple(co_handled))
+    return rows_once(key, lambda: _unit_page_query(unit_ids, co_handled, tab, offset, size))
 
 
 def missing_quarterly_reports(

@@ -4,7 +4,7 @@ replies, extensions, commitments, meetings and quarterly reports. Only the lead 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
-from core.compiled import rows_once
 
 from .. import selectors, services
 from ..forms import (
@@ -38,22 +37,11 @@ from ..models import (
     CommitmentStatus,
     HandlingUnit,
     Status,
-    Suggestion,
 )
 from ..services import SuggestionError
 from ..templatetags.suggestion_tags import status_class
 
 UNIT_PAGE_SIZE = 20
-#: What a row of the unit portal shows, in the order ``_unit_row`` reads them.
-UNIT_ROW_FIELDS = (
-    "pk",
-    "title",
-    "status",
-    "number",
-    "lead_unit_id",
-    "reply_deadline",
-    "lead_deputy__name",
-)
 UNIT_TABS = [
     ("open", _lazy("办理中")),
     ("replied", _lazy("已答复")),
@@ -89,39 +77,6 @@ def _row_parts() -> dict:
         "deadline": _("期限"),
         "commitments": _("%(n)s 项承诺推进中"),
     }
-
-
-def _unit_page_query(unit_ids: list[int], co_handled: list[int], tab: str, offset: int):
-    """The page's rows with what a row shows: the page's ids chosen by key alone (a subquery
-    of twenty ids) and only those read, joined to their lead deputy's name, with their open
-    commitments counted (joining the tab's every row to the deputies before sorting them grew
-    with the district)."""
-    ids = selectors.unit_scope_suggestions(unit_ids, co_handled)
-    if tab in selectors.UNIT_TAB_STATES:
-        ids = ids.filter(status__in=selectors.UNIT_TAB_STATES[tab])
-    ids = ids.order_by("reply_deadline", "pk").values("pk")[offset : offset + UNIT_PAGE_SIZE]
-    open_commitments = (
-        Commitment.objects.filter(suggestion=OuterRef("pk"), status=CommitmentStatus.OPEN)
-        .values("suggestion")
-        .annotate(n=Count("pk"))
-        .values("n")
-        .order_by()
-    )
-    return (
-        Suggestion.objects.filter(pk__in=ids)
-        .annotate(open_commitments=Subquery(open_commitments, output_field=IntegerField()))
-        .order_by("reply_deadline", "pk")
-        .values_list(*UNIT_ROW_FIELDS, "open_commitments")
-    )
-
-
-def _unit_page_rows(unit_ids: list[int], co_handled: list[int], tab: str, offset: int):
-    """``_unit_page_query``'s rows as the database gives them, its statement compiled once
-    per process for these units, co-handled suggestions, tab and page (it names them)."""
-    if not unit_ids:  # no unit: no rows (and no query, as before)
-        return []
-    key = ("suggestions:unit-rows", tab, offset, tuple(unit_ids), tuple(co_handled))
-    return rows_once(key, lambda: _unit_page_query(unit_ids, co_handled, tab, offset))
 
 
 def _unit_row(row: tuple, unit_ids: set[int], today, parts: dict) -> str:
@@ -180,7 +135,8 @@ def unit_home(request):
     # The tab's rows are counted with the cards' figures: the paginator need not count, and
     # a range stands for the rows it pages (only the page's number and offset are used).
     page = Paginator(range(counts[tab]), UNIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _unit_page_rows(unit_ids, co_handled, tab, (page.number - 1) * UNIT_PAGE_SIZE)
+    offset = (page.number - 1) * UNIT_PAGE_SIZE
+    rows = selectors.unit_page_rows(unit_ids, co_handled, tab, offset, UNIT_PAGE_SIZE)
     user_unit_ids, parts = {u.pk for u in units}, _row_parts()
     page.object_list = [_unit_row(row, user_unit_ids, today, parts) for row in rows]
     return render(
