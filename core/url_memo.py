@@ -30,3 +30,20 @@ def reverse_memo(name: str, *, current_app: str | None = None) -> str:
 def clear() -> None:
     """Forget every answer (URL configuration reloaded, as Django's ``clear_url_caches``)."""
     _reverse.cache_clear()
+
+
+def pk_url_parts(name: str) -> tuple[str, str]:
+    """``(head, tail)`` of the URL name ``name`` taking one integer id: its URL for ``pk`` is
+    ``f"{head}/{pk}/{tail}"``. A page linking many rows reverses once, not once per row (a
+    reversal with arguments costs ~30 µs)."""
+    head, tail = reverse(name, args=[0]).rsplit("/0/", 1)
+    return head, tail
+
+
+def pk_url_prefix(name: str) -> str:
+    """The URL of ``name`` for an id, up to the id, for names whose URL ends with it
+    (``/ledger/entries/`` for ``/ledger/entries/<pk>/``): the URL is ``f"{prefix}{pk}/"``."""
+    head, tail = pk_url_parts(name)
+    if tail:
+        raise ValueError(f"{name}'s URL goes on after the id: use pk_url_parts")
+    return head + "/"

@@ -7,11 +7,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from core.url_memo import pk_url_prefix
 
 from .models import EntryStatus, LedgerEntry, Rule
 
@@ -194,8 +195,7 @@ def _points(value: Decimal, language: str) -> str:
 def entry_prefix() -> str:
     """``/ledger/entries/``: an entry's page is this plus ``<pk>/``; reversed once per page
     instead of once per link (the breakdown lists every verified entry of the year)."""
-    url = reverse("performance:entry_detail", args=[0])
-    return url[: url.rindex("0/")]
+    return pk_url_prefix("performance:entry_detail")
 
 
 # A published row's values, as the standings page shows them.

@@ -31,6 +31,7 @@ from core.admin_lists import counts_in_one_query
 from core.compiled import rows_once
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
+from core.url_memo import pk_url_prefix
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, prepared, register_facts
 
 from .models import (
@@ -73,8 +74,7 @@ def _label_recent(recent: list[Suggestion]) -> None:
     """Each row's link and status label, set once here: per row ``{% url %}`` with an
     argument reverses afresh, and ``get_status_display`` rebuilds the choices' dict,
     translating every status's label."""
-    url = reverse("suggestions:detail", args=[0])
-    prefix, labels = url[: url.rindex("0/")], dict(Status.choices)
+    prefix, labels = pk_url_prefix("suggestions:detail"), dict(Status.choices)
     for suggestion in recent:
         suggestion.detail_url = f"{prefix}{suggestion.pk}/"
         suggestion.status_label = labels.get(suggestion.status, suggestion.status)

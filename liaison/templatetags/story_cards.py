@@ -4,10 +4,11 @@ include with its two reversals, ``{% with %}`` and five filters per card was mos
 feed's time; the links' prefixes are reversed once per page here."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+
+from core.url_memo import pk_url_parts
 
 register = template.Library()
 
@@ -32,8 +33,8 @@ def _parts(context) -> dict:
     parts = context.render_context.get(_PARTS)
     if parts is None:
         parts = context.render_context[_PARTS] = {
-            "story": reverse("liaison:story_detail", args=[0]).rsplit("/0/", 1),
-            "photo": reverse("liaison:story_photo", args=[0]).rsplit("/0/", 1),
+            "story": pk_url_parts("liaison:story_detail"),
+            "photo": pk_url_parts("liaison:story_photo"),
         }
     return parts
 

@@ -8,9 +8,10 @@ resident's community: each page reads its own rows whatever the number of statio
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 
 from core import clock
+from core.url_memo import pk_url_parts
 from deputies.models import Community
 
 from ..models import Station
@@ -37,7 +38,7 @@ def station_list(request):
     )
     page.object_list = with_deputy_counts(page.object_list)
     # Each row links to its station's page: the address reversed once, the key put between.
-    head, tail = reverse("liaison:station_detail", args=[0]).rsplit("/0/", 1)
+    head, tail = pk_url_parts("liaison:station_detail")
     return render(
         request,
         "liaison/station_list.html",

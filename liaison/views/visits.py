@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role
+from core.url_memo import pk_url_parts
 
 from ..forms_visits import VisitForm
 from ..models import VisitStatus
@@ -67,8 +68,8 @@ def _visit_row_parts(request) -> dict:
     """What every row of the visits page shares, in the request's language: the links'
     prefixes (reversed once), the words, the state labels and the form's CSRF field."""
     return {
-        "edit": reverse("liaison:visit_edit", args=[0]).rsplit("/0/", 1),
-        "suggest": reverse("liaison:visit_suggest", args=[0]).rsplit("/0/", 1),
+        "edit": pk_url_parts("liaison:visit_edit"),
+        "suggest": pk_url_parts("liaison:visit_suggest"),
         "statuses": {value: str(label) for value, label in VisitStatus.choices},
         "deputies": _("接待代表"),
         "referred": _("转办"),
@@ -79,7 +80,7 @@ def _visit_row_parts(request) -> dict:
     }
 
 
-def _link(head_tail: list[str], pk: int) -> str:
+def _link(head_tail: tuple[str, str], pk: int) -> str:
     head, tail = head_tail
     return f"{head}/{pk}/{tail}"
 

@@ -4,7 +4,6 @@ Another deputy's suggestion is a 404."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required
 from core.uploads import form_upload_budget
+from core.url_memo import pk_url_prefix
 
 from .. import selectors, services
 from ..forms import DraftForm, EvaluationForm
@@ -57,7 +57,7 @@ def _mine_row_parts() -> dict:
     link's prefix (reversed once), one state badge per state (as the inclusion tag writes it),
     the kinds' labels and the words."""
     return {
-        "detail_url": reverse("suggestions:detail", args=[0]).removesuffix("0/"),
+        "detail_url": pk_url_prefix("suggestions:detail"),
         "badges": {
             value: format_html('<span class="badge {}">{}</span>\n', status_class(value), label)
             for value, label in Status.choices

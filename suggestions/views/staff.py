@@ -7,7 +7,6 @@ downloads and the recorded reviews are read afresh on every request.
 """
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
@@ -15,6 +14,7 @@ from accounts.roles import Role
 from core import clock
 from core.cockpit import FIGURES_MINUTES, remembered
 from core.tabular import table_response
+from core.url_memo import pk_url_parts
 
 from .. import selectors
 from ..forms import ScoresForm, StatsForm
@@ -29,7 +29,7 @@ def staff_home(request):
     context = selectors.staff_overview(today)
     # Each card's rows link to the suggestion's admin page: its address reversed once, the
     # rows put their key between the two halves (about fifty reversals a page otherwise).
-    head, tail = reverse("admin:suggestions_suggestion_change", args=[0]).rsplit("/0/", 1)
+    head, tail = pk_url_parts("admin:suggestions_suggestion_change")
     context["change_head"], context["change_tail"] = f"{head}/", f"/{tail}"
     return render(request, "suggestions/staff_home.html", context)
 

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
+from core.url_memo import pk_url_prefix
 
 from .. import selectors, services
 from ..forms import (
@@ -70,7 +70,7 @@ def _row_parts() -> dict:
     """What every row of the unit portal's list shares, in the request's language: the detail
     link's prefix (reversed once, not per row), the state labels and the words."""
     return {
-        "detail_url": reverse("suggestions:unit_detail", args=[0]).removesuffix("0/"),
+        "detail_url": pk_url_prefix("suggestions:unit_detail"),
         "labels": {value: str(label) for value, label in Status.choices},
         "lead": _("主办"),
         "co": _("协办"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required
 from core import clock
+from core.url_memo import pk_url_prefix
 from deputies.facts import deputy_facts, prepared
 
 from ..models import Course, Enrollment
@@ -140,8 +141,7 @@ def _course_lines(courses: list[tuple[Course, list[str]]], prefix: str) -> str:
 def _course_prefix() -> str:
     """``/training/courses/``: a course's page is this plus ``<pk>/``, reversed once per page
     instead of once per link."""
-    url = reverse("training:course", args=[0])
-    return url[: url.rindex("0/")]
+    return pk_url_prefix("training:course")
 
 
 @deputy_required

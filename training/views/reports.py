@@ -5,7 +5,7 @@ The figures come from ``selectors_course_report``, so page and sheet always agre
 from django.http import Http404
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -13,6 +13,7 @@ from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
 from core.tabular import generated_at, spooled_file_response
+from core.url_memo import pk_url_parts
 
 from ..selectors_course_report import (
     NONE_SHOWN,
@@ -70,7 +71,7 @@ def report(request, pk: int):
     # reversal, the decimals and the date as its filters would write them): a district's
     # course has some eighty enrolments, and the template's tags and filters per row were
     # most of the page.
-    head, tail = reverse("training:deputy_archive", args=[0]).rsplit("/0/", 1)
+    head, tail = pk_url_parts("training:deputy_archive")
     rows = [_row_html(data, d, f"{head}/{d.deputy_id}/{tail}") for d in data.deputies]
     return render(
         request,
