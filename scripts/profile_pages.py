@@ -94,6 +94,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile listing")
     parser.add_argument("--top", type=int, default=40, help="rows of the listing")
     parser.add_argument("--sql", action="store_true", help="print each query and its time")
+    parser.add_argument("--sort", default="cumulative", help="the listing's order (tottime, ...)")
+    parser.add_argument(
+        "--callees", metavar="PATTERN", help="with --profile: what the matching functions call"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lvzhi-profile-static-") as static_root:
@@ -116,7 +120,11 @@ def main() -> None:
                 for _ in range(args.requests):
                     by_role[role].get(path)
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+                stats = pstats.Stats(profiler).sort_stats(args.sort)
+                if args.callees:
+                    stats.print_callees(args.callees)
+                else:
+                    stats.print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
-from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter, names_by_row
+from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
+from core.admin_names import names_by_row
 from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
 from core.admin_rows import object_url
 from core.tabular import dated_filename, table_stream_response

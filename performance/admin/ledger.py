@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
-from core.admin_lists import subquery_count
+from core.admin_lists import built_once_a_day, subquery_count
 from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.audit import audit_record
@@ -245,6 +245,7 @@ class LedgerEntryAdmin(
             verb=_t("退回"),
         )
 
+    @built_once_a_day
     def get_queryset(self, request):
         # A subquery, not Count("evidence"): a join with GROUP BY counted every entry's
         # evidence before the 50 shown were picked.

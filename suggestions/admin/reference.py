@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_lists import LargeListAdmin
+from core.admin_lists import LargeListAdmin, built_once_a_day
 
 from .. import services
 from ..models import Category, HandlingUnit
@@ -36,6 +36,7 @@ class HandlingUnitAdmin(LargeListAdmin, admin.ModelAdmin):
             queryset = queryset.filter(is_active=True)
         return queryset, duplicates
 
+    @built_once_a_day
     def get_queryset(self, request):
         # Below 60 two years running with no 专题检讨 recorded: one EXISTS per row shown.
         open_flag = flagged_scores().filter(unit=OuterRef("pk"))

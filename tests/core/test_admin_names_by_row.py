@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.admin_lists import names_by_row
+from core.admin_names import names_by_row
 from liaison.models import Visit
 from tests.deputies.factories import DeputyFactory, ProfessionalGroupFactory
 from tests.liaison.factories import VisitFactory

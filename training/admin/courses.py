@@ -20,7 +20,13 @@ from django.utils.translation import gettext_noop
 
 from core import clock
 from core.admin_actions import bulk_apply
-from core.admin_lists import KeptValuesFilter, LargeListAdmin, names_by_row, subquery_count
+from core.admin_lists import (
+    KeptValuesFilter,
+    LargeListAdmin,
+    built_once_a_day,
+    subquery_count,
+)
+from core.admin_names import names_by_row
 from core.admin_rows import choice_label
 from core.audit import audit_record
 
@@ -126,6 +132,7 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
             return fieldsets
         return ((_("相关页面"), {"fields": ("links",)}), *fieldsets)
 
+    @built_once_a_day
     def get_queryset(self, request):
         upcoming = CourseSession.objects.filter(course=OuterRef("pk"), date__gte=clock.today())
         return (

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_actions import bulk_apply
 from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin, ImportFileForm
-from core.admin_lists import LargeListAdmin, subquery_count
+from core.admin_lists import LargeListAdmin, built_once_a_day, subquery_count
 from core.compiled import rows_once
 
 from ..forms_attendance import EnrolForm, posted_pk
@@ -108,6 +108,7 @@ class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     inlines = [AttendanceInline]
     actions = ["withdraw"]
 
+    @built_once_a_day
     def get_queryset(self, request):
         sessions = (
             CourseSession.objects.filter(course=OuterRef("course_id"))
