@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import clock
+from core.cockpit import FIGURES_MINUTES, remembered
 from core.compiled import rows_once
 from core.models import CalendarDay
 from core.workdays import working_days_between
@@ -30,6 +31,7 @@ from .models import (
     CONCLUDED_STATES,
     OPEN_HANDLING,
     PRE_REGISTRATION,
+    STAFF_LIVE_STATES,
     Commitment,
     CommitmentStatus,
     ExtensionStatus,
@@ -442,21 +444,54 @@ def _first_rows(key: tuple, build, limit: int = OVERVIEW_ROWS) -> tuple[list, bo
     return head[:limit], len(head) > limit
 
 
+# The staff page's status badges, in two kinds. What a clerk acts on or follows
+# (``STAFF_LIVE_STATES``: to register, to assign, under handling) is counted afresh on every
+# visit from the partial index on those states (``sugg_staff_live_status``): its size is the
+# district's work in hand, not every year kept. The rest has left the workflow (drafts the
+# deputies keep, not registered, concluded, closed), only grows with the years and nobody acts
+# on it: counted once per ``FIGURES_MINUTES`` (``core.cockpit.remembered``), the page says when.
+STAFF_SETTLED_STATES = tuple(s for s in Status if s not in STAFF_LIVE_STATES)
+
+
+def _status_counts(states: tuple[Status, ...]) -> QuerySet:
+    """``(status, n)`` of the suggestions in ``states``: ``COUNT(*)``, so from an index alone."""
+    return (
+        Suggestion.objects.filter(status__in=[s.value for s in states])
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .order_by("status")
+    )
+
+
+def staff_status_counts() -> dict[str, Any]:
+    """The staff page's badges as (label, count, status): ``status_counts`` of the live states,
+    read now; ``settled_counts`` as counted at ``counted_at`` (kept ``FIGURES_MINUTES``)."""
+    live = dict(
+        prepared(("staff-overview", "live-counts"), lambda: _status_counts(STAFF_LIVE_STATES))
+    )
+    counted_at, settled = remembered(
+        "suggestions:settled-counts", lambda: dict(_status_counts(STAFF_SETTLED_STATES))
+    )
+    return {
+        "status_counts": [
+            (s.label, live.get(s.value, 0), s.value) for s in Status if s in STAFF_LIVE_STATES
+        ],
+        "settled_counts": [
+            (s.label, settled.get(s.value, 0), s.value) for s in Status if s in STAFF_SETTLED_STATES
+        ],
+        "counted_at": counted_at,
+        "figures_minutes": FIGURES_MINUTES,
+    }
+
+
 def staff_overview(today: date | None = None) -> dict[str, Any]:
     """The staff's follow-up page: counts by state and, per card, the most urgent rows.
 
     Each card shows at most ``OVERVIEW_ROWS`` rows and says when there are more (its link
-    opens the filtered list), so the page's cost does not grow with the district's backlog."""
+    opens the filtered list), so the page's cost does not grow with the district's backlog;
+    the counts of settled states, which grow with every year kept, are kept a few minutes
+    (``staff_status_counts``)."""
     today = today or clock.today()
-    # COUNT(*), not of the key: the counts are then read from the status index alone.
-    counts = dict(
-        prepared(
-            ("staff-overview", "counts"),
-            lambda: (
-                Suggestion.objects.values_list("status").annotate(n=Count("*")).order_by("status")
-            ),
-        )
-    )
     overdue, more_overdue = _first_rows(
         ("overdue", today),
         lambda: (
@@ -504,7 +539,7 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
     missing_reports = [(p, year, quarter) for p in missing_reports]
     return {
         "today": today,
-        "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
+        **staff_status_counts(),
         "overdue": list(zip(overdue, days, strict=True)),
         "more_overdue": more_overdue,
         "due_checks": due_checks,

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -155,3 +156,99 @@ def test_cards_show_what_each_row_needs_with_the_same_queries_for_one_row_or_ten
 
 
 CARDS = ("overdue", "pending", "due_checks", "overdue_commitments")
+
+
+# --- the status badges: the live states read afresh, the settled ones kept ten minutes --------
+
+
+def _plain_counts() -> dict[str, int]:
+    """Each state's count read the plain way, every state present (zero if none)."""
+    counts = dict.fromkeys(Status.values, 0)
+    for status in Suggestion.objects.values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def _badges(overview) -> tuple[dict[str, int], dict[str, int]]:
+    return (
+        {value: n for _label, n, value in overview["status_counts"]},
+        {value: n for _label, n, value in overview["settled_counts"]},
+    )
+
+
+def _closed(unit) -> Suggestion:
+    return RegisteredSuggestionFactory(
+        status=Status.CLOSED,
+        lead_unit=unit,
+        assigned_on=date(2026, 1, 5),
+        reply_deadline=date(2026, 3, 5),
+        deadline_limit=date(2026, 7, 5),
+        concluded_on=date(2026, 5, 1),
+        closed_on=date(2026, 6, 1),
+    )
+
+
+def test_the_badges_split_every_state_once_and_the_live_index_covers_the_live_states():
+    """Every state is a badge exactly once, live or settled; the partial index the live counts
+    are read from is on exactly the live states (a state added to one but not the other would
+    be counted by a scan of the table, or not at all)."""
+    from suggestions.selectors import STAFF_LIVE_STATES, STAFF_SETTLED_STATES
+
+    assert sorted([*STAFF_LIVE_STATES, *STAFF_SETTLED_STATES]) == sorted(Status)
+    assert not set(STAFF_LIVE_STATES) & set(STAFF_SETTLED_STATES)
+    assert {Status.SUBMITTED, Status.REGISTERED, Status.ASSIGNED, Status.EVALUATED} <= set(
+        STAFF_LIVE_STATES
+    )
+    assert {Status.CONCLUDED, Status.CLOSED} <= set(STAFF_SETTLED_STATES)
+    (index,) = [i for i in Suggestion._meta.indexes if i.name == "sugg_staff_live_status"]
+    assert dict(index.condition.children) == {"status__in": [s.value for s in STAFF_LIVE_STATES]}
+
+
+@pytest.mark.django_db
+def test_live_counts_are_fresh_and_settled_counts_are_kept_ten_minutes(time_machine):
+    """A clerk who has just registered a suggestion sees it move at once; the concluded and
+    closed totals are as counted up to ten minutes ago, then counted again — both equal to a
+    plain count of every state."""
+    time_machine.move_to("2026-11-20 10:00 +08:00", tick=False)
+    unit = HandlingUnitFactory()
+    _overdue(2)
+    _closed(unit)
+    submitted = SuggestionFactory(status=Status.SUBMITTED, submitted_on=date(2026, 11, 1))
+    SuggestionFactory()  # a draft
+    live, settled = _badges(staff_overview(TODAY))
+    assert {**live, **settled} == _plain_counts()
+    assert (live[Status.SUBMITTED], settled[Status.CLOSED], settled[Status.DRAFT]) == (1, 1, 1)
+
+    Suggestion.objects.filter(pk=submitted.pk).update(
+        status=Status.REGISTERED, year=2001, sequence=999, number="2001-999",
+        registered_on=date(2026, 11, 20),
+    )  # fmt: skip
+    _closed(unit)
+    time_machine.move_to("2026-11-20 10:09 +08:00", tick=False)
+    live, settled = _badges(staff_overview(TODAY))
+    assert (live[Status.SUBMITTED], live[Status.REGISTERED]) == (0, 1)  # at once
+    assert live == {s: n for s, n in _plain_counts().items() if s in live}
+    assert settled[Status.CLOSED] == 1  # as counted at 10:00
+
+    time_machine.move_to("2026-11-20 10:11 +08:00", tick=False)
+    live, settled = _badges(staff_overview(TODAY))
+    assert settled[Status.CLOSED] == 2
+    assert {**live, **settled} == _plain_counts()
+
+
+@pytest.mark.django_db
+def test_the_page_says_when_the_settled_counts_were_counted(staff_client, time_machine):
+    time_machine.move_to("2026-11-20 10:00 +08:00", tick=False)
+    _closed(HandlingUnitFactory())
+    SuggestionFactory(status=Status.SUBMITTED, submitted_on=date(2026, 11, 1))
+    staff_client.get("/suggestions/staff/")  # counted at 10:00
+    time_machine.move_to("2026-11-20 10:04 +08:00", tick=False)
+    page = staff_client.get("/suggestions/staff/").content.decode()
+    assert "10:00 统计，每 10 分钟更新" in page
+    settled = page[page.index("staff-settled-counts") :]
+    assert "已销号 1</a>" in settled and "已提交" not in settled
+    assert "已提交 1</a>" in page[: page.index("staff-settled-counts")]
+    # The cockpit's words, translated already (kept per language: counted now in English).
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = staff_client.get("/suggestions/staff/").content.decode()
+    assert "Counted at 10:04, every 10 minutes" in english
