@@ -61,6 +61,12 @@ class Assessment(models.Model):
             ),
             # One year's ranking, in rank order (the admin list and the report).
             models.Index(fields=["rule_set", "rank"], name="perf_assessment_year_rank"),
+            # A year's assessed deputies with the assessment's id, read from the index alone by
+            # the 劝辞 flags (performance.selectors.exit_flags_query), which then probe each
+            # deputy's verified base entry: the rows themselves are never read.
+            models.Index(
+                fields=["rule_set", "deputy"], include=["id"], name="perf_assessment_year_deputy"
+            ),
         ]
 
     def __str__(self) -> str:

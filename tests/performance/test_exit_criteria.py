@@ -147,3 +147,36 @@ def test_every_place_names_the_same_deputies_as_the_rule(give, staff_user):
     for place, found in _everywhere().items():
         assert found == expected, place
     assert _desk() == (expected[0] - {nothing.pk}, {twice_active.pk})
+
+
+def test_at_a_larger_size_every_place_still_names_the_deputies_of_the_rule():
+    """With a ledger of several years and many deputies (where the database may plan the
+    probes of the verified-entry index differently), the flags read from the assessments'
+    covering index name the deputies a plain reading names, also once some lose their base
+    duty (their base entries of the year rejected or sent back to pending)."""
+    from tests.core.scale_pages import grow
+
+    grow(deputies=14, entries_per_deputy=40, suggestions=2, today=TODAY, seed=2025)
+    assessed = list(Assessment.objects.filter(rule_set__year=YEAR).order_by("deputy_id")[:3])
+    assert len(assessed) == 3
+    base = LedgerEntry.objects.filter(
+        rule__rule_set__year=YEAR,
+        rule__dimension=Dimension.BASE,
+        rule__points__gt=0,
+        status=EntryStatus.VERIFIED,
+    )
+    rejected, pending, kept = (a.deputy_id for a in assessed)
+    base.filter(deputy_id=rejected).update(status=EntryStatus.REJECTED, review_reason="不实")
+    base.filter(deputy_id=pending).update(status=EntryStatus.PENDING)
+    assert base.filter(deputy_id=kept).exists()
+
+    expected = _expected()
+    assert {rejected, pending} <= expected[0] and kept not in expected[0]
+    assert len(expected[0]) < Assessment.objects.filter(rule_set__year=YEAR).count()
+    found = _everywhere()
+    cockpit = found.pop("cockpit")  # its first ten rows, and the number of all of them
+    for place, names in found.items():
+        assert names == expected, place
+    assert cockpit[0] <= expected[0] and cockpit[1] <= expected[1]
+    assert decisions_section(TODAY)["exit_total"] == len(expected[0] | expected[1])
+    assert _desk()[0] == expected[0]
