@@ -9,8 +9,10 @@ One SQL statement counts all three: a ``UNION ALL`` of the three tables' rows in
 weeks (the week asked for and the eight before it), each read from its
 ``(date, community, category)`` index, grouped by pair, with one conditional sum per week.
 Weeks are compared as date ranges (no date functions), so the same text runs on SQLite and
-PostgreSQL, and the cost depends on the rows of those nine weeks only. Python then applies the
-rule to one row per pair (never to the events themselves):
+PostgreSQL, and the cost depends on the rows of those nine weeks only. The staff page
+(``index_page``) keeps the counts of the weeks before the current one for ``FIGURES_MINUTES``
+and reads the current week fresh; the weekly job and the export read all nine. Python then
+applies the rule to one row per pair (never to the events themselves):
 
     flagged  ⇔  count(W) ≥ LVZHI_OPINION_MIN_COUNT  and  count(W) > LVZHI_OPINION_FACTOR × mean
 
@@ -22,8 +24,9 @@ times the mean" is never flagged and no float rounding decides a boundary.
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -31,6 +34,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import clock
+from core.cockpit import remembered
+from core.compiled import rows_once, run_kept
 from deputies.models import Community
 from suggestions.public import Category
 
@@ -39,6 +44,9 @@ from .models import ExternalEvent, FlagStatus, Opinion, OpinionFlag, OpinionStat
 BASELINE_WEEKS = 8
 WEEKS_SHOWN = BASELINE_WEEKS + 1  # the trend: the week itself and its baseline
 HEAT_LEVELS = 5
+# The heat table's cell of a pair with no count in the week shown; most cells of a district's
+# table, shared by every such cell (never modified).
+EMPTY_CELL = {"count": 0, "level": 0, "flagged": False}
 CENT = Decimal("0.01")
 
 ERR_BAD_WEEK = gettext_noop(
@@ -184,68 +192,172 @@ def index_rows(*, week: date) -> list[IndexRow]:
     return rows
 
 
-def index_page(*, week: date) -> tuple[dict, list[IndexRow]]:
-    """What the index page shows, from the query of ``index_rows`` in one pass: the heat
-    table (as ``heat_table(index_rows(week=week))``) and the pairs the rule flags (as the
-    flagged ``index_rows``). A district's nine weeks hold some 440 pairs where a street's
-    hold twenty; only the flagged few become ``IndexRow`` objects, and the rule's decimal
-    comparison is made only for pairs with at least the minimum count this week."""
-    min_count, factor = settings.LVZHI_OPINION_MIN_COUNT, settings.LVZHI_OPINION_FACTOR
-    categories: dict[int, tuple] = {}
-    by_community: dict[int, tuple[str, dict[int, tuple[int, bool]]]] = {}
-    flagged_rows = []
-    top = 0
-    for community_id, community, category_id, category, category_order, *weeks in _fetch(week):
-        count = int(weeks[-1])
-        flagged = False
-        if count >= min_count:
-            counts = tuple(map(int, weeks))
-            flagged = is_flagged(count, sum(counts[:-1]), min_count=min_count, factor=factor)
-            if flagged:
-                flagged_rows.append(
-                    IndexRow(
-                        community_id,
-                        community,
-                        category_id,
-                        category,
-                        counts,
-                        True,
-                        (category_order, category),
-                    )
-                )
-        if category_id not in categories:
-            categories[category_id] = (category_order, category)
-        found = by_community.get(community_id)
-        if found is None:
-            found = by_community[community_id] = (community, {})
-        found[1][category_id] = (count, flagged)
-        if count > top:
-            top = count
-    categories = dict(sorted(categories.items(), key=lambda item: item[1]))
+class IndexPage(NamedTuple):
+    """What the index page shows for a week: the heat table, the pairs the rule flags, and when
+    the kept weeks were counted (``None`` when every week shown was read fresh)."""
+
+    heat: dict
+    flagged: list[IndexRow]
+    counted_at: datetime | None
+
+
+def index_page(*, week: date, today: date | None = None) -> IndexPage:
+    """What the index page shows: the heat table (as ``heat_table(index_rows(week=week))``)
+    and the pairs the rule flags (as the flagged ``index_rows``), with the weeks before the
+    current one counted once per ``FIGURES_MINUTES`` and shared (``core.cockpit.remembered``).
+
+    A district's nine weeks hold some 2,200 rows in 440 pairs; the eight weeks before this one
+    hardly change any more (a visit logged late, an opinion merged), so adding them up again on
+    every visit cost more than the rest of the page. The current week (and any later one) is
+    read fresh on every visit: what arrived this week shows at once and decides the flags. A
+    past week's page is read wholly from the kept counts; ``counted_at`` says when they were
+    counted. Only pairs with at least the minimum count this week get the rule's decimal
+    comparison."""
+    week = week_start(week)
+    first = week - timedelta(weeks=BASELINE_WEEKS)
+    settled = min(WEEKS_SHOWN, max(0, (current_week(today=today) - first).days // 7))
+    counted_at, kept = None, _KeptWeeks({}, {}, {})
+    if settled:
+        counted_at, kept = remembered(
+            f"liaison:opinion-index:{first.isoformat()}:{settled}",
+            lambda: _kept_weeks(first, settled),
+        )
+    communities, categories = dict(kept.communities), dict(kept.categories)
+    fresh: dict[tuple[int, int], tuple[int, ...]] = {}
+    if settled < WEEKS_SHOWN:
+        start = first + timedelta(weeks=settled)
+        for row in _count_weeks(start, WEEKS_SHOWN - settled, prepare=True):
+            community_id, community, community_order, category_id, category, order, *weeks = row
+            communities[community_id] = (community_order, community)
+            categories[category_id] = (order, category)
+            fresh[(community_id, category_id)] = tuple(map(int, weeks))
+        this_week = {pair: weeks[-1] for pair, weeks in fresh.items() if weeks[-1]}
+    else:
+        this_week = {pair: weeks[-1] for pair, weeks in kept.counts.items() if weeks[-1]}
+    flagged_rows = _flagged(this_week, kept.counts, fresh, communities, categories, settled)
+    heat = _heat(this_week, communities, categories, {row.pair for row in flagged_rows})
+    return IndexPage(heat, flagged_rows, counted_at)
+
+
+def _heat(
+    this_week: dict[tuple[int, int], int],
+    communities: dict[int, tuple[int, str]],
+    categories: dict[int, tuple[int, str]],
+    flagged_pairs: set[tuple[int, int]],
+) -> dict:
+    """``heat_table``'s table from the week's counts per pair (only those above 0): a line per
+    community of the nine weeks, a cell per category, in their (order, name) order; a pair
+    without a count is the shared ``EMPTY_CELL``."""
+    top = max(this_week.values(), default=0)
+    category_ids = sorted(categories, key=lambda pk: (*categories[pk], pk))
+    by_community: dict[int, dict[int, int]] = {}
+    for (community_id, category_id), count in this_week.items():
+        by_community.setdefault(community_id, {})[category_id] = count
+    empty: dict[int, int] = {}
     table = []
-    empty = (0, False)
-    for name, cells in by_community.values():
+    for community_id in sorted(communities, key=lambda pk: (*communities[pk], pk)):
+        counts = by_community.get(community_id, empty)
         line = []
-        for category_id in categories:
-            count, flagged = cells.get(category_id, empty)
-            level = math.ceil(count * HEAT_LEVELS / top) if count and top else 0
-            line.append({"count": count, "level": level, "flagged": flagged})
-        table.append({"community": name, "cells": line})
-    names = [sort_key[1] for sort_key in categories.values()]
-    return {"categories": names, "rows": table, "top": top}, flagged_rows
+        for category_id in category_ids:
+            count = counts.get(category_id)
+            if count is None:
+                line.append(EMPTY_CELL)
+                continue
+            line.append(
+                {
+                    "count": count,
+                    "level": math.ceil(count * HEAT_LEVELS / top),
+                    "flagged": (community_id, category_id) in flagged_pairs,
+                }
+            )
+        table.append({"community": communities[community_id][1], "cells": line})
+    names = [categories[pk][1] for pk in category_ids]
+    return {"categories": names, "rows": table, "top": top}
+
+
+class _KeptWeeks(NamedTuple):
+    """The weeks before the current one, as kept: ``{id: (order, name)}`` of the communities
+    and categories with any count, and each such pair's weekly counts, oldest first."""
+
+    communities: dict[int, tuple[int, str]]
+    categories: dict[int, tuple[int, str]]
+    counts: dict[tuple[int, int], tuple[int, ...]]
+
+
+def _kept_weeks(first: date, weeks: int) -> _KeptWeeks:
+    kept = _KeptWeeks({}, {}, {})
+    for row in _count_weeks(first, weeks):
+        community_id, community, community_order, category_id, category, order, *counts = row
+        kept.communities[community_id] = (community_order, community)
+        kept.categories[category_id] = (order, category)
+        kept.counts[(community_id, category_id)] = tuple(map(int, counts))
+    return kept
+
+
+def _flagged(
+    this_week: dict[tuple[int, int], int],
+    kept: dict[tuple[int, int], tuple[int, ...]],
+    fresh: dict[tuple[int, int], tuple[int, ...]],
+    communities: dict[int, tuple[int, str]],
+    categories: dict[int, tuple[int, str]],
+    settled: int,
+) -> list[IndexRow]:
+    """The pairs the rule flags in the week shown, their nine counts the kept weeks' then the
+    fresh ones', in community then category order."""
+    min_count, factor = settings.LVZHI_OPINION_MIN_COUNT, settings.LVZHI_OPINION_FACTOR
+    none_kept, none_fresh = (0,) * settled, (0,) * (WEEKS_SHOWN - settled)
+    rows = []
+    for pair, count in this_week.items():
+        if count < min_count:
+            continue
+        counts = kept.get(pair, none_kept) + fresh.get(pair, none_fresh)
+        if not is_flagged(count, sum(counts[:-1]), min_count=min_count, factor=factor):
+            continue
+        community_id, category_id = pair
+        community = communities[community_id][1]
+        category_order, category = categories[category_id]
+        rows.append(
+            IndexRow(
+                community_id,
+                community,
+                category_id,
+                category,
+                counts,
+                True,
+                (category_order, category),
+            )
+        )
+    rows.sort(
+        key=lambda row: (
+            *communities[row.community_id],
+            row.community_id,
+            *row.category_order,
+            row.category_id,
+        )
+    )
+    return rows
 
 
 def _fetch(week: date) -> list[tuple]:
     """The rows of the index's one query for ``week``: (community id, community, category
     id, category, category order, nine weekly counts), in community then category order."""
     week = week_start(week)
-    first = week - timedelta(weeks=BASELINE_WEEKS)
-    last = week + timedelta(days=6)
+    rows = _count_weeks(week - timedelta(weeks=BASELINE_WEEKS), WEEKS_SHOWN)
+    return [(row[0], row[1], *row[3:]) for row in rows]
+
+
+def _count_weeks(first: date, weeks: int, *, prepare: bool = False) -> list[tuple]:
+    """(community id, community, community order, category id, category, category order, one
+    count per week) of every pair with any count in the ``weeks`` weeks from the Monday
+    ``first``, in community then category order: one query. ``prepare``: on PostgreSQL a
+    prepared statement of the connection (``core.compiled.run_kept``; the page's fresh week,
+    planned once per connection and week instead of on every visit)."""
+    last = first + timedelta(weeks=weeks, days=-1)
     adapt = connection.ops.adapt_datefield_value
     quote = connection.ops.quote_name
 
     sums, params = [], []
-    for i in range(WEEKS_SHOWN):
+    for i in range(weeks):
         monday = first + timedelta(weeks=i)
         # A filtered COUNT(*), not SUM(CASE …): no expression to evaluate per row and week
         # (the nine weeks' ~2,200 rows at district size, 2.8 -> 2.4 ms).
@@ -261,9 +373,10 @@ def _fetch(week: date) -> list[tuple]:
     community_table = quote(Community._meta.db_table)
     category_table = quote(Category._meta.db_table)
     order = quote("order")
-    week_columns = ", ".join(f"s.w{i}" for i in range(WEEKS_SHOWN))
+    week_columns = ", ".join(f"s.w{i}" for i in range(weeks))
     sql = (
-        f"SELECT s.community_id, c.name, s.category_id, k.name, k.{order}, {week_columns}"
+        f"SELECT s.community_id, c.name, c.{order}, s.category_id, k.name, k.{order},"
+        f" {week_columns}"
         f" FROM (SELECT e.community_id, e.category_id, {', '.join(sums)}"
         f" FROM ({' UNION ALL '.join(selects)}) e"
         " GROUP BY e.community_id, e.category_id) s"
@@ -271,9 +384,7 @@ def _fetch(week: date) -> list[tuple]:
         f" JOIN {category_table} k ON k.id = s.category_id"
         f" ORDER BY c.{order}, c.name, k.{order}, k.name"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return run_kept(connection.alias, sql, params, prepare=prepare)
 
 
 def heat_table(rows: list[IndexRow]) -> dict:
@@ -305,6 +416,42 @@ def open_flags():
     return OpinionFlag.objects.filter(status=FlagStatus.OPEN).select_related(
         "community", "category"
     )
+
+
+@dataclass(frozen=True)
+class OpenFlag:
+    """An open flag as the index page lists it (what staff adopt or dismiss)."""
+
+    pk: int
+    week: date
+    community: str
+    category: str
+    week_count: int
+    baseline_mean: Decimal
+
+
+def open_flags_shown(limit: int) -> list[OpenFlag]:
+    """The first ``limit`` open flags (``open_flags``' order), read fresh on every visit (staff
+    act on them) by a statement compiled once per process and prepared (``rows_once``): the
+    queryset's building and compiling with its two joins cost more than the query."""
+    rows = rows_once(
+        ("liaison:open-flags", limit),
+        lambda: open_flags().values_list(
+            "pk", "week", "community__name", "category__name", "week_count", "baseline_mean"
+        )[:limit],
+    )
+    # Raw values: SQLite gives the date as ISO text and the decimal as a number.
+    return [
+        OpenFlag(
+            pk,
+            week if isinstance(week, date) else date.fromisoformat(week),
+            community,
+            category,
+            count,
+            Decimal(str(mean)).quantize(CENT),
+        )
+        for pk, week, community, category, count, mean in rows
+    ]
 
 
 EXPORT_HEADERS = ["community", "category", "week_count", "baseline_mean", "ratio", "flagged"]

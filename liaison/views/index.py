@@ -1,8 +1,9 @@
 """The public-opinion index page for committee staff: the week's heat table (community ×
 category), the trend of the pairs the rule flags, and the open flags to adopt or dismiss.
 
-The page costs the same few queries whatever the data: one for every count of the nine weeks
-(``selectors_index.index_page``) and one for the open flags."""
+The page costs the same few queries whatever the data: one for the current week's counts, the
+eight weeks before it kept for ``FIGURES_MINUTES`` (``selectors_index.index_page``; the page
+says when they were counted), and one for the open flags, read fresh."""
 
 from datetime import timedelta
 
@@ -10,21 +11,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.roles import Role
+from core.cockpit import FIGURES_MINUTES
 
+from ..index_html import heat_rows_html, trend_html
 from ..models import OpinionFlag
 from ..selectors_index import (
     BASELINE_WEEKS,
     WeekError,
     current_week,
     index_page,
-    open_flags,
+    open_flags_shown,
     week_label,
     week_parse,
 )
@@ -43,10 +44,9 @@ def opinion_index(request):
             week = week_parse(raw)
         except WeekError as exc:
             messages.warning(request, _("%(error)s 已显示本周。") % {"error": exc})
-    heat, flagged = index_page(week=week)
-    flags = list(open_flags()[:MAX_OPEN_FLAGS_SHOWN])
+    heat, flagged, counted_at = index_page(week=week)
+    flags = open_flags_shown(MAX_OPEN_FLAGS_SHOWN)
     labels = [week_label(week - timedelta(weeks=i)) for i in range(BASELINE_WEEKS, -1, -1)]
-    _write_heat_cells(heat)
     context = {
         "week": week,
         "week_label": week_label(week),
@@ -55,7 +55,13 @@ def opinion_index(request):
         "previous_label": week_label(week - timedelta(weeks=1)),
         "next_label": week_label(week + timedelta(weeks=1)),
         "is_future": week > this_week,
+        "is_past": week < this_week,
+        "counted_at": counted_at,
+        "figures_minutes": FIGURES_MINUTES,
         "heat": heat,
+        # The table's lines and the trend written in Python (``liaison.index_html``).
+        "heat_rows_html": heat_rows_html(heat),
+        "trend_html": trend_html(flagged, labels),
         "trend": [
             {
                 "row": row,
@@ -70,24 +76,6 @@ def opinion_index(request):
         "flags": [{"flag": flag, "label": week_label(flag.week)} for flag in flags],
     }
     return render(request, "liaison/index.html", context)
-
-
-def _write_heat_cells(heat: dict) -> None:
-    """Each heat-table line's cells as HTML (``cells_html``), written here rather than by the
-    template: a district's table has some forty communities by a dozen categories, and the
-    template's loop cost more than the rest of the page. Counts and levels are integers."""
-    flagged_title = format_html(' title="{}"', _("达到预警条件"))
-    for line in heat["rows"]:
-        # Safe: integers and the escaped title only.
-        line["cells_html"] = mark_safe(
-            "".join(
-                f'<td class="heat heat-{int(cell["level"])} is-flagged"{flagged_title}>'
-                f"{int(cell['count'])}</td>"
-                if cell["flagged"]
-                else f'<td class="heat heat-{int(cell["level"])}">{int(cell["count"])}</td>'
-                for cell in line["cells"]
-            )
-        )
 
 
 def _back(request, flag: OpinionFlag):

@@ -192,26 +192,35 @@ def test_iso_weeks_across_new_year(settings):
 
 
 @pytest.mark.django_db
-def test_the_page_reads_what_the_rows_give(settings):
-    """``index_page`` (the page's one pass) gives the heat table and the flagged pairs that
-    ``heat_table(index_rows(...))`` and the flagged rows give, at the boundaries too."""
+@pytest.mark.parametrize(
+    "weeks_later",
+    [0, 1, 5, -1, -3, -12],
+    ids=["this-week", "last-week", "five-weeks-ago", "next-week", "in-3-weeks", "all-fresh"],
+)
+def test_the_page_reads_what_the_rows_give(settings, weeks_later):
+    """``index_page`` (the weeks before the current one kept, the rest read fresh) gives the
+    heat table and the flagged pairs that ``heat_table(index_rows(...))`` and the flagged rows
+    give, at the boundaries too, wherever the current week falls in the nine (or outside)."""
     from liaison.selectors_index import heat_table, index_page
 
     settings.LVZHI_OPINION_MIN_COUNT = 6
     settings.LVZHI_OPINION_FACTOR = 2.0
     categories = [CategoryFactory(), CategoryFactory(), CategoryFactory()]
-    communities = [CommunityFactory(), CommunityFactory()]
+    communities = [CommunityFactory(), CommunityFactory(), CommunityFactory()]
     _events(24, W48 - timedelta(weeks=2), community=communities[0], category=categories[0])
     _events(6, W48, community=communities[0], category=categories[0])  # exactly 2 × mean
     _events(6, W48, community=communities[0], category=categories[1])  # flagged
     _events(5, W48, community=communities[1], category=categories[1])  # below the minimum
     _events(9, W48, community=communities[1], category=categories[2])  # flagged, the top
     _events(3, W48 - timedelta(weeks=4), community=communities[1], category=categories[0])
+    _events(2, W48 - timedelta(weeks=8), community=communities[2], category=categories[2])
+    today = W48 + timedelta(weeks=weeks_later, days=3)
 
     rows = index_rows(week=W48)
-    heat, flagged = index_page(week=W48)
+    heat, flagged, counted_at = index_page(week=W48, today=today)
 
     assert heat == heat_table(rows)
     assert flagged == [row for row in rows if row.flagged]
-    assert len(flagged) == 2
-    assert index_page(week=W48 - timedelta(weeks=30)) == (heat_table([]), [])
+    assert len(flagged) == 2 and len(heat["rows"]) == 3
+    assert (counted_at is None) == (weeks_later <= -9)
+    assert index_page(week=W48 - timedelta(weeks=30), today=today)[:2] == (heat_table([]), [])
