@@ -14,6 +14,7 @@ from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
+from ..duty_rows import duty_rows_html
 from ..models import Duty, Visit
 from ..selectors_stations import coming_duties
 
@@ -29,7 +30,8 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
     today = today or clock.today()
     # Compiled once per day (``deputies.facts.prepared``) and run with the deputy's id.
     coming = coming_duties(deputy, today=today, limit=PANEL_LIMIT)
-    return {"coming": coming, "today": today}
+    # The rows written in Python (``liaison.duty_rows``), as the 我的接待 page writes them.
+    return {"coming": coming, "today": today, "rows_html": duty_rows_html(coming, today=today)}
 
 
 def facts(today: date) -> dict:

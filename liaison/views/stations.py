@@ -18,6 +18,7 @@ from core import clock
 from core.qr import absolute_url, qr_response, qr_svg
 from deputies.models import Deputy
 
+from ..duty_rows import duty_rows_html
 from ..models import Station
 from ..selectors_stations import coming_duties, past_duties, poster_deputies
 
@@ -125,13 +126,18 @@ def my_duties(request):
     today = clock.today()
     deputy = request.deputy
     url = deputy_opinion_url(request, deputy)
+    coming = coming_duties(deputy, today=today)
+    past = past_duties(deputy, today=today)
     return render(
         request,
         "liaison/duty_mine.html",
         {
             "deputy": deputy,
-            "coming": coming_duties(deputy, today=today),
-            "past": past_duties(deputy, today=today),
+            "coming": coming,
+            "past": past,
+            # The rows written in Python (``liaison.duty_rows``), as the dashboard's card.
+            "coming_html": duty_rows_html(coming, today=today),
+            "past_html": duty_rows_html(past, today=today, past=True),
             "today": today,
             "opinion_url": url,
             "qr": _deputy_code_svg(url),

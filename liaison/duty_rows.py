@@ -1,0 +1,78 @@
+"""A deputy's reception duties as list items, written in Python as the former template
+``liaison/duty_row.html`` wrote them (the same HTML; tests/liaison/test_duty_rows.py compares
+the two in both languages). The deputy dashboard's duty card and the 我的接待 page list them:
+per row the template's include, ``with`` scope, two date and two time filters, a choice label
+and three translations cost some 0.15 ms, a sixth of the duties page at district size
+(issue #8). Every value is escaped here, and only the joined result is marked safe."""
+
+from collections.abc import Iterable
+from datetime import date, time
+
+from django.utils.dates import WEEKDAYS
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .models import Duty, ReceptionTheme
+
+
+def _clock(value: time) -> str:
+    """``|time:"H:i"``."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def duty_rows_html(duties: Iterable[Duty], *, today: date, past: bool = False) -> SafeString:
+    """The ``<li>`` of each duty (its reception day and station read: ``select_related``):
+    the day (``n月j日``, the weekday, the hours), for a past duty its attendance badge, for
+    today's a "today" badge, then the station, the theme and topic, and for a coming duty the
+    station's address."""
+    themes = {value: str(label) for value, label in ReceptionTheme.choices}
+    weekdays: dict[int, str] = {}
+    if past:
+        attended = '<span class="badge text-bg-success">{}</span>\n      '.format(
+            conditional_escape(_("已到岗"))
+        )
+        absent = '<span class="badge text-bg-secondary">{}</span>\n      '.format(
+            conditional_escape(_("未到岗"))
+        )
+        unknown = f'<span class="badge text-bg-light">{conditional_escape(_("待登记"))}</span>'
+    else:
+        on_today = f'<span class="badge text-bg-danger">{conditional_escape(_("今天"))}</span>'
+    rows = []
+    for duty in duties:
+        day = duty.reception_day
+        when = day.date
+        weekday = weekdays.get(when.weekday())
+        if weekday is None:
+            weekday = weekdays[when.weekday()] = conditional_escape(WEEKDAYS[when.weekday()])
+        hours = _clock(day.starts_at)
+        if day.ends_at:
+            hours += f"–{_clock(day.ends_at)}"
+        if past:
+            if duty.attended:
+                badge = attended
+            elif duty.attended is False:
+                badge = absent
+            else:
+                badge = unknown
+            badge = f"\n      {badge}\n    "
+        else:
+            badge = on_today if when == today else ""
+        station = day.station
+        theme = conditional_escape(themes.get(day.theme, day.theme))
+        topic = f"：{conditional_escape(day.topic)}" if day.topic else ""
+        address = ""
+        if station.address and not past:
+            address = f'<div class="small text-muted">{conditional_escape(station.address)}</div>'
+        rows.append(
+            '\n<li class="list-group-item">\n'
+            '  <div class="d-flex justify-content-between">\n'
+            f"    <strong>{when.month}月{when.day}日 {weekday} {hours}</strong>\n"
+            f"    {badge}\n"
+            "  </div>\n"
+            f"  <div>{conditional_escape(station.name)} · {theme}{topic}</div>\n"
+            f"  {address}\n"
+            "</li>"
+        )
+    # Safe: every value above is escaped, a number or a fixed text.
+    return mark_safe("".join(rows))
