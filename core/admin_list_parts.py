@@ -10,6 +10,7 @@ writes the page's scripts and styles once per process. The result table itself i
 
 from django import forms
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ALL_VAR, PAGE_VAR
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import Context
@@ -233,3 +234,78 @@ class WrittenMedia(forms.Media):
                 _media_html.clear()
             _media_html[self.key] = html
         return html
+
+
+_PAGE_SENTINEL = "987654321987"  # stands for the page number while the link is written once
+
+
+_PAGINATION_TEMPLATES: dict[tuple, bool] = {}
+
+
+def is_project_pagination(opts) -> bool:
+    """Whether the model's list would draw its pages with the project's
+    ``admin/pagination.html`` (no app or model template of its own), once per model."""
+    key = (opts.app_label, opts.object_name)
+    if key not in _PAGINATION_TEMPLATES:
+        names = [
+            f"admin/{opts.app_label}/{opts.object_name}/pagination.html",
+            f"admin/{opts.app_label}/pagination.html",
+            "admin/pagination.html",
+        ]
+        origin = select_template(names).origin.name.replace("\\", "/")
+        _PAGINATION_TEMPLATES[key] = origin.endswith("/templates/admin/pagination.html") and (
+            "django/contrib/admin" not in origin
+        )
+    return _PAGINATION_TEMPLATES[key]
+
+
+def render_pagination(cl, context) -> str:
+    """``{% pagination cl %}`` with the project's ``admin/pagination.html``, written in Python:
+    the page links share one query string (Django encodes it once per link), the counts say
+    when they are an estimate or stop at the paginator's limit."""
+    parts = ['\n\n\n<p class="paginator">\n']
+    if (not cl.show_all or not cl.can_show_all) and cl.multi_page:
+        parts.append("\n")
+        link = _page_link(cl)
+        for number in cl.paginator.get_elided_page_range(cl.page_num):
+            parts.append(f"\n    {link(number)}\n")
+        parts.append("\n")
+    paginator = cl.paginator
+    count = _value_html(cl.result_count, context)
+    if getattr(paginator, "approximate", False):
+        count = gettext("约 %(n)s") % {"n": count}
+    elif getattr(paginator, "capped", False):
+        count = gettext("%(n)s 以上") % {"n": count}
+    name = cl.opts.verbose_name if cl.result_count == 1 else cl.opts.verbose_name_plural
+    parts.append(f"\n{count} {escape(name)}\n")
+    if getattr(paginator, "approximate", False) or getattr(paginator, "capped", False):
+        limit = _value_html(paginator.max_rows, context)
+        note = gettext("（可翻阅前 %(n)s 条，请用筛选或搜索缩小范围）") % {"n": limit}
+        parts.append(f'<span class="small quiet">{note}</span>')
+    parts.append("\n")
+    if cl.can_show_all and not cl.show_all and cl.multi_page:
+        url = escape(cl.get_query_string({ALL_VAR: ""}))
+        parts.append(f'<a href="{url}" class="showall">{escape(gettext("Show all"))}</a>')
+    parts.append("\n")
+    if getattr(cl, "formset", None) and cl.result_count:
+        save = escape(gettext("Save"))
+        parts.append(f'<input type="submit" name="_save" class="default" value="{save}">')
+    parts.append("\n</p>\n")
+    return "".join(parts)
+
+
+def _page_link(cl):
+    """Django's ``paginator_number`` for each page: the query string written once."""
+    url = escape(cl.get_query_string({PAGE_VAR: _PAGE_SENTINEL}))
+    head, _, tail = url.partition(f"{PAGE_VAR}={_PAGE_SENTINEL}")
+    last = cl.paginator.num_pages
+
+    def link(number) -> str:
+        if number == cl.paginator.ELLIPSIS:
+            return f"{escape(number)} "
+        if number == cl.page_num:
+            return f'<span class="this-page">{number}</span> '
+        end = ' class="end"' if number == last else ""
+        return f'<a href="{head}{PAGE_VAR}={number}{tail}"{end}>{number}</a> '
+
+    return link

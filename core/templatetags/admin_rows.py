@@ -2,13 +2,20 @@
 ``core.admin_rows`` (None where only Django's ``{% result_list %}`` gives the same HTML);
 ``{% lean_list_filter cl spec %}``: one filter of the sidebar, the same way;
 ``{% lean_admin_actions as html %}``: the actions bar (None where only Django's
-``{% admin_actions %}`` gives the same HTML); both written by ``core.admin_list_parts``."""
+``{% admin_actions %}`` gives the same HTML); ``{% lean_pagination cl as html %}`` the page
+links and count (None where a model has its own pagination template); all written by
+``core.admin_list_parts``."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.safestring import mark_safe
 
-from core.admin_list_parts import render_actions, render_filter
+from core.admin_list_parts import (
+    is_project_pagination,
+    render_actions,
+    render_filter,
+    render_pagination,
+)
 from core.admin_rows import render_result_list
 
 register = template.Library()
@@ -29,4 +36,10 @@ def lean_list_filter(cl, spec):
 @register.simple_tag(takes_context=True)
 def lean_admin_actions(context):
     html = render_actions(context)
+    return None if html is None else mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def lean_pagination(context, cl):
+    html = render_pagination(cl, context) if is_project_pagination(cl.opts) else None
     return None if html is None else mark_safe(html)

@@ -1,6 +1,6 @@
 """The lean result table (``core.admin_rows``) writes exactly Django's ``{% result_list %}``,
-the lean filters exactly Django's ``{% admin_list_filter %}`` and the actions bar exactly
-Django's ``{% admin_actions %}``.
+the lean filters exactly Django's ``{% admin_list_filter %}``, the actions bar exactly
+Django's ``{% admin_actions %}`` and the pages exactly ``{% pagination %}``.
 
 On the demo data, every registered ModelAdmin's changelist is rendered twice, once with the
 lean renderer and once with it switched off (Django's tag), and the pages must be the same
@@ -64,6 +64,7 @@ def both(client, url: str) -> tuple[str, str, int]:
         mock.patch.object(admin_rows_tags, "render_result_list", lambda cl: None),
         mock.patch.object(admin_rows_tags, "render_filter", lambda cl, spec: None),
         mock.patch.object(admin_rows_tags, "render_actions", lambda context: None),
+        mock.patch.object(admin_rows_tags, "render_pagination", lambda cl, context: None),
     ):
         stock = client.get(url, follow=True)  # Django's own tags for the rows and the filters
     assert ours.status_code == stock.status_code, url
