@@ -3,7 +3,11 @@
 the two in both languages). The deputy dashboard's duty card and the 我的接待 page list them:
 per row the template's include, ``with`` scope, two date and two time filters, a choice label
 and three translations cost some 0.15 ms, a sixth of the duties page at district size
-(issue #8). Every value is escaped here, and only the joined result is marked safe."""
+(issue #8). Every value is escaped here, and only the joined result is marked safe.
+
+``past`` is the caller's to say: the 我的接待 page's include of the former template saw the
+page's list of past duties as its ``past`` flag, so its coming rows were written as past ones
+(an attendance badge, no address) whenever the deputy had any past duty."""
 
 from collections.abc import Iterable
 from datetime import date, time

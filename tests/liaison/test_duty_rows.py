@@ -116,5 +116,8 @@ def test_pages_show_the_rows_at_the_same_queries_at_two_sizes(deputy):
     assert page.count('<li class="list-group-item">') == 4 + 15  # coming, then past
     assert "&lt;b&gt;&quot;站&quot;&lt;/b&gt; &amp; 点" in page
     assert "今天" in page and "未到岗" in page
+    # Coming rows are written as coming ones: the former page's ``past`` list leaked into
+    # their include, so they showed an attendance badge and no address.
+    assert "示范路 1 号" in page and page.count("待登记") == 1
     dashboard = client.get(urls[1]).content.decode()
     assert "接待日值班" in dashboard and "今天" in dashboard
