@@ -20,6 +20,7 @@ from .. import selectors
 from ..forms import ScoresForm, StatsForm
 from ..models import UnitReview
 from ..scoring import unit_scores_by_year, units_for_review
+from ..staff_rows import write_cards
 from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 
 
@@ -31,6 +32,8 @@ def staff_home(request):
     # rows put their key between the two halves (about fifty reversals a page otherwise).
     head, tail = pk_url_parts("admin:suggestions_suggestion_change")
     context["change_head"], context["change_tail"] = f"{head}/", f"/{tail}"
+    # The cards' rows written in Python, as the template wrote them (the same HTML).
+    write_cards(context, context["change_head"], context["change_tail"])
     return render(request, "suggestions/staff_home.html", context)
 
 
