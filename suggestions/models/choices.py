@@ -22,8 +22,8 @@ OPEN_HANDLING = (Status.ASSIGNED, Status.IN_HANDLING)
 CONCLUDED_STATES = (Status.CONCLUDED, Status.CLOSED)
 # Assigned and not yet concluded.
 UNDER_HANDLING = (*OPEN_HANDLING, Status.REPLIED, Status.EVALUATED)
-# What a clerk acts on or follows (the staff page counts these afresh, from their own index):
-# to register, to assign, then under handling. The other states have left the workflow.
+# What a clerk acts on or follows (the staff page counts these afresh): to register, to
+# assign, then under handling. The other states have left the workflow.
 STAFF_LIVE_STATES = (Status.SUBMITTED, Status.REGISTERED, *UNDER_HANDLING)
 
 

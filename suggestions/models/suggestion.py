@@ -11,7 +11,6 @@ from .choices import (
     CONCLUDED_STATES,
     OPEN_HANDLING,
     PRE_REGISTRATION,
-    STAFF_LIVE_STATES,
     Kind,
     Origin,
     Status,
@@ -279,14 +278,6 @@ class Suggestion(models.Model):
                 fields=["reply_deadline", "id"],
                 condition=Q(status__in=[s.value for s in OPEN_HANDLING]),
                 name="sugg_open_by_deadline",
-            ),
-            # The staff page's status badges of the states a clerk acts on (suggestions.selectors
-            # .STAFF_LIVE_STATES), counted afresh from this index alone: the work in hand, not
-            # the concluded suggestions of every year kept (those are counted every ten minutes).
-            models.Index(
-                fields=["status"],
-                condition=Q(status__in=[s.value for s in STAFF_LIVE_STATES]),
-                name="sugg_staff_live_status",
             ),
             # Statistics (suggestions.statistics): a year's registered suggestions with every
             # fact the counts read, so the one grouped query reads the index alone.
