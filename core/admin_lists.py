@@ -5,13 +5,11 @@ full result count), offers facet counts and sorts on any column a query string n
 ledger of a hundred thousand entries each of these reads the whole table. The pieces here
 keep a list's work to the rows it shows:
 
-- ``LargeTablePaginator`` never counts more than ``max_rows`` rows: an unfiltered list on
-  PostgreSQL takes the planner's estimate of the table's size (no scan at all), any other list
-  counts at most ``max_rows + 1`` rows and says "more than" past that. Paging stops at
-  ``max_rows`` rows, so no page number asks the database to skip its way through the table.
-- ``LargeListAdmin`` (a ``ModelAdmin`` mixin) uses that paginator, no full result count, no
+- ``LargeListAdmin`` (a ``ModelAdmin`` mixin) counts with ``core.admin_reading.
+  LargeTablePaginator`` (never more than ``max_rows`` rows), shows no full result count and no
   facets, and sorts only on the columns in ``sortable_by`` (a hand-typed ``o=`` on another
-  column is ignored, as Django ignores an unknown one).
+  column is ignored, as Django ignores an unknown one). Its changelist reads the page by a
+  prepared statement and plans the list's plain opening once (``SortableOnlyChangeList``).
 - ``subquery_count`` counts related rows per shown row (the database evaluates it for the
   rows on the page, not for the whole table as a ``Count`` join with ``GROUP BY`` does).
 - ``DateYearFilter`` replaces ``date_hierarchy`` (``MIN``/``MAX`` and a ``DISTINCT`` over the
@@ -19,7 +17,6 @@ keep a list's work to the rows it shows:
 """
 
 import functools
-import math
 from datetime import UTC, date, datetime, time
 from urllib.parse import quote_plus
 
@@ -31,9 +28,8 @@ from django.contrib.admin.utils import (
     get_last_value_from_parameters,
     reverse_field_path,
 )
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import (
     Count,
@@ -46,175 +42,112 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.sql import Query
-from django.db.models.sql.constants import MULTI
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.admin_list_parts import KeptMedia
+from core.admin_reading import PLAN_ATTRIBUTE, LargeTablePaginator, kept_plan, read_prepared
 from core.compiled import Kept, counts_union, rows_once, run_kept
 
-# How many rows a count reads at most, and how far paging goes. Past it, filter or search.
-MAX_ROWS = 10_000
 # The years a year filter offers: whatever the data holds, within what a person could mean.
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
-ESTIMATE_SQL = (
-    "SELECT CASE WHEN c.relpages > 0 THEN c.reltuples / c.relpages"
-    " * (pg_relation_size(c.oid) / current_setting('block_size')::int)"
-    " ELSE c.reltuples END FROM pg_class c WHERE c.oid = %s::regclass"
-)
-
-
-def _estimable(queryset: QuerySet) -> bool:
-    """Whether the planner's estimate of the table is the size of ``queryset``: on
-    PostgreSQL, a query that is not filtered, distinct, grouped, combined or sliced."""
-    query = queryset.query
-    return not (
-        connections[queryset.db].vendor != "postgresql"
-        or query.where
-        or query.distinct
-        or query.combinator
-        or query.is_sliced
-        or query.group_by is not None
-        or query.extra
-    )
-
-
-def planner_estimate(queryset: QuerySet) -> int | None:
-    """PostgreSQL's estimate of the rows of ``queryset``'s table (as its planner makes it:
-    tuples per page times the pages the table has now), or None where there is none to use:
-    another database, a filtered, distinct, grouped or combined query."""
-    if not _estimable(queryset):
-        return None
-    connection = connections[queryset.db]
-    with connection.cursor() as cursor:
-        cursor.execute(ESTIMATE_SQL, [connection.ops.quote_name(queryset.model._meta.db_table)])
-        row = cursor.fetchone()
-    return None if row is None or row[0] is None or row[0] < 0 else int(row[0])
-
-
-def estimate_or_count(queryset: QuerySet, max_rows: int) -> tuple[int | None, int | None]:
-    """``(planner_estimate(queryset), None)`` where the estimate is past ``max_rows``, else
-    ``(None, rows)`` with ``rows`` counted up to ``max_rows + 1``: one statement where
-    Django would send two (the count runs only when the estimate is not past the limit)."""
-    capped = queryset.order_by().values("pk")[: max_rows + 1]
-    try:
-        count_sql, count_params = capped.query.get_compiler(queryset.db).as_sql()
-    except EmptyResultSet:
-        return None, 0
-    count_sql = f"SELECT COUNT(*) FROM ({count_sql}) subquery"
-    # A prepared statement (``run_kept``): planned once per connection and text.
-    if not _estimable(queryset):
-        return None, run_kept(queryset.db, count_sql, count_params)[0][0]
-    connection = connections[queryset.db]
-    found = run_kept(
-        queryset.db,
-        f"SELECT e.estimate, CASE WHEN e.estimate > %s THEN NULL ELSE ({count_sql}) END"
-        f" FROM ({ESTIMATE_SQL}) e (estimate)",
-        [max_rows, *count_params, connection.ops.quote_name(queryset.model._meta.db_table)],
-    )
-    if not found:  # no such table in pg_class: count as any other list
-        return None, run_kept(queryset.db, count_sql, count_params)[0][0]
-    estimate, rows = found[0]
-    if rows is None:
-        return int(estimate), None
-    return None, rows
-
-
-class LargeTablePaginator(Paginator):
-    """A paginator that reads at most ``max_rows`` rows to count (see the module's docstring).
-
-    ``approximate`` says the count is the planner's estimate, ``capped`` that there are more
-    than ``count`` rows; both are shown next to the count (``admin/pagination.html``)."""
-
-    max_rows = MAX_ROWS
-
-    approximate = False
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
-            return super().count
-        estimate, rows = estimate_or_count(self.object_list, self.max_rows)
-        if estimate is not None:
-            self.approximate = True
-            return estimate
-        if rows > self.max_rows:
-            self.capped = True
-            return self.max_rows
-        return rows
-
-    @cached_property
-    def num_pages(self) -> int:
-        """Pages up to ``max_rows`` rows only: a deeper page is an OFFSET through the table."""
-        reachable = min(self.count, self.max_rows)
-        if reachable == 0 and not self.allow_empty_first_page:
-            return 0
-        hits = max(1, reachable - self.orphans)
-        return math.ceil(hits / self.per_page)
-
-
-class PreparedQuery(Query):
-    """A query whose rows (``execute_sql`` of a plain ``SELECT``, read whole) are read by a
-    prepared statement of the connection, its values written in (``core.compiled.run_kept``):
-    PostgreSQL plans a list page's statement once per connection and text, where planning
-    it took longer than running it (the opinions' page: four joins and four subqueries,
-    ~3 ms to plan, ~1 ms to run). Counts, updates and other statements run as usual."""
-
-    def get_compiler(self, using=None, connection=None, elide_empty=True):
-        compiler = super().get_compiler(using, connection, elide_empty)
-        plain = compiler.connection.ops.compiler("SQLCompiler")
-        if type(compiler) is plain and compiler.connection.vendor == "postgresql":
-            compiler.execute_sql = functools.partial(_prepared_rows, compiler, compiler.execute_sql)
-        return compiler
-
-
-def _prepared_rows(compiler, execute_sql, result_type=MULTI, chunked_fetch=False, **kwargs):
-    """``compiler.execute_sql`` with all the rows read at once through ``run_kept``."""
-    if result_type != MULTI or chunked_fetch:
-        return execute_sql(result_type, chunked_fetch, **kwargs)
-    try:
-        sql, params = compiler.as_sql()
-        if not sql:
-            raise EmptyResultSet
-    except EmptyResultSet:
-        return iter([])
-    rows = run_kept(compiler.using, sql, params)
-    if compiler.has_extra_select:  # as Django's cursor_iter trims them
-        rows = [row[: compiler.col_count] for row in rows]
-    return [rows]
-
-
-def read_prepared(queryset: QuerySet) -> QuerySet:
-    """``queryset`` (not yet read) with its rows read by a prepared statement (``PreparedQuery``):
-    the same rows, model instances and query count."""
-    if queryset._result_cache is not None or queryset.query.combinator:
-        return queryset
-    prepared = queryset._chain()
-    prepared.query = queryset.query.chain(klass=PreparedQuery)
-    return prepared
-
-
 class SortableOnlyChangeList(ChangeList):
     """A changelist that sorts only on the columns its admin lets people sort on, and reads
-    the page's rows through the admin's ``list_rows`` (see ``LargeListAdmin``)."""
+    the page's rows through the admin's ``list_rows`` (see ``LargeListAdmin``) by a prepared
+    statement.
+
+    **The plain opening of a list** (the query string holds at most a sort and a page: how a
+    clerk opens it from the menu or a card) builds the same query every time for the day:
+    the root queryset (``built_once_a_day`` or Django's own), no filter applied, no search,
+    the sort. Its queryset, its count's statement and each page's statement are kept per
+    list, admin site, day, language, columns and sort (``core.admin_reading``; building and
+    compiling them cost 1-1.5 ms a request, about as much as the database spent on the page)
+    and run with fresh results. The filter sidebar is read afresh. A list whose queryset
+    reads the request, whose filters narrow it with nothing asked, a search, a filter, a
+    popup or ``list_editable`` take Django's way every time."""
+
+    plan_key: tuple | None = None
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self._keep_sortable_ordering()
+        key = self._plan_key(request, exclude_parameters)
+        if key is None:
+            return super().get_queryset(request, exclude_parameters)
+        kept = kept_plan((*key, "queryset"), lambda: self._planned_queryset(request))
+        if kept is None:  # a filter narrows the list unasked: plan nothing
+            return super().get_queryset(request, exclude_parameters)
+        # As Django's get_queryset sets them: the filters (read afresh), nothing to clear.
+        (
+            self.filter_specs,
+            self.has_filters,
+            remaining,
+            _duplicates,
+            self.has_active_filters,
+        ) = self.get_filters(request)
+        self.clear_all_filters_qs = self.get_query_string(
+            new_params=remaining, remove=self.get_filters_params()
+        )
+        self.plan_key = key
+        return kept.all()
+
+    def _planned_queryset(self, request) -> QuerySet | None:
+        """The list's queryset, if no filter changes it with nothing chosen (Django's field
+        filters return a copy filtered by nothing: the same statement)."""
+        queryset = super().get_queryset(request)
+        probe = self.root_queryset
+        for spec in self.filter_specs:
+            narrowed = spec.queryset(request, probe)
+            if narrowed is None or narrowed is probe:
+                continue
+            try:
+                if str(narrowed.query) != str(probe.query):
+                    return None
+            except EmptyResultSet:
+                return None
+        return queryset
+
+    def _plan_key(self, request, exclude_parameters) -> tuple | None:
+        if (
+            exclude_parameters is not None
+            or request.method != "GET"
+            or self.is_popup
+            or self.query
+            or self.list_editable
+            or not set(request.GET) <= {ORDER_VAR, PAGE_VAR}
+            or not _plain_root(self.model_admin)
+        ):
+            return None
+        return (
+            type(self.model_admin),
+            self.model_admin.admin_site.name,
+            clock.today(),
+            get_language(),
+            tuple(self.list_display),
+            repr(self.list_select_related),
+            self.params.get(ORDER_VAR, ""),
+        )
 
     def get_results(self, request):
         """The page's rows from ``model_admin.list_rows(queryset)``: the columns the list shows
         (``only``), where ``cl.queryset`` (what actions and counts use) keeps whole rows."""
         whole = self.queryset
         self.queryset = self.model_admin.list_rows(whole)
+        if self.plan_key is not None:
+            setattr(self.queryset, PLAN_ATTRIBUTE, self.plan_key)  # this object only
         try:
             super().get_results(request)
         finally:
             self.queryset = whole
         if isinstance(self.result_list, QuerySet):
-            self.result_list = read_prepared(self.result_list)
+            page = None
+            if self.plan_key is not None:
+                query = self.result_list.query
+                page = (*self.plan_key, "rows", query.low_mark, query.high_mark)
+            self.result_list = read_prepared(self.result_list, plan_key=page)
         loaded = getattr(self.model_admin, "list_rows_loaded", None)
         if loaded is not None and not self.list_editable:  # a formset needs the queryset
             rows = list(self.result_list)
@@ -222,6 +155,11 @@ class SortableOnlyChangeList(ChangeList):
             self.result_list = rows
 
     def get_ordering(self, request, queryset):
+        self._keep_sortable_ordering()
+        return super().get_ordering(request, queryset)
+
+    def _keep_sortable_ordering(self) -> None:
+        """The sort asked for (``o=``), without the columns the list does not sort on."""
         requested = self.params.get(ORDER_VAR)
         if requested:
             allowed = {
@@ -234,7 +172,15 @@ class SortableOnlyChangeList(ChangeList):
                 self.params[ORDER_VAR] = ".".join(kept)
             else:
                 del self.params[ORDER_VAR]
-        return super().get_ordering(request, queryset)
+
+
+def _plain_root(model_admin) -> bool:
+    """Whether the admin's queryset depends on nothing of the request: Django's own, or one
+    built once a day (``built_once_a_day``)."""
+    get_queryset = type(model_admin).get_queryset
+    return get_queryset is admin.ModelAdmin.get_queryset or getattr(
+        get_queryset, "built_once_a_day", False
+    )
 
 
 def _column(part: str) -> int | None:
@@ -291,7 +237,13 @@ def built_once_a_day(get_queryset):
         key = (type(self), self.admin_site.name, clock.today())
         return _BUILT.get_or_make(key, lambda: get_queryset(self, request)).all()
 
+    kept.built_once_a_day = True  # read by the changelist's plan (``_plain_root``)
     return kept
+
+
+def forget_built() -> None:
+    """Forget every kept queryset (tests; a process never needs to)."""
+    _BUILT.clear()
 
 
 def subquery_count(model, to_parent: str, **filters) -> Coalesce:

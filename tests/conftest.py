@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from core import admin_lists, admin_reading
 from tests.accounts.factories import (
     PASSWORD,
     StaffUserFactory,
@@ -19,6 +20,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_list_plans():
+    """Each test plans its admin lists afresh: a test may change a list's admin (its page
+    length, its ordering) for itself, and a plan kept by an earlier test would not know."""
+    admin_reading.forget_plans()
+    admin_lists.forget_built()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
-from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
+from core.admin_lists import (
+    DateYearFilter,
+    LargeListAdmin,
+    NamedRelatedFilter,
+    built_once_a_day,
+)
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.admin_rows import object_url
 from deputies.models import Deputy
@@ -106,16 +111,10 @@ class OpinionAdmin(
         ),
     )
 
-    # The list's queryset, built once per process (it depends on nothing in the request:
-    # building its four subqueries cost more than copying it); never read itself.
-    _listed = None
-
+    # The list's queryset depends on nothing in the request: built once a day (building its
+    # four subqueries cost more than copying it).
+    @built_once_a_day
     def get_queryset(self, request):
-        if OpinionAdmin._listed is None:
-            OpinionAdmin._listed = self._build_queryset()
-        return OpinionAdmin._listed.all()
-
-    def _build_queryset(self):
         # New (untriaged) opinions first, then the newest, read in the order of the
         # ``opinion_triage_idx`` index (ModelAdmin orders before one could annotate, so the
         # queryset is built here). The assignee's and the merge target's labels are

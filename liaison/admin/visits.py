@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
-from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
+from core.admin_lists import (
+    DateYearFilter,
+    LargeListAdmin,
+    NamedRelatedFilter,
+    built_once_a_day,
+)
 from core.admin_names import names_by_row
 from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
 from core.admin_rows import object_url
@@ -190,6 +195,7 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
     )
     actions = ["export_xlsx", "refer", "mark_in_progress", "mark_resolved"]
 
+    @built_once_a_day
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("deputies")
 

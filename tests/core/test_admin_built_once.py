@@ -3,11 +3,10 @@ fresh copy that filtering cannot change for the next, a new day a new build."""
 
 import datetime
 
-import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-from core import admin_lists, clock
+from core import clock
 from core.admin_lists import built_once_a_day
 from deputies.models import Deputy
 
@@ -19,13 +18,6 @@ class CountingAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         CountingAdmin.builds += 1
         return Deputy.objects.filter(name__startswith=str(clock.today().year))
-
-
-@pytest.fixture(autouse=True)
-def forget_built():
-    admin_lists._BUILT.clear()
-    yield
-    admin_lists._BUILT.clear()
 
 
 def make_admin():

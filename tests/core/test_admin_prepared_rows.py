@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
 
-from core.admin_lists import estimate_or_count, read_prepared
+from core.admin_reading import estimate_or_count, read_prepared
 from core.models import Notification
 from tests.accounts.factories import StaffUserFactory
 
