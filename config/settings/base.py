@@ -143,8 +143,6 @@ TEMPLATES = [
             ],
             # {% url %} without arguments answered from a per-process memo (core.url_memo).
             "builtins": ["core.templatetags.memo_url"],
-            # {% load static %} with {% static %} answered from a per-process memo.
-            "libraries": {"static": "core.templatetags.kept_static"},
         },
     },
 ]

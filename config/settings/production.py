@@ -29,7 +29,8 @@ X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed manifest storage, its URLs answered from a per-process memo.
+    "staticfiles": {"BACKEND": "core.static_storage.KeptURLStorage"},
 }
 
 # Mail. The console backend writes every message, with the personal data in it, to the log
