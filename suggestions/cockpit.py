@@ -1,9 +1,9 @@
-"""Suggestions on the staff cockpit: where this year's suggestions stand, overdue replies, the
-completion and satisfaction rates (numerator / denominator), and the monthly trend of
-submissions. Three queries whatever the data, read on every visit: the year's suggestions
-counted by state, and the waiting and the overdue counts. The two rates are statistics nobody
-acts on at once: one pass of filtered counts over the year's suggestions, counted once per
-``core.cockpit.FIGURES_MINUTES`` (registered ``kept``), each card saying when."""
+"""Suggestions on the staff cockpit: what waits for registration and the overdue replies (read
+on every visit: a clerk acts on them), where this year's suggestions stand and the completion
+and satisfaction rates (statistics nobody acts on at once: counted once per
+``core.cockpit.FIGURES_MINUTES``, registered ``kept``, each card saying when), and the monthly
+trend of submissions. The year's count by state reads every suggestion of the year (~5,400 at
+district size, ~1.2 ms): kept with the rates, it no longer grows each visit's cost."""
 
 from datetime import date
 
@@ -91,38 +91,26 @@ def _group(year: int) -> str:
 
 
 def kpis(today: date) -> list[Kpi]:
-    """Where the year's suggestions stand and the overdue replies: read on every visit."""
-    year = today.year
-    by_status = _stage_counts(year)
+    """What waits for registration and the overdue replies: read on every visit."""
     # Submitted suggestions have no registration year yet: counted whenever they wait. Each
     # count reads its own partial index (a UNION ALL of the two was planned in parallel, and
     # starting the workers cost more than both counts).
     # Every read here is compiled once a day per process (``deputies.facts.prepared``).
-    by_status[Status.SUBMITTED] = sum(
-        n for (n,) in prepared(("suggestions:cockpit-waiting",), _waiting)
-    )
+    waiting = sum(n for (n,) in prepared(("suggestions:cockpit-waiting",), _waiting))
     overdue = sum(
         n for (n,) in prepared(("suggestions:cockpit-overdue", today), lambda: _overdue(today))
     )
-    group = _group(year)
+    group = _group(today.year)
     changelist = "suggestions_suggestion_changelist"
-    cards = []
-    for label, states in STAGES:
-        params = {"status__in": ",".join(states)}
-        if Status.SUBMITTED not in states:
-            params["year"] = year
-        cards.append(
-            Kpi(
-                label=label,
-                value=sum(by_status.get(state, 0) for state in states),
-                group=group,
-                url=admin_url(changelist, **params),
-                tone="warn"
-                if states == (Status.SUBMITTED,) and by_status[Status.SUBMITTED]
-                else "",
-            )
-        )
-    cards.append(
+    label, states = STAGES[0]
+    return [
+        Kpi(
+            label=label,
+            value=waiting,
+            group=group,
+            url=admin_url(changelist, status__in=",".join(states)),
+            tone="warn" if waiting else "",
+        ),
         Kpi(
             label=_("超期未答复"),
             value=overdue,
@@ -133,9 +121,26 @@ def kpis(today: date) -> list[Kpi]:
                 status__in=",".join(OPEN_HANDLING),
                 reply_deadline__lt=today.isoformat(),
             ),
+        ),
+    ]
+
+
+def stage_kpis(today: date) -> list[Kpi]:
+    """Where the year's registered suggestions stand (registered ``kept``: statistics)."""
+    year = today.year
+    by_status = _stage_counts(year)
+    group = _group(year)
+    return [
+        Kpi(
+            label=label,
+            value=sum(by_status.get(state, 0) for state in states),
+            group=group,
+            url=admin_url(
+                "suggestions_suggestion_changelist", status__in=",".join(states), year=year
+            ),
         )
-    )
-    return cards
+        for label, states in STAGES[1:]
+    ]
 
 
 def rate_kpis(today: date) -> list[Kpi]:
@@ -190,8 +195,9 @@ def register() -> None:
     from core import cockpit
 
     cockpit.register_kpis("suggestions", kpis, order=30)
-    # Right after the stages, in the same group; kept: rates nobody acts on at once.
-    cockpit.register_kpis("suggestions.rates", rate_kpis, order=31, kept=True)
+    # In the same group, after what a clerk acts on; kept: statistics nobody acts on at once.
+    cockpit.register_kpis("suggestions.stages", stage_kpis, order=31, kept=True)
+    cockpit.register_kpis("suggestions.rates", rate_kpis, order=32, kept=True)
     cockpit.register_trend(
         "suggestions.submitted",
         _("代表建议"),

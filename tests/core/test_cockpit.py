@@ -350,7 +350,7 @@ def test_kept_figures_say_when_and_what_a_clerk_acts_on_is_fresh(staff_client):
     world(1)
     page = staff_client.get("/cockpit/").content.decode()
     kept_note = f"统计，每 {cockpit.FIGURES_MINUTES} 分钟更新"
-    for label in ("在任代表", "办结率", "满意率", "培训结业率", "参训代表"):
+    for label in ("在任代表", "办理中", "已办结", "办结率", "满意率", "培训结业率", "参训代表"):
         card = re.search(rf'desk-label">{label}</span>.*?</(?:a|div)>', page, re.S)
         assert card and kept_note in card.group(), label
     for label in ("待立案", "超期未答复", "待审核记录", "群众意见待分办"):
