@@ -185,6 +185,14 @@ class LedgerEntry(models.Model):
                 condition=Q(status=EntryStatus.VERIFIED),
                 name="performance_entry_verified_idx",
             ),
+            # Entries that count, by date: the cockpit's "this month's records" and the
+            # monthly trend count them from the index alone (the date index made them read
+            # every entry of the month from the table to drop the rejected ones).
+            models.Index(
+                fields=["occurred_on"],
+                condition=~Q(status=EntryStatus.REJECTED),
+                name="performance_entry_counted_date",
+            ),
         ]
 
     def __str__(self) -> str:
