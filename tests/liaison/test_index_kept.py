@@ -2,14 +2,12 @@
 they were counted; the current week and the open flags are read fresh on every visit; the page
 costs the same queries at two sizes, with the kept counts and without."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from core import clock
 from core.cockpit import FIGURES_MINUTES
@@ -21,17 +19,8 @@ from tests.suggestions.factories import CategoryFactory
 
 from .factories import ExternalEventFactory, OpinionFactory, VisitFactory
 
-URL = reverse("liaison:opinion_index")
-W48 = date(2026, 11, 23)
-MOMENT = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday of 2026-W48, 10:00 in Beijing
-
-
-@pytest.fixture(autouse=True)
-def _clock(settings):
-    settings.LVZHI_OPINION_MIN_COUNT = 5
-    settings.LVZHI_OPINION_FACTOR = 2.0
-    with time_machine.travel(MOMENT, tick=False):
-        yield
+# The index page's tests' week, moment and clock (the rule's settings pinned).
+from .test_index_views import MOMENT, URL, W48, _clock  # noqa: F401
 
 
 def _events(n: int, day: date, community, category) -> None:

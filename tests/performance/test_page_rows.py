@@ -1,11 +1,7 @@
 """The long parts of the deputy's ledger and standings pages, written in Python
 (``performance.page_rows``), are the HTML their templates wrote, in both languages."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.utils import timezone
 
 from performance.models import EntryStatus, LedgerEntry
@@ -13,17 +9,10 @@ from performance.scoring import assessment_compute
 from performance.services import publication_publish
 from tests.performance.factories_pages import entry, evidence, this_year
 
+# The pages' tests' clock, pinned inside the demo term of the deputy factories (2022-2026).
+from tests.performance.test_views import _pinned_clock  # noqa: F401
+
 pytestmark = pytest.mark.django_db
-
-# Pinned inside the demo term of the deputy factories (2022-2026), as the pages' tests are.
-PINNED = datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(PINNED, tick=False):
-        yield
-
 
 ENTRY_ROWS_TEMPLATE = """{% load i18n %}{% for entry in page %}
     <a class="list-group-item list-group-item-action lv-entry" href="{{ entry_prefix }}{{ entry.pk }}/">
