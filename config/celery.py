@@ -5,8 +5,12 @@ from pathlib import Path
 
 from celery import Celery
 
+from core import broker_files
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+# Before any connection: filesystem:// (the laptop default) writes each message whole.
+broker_files.register()
 app = Celery("lvzhi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
