@@ -57,7 +57,6 @@ class AuditEventAdmin(IndexedSearchAdmin, LargeListAdmin, admin.ModelAdmin):
     indexed_search = IndexedSearch(text=("summary",), related={"actor": ("username", "full_name")})
     list_select_related = ("actor",)
     sortable_by = ("created_at",)
-    list_per_page = 50  # a page as long as the ledger's and the suggestions' (Django's 100)
     fields = (
         "created_at",
         "actor",

@@ -283,6 +283,17 @@ def render_pagination(cl, context) -> str:
         note = gettext("（可翻阅前 %(n)s 条，请用筛选或搜索缩小范围）") % {"n": limit}
         parts.append(f'<span class="small quiet">{note}</span>')
     parts.append("\n")
+    sizes = getattr(cl, "page_size_choices", None)
+    sizes = sizes() if sizes is not None else None
+    if sizes:
+        parts.append(f'<span class="page-sizes">{escape(gettext("每页条数："))}')
+        for size, url in sizes:
+            if url:
+                parts.append(f'<a href="{escape(url)}">{size}</a>')
+            else:
+                parts.append(f'<span class="this-page">{size}</span>')
+        parts.append("</span>")
+    parts.append("\n")
     if cl.can_show_all and not cl.show_all and cl.multi_page:
         url = escape(cl.get_query_string({ALL_VAR: ""}))
         parts.append(f'<a href="{url}" class="showall">{escape(gettext("Show all"))}</a>')

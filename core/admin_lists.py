@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.admin_list_parts import KeptMedia
+from core.admin_page_size import PAGE_SIZES, PER_PAGE_VAR, rows_per_page
 from core.admin_reading import PLAN_ATTRIBUTE, LargeTablePaginator, kept_plan, read_prepared
 from core.compiled import Kept, counts_union, rows_once, run_kept
 
@@ -117,7 +118,7 @@ class SortableOnlyChangeList(ChangeList):
             or self.is_popup
             or self.query
             or self.list_editable
-            or not set(request.GET) <= {ORDER_VAR, PAGE_VAR}
+            or not set(request.GET) <= {ORDER_VAR, PAGE_VAR, PER_PAGE_VAR}
             or not _plain_root(self.model_admin)
         ):
             return None
@@ -131,9 +132,31 @@ class SortableOnlyChangeList(ChangeList):
             self.params.get(ORDER_VAR, ""),
         )
 
+    def get_filters_params(self, params=None):
+        """The lookups of the query string: all Django's, less the page size (not a filter)."""
+        lookups = super().get_filters_params(params)
+        lookups.pop(PER_PAGE_VAR, None)
+        return lookups
+
+    def page_size_choices(self) -> list[tuple[int, str | None]]:
+        """Each page size offered, with the link to the list's first page at that size (None
+        for the size shown); the filters, search and sort kept. None for a list that fits on
+        the smallest page."""
+        if self.result_count <= PAGE_SIZES[0]:
+            return []
+        return [
+            (
+                size,
+                None if size == self.list_per_page else self.get_query_string({PER_PAGE_VAR: size}),
+            )
+            for size in PAGE_SIZES
+        ]
+
     def get_results(self, request):
         """The page's rows from ``model_admin.list_rows(queryset)``: the columns the list shows
-        (``only``), where ``cl.queryset`` (what actions and counts use) keeps whole rows."""
+        (``only``), where ``cl.queryset`` (what actions and counts use) keeps whole rows; as
+        many as the clerk chose to see (``core.admin_page_size``)."""
+        self.list_per_page = rows_per_page(request, self.list_per_page)
         whole = self.queryset
         self.queryset = self.model_admin.list_rows(whole)
         if self.plan_key is not None:
@@ -197,6 +220,8 @@ class LargeListAdmin:
     rows the page reads to its columns in ``list_rows``."""
 
     paginator = LargeTablePaginator
+    # A screen at a time; 50 or 100 on request, remembered (core.admin_page_size).
+    list_per_page = PAGE_SIZES[0]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
 

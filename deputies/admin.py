@@ -103,7 +103,6 @@ class DeputyAdmin(
     sortable_by = ("code", "name", "level", "status")  # each backed by an index
     autocomplete_fields = ("user",)
     ordering = ("code",)
-    list_per_page = 50
     actions = [
         "export_xlsx",
         "export_csv",

@@ -62,7 +62,6 @@ class OpinionAdmin(
     list_select_related = ("station", "deputy", "category", "community")
     search_fields = ("tracking_code", "description", "contact_name", "contact_phone")
     sortable_by = ("submitted_at",)
-    list_per_page = 50  # a page as long as the ledger's and the suggestions' (Django's 100)
     actions = ["assign", "reply", "close", "merge"]
     readonly_fields = (
         "tracking_code",

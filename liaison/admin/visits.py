@@ -163,7 +163,6 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
     search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")
     sortable_by = ("occurred_on",)
     ordering = ("-occurred_on", "-id")
-    list_per_page = 50  # a page as long as the ledger's and the suggestions' (Django's 100)
     autocomplete_fields = ("deputies",)
     readonly_fields = (
         "visitor_phone_reveal",

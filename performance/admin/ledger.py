@@ -162,7 +162,6 @@ class LedgerEntryAdmin(
     autocomplete_fields = ("deputy",)
     inlines = [EvidenceInline]
     actions = ["verify", "reject", "export_xlsx"]
-    list_per_page = 50
 
     def get_urls(self):
         return [

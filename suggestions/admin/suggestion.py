@@ -127,7 +127,6 @@ class SuggestionAdmin(
     list_select_related = ("lead_deputy", "lead_unit", "tough")
     sortable_by = ("number", "status_badge")  # unique number; status is indexed
     autocomplete_fields = ("lead_deputy", "co_signers")
-    list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         "action_register",

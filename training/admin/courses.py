@@ -105,7 +105,6 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
     search_fields = ("title", "instructor", "instructor_org")
     list_select_related = ("topic",)
     sortable_by = ("title", "year")
-    list_per_page = 50  # a page as long as the ledger's and the suggestions' (Django's 100)
     autocomplete_fields = ("supervision_topic",)
     filter_horizontal = ("groups",)
     readonly_fields = ("enrolled_count", "links")

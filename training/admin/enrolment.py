@@ -102,7 +102,6 @@ class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_select_related = ("deputy", "course")
     sortable_by = ("enrolled_at", "completed_on")
     ordering = ("-enrolled_at", "pk")
-    list_per_page = 50  # a page as long as the ledger's and the suggestions' (Django's 100)
     fields = ("course", "deputy", "source", "enrolled_at", "enrolled_by", "completed_on")
     readonly_fields = fields
     inlines = [AttendanceInline]
