@@ -5,7 +5,7 @@ monthly trend. Every figure is one query (or one UNION ALL of counts) whatever t
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, QuerySet, Window
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from core.cockpit import Kpi, month_key
 from core.compiled import counts_once, rows_once
 from core.dashboard import admin_url
 from deputies.facts import prepared
+from deputies.models import Deputy
 
 from . import selectors
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     Dispute,
     DisputeStatus,
     EntryStatus,
+    Grade,
     LedgerEntry,
 )
 
@@ -109,14 +111,29 @@ def _decisions(year: int) -> QuerySet:
     return ConsequenceDecision.objects.filter(year=year).only("deputy", "kind", "decision")
 
 
-def _reelection(year: int) -> QuerySet:
-    """The first ten candidates, each with the number of all of them (a window over the
-    grouped rows: the count is taken after the three-year filter, before the slice)."""
+def _reelection(year: int) -> QuerySet[Deputy]:
+    """The first ten candidates (``selectors.reelection_candidates``: 优秀 in each of the
+    three years ending with ``year``), each with the number of all of them (a window, taken
+    before the slice). Read as the staff desk counts them (``panels.undecided_reelection``):
+    ``year``'s 优秀 from the (year, grade) index and one probe per earlier year. Grouping every
+    assessment of the three years by deputy, as the full list does, read the whole table
+    (~3 ms at district size against ~0.3 ms); a deputy has one assessment a year, so both
+    ask the same."""
+    earlier = [
+        Exists(
+            Assessment.objects.filter(
+                deputy=OuterRef("pk"), rule_set__year=y, grade=Grade.EXCELLENT
+            )
+        )
+        for y in range(year - selectors.REELECTION_YEARS + 1, year)
+    ]
     return (
-        selectors.reelection_candidates(year)
-        .select_related(None)
+        Deputy.objects.filter(
+            *earlier, assessments__rule_set__year=year, assessments__grade=Grade.EXCELLENT
+        )
         .only("code", "name")
-        .annotate(total=Window(Count("pk")))[:10]
+        .annotate(total=Window(Count("pk")))
+        .order_by("code")[:10]
     )
 
 

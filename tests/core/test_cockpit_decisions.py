@@ -42,6 +42,7 @@ def test_the_same_rows_and_totals_as_the_full_lists(staff_user):
     for _ in range(12):  # more than the ten shown
         graded(DeputyFactory(), y2023=EX, y2024=EX, y2025=EX)
     graded(DeputyFactory(), y2024=EX, y2025=EX)
+    graded(DeputyFactory(), y2023=EX, y2024=OK, y2025=EX)  # not running: no candidate
     for _ in range(3):
         graded(DeputyFactory(), y2024=INC, y2025=INC)
     graded(DeputyFactory(), y2024=OK, y2025=OK)
