@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from accounts.roles import Role
 from core import clock
 from core.compiled import Kept, run_counts, union_sql
+from core.url_memo import reverse_memo
 
 # A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request,
 # or None when the panel shows nothing to this user.
@@ -254,10 +255,12 @@ def todos_for(role: Role, request: HttpRequest) -> list[Todo]:
 
 
 def admin_url(name: str, *args: Any, **params: Any) -> str:
-    """``admin_url("performance_dispute_changelist", status__exact="open")``."""
+    """``admin_url("performance_dispute_changelist", status__exact="open")``. A name without
+    arguments is reversed once per process (``core.url_memo``): the desk and the cockpit build
+    some forty links on every visit."""
     from urllib.parse import urlencode
 
     from django.urls import reverse
 
-    url = reverse(f"admin:{name}", args=args)
+    url = reverse(f"admin:{name}", args=args) if args else reverse_memo(f"admin:{name}")
     return f"{url}?{urlencode(params)}" if params else url

@@ -1,4 +1,19 @@
+"""The staff desk's and the cockpit's cards.
+
+``{% staff_panels as panels %}`` gives the desk's panels (``core.dashboard``). ``{% desk_cards
+items %}`` (in ``admin/_desk_cards.html``) and ``{% cockpit_kpis kpis minutes %}`` write the
+cards in Python, the same HTML their template loops wrote: per card the loops' lookups, ``if``
+tags, filters and translations cost ~50 µs, some twenty cards on each page on every visit."""
+
+from itertools import groupby
+
 from django import template
+from django.template.defaultfilters import time as time_filter
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 from accounts.roles import Role
 from core.dashboard import panels_for
@@ -13,3 +28,63 @@ def staff_panels(context):
     if request is None or not request.user.is_staff:
         return []
     return panels_for(Role.STAFF, request)
+
+
+def _text(value) -> str:
+    """``{{ value }}`` as the template writes it (localized, escaped)."""
+    return conditional_escape(localize(value))
+
+
+@register.simple_tag
+def desk_cards(items) -> str:
+    """The desk's ``Todo`` cards: a card with something to do links to its list."""
+    out = ['<div class="desk-cards">\n']
+    for item in items:
+        link = item.link
+        if link:
+            out.append(f'<a class="desk-card is-due tone-{_text(item.tone)}" href="{_text(link)}">')
+        else:
+            out.append('<div class="desk-card">')
+        count = item.text if item.text else item.count
+        out.append(
+            f'\n  <span class="desk-count">{_text(count)}</span>'
+            f'\n  <span class="desk-label">{_text(item.label)}</span>\n  '
+        )
+        if item.hint:
+            out.append(f'<span class="desk-hint">{_text(item.hint)}</span>')
+        out.append("\n</a>\n" if link else "\n</div>\n")
+    out.append("</div>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def cockpit_kpis(kpis, minutes) -> str:
+    """The cockpit's figures (``core.cockpit.Kpi``), in runs of the same group under the
+    group's heading; a kept figure says when it was counted."""
+    counted_note = gettext("%(time)s 统计，每 %(minutes)s 分钟更新")
+    out = ["\n    \n    "]
+    for group, figures in groupby(kpis, key=lambda kpi: kpi.group):
+        out.append('\n    <div class="cockpit-group">\n      ')
+        if group:
+            out.append(f"<h2>{_text(group)}</h2>")
+        out.append('\n      <div class="desk-cards">\n      ')
+        for kpi in figures:
+            if kpi.url:
+                tone = f" is-due tone-{_text(kpi.tone)}" if kpi.tone else ""
+                out.append(f'<a class="desk-card cockpit-kpi{tone}" href="{_text(kpi.url)}">')
+            else:
+                out.append('<div class="desk-card cockpit-kpi">')
+            out.append(
+                f'\n        <span class="desk-count">{_text(kpi.value)}</span>'
+                f'\n        <span class="desk-label">{_text(kpi.label)}</span>\n        '
+            )
+            if kpi.detail:
+                out.append(f'<span class="desk-hint">{_text(kpi.detail)}</span>')
+            out.append("\n        ")
+            if kpi.counted_at:
+                time = time_filter(template_localtime(kpi.counted_at), "H:i")
+                note = counted_note % {"time": _text(time), "minutes": _text(minutes)}
+                out.append(f'<span class="desk-hint cockpit-counted">{note}</span>')
+            out.append("\n      </a>" if kpi.url else "\n      </div>")
+        out.append("\n      </div>\n    </div>\n    ")
+    return mark_safe("".join(out))
