@@ -3,10 +3,13 @@
 The cockpit is assembled from what the apps register in their ``AppConfig.ready`` — core never
 imports them, exactly like the staff desk's panels (``core.dashboard``):
 
-* ``register_kpis(key, fn, order=..., kept=...)``: ``fn(today)`` returns a list of :class:`Kpi`,
-  each a figure computed in SQL (a fixed number of queries whatever the amount of data) with
-  the admin list it counts. ``kept=True`` marks statistics nobody acts on at once (a rate, the
-  roster's size): they are counted once per ``FIGURES_MINUTES`` and each card says when.
+* ``register_kpis(key, fn, order=..., kept=..., counts=...)``: ``fn(today)`` returns a list of
+  :class:`Kpi`, each a figure computed in SQL (a fixed number of queries whatever the amount
+  of data) with the admin list it counts. ``kept=True`` marks statistics nobody acts on at once
+  (a rate, the roster's size): they are counted once per ``FIGURES_MINUTES`` and each card
+  says when. ``counts(today)``, if given, names the figures' plain counts as querysets: the
+  fresh sources' counts are then counted together in one ``UNION ALL`` and ``fn(today,
+  counts={name: n})`` gets them (one statement for the page instead of one per app).
 * ``register_trend(key, label, fn, url=...)``: ``fn(first_month, today)`` returns
   ``{month start: count}`` for the months from ``first_month`` (one grouped query); the cockpit
   draws each as a small chart over the last twelve months, on its own scale.
@@ -34,11 +37,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 
 from . import clock
-from .compiled import Kept
+from .compiled import Kept, counts_once
 from .dashboard import admin_url
 
 FIGURES_MINUTES = 10
@@ -81,12 +84,17 @@ class _Section:
     context: Callable[[date], dict[str, Any] | None]
 
 
+# A source's plain counts, ``{"pending": LedgerEntry.objects.filter(...), ...}`` for the day.
+CountSource = Callable[[date], dict[str, QuerySet]]
+
+
 @dataclass(frozen=True)
 class _Kpis:
     key: str
     order: int
-    figures: Callable[[date], list[Kpi]]
+    figures: Callable[..., list[Kpi]]
     kept: bool
+    counts: CountSource | None = None
 
 
 @dataclass
@@ -101,12 +109,22 @@ _REGISTRY = _Registry()
 
 
 def register_kpis(
-    key: str, fn: Callable[[date], list[Kpi]], *, order: int = 100, kept: bool = False
+    key: str,
+    fn: Callable[..., list[Kpi]],
+    *,
+    order: int = 100,
+    kept: bool = False,
+    counts: CountSource | None = None,
 ) -> None:
     """``kept``: the figures are statistics, true as of when they were counted (a rate, a
     total nobody acts on): counted once per ``FIGURES_MINUTES`` (``remembered``), each card
-    saying when. Leave it off for anything a clerk acts on (what waits, what is overdue)."""
-    _REGISTRY.kpis[key] = _Kpis(key=key, order=order, figures=fn, kept=kept)
+    saying when. Leave it off for anything a clerk acts on (what waits, what is overdue).
+
+    ``counts``: ``counts(today)`` returns the figures' plain counts as querysets, depending on
+    nothing but the day and reading no rows (their statement is compiled once a day per
+    process, ``core.compiled.counts_once``, and run afresh); ``fn`` is then called
+    ``fn(today, counts={name: n})``. Every fresh source's counts are counted in one query."""
+    _REGISTRY.kpis[key] = _Kpis(key=key, order=order, figures=fn, kept=kept, counts=counts)
 
 
 def register_trend(
@@ -147,15 +165,41 @@ def month_key(value: date | datetime) -> date:
 
 def kpis(today: date) -> list[Kpi]:
     found: list[Kpi] = []
-    for source in sorted(_REGISTRY.kpis.values(), key=lambda source: source.order):
+    sources = sorted(_REGISTRY.kpis.values(), key=lambda source: source.order)
+    fresh = _counts([s for s in sources if s.counts is not None and not s.kept], today)
+    for source in sources:
         if not source.kept:
-            found.extend(source.figures(today))
+            found.extend(_figures(source, today, fresh))
             continue
         counted_at, figures = remembered(
-            f"kpis:{source.key}:{today}", lambda source=source: source.figures(today)
+            f"kpis:{source.key}:{today}", lambda source=source: _figures(source, today)
         )
         found.extend(replace(kpi, counted_at=counted_at) for kpi in figures)
     return found
+
+
+def _counts(sources: list[_Kpis], today: date) -> dict[str, int]:
+    """``{"source:name": n}``: the plain counts of ``sources`` in one ``UNION ALL``."""
+    if not sources:
+        return {}
+    return counts_once(
+        ("cockpit:kpis", today, tuple(source.key for source in sources)),
+        lambda: {
+            f"{source.key}:{name}": queryset
+            for source in sources
+            for name, queryset in source.counts(today).items()
+        },
+    )
+
+
+def _figures(source: _Kpis, today: date, counted: dict[str, int] | None = None) -> list[Kpi]:
+    if source.counts is None:
+        return source.figures(today)
+    if counted is None:
+        counted = _counts([source], today)
+    prefix = f"{source.key}:"
+    mine = {name.removeprefix(prefix): n for name, n in counted.items() if name.startswith(prefix)}
+    return source.figures(today, counts=mine)
 
 
 def trends(today: date, months: int = 12) -> dict[str, Any]:

@@ -49,10 +49,12 @@ def _counts(today: date) -> dict[str, QuerySet]:
     }
 
 
-def kpis(today: date) -> list[Kpi]:
+def kpis(today: date, *, counts: dict[str, int] | None = None) -> list[Kpi]:
+    """``counts``: ``_counts``'s, counted by the cockpit with the other apps' (else here, one
+    UNION ALL compiled once a day per process, ``core.compiled``, and run afresh)."""
     month_start = _month_start(today)
-    # One UNION ALL, compiled once a day per process (``core.compiled``) and run afresh.
-    counts = counts_once(("performance:cockpit", today), lambda: _counts(today))
+    if counts is None:
+        counts = counts_once(("performance:cockpit", today), lambda: _counts(today))
     group = _("履职档案")
     return [
         Kpi(
@@ -188,7 +190,7 @@ def decisions_section(today: date) -> dict[str, Any] | None:
 def register() -> None:
     from core import cockpit
 
-    cockpit.register_kpis("performance", kpis, order=20)
+    cockpit.register_kpis("performance", kpis, order=20, counts=_counts)
     cockpit.register_trend(
         "performance.entries",
         _("履职记录"),

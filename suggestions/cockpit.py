@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.cockpit import Kpi, heat_rows, month_key
+from core.compiled import counts_once
 from core.dashboard import admin_url
 from deputies.facts import prepared
 
@@ -57,16 +58,14 @@ def _rate_rows(year: int, today: date) -> QuerySet:
     )
 
 
-def _count(queryset: QuerySet) -> QuerySet:
-    return queryset.order_by().values(_all=Value(1)).annotate(n=Count("pk")).values_list("n")
-
-
-def _waiting() -> QuerySet:
-    return _count(Suggestion.objects.filter(status=Status.SUBMITTED))
-
-
-def _overdue(today: date) -> QuerySet:
-    return _count(Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today))
+def _counts(today: date) -> dict[str, QuerySet]:
+    """What a clerk acts on, each counted from its own index: suggestions waiting for
+    registration (they have no registration year yet: counted whenever they wait) and open
+    ones past their reply deadline."""
+    return {
+        "waiting": Suggestion.objects.filter(status=Status.SUBMITTED),
+        "overdue": Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today),
+    }
 
 
 def _stage_counts(year: int) -> dict[str, int]:
@@ -90,16 +89,14 @@ def _group(year: int) -> str:
     return _("建议办理（%(y)s 年度立案）") % {"y": year}
 
 
-def kpis(today: date) -> list[Kpi]:
-    """What waits for registration and the overdue replies: read on every visit."""
-    # Submitted suggestions have no registration year yet: counted whenever they wait. Each
-    # count reads its own partial index (a UNION ALL of the two was planned in parallel, and
-    # starting the workers cost more than both counts).
-    # Every read here is compiled once a day per process (``deputies.facts.prepared``).
-    waiting = sum(n for (n,) in prepared(("suggestions:cockpit-waiting",), _waiting))
-    overdue = sum(
-        n for (n,) in prepared(("suggestions:cockpit-overdue", today), lambda: _overdue(today))
-    )
+def kpis(today: date, *, counts: dict[str, int] | None = None) -> list[Kpi]:
+    """What waits for registration and the overdue replies: read on every visit. ``counts``:
+    ``_counts``'s, counted by the cockpit with the other apps' (else here, one UNION ALL
+    compiled once a day per process and run afresh; the cockpit plans no parallel workers,
+    which once cost more than both counts)."""
+    if counts is None:
+        counts = counts_once(("suggestions:cockpit", today), lambda: _counts(today))
+    waiting, overdue = counts["waiting"], counts["overdue"]
     group = _group(today.year)
     changelist = "suggestions_suggestion_changelist"
     label, states = STAGES[0]
@@ -194,7 +191,7 @@ def suggestions_heat(start: date, end: date) -> list[tuple[str, str, int, str]]:
 def register() -> None:
     from core import cockpit
 
-    cockpit.register_kpis("suggestions", kpis, order=30)
+    cockpit.register_kpis("suggestions", kpis, order=30, counts=_counts)
     # In the same group, after what a clerk acts on; kept: statistics nobody acts on at once.
     cockpit.register_kpis("suggestions.stages", stage_kpis, order=31, kept=True)
     cockpit.register_kpis("suggestions.rates", rate_kpis, order=32, kept=True)

@@ -4,6 +4,7 @@ and counted again when the cache no longer does, or taken as another process cou
 
 from datetime import timedelta
 
+import pytest
 from django.core.cache import cache
 from django.utils import translation
 
@@ -55,3 +56,16 @@ def test_each_language_keeps_its_own():
     with translation.override("zh-hans"):
         chinese = cockpit.remembered("test-kept", count)[1]
     assert (english["count"], chinese["count"]) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_the_fresh_figures_of_every_app_are_counted_in_one_query(django_assert_num_queries):
+    """What a clerk acts on (the ledger's, suggestions', liaison's figures) is read on every
+    visit, all apps' counts in one UNION ALL; the kept statistics are not read again."""
+    today = clock.today()
+    cockpit.kpis(today)  # the kept figures counted, the statement compiled
+    with django_assert_num_queries(1):
+        figures = {kpi.label: kpi for kpi in cockpit.kpis(today)}
+    for label in ("本月履职记录", "待审核记录", "待立案", "超期未答复", "群众意见待分办"):
+        assert figures[label].value == 0 and figures[label].counted_at is None
+    assert figures["在任代表"].counted_at is not None
