@@ -9,6 +9,17 @@ once: the deputy's row, with the constituency, group and term the dashboard's ca
 annotated with one scalar subquery per fact. Apps above this one register; this module never
 imports them.
 
+A fact may also be a few rows (``Rows("field", ...)``: every row of the queryset as a list of
+those fields, as JSON): the active gap rules, the codes of the deputy's entries this year, the
+deputy's assessment. A page then reads in the one statement what took a query of its own
+(issue #8: each statement cost ~0.2-0.3 ms of round trip and conversion at district size).
+JSON gives dates as ISO text and decimals as numbers: the app that reads its rows converts
+them (``decimal``).
+
+A page that needs only some apps' facts (the training page) names their keys
+(``deputy_facts(request, keys=...)``) and reads a statement of those alone; the dashboard
+reads them all.
+
 A source names the deputy only through ``DEPUTY`` (``OuterRef`` to the deputy's row, e.g.
 ``filter(deputy=DEPUTY)``, ``filter(deputy__level=OuterRef("level"))``), so the statement is
 the same for every deputy on a given day: it is built and compiled once per day and process
@@ -20,9 +31,21 @@ the request only, so a deputy never sees a number older than the page they asked
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Expression, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Aggregate,
+    Count,
+    Expression,
+    F,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import JSONArray
 
 from core import activity, clock, compiled
 
@@ -32,8 +55,9 @@ DEPUTY = OuterRef("pk")  # the deputy, in a fact's queryset
 # (queryset, aggregate): the aggregate over the queryset's rows (or an expression of several,
 # e.g. ``JSONArray(Count(...), Count(..., filter=...))`` to count two things in one pass);
 # (queryset, "field"): that field of its first row (None when it has none), in the queryset's
-# order.
-Fact = tuple[QuerySet, Expression | str]
+# order; (queryset, Rows("field", ...)): every row, as a list of lists ([] when none), in no
+# order (sort them by a field).
+Fact = tuple[QuerySet, "Expression | str | Rows"]
 FactSource = Callable[[date], dict[str, Fact]]  # today -> {name: fact}
 RELATIONS = ("constituency", "group", "term")  # loaded with the facts, for the deputy's card
 # Facts registered as ``ACTIVITY_FACTS + key`` are the deputy's count of the activity ``key``
@@ -42,7 +66,65 @@ RELATIONS = ("constituency", "group", "term")  # loaded with the facts, for the 
 ACTIVITY_FACTS = "activity:"
 
 _SOURCES: dict[str, FactSource] = {}
-_STATEMENTS: dict[tuple[str, date], "_Statement"] = {}
+_STATEMENTS: dict[tuple, "_Statement"] = {}
+# The sources a page reads (an entry ending in ":" names those it begins), None for all.
+Keys = tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A fact of several rows: the queryset's rows as lists of ``fields`` (JSON values)."""
+
+    fields: tuple[str, ...]
+
+    def __init__(self, *fields: str) -> None:
+        object.__setattr__(self, "fields", fields)
+
+
+class _JSONRows(Aggregate):
+    """The rows' JSON arrays as one JSON array (SQLite's ``JSON_GROUP_ARRAY``, PostgreSQL's
+    ``JSONB_AGG``)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def decimal(value: Any) -> Decimal | None:
+    """A decimal read from a ``Rows`` fact: JSON numbers come as floats (SQLite) or exact
+    text (PostgreSQL); either way the decimal the column holds (``Decimal("2.5")``)."""
+    return None if value is None else Decimal(str(value))
+
+
+def row_instance(model, fields: tuple[str, ...], row: list, using: str = "default"):
+    """A ``model`` instance from a ``Rows`` fact's row of its own ``fields`` (``"pk"`` or
+    attnames): each value as the ORM reads the column (decimals to the field's places, dates
+    from ISO text); the fields left out are deferred, so reading one is a query of its own,
+    never a wrong value."""
+    opts = model._meta
+    given = {}
+    for name, value in zip(fields, row, strict=True):
+        found = opts.pk if name == "pk" else opts.get_field(name)
+        if value is not None:
+            kind = found.get_internal_type()
+            if kind == "DecimalField":
+                value = decimal(value).quantize(Decimal(1).scaleb(-found.decimal_places))
+            elif kind == "BooleanField":
+                value = bool(value)
+            elif kind in ("DateField", "DateTimeField"):
+                value = found.to_python(value)
+        given[found.attname] = value
+    # ``from_db`` takes the values in the model's field order.
+    names = [f.attname for f in opts.concrete_fields if f.attname in given]
+    return model.from_db(using, names, [given[name] for name in names])
+
+
+def _wanted(key: str, keys: Keys) -> bool:
+    if keys is None:
+        return True
+    return any(key == k or (k.endswith(":") and key.startswith(k)) for k in keys)
 
 
 def register_facts(key: str, source: FactSource) -> None:
@@ -84,11 +166,13 @@ class DeputyFacts:
         return counts
 
 
-def _scalar(queryset: QuerySet, aggregate: Expression | str) -> Subquery:
+def _scalar(queryset: QuerySet, aggregate: "Expression | str | Rows") -> Subquery:
     """The fact as a scalar subquery. An aggregate is grouped by a constant, so the whole set
     is one group (and an empty set no row, which the caller reads as zero or None)."""
     if isinstance(aggregate, str):
         return Subquery(queryset.values(aggregate)[:1])
+    if isinstance(aggregate, Rows):
+        aggregate = _JSONRows(JSONArray(*(F(name) for name in aggregate.fields)))
     return Subquery(
         queryset.order_by().values(_fact=Value(1)).annotate(_value=aggregate).values("_value")[:1],
     )
@@ -100,35 +184,37 @@ class _Statement:
     sql: str
     params: tuple  # the deputy's id last
     names: list[str]  # the columns, in order
-    facts: list[tuple[str, str, bool]]  # (source key, fact name, counted) per fact column
+    facts: list[tuple[str, str, Any]]  # (source key, fact name, value when none) per column
 
 
 _SENTINEL = -2_147_483_000  # a deputy id no row has, to find the id's place among the params
 
 
-def _statement(using: str, today: date) -> _Statement | None:
-    """The facts' statement for ``today``, compiled on first use; None if the deputy's id is
-    not the last parameter (then each read compiles its own)."""
-    key = (using, today)
+def _statement(using: str, today: date, keys: Keys = None) -> _Statement | None:
+    """The facts' statement for ``today`` (of the sources ``keys``), compiled on first use;
+    None if the deputy's id is not the last parameter (then each read compiles its own)."""
+    key = (using, today, keys)
     found = _STATEMENTS.get(key)
     if found is None:
-        found = _compile(using, today, _SENTINEL)
+        found = _compile(using, today, _SENTINEL, keys)
         if found.params.count(_SENTINEL) != 1 or found.params[-1] != _SENTINEL:
             return None
-        if len(_STATEMENTS) > 4:  # yesterday's and other days' statements are not needed
+        if len(_STATEMENTS) > 8:  # yesterday's and other days' statements are not needed
             _STATEMENTS.clear()
         _STATEMENTS[key] = found
     return found
 
 
-def _compile(using: str, today: date, deputy_id: int) -> _Statement:
-    wanted = {key: source(today) for key, source in sorted(_SOURCES.items())}
-    facts: list[tuple[str, str, bool]] = []
+def _compile(using: str, today: date, deputy_id: int, keys: Keys = None) -> _Statement:
+    wanted = {key: source(today) for key, source in sorted(_SOURCES.items()) if _wanted(key, keys)}
+    facts: list[tuple[str, str, Any]] = []
     annotations = {}
     for key, named in wanted.items():
         for name, (queryset, aggregate) in named.items():
             annotations[f"fact_{len(facts)}"] = _scalar(queryset, aggregate)
-            facts.append((key, name, isinstance(aggregate, Count)))
+            none = [] if isinstance(aggregate, Rows) else None
+            none = 0 if isinstance(aggregate, Count) else none
+            facts.append((key, name, none))
     related = [
         f"{name}__{field.attname}"
         for name in RELATIONS
@@ -158,12 +244,13 @@ def run_kept(using: str, sql: str, params: tuple, keep: frozenset[int]) -> list:
     return compiled.run_kept(using, sql, params, keep)
 
 
-def read_facts(deputy: Deputy, today: date) -> DeputyFacts:
-    """Every registered fact of ``deputy`` on ``today`` in one query."""
+def read_facts(deputy: Deputy, today: date, keys: Keys = None) -> DeputyFacts:
+    """Every registered fact of ``deputy`` on ``today`` (of the sources ``keys``, else all)
+    in one query."""
     using = Deputy.objects.db
-    statement = _statement(using, today)
+    statement = _statement(using, today, keys)
     if statement is None:
-        statement = _compile(using, today, deputy.pk)
+        statement = _compile(using, today, deputy.pk, keys)
         params, keep = statement.params, frozenset()
     else:
         params = (*statement.params[:-1], deputy.pk)
@@ -175,9 +262,11 @@ def read_facts(deputy: Deputy, today: date) -> DeputyFacts:
     (converted,) = statement.compiler.results_iter(results=[[raw]])
     row = dict(zip(statement.names, converted, strict=True))
     values: dict[str, dict[str, Any]] = {}
-    for i, (key, name, counted) in enumerate(statement.facts):
+    for i, (key, name, none) in enumerate(statement.facts):
         value = row[f"fact_{i}"]
-        values.setdefault(key, {})[name] = 0 if value is None and counted else value
+        if value is None:
+            value = [] if none == [] else none  # a list of its own for each read
+        values.setdefault(key, {})[name] = value
     # The deputy object the rest of the request holds (request.user.deputy) gains the
     # relations the card shows, so no panel reads them again.
     for name in RELATIONS:
@@ -190,17 +279,21 @@ def read_facts(deputy: Deputy, today: date) -> DeputyFacts:
     return DeputyFacts(deputy=deputy, values=values, year=today.year)
 
 
-def deputy_facts(request, *, today: date | None = None) -> DeputyFacts | None:
+def deputy_facts(request, *, today: date | None = None, keys: Keys = None) -> DeputyFacts | None:
     """The facts of the request's deputy (``None`` for a login without a deputy profile), read
-    once per request and day."""
+    once per request and day: every source's, or those of ``keys`` (a page that needs a few;
+    a key ending in ":" names every source it begins). Facts the request has already read
+    for more sources answer too."""
     deputy = getattr(request.user, "deputy", None)
     if deputy is None:
         return None
     today = today or clock.today()
     memo = request.__dict__.setdefault("_deputy_facts", {})
-    if (deputy.pk, today) not in memo:
-        memo[deputy.pk, today] = read_facts(deputy, today)
-    return memo[deputy.pk, today]
+    for (pk, day, known_keys), known in memo.items():
+        if pk == deputy.pk and day == today and (known_keys is None or known_keys == keys):
+            return known
+    memo[deputy.pk, today, keys] = found = read_facts(deputy, today, keys)
+    return found
 
 
 # Prepared reads: a deputy's page asks the same few questions on every visit, only the ids

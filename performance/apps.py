@@ -18,12 +18,10 @@ class PerformanceConfig(AppConfig):
         from . import cockpit, deputy_panels
         from .panels import desk_counts, staff_panel
         from .selectors import reelection_recommended_ids
-        from .views import dashboard_panel
 
         cockpit.register()
         register_reelection_advice("performance", reelection_recommended_ids)
         deputy_panels.register()
-        register_panel(Role.DEPUTY, "performance", "performance/_panel.html", dashboard_panel, 10)
         register_panel(
             Role.STAFF,
             "performance",

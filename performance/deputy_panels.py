@@ -1,6 +1,7 @@
-"""What the duty ledger adds to the deputy's dashboard besides the score card
-(``views.dashboard_panel``): the capability portrait (履职画像) and the ledger's rows of the
-merged to-do list. Reads only, in a fixed number of queries whatever the amount of data."""
+"""What the duty ledger adds to the deputy's dashboard: the score card, the capability
+portrait (履职画像) and the ledger's rows of the merged to-do list. Reads only, and nothing of
+its own: the year's rules, the deputy's assessment, the rank in the level and the portrait's
+entries come with the deputy's other facts (``deputies.facts``) in the page's one statement."""
 
 from datetime import date
 from typing import Any
@@ -15,10 +16,38 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_tab
-from deputies.facts import DEPUTY, deputy_facts, register_facts
+from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 
-from .models import Assessment, EntryStatus, LedgerEntry
-from .portrait import deputy_portrait
+from .models import Assessment, EntryStatus, LedgerEntry, RuleSet
+from .portrait import PORTRAIT_ROW, deputy_portrait
+from .rule_counts import RULE_CODE_FACTS
+from .views import _dimension_bars, _next_step
+
+# What the score card shows of the year's rules and of the deputy's assessment.
+RULE_SET_FIELDS = (
+    "pk",
+    "year",
+    "base_cap",
+    "innovation_cap",
+    "contribution_cap",
+    "excellent_min",
+    "competent_min",
+    "basic_min",
+    "frozen",
+)
+ASSESSMENT_FIELDS = (
+    "pk",
+    "rule_set",
+    "deputy",
+    "base",
+    "innovation",
+    "contribution",
+    "total",
+    "rank",
+    "assessed_count",
+    "grade",
+    "duty_days",
+)
 
 
 def level_rank(assessment: Assessment, level: str) -> tuple[int, int]:
@@ -35,9 +64,53 @@ def portrait_panel(request, *, today: date | None = None) -> dict[str, Any] | No
     if known is None:
         return None
     portrait = deputy_portrait(
-        known.deputy, today=today or clock.today(), counts=known.activity_counts
+        known.deputy,
+        today=today or clock.today(),
+        counts=known.activity_counts,
+        rows=known["performance"]["portrait"],
     )
     return {"portrait": portrait, "chart": portrait.chart()}
+
+
+def _level_rank(level: list[int] | None) -> tuple[int, int]:
+    """(rank, number assessed) among the deputies of the same level, from the facts' [number
+    assessed, number who scored more] (None when no one of the level is assessed)."""
+    assessed, above = level or (0, 0)
+    return above + 1, assessed
+
+
+def year_score(known, year: int) -> tuple[RuleSet | None, Assessment | None]:
+    """``year``'s rules and the deputy's assessment under them, from the facts (``facts``)."""
+    ledger = known["performance"]
+    rule_sets, assessments = ledger["rule_set"], ledger["assessment"]
+    rule_set = row_instance(RuleSet, RULE_SET_FIELDS, rule_sets[0]) if rule_sets else None
+    if not assessments or rule_set is None:
+        return rule_set, None
+    assessment = row_instance(Assessment, ASSESSMENT_FIELDS, assessments[0])
+    assessment.rule_set = rule_set
+    assessment.deputy = known.deputy
+    return rule_set, assessment
+
+
+def score_panel(request, *, today: date | None = None) -> dict | None:
+    """The score card: the year's total, grade, ranks, duty days and dimension bars, the
+    points to the next grade line and the entries waiting for staff."""
+    known = deputy_facts(request, today=today)
+    if known is None:
+        return None
+    year = (today or clock.today()).year
+    rule_set, assessment = year_score(known, year)
+    ledger = known["performance"]
+    return {
+        "year": year,
+        "rule_set": rule_set,
+        "assessment": assessment,
+        "level_rank": _level_rank(ledger["level"]) if assessment else None,
+        "level_label": known.deputy.get_level_display(),
+        "bars": _dimension_bars(assessment, rule_set),
+        "next_step": _next_step(assessment, rule_set),
+        "pending": ledger["pending"],
+    }
 
 
 def returned_entries(deputy, *, today: date) -> int:
@@ -54,12 +127,25 @@ def returned_entries(deputy, *, today: date) -> int:
 def facts(today: date) -> dict:
     """The ledger's numbers on the deputy's dashboard, read with the other apps' facts
     (``deputies.facts``): entries returned this year (the to-do), entries pending (the score
-    card), and ``level``: [deputies of the same level assessed, how many of them scored more]
+    card), ``level``: [deputies of the same level assessed, how many of them scored more]
     for ``today``'s year (as ``level_rank``), both counted in one pass over the year's
-    assessments (a scan of some thousand rows at district size, whatever the level)."""
+    assessments (a scan of some thousand rows at district size, whatever the level); the
+    year's rules and the deputy's assessment (the score card, ``year_score``) and the year's
+    verified entries by rule (the portrait, ``portrait.PORTRAIT_ROW``)."""
     mine = Assessment.objects.filter(rule_set__year=today.year, deputy=OuterRef(DEPUTY))
     above = Q(total__gt=Subquery(mine.order_by().values("total")[:1]))
     return {
+        "rule_set": (RuleSet.objects.filter(year=today.year), Rows(*RULE_SET_FIELDS)),
+        "assessment": (
+            Assessment.objects.filter(rule_set__year=today.year, deputy=DEPUTY),
+            Rows(*ASSESSMENT_FIELDS),
+        ),
+        "portrait": (
+            LedgerEntry.objects.filter(
+                deputy=DEPUTY, status=EntryStatus.VERIFIED, rule__rule_set__year=today.year
+            ),
+            Rows(*PORTRAIT_ROW),
+        ),
         "returned": (
             LedgerEntry.objects.filter(
                 deputy=DEPUTY,
@@ -95,13 +181,30 @@ def deputy_todos(request, *, today: date | None = None) -> list[Todo]:
     ]
 
 
+def rule_code_facts(today: date) -> dict:
+    """The rule code of each of the deputy's entries dated in ``today``'s year that is not
+    rejected: ``ledger_rule_counts`` for the deputy's own pages (the training card's and page's
+    gap rules), read with the facts."""
+    return {
+        "codes": (
+            LedgerEntry.objects.filter(deputy=DEPUTY, occurred_on__year=today.year).exclude(
+                status=EntryStatus.REJECTED
+            ),
+            Rows("rule__code"),
+        )
+    }
+
+
 def register() -> None:
-    """The portrait panel, the ledger's to-dos and the deputy's 履职 and 记录 tabs."""
+    """The score card, the portrait panel, the ledger's to-dos and the deputy's 履职 and 记录
+    tabs."""
+    register_panel(Role.DEPUTY, "performance", "performance/_panel.html", score_panel, 10)
     register_panel(
         Role.DEPUTY, "performance.portrait", "performance/_portrait.html", portrait_panel, 12
     )
     register_todo(Role.DEPUTY, "performance", deputy_todos, order=10)
     register_facts("performance", facts)
+    register_facts(RULE_CODE_FACTS, rule_code_facts)
     register_tab(
         "performance.ledger",
         gettext_lazy("履职"),

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from core import charts, clock
 from core.activity import activity_counts
-from deputies.facts import prepared
+from deputies.facts import decimal, prepared
 from deputies.models import Deputy
 
 from .models import Dimension, EntryStatus, LedgerEntry
@@ -139,6 +139,26 @@ def _clip(points: Decimal, cap: Decimal | None) -> Decimal:
     return min(points, cap) if points > 0 else max(points, -cap)
 
 
+# A verified entry as the deputy's facts give it (``deputy_panels.facts``): the row of
+# ``_verified_rule_counts`` for one entry, without the deputy and the count.
+PORTRAIT_ROW = (
+    "rule__code",
+    "rule__dimension",
+    "rule__points",
+    "rule__yearly_cap",
+    "rule__rule_set__innovation_cap",
+)
+
+
+def counted_rows(deputy_id: int, entries: list[list]) -> list[tuple]:
+    """``_verified_rule_counts``'s rows of one deputy from their verified entries as the facts
+    give them (``PORTRAIT_ROW``, JSON values): entries of the same rule counted together."""
+    counted: dict[tuple, int] = defaultdict(int)
+    for code, dimension, points, cap, innovation_cap in entries:
+        counted[code, dimension, decimal(points), decimal(cap), decimal(innovation_cap)] += 1
+    return [(deputy_id, *rule, n) for rule, n in counted.items()]
+
+
 def _verified_rule_counts(deputy_ids: list[int], year: int) -> QuerySet:
     """(deputy id, rule code, dimension, points, cap, innovation cap, entries) of the deputies'
     verified entries of ``year``, per deputy and rule."""
@@ -160,15 +180,22 @@ def _verified_rule_counts(deputy_ids: list[int], year: int) -> QuerySet:
 
 
 def axis_values(
-    deputy_ids: list[int], year: int, *, counts: Counter = activity_counts
+    deputy_ids: list[int],
+    year: int,
+    *,
+    counts: Counter = activity_counts,
+    entries: list[list] | None = None,
 ) -> dict[int, dict[str, Decimal]]:
     """Deputy id → axis key → figure for ``year``, for every id (zeros included): one grouped
     query over the verified entries plus one per registered counter (asked through ``counts``,
-    so a page may share them: ``deputies.facts.DeputyFacts.activity_counts``)."""
+    so a page may share them: ``deputies.facts.DeputyFacts.activity_counts``). ``entries``:
+    the one deputy's verified entries of ``year`` already read (``PORTRAIT_ROW``), no query."""
     values: dict[int, dict[str, Decimal]] = {
         pk: {axis.key: Decimal(0) for axis in AXES} for pk in deputy_ids
     }
-    if len(deputy_ids) == 1:  # one deputy's portrait: compiled once (``prepared``)
+    if entries is not None and len(deputy_ids) == 1:
+        rows = counted_rows(deputy_ids[0], entries)
+    elif len(deputy_ids) == 1:  # one deputy's portrait: compiled once (``prepared``)
         rows = prepared(
             ("performance:portrait-rows", year),
             lambda deputy: _verified_rule_counts([deputy], year),
@@ -227,15 +254,20 @@ def level_averages(
 
 
 def deputy_portrait(
-    deputy: Deputy, *, today: date | None = None, counts: Counter = activity_counts
+    deputy: Deputy,
+    *,
+    today: date | None = None,
+    counts: Counter = activity_counts,
+    rows: list[list] | None = None,
 ) -> Portrait:
     """``deputy``'s portrait for the year of ``today`` against the deputies of their level
     assessed that year: their own figures as of now, the level's as of at most
-    ``AVERAGES_MINUTES`` ago."""
+    ``AVERAGES_MINUTES`` ago. ``rows``: the deputy's verified entries of the year as their
+    facts give them (``PORTRAIT_ROW``), instead of a query."""
     today = today or clock.today()
     year = today.year
     peers, averages = level_averages(deputy.level, year=year, today=today, counts=counts)
-    own = axis_values([deputy.pk], year, counts=counts)[deputy.pk]
+    own = axis_values([deputy.pk], year, counts=counts, entries=rows)[deputy.pk]
     figures = []
     for axis in AXES:
         average = averages[axis.key]

@@ -37,9 +37,10 @@ Once per day (B03, ``ONCE_PER_DAY_RULES``)
     Deputy id → their row (rank, total, duty days) in ``year``'s latest published quarterly
     table (季度亮分), one query; for public faces such as a station's poster.
 
-``ledger_rule_counts(*, deputy_ids, year)``
+``ledger_rule_counts(*, deputy_ids, year, facts=None)``
     Deputy id → {rule code → entries not rejected in ``year``}, one grouped query; what the
-    training app reads to find a deputy's gaps.
+    training app reads to find a deputy's gaps. A deputy's own page passes the request's
+    ``deputies.facts`` read with the sources ``RULE_CODE_FACTS``: then no query.
 
 ``LedgerError``
     A credit the ledger refuses, with a message for the user: an unknown rule code, a year
@@ -64,7 +65,7 @@ Who may credit
 
 from .access import ERR_NOT_PERMITTED
 from .published import PublishedAchievement, published_achievements
-from .rule_counts import ledger_rule_counts
+from .rule_counts import RULE_CODE_FACTS, ledger_rule_counts
 from .services import (
     ERR_DAY_ALREADY_CREDITED,
     ONCE_PER_DAY_RULES,
@@ -80,6 +81,7 @@ __all__ = [
     "ERR_DAY_ALREADY_CREDITED",
     "ERR_NOT_PERMITTED",
     "ONCE_PER_DAY_RULES",
+    "RULE_CODE_FACTS",
     "Credit",
     "LedgerError",
     "PublishedAchievement",

@@ -13,7 +13,10 @@ Candidates are the courses the deputy could still join: published, this year, no
 not full, enrolment open, not over. A course with no reason is not recommended. The cost is a
 fixed number of queries whatever the data: the rules, one ledger count, one count per activity
 the rules name, the survey choices, the courses (with the next session and the group match as
-subqueries), and the deputy's group name when a course targets it.
+subqueries), and the deputy's group name when a course targets it. A deputy's own page passes
+the request's facts (``deputies.facts``, read with ``RECOMMEND_FACTS``): the rules, the ledger
+count, the activities and the survey choices then come with them, and the courses are the one
+query left.
 """
 
 import re
@@ -27,9 +30,9 @@ from django.utils.translation import gettext_noop
 
 from core import clock
 from core.activity import activities, activity_counts
-from deputies.facts import prepared
+from deputies.facts import ACTIVITY_FACTS, DEPUTY, DeputyFacts, Rows, prepared, row_instance
 from deputies.models import Deputy
-from performance.public import ledger_rule_counts
+from performance.public import RULE_CODE_FACTS, ledger_rule_counts
 
 from .models import Course, CourseSession, Enrollment, GapRule, SurveyOption
 
@@ -46,6 +49,15 @@ Counter = Callable[..., dict[int, int]]  # as core.activity.activity_counts
 
 # How deputies and staff separate specialties and keywords: 、 , ， ; ； and spaces.
 SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+# The deputy's facts the recommendations read (``deputy_facts(request, keys=...)``): the
+# rules and choices (``recommend_facts``), the ledger's codes and the activities' counts.
+RECOMMEND = "training.recommend"
+RECOMMEND_FACTS = (RECOMMEND, RULE_CODE_FACTS, ACTIVITY_FACTS)
+RULE_FIELDS = ("pk", "topic", "rule_code", "activity", "min_count", "reason", "order")
+# A chosen option's topic and text, then what the choices are sorted by.
+CHOICE_FIELDS = ("topic_id", "text", "question__survey__opens_on", "question__order", "order", "pk")
 
 
 @dataclass
@@ -71,20 +83,51 @@ def specialty_match(keywords: str, specialties: list[str]) -> str | None:
     return None
 
 
+def recommend_facts(today: date) -> dict:
+    """The active gap rules and the options the deputy chose in surveys, read with the
+    deputy's other facts (``deputies.facts``) on their own pages."""
+    return {
+        "rules": (GapRule.objects.filter(is_active=True), Rows(*RULE_FIELDS)),
+        "choices": (
+            SurveyOption.objects.filter(answers__response__deputy=DEPUTY, topic__isnull=False),
+            Rows(*CHOICE_FIELDS),
+        ),
+    }
+
+
+def _known(facts: DeputyFacts | None, deputy: Deputy, year: int) -> dict | None:
+    """The recommendations' facts, when ``facts`` hold them for this deputy and year."""
+    if facts is None or facts.deputy.pk != deputy.pk or facts.year != year:
+        return None
+    return facts.values.get(RECOMMEND)
+
+
 def gap_reasons(
-    deputy: Deputy, *, year: int, counts: Counter = activity_counts
+    deputy: Deputy,
+    *,
+    year: int,
+    counts: Counter = activity_counts,
+    facts: DeputyFacts | None = None,
 ) -> dict[int, list[str]]:
     """Topic id → the reasons of the active gap rules the deputy's record falls short of in
     ``year``; one query for the rules, one for the ledger, one per activity named (asked
-    through ``counts``, which a page may answer from counts it already has)."""
+    through ``counts``, which a page may answer from counts it already has), or none of
+    them from the deputy's ``facts``."""
     known = {a.key for a in activities()}
     # A rule on an activity no app counts any more (an app removed) says nothing: counting
     # it as zero would tell every deputy they fall short.
-    active = prepared(("training:gap-rules",), _active_rules)
+    given = _known(facts, deputy, year)
+    if given is None:
+        active = prepared(("training:gap-rules",), _active_rules)
+    else:
+        ordered = sorted(given["rules"], key=lambda row: (row[-1], row[0]))  # order, pk
+        active = [row_instance(GapRule, RULE_FIELDS, row) for row in ordered]
     rules = [r for r in active if r.rule_code or r.activity in known]
     ledger: dict[str, int] = {}
     if any(r.rule_code for r in rules):
-        ledger = ledger_rule_counts(deputy_ids=[deputy.pk], year=year).get(deputy.pk, {})
+        ledger = ledger_rule_counts(deputy_ids=[deputy.pk], year=year, facts=facts).get(
+            deputy.pk, {}
+        )
     done = {
         key: counts(key, deputy_ids=[deputy.pk], year=year).get(deputy.pk, 0)
         for key in sorted({r.activity for r in rules if not r.rule_code})
@@ -111,10 +154,15 @@ def _chosen_options(deputy: int):
     )
 
 
-def survey_reasons(deputy: Deputy) -> dict[int, list[str]]:
+def survey_reasons(deputy: Deputy, *, facts: DeputyFacts | None = None) -> dict[int, list[str]]:
     """Topic id → "您在需求调查中选择了“…”" for each option with a topic the deputy chose in
-    any survey; one query (compiled once, ``deputies.facts.prepared``)."""
-    rows = prepared(("training:survey-reasons",), _chosen_options, deputy=deputy.pk)
+    any survey; one query (compiled once, ``deputies.facts.prepared``), or none from the
+    deputy's ``facts``."""
+    given = _known(facts, deputy, facts.year) if facts is not None else None
+    if given is None:
+        rows = prepared(("training:survey-reasons",), _chosen_options, deputy=deputy.pk)
+    else:  # in the order of ``_chosen_options``: survey opening (ISO text), question, option
+        rows = [(row[0], row[1]) for row in sorted(given["choices"], key=lambda row: row[2:])]
     topics: dict[int, list[str]] = {}
     for topic_id, text in rows:
         reason = _(REASON_SURVEY) % {"option": text}
@@ -185,15 +233,19 @@ def recommended_courses(
     today: date | None = None,
     limit: int | None = None,
     counts: Counter = activity_counts,
+    facts: DeputyFacts | None = None,
 ) -> list[Recommendation]:
     """The courses to suggest to ``deputy``, each with its reasons: gap reasons first, then
     survey choices, then the tier; ties go to the earliest next session. A deputy out of
-    office gets none."""
+    office gets none. ``facts``: the request's deputy facts read with ``RECOMMEND_FACTS``
+    (their activity counts, rules, ledger codes and survey choices: no query for those)."""
     today = today or clock.today()
     if not deputy.is_serving:
         return []
-    gaps = gap_reasons(deputy, year=today.year, counts=counts)
-    wishes = survey_reasons(deputy)
+    if facts is not None:
+        counts = facts.activity_counts
+    gaps = gap_reasons(deputy, year=today.year, counts=counts, facts=facts)
+    wishes = survey_reasons(deputy, facts=facts)
     specialties = split_terms(deputy.specialties)
     courses = _candidates(
         deputy,

@@ -185,3 +185,57 @@ def test_a_prepared_read_of_dicts_keeps_the_order_values_named(deputy, other_dep
         assert facts.prepared(("test:dict-order",), build, deputy=someone.pk) == list(
             build(someone.pk)
         )
+
+
+def test_a_page_reads_only_the_sources_it_names(deputy):
+    """``keys`` (the training page): a statement of those sources alone, kept apart from the
+    dashboard's; within a request, facts read for every source answer any page."""
+    _rejected(deputy)
+    facts._STATEMENTS.clear()
+    request = _request(deputy.user)
+    wanted = ("performance", facts.ACTIVITY_FACTS)
+    some = facts.deputy_facts(request, keys=wanted)
+    activities = {key for key in facts._SOURCES if key.startswith(facts.ACTIVITY_FACTS)}
+    assert activities and set(some.values) == {"performance"} | activities
+    assert some["performance"]["returned"] == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert facts.deputy_facts(request, keys=wanted) is some
+        assert facts.deputy_facts(_request(deputy.user), keys=wanted)["performance"]["returned"]
+    assert len(queries) == 1 and len(facts._STATEMENTS) == 1  # compiled once, read afresh
+    everything = facts.deputy_facts(request)
+    assert set(everything.values) == set(facts._SOURCES)
+    assert everything["performance"] == some["performance"]
+    with CaptureQueriesContext(connection) as queries:
+        assert facts.deputy_facts(request, keys=("training",)) is everything
+    assert len(queries) == 0
+
+
+def test_a_rows_fact_gives_every_row_and_an_empty_list_for_none(deputy, other_deputy):
+    from performance.models import LedgerEntry
+
+    mine = [_rejected(deputy), _rejected(deputy)]
+    facts.register_facts(
+        "test.rows",
+        lambda today: {
+            "entries": (
+                LedgerEntry.objects.filter(deputy=facts.DEPUTY),
+                facts.Rows("pk", "status", "occurred_on", "rule__points"),
+            )
+        },
+    )
+    try:
+        read = facts.read_facts(deputy, TODAY, keys=("test.rows",))["test.rows"]["entries"]
+        none = facts.read_facts(other_deputy, TODAY, keys=("test.rows",))["test.rows"]["entries"]
+    finally:
+        facts._SOURCES.pop("test.rows")
+        facts._STATEMENTS.clear()
+    assert none == []
+    assert sorted(row[0] for row in read) == sorted(e.pk for e in mine)
+    for pk, status, occurred_on, points in read:
+        stored = next(e for e in mine if e.pk == pk)
+        assert status == stored.status and occurred_on == stored.occurred_on.isoformat()
+        assert facts.decimal(points) == stored.rule.points
+    # as a model instance: the ORM's values, the rest deferred
+    entry = facts.row_instance(LedgerEntry, ("pk", "status", "occurred_on"), read[0][:3])
+    assert entry.occurred_on == LedgerEntry.objects.get(pk=entry.pk).occurred_on
+    assert entry.get_deferred_fields() >= {"title", "rule_id"}

@@ -70,6 +70,7 @@ def test_the_door_offers_the_credit_type_one_many_and_the_error():
         "LedgerError",
         "ONCE_PER_DAY_RULES",
         "PublishedAchievement",
+        "RULE_CODE_FACTS",
         "ledger_credit",
         "ledger_credit_many",
         "ledger_rule_counts",

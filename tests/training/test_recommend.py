@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from deputies import facts
+from performance.models import EntryStatus
 from tests.deputies.factories import (
     DeputyWithUserFactory,
     ProfessionalGroupFactory,
@@ -30,6 +32,7 @@ from training.selectors_recommend import (
     REASON_REELECTED,
     REASON_SPECIALTY,
     REASON_SURVEY,
+    RECOMMEND_FACTS,
     SURVEY,
     TIER,
     Recommendation,
@@ -299,3 +302,52 @@ def test_a_fixed_number_of_queries_whatever_the_data(
     assert len(found) == 5 * n
     assert {r.kind for r in found} == {GAP, TIER}  # 接待 courses carry both gap and survey
     assert found[0].course.title == "建议0" and found[0].reasons == [NO_SUGGESTION]
+
+
+def _answer(deputy, option):
+    survey_submit(
+        survey=option.question.survey,
+        deputy=deputy,
+        answers={option.question_id: [option.pk]},
+        actor=deputy.user,
+        now=NOW,
+    )
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_with_the_deputys_facts_the_courses_are_the_only_query(
+    rules, new_deputy, reelected, writing, n, django_assert_num_queries
+):
+    """The deputy's own pages pass their facts: the same recommendations and reasons, in the
+    same order, the rules, ledger codes, activities and survey choices read with the facts."""
+    asking = TopicFactory(name="接待选民")
+    group = ProfessionalGroupFactory(name="法治专业代表小组")
+    for deputy in (new_deputy, reelected):
+        deputy.group, deputy.specialties = group, "法律"
+        deputy.save()
+    GapRuleFactory(topic=writing, rule_code="", activity="suggestions", reason=NO_SUGGESTION)
+    GapRuleFactory(topic=asking, rule_code="B03", reason="今年还没有进站接待选民", order=5)
+    GapRuleFactory(topic=writing, rule_code="C01", min_count=2, reason=NO_C01, order=5)
+    for text in ("接待技巧", "建议写作"):
+        _answer(new_deputy, SurveyOptionFactory(text=text, topic=asking))
+    _answer(reelected, SurveyOptionFactory(text="写作", topic=writing))
+    # reelected: a pending B03 counts, a rejected C01 does not
+    LedgerEntryFactory(
+        code="B03", year=2026, deputy=reelected, status=EntryStatus.PENDING, reviewed_at=None
+    )
+    LedgerEntryFactory(
+        code="C01", year=2026, deputy=reelected, status=EntryStatus.REJECTED, review_reason="无"
+    )
+    _world(n, writing, asking, group)
+    for deputy in (new_deputy, reelected):
+        deputy.refresh_from_db()
+        expected = recommended_courses(deputy, today=TODAY)
+        known = facts.read_facts(deputy, TODAY, keys=RECOMMEND_FACTS)
+        with django_assert_num_queries(1):  # the courses (the group's name came with the facts)
+            found = recommended_courses(deputy, today=TODAY, facts=known)
+        assert [(r.course.pk, r.reasons, r.kind) for r in found] == [
+            (r.course.pk, r.reasons, r.kind) for r in expected
+        ]
+        assert found
+    reasons = {reason for r in found for reason in r.reasons}  # the re-elected deputy's
+    assert "今年还没有进站接待选民" not in reasons and NO_C01 in reasons

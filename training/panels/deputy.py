@@ -19,7 +19,7 @@ from deputies.facts import DEPUTY, deputy_facts, prepared, register_facts
 
 from ..models import Attendance, Course, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_courses import my_enrollments, open_surveys
-from ..selectors_recommend import recommended_courses
+from ..selectors_recommend import RECOMMEND, recommend_facts, recommended_courses
 
 
 def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
@@ -44,9 +44,7 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
         },
         "next": upcoming[0] if upcoming else None,
         "quizzes": [e for e in current if e.has_quiz and not e.quiz_passed],
-        "recommended": recommended_courses(
-            deputy, today=today, limit=1, counts=known.activity_counts
-        ),
+        "recommended": recommended_courses(deputy, today=today, limit=1, facts=known),
         # Read with the facts: the template shows the survey's title and links to its pk.
         "survey": Survey(pk=training["survey"], title=training["survey_title"])
         if training["survey"]
@@ -126,4 +124,5 @@ def register() -> None:
     register_panel(Role.DEPUTY, "training", "training/deputy_panel.html", deputy_panel, order=30)
     register_todo(Role.DEPUTY, "training", deputy_todos, order=40)
     register_facts("training", facts)
+    register_facts(RECOMMEND, recommend_facts)
     register_nav("training.home", _("我的培训"), "training:home", roles=[Role.DEPUTY], order=35)
