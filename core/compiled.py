@@ -193,9 +193,10 @@ def without_parallel_workers(using: str = "default") -> None:
     A page of counts (the cockpit, the desk) reads a few thousand index entries per count;
     at district size the planner judged some of them big enough to hand to two workers, and
     starting the workers cost 4-5 times the count itself (the cockpit's ledger figures: 17 ms
-    with workers, 4 ms without). ``SET LOCAL`` ends with the transaction (``ATOMIC_REQUESTS``),
-    so other pages keep the server's setting; outside a transaction, or on another database,
-    this does nothing."""
+    with workers, 4 ms without). ``SET LOCAL`` ends with the transaction, so other pages keep
+    the server's setting; a reading view runs outside one (``core.middleware.
+    ReadsOutsideTransactionMiddleware``) unless it is ``transaction.atomic``. Outside a
+    transaction, or on another database, this does nothing."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -75,6 +76,7 @@ def _heat_chart(heat: cockpit.HeatMap, communities: list[str]) -> dict:
 
 
 @role_required(Role.STAFF)
+@transaction.atomic  # a reading page, but SET LOCAL below lasts only as long as a transaction
 def cockpit_view(request):
     if not request.user.is_staff:
         raise PermissionDenied

@@ -123,6 +123,9 @@ MIDDLEWARE = [
     # Turns a refused login into the locked-out page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
     *headers.HEADER_MIDDLEWARE,
+    # Pages that only read skip ATOMIC_REQUESTS' transaction (core.middleware): last, after
+    # every other process_view (the CSRF check).
+    "core.middleware.ReadsOutsideTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
