@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from core.url_memo import pk_url_prefix
 
-from .models import EntryStatus, LedgerEntry, Rule
+from .models import EntryStatus, Rule
 
 
-def label_dates(breakdown: list, entries: list[LedgerEntry]) -> None:
+def label_dates(breakdown: list, entries: list) -> None:
     """The dates and rule points the page shows, written once here: the template's ``date``
     and ``floatformat`` filters cost some 50 µs a call, and the breakdown lists every rule
     (twice) and every verified entry of the year. The date formats are the page's own
@@ -134,10 +134,11 @@ def write_counted_lines(breakdown: list, language: str) -> None:
 STATUS_BADGES = {EntryStatus.VERIFIED: "text-bg-success", EntryStatus.REJECTED: "text-bg-danger"}
 
 
-def entry_rows(entries: list[LedgerEntry], entry_prefix: str) -> str:
-    """The page's entries written here as the template wrote them (the same HTML): twenty
-    rows of some fifteen tags, lookups and translations each cost more than the rest of the
-    list. Dates and points are labelled first (``label_dates``)."""
+def entry_rows(entries: list, entry_prefix: str) -> str:
+    """The page's entries (``LedgerEntry``s or ``selectors.EntryLine``s with their ``rule``)
+    written here as the template wrote them (the same HTML): twenty rows of some fifteen
+    tags, lookups and translations each cost more than the rest of the list. Dates and points
+    are labelled first (``label_dates``)."""
     # As the template's tags: a translated word escaped, a blocktranslate's text not (its
     # values are).
     points_word, reason_word = conditional_escape(_("分")), conditional_escape(_("未通过理由："))

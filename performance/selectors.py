@@ -11,8 +11,10 @@ from django.db.models import (
     Max,
     OuterRef,
     QuerySet,
+    Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from deputies.facts import prepared
@@ -257,14 +259,84 @@ def verified_entries(deputy: Deputy, rule_set: RuleSet) -> QuerySet[LedgerEntry]
     )
 
 
+class EntryLine:
+    """A ledger entry as the deputy's ledger page and its breakdown show it, read as plain
+    values (``ENTRY_LINE_FIELDS``): a hundred-odd entries of a busy deputy's year made as
+    models with their rules cost more than the rest of the page (issue #8). The page adds
+    ``rule`` (from the year's rules already read), labels and the evidence count."""
+
+    __slots__ = (
+        "date_label",
+        "day_label",
+        "evidence_count",
+        "occurred_on",
+        "pk",
+        "review_reason",
+        "rule",
+        "rule_id",
+        "status",
+        "title",
+    )
+
+    def __init__(
+        self, pk, rule_id, occurred_on, title, status, review_reason, evidence_count=0
+    ) -> None:
+        self.pk, self.rule_id, self.occurred_on = pk, rule_id, occurred_on
+        self.title, self.status, self.review_reason = title, status, review_reason
+        self.evidence_count = evidence_count
+
+    def get_status_display(self) -> str:
+        """As the model's: the state's label, or the stored value if it names none."""
+        return _STATUS_LABELS.get(self.status, self.status)
+
+
+_STATUS_LABELS = dict(EntryStatus.choices)
+ENTRY_LINE_FIELDS = ("id", "rule_id", "occurred_on", "title", "status", "review_reason")
+
+
+def year_entry_lines(deputy: Deputy, rule_set: RuleSet | None) -> list[EntryLine]:
+    """Every entry of ``deputy`` under ``rule_set`` (its year's), newest first as the ledger
+    lists them, as ``EntryLine``s with their evidence counted: one read from which the
+    ledger page takes its counts by status, the verified entries its breakdown explains and
+    the page of entries it lists with their attachments (four reads before). Compiled once
+    (``deputies.facts.prepared``), run with the ids."""
+    if rule_set is None:  # a year without rules has no entries (an entry names a rule)
+        return []
+    evidence = (
+        EntryEvidence.objects.filter(entry=OuterRef("pk"))
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    rows = prepared(
+        ("performance:year-entry-lines",),
+        lambda deputy, rule_set: (
+            LedgerEntry.objects.filter(deputy=deputy, rule__rule_set=rule_set)
+            .annotate(evidence_count=Coalesce(Subquery(evidence), 0))
+            .order_by(F("occurred_on").desc(), F("id").desc())
+            .values_list(*ENTRY_LINE_FIELDS, "evidence_count")
+        ),
+        deputy=deputy.pk,
+        rule_set=rule_set.pk,
+    )
+    return [EntryLine(*row) for row in rows]
+
+
 def score_breakdown(
-    deputy: Deputy, rule_set: RuleSet | None, assessment: Assessment | None, *, entries: bool = True
+    deputy: Deputy,
+    rule_set: RuleSet | None,
+    assessment: Assessment | None,
+    *,
+    entries: bool = True,
+    verified: list[EntryLine] | None = None,
 ) -> tuple[list, bool]:
     """The explained breakdown of ``deputy``'s score in ``rule_set``'s year, and whether the
     stored assessment is stale. The breakdown follows the verified entries it lists; the
     assessment (total, rank) is the last computation, so if entries were verified since, the
     page says it will catch up. ``entries=False`` leaves the entries out of the lines (the API).
-    One place for the ledger page and the mobile API."""
+    ``verified``: the year's verified entries oldest first, when the caller has read them
+    (``year_entry_lines``). One place for the ledger page and the mobile API."""
     if rule_set is None:
         return [], False
     from .scoring import explain
@@ -275,12 +347,20 @@ def score_breakdown(
         lambda rule_set: Rule.objects.filter(rule_set=rule_set),
         rule_set=rule_set.pk,
     )
-    verified = prepared(
-        ("performance:verified",),
-        lambda deputy, rule_set: verified_entries(deputy, rule_set),
-        deputy=deputy.pk,
-        rule_set=rule_set.pk,
-    )
+    if verified is None:
+        verified = [
+            EntryLine(*row, EntryStatus.VERIFIED, "")
+            for row in prepared(
+                ("performance:verified-lines",),
+                lambda deputy, rule_set: (
+                    verified_entries(deputy, rule_set)
+                    .select_related(None)
+                    .values_list("id", "rule_id", "occurred_on", "title")
+                ),
+                deputy=deputy.pk,
+                rule_set=rule_set.pk,
+            )
+        ]
     for rule in rules:  # as ``rule_set.rules.all()`` would have them
         rule.rule_set = rule_set
     code_of = {r.pk: r.code for r in rules}
@@ -289,32 +369,3 @@ def score_breakdown(
         {code: n for code, n in assessment.counts.items() if n}
     )
     return explain(rule_set, rules, counts, verified if entries else ()), stale
-
-
-def deputy_entries(deputy: Deputy, year: int | None = None) -> QuerySet[LedgerEntry]:
-    qs = LedgerEntry.objects.filter(deputy=deputy).select_related(
-        "rule", "rule__rule_set", "reviewed_by"
-    )
-    if year is not None:
-        qs = qs.filter(rule__rule_set__year=year)
-    return qs.order_by(F("occurred_on").desc(), F("id").desc())
-
-
-def with_evidence_counts(entries: list[LedgerEntry]) -> list[LedgerEntry]:
-    """Set ``evidence_count`` on each of ``entries`` (a page of a list) in one query over those
-    rows only, rather than joining and grouping every entry of the list before paginating."""
-    counts = dict(
-        prepared(
-            ("performance:evidence-counts",),
-            lambda entries: (
-                EntryEvidence.objects.filter(entry__in=entries)
-                .values_list("entry_id")
-                .annotate(n=Count("pk"))
-                .order_by()
-            ),
-            entries=tuple(e.pk for e in entries),
-        )
-    )
-    for entry in entries:
-        entry.evidence_count = counts.get(entry.pk, 0)
-    return entries

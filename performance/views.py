@@ -1,12 +1,13 @@
 """Deputy pages: my ledger with the explained score, submit an entry, disputes, the published
 standings and the supervision menu. Staff work in the admin."""
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BooleanField, Count, Exists, OuterRef, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role, user_has_role
 from core import clock
+from core.compiled import rows_once
 from core.uploads import form_upload_budget
 from deputies.facts import deputy_facts, prepared
 
@@ -47,7 +49,7 @@ from .page_rows import (
     write_counted_lines,
     write_rule_lists,
 )
-from .selectors import deputy_entries, duty_days, score_breakdown, with_evidence_counts
+from .selectors import duty_days, score_breakdown, year_entry_lines
 from .services import LedgerError, dispute_open, entry_submit, topic_signup
 
 
@@ -144,8 +146,25 @@ def dashboard_panel(request, *, today: date | None = None) -> dict | None:
     }
 
 
-def _rule_set_years():
-    return RuleSet.objects.values_list("year", flat=True)
+def _years_and_published(year: int) -> tuple[list[int], bool]:
+    """The years the ledger page offers (every rule set's and ``year``), newest first, and
+    whether a quarter of ``year`` is published: one statement (two before), compiled once per
+    year and process (``core.compiled.rows_once``) and read afresh."""
+    rows = rows_once(
+        ("performance:ledger-years", year),
+        lambda: (
+            RuleSet.objects.order_by()
+            .values_list("year", Value(False, output_field=BooleanField()))
+            .union(
+                Publication.objects.filter(year=year)
+                .order_by()
+                .values_list("year", Value(True, output_field=BooleanField())),
+                all=True,
+            )
+        ),
+    )
+    years = sorted({*(y for y, is_published in rows if not is_published), year}, reverse=True)
+    return years, any(is_published for _y, is_published in rows)
 
 
 def _status(request) -> str:
@@ -157,36 +176,17 @@ def _status(request) -> str:
 def my_ledger(request):
     deputy, year, status = request.deputy, _year(request), _status(request)
     rule_set, assessment = _year_score(deputy, year)
-    breakdown, stale = score_breakdown(deputy, rule_set, assessment)
-    # Each read below is compiled once per shape (``deputies.facts.prepared``) and run with
-    # the deputy's id: building the queries cost more than running them.
-    status_counts = dict(
-        prepared(
-            ("performance:ledger-statuses", year),
-            lambda deputy: (
-                LedgerEntry.objects.filter(deputy=deputy, rule__rule_set__year=year)
-                .values_list("status")
-                .annotate(n=Count("id"))
-                .order_by()
-            ),
-            deputy=deputy.pk,
-        )
-    )
-    entries = deputy_entries(deputy, year)
-    if status:
-        entries = entries.filter(status=status)
-    paginator = Paginator(entries, 20)
-    # The same entries as the counts by status: the paginator need not count them again.
-    paginator.count = status_counts.get(status, 0) if status else sum(status_counts.values())
-    page = paginator.get_page(request.GET.get("page"))
-    bottom = (page.number - 1) * paginator.per_page
-
-    def page_entries(deputy: int):
-        shown = deputy_entries(deputy, year)
-        return (shown.filter(status=status) if status else shown)[bottom : bottom + 20]
-
-    shape = ("performance:ledger-page", year, status, bottom)
-    page.object_list = with_evidence_counts(prepared(shape, page_entries, deputy=deputy.pk))
+    # The year's entries read once, newest first: the counts by status, the verified entries
+    # the breakdown explains and the page of the list all come from them.
+    lines = year_entry_lines(deputy, rule_set)
+    status_counts = Counter(line.status for line in lines)
+    verified = [line for line in reversed(lines) if line.status == EntryStatus.VERIFIED]
+    breakdown, stale = score_breakdown(deputy, rule_set, assessment, verified=verified)
+    shown = [line for line in lines if line.status == status] if status else lines
+    page = Paginator(shown, 20).get_page(request.GET.get("page"))
+    rule_of = {line.rule.pk: line.rule for dimension in breakdown for line in dimension.rules}
+    for line in page.object_list:
+        line.rule = rule_of[line.rule_id]
     disputes = prepared(
         ("performance:ledger-disputes",),
         lambda deputy: (
@@ -196,9 +196,7 @@ def my_ledger(request):
         ),
         deputy=deputy.pk,
     )
-    years = sorted(
-        {*prepared(("performance:rule-set-years",), _rule_set_years), year}, reverse=True
-    )
+    years, published = _years_and_published(year)
     # Every commendation in force, whatever the year shown: an honour is part of the record.
     commendations = prepared(
         ("performance:ledger-commendations",),
@@ -208,10 +206,6 @@ def my_ledger(request):
             .order_by("-commendation__decided_on", "-commendation_id")
         ),
         deputy=deputy.pk,
-    )
-    published = prepared(
-        ("performance:published", year),
-        lambda: Publication.objects.filter(year=year).values_list("pk")[:1],
     )
     label_dates(breakdown, page.object_list)
     write_rule_lists(breakdown, entry_prefix())
@@ -240,7 +234,7 @@ def my_ledger(request):
             "entries_html": entries_html,
             "disputes": disputes,
             "commendations": commendations,
-            "published": bool(published),
+            "published": published,
             "this_year": clock.today().year,
             "entry_prefix": entry_prefix(),
         },

@@ -37,12 +37,14 @@ ENTRY_ROWS_TEMPLATE = """{% load i18n %}{% for entry in page %}
 def test_ledger_entry_rows_are_the_templates(deputy, language):
     """The ledger's entries, written in Python, are the HTML the template wrote: each status's
     badge, negative and positive points, attachments (plural), the reason of a return, escaped
-    titles."""
+    titles. Both for the models and for the plain rows the page reads (``EntryLine``)."""
     from django.template import engines
     from django.utils import translation
 
+    from performance.models import Rule
     from performance.page_rows import entry_prefix, entry_rows, label_dates
-    from performance.selectors import with_evidence_counts
+    from performance.selectors import year_entry_lines
+    from performance.views import _year_score
 
     made = [
         entry(deputy, "B01", title='<i>"走访"</i> & 座谈'),
@@ -60,13 +62,25 @@ def test_ledger_entry_rows_are_the_templates(deputy, language):
     evidence(made[1], "second.png")
     template = engines["django"].from_string(ENTRY_ROWS_TEMPLATE)
     with translation.override(language):
-        entries = with_evidence_counts(
-            list(LedgerEntry.objects.filter(pk__in=[e.pk for e in made]).select_related("rule"))
+        rule_set, _assessment = _year_score(deputy, this_year())
+        lines = year_entry_lines(deputy, rule_set)
+        rules = {rule.pk: rule for rule in Rule.objects.filter(rule_set=rule_set)}
+        for line in lines:
+            line.rule = rules[line.rule_id]
+        models = list(
+            LedgerEntry.objects.filter(pk__in=[e.pk for e in made])
+            .select_related("rule")
+            .order_by("-occurred_on", "-pk")
         )
-        label_dates([], entries)
+        for model in models:
+            model.evidence_count = model.evidence.count()
+        label_dates([], lines)
+        label_dates([], models)
         prefix = entry_prefix()
-        expected = template.render({"page": entries, "entry_prefix": prefix})
-        assert entry_rows(entries, prefix) == expected
+        expected = template.render({"page": models, "entry_prefix": prefix})
+        assert entry_rows(models, prefix) == expected
+        assert entry_rows(lines, prefix) == expected
+    assert [line.evidence_count for line in lines] == [0, 2, 1]
     assert "&lt;i&gt;&quot;走访&quot;&lt;/i&gt; &amp; 座谈" in expected
     assert "text-danger" in expected and "缺少&lt;签到表&gt;" in expected
 
