@@ -5,7 +5,7 @@ monthly trend. Every figure is one query (or one UNION ALL of counts) whatever t
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -109,8 +109,19 @@ def _talks() -> QuerySet:
     return selectors.talk_list()[:10]
 
 
-def _decisions(year: int) -> QuerySet:
-    return ConsequenceDecision.objects.filter(year=year).only("deputy", "kind", "decision")
+def _decided(kind: str, year: int, deputy: str) -> Subquery:
+    """The committee's ``kind`` decision on the row's deputy in ``year`` (one at most: unique
+    per deputy, year and kind), read in the same statement as the list."""
+    return Subquery(
+        ConsequenceDecision.objects.filter(deputy=OuterRef(deputy), year=year, kind=kind).values(
+            "decision"
+        )[:1]
+    )
+
+
+def _decision(value: str | None) -> ConsequenceDecision | None:
+    """What the section shows of a decision (its value and label), without its row."""
+    return None if value is None else ConsequenceDecision(decision=value)
 
 
 def _reelection(year: int) -> QuerySet[Deputy]:
@@ -134,15 +145,19 @@ def _reelection(year: int) -> QuerySet[Deputy]:
             *earlier, assessments__rule_set__year=year, assessments__grade=Grade.EXCELLENT
         )
         .only("code", "name")
-        .annotate(total=Window(Count("pk")))
+        .annotate(
+            total=Window(Count("pk")),
+            decided=_decided(ConsequenceKind.REELECTION, year, "pk"),
+        )
         .order_by("code")[:10]
     )
 
 
-def _exit_rows(ids: tuple[int, ...]) -> QuerySet:
+def _exit_rows(ids: tuple[int, ...], year: int) -> QuerySet:
     return (
         Assessment.objects.filter(pk__in=ids)
         .select_related("deputy", "rule_set", "deputy__constituency")
+        .annotate(decided=_decided(ConsequenceKind.EXIT, year, "deputy"))
         .order_by("rank", "deputy__code")[:10]
     )
 
@@ -152,18 +167,14 @@ def decisions_section(today: date) -> dict[str, Any] | None:
     the page where they are decided. The same candidates as ``selectors.consequence_lists``,
     read for what the section shows (a name and the decision): the re-election rows without
     the four joins of the full list, which cost more to plan than to run at district size.
-    Each read is compiled once a day per process (``deputies.facts.prepared``; building the
-    candidates' subqueries cost about as much as running them) and read afresh."""
+    Each list's rows come with the committee's decision on them (a subquery per row shown,
+    instead of a read of the year's decisions). Each read is compiled once a day per process
+    (``deputies.facts.prepared``; building the candidates' subqueries cost about as much as
+    running them) and read afresh."""
     year = today.year - 1
     talks = prepared(("performance:cockpit-talks", today), _talks)
-    decisions = {
-        (d.deputy_id, d.kind): d
-        for d in prepared(("performance:cockpit-decisions", year), lambda: _decisions(year))
-    }
     candidates = prepared(("performance:cockpit-reelection", year), lambda: _reelection(year))
-    reelection = [
-        (deputy, decisions.get((deputy.pk, ConsequenceKind.REELECTION))) for deputy in candidates
-    ]
+    reelection = [(deputy, _decision(deputy.decided)) for deputy in candidates]
     twice, no_base = selectors.exit_flags(
         rows_once(("performance:exit-flags", year), lambda: selectors.exit_flags_query(year))
     )
@@ -171,9 +182,11 @@ def decisions_section(today: date) -> dict[str, Any] | None:
     exits = [
         (
             selectors.ExitCandidate(a.deputy, a, a.pk in twice, a.pk in no_base),
-            decisions.get((a.deputy.pk, ConsequenceKind.EXIT)),
+            _decision(a.decided),
         )
-        for a in prepared(("performance:cockpit-exits",), _exit_rows, ids=flagged)
+        for a in prepared(
+            ("performance:cockpit-exits", year), lambda ids: _exit_rows(ids, year), ids=flagged
+        )
     ]
     return {
         "year": year,

@@ -74,3 +74,33 @@ def test_no_candidates():
     section = decisions_section(TODAY)
     assert section["reelection"] == [] and section["exits"] == []
     assert section["reelection_total"] == 0 and section["exit_total"] == 0
+
+
+def test_each_list_comes_with_its_decisions_in_its_own_read(staff_user, django_assert_num_queries):
+    """The talk list, the re-election rows, the exit flags and rows: four reads whatever the
+    decisions (each list's row carries the committee's decision on it), and an exit decision
+    shows on the exit row only."""
+    graded(exit_deputy := DeputyFactory(), y2024=INC, y2025=INC)
+    graded(DeputyFactory(), y2023=EX, y2024=EX, y2025=EX)
+    decisions_section(TODAY)  # compiled
+    decision_record(
+        actor=staff_user,
+        deputy=exit_deputy,
+        year=2025,
+        kind=ConsequenceKind.EXIT,
+        decision=Decision.PERSUADED,
+    )
+    with django_assert_num_queries(4):
+        section = decisions_section(TODAY)
+    decided = {candidate.deputy.pk: decision for candidate, decision in section["exits"]}
+    assert len(decided) == 2  # graded without entries: no base entry either
+    assert decided.pop(exit_deputy.pk).decision == Decision.PERSUADED
+    assert list(decided.values()) == [None]
+    decided = _decision_of(section, exit_deputy)
+    assert decided.get_decision_display() == Decision.PERSUADED.label
+    assert [decision for _deputy, decision in section["reelection"]] == [None]
+    assert _names(section) == _expected()[0]
+
+
+def _decision_of(section, deputy):
+    return next(decision for c, decision in section["exits"] if c.deputy.pk == deputy.pk)
