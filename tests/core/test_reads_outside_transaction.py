@@ -81,3 +81,12 @@ def test_a_refused_post_never_reaches_the_view(client):
     # The CSRF check (an earlier process_view) still refuses a forged POST.
     client.handler.enforce_csrf_checks = True
     assert client.post("/liaison/stations/").status_code == 403
+
+
+@pytest.mark.django_db  # the test's own transaction is open
+def test_inside_a_transaction_already_the_view_gets_its_own_savepoint():
+    # As ATOMIC_REQUESTS makes it, so whatever marks "the request's transaction" for rollback
+    # (DRF's exception handler) marks the view's savepoint, not the caller's transaction.
+    request = RequestFactory().get("/")
+    middleware = ReadsOutsideTransactionMiddleware(lambda request: HttpResponse())
+    assert middleware.process_view(request, in_transaction, (), {}) is None
