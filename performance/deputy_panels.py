@@ -19,6 +19,7 @@ from core.navigation import register_tab
 from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 
 from .models import Assessment, EntryStatus, LedgerEntry, RuleSet
+from .panel_rows import bars_html, portrait_rows_html
 from .portrait import PORTRAIT_ROW, deputy_portrait
 from .rule_counts import RULE_CODE_FACTS
 from .views import _dimension_bars, _next_step
@@ -69,7 +70,11 @@ def portrait_panel(request, *, today: date | None = None) -> dict[str, Any] | No
         counts=known.activity_counts,
         rows=known["performance"]["portrait"],
     )
-    return {"portrait": portrait, "chart": portrait.chart()}
+    return {
+        "portrait": portrait,
+        "chart": portrait.chart(),
+        "rows_html": portrait_rows_html(portrait.figures),
+    }
 
 
 def _level_rank(level: list[int] | None) -> tuple[int, int]:
@@ -101,13 +106,15 @@ def score_panel(request, *, today: date | None = None) -> dict | None:
     year = (today or clock.today()).year
     rule_set, assessment = year_score(known, year)
     ledger = known["performance"]
+    bars = _dimension_bars(assessment, rule_set)
     return {
         "year": year,
         "rule_set": rule_set,
         "assessment": assessment,
         "level_rank": _level_rank(ledger["level"]) if assessment else None,
         "level_label": known.deputy.get_level_display(),
-        "bars": _dimension_bars(assessment, rule_set),
+        "bars": bars,
+        "bars_html": bars_html(bars),
         "next_step": _next_step(assessment, rule_set),
         "pending": ledger["pending"],
     }

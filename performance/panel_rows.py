@@ -1,0 +1,68 @@
+"""The repeated parts of the ledger's dashboard cards, written in Python as their templates
+wrote them (the same HTML; tests/performance/test_panel_rows.py compares the two in both
+languages): the score card's dimension bars (``performance/_bars.html``) and the portrait's
+table rows. Per row the template's lookups, ``floatformat`` filters and lazy labels cost more
+than the rest of the card, on the page deputies open most (issue #8). Every value is escaped
+here, and only the joined result is marked safe."""
+
+from decimal import Decimal
+from functools import lru_cache
+
+from django.template.defaultfilters import floatformat
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+
+@lru_cache(maxsize=1024)
+def _number(value: Decimal, language: str) -> str:
+    """``|floatformat:"-1"``, remembered per value and language: the cards' few values
+    repeat (caps, averages) and the filter costs some 30 µs a call."""
+    return floatformat(value, "-1")
+
+
+def bars_html(bars: list[dict]) -> SafeString:
+    """The score card's bars (``_dimension_bars``: label, score, cap, pct, colour) as
+    ``{% include "performance/_bars.html" %}`` wrote them, its file's last newline included."""
+    language = get_language()
+    rows = []
+    for bar in bars:
+        label = conditional_escape(bar["label"])
+        pct = conditional_escape(bar["pct"])
+        rows.append(
+            '\n<div class="mb-2">\n'
+            '  <div class="d-flex justify-content-between small">\n'
+            f"    <span>{label}</span>\n"
+            f'    <span class="lv-num">{_number(bar["score"], language)} / '
+            f"{_number(bar['cap'], language)}</span>\n"
+            "  </div>\n"
+            f'  <div class="progress" role="progressbar" aria-label="{label}" '
+            f'aria-valuenow="{pct}" aria-valuemin="0" aria-valuemax="100" style="height:.6rem">\n'
+            f'    <div class="progress-bar {conditional_escape(bar["colour"])}" '
+            f'style="width: {pct}%"></div>\n'
+            "  </div>\n"
+            "</div>\n"
+        )
+    # Safe: every value above is escaped or floatformat's.
+    return mark_safe("".join(rows) + "\n")
+
+
+def portrait_rows_html(figures: list) -> SafeString:
+    """The portrait table's ``<tr>`` of each axis (``portrait.AxisFigure``): its label and
+    explanation, the deputy's figure, the level's average and the index."""
+    language = get_language()
+    rows = []
+    for f in figures:
+        axis = f.axis
+        rows.append(
+            f'\n        <tr data-axis="{conditional_escape(f.key)}">\n'
+            f'          <th scope="row" class="fw-semibold">{conditional_escape(axis.label)}'
+            f'<span class="d-block lv-muted fw-normal">{conditional_escape(axis.explanation)}'
+            "</span></th>\n"
+            f'          <td class="text-end lv-num">{_number(f.value, language)}</td>\n'
+            f'          <td class="text-end lv-num">{_number(f.average, language)}</td>\n'
+            f'          <td class="text-end lv-num">{int(f.index)}</td>\n'
+            "        </tr>\n        "
+        )
+    # Safe: every value above is escaped, floatformat's or a number.
+    return mark_safe("".join(rows))
