@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 
 from core import clock
 from core.cockpit import FIGURES_MINUTES, remembered
-from core.compiled import rows_once
+from core.compiled import counts_union, rows_once
 from core.models import CalendarDay
 from core.workdays import working_days_between
 from deputies.facts import prepared
@@ -68,20 +68,73 @@ def deputy_suggestions(deputy) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(pk__in=deputy_suggestion_ids(deputy))
 
 
+#: What a row of the deputy's list ("my suggestions") shows, in this order.
+MINE_ROW_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "number",
+    "kind",
+    "category__name",
+    "lead_deputy_id",
+    "lead_deputy__name",
+    "lead_unit__name",
+)
+
+
+def _deputy_list(deputy: int, status: str) -> QuerySet[Suggestion]:
+    shown = Suggestion.objects.filter(pk__in=deputy_suggestion_ids(deputy))
+    return shown.filter(status=status) if status else shown
+
+
+def deputy_list_count(deputy: int, status: str = "") -> int:
+    """How many suggestions the deputy ``deputy`` (an id) leads or co-signs, in ``status``
+    if given: the deputy's list's size, counted without joining what a row shows. Compiled
+    once per state and process (``deputies.facts.prepared``), run with the deputy's id."""
+    rows = prepared(
+        ("suggestions:mine-count", status),
+        lambda deputy: counts_union({"n": _deputy_list(deputy, status)}),
+        deputy=deputy,
+    )
+    return rows[0][1] if rows else 0
+
+
+def deputy_list_rows(deputy: int, status: str, offset: int, size: int) -> list[tuple]:
+    """The deputy's list's page of rows (``MINE_ROW_FIELDS``), newest first, as plain values
+    (no model per row and relation). Compiled once per state, page and process
+    (``deputies.facts.prepared``), run with the deputy's id."""
+    return prepared(
+        ("suggestions:mine-rows", status, offset, size),
+        lambda deputy: (
+            _deputy_list(deputy, status)
+            .order_by("-created_at")
+            .values_list(*MINE_ROW_FIELDS)[offset : offset + size]
+        ),
+        deputy=deputy,
+    )
+
+
 # States a unit's lists never show: before registration, and registered but not yet assigned.
 UNIT_HIDDEN_STATES = (*PRE_REGISTRATION, Status.REGISTERED)
 
 
 def unit_scope(user, *, unit_ids: list[int] | None = None) -> tuple[list[int], list[int]]:
     """``user``'s units and the ids of the suggestions they co-handle (two small indexed
-    queries; ``unit_ids``: the user's units, when the caller has read them already)."""
+    queries; ``unit_ids``: the user's units, when the caller has read them already). The
+    co-handled ids are read by a statement compiled once per number of units and process
+    (``deputies.facts.prepared``). Read first, they let the portal's statements say
+    ``lead_unit IN (…) OR id IN (…)``, which PostgreSQL answers from two indexes
+    (BitmapOr); ``id IN (SELECT … co-units …)`` in their place made it read the whole table
+    for the portal's 已办结 and 全部 tabs (20k rows, ~25 ms at district size)."""
     if unit_ids is None:
         unit_ids = list(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
     co_handled = (
-        list(
-            Suggestion.co_units.through.objects.filter(handlingunit_id__in=unit_ids).values_list(
-                "suggestion_id", flat=True
-            )
+        prepared(
+            ("suggestions:co-handled",),
+            lambda units: Suggestion.co_units.through.objects.filter(
+                handlingunit_id__in=units
+            ).values_list("suggestion_id", flat=True),
+            units=tuple(unit_ids),
         )
         if unit_ids
         else []
