@@ -31,7 +31,6 @@ from core.admin_lists import counts_in_one_query
 from core.compiled import rows_once
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
-from core.url_memo import pk_url_prefix
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, prepared, register_facts
 
 from .models import (
@@ -46,6 +45,7 @@ from .models import (
     Status,
     Suggestion,
 )
+from .panel_rows import counts_html, recent_html, to_evaluate_html
 from .reviews import flagged_scores
 from .selectors import deputy_suggestions, last_quarter, missing_quarterly_reports_query
 
@@ -61,23 +61,16 @@ def deputy_panel(request) -> dict[str, Any] | None:
     counts = {value: led.get(value, 0) + cosigned.get(value, 0) for value in Status.values}
     to_evaluate = prepared(("suggestions:to-evaluate",), _to_evaluate, deputy=deputy.pk)
     recent = prepared(("suggestions:recent",), _recent, deputy=deputy.pk)
-    _label_recent(recent)
+    by_status = [(label, counts[value]) for value, label in Status.choices if counts[value]]
     return {
         "total": sum(counts.values()),
-        "counts": [(label, counts[value]) for value, label in Status.choices if counts[value]],
+        "counts": by_status,
+        "counts_html": counts_html(by_status),
         "to_evaluate": to_evaluate,
+        "to_evaluate_html": to_evaluate_html(to_evaluate),
         "recent": recent,
+        "recent_html": recent_html(recent),
     }
-
-
-def _label_recent(recent: list[Suggestion]) -> None:
-    """Each row's link and status label, set once here: per row ``{% url %}`` with an
-    argument reverses afresh, and ``get_status_display`` rebuilds the choices' dict,
-    translating every status's label."""
-    prefix, labels = pk_url_prefix("suggestions:detail"), dict(Status.choices)
-    for suggestion in recent:
-        suggestion.detail_url = f"{prefix}{suggestion.pk}/"
-        suggestion.status_label = labels.get(suggestion.status, suggestion.status)
 
 
 def _to_evaluate(deputy: int) -> QuerySet:
