@@ -20,6 +20,7 @@ from deputies.facts import DEPUTY, deputy_facts, prepared, register_facts
 from ..models import Attendance, Course, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_courses import my_enrollments, open_surveys
 from ..selectors_recommend import RECOMMEND, recommend_facts, recommended_courses
+from .deputy_rows import card_rows_html
 
 
 def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
@@ -36,7 +37,7 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
     ]
     upcoming = sorted((e for e in current if e.next_session), key=lambda e: e.next_session)
     training = known["training"]
-    return {
+    panel = {
         "summary": {
             "year": today.year,
             "hours": training["hours"] or Decimal("0"),
@@ -50,6 +51,8 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
         if training["survey"]
         else None,
     }
+    panel["rows_html"] = card_rows_html(panel)
+    return panel
 
 
 @dataclass(frozen=True)
