@@ -56,3 +56,22 @@ def test_a_name_from_a_variable_and_a_bad_tag():
     assert render("{% url name %}", name="notifications") == reverse("notifications")
     with pytest.raises(TemplateSyntaxError):
         Template("{% url %}")
+
+
+def test_pk_url_parts_kept_per_script_prefix_and_configuration():
+    """The id-taking URL's split, kept per process, follows the script prefix and the URL
+    configuration as ``reverse`` does; a name that does not reverse still fails."""
+    from core.url_memo import pk_url_parts, pk_url_prefix
+
+    assert pk_url_parts("training:quiz") == pk_url_parts("training:quiz")
+    head, tail = pk_url_parts("training:quiz")
+    assert f"{head}/7/{tail}" == reverse("training:quiz", args=[7])
+    assert f"{pk_url_prefix('suggestions:detail')}7/" == reverse("suggestions:detail", args=[7])
+    set_script_prefix("/lvzhi/")
+    try:
+        assert pk_url_parts("training:quiz") == ("/lvzhi" + head, tail)
+    finally:
+        set_script_prefix("/")
+    assert pk_url_parts("training:quiz") == (head, tail)
+    with override_settings(ROOT_URLCONF="core.bench"), pytest.raises(NoReverseMatch):
+        pk_url_parts("training:quiz")
