@@ -289,9 +289,9 @@ def render_pagination(cl, context) -> str:
         parts.append(f'<span class="page-sizes">{escape(gettext("每页条数："))}')
         for size, url in sizes:
             if url:
-                parts.append(f'<a href="{escape(url)}">{size}</a>')
+                parts.append(f'<a href="{escape(url)}">{size}</a> ')
             else:
-                parts.append(f'<span class="this-page">{size}</span>')
+                parts.append(f'<span class="this-page">{size}</span> ')
         parts.append("</span>")
     parts.append("\n")
     if cl.can_show_all and not cl.show_all and cl.multi_page:
