@@ -152,10 +152,11 @@ def _snapshot(seed):
                     Course.objects.values_list("year", "title", "capacity", "enrolled_count")
                 ),
                 "sessions": sorted(CourseSession.objects.values_list("course__title", "date")),
+                # Course titles repeat from year to year: the year makes the order total.
                 "enrolled": list(
-                    Enrollment.objects.order_by("course__title", "deputy__code").values_list(
-                        "course__title", "deputy__code", "completed_on"
-                    )
+                    Enrollment.objects.order_by(
+                        "course__year", "course__title", "deputy__code"
+                    ).values_list("course__year", "course__title", "deputy__code", "completed_on")
                 ),
                 "attended": Attendance.objects.count(),
                 "attempts": sorted(
