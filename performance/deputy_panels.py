@@ -22,7 +22,7 @@ from .models import Assessment, EntryStatus, LedgerEntry, RuleSet
 from .panel_rows import bars_html, portrait_rows_html
 from .portrait import PORTRAIT_ROW, deputy_portrait
 from .rule_counts import RULE_CODE_FACTS
-from .views import _dimension_bars, _next_step
+from .score_card import dimension_bars, next_step
 
 # What the score card shows of the year's rules and of the deputy's assessment.
 RULE_SET_FIELDS = (
@@ -106,7 +106,7 @@ def score_panel(request, *, today: date | None = None) -> dict | None:
     year = (today or clock.today()).year
     rule_set, assessment = year_score(known, year)
     ledger = known["performance"]
-    bars = _dimension_bars(assessment, rule_set)
+    bars = dimension_bars(assessment, rule_set)
     return {
         "year": year,
         "rule_set": rule_set,
@@ -115,7 +115,7 @@ def score_panel(request, *, today: date | None = None) -> dict | None:
         "level_label": known.deputy.get_level_display(),
         "bars": bars,
         "bars_html": bars_html(bars),
-        "next_step": _next_step(assessment, rule_set),
+        "next_step": next_step(assessment, rule_set),
         "pending": ledger["pending"],
     }
 

@@ -22,7 +22,7 @@ def _number(value: Decimal, language: str) -> str:
 
 
 def bars_html(bars: list[dict]) -> SafeString:
-    """The score card's bars (``_dimension_bars``: label, score, cap, pct, colour) as
+    """The score card's bars (``score_card.dimension_bars``: label, score, cap, pct, colour) as
     ``{% include "performance/_bars.html" %}`` wrote them, its file's last newline included."""
     language = get_language()
     rows = []

@@ -2,8 +2,6 @@
 standings and the supervision menu. Staff work in the admin."""
 
 from collections import Counter
-from datetime import date
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,19 +18,17 @@ from accounts.roles import Role, user_has_role
 from core import clock
 from core.compiled import rows_once
 from core.uploads import form_upload_budget
-from deputies.facts import deputy_facts, prepared
+from deputies.facts import prepared
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
 from .models import (
     Assessment,
     CommendedDeputy,
-    Dimension,
     Dispute,
     DisputeKind,
     DisputeStatus,
     EntryEvidence,
     EntryStatus,
-    Grade,
     LedgerEntry,
     Publication,
     RuleSet,
@@ -49,6 +45,7 @@ from .page_rows import (
     write_counted_lines,
     write_rule_lists,
 )
+from .score_card import dimension_bars, next_step
 from .selectors import duty_days, score_breakdown, year_entry_lines
 from .services import LedgerError, dispute_open, entry_submit, topic_signup
 
@@ -59,43 +56,6 @@ def _year(request) -> int:
 
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
-BAR_COLOURS = {"base": "bg-danger", "innovation": "bg-warning", "contribution": "bg-success"}
-
-
-def _dimension_bars(assessment: Assessment | None, rule_set: RuleSet | None) -> list[dict]:
-    """Score against cap per dimension, with the bar width in percent."""
-    bars = []
-    if rule_set is None:
-        return bars
-    for dimension in Dimension:
-        cap = rule_set.dimension_cap(dimension)
-        score = getattr(assessment, dimension.value) if assessment else Decimal("0")
-        pct = int(score * 100 / cap) if cap else 0
-        bars.append(
-            {
-                "key": dimension.value,
-                "label": dimension.label,
-                "score": score,
-                "cap": cap,
-                "pct": max(0, min(100, pct)),
-                "colour": BAR_COLOURS[dimension.value],
-            }
-        )
-    return bars
-
-
-def _next_step(assessment: Assessment | None, rule_set: RuleSet | None) -> dict | None:
-    """How many points to the next grade line, while the year is open (encouragement)."""
-    if assessment is None or rule_set is None or rule_set.frozen:
-        return None
-    for grade, line in (
-        (Grade.BASIC, rule_set.basic_min),
-        (Grade.COMPETENT, rule_set.competent_min),
-        (Grade.EXCELLENT, rule_set.excellent_min),
-    ):
-        if assessment.total < line:
-            return {"grade": grade.label, "points": line - assessment.total}
-    return None
 
 
 def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
@@ -117,33 +77,6 @@ def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
         ("performance:rule-set", year), lambda: RuleSet.objects.filter(year=year)[:1]
     )
     return (rule_sets[0] if rule_sets else None), None
-
-
-def _level_rank(level: list[int] | None) -> tuple[int, int]:
-    """(rank, number assessed) among the deputies of the same level, from the facts' [number
-    assessed, number who scored more] (None when no one of the level is assessed)."""
-    assessed, above = level or (0, 0)
-    return above + 1, assessed
-
-
-def dashboard_panel(request, *, today: date | None = None) -> dict | None:
-    known = deputy_facts(request, today=today)
-    if known is None:
-        return None
-    deputy = known.deputy
-    year = (today or clock.today()).year
-    rule_set, assessment = _year_score(deputy, year)
-    ledger = known["performance"]
-    return {
-        "year": year,
-        "rule_set": rule_set,
-        "assessment": assessment,
-        "level_rank": _level_rank(ledger["level"]) if assessment else None,
-        "level_label": deputy.get_level_display(),
-        "bars": _dimension_bars(assessment, rule_set),
-        "next_step": _next_step(assessment, rule_set),
-        "pending": ledger["pending"],
-    }
 
 
 def _years_and_published(year: int) -> tuple[list[int], bool]:
@@ -225,8 +158,8 @@ def my_ledger(request):
             "total_entries": sum(status_counts.values()),
             "rule_set": rule_set,
             "assessment": assessment,
-            "bars": _dimension_bars(assessment, rule_set),
-            "next_step": _next_step(assessment, rule_set),
+            "bars": dimension_bars(assessment, rule_set),
+            "next_step": next_step(assessment, rule_set),
             "breakdown": breakdown,
             "stale": stale,
             "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
