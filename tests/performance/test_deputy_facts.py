@@ -19,15 +19,9 @@ from performance.public import RULE_CODE_FACTS, ledger_rule_counts
 from performance.scoring import assessment_compute
 from tests.deputies.factories import DeputyFactory
 from tests.performance.factories import LedgerEntryFactory, rule_set
+from tests.performance.test_portrait import TODAY, _entries  # the same year and entries
 
 pytestmark = pytest.mark.django_db
-
-TODAY = date(2025, 6, 30)
-
-
-def _entries(deputy, code: str, n: int, **kwargs) -> None:
-    for _ in range(n):
-        LedgerEntryFactory(deputy=deputy, code=code, year=2025, **kwargs)
 
 
 @pytest.fixture
