@@ -267,8 +267,8 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["submitted_on", "community", "category"], name="sugg_heat_map_idx"
             ),
-            # The staff page's cards (suggestions.selectors.staff_overview): the newest submitted
-            # and the open ones by reply deadline, their first rows read in order.
+            # The staff page's cards (suggestions.selectors_staff.staff_overview): the newest
+            # submitted and the open ones by reply deadline, their first rows read in order.
             models.Index(
                 fields=["-created_at", "-id"],
                 condition=Q(status=Status.SUBMITTED.value),

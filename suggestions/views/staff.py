@@ -16,7 +16,7 @@ from core.cockpit import FIGURES_MINUTES, remembered
 from core.tabular import table_response
 from core.url_memo import pk_url_parts
 
-from .. import selectors
+from .. import selectors_staff
 from ..forms import ScoresForm, StatsForm
 from ..models import UnitReview
 from ..scoring import unit_scores_by_year, units_for_review
@@ -27,7 +27,7 @@ from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 @role_required(Role.STAFF)
 def staff_home(request):
     today = clock.today()
-    context = selectors.staff_overview(today)
+    context = selectors_staff.staff_overview(today)
     # Each card's rows link to the suggestion's admin page: its address reversed once, the
     # rows put their key between the two halves (about fifty reversals a page otherwise).
     head, tail = pk_url_parts("admin:suggestions_suggestion_change")

@@ -15,7 +15,8 @@ from suggestions.models import (
 )
 from suggestions.reviews import flagged_scores
 from suggestions.scoring import units_for_review
-from suggestions.selectors import missing_quarterly_reports, staff_overview
+from suggestions.selectors import missing_quarterly_reports
+from suggestions.selectors_staff import staff_overview
 
 pytestmark = pytest.mark.django_db
 

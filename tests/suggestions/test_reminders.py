@@ -8,7 +8,8 @@ from core.models import CalendarDay
 from core.notifications import Notification
 from suggestions import services
 from suggestions.reminders import reminders_send
-from suggestions.selectors import detail_context, missing_quarterly_reports, staff_overview
+from suggestions.selectors import detail_context, missing_quarterly_reports
+from suggestions.selectors_staff import staff_overview
 from suggestions.tasks import send_reminders
 from tests.accounts.factories import StaffUserFactory
 

@@ -15,7 +15,7 @@ from suggestions.models import (
     Status,
     Suggestion,
 )
-from suggestions.selectors import OVERVIEW_ROWS, staff_overview
+from suggestions.selectors_staff import OVERVIEW_ROWS, staff_overview
 from tests.suggestions.factories import (
     HandlingUnitFactory,
     RegisteredSuggestionFactory,
@@ -191,7 +191,7 @@ def _closed(unit) -> Suggestion:
 def test_the_badges_split_every_state_once():
     """Every state is a badge exactly once, live (read afresh) or settled (kept): a state added
     later is counted somewhere, and what a clerk acts on is never kept."""
-    from suggestions.selectors import STAFF_LIVE_STATES, STAFF_SETTLED_STATES
+    from suggestions.selectors_staff import STAFF_LIVE_STATES, STAFF_SETTLED_STATES
 
     assert sorted([*STAFF_LIVE_STATES, *STAFF_SETTLED_STATES]) == sorted(Status)
     assert not set(STAFF_LIVE_STATES) & set(STAFF_SETTLED_STATES)

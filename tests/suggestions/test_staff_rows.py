@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from suggestions.models import CheckKind, Commitment, CommitmentStatus, FollowUpCheck, Status
-from suggestions.selectors import staff_overview
+from suggestions.selectors_staff import staff_overview
 from suggestions.staff_rows import write_cards
 from tests.deputies.factories import DeputyWithUserFactory
 from tests.suggestions.factories import (
