@@ -9,8 +9,12 @@ It runs against whatever data that database holds (``seed_demo`` for demo size,
 settings and the two floor pages of ``core.bench`` switched on, logs the demo roles in by
 creating their sessions directly (``clerk``, ``d001``, ``unit01``, or the first user of each
 role), then for each round runs ``hey`` once per page in turn, so a noisy moment of a shared
-machine falls on every page alike. It prints, per page, the median over rounds of req/s, p50
-and p95, and p95 as a ratio to the bare view and to the trivial base page.
+machine falls on every page alike. The two floors (the bare view and the trivial base page) are
+measured right before every page, and a page's ratio to a floor is the median over rounds of its
+p95 divided by the floor's p95 of that moment: a ratio of two whole-run medians moved with
+whichever moment the floors happened to be measured in (the trivial page's p95 swung 9.5–13 ms
+between runs on one machine). It prints, per page, the median over rounds of req/s, p50 and
+p95, and those ratios.
 
 With ``--small`` a second database (demo size) gets its own gunicorn and every page is measured
 on both, one right after the other, so "district ÷ demo" compares two figures taken under the
@@ -308,60 +312,102 @@ def main() -> None:
             for name in names:
                 page = target.pages[name]
                 run_hey(target.base + page.path, target.cookies.get(page.role, ""), 20, 4)
+        floors = names[:2]
+        paired = {(floor, n): [] for floor in floors for n in names[2:]}
+        large = targets[0]
+
+        def measure(target: Target, name: str) -> Sample:
+            page = target.pages[name]
+            return run_hey(
+                target.base + page.path,
+                target.cookies.get(page.role, ""),
+                args.requests,
+                args.concurrency,
+            )
+
         for round_number in range(1, args.rounds + 1):
-            for name in names:  # a page on every database in turn, then the next page
-                for target in targets:
-                    page = target.pages[name]
-                    samples[target.label, name].append(
-                        run_hey(
-                            target.base + page.path,
-                            target.cookies.get(page.role, ""),
-                            args.requests,
-                            args.concurrency,
-                        )
-                    )
+            for name in names[2:]:
+                # Both floors right before the page, on the district database's server: the
+                # page's ratios compare figures taken at the same moment of a shared machine.
+                for floor in floors:
+                    sample = measure(large, floor)
+                    samples[large.label, floor].append(sample)
+                    paired[floor, name].append(sample)
+                for target in targets:  # the page on every database in turn
+                    samples[target.label, name].append(measure(target, name))
             print(f"round {round_number}/{args.rounds} done", file=sys.stderr)
     finally:
         for target in targets:
             target.server.terminate()
             target.server.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
-    report(samples, names, small=bool(args.small), args=args)
+    report(samples, paired, names, small=bool(args.small), args=args)
 
 
-def report(samples, names: list[str], *, small: bool, args) -> None:
-    def median(label: str, name: str, attr: str) -> float:
+def report(samples, paired, names: list[str], *, small: bool, args) -> None:
+    """Medians over rounds; a page's "× bare" and "× trivial" are the medians of its ratios to
+    the floors measured right before it in each round, not ratios of whole-run medians."""
+
+    def median(label: str, name: str, attr: str = "p95_ms") -> float:
         return statistics.median(getattr(s, attr) for s in samples[label, name])
 
-    bare, trivial = (median("large", name, "p95_ms") for name in names[:2])
+    def ratio(name: str, floor: str) -> float:
+        if name == floor:
+            return 1.0
+        if name in names[:2]:  # the trivial page against the bare view: every pair of a round
+            pairs = [
+                t.p95_ms / b.p95_ms
+                for n in names[2:]
+                for b, t in zip(paired[names[0], n], paired[names[1], n], strict=True)
+            ]
+            if floor == names[0]:
+                return statistics.median(pairs)
+            return statistics.median(1 / r for r in pairs)
+        large = samples["large", name]
+        return statistics.median(
+            page.p95_ms / before.p95_ms
+            for page, before in zip(large, paired[floor, name], strict=True)
+        )
+
+    bare, trivial = names[:2]
     print(
         f"\n{args.rounds} rounds × {args.requests} requests, concurrency {args.concurrency}, "
-        f"gunicorn -w {args.workers}; medians over rounds\n"
+        f"gunicorn -w {args.workers}; medians over rounds; the floors measured before every "
+        "page (their p95 is the median of all those runs)\n"
     )
     if small:
-        s_trivial = median("small", names[1], "p95_ms")
         print(
             "| page | small p95 ms | large p95 ms | large ÷ small | large × bare "
-            "| large × trivial | small × trivial | non-200 |"
+            "| large × trivial | non-200 |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for name in names:
-            p95, s_p95 = median("large", name, "p95_ms"), median("small", name, "p95_ms")
+            p95 = median("large", name)
+            if name in (bare, trivial):  # measured on the district database only
+                s_p95, growth = float("nan"), float("nan")
+            else:
+                s_p95 = median("small", name)
+                growth = statistics.median(
+                    large.p95_ms / small_.p95_ms
+                    for large, small_ in zip(
+                        samples["large", name], samples["small", name], strict=True
+                    )
+                )
             errors = sum(s.non_200 for label in ("large", "small") for s in samples[label, name])
             print(
-                f"| {name} | {s_p95:.1f} | {p95:.1f} | {p95 / s_p95:.2f} | {p95 / bare:.1f} "
-                f"| {p95 / trivial:.1f} | {s_p95 / s_trivial:.1f} | {errors} |"
+                f"| {name} | {s_p95:.1f} | {p95:.1f} | {growth:.2f} | {ratio(name, bare):.1f} "
+                f"| {ratio(name, trivial):.1f} | {errors} |"
             )
         return
     print("| page | req/s | p50 ms | p95 ms | p95 × bare | p95 × trivial | non-200 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in names:
-        p95 = median("large", name, "p95_ms")
         errors = sum(s.non_200 for s in samples["large", name])
         print(
             f"| {name} | {median('large', name, 'rps'):.0f} "
             f"| {median('large', name, 'p50_ms'):.1f} "
-            f"| {p95:.1f} | {p95 / bare:.1f} | {p95 / trivial:.1f} | {errors} |"
+            f"| {median('large', name):.1f} | {ratio(name, bare):.1f} "
+            f"| {ratio(name, trivial):.1f} | {errors} |"
         )
 
 
