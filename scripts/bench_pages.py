@@ -107,7 +107,7 @@ def sessions_and_pages(env: dict[str, str]) -> tuple[dict[str, str], list[Page]]
             raise SystemExit(f"no active user with role {role.value}: seed the database first")
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "core.user_backend.UserBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         return session.session_key

@@ -102,7 +102,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # axes' backend refuses a locked-out client before the password is checked (accounts.lockout).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's user by a kept statement (core.user_backend).
+    "core.user_backend.UserBackend",
 ]
 
 MIDDLEWARE = [
