@@ -10,14 +10,16 @@ writes the page's scripts and styles once per process. The result table itself i
 
 from django import forms
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
 from django.contrib.admin.views.main import ALL_VAR, PAGE_VAR
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.loader import get_template, select_template
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.translation import get_language, gettext
 
 from core.admin_rows import PLAIN_TEXT, html_of
@@ -320,3 +322,40 @@ def _page_link(cl):
         return f'<a href="{head}{PAGE_VAR}={number}{tail}"{end}>{number}</a> '
 
     return link
+
+
+_OBJECT_TOOLS_TEMPLATES: dict[tuple[str, str], bool] = {}
+
+
+def is_django_object_tools(opts) -> bool:
+    """Whether the model's list draws its 增加 button with Django's own
+    ``admin/change_list_object_tools.html`` (no app or model template), once per model."""
+    key = (opts.app_label, opts.object_name)
+    if key not in _OBJECT_TOOLS_TEMPLATES:
+        names = [
+            f"admin/{opts.app_label}/{opts.object_name}/change_list_object_tools.html",
+            f"admin/{opts.app_label}/change_list_object_tools.html",
+            "admin/change_list_object_tools.html",
+        ]
+        origin = select_template(names).origin.name.replace("\\", "/")
+        _OBJECT_TOOLS_TEMPLATES[key] = origin.endswith(
+            "django/contrib/admin/templates/admin/change_list_object_tools.html"
+        )
+    return _OBJECT_TOOLS_TEMPLATES[key]
+
+
+def render_object_tools(context) -> str:
+    """``{% change_list_object_tools %}`` with Django's template, written in Python: the add
+    link (its reversal, the preserved filters and the label) cost ~0.4 ms as a template."""
+    head = "\n\n\n  "
+    if not context.get("has_add_permission"):
+        return head + "\n\n"
+    cl = context["cl"]
+    request = context.get("request")
+    url = reverse(admin_urlname(cl.opts, "add"), current_app=getattr(request, "current_app", None))
+    url = add_preserved_filters(context, url, context.get("is_popup"), context.get("to_field"))
+    label = gettext("Add %(name)s") % {"name": conditional_escape(cl.opts.verbose_name)}
+    return (
+        f'{head}\n  <li>\n    \n    <a href="{conditional_escape(url)}" class="addlink">\n'
+        f"      {label}\n    </a>\n  </li>\n  \n\n"
+    )

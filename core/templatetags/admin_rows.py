@@ -4,16 +4,19 @@
 ``{% lean_admin_actions as html %}``: the actions bar (None where only Django's
 ``{% admin_actions %}`` gives the same HTML); ``{% lean_pagination cl as html %}`` the page
 links and count (None where a model has its own pagination template); all written by
-``core.admin_list_parts``."""
+``core.admin_list_parts``; ``{% lean_object_tools as html %}`` the add link (None where a model
+has its own object tools template)."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.safestring import mark_safe
 
 from core.admin_list_parts import (
+    is_django_object_tools,
     is_project_pagination,
     render_actions,
     render_filter,
+    render_object_tools,
     render_pagination,
 )
 from core.admin_rows import render_result_list
@@ -42,4 +45,13 @@ def lean_admin_actions(context):
 @register.simple_tag(takes_context=True)
 def lean_pagination(context, cl):
     html = render_pagination(cl, context) if is_project_pagination(cl.opts) else None
+    return None if html is None else mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def lean_object_tools(context):
+    cl = context.get("cl")
+    if cl is None or not is_django_object_tools(cl.opts):
+        return None
+    html = render_object_tools(context)
     return None if html is None else mark_safe(html)

@@ -1,6 +1,7 @@
 """The lean result table (``core.admin_rows``) writes exactly Django's ``{% result_list %}``,
 the lean filters exactly Django's ``{% admin_list_filter %}``, the actions bar exactly
-Django's ``{% admin_actions %}`` and the pages exactly ``{% pagination %}``.
+Django's ``{% admin_actions %}``, the pages exactly ``{% pagination %}`` and the add link exactly
+``{% change_list_object_tools %}``.
 
 On the demo data, every registered ModelAdmin's changelist is rendered twice, once with the
 lean renderer and once with it switched off (Django's tag), and the pages must be the same
@@ -65,6 +66,7 @@ def both(client, url: str) -> tuple[str, str, int]:
         mock.patch.object(admin_rows_tags, "render_filter", lambda cl, spec: None),
         mock.patch.object(admin_rows_tags, "render_actions", lambda context: None),
         mock.patch.object(admin_rows_tags, "render_pagination", lambda cl, context: None),
+        mock.patch.object(admin_rows_tags, "render_object_tools", lambda context: None),
     ):
         stock = client.get(url, follow=True)  # Django's own tags for the rows and the filters
     assert ours.status_code == stock.status_code, url
@@ -164,3 +166,19 @@ def test_the_actions_bar_is_written_and_djangos_html(client, demo, monkeypatch):
         stock, ours_html, _rows = both(client, "/admin/performance/ledgerentry/")
         assert ours_html == stock == normalised(ours.content.decode())
         assert 'name="index" value="1"' in stock and 'class="question hidden"' in stock
+
+
+def test_the_add_link_is_djangos_byte_for_byte(client, demo):
+    """The add link keeps the chosen filters (``_changelist_filters``) and, in a popup, the
+    popup flag, exactly as Django's template writes them, whitespace included."""
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
+    for url in (
+        "/admin/deputies/deputy/?level__exact=district",
+        "/admin/deputies/deputy/?_popup=1",
+    ):
+        with mock.patch.object(admin_rows_tags, "render_object_tools", lambda context: None):
+            stock = client.get(url).content.decode()
+        ours = client.get(url).content.decode()
+        tools = re.compile(r'<ul class="object-tools">.*?</ul>', re.S)
+        assert tools.search(ours).group(0) == tools.search(stock).group(0)
+        assert 'class="addlink"' in ours and "/admin/deputies/deputy/add/?" in ours

@@ -1,0 +1,67 @@
+"""A part of the admin's pages kept per process (``{% kept_html %}``, the admin's header): the
+same bytes as rendering it afresh, the request's own CSRF token, and another staff member's or
+language's header never shown."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from core.templatetags import kept_html
+from tests.accounts.factories import StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    reverse("admin:index"),
+    reverse("admin:performance_ledgerentry_changelist"),
+    reverse("admin:deputies_deputy_add"),
+]
+
+
+def _header(html: str) -> str:
+    return html[html.index('<header id="header">') : html.index("</header>")]
+
+
+def _tokens(html: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def _plain(monkeypatch) -> None:
+    monkeypatch.setattr(kept_html.KeptNode, "render", lambda self, ctx: self.nodelist.render(ctx))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_kept_header_is_the_header_rendered_afresh(staff_client, path, monkeypatch):
+    kept_html._KEPT.clear()
+    staff_client.get(path)  # keeps the header
+    kept = staff_client.get(path).content.decode()
+    with monkeypatch.context() as patch:
+        _plain(patch)
+        fresh = staff_client.get(path).content.decode()
+    blank = lambda html: re.sub(r'csrfmiddlewaretoken" value="[^"]+"', "T", html)  # noqa: E731
+    assert blank(_header(kept)) == blank(_header(fresh))
+    assert "logout-form" in _header(kept) and "T" in blank(_header(kept))
+
+
+def test_each_request_gets_its_own_token_and_its_own_name(staff_client, staff_user):
+    path = reverse("admin:index")
+    first, second = (staff_client.get(path).content.decode() for _ in range(2))
+    assert _tokens(first) and _tokens(first) != _tokens(second)  # masked anew each time
+    assert kept_html._TOKEN_MARK not in first + second
+    other = StaffUserFactory(username="another")
+    client = Client()
+    client.force_login(other)
+    theirs = _header(client.get(path).content.decode())
+    name = '<strong class="admin-user">{}</strong>'
+    assert name.format("another") in theirs and name.format("staff") not in theirs
+    assert name.format("staff") in _header(second)
+
+
+def test_the_header_follows_the_language(staff_client):
+    path = reverse("admin:index")
+    chinese = _header(staff_client.get(path).content.decode())
+    staff_client.cookies["django_language"] = "en"
+    english = _header(staff_client.get(path).content.decode())
+    assert "退出登录" in chinese and "退出登录" not in english and "Log out" in english
