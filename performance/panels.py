@@ -81,11 +81,10 @@ def undecided_reelection(year: int) -> QuerySet[Assessment]:
 def undecided_exits(year: int) -> tuple[QuerySet[Assessment], QuerySet[Assessment]]:
     """``selectors.exit_candidates`` without an exit decision, as two disjoint counts (no base
     entry; 不称职 twice running with a base entry), built on the same ``exit_subqueries``."""
-    incompetent_before, base_entry = selectors.exit_subqueries(year)
+    incompetent_before, no_base = selectors.exit_subqueries(year)
     assessed = Assessment.objects.filter(undecided(ConsequenceKind.EXIT, year), rule_set__year=year)
-    no_base = assessed.filter(~Exists(base_entry))
-    twice = assessed.filter(Exists(incompetent_before), Exists(base_entry), grade=Grade.INCOMPETENT)
-    return no_base, twice
+    twice = assessed.filter(~no_base, Exists(incompetent_before), grade=Grade.INCOMPETENT)
+    return assessed.filter(no_base), twice
 
 
 def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet] | None:

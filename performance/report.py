@@ -112,13 +112,13 @@ def _decision(year: int, kind: str, deputy: str) -> Subquery:
 
 def _with_exit_flags(qs: QuerySet[Assessment], year: int) -> QuerySet[Assessment]:
     """The two 劝辞 criteria of ``selectors.exit_candidates`` as columns of each row."""
-    incompetent_before, base_entry = exit_subqueries(year)
+    incompetent_before, no_base = exit_subqueries(year)
     return qs.annotate(
         incompetent_twice=ExpressionWrapper(
             Q(Exists(incompetent_before)) & Q(grade=Grade.INCOMPETENT),
             output_field=BooleanField(),
         ),
-        has_base=Exists(base_entry),
+        has_base=ExpressionWrapper(~no_base, output_field=BooleanField()),
     )
 
 

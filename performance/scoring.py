@@ -60,9 +60,9 @@ def serving_deputies(year: int, today: date | None = None) -> QuerySet[Deputy]:
 
 
 def counts_queryset(rules: list[Rule], year: int, today: date | None = None) -> QuerySet:
-    """One row per assessed deputy: how many verified entries under each rule, and duty days
-    (distinct dates with a verified entry). A single GROUP BY over a LEFT JOIN, so deputies
-    with nothing recorded get zeros."""
+    """One row per assessed deputy: their level, how many verified entries under each rule,
+    and duty days (distinct dates with a verified entry). A single GROUP BY over a LEFT JOIN,
+    so deputies with nothing recorded get zeros."""
     qs = serving_deputies(year, today).annotate(
         verified=FilteredRelation(
             "ledger_entries",
@@ -75,7 +75,7 @@ def counts_queryset(rules: list[Rule], year: int, today: date | None = None) -> 
     counts = {f"n_{r.code}": Count("verified", filter=Q(verified__rule=r.pk)) for r in rules}
     return (
         qs.annotate(**counts, duty_days=Count("verified__occurred_on", distinct=True))
-        .values("id", *counts, "duty_days")
+        .values("id", "level", *counts, "duty_days")
         .order_by()
     )
 
@@ -117,6 +117,11 @@ def scoring_sql(
         dimension_sql.append(
             f"{greatest}(0, {least}({' + '.join(parts)}, {cap})) AS {q(dimension)}"
         )
+    # Verified entries under the positive base rules: none is the 劝辞 criterion "no base
+    # duty all year" (``selectors.exit_subqueries``), kept on the row for the exit list.
+    base_entries = " + ".join(
+        f"c.{q('n_' + r.code)}" for r in rules if r.dimension == Dimension.BASE and r.points > 0
+    )
     json_fn = "jsonb_build_object" if postgres else "json_object"
     pairs = ", ".join(f"'{r.code}', c.{q('n_' + r.code)}" for r in rules)
     quota = math.ceil(rule_set.excellence_quota * assessed)
@@ -129,16 +134,31 @@ def scoring_sql(
     )
     sql = (
         f"SELECT t.id, t.base, t.innovation, t.contribution, t.total, t.{q('rank')}, "
-        f"{grade} AS grade, t.duty_days, t.counts FROM ("
+        f"{grade} AS grade, t.duty_days, t.counts, t.level, t.base_entries FROM ("
         f"SELECT d.*, d.base + d.innovation + d.contribution AS total, "
         f"RANK() OVER (ORDER BY d.base + d.innovation + d.contribution DESC) AS {q('rank')} "
         f"FROM (SELECT c.id, {', '.join(dimension_sql)}, c.duty_days, "
-        f"{json_fn}({pairs}) AS counts FROM ({counts_sql}) c) d) t"
+        f"{json_fn}({pairs}) AS counts, c.level, {base_entries or '0'} AS base_entries "
+        f"FROM ({counts_sql}) c) d) t"
     )
     return sql, list(params)
 
 
-_COLUMNS = ("base", "innovation", "contribution", "total", "rank", "grade", "duty_days", "counts")
+# Every column the upsert writes; a row is rewritten when any of them changed, so a deputy
+# whose level changed since the last run gets the new level (and rank within it) on the
+# next, e.g. the nightly, recompute.
+_COLUMNS = (
+    "base",
+    "innovation",
+    "contribution",
+    "total",
+    "rank",
+    "grade",
+    "duty_days",
+    "counts",
+    "level",
+    "base_entries",
+)
 
 
 def _upsert_sql(select_sql: str) -> str:

@@ -10,6 +10,7 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -25,7 +26,6 @@ from .models import (
     ConsequenceDecision,
     ConsequenceKind,
     Decision,
-    Dimension,
     EntryEvidence,
     EntryStatus,
     Grade,
@@ -104,43 +104,32 @@ class ExitCandidate:
         return "；".join(parts)
 
 
-def exit_subqueries(year: int) -> tuple[QuerySet[Assessment], QuerySet[Rule]]:
-    """The two 劝辞 criteria as subqueries on an assessment's deputy (``OuterRef("deputy")``),
-    each to be used as ``Exists(...)``: 不称职 the year before (with 不称职 this year, twice
-    running), and a verified entry of the year's positive base rules (its absence: no base
-    duty all year). Shared by the exit list, the staff desk and the annual report so they
-    never disagree."""
+def exit_subqueries(year: int) -> tuple[QuerySet[Assessment], Q]:
+    """The two 劝辞 criteria on an assessment of ``year``: 不称职 the year before (a subquery
+    on ``OuterRef("deputy")`` for ``Exists(...)``; with 不称职 this year, twice running), and
+    no verified entry of the year's positive base rules (a condition on the row, no base duty
+    all year: ``base_entries=0``, the partial index's own predicate). Shared by the exit list,
+    the staff desk and the annual report so they never disagree.
+
+    The base entries are counted by the scoring (``Assessment.base_entries``, written with the
+    scores by ``scoring.assessment_compute``), so the criterion is as of the assessment's last
+    computation, like its grade: a verified, rejected or reopened entry, or a rule changed,
+    queues the year's recompute, and the nightly one catches up. Probing each assessed deputy's
+    entries instead cost ~2.2 ms on every staff desk view at district size."""
     incompetent_before = Assessment.objects.filter(
         deputy=OuterRef("deputy"), rule_set__year=year - 1, grade=Grade.INCOMPETENT
     )
-    # "One of the year's base rules has a verified entry of the deputy": the year's rules
-    # (a handful, read by the statement, so a rule added during the year counts at once), each
-    # probed by the partial index on verified entries' (deputy, rule) — one index entry per
-    # deputy and rule. Asked the other way round (the deputy's verified entries of any year,
-    # matched against the rules) the database walked every deputy's entries of earlier years
-    # first: at district size 1,036 deputies cost ~7 ms against ~1.3 ms this way.
-    base_entry = Rule.objects.filter(
-        Exists(
-            LedgerEntry.objects.filter(
-                deputy=OuterRef(OuterRef("deputy")),
-                rule=OuterRef("pk"),
-                status=EntryStatus.VERIFIED,
-            )
-        ),
-        rule_set__year=year,
-        dimension=Dimension.BASE,
-        points__gt=0,
-    )
-    return incompetent_before, base_entry
+    return incompetent_before, Q(base_entries=0)
 
 
 def exit_flags_query(year: int) -> QuerySet:
     """``(assessment id, "twice" or "no_base")`` for the year's assessments flagged 不称职 twice
     running, and without a base entry."""
-    incompetent_before, base_entry = exit_subqueries(year)
-    # Each condition in its own branch of one UNION, so the database anti-joins "no base
-    # entry" by index per assessed deputy instead of evaluating an OR of two subqueries over
-    # every verified entry (the staff desk asks on every view).
+    incompetent_before, no_base = exit_subqueries(year)
+    # Each condition in its own branch of one UNION, each read from its own index: 不称职
+    # by (year, grade), "no base entry" by the partial index of the year's rows whose
+    # ``base_entries`` (kept by the scoring) is 0, instead of probing every assessed deputy's
+    # entries (~1,000 probes at district size; the staff desk asks on every view).
     assessed = Assessment.objects.filter(rule_set__year=year)
     return (
         assessed.filter(Exists(incompetent_before), grade=Grade.INCOMPETENT)
@@ -148,7 +137,7 @@ def exit_flags_query(year: int) -> QuerySet:
         .values_list("pk", "why")
         .order_by()
         .union(
-            assessed.filter(~Exists(base_entry))
+            assessed.filter(no_base)
             .annotate(why=Value("no_base"))
             .values_list("pk", "why")
             .order_by(),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from deputies.models import Level
 from performance.models.rules import ONE_PLACE, RuleSet
 
 
@@ -37,6 +38,14 @@ class Assessment(models.Model):
     grade = models.CharField(_("等次"), max_length=12, choices=Grade.choices)
     duty_days = models.PositiveIntegerField(_("履职天数"), default=0)
     counts = models.JSONField(_("各项次数"), default=dict, blank=True)
+    # The deputy's level when the year was (last) computed: the rank within the level (the
+    # dashboard's score card) counts the year's rows of one level from an index, without
+    # joining deputies, and the annual report can say at what level a deputy was assessed.
+    level = models.CharField(_("参评层级"), max_length=10, choices=Level.choices)
+    # Verified entries under the year's positive base rules (基础分 items): 0 is the 劝辞
+    # criterion "no base duty all year", read as a column instead of probing the ledger once
+    # per assessed deputy (``performance.selectors.exit_subqueries``).
+    base_entries = models.PositiveIntegerField(_("基础履职记录数"), default=0)
     computed_at = models.DateTimeField(_("计算时间"))
 
     class Meta:
@@ -52,6 +61,9 @@ class Assessment(models.Model):
                 name="assessment_scores_not_negative",
             ),
             models.CheckConstraint(condition=Q(rank__gte=1), name="assessment_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(level__in=Level.values), name="assessment_level_valid"
+            ),
         ]
         indexes = [
             # A year's deputies of one grade (the desk's and the cockpit's re-election counts):
@@ -61,11 +73,22 @@ class Assessment(models.Model):
             ),
             # One year's ranking, in rank order (the admin list and the report).
             models.Index(fields=["rule_set", "rank"], name="perf_assessment_year_rank"),
-            # A year's assessed deputies with the assessment's id, read from the index alone by
-            # the 劝辞 flags (performance.selectors.exit_flags_query), which then probe each
-            # deputy's verified base entry: the rows themselves are never read.
+            # A year's assessment of one deputy (the dashboard's facts) or the year's assessed
+            # deputies with the assessment's id, read from the index alone.
             models.Index(
                 fields=["rule_set", "deputy"], include=["id"], name="perf_assessment_year_deputy"
+            ),
+            # The rank within the level (``deputy_panels.level_rank`` and the dashboard's
+            # facts): how many of a year's level are assessed and how many scored more, both
+            # counted from this index alone.
+            models.Index(fields=["rule_set", "level", "total"], name="perf_assessment_year_level"),
+            # The year's assessments without a base entry (the 劝辞 list and the desk's card):
+            # a handful of rows, with the deputy for the decision each is checked against.
+            models.Index(
+                fields=["rule_set"],
+                include=["deputy"],
+                condition=Q(base_entries=0),
+                name="perf_assessment_no_base",
             ),
         ]
 

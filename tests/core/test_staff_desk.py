@@ -153,7 +153,7 @@ def build_performance(deputy) -> dict:
 
     last = RuleSet.objects.get(year=YEAR - 1)
 
-    def assess(who, grade, rs=last):
+    def assess(who, grade, rs=last, base_entries=0):
         zero = Decimal("0")
         return Assessment.objects.create(
             rule_set=rs,
@@ -165,6 +165,8 @@ def build_performance(deputy) -> dict:
             rank=1,
             assessed_count=3,
             grade=grade,
+            level=who.level,
+            base_entries=base_entries,
             computed_at=now,
         )
 
@@ -182,8 +184,8 @@ def build_performance(deputy) -> dict:
     # One deputy excellent three years running, with base entries: re-election only.
     star = DeputyWithUserFactory()
     for year in (YEAR - 3, YEAR - 2, YEAR - 1):
-        assess(star, Grade.EXCELLENT, rule_set(year))
-    entry(YEAR - 1, EntryStatus.VERIFIED, who=star)
+        assess(star, Grade.EXCELLENT, rule_set(year), base_entries=int(year == YEAR - 1))
+    entry(YEAR - 1, EntryStatus.VERIFIED, who=star)  # counted by the scoring (base_entries)
 
     plan, _created = VoterReportPlan.objects.get_or_create(year=YEAR)
     planned = [VoterReport.objects.create(plan=plan, deputy=DeputyWithUserFactory())]

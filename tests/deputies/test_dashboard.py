@@ -110,10 +110,12 @@ def test_dashboard_shows_every_part(deputy_client, busy):
 
 
 def test_score_card_rank_in_level_is_level_rank(deputy_client, busy, other_deputy):
-    """The card's rank among the deputies of the same level (counted with the facts, one pass
-    over the year's assessments) is ``level_rank``'s, ties sharing a rank."""
+    """The card's rank among the deputies of the same level (counted with the facts from the
+    assessments' level, kept by the scoring) is ``level_rank``'s, ties sharing a rank, once
+    the year is recomputed after a deputy's level changed (as the nightly run does)."""
     other_deputy.level = busy.level
     other_deputy.save(update_fields=["level"])
+    assessment_compute(year=TODAY.year)
     response = deputy_client.get(URL)
     (panel,) = [c for t, c in response.context["panels"] if t == "performance/_panel.html"]
     assessment = busy.assessments.get()

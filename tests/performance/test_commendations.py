@@ -36,7 +36,7 @@ TODAY = date(2026, 3, 10)
 def graded(deputy, grade, year=2025, rank=1):
     return Assessment.objects.create(
         rule_set=rule_set(year), deputy=deputy, base=60, innovation=20, contribution=10,
-        total=Decimal("90"), rank=rank, assessed_count=10, grade=grade,
+        total=Decimal("90"), rank=rank, assessed_count=10, grade=grade, level=deputy.level,
         computed_at=timezone.now(),
     )  # fmt: skip
 

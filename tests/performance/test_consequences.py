@@ -12,8 +12,10 @@ from performance.models import (
     ConsequenceDecision,
     ConsequenceKind,
     Decision,
+    Dimension,
     EntryStatus,
     Grade,
+    LedgerEntry,
 )
 from performance.selectors import consequence_lists, exit_candidates, reelection_candidates
 from performance.services import decision_record
@@ -23,19 +25,43 @@ from tests.performance.factories import LedgerEntryFactory, rule_set
 pytestmark = pytest.mark.django_db
 
 
+def base_entries(deputy, year: int) -> int:
+    """The deputy's verified entries of ``year``'s positive base rules, read the plain way:
+    what the scoring keeps on the assessment (``Assessment.base_entries``)."""
+    return LedgerEntry.objects.filter(
+        deputy=deputy,
+        status=EntryStatus.VERIFIED,
+        rule__rule_set__year=year,
+        rule__dimension=Dimension.BASE,
+        rule__points__gt=0,
+    ).count()
+
+
+def rescored(year: int) -> None:
+    """The year's directly stored assessments' base entries brought up to date, as the
+    recompute an entry's review queues would (their grades left as the test set them)."""
+    for assessment in Assessment.objects.filter(rule_set__year=year).select_related("deputy"):
+        assessment.base_entries = base_entries(assessment.deputy, year)
+        assessment.save(update_fields=["base_entries"])
+
+
 def graded(deputy, **grades):
-    """``graded(d, y2023="excellent", ...)``: store assessments directly."""
+    """``graded(d, y2023="excellent", ...)``: store assessments directly (with the level and
+    the base entries the scoring would give them)."""
     for key, grade in grades.items():
         year = int(key[1:])
         Assessment.objects.create(
             rule_set=rule_set(year), deputy=deputy, base=0, innovation=0, contribution=0,
-            total=Decimal("50"), rank=1, assessed_count=1, grade=grade,
-            computed_at=timezone.now(),
+            total=Decimal("50"), rank=1, assessed_count=1, grade=grade, level=deputy.level,
+            base_entries=base_entries(deputy, year), computed_at=timezone.now(),
         )  # fmt: skip
 
 
 def with_base_entry(deputy, year=2025):
+    """A verified base entry, counted on the deputy's assessment of the year as the recompute
+    would."""
     LedgerEntryFactory(deputy=deputy, code="B03", year=year)
+    rescored(year)
 
 
 EX, INC, OK = Grade.EXCELLENT, Grade.INCOMPETENT, Grade.COMPETENT

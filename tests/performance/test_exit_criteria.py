@@ -1,8 +1,9 @@
 """The 劝辞 criteria (``performance.selectors.exit_subqueries``) name the same deputies wherever
 they are asked: the exit list, the cockpit's flags (compiled once a year), the staff desk's
 counts (built once a day) and the annual report's columns, and the same as a plain reading of
-the rule (a verified entry, in the year, of a base rule worth points). The year's rules are read
-by the statement, not built into it: a base rule added during the year counts at once."""
+the rule (a verified entry, in the year, of a base rule worth points). "No base entry" is read
+from the assessment (``Assessment.base_entries``, counted by the scoring), so it follows the
+ledger at the year's next computation: a base rule added during the year counts then."""
 
 from datetime import date
 from decimal import Decimal
@@ -20,10 +21,11 @@ from performance.models import (
     LedgerEntry,
 )
 from performance.report import _with_exit_flags
+from performance.scoring import assessment_compute
 from performance.selectors import exit_candidates, exit_flags, exit_flags_query
 from performance.services import decision_record
 from tests.deputies.factories import DeputyFactory
-from tests.performance.test_consequences import INC, OK, graded
+from tests.performance.test_consequences import INC, OK, base_entries, graded, rescored
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +138,7 @@ def test_every_place_names_the_same_deputies_as_the_rule(give, staff_user):
     give(pending, B08=1)
     give(deduction, B09=1)
     assert added.pk and deduction_added.pk
+    rescored(YEAR)  # as the recompute the entries' (and the rules') writes queue
     # A decision takes the deputy off the desk's count, not off the lists.
     decision_record(
         deputy=nothing, year=YEAR, kind=ConsequenceKind.EXIT, decision=Decision.TALKED,
@@ -169,6 +172,11 @@ def test_at_a_larger_size_every_place_still_names_the_deputies_of_the_rule():
     base.filter(deputy_id=rejected).update(status=EntryStatus.REJECTED, review_reason="不实")
     base.filter(deputy_id=pending).update(status=EntryStatus.PENDING)
     assert base.filter(deputy_id=kept).exists()
+    # The recompute the reviews queue: the scoring counts each deputy's base entries as the
+    # plain reading does.
+    assessment_compute(year=YEAR, today=TODAY)
+    for a in Assessment.objects.filter(rule_set__year=YEAR).select_related("deputy"):
+        assert a.base_entries == base_entries(a.deputy, YEAR), a.deputy_id
 
     expected = _expected()
     assert {rejected, pending} <= expected[0] and kept not in expected[0]

@@ -38,6 +38,7 @@ def _assess(deputies, year=YEAR, grades=None):
             rank=rank,
             assessed_count=len(deputies),
             grade=(grades or {}).get(deputy.code, Grade.BASIC),
+            level=deputy.level,
             computed_at=timezone.now(),
         )
         for rank, deputy in enumerate(deputies, start=1)

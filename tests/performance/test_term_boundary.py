@@ -125,6 +125,7 @@ def test_ledger_candidates_are_offered_unless_staff_decided_otherwise():
                 rank=rank,
                 assessed_count=3,
                 grade=grade,
+                level=deputy.level,
                 computed_at=datetime(year, 12, 31, tzinfo=UTC),
             )
     ConsequenceDecision.objects.create(

@@ -215,6 +215,7 @@ def _populate(size: int, year: int) -> None:
                             rank=i + 1,
                             assessed_count=size,
                             grade=grade,
+                            level=deputy.level,
                             computed_at=now,
                         )
                     )
