@@ -111,21 +111,24 @@ def _counts_by_status(status: str = "status") -> JSONObject:
 
 
 def deputy_facts_source(today: date) -> dict:
-    """Read with the deputy's other facts (``deputies.facts``): suggestions the deputy led with
-    a reply waiting for their evaluation (满意度测评, the to-do), and the card's counts by
-    status of the suggestions they lead (``led``) or co-sign without leading (``cosigned``),
-    each from its own index (as ``deputy_suggestion_ids``, whose UNION a fact cannot hold)."""
+    """Read with the deputy's other facts (``deputies.facts``): the card's counts by status of
+    the suggestions they lead (``led``) or co-sign without leading (``cosigned``), each from
+    its own index (as ``deputy_suggestion_ids``, whose UNION a fact cannot hold). The to-do's
+    replies waiting for the deputy's evaluation are the led ones ``replied``
+    (``to_evaluate``): no subquery of their own."""
     cosigned = Suggestion.co_signers.through.objects.filter(deputy=DEPUTY).exclude(
         suggestion__lead_deputy=DEPUTY
     )
     return {
-        "to_evaluate": (
-            Suggestion.objects.filter(lead_deputy=DEPUTY, status=Status.REPLIED),
-            Count("pk"),
-        ),
         "led": (Suggestion.objects.filter(lead_deputy=DEPUTY), _counts_by_status()),
         "cosigned": (cosigned, _counts_by_status("suggestion__status")),
     }
+
+
+def to_evaluate(known) -> int:
+    """Suggestions the deputy led with a reply waiting for their evaluation (满意度测评),
+    from the facts (``known``): the led ones ``replied``."""
+    return (known["suggestions"]["led"] or {}).get(Status.REPLIED, 0)
 
 
 def deputy_todos(request) -> list[Todo]:
@@ -137,7 +140,7 @@ def deputy_todos(request) -> list[Todo]:
     return [
         Todo(
             label=_("建议答复待测评"),
-            count=known["suggestions"]["to_evaluate"],
+            count=to_evaluate(known),
             hint=_("请对承办单位的答复作出评价"),
             url=f"{reverse('suggestions:mine')}?status={Status.REPLIED}",
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core import compiled
 from deputies import facts
 from performance.models import EntryStatus
+from suggestions.panels import to_evaluate
 from tests.liaison.factories import DutyFactory
 from tests.performance.factories_pages import entry
 from tests.suggestions.helpers import replied
@@ -61,7 +62,7 @@ def test_each_deputy_reads_their_own_facts_from_one_statement(deputy, other_depu
     assert len(facts._STATEMENTS) == 1  # compiled for the first, reused for the second
     assert mine["performance"]["returned"] == 1 and theirs["performance"]["returned"] == 0
     assert mine["performance"]["pending"] == 1 and theirs["performance"]["pending"] == 0
-    assert mine["suggestions"]["to_evaluate"] == 1 and theirs["suggestions"]["to_evaluate"] == 0
+    assert to_evaluate(mine) == 1 and to_evaluate(theirs) == 0  # the led ones replied
     assert mine["liaison.duties"] == {"n": 1, "first": TODAY + timedelta(days=3)}
     assert theirs["liaison.duties"] == {"n": 0, "first": None}
     for known in (mine, theirs):  # a survey neither has answered
