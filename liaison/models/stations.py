@@ -122,7 +122,14 @@ class ReceptionDay(models.Model):
         verbose_name = _("接待日")
         verbose_name_plural = _("接待日")
         ordering = ["-date", "starts_at"]
-        indexes = [models.Index(fields=["date", "starts_at"], name="reception_day_date_idx")]
+        indexes = [
+            models.Index(fields=["date", "starts_at"], name="reception_day_date_idx"),
+            # A deputy's duties in a week (the dashboard's to-do, liaison.panels.duties.facts):
+            # each of their duty's days probed here for its date, the rows never read, instead
+            # of hashing the week's every reception day (~0.2 ms against ~0.08 at district
+            # size).
+            models.Index(fields=["id", "date"], name="reception_day_id_date_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["station", "date", "starts_at"],

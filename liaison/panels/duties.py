@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.db.models import Count, Min
+from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -36,13 +37,22 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
 
 def facts(today: date) -> dict:
     """Reception duties in the next ``TODO_DAYS`` days (today included) and the first one's
-    date, read with the deputy's other facts (``deputies.facts``)."""
+    date, read with the deputy's other facts (``deputies.facts``) as ``coming``: [number,
+    first date], both in one pass over the deputy's duties joined to their days (two
+    subqueries read the week's reception days twice, ~0.2 ms each at district size)."""
     coming = Duty.objects.filter(
         deputy=DEPUTY,
         reception_day__date__gte=today,
         reception_day__date__lt=today + timedelta(days=TODO_DAYS),
     )
-    return {"n": (coming, Count("pk")), "first": (coming, Min("reception_day__date"))}
+    return {"coming": (coming, JSONArray(Count("*"), Min("reception_day__date")))}
+
+
+def coming_duties_count(known) -> tuple[int, date | None]:
+    """(duties in the next ``TODO_DAYS`` days, the first one's date) from the facts
+    (``known``); the date comes as ISO text in the fact's JSON."""
+    n, first = known["liaison.duties"]["coming"] or (0, None)
+    return n, date.fromisoformat(first) if first else None
 
 
 def visit_facts(today: date) -> dict:
@@ -64,12 +74,11 @@ def duty_todos(request, *, today: date | None = None) -> list[Todo]:
     known = deputy_facts(request, today=today)
     if known is None:
         return []
-    coming = known["liaison.duties"]
-    first = coming["first"]
+    n, first = coming_duties_count(known)
     return [
         Todo(
             label=gettext("近 7 天进站接待"),
-            count=coming["n"],
+            count=n,
             hint=gettext("最近一次：%(day)s") % {"day": date_format(first, "MONTH_DAY_FORMAT")}
             if first
             else "",
