@@ -395,30 +395,4 @@ def prepared(key: tuple, build: Callable[..., QuerySet], **ids: int | tuple[int,
         return [row[0] for row in rows]
     if found.kind == "dicts":
         return [dict(zip(found.names, row, strict=True)) for row in rows]
-    return _instances(found.compiler, rows)
-
-
-def _instances(compiler, rows: list) -> list:
-    """Model instances from the compiled rows, as Django's ``ModelIterable`` makes them."""
-    from django.db.models.query import get_related_populators
-
-    db = compiler.using
-    select, klass_info, annotation_col_map = (
-        compiler.select,
-        compiler.klass_info,
-        compiler.annotation_col_map,
-    )
-    model = klass_info["model"]
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    init_list = [f[0].target.attname for f in select[start:end]]
-    populators = get_related_populators(klass_info, select, db)
-    objects = []
-    for row in rows:
-        obj = model.from_db(db, init_list, row[start:end])
-        for populator in populators:
-            populator.populate(row, obj)
-        for name, position in annotation_col_map.items():
-            setattr(obj, name, row[position])
-        objects.append(obj)
-    return objects
+    return compiled.instances(found.compiler, rows)

@@ -59,3 +59,14 @@ def test_a_request_reads_its_user_once(deputy_client, deputy):
         assert deputy_client.get(page).status_code == 200
     users = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
     assert len(users) == 1 and f'"accounts_user"."id" = {deputy.user.pk}' in users[0]
+
+
+def test_the_deputy_record_comes_with_the_user(deputy, staff_user, django_assert_num_queries):
+    """A deputy's page reads ``request.user.deputy`` next: it is read in the same statement
+    (one query, and none more for the record); a user without one gets None at no query."""
+    with django_assert_num_queries(1):
+        user = read_user(deputy.user.pk)
+        assert user.deputy == deputy and user.deputy.name == deputy.name
+    with django_assert_num_queries(1):
+        staff = read_user(staff_user.pk)
+        assert getattr(staff, "deputy", None) is None
