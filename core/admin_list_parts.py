@@ -241,24 +241,30 @@ class WrittenMedia(forms.Media):
 _PAGE_SENTINEL = "987654321987"  # stands for the page number while the link is written once
 
 
-_PAGINATION_TEMPLATES: dict[tuple, bool] = {}
+_CHOSEN_TEMPLATES: dict[tuple[str, str, str], str] = {}
+
+
+def _chosen_template(opts, name: str) -> str:
+    """The file of the template ``name`` the admin uses for the model (the model's own, the
+    app's, else the project's or Django's), looked up once per model."""
+    key = (opts.app_label, opts.object_name, name)
+    if key not in _CHOSEN_TEMPLATES:
+        names = [
+            f"admin/{opts.app_label}/{opts.object_name}/{name}",
+            f"admin/{opts.app_label}/{name}",
+            f"admin/{name}",
+        ]
+        _CHOSEN_TEMPLATES[key] = select_template(names).origin.name.replace("\\", "/")
+    return _CHOSEN_TEMPLATES[key]
 
 
 def is_project_pagination(opts) -> bool:
     """Whether the model's list would draw its pages with the project's
-    ``admin/pagination.html`` (no app or model template of its own), once per model."""
-    key = (opts.app_label, opts.object_name)
-    if key not in _PAGINATION_TEMPLATES:
-        names = [
-            f"admin/{opts.app_label}/{opts.object_name}/pagination.html",
-            f"admin/{opts.app_label}/pagination.html",
-            "admin/pagination.html",
-        ]
-        origin = select_template(names).origin.name.replace("\\", "/")
-        _PAGINATION_TEMPLATES[key] = origin.endswith("/templates/admin/pagination.html") and (
-            "django/contrib/admin" not in origin
-        )
-    return _PAGINATION_TEMPLATES[key]
+    ``admin/pagination.html`` (no app or model template of its own)."""
+    origin = _chosen_template(opts, "pagination.html")
+    return origin.endswith("/templates/admin/pagination.html") and (
+        "django/contrib/admin" not in origin
+    )
 
 
 def render_pagination(cl, context) -> str:
@@ -324,24 +330,11 @@ def _page_link(cl):
     return link
 
 
-_OBJECT_TOOLS_TEMPLATES: dict[tuple[str, str], bool] = {}
-
-
 def is_django_object_tools(opts) -> bool:
-    """Whether the model's list draws its 增加 button with Django's own
-    ``admin/change_list_object_tools.html`` (no app or model template), once per model."""
-    key = (opts.app_label, opts.object_name)
-    if key not in _OBJECT_TOOLS_TEMPLATES:
-        names = [
-            f"admin/{opts.app_label}/{opts.object_name}/change_list_object_tools.html",
-            f"admin/{opts.app_label}/change_list_object_tools.html",
-            "admin/change_list_object_tools.html",
-        ]
-        origin = select_template(names).origin.name.replace("\\", "/")
-        _OBJECT_TOOLS_TEMPLATES[key] = origin.endswith(
-            "django/contrib/admin/templates/admin/change_list_object_tools.html"
-        )
-    return _OBJECT_TOOLS_TEMPLATES[key]
+    """Whether the model's list draws its add button with Django's own
+    ``admin/change_list_object_tools.html`` (no app, model or project template)."""
+    origin = _chosen_template(opts, "change_list_object_tools.html")
+    return origin.endswith("django/contrib/admin/templates/admin/change_list_object_tools.html")
 
 
 def render_object_tools(context) -> str:
