@@ -55,12 +55,16 @@ def deputy_panel(request) -> dict[str, Any] | None:
     if deputy is None:
         return None
     # The counts by status come with the deputy's facts; each read below is compiled once
-    # (``deputies.facts.prepared``) and run afresh with the deputy's id.
+    # (``deputies.facts.prepared``) and run afresh with the deputy's id, and only when the
+    # counts say it finds something (most deputies have no reply to evaluate).
     known = deputy_facts(request)["suggestions"]
     led, cosigned = known["led"] or {}, known["cosigned"] or {}
     counts = {value: led.get(value, 0) + cosigned.get(value, 0) for value in Status.values}
-    to_evaluate = prepared(("suggestions:to-evaluate",), _to_evaluate, deputy=deputy.pk)
-    recent = prepared(("suggestions:recent",), _recent, deputy=deputy.pk)
+    to_evaluate, recent = [], []
+    if led.get(Status.REPLIED):
+        to_evaluate = prepared(("suggestions:to-evaluate",), _to_evaluate, deputy=deputy.pk)
+    if any(counts.values()):
+        recent = prepared(("suggestions:recent",), _recent, deputy=deputy.pk)
     by_status = [(label, counts[value]) for value, label in Status.choices if counts[value]]
     return {
         "total": sum(counts.values()),

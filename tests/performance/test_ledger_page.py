@@ -121,11 +121,12 @@ def test_a_year_without_rules_reads_no_entries(deputy_client, deputy):
 
 
 def test_the_ledger_reads_in_seven_queries(deputy_client, deputy):
-    """The user with the deputy's record (core.user_backend), the assessment with its rules, the rules, the year's entries
-    with their evidence counted, disputes, the years with the year's publication, and
-    commendations (twelve before: counts by status, verified entries, the page and its
-    evidence counts were four reads, the years and the publication two). The request's
-    savepoints, which depend on the test's transaction, are left out."""
+    """The user with the deputy's record (core.user_backend), the assessment with its rules,
+    the rules, the year's entries with their evidence counted, disputes, the years with the
+    year's publication, and commendations (twelve before: counts by status, verified entries,
+    the page and its evidence counts were four reads, the years and the publication two, the
+    deputy's record one). The request's savepoints, which depend on the test's transaction,
+    are left out."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
