@@ -20,11 +20,12 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.compiled import Kept
+
 register = template.Library()
 
 _TOKEN_MARK = "LvKeptCsrfTokenMark"  # letters only: written as it is, never escaped
-_KEPT: dict[tuple, list[str]] = {}
-_LIMIT = 1024  # staff members x languages; beyond that the memo starts again
+_KEPT = Kept(limit=1024)  # staff members x languages; beyond that the memo starts again
 
 
 class KeptNode(template.Node):
@@ -44,14 +45,12 @@ class KeptNode(template.Node):
             get_script_prefix(),
             *(part.resolve(context) for part in self.key_parts),
         )
-        pieces = _KEPT.get(key)
-        if pieces is None:
-            with context.push(csrf_token=_TOKEN_MARK):
-                pieces = str(self.nodelist.render(context)).split(_TOKEN_MARK)
-            if len(_KEPT) >= _LIMIT:
-                _KEPT.clear()
-            _KEPT[key] = pieces
+        pieces = _KEPT.get_or_make(key, lambda: self._written(context))
         return mark_safe(str(token).join(pieces))
+
+    def _written(self, context) -> list[str]:
+        with context.push(csrf_token=_TOKEN_MARK):
+            return str(self.nodelist.render(context)).split(_TOKEN_MARK)
 
 
 @register.tag

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from core.compiled import Kept
 from core.navigation import nav_items_for, tabs_for
 
 register = template.Library()
@@ -24,16 +25,8 @@ TAB = (
     '<span class="lv-tab-label">{label}{unread}</span></a></li>'
 )
 BADGE = '<span class="lv-tab-badge">{}</span>'
-_WRITTEN: dict[tuple, SafeString] = {}  # (part, what shapes it) -> its HTML
-
-
-def _kept(key: tuple, write) -> SafeString:
-    html = _WRITTEN.get(key)
-    if html is None:
-        if len(_WRITTEN) > 512:  # unread counts and languages vary; a page's key is small
-            _WRITTEN.clear()
-        html = _WRITTEN[key] = write()
-    return html
+# (part, what shapes it) -> its HTML; unread counts and languages vary, keys are small.
+_WRITTEN = Kept(limit=512)
 
 
 def _user(context):
@@ -45,7 +38,7 @@ def _user(context):
 def nav_items(context) -> SafeString:
     user, _request = _user(context)
     items = tuple((str(label), url) for label, url in nav_items_for(user))
-    return _kept(
+    return _WRITTEN.get_or_make(
         ("menu", items),
         lambda: format_html_join(
             "\n", '<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>', items
@@ -63,7 +56,7 @@ def tab_bar(context) -> SafeString:
     unread = context.get("unread_notifications", 0)
     sprite = static("vendor/bootstrap-icons/sprite.svg")
     shape = tuple((*tab.values(), str(tab["label"])) for tab in tabs)
-    return _kept(
+    return _WRITTEN.get_or_make(
         ("tabs", get_language(), shape, unread, sprite),
         lambda: _tab_bar(tabs, unread, sprite),
     )

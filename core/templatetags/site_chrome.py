@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _gettext
 
+from core.compiled import Kept
 from core.url_memo import reverse_memo
 
 from .navigation import nav_items
@@ -32,18 +33,15 @@ register = template.Library()
 _CSRF = CsrfTokenNode()
 # Where a request's own value goes in a kept part: escaped values never hold "<".
 SLOT = mark_safe("<lv-slot>")
-_WRITTEN: dict[tuple, list[str]] = {}  # (part, what shapes it) -> its HTML around the slots
+# (part, what shapes it) -> its HTML around the slots; names, counts and languages vary.
+_WRITTEN = Kept(limit=512)
 
 
 def _filled(key: tuple, write, *values: str) -> SafeString:
     """The part for ``key`` (written once per process and key) with ``values`` in its slots:
     the brand, the menu and the labels are the same for every request of a kind; the CSRF
     token and the page's address are not."""
-    pieces = _WRITTEN.get(key)
-    if pieces is None:
-        if len(_WRITTEN) > 512:  # names, unread counts and languages vary; keys are small
-            _WRITTEN.clear()
-        pieces = _WRITTEN[key] = str(write()).split(SLOT)
+    pieces = _WRITTEN.get_or_make(key, lambda: str(write()).split(SLOT))
     filled = [pieces[0]]
     for value, piece in zip(values, pieces[1:], strict=True):
         filled += (value, piece)
