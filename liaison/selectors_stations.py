@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from deputies.facts import prepared
-from deputies.models import Deputy, Status
+from deputies.models import Community, Deputy, Status
 from performance.public import PublishedAchievement, published_achievements
 
 from .models import Duty, Station
@@ -78,22 +79,71 @@ STATION_LIST_ORDER = ("community__name", "name", "pk")
 
 
 def public_stations(community: int | None = None) -> QuerySet[Station]:
-    """Open stations (of ``community`` if given) in the public list's order: what the list's
-    paginator counts and slices (the stations' own table only)."""
+    """Open stations (of ``community`` if given) in the public list's order (the stations'
+    own table only)."""
     stations = Station.objects.filter(is_active=True)
     if community is not None:
         stations = stations.filter(community_id=community)
     return stations.order_by(*STATION_LIST_ORDER)
 
 
-def with_deputy_counts(page_stations: QuerySet[Station]) -> list[Station]:
-    """The stations of one page of ``public_stations`` (a sliced queryset) with their community
-    and the number of their serving deputies (``n_deputies``), in one query: the page's rows
-    are chosen on the stations' table and only those joined to their deputies, where counting
-    over the join first aggregated every station's deputies of the district on each page."""
-    return list(
-        Station.objects.filter(pk__in=page_stations.values("pk"))
-        .select_related("community")
-        .annotate(n_deputies=Count("deputies", filter=Q(deputies__status=Status.SERVING)))
-        .order_by(*STATION_LIST_ORDER)
+def open_communities() -> list[tuple[int, str, int]]:
+    """``(pk, name, open stations)`` of each community with an open station, by name: the
+    list's community choices, and its paginator's count (all of them, or the community's),
+    in one query compiled once per process (``deputies.facts.prepared``)."""
+    return prepared(
+        ("liaison:station-communities",),
+        lambda: (
+            Community.objects.filter(stations__is_active=True)
+            .annotate(n=Count("stations"))
+            .order_by("name")
+            .values_list("pk", "name", "n")
+        ),
     )
+
+
+@dataclass(frozen=True)
+class StationRow:
+    """What a row of the public list shows of a station."""
+
+    pk: int
+    name: str
+    kind: str
+    address: str
+    community_name: str
+    n_deputies: int
+
+
+def _serving_count() -> Subquery:
+    """The number of serving deputies of the station (``OuterRef("pk")``). Each link's deputy
+    is read by its key (a scalar subquery): as a join, PostgreSQL hashed the district's whole
+    roster (~1,000 deputies) once per station of the page (~6 ms at district size); twenty
+    stations' ~180 links probed by key take ~0.3 ms."""
+    status = Subquery(Deputy.objects.filter(pk=OuterRef("deputy_id")).values("status")[:1])
+    links = (
+        Station.deputies.through.objects.filter(station=OuterRef("pk"))
+        .alias(deputy_status=status)
+        .filter(deputy_status=Status.SERVING)
+    )
+    return Subquery(links.order_by().values(_one=Value(1)).annotate(n=Count("*")).values("n")[:1])
+
+
+def station_rows(community: int | None, *, offset: int, limit: int) -> list[StationRow]:
+    """The rows ``offset`` to ``offset + limit`` of ``public_stations(community)``, with their
+    community's name and the number of their serving deputies, in one query: the page's rows
+    are chosen on the stations' table and only those count their deputies. Compiled once per
+    shape and page (pages are counted by ``open_communities`` first, so only real pages make
+    a shape) and run as a prepared statement (``deputies.facts.prepared``)."""
+
+    def build(**ids: int):
+        page = public_stations(ids.get("community"))[offset : offset + limit]
+        return (
+            Station.objects.filter(pk__in=page.values("pk"))
+            .annotate(n_deputies=Coalesce(_serving_count(), 0))
+            .order_by(*STATION_LIST_ORDER)
+            .values_list("pk", "name", "kind", "address", "community__name", "n_deputies")
+        )
+
+    ids = {} if community is None else {"community": community}
+    rows = prepared(("liaison:station-rows", community is None, offset, limit), build, **ids)
+    return [StationRow(*row) for row in rows]

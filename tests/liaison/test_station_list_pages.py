@@ -1,13 +1,17 @@
 """The public list of stations at district size: paged, narrowed to a community, and as cheap
 with thirty stations as with three (issue #8)."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from deputies.models import Status
+from liaison.models import StationKind
 from liaison.views.station_pages import STATIONS_PER_PAGE
-from tests.deputies.factories import CommunityFactory
+from tests.deputies.factories import CommunityFactory, DeputyFactory
 from tests.liaison.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +66,48 @@ def test_the_next_page_keeps_the_community(client):
     page = client.get(URL, {"community": east.pk}).content.decode()
     assert f"?community={east.pk}&amp;page=2" in page
     assert len(_names(client, community=east.pk, page=2)) == 1
+
+
+def test_a_row_counts_its_serving_deputies_only(client):
+    """Each row as the former template wrote it: its link, name, kind and community, the
+    number of its serving deputies (resigned ones left out; none: no count) and address."""
+    east = CommunityFactory(name="东社区")
+    busy = StationFactory(name="甲站", community=east, address="示范路 <1> 号")
+    busy.deputies.add(
+        DeputyFactory(),
+        DeputyFactory(),
+        DeputyFactory(
+            status=Status.RESIGNED, status_date=datetime.date(2026, 3, 1), status_reason="辞职"
+        ),
+        DeputyFactory(),
+    )
+    StationFactory(name="乙站", community=east, kind=StationKind.POINT, address="")
+    page = client.get(URL).content.decode()
+    assert (
+        f'<a class="list-group-item list-group-item-action py-3" href="{URL}{busy.pk}/">\n'
+        '      <div class="fw-semibold">甲站</div>\n'
+        '      <div class="text-muted">代表联络站 · 东社区 · 3 名进站代表</div>\n'
+        '      <div class="text-muted">示范路 &lt;1&gt; 号</div>\n'
+        "    </a>"
+    ) in page
+    assert '<div class="text-muted">代表联系点 · 东社区</div>\n      \n    </a>' in page
+
+
+def test_the_list_reads_two_queries(client):
+    """The communities with their open stations' counts (the choices and the paginator's
+    count), then the page's rows with their deputies' counts."""
+    east = CommunityFactory(name="东社区")
+    for station in StationFactory.create_batch(STATIONS_PER_PAGE + 2, community=east):
+        station.deputies.add(DeputyFactory())
+    client.get(URL)  # the site's settings and the like, read once per process: warm
+    for params in ({}, {"page": 2}, {"community": east.pk, "page": 999}, {"page": "x"}):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, params).status_code == 200
+        reads = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]  # atomic requests
+        assert len(reads) == 2, params
+
+
+def test_no_open_station(client):
+    StationFactory(is_active=False)
+    page = client.get(URL, {"page": 3}).content.decode()
+    assert "暂无联络站点。" in page
