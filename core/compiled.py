@@ -13,6 +13,7 @@ import functools
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -43,20 +44,36 @@ class Kept(dict):
 _KEPT = Kept()
 
 
-def counts_union(querysets: dict[str, QuerySet]) -> QuerySet:
+@dataclass(frozen=True)
+class Distinct:
+    """A count of the distinct ``field`` values among ``rows``, as a count source of
+    ``counts_union``: the suggestions that have an overdue check, counted in the same pass over
+    the checks' index as the checks themselves. Counting the suggestions through ``EXISTS``
+    instead made the database walk every suggestion (4.4 ms at district size, against 0.6)."""
+
+    rows: QuerySet
+    field: str
+
+
+def counts_union(querysets: dict[str, "QuerySet | Distinct"]) -> QuerySet:
     """``(label, count)`` rows: each queryset's ``COUNT`` as one labelled row of a
-    ``UNION ALL`` (at least one queryset). ``COUNT(*)``, the same number as ``COUNT(pk)``
-    (a row's key is never null): a count needing no column of the row can be answered from
-    an index alone, where ``COUNT(id)`` made the database fetch every counted row (the
-    cockpit's pending ledger entries: 1,185 rows; the desk's union at district size ~13 ->
-    ~9 ms with its planning)."""
-    parts = [
-        qs.order_by()
-        .values(desk_card=Value(key, output_field=CharField()))
-        .annotate(n=Count("*"))
-        .values_list("desk_card", "n")
-        for key, qs in querysets.items()
-    ]
+    ``UNION ALL`` (at least one queryset); a ``Distinct`` source counts its field's distinct
+    values. ``COUNT(*)``, the same number as ``COUNT(pk)`` (a row's key is never null): a
+    count needing no column of the row can be answered from an index alone, where
+    ``COUNT(id)`` made the database fetch every counted row (the cockpit's pending ledger
+    entries: 1,185 rows; the desk's union at district size ~13 -> ~9 ms with its planning)."""
+    parts = []
+    for key, source in querysets.items():
+        if isinstance(source, Distinct):
+            rows, counted = source.rows, Count(source.field, distinct=True)
+        else:
+            rows, counted = source, Count("*")
+        parts.append(
+            rows.order_by()
+            .values(desk_card=Value(key, output_field=CharField()))
+            .annotate(n=counted)
+            .values_list("desk_card", "n")
+        )
     return parts[0].union(*parts[1:], all=True)
 
 

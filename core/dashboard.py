@@ -19,12 +19,13 @@ from django.http import HttpRequest
 
 from accounts.roles import Role
 from core import clock
-from core.compiled import Kept, run_counts, union_sql
+from core.compiled import Distinct, Kept, run_counts, union_sql
 from core.url_memo import reverse_memo
 
-# A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request,
-# or None when the panel shows nothing to this user.
-CountSource = Callable[[HttpRequest], dict[str, QuerySet] | None]
+# A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request
+# (a ``core.compiled.Distinct`` counts distinct values), or None when the panel shows nothing
+# to this user.
+CountSource = Callable[[HttpRequest], dict[str, QuerySet | Distinct] | None]
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Suggestions' dashboard panels: the deputy's card and the to-do cards on the staff desk (the
 admin index). Reads only, in a fixed number of queries whatever the amount of data.
 
-The suggestion admin has no list filter for "follow-up check due", "commitment overdue" or
-"tough project without last quarter's report", so those cards link to the list filtered by the
-ids of exactly the counted suggestions (or projects). Past ``MAX_IDS_IN_LINK`` ids such a link
-would outgrow a request line, so the card links to the staff page's lists instead."""
+The desk's cards are plain counts, counted with the other panels' in one statement; the
+checks due and the overdue commitments link to the suggestion list's 督办事项 filter
+(``admin.filters.AttentionFilter``), which lists exactly the counted suggestions. The suggestion
+admin has no filter for "tough project without last quarter's report", so that card links to
+the projects' list filtered by their ids; past ``MAX_IDS_IN_LINK`` ids such a link would
+outgrow a request line, so the card links to the staff page's lists instead."""
 
 from datetime import date
 from typing import Any
@@ -12,13 +14,9 @@ from typing import Any
 from django.db.models import (
     CharField,
     Count,
-    Expression,
-    F,
-    IntegerField,
     Q,
     QuerySet,
     Value,
-    Window,
 )
 from django.db.models.functions import JSONObject
 from django.urls import reverse
@@ -28,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Role
 from core import clock
 from core.admin_lists import counts_in_one_query
-from core.compiled import rows_once
+from core.compiled import Distinct
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, prepared, register_facts
@@ -151,7 +149,7 @@ def deputy_todos(request) -> list[Todo]:
     ]
 
 
-def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet] | None:
+def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet | Distinct] | None:
     """The staff desk's plain counts, counted with the other panels' in one query: suggestions
     to register, overdue replies, pending extension and return requests, units awaiting their
     专题检讨. Each count is a filter on an index (status, status + reply deadline, a unit's year
@@ -159,12 +157,20 @@ def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet] | 
     if not request.user.has_module_perms("suggestions"):
         return None
     today = today or clock.today()
+    checks = FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
+    commitments = Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
     return {
         "submitted": Suggestion.objects.filter(status=Status.SUBMITTED),
         "overdue": Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today),
         "extension": ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING),
         "return": ReturnRequest.objects.filter(status=ReturnStatus.PENDING),
         "review": flagged_scores(),
+        # Checks due (三查) and commitments past their date: how many, and on how many
+        # suggestions, each pair from one pass over the filter's index.
+        "checks": checks,
+        "checked": Distinct(checks, "suggestion"),
+        "commitments": commitments,
+        "committed": Distinct(commitments, "suggestion"),
     }
 
 
@@ -188,75 +194,12 @@ def pending_requests() -> dict[str, int]:
     return {"extension": rows.get("extension", 0), "return": rows.get("return", 0)}
 
 
-MAX_IDS_IN_LINK = 300
-
-
-class _RowsOfAllGroups(Expression):
-    """``SUM(COUNT(*)) OVER ()`` in a grouped query: the rows of every group, beside each
-    group (a window over the groups, computed before the ``LIMIT``)."""
-
-    contains_over_clause = True
-    output_field = IntegerField()
-
-    def as_sql(self, compiler, connection) -> tuple[str, list]:
-        return "SUM(COUNT(*)) OVER ()", []
-
-    def get_group_by_cols(self) -> list:
-        return []
-
-
-def _by_suggestion(rows: QuerySet) -> QuerySet:
-    """``rows`` grouped by suggestion, as ``(suggestion id, suggestions, rows)``: the first
-    ``MAX_IDS_IN_LINK + 1`` suggestions (enough for the card's link) with, on each, the number
-    of suggestions and of rows in all (a district has some 1,500 suggestions with a check due:
-    reading them all to count them grew the desk with the data). One pass over the filter's
-    index: the two totals are windows over the groups (they were two more passes)."""
-    return (
-        # ``+ 0``: the planner would walk the whole table in suggestion order to stop at the
-        # 301st; sorting the few thousand matching rows of the filter's index costs less.
-        rows.order_by()
-        .values(sid=F("suggestion_id") + 0)
-        .annotate(n=Count("*"))  # the grouping
-        .annotate(suggestions=Window(Count("*")), total=_RowsOfAllGroups())
-        .values_list("sid", "suggestions", "total")
-        .order_by("sid")[: MAX_IDS_IN_LINK + 1]
-    )
-
-
-def _counted(rows: list[tuple[int, int, int]]) -> tuple[list[int], int, int]:
-    """(the first suggestion ids, how many suggestions, how many rows): ``_by_suggestion``'s
-    rows as the database gives them (``core.compiled.rows_once``: converting the 301 rows of
-    a district's cards cost ~1 ms)."""
-    if not rows:
-        return [], 0, 0
-    return [sid for sid, _s, _t in rows], int(rows[0][1]), int(rows[0][2])  # a SUM: Decimal
-
-
-def _checks_due(today: date) -> QuerySet:
-    return _by_suggestion(FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today))
-
-
-def _commitments_overdue(today: date) -> QuerySet:
-    return _by_suggestion(Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today))
-
-
 def _missing_reports(today: date) -> QuerySet:
     """The ids of ``missing_quarterly_reports``'s projects (the card shows their number)."""
     return missing_quarterly_reports_query(today).select_related(None).values_list("pk", flat=True)
 
 
-def checks_due(today: date) -> tuple[list[int], int, int]:
-    """Suggestions with a follow-up check (三查) due and not done: the first ids, how many
-    suggestions, how many checks."""
-    key = ("suggestions:desk-checks", today, MAX_IDS_IN_LINK)
-    return _counted(rows_once(key, lambda: _checks_due(today)))
-
-
-def commitments_overdue(today: date) -> tuple[list[int], int, int]:
-    """Suggestions with a commitment past its date and still open: the first ids, how many
-    suggestions, how many commitments."""
-    key = ("suggestions:desk-commitments", today, MAX_IDS_IN_LINK)
-    return _counted(rows_once(key, lambda: _commitments_overdue(today)))
+MAX_IDS_IN_LINK = 300
 
 
 def _by_ids(name: str, ids: list[int]) -> str:
@@ -274,9 +217,7 @@ def staff_panel(
     today = today or clock.today()
     if counts is None:
         counts = counts_in_one_query(**desk_counts(request, today=today))
-    # Each read compiled once a day per process (``deputies.facts.prepared``), run afresh.
-    checks, n_checked, n_checks = checks_due(today)
-    commitments, n_committed, n_commitments = commitments_overdue(today)
+    # Compiled once a day per process (``deputies.facts.prepared``), run afresh.
     missing = prepared(("suggestions:desk-missing", today), lambda: _missing_reports(today))
     year, quarter = last_quarter(today)
     changelist = "suggestions_suggestion_changelist"
@@ -312,9 +253,9 @@ def staff_panel(
         ),
         Todo(
             label=_("办结后检查到期"),
-            count=n_checked,
-            hint=_("共 %(n)d 项检查") % {"n": n_checks} if checks else "",
-            url=_by_ids(changelist, checks),
+            count=counts["checked"],
+            hint=_("共 %(n)d 项检查") % {"n": counts["checks"]} if counts["checks"] else "",
+            url=admin_url(changelist, attention="checks"),
         ),
         Todo(
             label=_("攻坚项目缺季度述职"),
@@ -324,9 +265,11 @@ def staff_panel(
         ),
         Todo(
             label=_("承诺事项逾期"),
-            count=n_committed,
-            hint=_("共 %(n)d 项承诺") % {"n": n_commitments} if commitments else "",
-            url=_by_ids(changelist, commitments),
+            count=counts["committed"],
+            hint=_("共 %(n)d 项承诺") % {"n": counts["commitments"]}
+            if counts["commitments"]
+            else "",
+            url=admin_url(changelist, attention="commitments"),
             tone="danger",
         ),
         Todo(

@@ -441,14 +441,22 @@ def test_staff_without_app_permissions_sees_no_panel_of_that_app(client, db):
 
 
 def test_long_id_lists_link_to_the_staff_page(staff_client, monkeypatch):
-    monkeypatch.setattr(suggestion_panels, "MAX_IDS_IN_LINK", 1)
-    built = build_suggestions()
-    checks = card(desk_cards(staff_client), "办结后检查到期")
-    assert checks["count"] == "2" and checks["href"] == "/suggestions/staff/"
-    response = staff_client.get(checks["href"])
-    assert response.status_code == 200
-    listed = {c.suggestion_id for c in response.context["due_checks"]}
-    assert listed == {s.pk for s in built["checks"]}
+    """A card listing its rows by id (the tough projects lacking a report) links to the staff
+    page once the ids would outgrow a request line."""
+    monkeypatch.setattr(suggestion_panels, "MAX_IDS_IN_LINK", 0)
+    build_suggestions()
+    tough = card(desk_cards(staff_client), "攻坚项目缺季度述职")
+    assert tough["count"] == "1" and tough["href"] == "/suggestions/staff/"
+    assert staff_client.get(tough["href"]).status_code == 200
+
+
+def test_check_and_commitment_cards_link_to_the_attention_filter(staff_client):
+    """However many suggestions have a check due, the card's link is the list's 督办事项
+    filter (it named every suggestion's id before, up to three hundred of them)."""
+    build_suggestions()
+    cards = desk_cards(staff_client)
+    assert card(cards, "办结后检查到期")["href"].endswith("?attention=checks")
+    assert card(cards, "承诺事项逾期")["href"].endswith("?attention=commitments")
 
 
 def test_desk_counts_every_panel_in_one_query(rf, staff_user, time_machine):
