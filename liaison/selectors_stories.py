@@ -9,9 +9,23 @@ not carry them. Each read is a fixed number of queries whatever the number of ro
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONArray
 
 from accounts.roles import Role, user_has_role
+from deputies.facts import prepared
 from deputies.models import Deputy, Status
 from performance.public import PublishedAchievement, published_achievements
 
@@ -54,14 +68,111 @@ def _with_card_relations(stories: QuerySet[Story]) -> QuerySet[Story]:
     )
 
 
-def story_feed(*, station: Station | None = None, deputy: Deputy | None = None):
-    """Published stories, newest first, optionally about one station or one deputy."""
+def _feed(station: int | None, deputy: int | None) -> QuerySet[Story]:
+    """The feed: published stories, newest first, optionally about one station (its id) or
+    one deputy."""
     stories = Story.objects.published()
     if station is not None:
         stories = stories.filter(station=station)
     if deputy is not None:
         stories = stories.filter(deputies=deputy)
-    return _with_card_relations(stories.order_by("-published_at", "-id"))
+    return stories.order_by("-published_at", "-id")
+
+
+def feed_count(*, station: int | None = None, deputy: int | None = None) -> int:
+    """How many stories the feed (``_feed``) lists: one query compiled once per filter shape and run
+    as a prepared statement with the ids (``deputies.facts.prepared``)."""
+
+    def build(**ids: int):
+        stories = _feed(ids.get("station"), ids.get("deputy")).order_by()
+        # Grouped by a constant: one row, or none when there is no story.
+        return stories.values(_one=Value(1)).annotate(n=Count("*")).values_list("n", flat=True)
+
+    ids = _filter_ids(station, deputy)
+    found = prepared(("liaison:feed-count", *sorted(ids)), build, **ids)
+    return found[0] if found else 0
+
+
+@dataclass(frozen=True)
+class FeedStory:
+    """What a story's card in the feed shows (``story_cards.card_html_of``)."""
+
+    pk: int
+    title: str
+    body: str
+    happened_on: date | None
+    station_name: str | None
+    deputy_names: list[str]  # in code order
+    cover: tuple[int, str] | None  # the first photo's key and caption
+
+    @property
+    def first_paragraph(self) -> str:
+        return next((line.strip() for line in self.body.splitlines() if line.strip()), "")
+
+
+class _JSONList(Aggregate):
+    """The rows' values as one JSON array (SQLite's ``JSON_GROUP_ARRAY``, PostgreSQL's
+    ``JSONB_AGG``), as ``deputies.facts`` reads a fact of several rows."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def feed_page(
+    *, station: int | None = None, deputy: int | None = None, offset: int, limit: int
+) -> list[FeedStory]:
+    """The stories ``offset`` to ``offset + limit`` of the feed (``_feed``), each with its station's
+    name, its deputies' codes and names and its first photo, in one query (the feed read the
+    deputies and the photos in a query each). The page's rows are chosen first (the limit
+    and offset are parameters) and only those read their deputies and cover; compiled once
+    per filter shape and run as a prepared statement (``deputies.facts.prepared``)."""
+    links = Story.deputies.through.objects.filter(story=OuterRef("pk"))
+    names = links.order_by().values(_one=Value(1))
+    names = names.annotate(v=_JSONList(JSONArray(F("deputy__code"), F("deputy__name"))))
+    cover = StoryPhoto.objects.filter(story=OuterRef("pk")).order_by("order", "id")
+
+    def build(*, limit: int, offset: int, **ids: int):
+        page = _feed(ids.get("station"), ids.get("deputy")).values("pk")
+        sql, params = page.query.get_compiler(using=page.db).as_sql()
+        return (
+            Story.objects.filter(
+                pk__in=RawSQL(f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset))
+            )
+            .annotate(
+                station_name=F("station__name"),
+                deputies_json=Subquery(names.values("v")[:1], output_field=JSONField()),
+                cover=Subquery(
+                    cover.values(v=JSONArray("id", "caption"))[:1], output_field=JSONField()
+                ),
+            )
+            .order_by("-published_at", "-id")
+            .values_list(
+                "pk", "title", "body", "happened_on", "station_name", "deputies_json", "cover"
+            )
+        )
+
+    ids = _filter_ids(station, deputy)
+    rows = prepared(("liaison:feed-page", *sorted(ids)), build, limit=limit, offset=offset, **ids)
+    return [
+        FeedStory(
+            pk=pk,
+            title=title,
+            body=body,
+            happened_on=happened_on,
+            station_name=station_name,
+            deputy_names=[name for _code, name in sorted(deputies or [])],
+            cover=tuple(cover) if cover else None,
+        )
+        for pk, title, body, happened_on, station_name, deputies, cover in rows
+    ]
+
+
+def _filter_ids(station: int | None, deputy: int | None) -> dict[str, int]:
+    ids = {"station": station, "deputy": deputy}
+    return {name: value for name, value in ids.items() if value is not None}
 
 
 def may_preview(user, story: Story) -> bool:

@@ -29,45 +29,72 @@ CARD_HTML = (
 _PARTS = object()  # the render context's key for the links' prefixes
 
 
+def link_parts() -> dict:
+    """The card's links' prefixes (a story's page, a photo), reversed once per page."""
+    return {
+        "story": pk_url_parts("liaison:story_detail"),
+        "photo": pk_url_parts("liaison:story_photo"),
+    }
+
+
 def _parts(context) -> dict:
     parts = context.render_context.get(_PARTS)
     if parts is None:
-        parts = context.render_context[_PARTS] = {
-            "story": pk_url_parts("liaison:story_detail"),
-            "photo": pk_url_parts("liaison:story_photo"),
-        }
+        parts = context.render_context[_PARTS] = link_parts()
     return parts
 
 
 def card_html(story, parts: dict) -> SafeString:
     """The card of ``story`` (its station selected, its photos and deputies prefetched)."""
     photos = story.photos.all()
-    cover = ""
-    if photos:
+    paragraphs = story.paragraphs
+    return card_html_of(
+        pk=story.pk,
+        title=story.title,
+        happened_on=story.happened_on,
+        station_name=story.station.name if story.station else None,
+        first_paragraph=paragraphs[0] if paragraphs else "",
+        deputy_names=[d.name for d in story.deputies.all()],
+        cover=(photos[0].pk, photos[0].caption) if photos else None,
+        parts=parts,
+    )
+
+
+def card_html_of(
+    *,
+    pk: int,
+    title: str,
+    happened_on,
+    station_name: str | None,
+    first_paragraph: str,
+    deputy_names: list[str],
+    cover: tuple[int, str] | None,
+    parts: dict,
+) -> SafeString:
+    """A story's card from its values: the cover photo's (key, caption) or None, the
+    deputies' names in code order; ``parts`` the links' prefixes (``link_parts``)."""
+    image = ""
+    if cover is not None:
         head, tail = parts["photo"]
-        photo = photos[0]
-        cover = format_html(
+        image = format_html(
             '<img class="lv-story-cover" src="{}/{}/{}" alt="{}" loading="lazy">',
             head,
-            photo.pk,
+            cover[0],
             tail,
-            photo.caption or story.title,
+            cover[1] or title,
         )
-    paragraphs = story.paragraphs
     head, tail = parts["story"]
     return format_html(
         CARD_HTML,
         head,
-        story.pk,
+        pk,
         tail,
-        cover,
-        story.title,
-        f"{story.happened_on:%Y-%m-%d}" if story.happened_on else "",
-        format_html(" · {}", story.station.name) if story.station else "",
-        Truncator(paragraphs[0]).chars(80) if paragraphs else "",
-        format_html_join(
-            "", '<span class="lv-chip">{}</span>', ((d.name,) for d in story.deputies.all())
-        ),
+        image,
+        title,
+        f"{happened_on:%Y-%m-%d}" if happened_on else "",
+        format_html(" · {}", station_name) if station_name else "",
+        Truncator(first_paragraph).chars(80) if first_paragraph else "",
+        format_html_join("", '<span class="lv-chip">{}</span>', ((name,) for name in deputy_names)),
     )
 
 

@@ -11,12 +11,21 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils.safestring import mark_safe
 
 from deputies.models import CODE_VALIDATOR
 
 from ..models import Station, StoryPhoto
 from ..models.stories import photo_content_type
-from ..selectors_stories import may_preview, public_deputies, story_feed, story_for
+from ..selectors_stories import (
+    FeedStory,
+    feed_count,
+    feed_page,
+    may_preview,
+    public_deputies,
+    story_for,
+)
+from ..templatetags.story_cards import card_html_of, link_parts
 
 PER_PAGE = 10
 
@@ -45,9 +54,11 @@ def _deputy_filter(value: str | None):
 def story_list(request):
     station = _station_filter(request.GET.get("station"))
     deputy = _deputy_filter(request.GET.get("deputy"))
-    page = Paginator(story_feed(station=station, deputy=deputy), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    ids = {"station": station.pk if station else None, "deputy": deputy.pk if deputy else None}
+    # The count, then the page's cards: two prepared statements (``feed_count``, ``feed_page``).
+    page = Paginator(range(feed_count(**ids)), PER_PAGE).get_page(request.GET.get("page"))
+    offset = page.start_index() - 1 if page.paginator.count else 0
+    page.object_list = feed_page(**ids, offset=offset, limit=PER_PAGE)
     query = "&".join(
         part
         for part in (
@@ -56,10 +67,32 @@ def story_list(request):
         )
         if part
     )
+    parts = link_parts()
+    cards = "".join(f'<div class="col">{_card(story, parts)}</div>' for story in page.object_list)
     return render(
         request,
         "liaison/story_list.html",
-        {"page": page, "station": station, "deputy": deputy, "query": query},
+        {
+            "page": page,
+            "station": station,
+            "deputy": deputy,
+            "query": query,
+            # Safe: each card escapes its values (``story_cards.card_html_of``).
+            "cards_html": mark_safe(cards),
+        },
+    )
+
+
+def _card(story: FeedStory, parts: dict) -> str:
+    return card_html_of(
+        pk=story.pk,
+        title=story.title,
+        happened_on=story.happened_on,
+        station_name=story.station_name,
+        first_paragraph=story.first_paragraph,
+        deputy_names=story.deputy_names,
+        cover=story.cover,
+        parts=parts,
     )
 
 
