@@ -89,6 +89,21 @@ def test_value_and_year_filters_offer_what_the_rows_hold(staff_client, staff_use
     assert [e.action for e in response.context["cl"].result_list] == ["core.test_1"]
 
 
+def test_the_actor_filter_offers_the_system_and_each_staff_account_by_name(staff_client):
+    StaffUserFactory(username="zhangwei", full_name="张伟")
+    StaffUserFactory(username="lina", full_name="", first_name="Na", last_name="Li")
+    StaffUserFactory(username="plain", full_name="", first_name="", last_name="")
+    response = staff_client.get(reverse("admin:core_auditevent_changelist"))
+    specs = response.context["cl"].filter_specs
+    actors = next(f for f in specs if getattr(f, "parameter_name", "") == "actor")
+    labels = dict(actors.lookup_choices)
+    assert labels["system"] == "系统（无操作人）"
+    assert {"张伟（zhangwei）", "Na Li（lina）", "plain（plain）"} <= set(labels.values())
+    from accounts.models import User
+
+    assert len(labels) == 1 + User.objects.filter(is_staff=True).count()  # and no one else
+
+
 def _never_analysed(*tables: str) -> None:
     """The tables' planner statistics as before any ANALYZE (undone with the test's
     transaction): autovacuum may have analysed rows an earlier test wrote and rolled back,
