@@ -81,6 +81,17 @@ class Rows:
         object.__setattr__(self, "fields", fields)
 
 
+def first_rows(build: Callable[[Any], QuerySet], *order: str, limit: int) -> QuerySet:
+    """A fact's queryset of the first ``limit`` rows of ``build(deputy)`` in ``order`` (for
+    ``Rows``): the card's few latest or soonest rows read with the facts, not by a query of
+    their own. ``build`` takes the deputy as it names it (an ``OuterRef`` one level further
+    out, as the rows are picked in a subquery of their own); the fact's rows come in no order,
+    so the reader sorts them again by ``order``'s fields, which it reads among its ``Rows``
+    (``order`` should end in a unique field, so the rows picked are the rows sorted)."""
+    picked = build(OuterRef(DEPUTY)).order_by(*order).values("pk")[:limit]
+    return picked.model._default_manager.filter(pk__in=Subquery(picked))
+
+
 class _JSONRows(Aggregate):
     """The rows' JSON arrays as one JSON array (SQLite's ``JSON_GROUP_ARRAY``, PostgreSQL's
     ``JSONB_AGG``)."""
@@ -101,8 +112,8 @@ def decimal(value: Any) -> Decimal | None:
 def row_instance(model, fields: tuple[str, ...], row: list, using: str = "default"):
     """A ``model`` instance from a ``Rows`` fact's row of its own ``fields`` (``"pk"`` or
     attnames): each value as the ORM reads the column (decimals to the field's places, dates
-    from ISO text); the fields left out are deferred, so reading one is a query of its own,
-    never a wrong value."""
+    and times from ISO text); the fields left out are deferred, so reading one is a query of
+    its own, never a wrong value."""
     opts = model._meta
     given = {}
     for name, value in zip(fields, row, strict=True):
@@ -113,7 +124,7 @@ def row_instance(model, fields: tuple[str, ...], row: list, using: str = "defaul
                 value = decimal(value).quantize(Decimal(1).scaleb(-found.decimal_places))
             elif kind == "BooleanField":
                 value = bool(value)
-            elif kind in ("DateField", "DateTimeField"):
+            elif kind in ("DateField", "DateTimeField", "TimeField"):
                 value = found.to_python(value)
         given[found.attname] = value
     # ``from_db`` takes the values in the model's field order.

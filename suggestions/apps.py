@@ -15,13 +15,15 @@ class SuggestionsConfig(AppConfig):
         from core.dashboard import register_panel
         from core.navigation import register_nav
 
-        from . import cockpit
+        from . import cockpit, deputy_card
         from .activity import LABEL, suggestion_counts
-        from .panels import deputy_panel, desk_counts, register_deputy_home, staff_panel
+        from .deputy_card import deputy_panel
+        from .panels import desk_counts, register_deputy_home, staff_panel
 
         cockpit.register()
         register_activity("suggestions", LABEL, suggestion_counts)
         register_deputy_home()
+        deputy_card.register()
 
         register_panel(
             Role.DEPUTY, "suggestions", "suggestions/_panel.html", deputy_panel, order=20

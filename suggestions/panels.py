@@ -1,5 +1,6 @@
-"""Suggestions' dashboard panels: the deputy's card and the to-do cards on the staff desk (the
-admin index). Reads only, in a fixed number of queries whatever the amount of data.
+"""Suggestions' dashboard panels: the deputy's facts and to-do row (their card is in
+``deputy_card``) and the to-do cards on the staff desk (the admin index). Reads only, in a fixed
+number of queries whatever the amount of data.
 
 The desk's cards are plain counts, counted with the other panels' in one statement; the
 checks due and the overdue commitments link to the suggestion list's 督办事项 filter
@@ -43,47 +44,8 @@ from .models import (
     Status,
     Suggestion,
 )
-from .panel_rows import counts_html, recent_html, to_evaluate_html
 from .reviews import flagged_scores
-from .selectors import deputy_suggestions, last_quarter, missing_quarterly_reports_query
-
-
-def deputy_panel(request) -> dict[str, Any] | None:
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
-        return None
-    # The counts by status come with the deputy's facts; each read below is compiled once
-    # (``deputies.facts.prepared``) and run afresh with the deputy's id, and only when the
-    # counts say it finds something (most deputies have no reply to evaluate).
-    known = deputy_facts(request)["suggestions"]
-    led, cosigned = known["led"] or {}, known["cosigned"] or {}
-    counts = {value: led.get(value, 0) + cosigned.get(value, 0) for value in Status.values}
-    to_evaluate, recent = [], []
-    if led.get(Status.REPLIED):
-        to_evaluate = prepared(("suggestions:to-evaluate",), _to_evaluate, deputy=deputy.pk)
-    if any(counts.values()):
-        recent = prepared(("suggestions:recent",), _recent, deputy=deputy.pk)
-    by_status = [(label, counts[value]) for value, label in Status.choices if counts[value]]
-    return {
-        "total": sum(counts.values()),
-        "counts": by_status,
-        "counts_html": counts_html(by_status),
-        "to_evaluate": to_evaluate,
-        "to_evaluate_html": to_evaluate_html(to_evaluate),
-        "recent": recent,
-        "recent_html": recent_html(recent),
-    }
-
-
-def _to_evaluate(deputy: int) -> QuerySet:
-    return Suggestion.objects.filter(lead_deputy=deputy, status=Status.REPLIED).only(
-        "pk", "title", "number"
-    )[:5]
-
-
-def _recent(deputy: int) -> QuerySet:
-    """The card's five latest: their title and status only (no body, no related rows)."""
-    return deputy_suggestions(deputy).only("pk", "title", "status").order_by("-updated_at")[:5]
+from .selectors import last_quarter, missing_quarterly_reports_query
 
 
 def activity_facts(today: date) -> dict:

@@ -13,26 +13,59 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
+from deputies.facts import (
+    ACTIVITY_FACTS,
+    DEPUTY,
+    Rows,
+    deputy_facts,
+    first_rows,
+    register_facts,
+    row_instance,
+)
 
 from ..duty_rows import duty_rows_html
-from ..models import Duty, Visit
-from ..selectors_stations import coming_duties
+from ..models import Duty, ReceptionDay, Station, Visit
 
 PANEL_LIMIT = 3
 TODO_DAYS = 7  # reception duties this close are on the deputy's to-do list
 
 
+# What the card shows of each coming duty (``duty_rows_html``), its day and station; the
+# day's date and start, then the duty's id, are the order the card lists them in.
+DAY_FIELDS = ("pk", "date", "starts_at", "ends_at", "theme", "topic", "station_id")
+STATION_FIELDS = ("pk", "name", "address")
+NEXT_ROW = (
+    "pk",
+    "reception_day",
+    *(f"reception_day__{name}" for name in DAY_FIELDS[1:]),
+    *(f"reception_day__station__{name}" for name in STATION_FIELDS[1:]),
+)
+
+
 def duty_panel(request, *, today: date | None = None) -> dict | None:
     """The next few duties; nothing for a login without a deputy profile."""
-    deputy = getattr(request.user, "deputy", None)
-    if deputy is None:
+    known = deputy_facts(request, today=today)
+    if known is None:
         return None
     today = today or clock.today()
-    # Compiled once per day (``deputies.facts.prepared``) and run with the deputy's id.
-    coming = coming_duties(deputy, today=today, limit=PANEL_LIMIT)
+    coming = next_duties(known["liaison.duties"]["next"])
     # The rows written in Python (``liaison.duty_rows``), as the 我的接待 page writes them.
     return {"coming": coming, "today": today, "rows_html": duty_rows_html(coming, today=today)}
+
+
+def next_duties(rows: list[list]) -> list[Duty]:
+    """The ``next`` fact's rows as duties with their day and station, as ``coming_duties``
+    gives them (the fields the card shows; the others are deferred), soonest first."""
+    duties = []
+    width = len(DAY_FIELDS)
+    for row in sorted(rows, key=lambda row: (row[2], row[3], row[0])):  # date, start, id
+        day_values, station_values = row[1 : 1 + width], row[1 + width :]
+        day = row_instance(ReceptionDay, DAY_FIELDS, day_values)
+        day.station = row_instance(Station, STATION_FIELDS, [day.station_id, *station_values])
+        duty = row_instance(Duty, ("pk", "reception_day"), row[:2])
+        duty.reception_day = day
+        duties.append(duty)
+    return duties
 
 
 def facts(today: date) -> dict:
@@ -45,7 +78,20 @@ def facts(today: date) -> dict:
         reception_day__date__gte=today,
         reception_day__date__lt=today + timedelta(days=TODO_DAYS),
     )
-    return {"coming": (coming, JSONArray(Count("*"), Min("reception_day__date")))}
+    return {
+        "coming": (coming, JSONArray(Count("*"), Min("reception_day__date"))),
+        # The card's next ``PANEL_LIMIT`` duties (``next_duties``), as ``coming_duties``.
+        "next": (
+            first_rows(
+                lambda deputy: Duty.objects.filter(deputy=deputy, reception_day__date__gte=today),
+                "reception_day__date",
+                "reception_day__starts_at",
+                "pk",
+                limit=PANEL_LIMIT,
+            ),
+            Rows(*NEXT_ROW),
+        ),
+    }
 
 
 def coming_duties_count(known) -> tuple[int, date | None]:

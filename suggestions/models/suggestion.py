@@ -268,7 +268,7 @@ class Suggestion(models.Model):
                 fields=["submitted_on", "community", "category"], name="sugg_heat_map_idx"
             ),
             # A deputy's led suggestions in one status: the dashboard card's replies waiting
-            # for their evaluation (suggestions.panels._to_evaluate), read here instead of
+            # for their evaluation (suggestions.deputy_card.card_facts), read here instead of
             # intersecting the deputy's rows with the thousand of that status.
             models.Index(fields=["lead_deputy", "status"], name="sugg_lead_deputy_status"),
             # The staff page's cards (suggestions.selectors_staff.staff_overview): the newest

@@ -15,7 +15,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import DEPUTY, deputy_facts, prepared, register_facts
+from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts
 
 from ..models import Attendance, Course, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_courses import my_enrollments, open_surveys
@@ -29,12 +29,7 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
         return None
     deputy = known.deputy
     today = today or clock.today()
-    current = [
-        Current(Course(pk=course, title=title), next_session, has_quiz, quiz_passed)
-        for course, title, next_session, has_quiz, quiz_passed in prepared(
-            ("training:current", today), lambda deputy: _current(deputy, today), deputy=deputy.pk
-        )
-    ]
+    current = current_courses(known[CARD]["current"])
     upcoming = sorted((e for e in current if e.next_session), key=lambda e: e.next_session)
     training = known["training"]
     panel = {
@@ -65,14 +60,35 @@ class Current:
     quiz_passed: bool
 
 
-def _current(deputy: int, today: date) -> QuerySet:
-    """The card's courses being taken, as ``my_enrollments`` orders them, reading only what
-    the card shows (no enrolment, course or topic rows, no session or hour counts)."""
-    return (
-        my_enrollments(deputy, today=today)
-        .filter(completed_on__isnull=True)
-        .values_list("course_id", "course__title", "next_session", "has_quiz", "quiz_passed")
-    )
+CARD = "training.card"  # the card's own facts (the training page reads "training" alone)
+CURRENT_ROW = ("course_id", "course__title", "next_session", "has_quiz", "quiz_passed")
+
+
+def current_courses(rows: list[list]) -> list[Current]:
+    """The ``current`` fact's rows (``_current``'s, then the course's year) as the card's
+    courses, in ``my_enrollments``'s order: newest course first, then by title."""
+    rows = sorted(rows, key=lambda row: (-row[5], row[1], row[0]))
+    return [
+        Current(
+            Course(pk=course, title=title),
+            date.fromisoformat(next_session) if next_session else None,
+            bool(has_quiz),
+            bool(quiz_passed),
+        )
+        for course, title, next_session, has_quiz, quiz_passed, _year in rows
+    ]
+
+
+def _current(deputy, today: date) -> QuerySet:
+    """The card's courses being taken, reading only what the card shows (no enrolment,
+    course or topic rows, no session or hour counts)."""
+    return my_enrollments(deputy, today=today).filter(completed_on__isnull=True)
+
+
+def card_facts(today: date) -> dict:
+    """The card's courses being taken (``current_courses``), read with the deputy's other
+    facts (``deputies.facts``) on the dashboard: no query of their own."""
+    return {"current": (_current(DEPUTY, today), Rows(*CURRENT_ROW, "course__year"))}
 
 
 def quizzes_open(deputy) -> int:
@@ -128,4 +144,5 @@ def register() -> None:
     register_todo(Role.DEPUTY, "training", deputy_todos, order=40)
     register_facts("training", facts)
     register_facts(RECOMMEND, recommend_facts)
+    register_facts(CARD, card_facts)
     register_nav("training.home", _("我的培训"), "training:home", roles=[Role.DEPUTY], order=35)
