@@ -61,6 +61,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from core.admin_dates import DateText
+from core.compiled import Kept
 
 # Placeholders: letters only, so that no URL quoting or HTML escaping changes them.
 PK_MARK = "Lvzhi0Row0Pk0Mark"
@@ -509,8 +510,32 @@ class Plan:
         return html_of(display_for_field(value, field, empty, avoid_link=column.link))
 
 
+# Header rows written by everything they show; past this many the memo starts over.
+_headers = Kept(limit=MAX_PLANNED)
+
+
 def render_headers(cl) -> str:
-    """The ``<th>`` cells of ``change_list_results.html`` from Django's ``result_headers``."""
+    """The ``<th>`` cells of ``change_list_results.html`` from Django's ``result_headers``,
+    written once per process for the same list, columns, query string, sort and language (the
+    labels' lookups and three sort links per column cost ~0.15 ms a page)."""
+    try:
+        key = (
+            type(cl),
+            cl.model_admin,
+            tuple(cl.list_display),
+            None if cl.sortable_by is None else tuple(cl.sortable_by),
+            tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+            tuple(cl.get_ordering_field_columns().items()),
+            get_language(),
+        )
+        hash(key)
+    except TypeError:
+        return write_headers(cl)
+    return _headers.get_or_make(key, lambda: write_headers(cl))
+
+
+def write_headers(cl) -> str:
+    """``render_headers`` without the memo."""
     headers = list(result_headers(cl))
     sorted_count = sum(1 for h in headers if h["sortable"] and h["sorted"])
     remove_title = escape(gettext("Remove from sorting"))
