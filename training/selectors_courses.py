@@ -4,6 +4,7 @@ progress comes from subqueries per shown row, never from joins that multiply row
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
@@ -111,6 +112,73 @@ def open_courses(deputy: Deputy, *, today: date | None = None) -> QuerySet[Cours
         .select_related("topic")
         .order_by("next_session", "title")
     )
+
+
+# What the home page shows of an open course and what its recommendations weigh.
+HOME_COURSE_FIELDS = (
+    "title",
+    "track",
+    "format",
+    "topic",
+    "for_new",
+    "for_reelected",
+    "specialty_keywords",
+    "capacity",
+    "enrolled_count",
+)
+
+
+def home_open_courses(deputy: Deputy, *, today: date) -> list[Course]:
+    """``open_courses`` with ``in_group`` (the course is meant for the deputy's professional
+    group), reading only ``HOME_COURSE_FIELDS``: the home page's recommendations are chosen
+    among these (``recommended_courses(candidates=...)``) and the rest is its open list, one
+    query where the recommendations' candidates, the open list's ids and its page's rows
+    were three. Compiled once per day and shape (``deputies.facts.prepared``)."""
+    has_group = bool(deputy.group_id)
+    ids = {"deputy": deputy.pk, **({"group": deputy.group_id} if has_group else {})}
+
+    def build(deputy: int, group: int | None = None):
+        Groups = Course.groups.through
+        in_group = (
+            Exists(Groups.objects.filter(course=OuterRef("pk"), professionalgroup=group))
+            if group
+            else Value(False)
+        )
+        return (
+            open_courses(deputy, today=today)
+            .select_related(None)
+            .only(*HOME_COURSE_FIELDS)
+            .annotate(in_group=in_group)
+        )
+
+    return prepared(("training:home-open", today, has_group), build, **ids)
+
+
+class HomeEnrollment(NamedTuple):
+    """An enrolment as the home page shows it (``my_enrollments``' values)."""
+
+    course_id: int
+    title: str
+    completed_on: date | None
+    sessions_total: int
+    sessions_attended: int
+    hours: Decimal
+    next_session: date | None
+    has_quiz: bool
+    quiz_passed: bool
+
+
+def home_enrollments(deputy: Deputy, *, today: date) -> list[HomeEnrollment]:
+    """``my_enrollments``, in its order, reading only what the home page shows (no enrolment,
+    course or topic rows); compiled once per day (``deputies.facts.prepared``)."""
+    rows = prepared(
+        ("training:home-enrollments", today),
+        lambda deputy: my_enrollments(deputy, today=today).values_list(
+            "course_id", "course__title", *HomeEnrollment._fields[2:]
+        ),
+        deputy=deputy.pk,
+    )
+    return [HomeEnrollment(*row) for row in rows]
 
 
 def course_visible_to(deputy: Deputy) -> QuerySet[Course]:

@@ -234,11 +234,15 @@ def recommended_courses(
     limit: int | None = None,
     counts: Counter = activity_counts,
     facts: DeputyFacts | None = None,
+    candidates: list[Course] | None = None,
 ) -> list[Recommendation]:
     """The courses to suggest to ``deputy``, each with its reasons: gap reasons first, then
     survey choices, then the tier; ties go to the earliest next session. A deputy out of
     office gets none. ``facts``: the request's deputy facts read with ``RECOMMEND_FACTS``
-    (their activity counts, rules, ledger codes and survey choices: no query for those)."""
+    (their activity counts, rules, ledger codes and survey choices: no query for those).
+    ``candidates``: the courses the deputy could join as a page already read them
+    (``selectors_courses.home_open_courses``: with ``next_session`` and ``in_group``, full
+    ones among them): no query for the courses either."""
     today = today or clock.today()
     if not deputy.is_serving:
         return []
@@ -247,12 +251,17 @@ def recommended_courses(
     gaps = gap_reasons(deputy, year=today.year, counts=counts, facts=facts)
     wishes = survey_reasons(deputy, facts=facts)
     specialties = split_terms(deputy.specialties)
-    courses = _candidates(
-        deputy,
-        today=today,
-        topic_ids=set(gaps) | set(wishes),
-        has_specialties=bool(specialties),
-    )
+    if candidates is None:
+        courses = _candidates(
+            deputy,
+            today=today,
+            topic_ids=set(gaps) | set(wishes),
+            has_specialties=bool(specialties),
+        )
+    else:
+        # Those ``_candidates`` reads, but for the topics and tiers it asks for: a course no
+        # reason applies to is left out below all the same.
+        courses = [c for c in candidates if c.capacity is None or c.enrolled_count < c.capacity]
     group_name = deputy.group.name if any(c.in_group for c in courses) else ""
     found: list[Recommendation] = []
     for course in courses:

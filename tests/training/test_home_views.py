@@ -223,3 +223,96 @@ def test_course_lines_are_the_templates(language):
         )
         assert _course_lines([(c, []) for c in courses], prefix) == expected
     assert "&lt;b&gt;&quot;满&quot;&lt;/b&gt; &amp; 课" in expected and full.is_full
+
+
+# The home page's own courses and surveys as its template wrote them before they were written
+# in Python.
+CURRENT_LINES_TEMPLATE = """{% load i18n %}{% for e in current %}
+    <a class="list-group-item list-group-item-action" href="{{ course_prefix }}{{ e.course.pk }}/">
+      <div class="d-flex justify-content-between"><strong>{{ e.course.title }}</strong><span class="small">{{ e.sessions_attended }}/{{ e.sessions_total }} {% translate "课次" %}</span></div>
+      <div class="progress my-1" role="progressbar" aria-label="{% translate '出勤进度' %}" aria-valuenow="{{ e.sessions_attended }}" aria-valuemin="0" aria-valuemax="{{ e.sessions_total }}" style="height: 6px">
+        <div class="progress-bar bg-danger" style="width: {% widthratio e.sessions_attended e.sessions_total|default:1 100 %}%"></div>
+      </div>
+      <div class="small text-muted">
+        {% if e.next_session %}{% blocktranslate with d=e.next_session|date:"n月j日" %}下次上课 {{ d }}{% endblocktranslate %}{% endif %}
+        {% if e.has_quiz %}{% if e.quiz_passed %}<span class="badge text-bg-success">{% translate "测试已通过" %}</span>{% else %}<span class="badge text-bg-warning">{% translate "待测试" %}</span>{% endif %}{% endif %}
+      </div>
+    </a>
+    {% endfor %}"""  # noqa: E501
+COMPLETED_LINES_TEMPLATE = """{% load i18n %}{% for e in completed %}
+    <li class="list-group-item d-flex justify-content-between"><a href="{{ course_prefix }}{{ e.course.pk }}/">{{ e.course.title }}</a><span class="small text-muted">{{ e.completed_on|date:"Y-m-d" }} · {{ e.hours|floatformat:"-1" }} {% translate "学时" %}</span></li>
+    {% endfor %}"""  # noqa: E501
+SURVEY_LINES_TEMPLATE = """{% load i18n %}{% for survey in surveys %}
+<div class="alert alert-warning d-flex justify-content-between align-items-center">
+  <span>{% blocktranslate with t=survey.title d=survey.closes_on|date:"n月j日" %}请填写“{{ t }}”（{{ d }} 截止），帮助我们安排您需要的培训。{% endblocktranslate %}</span>
+  <a class="btn btn-sm btn-warning flex-shrink-0 ms-2" href="{% url 'training:survey' survey.pk %}">{% translate "去填写" %}</a>
+</div>
+{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_own_course_and_survey_lines_are_the_templates(language):
+    """The courses being taken (progress rounded as {% widthratio %}, a course without
+    sessions, next session or not, quiz to take, passed or none), the completed ones (hours
+    with and without a decimal) and the surveys, written in Python: the template's HTML."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.template import engines
+    from django.utils import translation
+
+    from training.selectors_courses import HomeEnrollment
+    from training.views.courses import (
+        _completed_lines,
+        _course_prefix,
+        _current_lines,
+        _survey_lines,
+    )
+
+    title = '<b>"课"</b> & 一'
+    rows = [
+        HomeEnrollment(7, title, None, 3, 1, Decimal("2.5"), FUTURE, True, False),
+        HomeEnrollment(8, "二", None, 0, 0, Decimal("0"), None, True, True),
+        HomeEnrollment(9, "三", None, 8, 3, Decimal("0"), TODAY, False, False),
+        HomeEnrollment(10, "四", None, 6, 5, Decimal("0"), None, False, True),
+        HomeEnrollment(11, title, TODAY, 2, 2, Decimal("3.0"), None, False, False),
+        HomeEnrollment(12, "六", FUTURE, 2, 2, Decimal("2.5"), None, True, True),
+    ]
+    as_template = [
+        SimpleNamespace(course=SimpleNamespace(pk=e.course_id, title=e.title), **e._asdict())
+        for e in rows
+    ]
+    surveys = [(3, title, FUTURE), (4, "需求", TODAY)]
+    engine = engines["django"]
+    prefix = _course_prefix()
+    with translation.override(language):
+        context = {
+            "current": as_template[:4],
+            "completed": as_template[4:],
+            "surveys": [SimpleNamespace(pk=pk, title=t, closes_on=d) for pk, t, d in surveys],
+            "course_prefix": prefix,
+        }
+        assert _current_lines(rows[:4], prefix) == engine.from_string(
+            CURRENT_LINES_TEMPLATE
+        ).render(context)
+        assert _completed_lines(rows[4:], prefix) == engine.from_string(
+            COMPLETED_LINES_TEMPLATE
+        ).render(context)
+        expected = engine.from_string(SURVEY_LINES_TEMPLATE).render(context)
+        assert _survey_lines(surveys) == expected
+    assert "&lt;b&gt;&quot;课&quot;&lt;/b&gt; &amp; 一" in expected
+
+
+def test_the_home_page_reads_five_queries(client):
+    """The user, the deputy's facts, the open courses (the recommendations among them), the
+    deputy's enrolments and the surveys waiting."""
+    deputy = DeputyWithUserFactory()
+    for _ in range(3):
+        course = CourseFactory(for_new=True)
+        CourseSessionFactory(course=course, date=FUTURE)
+    EnrollmentFactory(course=course, deputy=deputy)
+    _login(client, deputy.user)
+    _home_queries(client)  # warm per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("training:home")).status_code == 200
+    assert len([q for q in ctx if "SAVEPOINT" not in q["sql"]]) == 5

@@ -25,6 +25,7 @@ from tests.training.factories import (
     TopicFactory,
 )
 from training.models import Course, Track
+from training.selectors_courses import home_open_courses
 from training.selectors_recommend import (
     GAP,
     REASON_GROUP,
@@ -351,3 +352,38 @@ def test_with_the_deputys_facts_the_courses_are_the_only_query(
         assert found
     reasons = {reason for r in found for reason in r.reasons}  # the re-elected deputy's
     assert "今年还没有进站接待选民" not in reasons and NO_C01 in reasons
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_among_the_home_pages_open_courses_no_query_and_the_same_recommendations(
+    rules, new_deputy, reelected, writing, n, django_assert_num_queries
+):
+    """The home page's open courses (``home_open_courses``: full ones among them) as the
+    candidates: the same recommendations, reasons and order as ``recommended_courses`` reads
+    on its own, and no query; a deputy without a group too."""
+    asking = TopicFactory(name="接待选民")
+    group = ProfessionalGroupFactory(name="法治专业代表小组")
+    new_deputy.group, new_deputy.specialties = group, "法律"
+    new_deputy.save()
+    reelected.specialties = "法律"
+    reelected.save()
+    GapRuleFactory(topic=writing, rule_code="", activity="suggestions", reason=NO_SUGGESTION)
+    GapRuleFactory(topic=asking, rule_code="B03", reason="今年还没有进站接待选民", order=5)
+    _answer(new_deputy, SurveyOptionFactory(text="接待技巧", topic=asking))
+    _answer(reelected, SurveyOptionFactory(text="写作", topic=writing))
+    _world(n, writing, asking, group)
+    full = _course("名额已满", for_new=True, capacity=1, topic=writing)
+    Course.objects.filter(pk=full.pk).update(enrolled_count=1)
+    EnrollmentFactory(course=_course("已报名", for_new=True, topic=asking), deputy=new_deputy)
+    for deputy in (new_deputy, reelected):
+        deputy.refresh_from_db()
+        expected = recommended_courses(deputy, today=TODAY)
+        known = facts.read_facts(deputy, TODAY, keys=RECOMMEND_FACTS)
+        courses = home_open_courses(deputy, today=TODAY)
+        assert full.pk in {c.pk for c in courses}  # listed, never recommended
+        with django_assert_num_queries(0):
+            found = recommended_courses(deputy, today=TODAY, facts=known, candidates=courses)
+        assert [(r.course.pk, r.reasons, r.kind, r.next_session) for r in found] == [
+            (r.course.pk, r.reasons, r.kind, r.next_session) for r in expected
+        ]
+        assert found
