@@ -18,6 +18,7 @@ from django.core.management import call_command
 from accounts.models import User
 from core import admin_list_parts, admin_rows
 from core.templatetags import admin_rows as admin_rows_tags
+from core.templatetags import kept_html
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,9 @@ def both(client, url: str) -> tuple[str, str, int]:
         mock.patch.object(admin_rows_tags, "render_actions", lambda context: None),
         mock.patch.object(admin_rows_tags, "render_pagination", lambda cl, context: None),
         mock.patch.object(admin_rows_tags, "render_object_tools", lambda context: None),
+        mock.patch.object(
+            kept_html.KeptNode, "render", lambda self, ctx: self.nodelist.render(ctx)
+        ),
     ):
         stock = client.get(url, follow=True)  # Django's own tags for the rows and the filters
     assert ours.status_code == stock.status_code, url
