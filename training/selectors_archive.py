@@ -2,33 +2,35 @@
 completed and those still in progress, and their quiz results.
 
 The page, the staff view of a deputy and the printable PDF all read it from here, so they can
-never disagree. It takes two queries whatever the record holds: one grouped sum of attended
-hours by (year, track), and one list of enrolments whose progress and quiz results come from
-subqueries per row (joining attendances and attempts together would multiply rows and inflate
-the sums).
+never disagree. It takes one query whatever the record holds: the list of enrolments whose
+progress, quiz results and attended hours by year come from subqueries per row (joining
+attendances and attempts together would multiply rows and inflate the sums).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
+    Aggregate,
     Count,
     DecimalField,
+    F,
     IntegerField,
+    JSONField,
     Max,
     OuterRef,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, JSONArray
 
-from deputies.facts import prepared
+from deputies.facts import decimal, prepared
 from deputies.models import Deputy
 
-from .models import Attendance, CourseSession, Enrollment, QuizAttempt, Track
+from .models import Attendance, Course, CourseSession, Enrollment, QuizAttempt, Track
 
 ZERO = Decimal("0")
 TRACKS = tuple(Track)  # the column order of the hours table: basics, topical, practice
@@ -103,29 +105,6 @@ def track_labels() -> list[str]:
     return [str(t.label) for t in TRACKS]
 
 
-def _hours_by_year(deputy: Deputy) -> tuple[list[HoursRow], HoursRow]:
-    """Attended hours grouped by the session's calendar year and the course's track: the year
-    a deputy sat in the room, as ``training_report`` counts it, not the course's year."""
-    rows: dict[int, HoursRow] = {}
-    total = HoursRow(year=None)
-    grouped = prepared(("training:archive-hours",), _hours_query, deputy=deputy.pk)
-    for row in grouped:
-        year, track, hours = row["year"], row["enrollment__course__track"], row["hours"] or ZERO
-        rows.setdefault(year, HoursRow(year=year)).add(track, Decimal(hours))
-        total.add(track, Decimal(hours))
-    return [rows[y] for y in sorted(rows)], total
-
-
-def _hours_query(deputy: int):
-    return (
-        Attendance.objects.filter(enrollment__deputy=deputy)
-        .annotate(year=ExtractYear("session__date"))
-        .values("year", "enrollment__course__track")
-        .annotate(hours=Sum("hours"))
-        .order_by()
-    )
-
-
 def _grouped(qs, key: str, value, output_field) -> Subquery:
     """One aggregate of ``qs`` per ``key`` (the outer row's reference), as a subquery."""
     return Subquery(
@@ -133,9 +112,63 @@ def _grouped(qs, key: str, value, output_field) -> Subquery:
     )
 
 
+class _JSONList(Aggregate):
+    """The rows' values as one JSON array (SQLite's ``JSON_GROUP_ARRAY``, PostgreSQL's
+    ``JSONB_AGG``), as ``deputies.facts`` reads a fact of several rows."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+class _Row(NamedTuple):
+    """An archive's row (``_enrollments``: the values of ``COLUMNS``)."""
+
+    course_id: int
+    title: str
+    year: int
+    track: str
+    format: str
+    completed_on: date | None
+    n_attended: int
+    n_sessions: int
+    n_hours: Decimal
+    n_attempts: int
+    best_score: Decimal | None
+    n_passed: int
+    quiz_id: int | None
+    quiz_active: bool | None
+    max_attempts: int | None
+    attended: list | None  # [year, hours] of each attendance
+
+
+# The columns of an archive's row, in ``_Row``'s order.
+COLUMNS = (
+    "course_id",
+    "course__title",
+    "course__year",
+    "course__track",
+    "course__format",
+    "completed_on",
+    "n_attended",
+    "n_sessions",
+    "n_hours",
+    "n_attempts",
+    "best_score",
+    "n_passed",
+    "course__quiz__id",
+    "course__quiz__is_active",
+    "course__quiz__max_attempts",
+    "attended",
+)
+
+
 def _enrollments(deputy: int):
-    """The deputy's enrolments with the course (and its quiz) joined, and each row's progress
-    and quiz standing as subqueries: one query."""
+    """The deputy's enrolments with the course (and its quiz) joined, and each row's progress,
+    quiz standing and attendances (``[year, hours]`` of each, the session's year) as
+    subqueries: one query, the values of ``COLUMNS``."""
     one_decimal = DecimalField(max_digits=8, decimal_places=1)
     sessions = CourseSession.objects.filter(course=OuterRef("course"))
     attended = Attendance.objects.filter(enrollment=OuterRef("pk"))
@@ -143,9 +176,9 @@ def _enrollments(deputy: int):
     attempts = QuizAttempt.objects.filter(
         enrollment=OuterRef("pk"), quiz__course=OuterRef("course")
     )
+    by_year = JSONArray(ExtractYear("session__date"), F("hours"))
     return (
         Enrollment.objects.filter(deputy=deputy)
-        .select_related("course", "course__quiz")
         .annotate(
             n_sessions=Coalesce(_grouped(sessions, "course", Count("pk"), IntegerField()), 0),
             n_attended=Coalesce(_grouped(attended, "enrollment", Count("pk"), IntegerField()), 0),
@@ -160,58 +193,67 @@ def _enrollments(deputy: int):
                 _grouped(attempts.filter(passed=True), "enrollment", Count("pk"), IntegerField()),
                 0,
             ),
+            attended=_grouped(attended, "enrollment", _JSONList(by_year), JSONField()),
         )
         .order_by("-course__year", "course__track", "course__title", "pk")
+        .values_list(*COLUMNS)
     )
 
 
-def _quiz_of(enrollment: Enrollment):
-    """The course's quiz joined by ``select_related`` (a reverse one-to-one: missing raises)."""
-    try:
-        return enrollment.course.quiz
-    except ObjectDoesNotExist:
-        return None
+def _labels(name: str) -> dict[str, str]:
+    """A course field's choices' labels, as ``get_FOO_display`` gives them (which hashes every
+    lazy label of the field on each call)."""
+    return {value: str(label) for value, label in Course._meta.get_field(name).flatchoices}
 
 
 def learning_archive(deputy: Deputy) -> LearningArchive:
-    """The deputy's archive in two queries. Completed courses are those the completion service
+    """The deputy's archive in one query. Completed courses are those the completion service
     marked (``completed_on``); every other enrolment is in progress. A quiz appears while it is
-    active, or once the deputy has attempted it (a record stays a record)."""
-    years, total = _hours_by_year(deputy)
+    active, or once the deputy has attempted it (a record stays a record). Hours by year are
+    the attended hours by the session's calendar year and the course's track: the year a
+    deputy sat in the room, as ``training_report`` counts it, not the course's year."""
+    years: dict[int, HoursRow] = {}
+    total = HoursRow(year=None)
     completed: list[CourseLine] = []
     in_progress: list[CourseLine] = []
     quizzes: list[QuizLine] = []
-    # Both reads compiled once per process and run with the deputy's id
-    # (``deputies.facts.prepared``): building them cost more than running them.
-    for e in prepared(("training:archive-enrollments",), _enrollments, deputy=deputy.pk):
-        course = e.course
+    tracks, formats = _labels("track"), _labels("format")
+    # Compiled once per process and run with the deputy's id (``deputies.facts.prepared``):
+    # building it cost more than running it.
+    for row in prepared(("training:archive-enrollments",), _enrollments, deputy=deputy.pk):
+        e = _Row(*row)
+        # JSON numbers: the hours as the column holds them (``deputies.facts.decimal``).
+        for sat_in, hours in e.attended or []:
+            hours = ZERO if hours is None else decimal(hours)
+            years.setdefault(int(sat_in), HoursRow(year=int(sat_in))).add(e.track, hours)
+            total.add(e.track, hours)
         line = CourseLine(
-            course_id=course.pk,
-            title=course.title,
-            year=course.year,
-            track=course.get_track_display(),
-            format=course.get_format_display() if course.format else "",
+            course_id=e.course_id,
+            title=e.title,
+            year=e.year,
+            track=tracks.get(e.track, e.track),
+            format=formats.get(e.format, e.format) if e.format else "",
             completed_on=e.completed_on,
             sessions_attended=e.n_attended,
             sessions_total=e.n_sessions,
             hours=Decimal(e.n_hours),
         )
         (completed if e.completed_on else in_progress).append(line)
-        quiz = _quiz_of(e)
-        if quiz is not None and (quiz.is_active or e.n_attempts):
+        if e.quiz_id is not None and (e.quiz_active or e.n_attempts):
             quizzes.append(
                 QuizLine(
-                    course_id=course.pk,
-                    title=course.title,
+                    course_id=e.course_id,
+                    title=e.title,
                     attempts_used=e.n_attempts,
-                    attempts_allowed=quiz.max_attempts,
+                    attempts_allowed=e.max_attempts,
                     best_score=e.best_score,
                     passed=e.n_passed > 0,
-                    is_active=quiz.is_active,
+                    is_active=e.quiz_active,
                 )
             )
     completed.sort(key=lambda c: (c.completed_on, c.title), reverse=True)
-    return LearningArchive(deputy, years, total, completed, in_progress, quizzes)
+    ordered = [years[y] for y in sorted(years)]
+    return LearningArchive(deputy, ordered, total, completed, in_progress, quizzes)
 
 
 def archive_deputy_queryset():

@@ -11,6 +11,7 @@ from accounts.roles import Role
 from core import clock
 from core.privacy import export_record
 from core.tabular import file_response
+from deputies.facts import deputy_facts
 
 from ..pdf import archive_pdf, archive_pdf_filename
 from ..selectors_archive import archive_deputy_queryset, learning_archive, track_labels
@@ -39,14 +40,23 @@ def _deputy(pk: int):
     return get_object_or_404(archive_deputy_queryset(), pk=pk)
 
 
+def _own(request):
+    """The request's deputy with the term the archive's header shows: read by the deputy's
+    facts statement of no source (``deputies.facts``: the deputy's row with their
+    constituency, group and term, compiled once per day and prepared), where reading
+    ``deputy.term`` built and planned a query of its own."""
+    deputy_facts(request, keys=())
+    return request.deputy
+
+
 @deputy_required
 def archive(request):
-    return _page(request, request.deputy, staff_view=False)
+    return _page(request, _own(request), staff_view=False)
 
 
 @deputy_required
 def archive_pdf_view(request):
-    return _pdf(request.deputy)
+    return _pdf(_own(request))
 
 
 @role_required(Role.STAFF)
