@@ -28,6 +28,7 @@ Only the SQL text is kept, never a result: each page reads the facts afresh, and
 the request only, so a deputy never sees a number older than the page they asked for.
 """
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,22 +115,41 @@ def row_instance(model, fields: tuple[str, ...], row: list, using: str = "defaul
     attnames): each value as the ORM reads the column (decimals to the field's places, dates
     and times from ISO text); the fields left out are deferred, so reading one is a query of
     its own, never a wrong value."""
+    if len(row) != len(fields):
+        raise ValueError(f"{len(row)} values for {len(fields)} fields")
+    names, plan = _row_plan(model, tuple(fields))
+    values = []
+    for i, convert in plan:
+        value = row[i]
+        values.append(value if value is None or convert is None else convert(value))
+    return model.from_db(using, names, values)
+
+
+@functools.lru_cache(maxsize=256)
+def _row_plan(model, fields: tuple[str, ...]) -> tuple[list[str], list[tuple[int, Any]]]:
+    """``row_instance``'s attnames in the model's field order (as ``from_db`` takes them) and,
+    for each, its place in the row and how to convert its JSON value (None: as it is). Worked
+    out once per model and fields (the model's metadata only): looking the fields up cost
+    more than making the instance, some twenty rows a dashboard."""
     opts = model._meta
-    given = {}
-    for name, value in zip(fields, row, strict=True):
+    places = {}
+    for i, name in enumerate(fields):
         found = opts.pk if name == "pk" else opts.get_field(name)
-        if value is not None:
-            kind = found.get_internal_type()
-            if kind == "DecimalField":
-                value = decimal(value).quantize(Decimal(1).scaleb(-found.decimal_places))
-            elif kind == "BooleanField":
-                value = bool(value)
-            elif kind in ("DateField", "DateTimeField", "TimeField"):
-                value = found.to_python(value)
-        given[found.attname] = value
-    # ``from_db`` takes the values in the model's field order.
-    names = [f.attname for f in opts.concrete_fields if f.attname in given]
-    return model.from_db(using, names, [given[name] for name in names])
+        places[found.attname] = (i, _converter(found))
+    names = [f.attname for f in opts.concrete_fields if f.attname in places]
+    return names, [places[name] for name in names]
+
+
+def _converter(found) -> Callable[[Any], Any] | None:
+    kind = found.get_internal_type()
+    if kind == "DecimalField":
+        places = Decimal(1).scaleb(-found.decimal_places)
+        return lambda value: decimal(value).quantize(places)
+    if kind == "BooleanField":
+        return bool
+    if kind in ("DateField", "DateTimeField", "TimeField"):
+        return found.to_python
+    return None
 
 
 def _wanted(key: str, keys: Keys) -> bool:

@@ -5,6 +5,7 @@ from accounts.access import deputy_required
 from accounts.roles import Role
 from core.dashboard import panels_for, todos_for
 
+from .dashboard_html import hero_html, todos_html
 from .models import Deputy
 
 
@@ -13,14 +14,20 @@ def dashboard(request):
     """A deputy's home after login, phone first: their card and the 记录履职 button, the to-do
     list merged from every app's rows (``core.dashboard.register_todo``), then the panels other
     apps contribute (score, portrait, duties, suggestions, training). No URL takes an id: a
-    deputy only ever sees their own."""
+    deputy only ever sees their own. The card and the list are written in Python
+    (``dashboard_html``), after the to-dos have read the deputy's facts (the card's
+    constituency, group and term come with them)."""
+    todos = todos_for(Role.DEPUTY, request)
+    panels = panels_for(Role.DEPUTY, request)
     return render(
         request,
         "deputies/dashboard.html",
         {
             "deputy": request.deputy,
-            "todos": todos_for(Role.DEPUTY, request),
-            "panels": panels_for(Role.DEPUTY, request),
+            "todos": todos,
+            "panels": panels,
+            "hero_html": hero_html(request.deputy),
+            "todos_html": todos_html(todos),
         },
     )
 

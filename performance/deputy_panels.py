@@ -18,6 +18,7 @@ from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_tab
 from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 
+from .card_html import portrait_card_html, score_card_html
 from .models import Assessment, EntryStatus, LedgerEntry, RuleSet
 from .panel_rows import bars_html, portrait_rows_html
 from .portrait import PORTRAIT_ROW, deputy_portrait
@@ -71,11 +72,13 @@ def portrait_panel(request, *, today: date | None = None) -> dict[str, Any] | No
         counts=known.activity_counts,
         rows=known["performance"]["portrait"],
     )
-    return {
+    panel = {
         "portrait": portrait,
         "chart": portrait.chart(),
         "rows_html": portrait_rows_html(portrait.figures),
     }
+    panel["html"] = portrait_card_html(panel)  # the card, written in Python
+    return panel
 
 
 def _level_rank(level: list[int] | None) -> tuple[int, int]:
@@ -108,7 +111,7 @@ def score_panel(request, *, today: date | None = None) -> dict | None:
     rule_set, assessment = year_score(known, year)
     ledger = known["performance"]
     bars = dimension_bars(assessment, rule_set)
-    return {
+    panel = {
         "year": year,
         "rule_set": rule_set,
         "assessment": assessment,
@@ -119,6 +122,8 @@ def score_panel(request, *, today: date | None = None) -> dict | None:
         "next_step": next_step(assessment, rule_set),
         "pending": ledger["pending"],
     }
+    panel["html"] = score_card_html(panel)  # the card, written in Python
+    return panel
 
 
 def returned_entries(deputy, *, today: date) -> int:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.template import engines
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
@@ -34,6 +35,77 @@ FORMER_PORTRAIT_ROWS = """{% with p=panel.portrait %}
         {% endfor %}
       {% endwith %}"""  # noqa: E501
 NEW_PORTRAIT_ROWS = "\n        {{ panel.rows_html }}\n      "
+# The two cards' templates before the cards were written in Python (``performance.card_html``).
+FORMER_SCORE_CARD = """{% load i18n %}
+<div class="card lv-card mb-3">
+  <div class="card-header d-flex justify-content-between align-items-center">
+    <span>{% blocktranslate with year=panel.year %}{{ year }} 年度履职积分{% endblocktranslate %}</span>
+    <a class="small fw-normal" href="{% url 'performance:my_ledger' %}">{% translate "积分明细" %} ›</a>
+  </div>
+  <div class="card-body">
+    {% if panel.assessment %}
+    <div class="row g-3 mb-3">
+      <div class="col-6 col-sm-3 col-lg-6">
+        <div class="lv-stat text-danger">{{ panel.assessment.total|floatformat:"-1" }}</div>
+        <div class="lv-stat-label">{% translate "总分" %}</div>
+      </div>
+      <div class="col-6 col-sm-3 col-lg-6">
+        <div class="lv-stat">{{ panel.assessment.get_grade_display }}</div>
+        <div class="lv-stat-label">{% if panel.rule_set.frozen %}{% translate "等次" %}{% else %}{% translate "等次（暂评）" %}{% endif %}</div>
+      </div>
+      <div class="col-6 col-sm-3 col-lg-6">
+        {% if panel.level_rank %}
+        <div class="lv-stat">{{ panel.level_rank.0 }}<span class="fs-6 fw-normal text-muted"> / {{ panel.level_rank.1 }}</span></div>
+        <div class="lv-stat-label">{% blocktranslate with level=panel.level_label %}{{ level }}中排名{% endblocktranslate %}</div>
+        {% endif %}
+        <div class="lv-stat-label">{% blocktranslate with rank=panel.assessment.rank n=panel.assessment.assessed_count %}全体第 {{ rank }} / {{ n }} 名{% endblocktranslate %}</div>
+      </div>
+      <div class="col-6 col-sm-3 col-lg-6">
+        <div class="lv-stat">{{ panel.assessment.duty_days }}</div>
+        <div class="lv-stat-label">{% translate "履职天数" %}</div>
+      </div>
+    </div>
+    {% elif panel.rule_set %}
+    <p class="text-muted mb-3">{% translate "本年度积分尚未计算。提交履职记录并经工委核实后，积分将在这里显示。" %}</p>
+    {% else %}
+    <p class="text-muted mb-3">{% translate "本年度积分规则尚未发布，发布后即可提交履职记录。" %}</p>
+    {% endif %}
+{% if panel.next_step %}<p class="small mb-2">{% blocktranslate with grade=panel.next_step.grade points=panel.next_step.points|floatformat:"-1" %}距“{{ grade }}”分数线还差 <strong>{{ points }}</strong> 分。{% endblocktranslate %}</p>{% endif %}
+    {{ panel.bars_html }}
+    {% if panel.pending %}
+    <a class="d-block alert alert-warning py-2 mt-3 mb-0 text-decoration-none" href="{% url 'performance:my_ledger' %}?status=pending">
+      {% blocktranslate count n=panel.pending %}{{ n }} 条履职记录待工委核实{% plural %}{{ n }} 条履职记录待工委核实{% endblocktranslate %} ›
+    </a>
+    {% endif %}
+    <div class="d-grid gap-2 d-sm-flex mt-3">
+      <a class="btn btn-danger btn-lg flex-sm-grow-1" href="{% url 'performance:submit' %}">＋ {% translate "记一笔：提交履职记录" %}</a>
+      <a class="btn btn-outline-danger btn-lg" href="{% url 'performance:my_ledger' %}">{% translate "我的履职档案" %}</a>
+    </div>
+  </div>
+</div>
+"""  # noqa: E501
+FORMER_PORTRAIT_CARD = """{% load i18n %}{% with p=panel.portrait %}
+<section class="card lv-card mb-3" aria-labelledby="portrait-title">
+  <div class="card-header">
+    <h2 class="h6 mb-0 fw-semibold" id="portrait-title">{% blocktranslate with year=p.year %}{{ year }} 年度履职画像{% endblocktranslate %}</h2>
+  </div>
+  <div class="card-body">
+    <p class="lv-muted mb-2">{% blocktranslate with level=p.level_label n=p.peers %}与{{ level }}（{{ n }} 人）的平均水平比较：平均为 100。{% endblocktranslate %}</p>
+    {% translate "履职画像雷达图：本人与同级代表平均" as chart_label %}
+    {% include "core/_chart.html" with chart_id="portrait-radar" option=panel.chart label=chart_label height="300px" %}
+    <table class="table table-sm lv-portrait-table mb-0 mt-2">
+      <caption class="visually-hidden">{% translate "履职画像各项数据" %}</caption>
+      <thead>
+        <tr><th scope="col">{% translate "维度" %}</th><th scope="col" class="text-end text-nowrap">{% translate "本人" %}</th><th scope="col" class="text-end text-nowrap">{% translate "同级平均" %}</th><th scope="col" class="text-end text-nowrap">{% translate "指数" %}</th></tr>
+      </thead>
+      <tbody>
+        {{ panel.rows_html }}
+      </tbody>
+    </table>
+  </div>
+</section>
+{% endwith %}
+"""  # noqa: E501
 
 
 def _panels(client, language: str) -> dict:
@@ -55,6 +127,12 @@ def _check(client, language: str) -> dict:
         portrait = panels["performance/_portrait.html"]
         former = engine.from_string(FORMER_PORTRAIT_ROWS).render({"panel": portrait})
         assert engine.from_string(NEW_PORTRAIT_ROWS).render({"panel": portrait}) == former
+        for template, card in [
+            ("performance/_panel.html", FORMER_SCORE_CARD),
+            ("performance/_portrait.html", FORMER_PORTRAIT_CARD),
+        ]:
+            former = engine.from_string(card).render({"panel": panels[template]})
+            assert get_template(template).render({"panel": panels[template]}) == former
     return panels
 
 

@@ -1,0 +1,133 @@
+"""The dashboard's own parts, the deputy's card (姓名, level, 新任/连任, constituency, group and
+term, the 记录履职 button) and the merged to-do list, written in Python as the page's template
+(``deputies/dashboard.html``) wrote them: the same HTML, tests/deputies/test_dashboard_html.py
+compares the two in both languages. The template's some forty tags, filters and lookups cost
+~0.4 ms on the page deputies open most (issue #8).
+
+What depends only on the language (the button's link and words, the list's heading, the icons'
+sprite) is written once per process and language (``core.compiled.Kept``: fixed text, never a
+deputy's data). Every value of the deputy or a to-do is escaped here; a translated text is not,
+as ``{% translate %}`` left it (a template's literal is safe text, and so is its translation);
+only the joined result is marked safe."""
+
+from dataclasses import dataclass
+
+from django.templatetags.static import static
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+from core.compiled import Kept
+from core.dashboard import Todo
+from core.url_memo import reverse_memo
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """The parts of the card and the list that depend on the language alone."""
+
+    new: str  # the 新任 badge's word
+    reelected: str  # 连任
+    button: str  # the 记录履职 button, its line breaks and indents
+    heading: str  # the list's card up to its count badge
+    empty: str  # the card's end for no to-do
+
+
+_FIXED = Kept(limit=16)  # per language and URL prefix: fixed text only
+
+
+def _fixed() -> _Fixed:
+    submit = reverse_memo("performance:submit")
+    return _FIXED.get_or_make((get_language(), submit), lambda: _make_fixed(submit))
+
+
+def _make_fixed(submit: str) -> _Fixed:
+    sprite = conditional_escape(static("vendor/bootstrap-icons/sprite.svg"))
+    record, hint = gettext("记录履职"), gettext("拍照记一笔，工委核实后计分")
+    return _Fixed(
+        new=gettext("新任"),
+        reelected=gettext("连任"),
+        button=(
+            '  <a class="btn btn-danger btn-lg mt-3 lv-record" '
+            f'href="{conditional_escape(submit)}">\n'
+            '    <svg aria-hidden="true" focusable="false" width="28" height="28">'
+            f'<use href="{sprite}#camera"></use></svg>\n'
+            f'    {record}<span class="lv-record-hint">{hint}</span>\n'
+            "  </a>\n"
+            "</section>\n"
+        ),
+        heading=(
+            '\n<section class="card lv-card mb-3" aria-labelledby="todo-title">\n'
+            '  <div class="card-header d-flex justify-content-between align-items-center">\n'
+            '    <h2 class="h6 mb-0 fw-semibold" id="todo-title">\n'
+            '      <svg aria-hidden="true" focusable="false" width="20" height="20" '
+            'class="me-1 align-text-bottom">'
+            f'<use href="{sprite}#list-check"></use></svg>'
+            f"{gettext('待办事项')}\n"
+            "    </h2>\n    "
+        ),
+        empty=(
+            '\n  </div>\n  \n  <div class="card-body lv-muted">'
+            f"{gettext('暂无待办事项。')}</div>\n  \n</section>\n"
+        ),
+    )
+
+
+def hero_html(deputy) -> SafeString:
+    """The deputy's card (its constituency, group and term read with the deputy's facts)."""
+    fixed = _fixed()
+    name = deputy.name
+    group = f" · {conditional_escape(deputy.group)}" if deputy.group else ""
+    badge, word = (
+        ("text-bg-info", fixed.new) if deputy.is_new else ("text-bg-secondary", fixed.reelected)
+    )
+    # Safe: every value is escaped, the fixed parts are the template's text.
+    return mark_safe(
+        '\n\n<section class="lv-hero p-3 p-md-4 mb-3">\n'
+        '  <div class="d-flex flex-wrap align-items-center gap-3">\n'
+        f'    <div class="lv-avatar" aria-hidden="true">{conditional_escape(name[:1])}</div>\n'
+        '    <div class="flex-grow-1">\n'
+        f'      <h1 class="h4 mb-1">{conditional_escape(name)} '
+        '<span class="badge text-bg-light border align-middle">'
+        f"{conditional_escape(deputy.get_level_display())}</span>\n"
+        f'        <span class="badge {badge} align-middle">{word}</span></h1>\n'
+        f'      <div class="lv-muted">{conditional_escape(deputy.code)} · '
+        f"{conditional_escape(deputy.constituency)}{group} · {conditional_escape(deputy.term)}"
+        "</div>\n"
+        "    </div>\n"
+        "  </div>\n" + fixed.button
+    )
+
+
+def todos_html(todos: list[Todo]) -> SafeString:
+    """The to-do list's card: each due row (``core.dashboard.todos_for``) with its count (or
+    its text), its hint, its link, or the words for none."""
+    fixed = _fixed()
+    if not todos:
+        return mark_safe(fixed.heading + fixed.empty)
+    rows = []
+    for todo in todos:
+        hint = ""
+        if todo.hint:
+            hint = f'<span class="d-block lv-muted">{conditional_escape(todo.hint)}</span>'
+        tone = " lv-todo-danger" if todo.tone == "danger" else ""
+        count = conditional_escape(todo.text) if todo.text else int(todo.count)
+        rows.append(
+            '\n    <li class="list-group-item p-0">\n'
+            f'      <a class="lv-todo" href="{conditional_escape(todo.link)}">\n'
+            '        <span class="flex-grow-1">\n'
+            f'          <span class="d-block fw-semibold">{conditional_escape(todo.label)}</span>\n'
+            f"          {hint}\n"
+            "        </span>\n"
+            f'        <span class="lv-todo-count{tone}">{count}</span>\n'
+            '        <span aria-hidden="true" class="lv-chevron">›</span>\n'
+            "      </a>\n"
+            "    </li>\n    "
+        )
+    # Safe: every value above is escaped or a number, the fixed parts the template's text.
+    return mark_safe(
+        f'{fixed.heading}<span class="badge rounded-pill text-bg-danger">{len(todos)}</span>\n'
+        '  </div>\n  \n  <ul class="list-group list-group-flush">\n    '
+        + "".join(rows)
+        + "\n  </ul>\n  \n</section>\n"
+    )
