@@ -326,3 +326,73 @@ def test_staff_download_a_deputys_pdf(staff_client, deputy, other_deputy):
     text = _flat("".join(_pages(response.content)))
     assert "乙预算审查" in text and other_deputy.code in text
     assert deputy.code not in text
+
+
+# --- The rows written in Python -----------------------------------------------------------
+
+# The archive's loops as its templates wrote them before they were written in Python.
+FORMER_ROWS = """{% load i18n %}{% for row in archive.years %}
+      <tr data-year="{{ row.year }}"><td>{{ row.year }}</td>{% for h in row.cells %}<td class="text-end">{{ h|floatformat:1 }}</td>{% endfor %}<td class="text-end fw-semibold">{{ row.total|floatformat:1 }}</td></tr>
+    {% endfor %}|{% for c in archive.completed %}
+    <div class="list-group-item">
+      <div class="d-flex justify-content-between gap-2"><span class="fw-semibold">{{ c.title }}</span><span class="small text-nowrap">{{ c.hours|floatformat:1 }} {% translate "学时" %}</span></div>
+      <div class="small text-muted">{{ c.track }}{% if c.format %} · {{ c.format }}{% endif %} · {% translate "结业" %} {{ c.completed_on|date:"Y-m-d" }}</div>
+    </div>
+  {% endfor %}|{% for c in archive.in_progress %}
+    <div class="list-group-item">
+      <div class="d-flex justify-content-between gap-2"><span class="fw-semibold">{{ c.title }}</span><span class="small text-nowrap">{% blocktranslate with n=c.sessions_attended total=c.sessions_total %}出勤 {{ n }}/{{ total }} 次{% endblocktranslate %}</span></div>
+      <div class="small text-muted">{{ c.track }}{% if c.format %} · {{ c.format }}{% endif %} · {{ c.hours|floatformat:1 }} {% translate "学时" %}</div>
+    </div>
+  {% endfor %}|{% for q in archive.quizzes %}
+    <div class="list-group-item d-flex justify-content-between gap-2">
+      <div><div class="fw-semibold">{{ q.title }}</div>
+        <div class="small text-muted">{% blocktranslate with used=q.attempts_used allowed=q.attempts_allowed %}已作答 {{ used }}/{{ allowed }} 次{% endblocktranslate %} · {% translate "最高得分" %} {% if q.best_score is None %}—{% else %}{{ q.best_score|floatformat:1 }}{% endif %}</div></div>
+      <span class="align-self-center badge {% if q.passed %}text-bg-success{% elif q.attempts_used %}text-bg-warning{% else %}text-bg-light border{% endif %}">{% if q.passed %}{% translate "通过" %}{% elif q.attempts_used %}{% translate "未通过" %}{% else %}{% translate "未作答" %}{% endif %}</span>
+    </div>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_are_the_templates(deputy, language):
+    """Hours by year, completed and current courses (with and without a format, titles to
+    escape) and quizzes passed, failed and not tried, written in Python: the former HTML."""
+    from django.template import engines
+    from django.utils import translation
+
+    from training.views.archive import (
+        _completed_html,
+        _in_progress_html,
+        _quizzes_html,
+        _years_html,
+    )
+
+    _record(deputy, tag='<b>"甲"</b> & ')
+    untried = EnrollmentFactory(
+        deputy=deputy, course=CourseFactory(title="未作答课程", format=Format.ONLINE)
+    )
+    QuizFactory(course=untried.course, max_attempts=2)
+    failed = EnrollmentFactory(deputy=deputy, course=CourseFactory(title="未通过课程"))
+    quiz = QuizFactory(course=failed.course, max_attempts=1)
+    QuizAttempt.objects.create(
+        quiz=quiz,
+        enrollment=failed,
+        number=1,
+        score=Decimal("12.5"),
+        passed=False,
+        submitted_at=NOW,
+    )
+    with translation.override(language):
+        archive = learning_archive(deputy)
+        expected = engines["django"].from_string(FORMER_ROWS).render({"archive": archive})
+        written = "|".join(
+            [
+                _years_html(archive.years),
+                _completed_html(archive.completed),
+                _in_progress_html(archive.in_progress),
+                _quizzes_html(archive.quizzes),
+            ]
+        )
+    assert written == expected
+    assert "&lt;b&gt;&quot;甲&quot;&lt;/b&gt; &amp; " in written
+    for badge in ("text-bg-success", "text-bg-warning", "text-bg-light border"):
+        assert f'<span class="align-self-center badge {badge}">' in written
