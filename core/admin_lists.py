@@ -475,6 +475,34 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
             return rows.values_list(key, self.text_column)
         return [(getattr(row, key), str(row)) for row in rows.only(key, *self.name_columns)]
 
+    def written_key(self, changelist) -> tuple | None:
+        """Everything this filter's HTML depends on (``core.admin_list_parts.render_filter``
+        keeps it per key): the choices as read for this page, what is chosen, the list's
+        query string; None (written afresh) where facets show counts."""
+        if changelist.add_facets:
+            return None
+        try:
+            key = (
+                type(self),
+                self.field_path,
+                str(self.title),
+                tuple(self.lookup_choices),
+                None if self.lookup_val is None else tuple(self.lookup_val),
+                self.lookup_val_isnull,
+                self.include_empty_choice,
+                str(self.empty_value_display),
+                type(changelist),
+                tuple(
+                    sorted(
+                        (name, tuple(values)) for name, values in changelist.filter_params.items()
+                    )
+                ),
+            )
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
     def choices(self, changelist):
         """Django's choices, each choice's query string written from one built with a stand-in
         for the key (``get_query_string`` copies, sorts and encodes every parameter per choice:
