@@ -10,7 +10,7 @@ from typing import Any
 from deputies.facts import Rows, deputy_facts, first_rows, register_facts, row_instance
 
 from .models import Status, Suggestion
-from .panel_rows import counts_html, recent_html, to_evaluate_html
+from .panel_rows import card_html, counts_html, recent_html, to_evaluate_html
 
 CARD = "suggestions.card"  # the card's own facts (no other page reads them)
 LIMIT = 5
@@ -94,7 +94,7 @@ def deputy_panel(request) -> dict[str, Any] | None:
     latest = sorted([*card["led"], *card["cosigned"]], key=_recent_order, reverse=True)[:LIMIT]
     recent = [row_instance(Suggestion, RECENT_FIELDS[:3], row[:3]) for row in latest]
     by_status = [(label, counts[value]) for value, label in Status.choices if counts[value]]
-    return {
+    panel = {
         "total": sum(counts.values()),
         "counts": by_status,
         "counts_html": counts_html(by_status),
@@ -103,6 +103,8 @@ def deputy_panel(request) -> dict[str, Any] | None:
         "recent": recent,
         "recent_html": recent_html(recent),
     }
+    panel["html"] = card_html(panel)  # the card, written in Python
+    return panel
 
 
 def register() -> None:

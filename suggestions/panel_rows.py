@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from core.url_memo import pk_url_parts, pk_url_prefix
+from core.url_memo import pk_url_parts, pk_url_prefix, reverse_memo
 
 from .models import Status, Suggestion
 from .templatetags.suggestion_tags import status_class
@@ -57,3 +58,52 @@ def recent_html(suggestions: Iterable[Suggestion]) -> SafeString:
         )
     # Safe: every value above is escaped, the id an integer.
     return mark_safe("".join(rows))
+
+
+def card_html(panel: dict) -> SafeString:
+    """The whole card of ``panel`` (``deputy_card.deputy_panel``'s context, its lists written
+    above) as its template wrote it, without the template file's last line break
+    (``suggestions/_panel.html`` adds it): the card's frame cost as much as its lists. A
+    translated text is not escaped, as ``{% translate %}`` left it (a template's literal is
+    safe text)."""
+    create = conditional_escape(reverse_memo("suggestions:create"))
+    parts = [
+        '\n<div class="card lv-card mb-3">\n'
+        '  <div class="card-header d-flex justify-content-between align-items-center">\n'
+        f"    <span>{gettext('我的议案建议')} "
+        f'<span class="text-muted small fw-normal">{int(panel["total"])}</span></span>\n'
+        f'    <a class="btn btn-sm btn-danger" href="{create}">'
+        f"{gettext('提建议')}</a>\n"
+        "  </div>\n"
+        '  <div class="card-body">\n    '
+    ]
+    if panel["counts"]:
+        parts.append(
+            '\n    <div class="d-flex flex-wrap gap-2 mb-2">\n'
+            f"      {conditional_escape(panel['counts_html'])}\n"
+            "    </div>\n    "
+        )
+    parts.append("\n    ")
+    if panel["to_evaluate"]:
+        parts.append(
+            '\n    <div class="alert alert-warning py-2 mb-2">\n'
+            f"      <strong>{gettext('待您评价')}</strong>\n"
+            '      <ul class="mb-0 ps-3">\n'
+            f"        {conditional_escape(panel['to_evaluate_html'])}\n"
+            "      </ul>\n"
+            "    </div>\n    "
+        )
+    parts.append('\n    <div class="list-group list-group-flush">\n      ')
+    if panel["recent"]:
+        parts.append(conditional_escape(panel["recent_html"]))
+    else:
+        parts.append(
+            f'\n        <div class="text-muted small">{gettext("还没有议案建议。")}</div>\n      '
+        )
+    parts.append("\n    </div>\n    ")
+    if panel["total"] > 5:
+        mine = conditional_escape(reverse_memo("suggestions:mine"))
+        parts.append(f'<a class="small" href="{mine}">{gettext("查看全部")}</a>')
+    parts.append("\n  </div>\n</div>")
+    # Safe: the lists are safe HTML, the total a number, the words translations.
+    return mark_safe("".join(parts))

@@ -15,7 +15,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
 from core.navigation import register_nav
-from deputies.facts import DEPUTY, deputy_facts, register_facts
+from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
 from ..models import Opinion, OpinionStatus, Visit, VisitStatus
 from ..selectors_visits import deputy_opinions
@@ -82,15 +82,10 @@ def staff_panel(
 
 
 def deputy_facts_source(today) -> dict:
-    """The deputy card's two numbers, read with the deputy's other facts (``deputies.facts``):
-    open opinions assigned or addressed to them, their visits this year."""
-    return {
-        "opinions": (deputy_opinions(DEPUTY).filter(status__in=OPEN_OPINION), Count("pk")),
-        "visits": (
-            Visit.objects.filter(deputies=DEPUTY, occurred_on__year=today.year),
-            Count("pk"),
-        ),
-    }
+    """The deputy card's open opinions assigned or addressed to them, read with the deputy's
+    other facts (``deputies.facts``); their visits this year are the activity's count the
+    facts read already (``duties.visit_facts``)."""
+    return {"opinions": (deputy_opinions(DEPUTY).filter(status__in=OPEN_OPINION), Count("pk"))}
 
 
 def deputy_panel(request) -> dict[str, Any] | None:
@@ -98,8 +93,9 @@ def deputy_panel(request) -> dict[str, Any] | None:
     known = deputy_facts(request)
     if known is None:
         return None
-    card = known["liaison.opinions"]
-    return {"opinions": card["opinions"], "visits": card["visits"], "year": clock.today().year}
+    visits = known[ACTIVITY_FACTS + "visits"]["visits"]
+    opinions = known["liaison.opinions"]["opinions"]
+    return {"opinions": opinions, "visits": visits, "year": clock.today().year}
 
 
 def register() -> None:

@@ -15,12 +15,12 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
-from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts
+from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 
 from ..models import Attendance, Course, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_courses import my_enrollments, open_surveys
 from ..selectors_recommend import RECOMMEND, recommend_facts, recommended_courses
-from .deputy_rows import card_rows_html
+from .deputy_rows import card_html, card_rows_html
 
 
 def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None:
@@ -47,6 +47,7 @@ def deputy_panel(request, *, today: date | None = None) -> dict[str, Any] | None
         else None,
     }
     panel["rows_html"] = card_rows_html(panel)
+    panel["html"] = card_html(panel)  # the card, written in Python
     return panel
 
 
@@ -70,7 +71,7 @@ def current_courses(rows: list[list]) -> list[Current]:
     rows = sorted(rows, key=lambda row: (-row[5], row[1], row[0]))
     return [
         Current(
-            Course(pk=course, title=title),
+            row_instance(Course, ("pk", "title"), (course, title)),
             date.fromisoformat(next_session) if next_session else None,
             bool(has_quiz),
             bool(quiz_passed),

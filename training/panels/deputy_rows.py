@@ -6,11 +6,12 @@ reversal with an argument (~30 µs) and ``blocktranslate`` cost more than the re
 on the page deputies open most (issue #8). Every value is escaped here, and only the joined
 result is marked safe; a translated text is not escaped, as ``blocktranslate`` leaves it."""
 
+from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from core.url_memo import pk_url_parts, pk_url_prefix
+from core.url_memo import pk_url_parts, pk_url_prefix, reverse_memo
 
 
 def _link(url: str, text: str) -> str:
@@ -60,3 +61,30 @@ def card_rows_html(panel: dict) -> SafeString:
         survey_row = _link(url, text) + "</li>"
     # Safe: every value above is escaped, the ids integers, the texts translations.
     return mark_safe("\n    ".join((next_row, quiz_rows, recommended_rows, survey_row)))
+
+
+def card_html(panel: dict) -> SafeString:
+    """The whole card of ``panel`` (its rows ``card_rows_html``'s) as its template wrote it,
+    without the template file's last line break (``training/deputy_panel.html`` adds it):
+    the summary line's ``blocktranslate`` and the frame cost as much as the rows."""
+    summary = panel["summary"]
+    line = gettext("%(y)s 年已学 %(h)s 学时，结业 %(n)s 门课程") % {
+        "y": int(summary["year"]),
+        "h": floatformat(summary["hours"], "-1"),
+        "n": int(summary["completed"]),
+    }
+    home = conditional_escape(reverse_memo("training:home"))
+    # Safe: the rows are safe HTML, the numbers numbers or floatformat's, the words
+    # translations (not escaped, as the template's tags left them).
+    return mark_safe(
+        '\n<div class="card lv-card mb-3" id="panel-training">\n'
+        '  <div class="card-header d-flex justify-content-between align-items-center">\n'
+        f"    <span>{gettext('履职培训')}</span>\n"
+        f'    <a class="small fw-normal" href="{home}">{gettext("我的培训")} ›</a>\n'
+        "  </div>\n"
+        '  <ul class="list-group list-group-flush">\n'
+        f'    <li class="list-group-item small">{line}</li>\n'
+        f"    {conditional_escape(panel['rows_html'])}\n"
+        "  </ul>\n"
+        "</div>"
+    )
