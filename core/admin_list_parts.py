@@ -9,6 +9,7 @@ writes the page's scripts and styles once per process. The result table itself i
 ``core.admin_rows``."""
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
 from django.contrib.admin.views.main import ALL_VAR, PAGE_VAR
@@ -59,11 +60,45 @@ def render_filter(cl, spec) -> str | None:
     for that key: a hundred choices' links and names cost ~0.3 ms a page."""
     if spec.template != FILTER_TEMPLATE or not is_stock_filter_template():
         return None
-    written_key = getattr(spec, "written_key", None)
-    key = None if written_key is None else written_key(cl)
+    key = _written_key(cl, spec)
     if key is None:
         return write_filter(cl, spec)
     return _written_filters.get_or_make((key, get_language()), lambda: write_filter(cl, spec))
+
+
+def query_key(cl) -> tuple:
+    """The list's query string as a key (what every choice's link starts from)."""
+    return (
+        type(cl),
+        tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+    )
+
+
+def _written_key(cl, spec) -> tuple | None:
+    """The filter's own ``written_key``; for a filter with Django's own choices (a
+    ``SimpleListFilter``'s "All" and lookups, a field's choices), each a link from the list's
+    query string: its lookups as read for the page or the field's labels, the value chosen
+    and the query string; else None (written afresh)."""
+    own = getattr(spec, "written_key", None)
+    if own is not None:
+        return own(cl)
+    if cl.add_facets:
+        return None
+    if type(spec).choices is admin.SimpleListFilter.choices:
+        shown = (spec.parameter_name, tuple(spec.lookup_choices), spec.value())
+    elif type(spec).choices is admin.ChoicesFieldListFilter.choices:
+        # A field's choices ("status"): the labels in the request's language.
+        labels = tuple((value, str(label)) for value, label in spec.field.flatchoices)
+        chosen = None if spec.lookup_val is None else tuple(spec.lookup_val)
+        shown = (spec.field_path, labels, chosen, spec.lookup_val_isnull)
+    else:
+        return None
+    key = (type(spec), str(spec.title), shown, query_key(cl))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def write_filter(cl, spec) -> str:

@@ -47,7 +47,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.admin_list_parts import KeptMedia
+from core.admin_list_parts import KeptMedia, query_key
 from core.admin_page_size import PAGE_SIZES, PER_PAGE_VAR, rows_per_page
 from core.admin_reading import PLAN_ATTRIBUTE, LargeTablePaginator, kept_plan, read_prepared
 from core.compiled import Kept, counts_union, rows_once, run_kept
@@ -491,12 +491,7 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
                 self.lookup_val_isnull,
                 self.include_empty_choice,
                 str(self.empty_value_display),
-                type(changelist),
-                tuple(
-                    sorted(
-                        (name, tuple(values)) for name, values in changelist.filter_params.items()
-                    )
-                ),
+                query_key(changelist),
             )
             hash(key)
         except TypeError:
