@@ -1,6 +1,7 @@
 """A deputy's coming duties on their dashboard and to-do list, and the 我的接待 menu entry."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Min
 from django.db.models.functions import JSONArray
@@ -20,11 +21,10 @@ from deputies.facts import (
     deputy_facts,
     first_rows,
     register_facts,
-    row_instance,
 )
 
 from ..duty_rows import duty_rows_html
-from ..models import Duty, ReceptionDay, Station, Visit
+from ..models import Duty, Visit
 
 PANEL_LIMIT = 3
 TODO_DAYS = 7  # reception duties this close are on the deputy's to-do list
@@ -32,13 +32,11 @@ TODO_DAYS = 7  # reception duties this close are on the deputy's to-do list
 
 # What the card shows of each coming duty (``duty_rows_html``), its day and station; the
 # day's date and start, then the duty's id, are the order the card lists them in.
-DAY_FIELDS = ("pk", "date", "starts_at", "ends_at", "theme", "topic", "station_id")
-STATION_FIELDS = ("pk", "name", "address")
 NEXT_ROW = (
     "pk",
-    "reception_day",
-    *(f"reception_day__{name}" for name in DAY_FIELDS[1:]),
-    *(f"reception_day__station__{name}" for name in STATION_FIELDS[1:]),
+    *(f"reception_day__{name}" for name in ("date", "starts_at", "ends_at", "theme", "topic")),
+    "reception_day__station__name",
+    "reception_day__station__address",
 )
 
 
@@ -53,18 +51,45 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
     return {"coming": coming, "today": today, "rows_html": duty_rows_html(coming, today=today)}
 
 
-def next_duties(rows: list[list]) -> list[Duty]:
-    """The ``next`` fact's rows as duties with their day and station, as ``coming_duties``
-    gives them (the fields the card shows; the others are deferred), soonest first."""
+class CardStation(NamedTuple):
+    name: str
+    address: str
+
+
+class CardDay(NamedTuple):
+    """A coming duty's reception day as the card shows it (``duty_rows_html`` reads these
+    attributes of a ``ReceptionDay``): model instances of a few fields cost more to make
+    than the card's rows."""
+
+    date: date
+    starts_at: time
+    ends_at: time | None
+    theme: str
+    topic: str
+    station: CardStation
+
+
+class CardDuty(NamedTuple):
+    pk: int
+    reception_day: CardDay
+    attended: bool | None = None  # not read for a coming duty
+
+
+def next_duties(rows: list[list]) -> list[CardDuty]:
+    """The ``next`` fact's rows as the card's duties with their day and station (the
+    attributes of ``coming_duties``'s that the card shows), soonest first."""
     duties = []
-    width = len(DAY_FIELDS)
-    for row in sorted(rows, key=lambda row: (row[2], row[3], row[0])):  # date, start, id
-        day_values, station_values = row[1 : 1 + width], row[1 + width :]
-        day = row_instance(ReceptionDay, DAY_FIELDS, day_values)
-        day.station = row_instance(Station, STATION_FIELDS, [day.station_id, *station_values])
-        duty = row_instance(Duty, ("pk", "reception_day"), row[:2])
-        duty.reception_day = day
-        duties.append(duty)
+    for row in sorted(rows, key=lambda row: (row[1], row[2], row[0])):  # date, start, id
+        pk, when, starts, ends, theme, topic, name, address = row
+        day = CardDay(
+            date.fromisoformat(when),
+            time.fromisoformat(starts),
+            time.fromisoformat(ends) if ends else None,
+            theme,
+            topic,
+            CardStation(name, address),
+        )
+        duties.append(CardDuty(pk, day))
     return duties
 
 
