@@ -5,7 +5,8 @@
 ``{% admin_actions %}`` gives the same HTML); ``{% lean_pagination cl as html %}`` the page
 links and count (None where a model has its own pagination template); all written by
 ``core.admin_list_parts``; ``{% lean_object_tools as html %}`` the add link (None where a model
-has its own object tools template)."""
+has its own object tools template); ``cl|list_query_key``: what a list's query string holds, as a
+key for ``{% kept_html %}``."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from core.admin_list_parts import (
     is_django_object_tools,
     is_project_pagination,
+    query_key,
     render_actions,
     render_filter,
     render_object_tools,
@@ -55,3 +57,10 @@ def lean_object_tools(context):
         return None
     html = render_object_tools(context)
     return None if html is None else mark_safe(html)
+
+
+@register.filter
+def list_query_key(cl) -> tuple:
+    """The list's parameters (Django's ``cl.params``, the filters' lists of values) as a key:
+    the search form writes them back as hidden fields."""
+    return (tuple(sorted(cl.params.items())), query_key(cl))
