@@ -64,6 +64,15 @@ def _copy(app_list: list[dict]) -> list[dict]:
     ]
 
 
+class KeptAppList(list):
+    """An app list from the memo, with the key it was kept under (``memo_key``): everything
+    it depends on, so a page part written from it can be kept under the same key."""
+
+    def __init__(self, app_list: list[dict], memo_key: tuple) -> None:
+        super().__init__(app_list)
+        self.memo_key = memo_key
+
+
 class AppListMemo:
     def __init__(self) -> None:
         self._entries: dict[tuple, list[dict]] = {}
@@ -91,7 +100,7 @@ class AppListMemo:
                 if len(self._entries) >= MAX_ENTRIES:
                     self._entries.clear()
                 self._entries[key] = app_list
-        return _copy(app_list)
+        return KeptAppList(_copy(app_list), key)
 
 
 def _current(url, path: str) -> bool:

@@ -1,10 +1,11 @@
 """``{% app_list_html %}``: the admin's app list (sidebar and index) written by
-``core.admin_nav.render_app_list`` instead of Django's template loops."""
+``core.admin_nav.render_app_list`` instead of Django's template loops; ``available_apps|
+app_list_key``: the key the list was kept under (None for a list not from the memo)."""
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from core.admin_nav import render_app_list
+from core.admin_nav import KeptAppList, render_app_list
 
 register = template.Library()
 
@@ -19,3 +20,8 @@ def app_list_html(context) -> str:
             bool(context.get("show_changelinks")),
         )
     )
+
+
+@register.filter
+def app_list_key(app_list) -> tuple | None:
+    return app_list.memo_key if isinstance(app_list, KeptAppList) else None

@@ -9,7 +9,8 @@ place of the CSRF token, kept as the text around the marker, and filled with the
 
 The key must name everything the part shows besides the token: the tag adds the language, the
 URL configuration and script prefix (what ``{% url %}`` and the translations depend on); the
-caller adds the rest (the user, the admin site's name…). Kept parts live in the process (a
+caller adds the rest (the user, the admin site's name…). A key part that is None (something
+the part depends on could not be named) renders the part afresh. Kept parts live in the process (a
 bounded memo), never in a shared cache. A page whose context carries no CSRF token (a response
 rendered outside a request) renders the part as the template always did.
 """
@@ -37,13 +38,16 @@ class KeptNode(template.Node):
         token = context.get("csrf_token")
         if not token or str(token) == "NOTPROVIDED":
             return self.nodelist.render(context)
+        named = [part.resolve(context) for part in self.key_parts]
+        if any(part is None for part in named):
+            return self.nodelist.render(context)
         key = (
             self.origin.name if self.origin else None,  # where the part stands in which template
             self.token.position if self.token else None,
             get_language(),
             get_urlconf() or settings.ROOT_URLCONF,
             get_script_prefix(),
-            *(part.resolve(context) for part in self.key_parts),
+            *named,
         )
         pieces = _KEPT.get_or_make(key, lambda: self._written(context))
         return mark_safe(str(token).join(pieces))

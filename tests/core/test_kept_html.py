@@ -65,3 +65,22 @@ def test_the_header_follows_the_language(staff_client):
     staff_client.cookies["django_language"] = "en"
     english = _header(staff_client.get(path).content.decode())
     assert "退出登录" in chinese and "退出登录" not in english and "Log out" in english
+
+
+def test_a_part_whose_key_cannot_be_named_is_written_afresh(rf, staff_user):
+    """A key part that is None (an app list not from the memo) keeps nothing: two users' parts
+    are never confused under a key that does not name what differs."""
+    from django.middleware.csrf import get_token
+    from django.template import engines
+
+    kept_html._KEPT.clear()
+    page = engines["django"].from_string(
+        "{% load kept_html %}{% kept_html missing %}{{ shown }}{% endkept_html %}"
+    )
+    request = rf.get("/")
+    get_token(request)
+    first = page.render({"missing": None, "shown": "甲"}, request)
+    second = page.render({"missing": None, "shown": "乙"}, request)
+    assert (first, second) == ("甲", "乙") and not kept_html._KEPT
+    page.render({"missing": "named", "shown": "丙"}, request)
+    assert page.render({"missing": "named", "shown": "丁"}, request) == "丙"  # kept by name
