@@ -7,6 +7,8 @@ from django.db.models import Count, Min
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
+from core.url_memo import reverse_memo
 from deputies.facts import (
     ACTIVITY_FACTS,
     DEPUTY,
@@ -48,7 +51,32 @@ def duty_panel(request, *, today: date | None = None) -> dict | None:
     today = today or clock.today()
     coming = next_duties(known["liaison.duties"]["next"])
     # The rows written in Python (``liaison.duty_rows``), as the 我的接待 page writes them.
-    return {"coming": coming, "today": today, "rows_html": duty_rows_html(coming, today=today)}
+    panel = {"coming": coming, "today": today, "rows_html": duty_rows_html(coming, today=today)}
+    panel["html"] = card_html(panel)
+    return panel
+
+
+def card_html(panel: dict) -> SafeString:
+    """The card as its template wrote it, without the template file's last line break
+    (``liaison/duty_panel.html`` adds it); the translations are not escaped, as
+    ``{% translate %}`` left them (a template's literal is safe text)."""
+    none = ""
+    if not panel["coming"]:
+        words = gettext("近期没有接待安排。")
+        none = f'\n    <li class="list-group-item text-muted">{words}</li>\n    '
+    mine = conditional_escape(reverse_memo("liaison:my_duties"))
+    # Safe: the rows are safe HTML, the address escaped, the words translations.
+    return mark_safe(
+        '\n<div class="card lv-card mb-3">\n'
+        '  <div class="card-header d-flex justify-content-between align-items-center">\n'
+        f"    <span>{gettext('接待日值班')}</span>\n"
+        f'    <a class="small fw-normal" href="{mine}">{gettext("我的接待")} ›</a>\n'
+        "  </div>\n"
+        '  <ul class="list-group list-group-flush">\n'
+        f"    {conditional_escape(panel['rows_html'])}{none}\n"
+        "  </ul>\n"
+        "</div>"
+    )
 
 
 class CardStation(NamedTuple):

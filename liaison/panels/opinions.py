@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +17,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
 from core.navigation import register_nav
+from core.url_memo import reverse_memo
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
 from ..models import Opinion, OpinionStatus, Visit, VisitStatus
@@ -95,7 +98,37 @@ def deputy_panel(request) -> dict[str, Any] | None:
         return None
     visits = known[ACTIVITY_FACTS + "visits"]["visits"]
     opinions = known["liaison.opinions"]["opinions"]
-    return {"opinions": opinions, "visits": visits, "year": clock.today().year}
+    panel = {"opinions": opinions, "visits": visits, "year": clock.today().year}
+    panel["html"] = card_html(panel)
+    return panel
+
+
+def card_html(panel: dict) -> SafeString:
+    """The card as its template wrote it, without the template file's last line break
+    (``liaison/opinion_panel.html`` adds it); the translations are not escaped, as the
+    template's tags left them, their numbers are."""
+    new, mine, visits = (
+        conditional_escape(reverse_memo(name))
+        for name in ("liaison:visit_new", "liaison:my_opinions", "liaison:visits")
+    )
+    waiting = _("待办群众意见 %(n)s 条") % {"n": int(panel["opinions"])}
+    logged = _("%(y)s 年接待记录 %(n)s 条") % {
+        "n": int(panel["visits"]),
+        "y": int(panel["year"]),
+    }
+    # Safe: the numbers are numbers, the addresses escaped, the words translations.
+    return mark_safe(
+        '\n<div class="card lv-card mb-3" id="panel-liaison-opinions">\n'
+        '  <div class="card-header d-flex justify-content-between align-items-center">\n'
+        f"    <span>{_('接待与群众意见')}</span>\n"
+        f'    <a class="btn btn-sm btn-danger" href="{new}">{_("登记接待")}</a>\n'
+        "  </div>\n"
+        '  <div class="card-body d-flex flex-wrap gap-3 small">\n'
+        f'    <a href="{mine}">{waiting}</a>\n'
+        f'    <a href="{visits}">{logged}</a>\n'
+        "  </div>\n"
+        "</div>"
+    )
 
 
 def register() -> None:

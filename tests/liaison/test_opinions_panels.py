@@ -52,7 +52,10 @@ def test_deputy_card_and_menu(deputy_client, deputy):
     visit.deputies.add(deputy)
     request = RequestFactory().get("/")
     request.user = deputy.user
-    assert deputy_panel(request) == {"opinions": 2, "visits": 1, "year": clock.today().year}
+    panel = deputy_panel(request)
+    shown = {"opinions": panel["opinions"], "visits": panel["visits"], "year": panel["year"]}
+    assert shown == {"opinions": 2, "visits": 1, "year": clock.today().year}
+    assert "待办群众意见 2 条" in panel["html"]  # the card, written in Python
     body = deputy_client.get(reverse("deputies:dashboard")).content.decode()
     assert reverse("liaison:visits") in body and reverse("liaison:my_opinions") in body
 
