@@ -84,3 +84,29 @@ def test_a_part_whose_key_cannot_be_named_is_written_afresh(rf, staff_user):
     assert (first, second) == ("甲", "乙") and not kept_html._KEPT
     page.render({"missing": "named", "shown": "丙"}, request)
     assert page.render({"missing": "named", "shown": "丁"}, request) == "丙"  # kept by name
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_second_visit_writes_no_kept_part_again(staff_client, path, monkeypatch):
+    """Every kept part of the page (header, sidebar, breadcrumbs, styles, search form) is
+    found under its key on the next visit: none names something that changes per request,
+    none is written afresh for want of a key."""
+    staff_client.get(path)
+    calls = {"render": 0, "kept": 0, "written": 0}
+
+    def counting(name, original):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return original(*args, **kwargs)
+
+        return call
+
+    node = kept_html.KeptNode
+    monkeypatch.setattr(node, "render", counting("render", node.render))
+    monkeypatch.setattr(node, "_written", counting("written", node._written))
+    monkeypatch.setattr(
+        kept_html._KEPT, "get_or_make", counting("kept", kept_html._KEPT.get_or_make)
+    )
+    staff_client.get(path)
+    assert calls["render"] >= 1
+    assert calls["kept"] == calls["render"] and calls["written"] == 0, calls
