@@ -131,3 +131,17 @@ def todos_html(todos: list[Todo]) -> SafeString:
         + "".join(rows)
         + "\n  </ul>\n  \n</section>\n"
     )
+
+
+def panel_cards(panels: list[tuple[str, dict]]) -> list[tuple[str, dict, SafeString | None]]:
+    """``(template, context, card)`` of each panel: ``card`` is the panel's HTML when its
+    context holds it already written (``html``, the cards written in Python), as including
+    its template (``{{ panel.html }}`` and the file's last line break) wrote it, so the page
+    includes only the templates of panels without it (an include cost ~40 µs)."""
+    cards = []
+    for template, context in panels:
+        html = context.get("html")
+        # Safe: the panel's HTML is safe text (each panel escapes its values).
+        card = mark_safe(f"{conditional_escape(html)}\n") if html is not None else None
+        cards.append((template, context, card))
+    return cards

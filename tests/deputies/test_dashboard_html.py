@@ -88,3 +88,14 @@ def test_card_and_list_are_the_templates(rf, deputy, language, is_new):
             assert hero_html(deputy) + todos_html(todos) == _former(deputy, todos)
         deputy.group = None
         assert hero_html(deputy) + todos_html([]) == _former(deputy, [])
+
+
+def test_panels_without_their_html_are_included():
+    """A panel whose context holds no written card is left to its template's include."""
+    from django.utils.safestring import mark_safe
+
+    from deputies.dashboard_html import panel_cards
+
+    written = {"html": mark_safe("<div>卡</div>")}
+    cards = panel_cards([("a.html", {"n": 1}), ("b.html", written)])
+    assert cards == [("a.html", {"n": 1}, None), ("b.html", written, "<div>卡</div>\n")]
