@@ -81,6 +81,10 @@ MEMO_FIELDS = (
     models.FloatField,
 )
 
+# Text fields whose ``display_for_field`` is the value itself, or the empty value's text (not
+# their subclasses: a URL field writes a link, a file field its URL).
+PLAIN_TEXT_FIELDS = (models.CharField, models.TextField, models.SlugField, models.EmailField)
+
 # What an admin method may return that display_for_value formats by the value alone.
 MEMO_VALUES = frozenset(
     (int, float, decimal.Decimal, bool, type(None), datetime.date, datetime.datetime, datetime.time)
@@ -188,6 +192,7 @@ class Column:
         self.choice_field = False
         self.bool_field = False
         self.fk = False
+        self.plain_text = False  # a text field's value is its own text (``display_for_field``)
         self.nowrap = False
         # Per page: the escaped text of each choice, related row (by key) or formatted value.
         self.choice_html: dict | None = None
@@ -226,6 +231,8 @@ class Column:
                         }
                 elif isinstance(field, models.BooleanField):
                     self.bool_field = True
+                elif type(field) in PLAIN_TEXT_FIELDS:
+                    self.plain_text = True
                 elif self.fk or isinstance(field, MEMO_FIELDS):
                     self.memo = {}
                 if isinstance(field, models.DateTimeField):
@@ -488,6 +495,8 @@ class Plan:
             return html_of(empty) if text is None else text
         if column.bool_field:
             return self.icons(value)
+        if column.plain_text and type(value) is str:
+            return html.escape(value) if value else html_of(empty)
         if column.date_kind is not None and type(value) is column.date_kind:
             if memo is None:  # what display_for_field writes for a date, escaped
                 return html.escape(self.date_text(column.date_kind)(value))

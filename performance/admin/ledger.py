@@ -1,5 +1,6 @@
 """Ledger entries with their evidence: add, edit, verify, reject, export."""
 
+import functools
 from datetime import date
 
 from django import forms
@@ -122,6 +123,23 @@ class EvidenceInline(LockableInline, admin.TabularInline):
 
     def locked(self, parent) -> bool:
         return parent.rule.rule_set.frozen
+
+
+# A list's cells repeat the same rules and statuses row after row: their HTML depends on the
+# strings alone, so it is written once per process for them.
+STATUS_COLOURS = {"pending": "#b7791f", "verified": "#2f855a", "rejected": "#c53030"}
+
+
+@functools.lru_cache(maxsize=1024)
+def _titled(text: str, title: str) -> str:
+    return format_html('<span title="{}">{}</span>', title, text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _status_badge(status: str, reason: str, label: str) -> str:
+    return format_html(
+        '<span style="color:{}" title="{}">{}</span>', STATUS_COLOURS[status], reason, label
+    )
 
 
 @admin.register(LedgerEntry)
@@ -347,7 +365,7 @@ class LedgerEntryAdmin(
 
     @admin.display(description=_("规则"), ordering="rule__code")
     def rule_code(self, obj):
-        return format_html('<span title="{}">{}</span>', obj.rule.name, obj.rule.code)
+        return _titled(obj.rule.code, obj.rule.name)
 
     @admin.display(description=_("分值"))
     def points(self, obj):
@@ -355,13 +373,7 @@ class LedgerEntryAdmin(
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):
-        colour = {"pending": "#b7791f", "verified": "#2f855a", "rejected": "#c53030"}[obj.status]
-        return format_html(
-            '<span style="color:{}" title="{}">{}</span>',
-            colour,
-            obj.review_reason,
-            choice_label(obj, "status"),
-        )
+        return _status_badge(obj.status, obj.review_reason, choice_label(obj, "status"))
 
     @admin.display(description=_("佐证"))
     def evidence_count(self, obj):
