@@ -55,7 +55,11 @@ def tab_bar(context) -> SafeString:
         return mark_safe("")
     unread = context.get("unread_notifications", 0)
     sprite = static("vendor/bootstrap-icons/sprite.svg")
-    shape = tuple((*tab.values(), str(tab["label"])) for tab in tabs)
+    # The label as text once (hashing the lazy label translated it again).
+    shape = tuple(
+        (*(value for name, value in tab.items() if name != "label"), str(tab["label"]))
+        for tab in tabs
+    )
     return _WRITTEN.get_or_make(
         ("tabs", get_language(), shape, unread, sprite),
         lambda: _tab_bar(tabs, unread, sprite),
