@@ -12,6 +12,7 @@ only the joined result is marked safe."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -33,12 +34,13 @@ class _Fixed:
     empty: str  # the card's end for no to-do
 
 
-_FIXED = Kept(limit=16)  # per language and URL prefix: fixed text only
+_FIXED = Kept(limit=16)  # per language and addresses: fixed text only
 
 
 def _fixed() -> _Fixed:
     submit = reverse_memo("performance:submit")
-    return _FIXED.get_or_make((get_language(), submit), lambda: _make_fixed(submit))
+    key = (get_language(), submit, settings.STATIC_URL)
+    return _FIXED.get_or_make(key, lambda: _make_fixed(submit))
 
 
 def _make_fixed(submit: str) -> _Fixed:
@@ -145,3 +147,19 @@ def panel_cards(panels: list[tuple[str, dict]]) -> list[tuple[str, dict, SafeStr
         card = mark_safe(f"{conditional_escape(html)}\n") if html is not None else None
         cards.append((template, context, card))
     return cards
+
+
+_SCRIPTS = Kept(limit=4)  # the static files' addresses: fixed text
+
+
+def chart_scripts() -> SafeString:
+    """``{% include "core/_chart_scripts.html" %}``'s output (the chart library and its
+    drawing script, deferred), written once per process: two static file lookups a visit."""
+    return _SCRIPTS.get_or_make(
+        settings.STATIC_URL,
+        lambda: mark_safe(
+            f'<script src="{conditional_escape(static("vendor/echarts/echarts.min.js"))}" '
+            "defer></script>\n"
+            f'<script src="{conditional_escape(static("js/charts.js"))}" defer></script>\n'
+        ),
+    )

@@ -5,7 +5,7 @@ from accounts.access import deputy_required
 from accounts.roles import Role
 from core.dashboard import panels_for, todos_for
 
-from .dashboard_html import hero_html, panel_cards, todos_html
+from .dashboard_html import chart_scripts, hero_html, panel_cards, todos_html
 from .models import Deputy
 
 
@@ -27,6 +27,7 @@ def dashboard(request):
             "todos": todos,
             "panels": panels,
             "cards": panel_cards(panels),
+            "chart_scripts": chart_scripts(),
             "hero_html": hero_html(request.deputy),
             "todos_html": todos_html(todos),
         },

@@ -99,3 +99,11 @@ def test_panels_without_their_html_are_included():
     written = {"html": mark_safe("<div>卡</div>")}
     cards = panel_cards([("a.html", {"n": 1}), ("b.html", written)])
     assert cards == [("a.html", {"n": 1}, None), ("b.html", written, "<div>卡</div>\n")]
+
+
+def test_chart_scripts_are_the_include():
+    from django.template.loader import get_template
+
+    from deputies.dashboard_html import chart_scripts
+
+    assert chart_scripts() == get_template("core/_chart_scripts.html").render({})
