@@ -7,6 +7,8 @@ Attendance is recorded on the session's sheet (``training:attendance``); here it
 look things up in. Lists annotate only the rows they show (correlated subqueries).
 """
 
+import functools
+
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
@@ -14,9 +16,9 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from core import clock
 from core.admin_actions import bulk_apply
@@ -95,6 +97,20 @@ class SessionsFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=pick(clock.today()).values("course_id"))
 
 
+@functools.lru_cache(maxsize=1024)
+def tiers_text(
+    for_new: bool, for_reelected: bool, groups: tuple[str, ...], keywords: str, language: str
+) -> str:
+    """Whom a course is for, as the list's 面向对象 column says it: the same few combinations
+    row after row, each written once per process and language (three translations a row)."""
+    parts = [label for on, label in ((for_new, _t("新任")), (for_reelected, _t("连任"))) if on]
+    if groups:
+        parts.append("、".join(groups))
+    if keywords:
+        parts.append(_t("特长：%(k)s") % {"k": keywords})
+    return "；".join(parts) or _t("全体代表")
+
+
 @admin.register(Course)
 class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
     form = CourseAdminForm
@@ -159,20 +175,12 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("面向对象"))
     def tiers(self, obj):
-        parts = [
-            label
-            for on, label in ((obj.for_new, _t("新任")), (obj.for_reelected, _t("连任")))
-            if on
-        ]
         names = getattr(obj, "group_names", None)
         if names is None:
             names = [g.name for g in obj.groups.all()]
-        groups = "、".join(names)
-        if groups:
-            parts.append(groups)
-        if obj.specialty_keywords:
-            parts.append(_t("特长：%(k)s") % {"k": obj.specialty_keywords})
-        return "；".join(parts) or _t("全体代表")
+        return tiers_text(
+            obj.for_new, obj.for_reelected, tuple(names), obj.specialty_keywords, get_language()
+        )
 
     @admin.display(description=_("类别 · 形式"))
     def kind(self, obj):
