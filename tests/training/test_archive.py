@@ -359,12 +359,7 @@ def test_the_rows_are_the_templates(deputy, language):
     from django.template import engines
     from django.utils import translation
 
-    from training.views.archive import (
-        _completed_html,
-        _in_progress_html,
-        _quizzes_html,
-        _years_html,
-    )
+    from training.archive_html import completed_html, in_progress_html, quizzes_html, years_html
 
     _record(deputy, tag='<b>"甲"</b> & ')
     untried = EnrollmentFactory(
@@ -386,10 +381,10 @@ def test_the_rows_are_the_templates(deputy, language):
         expected = engines["django"].from_string(FORMER_ROWS).render({"archive": archive})
         written = "|".join(
             [
-                _years_html(archive.years),
-                _completed_html(archive.completed),
-                _in_progress_html(archive.in_progress),
-                _quizzes_html(archive.quizzes),
+                years_html(archive.years),
+                completed_html(archive.completed),
+                in_progress_html(archive.in_progress),
+                quizzes_html(archive.quizzes),
             ]
         )
     assert written == expected

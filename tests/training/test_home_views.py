@@ -197,9 +197,9 @@ def test_course_lines_are_the_templates(language):
     from django.template import engines
     from django.utils import translation
 
+    from training.home_html import course_lines, course_prefix
     from training.models import Course
     from training.selectors_recommend import Recommendation
-    from training.views.courses import _course_lines, _course_prefix
 
     full = CourseFactory(title='<b>"满"</b> & 课', capacity=1, enrolled_count=1)
     CourseFactory(title="有余位", capacity=30, enrolled_count=3, format="")
@@ -212,16 +212,16 @@ def test_course_lines_are_the_templates(language):
         Recommendation(course=courses[1]),
     ]
     engine = engines["django"]
-    prefix = _course_prefix()
+    prefix = course_prefix()
     with translation.override(language):
         expected = engine.from_string(RECOMMENDED_LINE_TEMPLATE).render(
             {"recommended": recommended, "course_prefix": prefix}
         )
-        assert _course_lines([(r.course, r.reasons) for r in recommended], prefix) == expected
+        assert course_lines([(r.course, r.reasons) for r in recommended], prefix) == expected
         expected = engine.from_string(OPEN_LINE_TEMPLATE).render(
             {"courses": courses, "course_prefix": prefix}
         )
-        assert _course_lines([(c, []) for c in courses], prefix) == expected
+        assert course_lines([(c, []) for c in courses], prefix) == expected
     assert "&lt;b&gt;&quot;满&quot;&lt;/b&gt; &amp; 课" in expected and full.is_full
 
 
@@ -261,13 +261,8 @@ def test_own_course_and_survey_lines_are_the_templates(language):
     from django.template import engines
     from django.utils import translation
 
+    from training.home_html import completed_lines, course_prefix, current_lines, survey_lines
     from training.selectors_courses import HomeEnrollment
-    from training.views.courses import (
-        _completed_lines,
-        _course_prefix,
-        _current_lines,
-        _survey_lines,
-    )
 
     title = '<b>"课"</b> & 一'
     rows = [
@@ -284,7 +279,7 @@ def test_own_course_and_survey_lines_are_the_templates(language):
     ]
     surveys = [(3, title, FUTURE), (4, "需求", TODAY)]
     engine = engines["django"]
-    prefix = _course_prefix()
+    prefix = course_prefix()
     with translation.override(language):
         context = {
             "current": as_template[:4],
@@ -292,14 +287,14 @@ def test_own_course_and_survey_lines_are_the_templates(language):
             "surveys": [SimpleNamespace(pk=pk, title=t, closes_on=d) for pk, t, d in surveys],
             "course_prefix": prefix,
         }
-        assert _current_lines(rows[:4], prefix) == engine.from_string(
-            CURRENT_LINES_TEMPLATE
-        ).render(context)
-        assert _completed_lines(rows[4:], prefix) == engine.from_string(
+        assert current_lines(rows[:4], prefix) == engine.from_string(CURRENT_LINES_TEMPLATE).render(
+            context
+        )
+        assert completed_lines(rows[4:], prefix) == engine.from_string(
             COMPLETED_LINES_TEMPLATE
         ).render(context)
         expected = engine.from_string(SURVEY_LINES_TEMPLATE).render(context)
-        assert _survey_lines(surveys) == expected
+        assert survey_lines(surveys) == expected
     assert "&lt;b&gt;&quot;课&quot;&lt;/b&gt; &amp; 一" in expected
 
 

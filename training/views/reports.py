@@ -4,41 +4,22 @@ The figures come from ``selectors_course_report``, so page and sheet always agre
 
 from django.http import Http404
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
 from django.urls import path
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
 from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
 from core.tabular import generated_at, spooled_file_response
-from core.url_memo import pk_url_parts
 
+from ..course_report_html import deputy_rows_html
 from ..selectors_course_report import (
-    NONE_SHOWN,
-    CourseReport,
-    DeputyLine,
     course_for_report,
     course_report,
     course_report_filename,
     course_report_xlsx,
     deputy_headers,
-    passed_text,
     summary_lines,
 )
-
-ROW_HTML = """
-      <tr>
-        <td>{}</td>
-        <td><a href="{}">{}</a></td>
-        <td>{}/{}</td>
-        <td>{}</td>
-        <td>{}</td>
-        <td>{}</td>
-        <td>{}</td>
-      </tr>
-    """
 
 
 def _report(pk: int):
@@ -48,31 +29,9 @@ def _report(pk: int):
     return course_report(course)
 
 
-def _row_html(data: CourseReport, d: DeputyLine, archive_url: str) -> SafeString:
-    """One row of the deputies' table, the HTML ``course_report.html`` wrote per row."""
-    return format_html(
-        ROW_HTML,
-        d.code,
-        archive_url,
-        d.name,
-        d.sessions_attended,
-        d.sessions_total,
-        floatformat(d.hours, 1),
-        NONE_SHOWN if d.best_score is None else floatformat(d.best_score, 1),
-        passed_text(data, d),
-        f"{d.completed_on:%Y-%m-%d}" if d.completed_on else NONE_SHOWN,
-    )
-
-
 @role_required(Role.STAFF)
 def report(request, pk: int):
     data = _report(pk)
-    # Each row written once here as the template wrote it (the archive link from one
-    # reversal, the decimals and the date as its filters would write them): a district's
-    # course has some eighty enrolments, and the template's tags and filters per row were
-    # most of the page.
-    head, tail = pk_url_parts("training:deputy_archive")
-    rows = [_row_html(data, d, f"{head}/{d.deputy_id}/{tail}") for d in data.deputies]
     return render(
         request,
         "training/course_report.html",
@@ -81,7 +40,7 @@ def report(request, pk: int):
             "course": data.course,
             "summary": summary_lines(data),
             "headers": deputy_headers(),
-            "rows": rows,
+            "rows": deputy_rows_html(data),
             "generated_at": generated_at(),
         },
     )
