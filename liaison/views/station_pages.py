@@ -9,17 +9,12 @@ resident's community: each page reads its own rows whatever the number of statio
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
 
 from core import clock
-from core.url_memo import pk_url_parts
 
-from ..models import StationKind
-from ..selectors_stations import StationRow, open_communities, station_rows
+from ..selectors_stations import open_communities, station_rows
 from ..selectors_stories import station_page
+from ..stations_html import station_rows_html
 from .stations import _station_visible, station_opinion_url
 from .stories import id_parameter
 
@@ -46,38 +41,9 @@ def station_list(request):
             "page": page,
             "communities": communities,
             "community": community,
-            "rows_html": _rows_html(page.object_list),
+            "rows_html": station_rows_html(page.object_list),
         },
     )
-
-
-def _rows_html(rows: list[StationRow]) -> SafeString:
-    """The list's rows, written here as the template's loop wrote them (the same HTML): its
-    lookups, display labels and plural translation per row were half the page's time. Each
-    row links to its station's page: the address reversed once, the key put between."""
-    head, tail = pk_url_parts("liaison:station_detail")
-    kinds = dict(StationKind.choices)
-    lines = []
-    for row in rows:
-        about = f"{conditional_escape(kinds.get(row.kind, row.kind))} · "
-        about += conditional_escape(row.community_name)
-        if n := row.n_deputies:  # as the template's blocktranslate with count wrote it
-            on_duty = ngettext("%(n)s 名进站代表", "%(n)s 名进站代表", n)
-            about += " · " + on_duty % {"n": localize(n)}
-        address = ""
-        if row.address:
-            address = f'<div class="text-muted">{conditional_escape(row.address)}</div>'
-        lines.append(
-            "\n    "
-            f'<a class="list-group-item list-group-item-action py-3" href="{head}/{int(row.pk)}/'
-            f'{tail}">\n'
-            f'      <div class="fw-semibold">{conditional_escape(row.name)}</div>\n'
-            f'      <div class="text-muted">{about}</div>\n'
-            f"      {address}\n"
-            "    </a>\n    "
-        )
-    # Safe: every value above is escaped.
-    return mark_safe("".join(lines))
 
 
 def station_detail(request, station_id: int):

@@ -11,21 +11,19 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
-from django.utils.safestring import mark_safe
 
 from deputies.models import CODE_VALIDATOR
 
 from ..models import Station, StoryPhoto
 from ..models.stories import photo_content_type
 from ..selectors_stories import (
-    FeedStory,
     feed_count,
     feed_page,
     may_preview,
     public_deputies,
     story_for,
 )
-from ..templatetags.story_cards import card_html_of, link_parts
+from ..stories_html import feed_cards_html
 
 PER_PAGE = 10
 
@@ -67,8 +65,6 @@ def story_list(request):
         )
         if part
     )
-    parts = link_parts()
-    cards = "".join(f'<div class="col">{_card(story, parts)}</div>' for story in page.object_list)
     return render(
         request,
         "liaison/story_list.html",
@@ -77,22 +73,8 @@ def story_list(request):
             "station": station,
             "deputy": deputy,
             "query": query,
-            # Safe: each card escapes its values (``story_cards.card_html_of``).
-            "cards_html": mark_safe(cards),
+            "cards_html": feed_cards_html(page.object_list),
         },
-    )
-
-
-def _card(story: FeedStory, parts: dict) -> str:
-    return card_html_of(
-        pk=story.pk,
-        title=story.title,
-        happened_on=story.happened_on,
-        station_name=story.station_name,
-        first_paragraph=story.first_paragraph,
-        deputy_names=story.deputy_names,
-        cover=story.cover,
-        parts=parts,
     )
 
 

@@ -9,25 +9,19 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role
-from core.url_memo import pk_url_parts
 
 from ..forms_visits import VisitForm
-from ..models import VisitStatus
 from ..selectors_visits import (
     deputy_opinions,
     deputy_visit_page,
     is_staff,
     mask_name,
     mask_phone,
-    phone_for,
     user_deputy,
     visit_list,
     visits_for,
@@ -40,98 +34,12 @@ from ..services.visits import (
     visit_to_suggestion,
     visit_update,
 )
+from ..visits_html import visit_rows_html
 
 # What the deputy's form edits: the service's editable fields but the reception day, which the
 # service links by itself (a visit on the station's only reception day that date).
 PER_PAGE = 20
 FORM_FIELDS = tuple(name for name in EDITABLE if name != "reception_day")
-
-
-VISIT_ROW_HTML = """
-  <div class="list-group-item">
-    <div class="d-flex justify-content-between gap-2">
-      <span class="fw-semibold">{} · {}</span>
-      <span class="badge text-bg-light border">{}</span>
-    </div>
-    <div class="small text-muted">{} · {}{}{}</div>
-    <div class="small" style="white-space: pre-wrap">{}</div>
-    <div class="small text-muted">{}：{}{}</div>
-    <div class="d-flex gap-2 mt-2 flex-wrap">
-      {}
-      {}
-    </div>
-  </div>
-"""
-
-
-def _visit_row_parts(request) -> dict:
-    """What every row of the visits page shares, in the request's language: the links'
-    prefixes (reversed once), the words, the state labels and the form's CSRF field."""
-    return {
-        "edit": pk_url_parts("liaison:visit_edit"),
-        "suggest": pk_url_parts("liaison:visit_suggest"),
-        "statuses": {value: str(label) for value, label in VisitStatus.choices},
-        "deputies": _("接待代表"),
-        "referred": _("转办"),
-        "change": _("修改"),
-        "suggested": _("已转为建议"),
-        "to_draft": _("转为建议草稿"),
-        "csrf": csrf_input(request),
-    }
-
-
-def _link(head_tail: tuple[str, str], pk: int) -> str:
-    head, tail = head_tail
-    return f"{head}/{pk}/{tail}"
-
-
-def _visit_row(
-    v, phone: str, deputies: list[tuple[int, str]], present: bool, parts: dict
-) -> SafeString:
-    """One row of the visits page as ``visit_list.html`` wrote it (the same HTML): a district
-    deputy's page lists up to twenty, each with a dozen tags and filters in the template."""
-    visitor = format_html(" · {}", v.visitor_name) if v.visitor_name else ""
-    phone_html = format_html(' · <span class="visitor-phone">{}</span>', phone) if phone else ""
-    names = "、".join(name for _pk, name in deputies)
-    referred = format_html(" · {} {}", parts["referred"], v.referred_to) if v.referred_to else ""
-    edit = ""
-    if present:
-        edit = format_html(
-            '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
-            _link(parts["edit"], v.pk),
-            parts["change"],
-        )
-    if v.suggestion_id:
-        action = format_html(
-            '\n        <span class="small text-success">{}</span>\n      ', parts["suggested"]
-        )
-    elif present:
-        action = format_html(
-            '\n        <form method="post" action="{}">{}\n'
-            '          <button class="btn btn-sm btn-outline-danger" type="submit">{}</button>\n'
-            "        </form>\n      ",
-            _link(parts["suggest"], v.pk),
-            parts["csrf"],
-            parts["to_draft"],
-        )
-    else:
-        action = ""
-    return format_html(
-        VISIT_ROW_HTML,
-        f"{v.occurred_on:%Y-%m-%d}",
-        v.station.name,
-        parts["statuses"].get(v.status, v.status),
-        v.category,
-        v.community,
-        visitor,
-        phone_html,
-        Truncator(v.problem).chars(200),
-        parts["deputies"],
-        names,
-        referred,
-        edit,
-        action,
-    )
 
 
 def _visits_page(request):
@@ -147,24 +55,19 @@ def _visits_page(request):
 @role_required(Role.DEPUTY, Role.STAFF)
 def visits(request):
     """The visits the deputy attended or logged (staff: all), newest first, phones masked for
-    deputies. Each row written once here (the same HTML the template wrote per row)."""
+    deputies (the rows written by ``visits_html``)."""
     page, visits, present = _visits_page(request)
     deputy = getattr(request.user, "deputy", None)
-    parts = _visit_row_parts(request)
-    rows = [
-        _visit_row(
-            v,
-            phone_for(request.user, v.visitor_phone),
-            present[v.pk],
-            deputy is not None and any(pk == deputy.pk for pk, _name in present[v.pk]),
-            parts,
-        )
-        for v in visits
-    ]
     return render(
         request,
         "liaison/visit_list.html",
-        {"page": page, "rows": rows, "can_log": deputy is not None},
+        {
+            "page": page,
+            "rows": visit_rows_html(
+                visits, present, user=request.user, deputy=deputy, csrf=csrf_input(request)
+            ),
+            "can_log": deputy is not None,
+        },
     )
 
 
