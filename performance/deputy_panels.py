@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import JSONArray
+from django.db.models.functions import Coalesce, JSONArray
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,7 @@ from core.navigation import register_tab
 from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 
 from .card_html import portrait_card_html, score_card_html
-from .models import Assessment, EntryStatus, LedgerEntry, RuleSet
+from .models import Assessment, EntryStatus, LedgerEntry, Rule, RuleSet
 from .panel_rows import bars_html, portrait_rows_html
 from .portrait import PORTRAIT_ROW, deputy_portrait
 from .rule_counts import RULE_CODE_FACTS
@@ -146,8 +146,19 @@ def facts(today: date) -> dict:
     join to deputies, no read of the rows; before, the year's thousand rows at district size
     were scanned and joined to deputies by level, ~1 ms of the statement's ~3.5); the
     year's rules and the deputy's assessment (the score card, ``year_score``) and the year's
-    verified entries by rule (the portrait, ``portrait.PORTRAIT_ROW``)."""
+    rules with the deputy's verified entries of each counted (the portrait,
+    ``portrait.PORTRAIT_ROW``; the entries themselves were read before, ~0.15 ms more)."""
     mine = Assessment.objects.filter(rule_set__year=today.year, deputy=OuterRef(DEPUTY))
+    # The deputy's verified entries of a rule, counted from the (deputy, rule) index of the
+    # verified ones (``PORTRAIT_ROW``).
+    verified = (
+        LedgerEntry.objects.filter(
+            deputy=OuterRef(DEPUTY), rule=OuterRef("pk"), status=EntryStatus.VERIFIED
+        )
+        .order_by()
+        .values("rule")
+        .annotate(n=Count("*"))
+    )
     above = Q(total__gt=Subquery(mine.order_by().values("total")[:1]))
     return {
         "rule_set": (RuleSet.objects.filter(year=today.year), Rows(*RULE_SET_FIELDS)),
@@ -156,8 +167,8 @@ def facts(today: date) -> dict:
             Rows(*ASSESSMENT_FIELDS),
         ),
         "portrait": (
-            LedgerEntry.objects.filter(
-                deputy=DEPUTY, status=EntryStatus.VERIFIED, rule__rule_set__year=today.year
+            Rule.objects.filter(rule_set__year=today.year).annotate(
+                n=Coalesce(Subquery(verified.values("n")[:1]), 0)
             ),
             Rows(*PORTRAIT_ROW),
         ),

@@ -16,7 +16,6 @@ visit (the same queries for one deputy). A figure becomes an index where the lev
 100 (capped at ``INDEX_CAP`` so one very active deputy does not flatten everyone's radar).
 """
 
-import collections
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,28 +139,22 @@ def _clip(points: Decimal, cap: Decimal | None) -> Decimal:
     return min(points, cap) if points > 0 else max(points, -cap)
 
 
-# A verified entry as the deputy's facts give it (``deputy_panels.facts``): the row of
-# ``_verified_rule_counts`` for one entry, without the deputy and the count.
-PORTRAIT_ROW = (
-    "rule__code",
-    "rule__dimension",
-    "rule__points",
-    "rule__yearly_cap",
-    "rule__rule_set__innovation_cap",
-)
+# A rule of the year as the deputy's facts give it (``deputy_panels.facts``), with the number
+# of the deputy's verified entries of it (``n``, 0 for none): the row of
+# ``_verified_rule_counts`` for one rule, without the deputy. Counted by the database, one
+# index probe a rule: the entries themselves, some hundred a busy deputy, were read before.
+PORTRAIT_ROW = ("code", "dimension", "points", "yearly_cap", "rule_set__innovation_cap", "n")
 
 
-def counted_rows(deputy_id: int, entries: list[list]) -> list[tuple]:
-    """``_verified_rule_counts``'s rows of one deputy from their verified entries as the facts
-    give them (``PORTRAIT_ROW``, JSON values): entries of the same rule counted together, the
-    JSON values counted first and made decimals once per distinct row (a busy deputy has some
-    hundred entries of a dozen rules)."""
-    counted: dict[tuple, int] = defaultdict(int)
-    for (code, dimension, points, cap, innovation_cap), n in collections.Counter(
-        map(tuple, entries)
-    ).items():
-        counted[code, dimension, decimal(points), decimal(cap), decimal(innovation_cap)] += n
-    return [(deputy_id, *rule, n) for rule, n in counted.items()]
+def counted_rows(deputy_id: int, rules: list[list]) -> list[tuple]:
+    """``_verified_rule_counts``'s rows of one deputy from the year's rules with their counts
+    as the facts give them (``PORTRAIT_ROW``, JSON values), the decimals made; a rule without
+    an entry adds nothing to any figure."""
+    return [
+        (deputy_id, code, dimension, decimal(points), decimal(cap), decimal(innovation_cap), n)
+        for code, dimension, points, cap, innovation_cap, n in rules
+        if n
+    ]
 
 
 def _verified_rule_counts(deputy_ids: list[int], year: int) -> QuerySet:
@@ -194,7 +187,8 @@ def axis_values(
     """Deputy id → axis key → figure for ``year``, for every id (zeros included): one grouped
     query over the verified entries plus one per registered counter (asked through ``counts``,
     so a page may share them: ``deputies.facts.DeputyFacts.activity_counts``). ``entries``:
-    the one deputy's verified entries of ``year`` already read (``PORTRAIT_ROW``), no query."""
+    the year's rules with the one deputy's verified entries of each already counted
+    (``PORTRAIT_ROW``), no query."""
     values: dict[int, dict[str, Decimal]] = {
         pk: {axis.key: Decimal(0) for axis in AXES} for pk in deputy_ids
     }
@@ -267,8 +261,8 @@ def deputy_portrait(
 ) -> Portrait:
     """``deputy``'s portrait for the year of ``today`` against the deputies of their level
     assessed that year: their own figures as of now, the level's as of at most
-    ``AVERAGES_MINUTES`` ago. ``rows``: the deputy's verified entries of the year as their
-    facts give them (``PORTRAIT_ROW``), instead of a query."""
+    ``AVERAGES_MINUTES`` ago. ``rows``: the year's rules with the deputy's verified entries
+    of each counted, as their facts give them (``PORTRAIT_ROW``), instead of a query."""
     today = today or clock.today()
     year = today.year
     peers, averages = level_averages(deputy.level, year=year, today=today, counts=counts)

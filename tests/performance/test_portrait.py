@@ -158,23 +158,21 @@ def test_the_level_average_is_kept_a_while_and_the_own_figures_are_fresh(
     assert _figures(deputy_portrait(a, today=TODAY))["attendance"][1] == Decimal("2.7")
 
 
-def test_counted_rows_group_the_same_rule_however_its_json_wrote_it():
-    """The facts' verified entries counted per rule, a rule's values as one decimal whether the
-    JSON gave text (PostgreSQL) or a float (SQLite); other rules apart."""
+def test_counted_rows_read_each_rule_however_its_json_wrote_it():
+    """The facts' rules of the year with the deputy's verified entries of each counted: a
+    rule's values as decimals whether the JSON gave text (PostgreSQL) or a float (SQLite), a
+    rule without an entry left out."""
     from performance.portrait import counted_rows
 
-    entries = [
-        ["B01", "base", "2", "16", "20"],
-        ["B01", "base", 2.0, 16.0, 20.0],
-        ["B01", "base", "2.00", "16.00", "20.00"],
-        ["I04", "innovation", "4", "8", "20"],
-        ["B07", "base", "-3", None, "20"],
-        ["I04", "innovation", "4", "8", "20"],
+    rules = [
+        ["B01", "base", "2", "16", "20", 3],
+        ["B02", "base", 2.0, 16.0, 20.0, 0],
+        ["I04", "innovation", 4.0, 8.0, 20.0, 2],
+        ["B07", "base", "-3", None, "20", 1],
     ]
-    rows = counted_rows(7, entries)
-    assert sorted(rows, key=lambda row: row[1]) == [
+    assert counted_rows(7, rules) == [
         (7, "B01", "base", Decimal("2"), Decimal("16"), Decimal("20"), 3),
-        (7, "B07", "base", Decimal("-3"), None, Decimal("20"), 1),
         (7, "I04", "innovation", Decimal("4"), Decimal("8"), Decimal("20"), 2),
+        (7, "B07", "base", Decimal("-3"), None, Decimal("20"), 1),
     ]
     assert counted_rows(7, []) == []
