@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import (
-    Aggregate,
     Count,
     F,
     JSONField,
@@ -25,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONArray
 
 from accounts.roles import Role, user_has_role
+from core.sql import JSONList
 from deputies.facts import prepared
 from deputies.models import Deputy, Status
 from performance.public import PublishedAchievement, published_achievements
@@ -110,17 +110,6 @@ class FeedStory:
         return next((line.strip() for line in self.body.splitlines() if line.strip()), "")
 
 
-class _JSONList(Aggregate):
-    """The rows' values as one JSON array (SQLite's ``JSON_GROUP_ARRAY``, PostgreSQL's
-    ``JSONB_AGG``), as ``deputies.facts`` reads a fact of several rows."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
-
-
 def feed_page(
     *, station: int | None = None, deputy: int | None = None, offset: int, limit: int
 ) -> list[FeedStory]:
@@ -131,7 +120,7 @@ def feed_page(
     per filter shape and run as a prepared statement (``deputies.facts.prepared``)."""
     links = Story.deputies.through.objects.filter(story=OuterRef("pk"))
     names = links.order_by().values(_one=Value(1))
-    names = names.annotate(v=_JSONList(JSONArray(F("deputy__code"), F("deputy__name"))))
+    names = names.annotate(v=JSONList(JSONArray(F("deputy__code"), F("deputy__name"))))
     cover = StoryPhoto.objects.filter(story=OuterRef("pk")).order_by("order", "id")
 
     def build(*, limit: int, offset: int, **ids: int):

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import (
-    Aggregate,
     Count,
     DecimalField,
     F,
@@ -27,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, JSONArray
 
+from core.sql import JSONList
 from deputies.facts import decimal, prepared
 from deputies.models import Deputy
 
@@ -112,17 +112,6 @@ def _grouped(qs, key: str, value, output_field) -> Subquery:
     )
 
 
-class _JSONList(Aggregate):
-    """The rows' values as one JSON array (SQLite's ``JSON_GROUP_ARRAY``, PostgreSQL's
-    ``JSONB_AGG``), as ``deputies.facts`` reads a fact of several rows."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
-
-
 class _Row(NamedTuple):
     """An archive's row (``_enrollments``: the values of ``COLUMNS``)."""
 
@@ -197,7 +186,7 @@ def _enrollments(deputy: int):
                 _grouped(attempts.filter(passed=True), "enrollment", Count("pk"), IntegerField()),
                 0,
             ),
-            attended=_grouped(attended, "enrollment", _JSONList(by_year), JSONField()),
+            attended=_grouped(attended, "enrollment", JSONList(by_year), JSONField()),
         )
         .order_by("-course__year", "course__track", "course__title", "pk")
         .values_list(*COLUMNS)
