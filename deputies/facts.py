@@ -36,11 +36,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Aggregate,
     Count,
     Expression,
     F,
-    JSONField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -49,6 +47,7 @@ from django.db.models import (
 from django.db.models.functions import JSONArray
 
 from core import activity, clock, compiled
+from core.sql import JSONList
 
 from .models import Deputy
 
@@ -91,17 +90,6 @@ def first_rows(build: Callable[[Any], QuerySet], *order: str, limit: int) -> Que
     (``order`` should end in a unique field, so the rows picked are the rows sorted)."""
     picked = build(OuterRef(DEPUTY)).order_by(*order).values("pk")[:limit]
     return picked.model._default_manager.filter(pk__in=Subquery(picked))
-
-
-class _JSONRows(Aggregate):
-    """The rows' JSON arrays as one JSON array (SQLite's ``JSON_GROUP_ARRAY``, PostgreSQL's
-    ``JSONB_AGG``)."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
 def decimal(value: Any) -> Decimal | None:
@@ -203,7 +191,7 @@ def _scalar(queryset: QuerySet, aggregate: "Expression | str | Rows") -> Subquer
     if isinstance(aggregate, str):
         return Subquery(queryset.values(aggregate)[:1])
     if isinstance(aggregate, Rows):
-        aggregate = _JSONRows(JSONArray(*(F(name) for name in aggregate.fields)))
+        aggregate = JSONList(JSONArray(*(F(name) for name in aggregate.fields)))
     return Subquery(
         queryset.order_by().values(_fact=Value(1)).annotate(_value=aggregate).values("_value")[:1],
     )
