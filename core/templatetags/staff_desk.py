@@ -1,7 +1,7 @@
 """The staff desk's and the cockpit's cards, and the desk's recent actions.
 
 ``{% staff_panels as panels %}`` gives the desk's panels (``core.dashboard``). ``{% desk_cards
-items %}`` (in ``admin/_desk_cards.html``) and ``{% cockpit_kpis kpis minutes %}`` write the
+items %}`` (in each panel's template on the desk) and ``{% cockpit_kpis kpis minutes %}`` write the
 cards in Python, the same HTML their template loops wrote: per card the loops' lookups, ``if``
 tags, filters and translations cost ~50 µs, some twenty cards on each page on every visit.
 ``{% recent_actions user as admin_log %}`` reads the admin index's 我的动作 (Django's
