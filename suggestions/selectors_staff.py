@@ -27,21 +27,35 @@ from .selectors import last_quarter, missing_quarterly_reports_query, overdue_wo
 
 # Rows each card of the staff overview lists; the card links to the full filtered list.
 OVERVIEW_ROWS = 10
-# What each card's rows show (templates/suggestions/staff_home.html), and nothing else: a
-# district's cards list ten rows each, and every column and related row not shown was read and
-# made into objects for each of them.
-OVERDUE_ROW_FIELDS = ("title", "number", "reply_deadline", "lead_unit__name")
-PENDING_ROW_FIELDS = ("title", "submitted_on", "lead_deputy__name")
-CHECK_ROW_FIELDS = ("kind", "due_on", "suggestion__title", "suggestion__number")
-COMMITMENT_ROW_FIELDS = ("content", "due_on", "owner_unit__name", "suggestion__number")
+# What each card's rows show (suggestions/staff_rows.py writes them), and nothing else, read as
+# plain values in this order: a district's cards list ten rows each, and making model
+# instances of them (and of their related rows) cost more than their four statements' SQL.
+OVERDUE_ROW_FIELDS = ("pk", "title", "number", "reply_deadline", "lead_unit__name")
+PENDING_ROW_FIELDS = ("pk", "title", "submitted_on", "lead_deputy__name")
+CHECK_ROW_FIELDS = (
+    "pk",
+    "kind",
+    "due_on",
+    "suggestion_id",
+    "suggestion__title",
+    "suggestion__number",
+)
+COMMITMENT_ROW_FIELDS = (
+    "pk",
+    "content",
+    "due_on",
+    "owner_unit__name",
+    "suggestion_id",
+    "suggestion__number",
+)
 
 
 def _first_rows(key: tuple, build, limit: int = OVERVIEW_ROWS) -> tuple[list, bool]:
-    """The first ``limit`` rows of ``build()`` and whether there are more: one query of
-    ``limit + 1`` rows, so the page costs the same whether ten or ten thousand rows match. The
-    rows are chosen on their own table (a sliced ``pk__in`` subquery) and only those joined to
-    their relations: joining every matching row before sorting them cost more than the rest of
-    the page. The statement is built once per ``key`` (which names the day) and process and
+    """The first ``limit`` rows of ``build()`` (tuples of a card's fields) and whether there are
+    more: one query of ``limit + 1`` rows, so the page costs the same whether ten or ten thousand
+    rows match. The rows are chosen on their own table (a sliced ``pk__in`` subquery) and only those
+    joined to their relations: joining every matching row before sorting them cost more than the
+    rest of the page. The statement is built once per ``key`` (which names the day) and process and
     kept by PostgreSQL with its plan (``deputies.facts.prepared``); the rows are read afresh."""
 
     def head_query():
@@ -106,28 +120,25 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
         ("overdue", today),
         lambda: (
             Suggestion.objects.filter(status__in=OPEN_HANDLING, reply_deadline__lt=today)
-            .select_related("lead_unit")
-            .only(*OVERDUE_ROW_FIELDS)
             .order_by("reply_deadline", "pk")
+            .values_list(*OVERDUE_ROW_FIELDS)
         ),
     )
-    days = overdue_working_days([s.reply_deadline for s in overdue], today)
+    days = overdue_working_days([row[3] for row in overdue], today)
     due_checks, more_checks = _first_rows(
         ("checks", today),
         lambda: (
             FollowUpCheck.objects.filter(done_on__isnull=True, due_on__lte=today)
-            .select_related("suggestion")
-            .only(*CHECK_ROW_FIELDS)
             .order_by("due_on", "pk")
+            .values_list(*CHECK_ROW_FIELDS)
         ),
     )
     overdue_commitments, more_commitments = _first_rows(
         ("commitments", today),
         lambda: (
             Commitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today)
-            .select_related("suggestion", "owner_unit")
-            .only(*COMMITMENT_ROW_FIELDS)
             .order_by("due_on", "pk")
+            .values_list(*COMMITMENT_ROW_FIELDS)
         ),
     )
     # Newest first, as the default order gives unnumbered rows, but said outright: the default
@@ -136,9 +147,8 @@ def staff_overview(today: date | None = None) -> dict[str, Any]:
         ("pending",),
         lambda: (
             Suggestion.objects.filter(status=Status.SUBMITTED)
-            .select_related("lead_deputy")
-            .only(*PENDING_ROW_FIELDS)
             .order_by("-created_at", "-pk")
+            .values_list(*PENDING_ROW_FIELDS)
         ),
     )
     missing_reports = prepared(

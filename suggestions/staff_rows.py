@@ -35,37 +35,38 @@ def write_cards(context: dict[str, Any], change_head: str, change_tail: str) -> 
     head, tail = conditional_escape(change_head), conditional_escape(change_tail)
     esc = conditional_escape
 
+    # Each card's rows are tuples of ``selectors_staff``'s ``*_ROW_FIELDS``, in their order.
     pending = (
-        f'<li class="list-group-item"><a href="{head}{int(s.pk)}{tail}">{esc(s.title)}</a> '
-        f'<span class="text-muted">{esc(s.lead_deputy.name)} · '
-        f'<span class="text-nowrap">{_day(s.submitted_on)}</span></span></li>'
-        for s in context["pending"]
+        f'<li class="list-group-item"><a href="{head}{int(pk)}{tail}">{esc(title)}</a> '
+        f'<span class="text-muted">{esc(deputy)} · '
+        f'<span class="text-nowrap">{_day(submitted_on)}</span></span></li>'
+        for pk, title, submitted_on, deputy in context["pending"]
     )
     # A blocktranslate's text is not escaped, its values are.
     workdays = _("%(n)s 个工作日")
     overdue = (
         f'<li class="list-group-item d-flex justify-content-between gap-2"><span>'
-        f'<a href="{head}{int(s.pk)}{tail}">{esc(_suggestion_text(s.number, s.title))}</a> '
-        f'<span class="text-muted">{esc(s.lead_unit)}</span></span>'
+        f'<a href="{head}{int(pk)}{tail}">{esc(_suggestion_text(number, title))}</a> '
+        f'<span class="text-muted">{esc(unit)}</span></span>'
         f'<span class="badge text-bg-danger align-self-start">'
         f"{workdays % {'n': esc(days)}}</span></li>"
-        for s, days in context["overdue"]
+        for (pk, title, number, _deadline, unit), days in context["overdue"]
     )
     commitments = (
-        f'<li class="list-group-item">{esc(c.content)} <span class="text-muted">'
-        f"{esc(c.owner_unit)} · "
-        f'<span class="text-nowrap">{_day(c.due_on)}</span> · '
-        f'<a href="{head}{int(c.suggestion_id)}{tail}">{esc(c.suggestion.number)}</a>'
+        f'<li class="list-group-item">{esc(content)} <span class="text-muted">'
+        f"{esc(unit)} · "
+        f'<span class="text-nowrap">{_day(due_on)}</span> · '
+        f'<a href="{head}{int(suggestion_id)}{tail}">{esc(number)}</a>'
         f"</span></li>"
-        for c in context["overdue_commitments"]
+        for _pk, content, due_on, unit, suggestion_id, number in context["overdue_commitments"]
     )
     kinds = {value: str(label) for value, label in CheckKind.choices}
     checks = (
-        f'<li class="list-group-item">{esc(kinds.get(c.kind, c.kind))} · '
-        f'<span class="text-nowrap">{_day(c.due_on)}</span> · '
-        f'<a href="{head}{int(c.suggestion_id)}{tail}">'
-        f"{esc(_suggestion_text(c.suggestion.number, c.suggestion.title))}</a></li>"
-        for c in context["due_checks"]
+        f'<li class="list-group-item">{esc(kinds.get(kind, kind))} · '
+        f'<span class="text-nowrap">{_day(due_on)}</span> · '
+        f'<a href="{head}{int(suggestion_id)}{tail}">'
+        f"{esc(_suggestion_text(number, title))}</a></li>"
+        for _pk, kind, due_on, suggestion_id, title, number in context["due_checks"]
     )
     for key, rows in (
         ("pending_html", pending),

@@ -1,6 +1,7 @@
-"""The staff page's card rows written in Python (``suggestions.staff_rows``) are the HTML the
-template's loops wrote: in both languages, with values that need escaping, with a suggestion
-not yet numbered, and for a card with no rows (the template then says "无")."""
+"""The staff page's card rows written in Python (``suggestions.staff_rows``) from plain values
+are the HTML the template's loops wrote from model instances: in both languages, with values
+that need escaping, with a suggestion not yet numbered, and for a card with no rows (the
+template then says "无")."""
 
 from datetime import date
 
@@ -8,7 +9,14 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from suggestions.models import CheckKind, Commitment, CommitmentStatus, FollowUpCheck, Status
+from suggestions.models import (
+    CheckKind,
+    Commitment,
+    CommitmentStatus,
+    FollowUpCheck,
+    Status,
+    Suggestion,
+)
 from suggestions.selectors_staff import staff_overview
 from suggestions.staff_rows import write_cards
 from tests.deputies.factories import DeputyWithUserFactory
@@ -76,11 +84,33 @@ def _cards() -> None:
     SuggestionFactory(title="未填提交日期", status=Status.SUBMITTED)
 
 
+def _as_instances(context: dict) -> dict:
+    """The cards' rows (tuples, their key first) as the model instances the former template
+    read, in the same order."""
+    suggestions = Suggestion.objects.select_related("lead_unit", "lead_deputy").in_bulk(
+        [row[0] for row in context["pending"]] + [row[0] for row, _days in context["overdue"]]
+    )
+    checks = FollowUpCheck.objects.select_related("suggestion").in_bulk(
+        [row[0] for row in context["due_checks"]]
+    )
+    commitments = Commitment.objects.select_related("suggestion", "owner_unit").in_bulk(
+        [row[0] for row in context["overdue_commitments"]]
+    )
+    return {
+        **context,
+        "pending": [suggestions[row[0]] for row in context["pending"]],
+        "overdue": [(suggestions[row[0]], days) for row, days in context["overdue"]],
+        "due_checks": [checks[row[0]] for row in context["due_checks"]],
+        "overdue_commitments": [commitments[row[0]] for row in context["overdue_commitments"]],
+    }
+
+
 def _compare(context: dict) -> int:
     write_cards(context, HEAD, TAIL)
+    instances = _as_instances(context)
     compared = 0
     for key, (listed, loop) in FORMER.items():
-        former = Template("{% load i18n %}" + loop).render(Context(context))
+        former = Template("{% load i18n %}" + loop).render(Context(instances))
         now = Template("{% load i18n %}" + NOW).render(
             Context({"rows": context[key], "listed": context[listed]})
         )
