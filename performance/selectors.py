@@ -319,23 +319,27 @@ def score_breakdown(
     *,
     entries: bool = True,
     verified: list[EntryLine] | None = None,
+    rules: list[Rule] | None = None,
 ) -> tuple[list, bool]:
     """The explained breakdown of ``deputy``'s score in ``rule_set``'s year, and whether the
     stored assessment is stale. The breakdown follows the verified entries it lists; the
     assessment (total, rank) is the last computation, so if entries were verified since, the
     page says it will catch up. ``entries=False`` leaves the entries out of the lines (the API).
     ``verified``: the year's verified entries oldest first, when the caller has read them
-    (``year_entry_lines``). One place for the ledger page and the mobile API."""
+    (``year_entry_lines``); ``rules``: ``rule_set``'s rules in code order, when the caller has
+    read them (``performance.ledger_side``). One place for the ledger page and the mobile
+    API."""
     if rule_set is None:
         return [], False
     from .scoring import explain
 
     # Both compiled once (``deputies.facts.prepared``), run with the ids.
-    rules = prepared(
-        ("performance:rules",),
-        lambda rule_set: Rule.objects.filter(rule_set=rule_set),
-        rule_set=rule_set.pk,
-    )
+    if rules is None:
+        rules = prepared(
+            ("performance:rules",),
+            lambda rule_set: Rule.objects.filter(rule_set=rule_set),
+            rule_set=rule_set.pk,
+        )
     if verified is None:
         verified = [
             EntryLine(*row, EntryStatus.VERIFIED, "")

@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, Exists, OuterRef, Value
+from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,14 +16,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role, user_has_role
 from core import clock
-from core.compiled import rows_once
 from core.uploads import form_upload_budget
-from deputies.facts import prepared
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
+from .ledger_side import ledger_side
 from .models import (
-    Assessment,
-    CommendedDeputy,
     Dispute,
     DisputeKind,
     DisputeStatus,
@@ -58,48 +55,6 @@ def _year(request) -> int:
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 
 
-def _year_score(deputy, year: int) -> tuple[RuleSet | None, Assessment | None]:
-    """``year``'s rules and the deputy's last computed assessment under them, if any: one
-    query with the rules when the deputy has been assessed, a second for the rules when not
-    (each compiled once: ``deputies.facts.prepared``)."""
-    found = prepared(
-        ("performance:year-score", year),
-        lambda deputy: (
-            Assessment.objects.filter(deputy=deputy, rule_set__year=year)
-            .select_related("rule_set")
-            .order_by()[:1]
-        ),
-        deputy=deputy.pk,
-    )
-    if found:
-        return found[0].rule_set, found[0]
-    rule_sets = prepared(
-        ("performance:rule-set", year), lambda: RuleSet.objects.filter(year=year)[:1]
-    )
-    return (rule_sets[0] if rule_sets else None), None
-
-
-def _years_and_published(year: int) -> tuple[list[int], bool]:
-    """The years the ledger page offers (every rule set's and ``year``), newest first, and
-    whether a quarter of ``year`` is published: one statement (two before), compiled once per
-    year and process (``core.compiled.rows_once``) and read afresh."""
-    rows = rows_once(
-        ("performance:ledger-years", year),
-        lambda: (
-            RuleSet.objects.order_by()
-            .values_list("year", Value(False, output_field=BooleanField()))
-            .union(
-                Publication.objects.filter(year=year)
-                .order_by()
-                .values_list("year", Value(True, output_field=BooleanField())),
-                all=True,
-            )
-        ),
-    )
-    years = sorted({*(y for y, is_published in rows if not is_published), year}, reverse=True)
-    return years, any(is_published for _y, is_published in rows)
-
-
 def _status(request) -> str:
     value = request.GET.get("status", "")
     return value if value in EntryStatus.values else ""
@@ -108,38 +63,23 @@ def _status(request) -> str:
 @deputy_required
 def my_ledger(request):
     deputy, year, status = request.deputy, _year(request), _status(request)
-    rule_set, assessment = _year_score(deputy, year)
+    # The rule set and its rules, the assessment, the disputes, commendations, the years and
+    # the publication: one statement (performance.ledger_side).
+    side = ledger_side(deputy.pk, year)
+    rule_set, assessment = side["rule_set"], side["assessment"]
     # The year's entries read once, newest first: the counts by status, the verified entries
     # the breakdown explains and the page of the list all come from them.
     lines = year_entry_lines(deputy, rule_set)
     status_counts = Counter(line.status for line in lines)
     verified = [line for line in reversed(lines) if line.status == EntryStatus.VERIFIED]
-    breakdown, stale = score_breakdown(deputy, rule_set, assessment, verified=verified)
+    breakdown, stale = score_breakdown(
+        deputy, rule_set, assessment, verified=verified, rules=side["rules"]
+    )
     shown = [line for line in lines if line.status == status] if status else lines
     page = Paginator(shown, 20).get_page(request.GET.get("page"))
     rule_of = {line.rule.pk: line.rule for dimension in breakdown for line in dimension.rules}
     for line in page.object_list:
         line.rule = rule_of[line.rule_id]
-    disputes = prepared(
-        ("performance:ledger-disputes",),
-        lambda deputy: (
-            Dispute.objects.filter(deputy=deputy)
-            .select_related("entry", "rule")
-            .order_by("-created_at")[:10]
-        ),
-        deputy=deputy.pk,
-    )
-    years, published = _years_and_published(year)
-    # Every commendation in force, whatever the year shown: an honour is part of the record.
-    commendations = prepared(
-        ("performance:ledger-commendations",),
-        lambda deputy: (
-            CommendedDeputy.objects.filter(deputy=deputy, commendation__withdrawn_on__isnull=True)
-            .select_related("commendation")
-            .order_by("-commendation__decided_on", "-commendation_id")
-        ),
-        deputy=deputy.pk,
-    )
     label_dates(breakdown, page.object_list)
     write_rule_lists(breakdown, entry_prefix())
     write_counted_lines(breakdown, get_language())
@@ -150,7 +90,7 @@ def my_ledger(request):
         {
             "deputy": deputy,
             "year": year,
-            "years": years,
+            "years": side["years"],
             "status": status,
             "statuses": [
                 (value, label, status_counts.get(value, 0)) for value, label in EntryStatus.choices
@@ -165,9 +105,9 @@ def my_ledger(request):
             "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
             "page": page,
             "entries_html": entries_html,
-            "disputes": disputes,
-            "commendations": commendations,
-            "published": published,
+            "disputes": side["disputes"],
+            "commendations": side["commendations"],
+            "published": side["published"],
             "this_year": clock.today().year,
             "entry_prefix": entry_prefix(),
         },

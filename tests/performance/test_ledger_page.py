@@ -120,12 +120,13 @@ def test_a_year_without_rules_reads_no_entries(deputy_client, deputy):
     assert response.context["years"] == [this_year() + 3, this_year()]
 
 
-def test_the_ledger_reads_in_seven_queries(deputy_client, deputy):
-    """The user with the deputy's record (core.user_backend), the assessment with its rules,
-    the rules, the year's entries with their evidence counted, disputes, the years with the
-    year's publication, and commendations (twelve before: counts by status, verified entries,
-    the page and its evidence counts were four reads, the years and the publication two, the
-    deputy's record one). The request's savepoints, which depend on the test's transaction,
+def test_the_ledger_reads_in_three_queries(deputy_client, deputy):
+    """The user with the deputy's record (core.user_backend); the year's rule set and its
+    rules, the assessment, disputes, commendations, the years and the year's publication in one
+    statement (performance.ledger_side; six before); the year's entries with their evidence
+    counted (twelve before all: counts by status, verified entries, the page and its
+    evidence counts were four reads, the years and the publication two, the deputy's record
+    one). The request's savepoints, which depend on the test's transaction,
     are left out."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -138,4 +139,4 @@ def test_the_ledger_reads_in_seven_queries(deputy_client, deputy):
     with CaptureQueriesContext(connection) as done:
         assert deputy_client.get(url, {"page": 2}).status_code == 200
     reads = [q["sql"] for q in done.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(reads) == 7, reads
+    assert len(reads) == 3, reads

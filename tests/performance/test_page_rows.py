@@ -41,10 +41,10 @@ def test_ledger_entry_rows_are_the_templates(deputy, language):
     from django.template import engines
     from django.utils import translation
 
+    from performance.ledger_side import ledger_side
     from performance.models import Rule
     from performance.page_rows import entry_prefix, entry_rows, label_dates
     from performance.selectors import year_entry_lines
-    from performance.views import _year_score
 
     made = [
         entry(deputy, "B01", title='<i>"走访"</i> & 座谈'),
@@ -62,7 +62,7 @@ def test_ledger_entry_rows_are_the_templates(deputy, language):
     evidence(made[1], "second.png")
     template = engines["django"].from_string(ENTRY_ROWS_TEMPLATE)
     with translation.override(language):
-        rule_set, _assessment = _year_score(deputy, this_year())
+        rule_set = ledger_side(deputy.pk, this_year())["rule_set"]
         lines = year_entry_lines(deputy, rule_set)
         rules = {rule.pk: rule for rule in Rule.objects.filter(rule_set=rule_set)}
         for line in lines:
@@ -117,6 +117,7 @@ def test_ledger_counted_lines_are_the_templates(deputy, language):
     from django.template import engines
     from django.utils import translation
 
+    from performance.ledger_side import ledger_side
     from performance.page_rows import (
         entry_prefix,
         label_dates,
@@ -124,14 +125,14 @@ def test_ledger_counted_lines_are_the_templates(deputy, language):
         write_rule_lists,
     )
     from performance.selectors import score_breakdown
-    from performance.views import _year_score
 
     for i in range(12):  # C01 six times: 12 points over its yearly cap of 8
         entry(deputy, ["B01", "B07", "C01", "C01"][i % 4], title=f"<b>走访{i}</b> & 座谈")
     assessment_compute(year=this_year())
     template = engines["django"].from_string(COUNTED_LINES_TEMPLATE)
     with translation.override(language):
-        rule_set, assessment = _year_score(deputy, this_year())
+        side = ledger_side(deputy.pk, this_year())
+        rule_set, assessment = side["rule_set"], side["assessment"]
         breakdown, _stale = score_breakdown(deputy, rule_set, assessment)
         label_dates(breakdown, [])
         write_rule_lists(breakdown, entry_prefix())
