@@ -13,6 +13,7 @@ only the joined result is marked safe."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -154,12 +155,9 @@ _SCRIPTS = Kept(limit=4)  # the static files' addresses: fixed text
 
 def chart_scripts() -> SafeString:
     """``{% include "core/_chart_scripts.html" %}``'s output (the chart library and its
-    drawing script, deferred), written once per process: two static file lookups a visit."""
+    drawing script, deferred), rendered once per process and static address: two static file
+    lookups a visit."""
     return _SCRIPTS.get_or_make(
         settings.STATIC_URL,
-        lambda: mark_safe(
-            f'<script src="{conditional_escape(static("vendor/echarts/echarts.min.js"))}" '
-            "defer></script>\n"
-            f'<script src="{conditional_escape(static("js/charts.js"))}" defer></script>\n'
-        ),
+        lambda: mark_safe(get_template("core/_chart_scripts.html").render({})),
     )
