@@ -157,14 +157,21 @@ def unit_user_suggestions(user, *, unit_ids: list[int] | None = None) -> QuerySe
     return unit_scope_suggestions(*unit_scope(user, unit_ids=unit_ids))
 
 
-def overdue_working_days(deadlines: list[date], today: date) -> list[int]:
-    """Working days from each deadline to ``today``, with one read of the calendar for all."""
+def overdue_working_days(
+    deadlines: list[date], today: date, exceptions: dict[date, str] | None = None
+) -> list[int]:
+    """Working days from each deadline to ``today``, with one read of the calendar for all;
+    ``exceptions``: the calendar's days after the earliest deadline up to ``today`` (date ->
+    kind), when the caller read them with its rows (the staff page), else read here."""
     past = [d for d in deadlines if d < today]
     if not past:
         return [0] * len(deadlines)
-    exceptions = dict(
-        CalendarDay.objects.filter(date__gt=min(past), date__lte=today).values_list("date", "kind")
-    )
+    if exceptions is None:
+        exceptions = dict(
+            CalendarDay.objects.filter(date__gt=min(past), date__lte=today).values_list(
+                "date", "kind"
+            )
+        )
 
     counts = {deadline: _working_days_after(deadline, today, exceptions) for deadline in set(past)}
     return [counts.get(d, 0) for d in deadlines]
