@@ -26,11 +26,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from core import clock
-from core.admin_lists import counts_in_one_query
-from core.compiled import Distinct
+from core.compiled import Distinct, Rows, reads_in_one_query
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
-from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, prepared, register_facts
+from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
 from .models import (
     OPEN_HANDLING,
@@ -111,11 +110,14 @@ def deputy_todos(request) -> list[Todo]:
     ]
 
 
-def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet | Distinct] | None:
+def desk_counts(
+    request, *, today: date | None = None
+) -> dict[str, QuerySet | Distinct | Rows] | None:
     """The staff desk's plain counts, counted with the other panels' in one query: suggestions
     to register, overdue replies, pending extension and return requests, units awaiting their
     专题检讨. Each count is a filter on an index (status, status + reply deadline, a unit's year
-    score), never a pass over every suggestion."""
+    score), never a pass over every suggestion. The tough projects lacking last quarter's
+    report (``missing``: their ids) are read in the same statement."""
     if not request.user.has_module_perms("suggestions"):
         return None
     today = today or clock.today()
@@ -133,6 +135,7 @@ def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet | D
         "checked": Distinct(checks, "suggestion"),
         "commitments": commitments,
         "committed": Distinct(commitments, "suggestion"),
+        "missing": Rows(_missing_reports(today)),
     }
 
 
@@ -178,9 +181,8 @@ def staff_panel(
         return None
     today = today or clock.today()
     if counts is None:
-        counts = counts_in_one_query(**desk_counts(request, today=today))
-    # Compiled once a day per process (``deputies.facts.prepared``), run afresh.
-    missing = prepared(("suggestions:desk-missing", today), lambda: _missing_reports(today))
+        counts = reads_in_one_query(desk_counts(request, today=today))
+    missing = [pk for (pk,) in counts["missing"]]
     year, quarter = last_quarter(today)
     changelist = "suggestions_suggestion_changelist"
     items = [
