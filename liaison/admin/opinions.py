@@ -10,12 +10,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
-from core.admin_lists import (
-    DateYearFilter,
-    LargeListAdmin,
-    NamedRelatedFilter,
-    built_once_a_day,
-)
+from core.admin_lists import LargeListAdmin, built_once_a_day
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.admin_rows import object_url
 from deputies.models import Deputy
@@ -30,6 +25,7 @@ from ..services.opinions import (
     opinion_merge,
     opinion_reply,
 )
+from .filter_reads import FoldedNamedFilter, FoldedYearFilter
 from .visits import TriageAdminMixin
 
 
@@ -51,10 +47,10 @@ class OpinionAdmin(
     list_display_links = ("tracking_code", "description_short")
     list_filter = (
         "status",
-        DateYearFilter.on("submitted_on", title=_("提交年份")),
-        ("station", NamedRelatedFilter.named("name")),
-        ("community", NamedRelatedFilter.named("name")),
-        ("category", NamedRelatedFilter.named("name")),
+        FoldedYearFilter.on("submitted_on", title=_("提交年份")),
+        ("station", FoldedNamedFilter.named("name")),
+        ("community", FoldedNamedFilter.named("name")),
+        ("category", FoldedNamedFilter.named("name")),
     )
     # Four joins at most: past five tables PostgreSQL's planner spends more on choosing the
     # join order than the page's query takes to run. The assignee and the merge target are
