@@ -3,6 +3,8 @@ to a deputy or station, reply (what the tracking page shows), close, and merge d
 (into the oldest or a chosen one), each through ``liaison.services.opinions``. Residents'
 text is shown as text; contact data is for staff only."""
 
+from types import SimpleNamespace
+
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
@@ -174,11 +176,14 @@ class OpinionAdmin(
 
     @admin.display(description=_("分办"))
     def assigned(self, obj):
+        # Labelled as the models' own ``__str__`` label them, from the row's subqueries'
+        # values (no model made per row: ~10 µs each on a page of twenty).
         parts = []
-        if obj.assigned_deputy_id:  # labelled as the deputy's own __str__ labels it
-            parts.append(str(Deputy(name=obj.assigned_deputy_name, code=obj.assigned_deputy_code)))
+        if obj.assigned_deputy_id:
+            deputy = SimpleNamespace(name=obj.assigned_deputy_name, code=obj.assigned_deputy_code)
+            parts.append(Deputy.__str__(deputy))
         if obj.assigned_station_id:
-            parts.append(str(Station(name=obj.assigned_station_name)))
+            parts.append(Station.__str__(SimpleNamespace(name=obj.assigned_station_name)))
         return " / ".join(parts) or "—"
 
     @admin.display(description=_("合并到"))
