@@ -37,10 +37,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 
-from . import clock
+from . import clock, compiled
 from .compiled import Kept, counts_once
 from .dashboard import admin_url
 
@@ -172,7 +173,8 @@ def kpis(today: date) -> list[Kpi]:
             found.extend(_figures(source, today, fresh))
             continue
         counted_at, figures = remembered(
-            f"kpis:{source.key}:{today}", lambda source=source: _figures(source, today)
+            f"kpis:{source.key}:{today}",
+            lambda source=source: without_workers(lambda: _figures(source, today)),
         )
         found.extend(replace(kpi, counted_at=counted_at) for kpi in figures)
     return found
@@ -301,6 +303,19 @@ def sections(today: date) -> list[tuple[str, dict[str, Any]]]:
 # What this process last read of each kept figure, with the stamp it was counted under:
 # ``{cache key: (stamp, when counted, figures)}``.
 _HELD = Kept(limit=64)
+
+
+def without_workers(compute: Callable[[], Any]) -> Any:
+    """``compute()`` in a transaction of its own, planned without parallel workers
+    (``compiled.without_parallel_workers``), for the figures the cockpit keeps
+    (``remembered``): they add up a year of rows, where PostgreSQL judged some counts big
+    enough for workers that cost more than they saved. Only such a count runs in it: the
+    page's other reads (a few index entries each, not planned with workers) run outside any
+    transaction, without the BEGIN, SET and COMMIT round trips a transaction for the whole
+    page cost on every visit."""
+    with transaction.atomic():
+        compiled.without_parallel_workers()
+        return compute()
 
 
 def remembered(key: str, compute: Callable[[], Any]) -> tuple[datetime, Any]:
