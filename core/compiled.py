@@ -267,6 +267,27 @@ def reads_in_one_query(sources: dict[str, "QuerySet | Distinct | Rows"]) -> dict
     return run_reads(using, sql, params, tuple(sources), listed, prepare=False)
 
 
+_READS = Kept()
+
+
+def reads_once(key: tuple, build: Callable[[], dict[str, "QuerySet | Distinct | Rows"]]) -> dict:
+    """``reads_in_one_query(build())``, compiled once per ``key`` and process (a prepared
+    statement on PostgreSQL, ``run_kept``) and read afresh; ``key`` names all that ``build``
+    depends on (the day)."""
+    kept = _READS.get_or_make(key, lambda: _reads_statement(build()))
+    if kept is None:
+        return {}
+    using, sql, params, names, listed = kept
+    return run_reads(using, sql, params, names, listed)
+
+
+def _reads_statement(sources: dict) -> tuple | None:
+    if not sources:
+        return None
+    listed = frozenset(key for key, source in sources.items() if isinstance(source, Rows))
+    return (*union_sql(sources), tuple(sources), listed)
+
+
 def _listed(value) -> list:
     """The JSON array of ``_json_rows_sql`` as Python rows (the driver may give it as text)."""
     if value is None:
