@@ -10,6 +10,7 @@ translation; a blocktranslate's values are escaped); only the joined result is m
 
 from datetime import datetime
 
+from django.conf import settings
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.formats import localize
@@ -17,6 +18,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from core.compiled import Kept
 from core.url_memo import reverse_memo
 
 from .panel_rows import _number, bars_html
@@ -25,13 +27,41 @@ _BADGES = {"accepted": "text-bg-success", "rejected": "text-bg-secondary"}
 
 
 def _value(value) -> str:
-    """A template variable's text: localized, then escaped."""
+    """A template variable's text: localized, then escaped (an int is its digits unless
+    thousands are grouped: what ``localize`` gives it, without looking up the formats)."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return conditional_escape(localize(value))
 
 
-def _word(text: str) -> str:
-    """``{% translate "text" %}``'s output: the translation as it is."""
-    return gettext(text)
+class _Words(dict):
+    """One language's translations of the page's fixed words and phrases, each looked up in
+    the catalogue on first use (``{% translate %}``'s output: the translation as it is; a
+    blocktranslate's text, its values to fill in), and the page's fixed links: some forty
+    lookups a visit before, ~5 µs each."""
+
+    def __init__(self, standings: str, buttons: str) -> None:
+        super().__init__()
+        self.standings, self.buttons = standings, buttons
+
+    def __missing__(self, text: str) -> str:
+        self[text] = found = gettext(text)
+        return found
+
+
+_WORDS = Kept(limit=16)  # per language and addresses: fixed text only
+
+
+def _words() -> _Words:
+    """The active language's ``_Words`` (made, with the page's links, on first use)."""
+    submit = reverse_memo("performance:submit")
+    return _WORDS.get_or_make((get_language(), submit), lambda: _make_words(submit))
+
+
+def _make_words(submit: str) -> _Words:
+    words = _Words(conditional_escape(reverse_memo("performance:standings")), "")
+    words.buttons = _buttons(words, conditional_escape(submit))
+    return words
 
 
 def _day(value) -> str:
@@ -56,23 +86,24 @@ def ledger_html(c: dict) -> SafeString:
     """The page's content (the template's ``content`` block) from the view's context ``c``."""
     language = get_language()
     year, status = c["year"], c["status"]
-    parts = [_head(c, year, status), _score(c, year, language), _buttons()]
+    w = _words()
+    parts = [_head(c, w, year, status), _score(c, w, year, language), w.buttons]
     if c["breakdown"]:
-        parts.append(_breakdown(c, language))
-    parts.append(_entries(c, year, status))
+        parts.append(_breakdown(c, w, language))
+    parts.append(_entries(c, w, year, status))
     if c["commendations"]:
-        parts.append(_commendations(c["commendations"]))
-    parts.append(_disputes(c["disputes"], c["entry_prefix"]))
+        parts.append(_commendations(c["commendations"], w))
+    parts.append(_disputes(c["disputes"], w, c["entry_prefix"]))
     # Safe: every value is escaped, floatformat's or the rows' (safe) HTML, the fixed parts
     # the template's text.
     return mark_safe("".join(parts))
 
 
-def _head(c: dict, year: int, status: str) -> str:
+def _head(c: dict, w: _Words, year: int, status: str) -> str:
     hidden = ""
     if status:
         hidden = f'<input type="hidden" name="status" value="{conditional_escape(status)}">'
-    label = gettext("%(y)s 年度")
+    label = w["%(y)s 年度"]
     options = "".join(
         f'<option value="{_value(y)}" {"selected" if y == year else ""}>'
         f"{label % {'y': _value(y)}}</option>"
@@ -80,16 +111,16 @@ def _head(c: dict, year: int, status: str) -> str:
     )
     return (
         '\n<div class="d-flex align-items-center justify-content-between gap-2 mb-3">\n'
-        f'  <h1 class="h4 mb-0">{_word("我的履职档案")}</h1>\n'
+        f'  <h1 class="h4 mb-0">{w["我的履职档案"]}</h1>\n'
         '  <form method="get" class="d-flex align-items-center gap-1">\n'
         f"    {hidden}\n"
-        f'    <label class="visually-hidden" for="year-select">{_word("考核年度")}</label>\n'
+        f'    <label class="visually-hidden" for="year-select">{w["考核年度"]}</label>\n'
         '    <select id="year-select" name="year" class="form-select form-select-sm w-auto" '
         'data-autosubmit style="min-height:40px">\n'
         f"      {options}\n"
         "    </select>\n"
         '    <noscript><button class="btn btn-sm btn-outline-secondary">'
-        f"{_word('查看')}</button></noscript>\n"
+        f"{w['查看']}</button></noscript>\n"
         "  </form>\n"
         "</div>\n\n"
         '<div class="row g-3">\n'
@@ -99,16 +130,16 @@ def _head(c: dict, year: int, status: str) -> str:
     )
 
 
-def _score(c: dict, year: int, language: str) -> str:
+def _score(c: dict, w: _Words, year: int, language: str) -> str:
     assessment, rule_set = c["assessment"], c["rule_set"]
     if assessment:
-        grade = _word("考核等次") if rule_set.frozen else _word("等次（暂评）")
+        grade = w["考核等次"] if rule_set.frozen else w["等次（暂评）"]
         figures = (
             '\n    <div class="row g-3 text-center text-sm-start mb-3">\n'
             '      <div class="col-6 col-sm-3 col-lg-6">\n'
             '        <div class="lv-stat text-danger">'
             f"{_number(assessment.total, language)}</div>\n"
-            f'        <div class="lv-stat-label">{_word("总分")}'
+            f'        <div class="lv-stat-label">{w["总分"]}'
             '<span class="d-none d-sm-inline"> / '
             f"{_number(rule_set.max_total, language)}</span></div>\n"
             "      </div>\n"
@@ -120,57 +151,55 @@ def _score(c: dict, year: int, language: str) -> str:
             f'        <div class="lv-stat">{_value(assessment.rank)}'
             '<span class="fs-6 fw-normal text-muted"> / '
             f"{_value(assessment.assessed_count)}</span></div>\n"
-            f'        <div class="lv-stat-label">{_word("名次")}</div>\n'
+            f'        <div class="lv-stat-label">{w["名次"]}</div>\n'
             "      </div>\n"
             '      <div class="col-6 col-sm-3 col-lg-6">\n'
             f'        <div class="lv-stat">{_value(c["duty_days"])}</div>\n'
-            f'        <div class="lv-stat-label">{_word("履职天数")}</div>\n'
+            f'        <div class="lv-stat-label">{w["履职天数"]}</div>\n'
             "      </div>\n"
             "    </div>\n    "
         )
     elif rule_set:
-        words = gettext(
-            "%(year)s 年度积分尚未计算。以下按已核实的记录预先列出，以工委计算结果为准。"
-        ) % {"year": _value(year)}
+        words = w["%(year)s 年度积分尚未计算。以下按已核实的记录预先列出，以工委计算结果为准。"] % {
+            "year": _value(year)
+        }
         figures = (
             f'\n    <p class="text-muted">{words}</p>\n'
-            f'    <p class="mb-3">{_word("履职天数")} '
+            f'    <p class="mb-3">{w["履职天数"]} '
             f'<strong class="lv-num">{_value(c["duty_days"])}</strong></p>\n    '
         )
     else:
-        words = gettext("%(year)s 年度积分规则尚未发布。") % {"year": _value(year)}
+        words = w["%(year)s 年度积分规则尚未发布。"] % {"year": _value(year)}
         figures = f'\n    <p class="text-muted mb-0">{words}</p>\n    '
     step = ""
     if c["next_step"]:
-        to_go = gettext("距“%(grade)s”分数线还差 <strong>%(points)s</strong> 分。") % {
+        to_go = w["距“%(grade)s”分数线还差 <strong>%(points)s</strong> 分。"] % {
             "grade": _value(c["next_step"]["grade"]),
             "points": _number(c["next_step"]["points"], language),
         }
         step = f'<p class="small mb-2">{to_go}</p>'
     rules = ""
     if rule_set:
-        lines = gettext(
-            "优秀 ≥ %(e)s 分且名次在前 %(q)s；称职 ≥ %(c)s 分；基本称职 ≥ %(b)s 分。"
-        ) % {
+        lines = w["优秀 ≥ %(e)s 分且名次在前 %(q)s；称职 ≥ %(c)s 分；基本称职 ≥ %(b)s 分。"] % {
             "e": _number(rule_set.excellent_min, language),
             "c": _number(rule_set.competent_min, language),
             "b": _number(rule_set.basic_min, language),
             "q": _value(rule_set.excellence_share),
         }
-        open_year = _word("年度未结束，等次随核实情况变化。")
+        open_year = w["年度未结束，等次随核实情况变化。"]
         rules = (
             '\n    <p class="small text-muted mt-2 mb-0">\n'
             f"      {lines}\n"
             f"      {open_year if not rule_set.frozen and assessment else ''}\n"
-            f"      {_word('本年度考核已封存。') if rule_set.frozen else ''}\n"
+            f"      {w['本年度考核已封存。'] if rule_set.frozen else ''}\n"
             "    </p>\n    "
         )
     standings = ""
     if c["published"]:
         standings = (
             '<a class="btn btn-link px-0 mt-1" '
-            f'href="{conditional_escape(reverse_memo("performance:standings"))}?year={_value(year)}">'
-            f"{_word('查看季度亮分（全体代表积分）')} ›</a>"
+            f'href="{w.standings}?year={_value(year)}">'
+            f"{w['查看季度亮分（全体代表积分）']} ›</a>"
         )
     return (
         f"{figures}\n{step}\n    {bars_html(c['bars'])}\n    {rules}\n    {standings}\n"
@@ -178,35 +207,34 @@ def _score(c: dict, year: int, language: str) -> str:
     )
 
 
-def _buttons() -> str:
-    submit = conditional_escape(reverse_memo("performance:submit"))
+def _buttons(w: _Words, submit: str) -> str:
     missing = conditional_escape(reverse_memo("performance:missing"))
     topics = conditional_escape(reverse_memo("performance:topics"))
     link = "btn btn-outline-danger lv-tap d-flex align-items-center justify-content-center"
     return (
         '<div class="d-grid gap-2 mb-3">\n'
         f'  <a class="btn btn-danger btn-lg" href="{submit}">＋ '
-        f"{_word('记一笔：提交履职记录')}</a>\n"
+        f"{w['记一笔：提交履职记录']}</a>\n"
         '  <div class="row g-2">\n'
         f'    <div class="col-6 d-grid"><a class="{link}" href="{missing}">'
-        f"{_word('漏记了？申请补记')}</a></div>\n"
+        f"{w['漏记了？申请补记']}</a></div>\n"
         f'    <div class="col-6 d-grid"><a class="{link}" href="{topics}">'
-        f"{_word('监督菜单')}</a></div>\n"
+        f"{w['监督菜单']}</a></div>\n"
         "  </div>\n"
         "</div>\n\n\n"
     )
 
 
-def _breakdown(c: dict, language: str) -> str:
+def _breakdown(c: dict, w: _Words, language: str) -> str:
     stale = ""
     if c["stale"]:
-        when = gettext(
-            "下面已含最近核实的记录；总分和名次为 %(when)s 的计算结果，重新计算后更新。"
-        ) % {"when": conditional_escape(_minute(c["assessment"].computed_at))}
+        when = w["下面已含最近核实的记录；总分和名次为 %(when)s 的计算结果，重新计算后更新。"] % {
+            "when": conditional_escape(_minute(c["assessment"].computed_at))
+        }
         stale = f'<div class="small text-muted px-3 pt-2">{when}</div>'
-    summed, over = gettext("各项合计 %(raw)s 分"), gettext("，超出维度上限，按 %(cap)s 分计")
-    floored, points = _word("，扣分后低于 0，按 0 分计"), _word("分")
-    all_rules = _word("本维度全部事项及分值")
+    summed, over = w["各项合计 %(raw)s 分"], w["，超出维度上限，按 %(cap)s 分计"]
+    floored, points = w["，扣分后低于 0，按 0 分计"], w["分"]
+    all_rules = w["本维度全部事项及分值"]
     items = []
     for dim in c["breakdown"]:
         key = conditional_escape(dim.dimension)
@@ -247,7 +275,7 @@ def _breakdown(c: dict, language: str) -> str:
         )
     return (
         '\n<section class="card lv-card mb-3">\n'
-        f'  <div class="card-header">{_word("积分怎么算的")}</div>\n'
+        f'  <div class="card-header">{w["积分怎么算的"]}</div>\n'
         f"  {stale}\n"
         '  <div class="accordion accordion-flush" id="breakdown">\n    '
         + "".join(items)
@@ -255,7 +283,7 @@ def _breakdown(c: dict, language: str) -> str:
     )
 
 
-def _entries(c: dict, year: int, status: str) -> str:
+def _entries(c: dict, w: _Words, year: int, status: str) -> str:
     y = _value(year)
     chips = "".join(
         '\n    <li class="nav-item"><a class="nav-link lv-tap d-flex align-items-center '
@@ -269,19 +297,19 @@ def _entries(c: dict, year: int, status: str) -> str:
     else:
         if status:
             none = (
-                f"\n        {_word('没有这种状态的记录。')} "
-                f'<a href="?year={y}#entries">{_word("查看全部")}</a>\n      '
+                f"\n        {w['没有这种状态的记录。']} "
+                f'<a href="?year={y}#entries">{w["查看全部"]}</a>\n      '
             )
         else:
-            nothing = gettext("%(year)s 年度还没有履职记录。") % {"year": y}
+            nothing = w["%(year)s 年度还没有履职记录。"] % {"year": y}
             hint = ""
             if year == c["this_year"]:
                 hint = (
                     '<p class="mb-0">'
-                    + _word(
+                    + w[
                         "参加活动、走访群众、接待选民之后，点上方“记一笔”提交，"
                         "附上照片或签到表，工委核实后计入积分。"
-                    )
+                    ]
                     + "</p>"
                 )
             none = f'\n        <p class="mb-2">{nothing}</p>\n        {hint}\n      '
@@ -294,21 +322,21 @@ def _entries(c: dict, year: int, status: str) -> str:
         "\n\n</div>\n"
         '<div class="col-lg-7">\n\n'
         '<section class="mb-3" id="entries">\n'
-        f'  <h2 class="h5 mb-2">{_word("履职记录")}</h2>\n'
+        f'  <h2 class="h5 mb-2">{w["履职记录"]}</h2>\n'
         '  <ul class="nav nav-pills lv-chips gap-1 mb-2" '
-        f'aria-label="{_word("按状态筛选")}">\n'
+        f'aria-label="{w["按状态筛选"]}">\n'
         '    <li class="nav-item"><a class="nav-link lv-tap d-flex align-items-center '
-        f'{"" if status else "active"}" href="?year={y}#entries">{_word("全部")} '
+        f'{"" if status else "active"}" href="?year={y}#entries">{w["全部"]} '
         f"{_value(c['total_entries'])}</a></li>\n    " + chips + "\n  </ul>\n"
         '  <div class="list-group lv-card">\n    '
         + rows
         + "\n  </div>\n  "
-        + _pages(c["page"], y, status)
+        + _pages(c["page"], w, y, status)
         + "\n</section>\n\n"
     )
 
 
-def _pages(page, y: str, status: str) -> str:
+def _pages(page, w: _Words, y: str, status: str) -> str:
     if not page.has_other_pages():
         return ""
     also = f"&status={conditional_escape(status)}" if status else ""
@@ -317,15 +345,15 @@ def _pages(page, y: str, status: str) -> str:
     if page.has_previous():
         previous = (
             f'<li class="page-item"><a class="{link}" href="?year={y}{also}'
-            f'&page={_value(page.previous_page_number())}#entries">{_word("上一页")}</a></li>'
+            f'&page={_value(page.previous_page_number())}#entries">{w["上一页"]}</a></li>'
         )
     if page.has_next():
         following = (
             f'<li class="page-item"><a class="{link}" href="?year={y}{also}'
-            f'&page={_value(page.next_page_number())}#entries">{_word("下一页")}</a></li>'
+            f'&page={_value(page.next_page_number())}#entries">{w["下一页"]}</a></li>'
         )
     return (
-        f'\n  <nav class="mt-3" aria-label="{_word("分页")}">\n'
+        f'\n  <nav class="mt-3" aria-label="{w["分页"]}">\n'
         '    <ul class="pagination justify-content-center">\n'
         f"      {previous}\n"
         f'      <li class="page-item disabled"><span class="{link}">'
@@ -336,7 +364,7 @@ def _pages(page, y: str, status: str) -> str:
     )
 
 
-def _commendations(rows: list) -> str:
+def _commendations(rows: list, w: _Words) -> str:
     items = "".join(
         '\n    <li class="list-group-item py-3">\n'
         f'      <div class="fw-semibold">{conditional_escape(row.commendation.title)}</div>\n'
@@ -349,12 +377,12 @@ def _commendations(rows: list) -> str:
     )
     return (
         '\n<section class="card lv-card mb-3">\n'
-        f'  <div class="card-header">{_word("获得表彰")}</div>\n'
+        f'  <div class="card-header">{w["获得表彰"]}</div>\n'
         '  <ul class="list-group list-group-flush">\n    ' + items + "\n  </ul>\n</section>\n"
     )
 
 
-def _disputes(disputes: list, entry_prefix: str) -> str:
+def _disputes(disputes: list, w: _Words, entry_prefix: str) -> str:
     items = []
     for d in disputes:
         about = ""
@@ -368,8 +396,7 @@ def _disputes(disputes: list, entry_prefix: str) -> str:
         resolution = ""
         if d.resolution:
             resolution = (
-                f'<div class="small mt-1">{_word("工委意见：")}'
-                f"{conditional_escape(d.resolution)}</div>"
+                f'<div class="small mt-1">{w["工委意见："]}{conditional_escape(d.resolution)}</div>'
             )
         items.append(
             '\n    <div class="list-group-item py-3">\n'
@@ -387,15 +414,15 @@ def _disputes(disputes: list, entry_prefix: str) -> str:
     if not items:
         items.append(
             '\n    <div class="list-group-item small text-muted py-3">'
-            + _word(
+            + w[
                 "记录有错、重复或遗漏时，可在记录详情页点“提出异议”，或点“申请补记”，"
                 "工委核查后更正。"
-            )
+            ]
             + "</div>\n    "
         )
     return (
         '\n\n\n<section class="card lv-card mb-3">\n'
-        f'  <div class="card-header">{_word("我提出的异议（错、重、漏）")}</div>\n'
+        f'  <div class="card-header">{w["我提出的异议（错、重、漏）"]}</div>\n'
         '  <div class="list-group list-group-flush">\n    '
         + "".join(items)
         + "\n  </div>\n</section>\n</div>\n</div>\n"
