@@ -29,7 +29,6 @@ from core.admin_lists import (
     built_once_a_day,
     subquery_count,
 )
-from core.admin_rows import choice_label
 from core.audit import audit_record
 
 from ..forms_attendance import CourseAdminForm, SessionFormSet
@@ -97,9 +96,12 @@ class SessionsFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=pick(clock.today()).values("course_id"))
 
 
+@functools.cache
 def _group_names() -> ArraySubquery:
     """A course's groups' names in the groups' order (``ProfessionalGroup.Meta.ordering``), as
-    ``names_by_row`` listed them, read as one column of the course's row."""
+    ``names_by_row`` listed them, read as one column of the course's row. Built once per
+    process (it depends on the models alone; ``annotate`` resolves a copy of it each time):
+    building its queryset cost more than the database spent on it."""
     links = Course.groups.through.objects.filter(course=OuterRef("pk"))
     order = [
         f"-professionalgroup__{o[1:]}" if o.startswith("-") else f"professionalgroup__{o}"
@@ -120,6 +122,19 @@ def tiers_text(
     if keywords:
         parts.append(_t("特长：%(k)s") % {"k": keywords})
     return "；".join(parts) or _t("全体代表")
+
+
+@functools.lru_cache(maxsize=256)
+def kind_text(track: str, format: str, language: str) -> str:
+    """The list's 类别 · 形式 column: the track's and the format's labels (a few combinations
+    row after row, each written once per process and language)."""
+    labels = (_label("track", track), _label("format", format))
+    return " · ".join(str(label) for label in labels if label)
+
+
+def _label(name: str, value: str):
+    """``get_FOO_display()``'s label of ``value`` (the value itself when it is not a choice)."""
+    return dict(Course._meta.get_field(name).flatchoices).get(value, value)
 
 
 @admin.register(Course)
@@ -194,7 +209,7 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("类别 · 形式"))
     def kind(self, obj):
-        return " · ".join(x for x in (choice_label(obj, "track"), choice_label(obj, "format")) if x)
+        return kind_text(obj.track, obj.format, get_language())
 
     @admin.display(description=_("课次"))
     def sessions(self, obj):
