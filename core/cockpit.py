@@ -42,7 +42,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 
 from . import clock, compiled
-from .compiled import Kept, counts_once
+from .compiled import Kept, counts_once, reads_once
 from .dashboard import admin_url
 
 FIGURES_MINUTES = 10
@@ -82,7 +82,8 @@ class _Section:
     key: str
     order: int
     template: str
-    context: Callable[[date], dict[str, Any] | None]
+    context: Callable[..., dict[str, Any] | None]
+    reads: Callable[[date], dict[str, Any]] | None = None
 
 
 # A source's plain counts, ``{"pending": LedgerEntry.objects.filter(...), ...}`` for the day.
@@ -141,9 +142,20 @@ def register_heat(
 
 
 def register_section(
-    key: str, template: str, fn: Callable[[date], dict[str, Any] | None], *, order: int = 100
+    key: str,
+    template: str,
+    fn: Callable[..., dict[str, Any] | None],
+    *,
+    order: int = 100,
+    reads: Callable[[date], dict[str, Any]] | None = None,
 ) -> None:
-    _REGISTRY.sections[key] = _Section(key=key, order=order, template=template, context=fn)
+    """``reads``, if given: ``reads(today)`` names the section's rows as ``core.compiled.Rows``
+    (and counts as querysets), depending on nothing but the day; they are read in the same
+    statement as the fresh figures' counts (``fresh``) and ``fn(today, reads={name: rows})``
+    gets them."""
+    _REGISTRY.sections[key] = _Section(
+        key=key, order=order, template=template, context=fn, reads=reads
+    )
 
 
 def month_starts(today: date, months: int = 12) -> list[date]:
@@ -164,13 +176,53 @@ def month_key(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def kpis(today: date) -> list[Kpi]:
+def fresh(today: date) -> dict[str, Any]:
+    """The fresh figures' plain counts (``{"source:name": n}``) and the sections' reads
+    (``{"section:key:name": rows}``), in one statement compiled once a day per process
+    (``core.compiled.reads_once``) and run afresh: the page's one read of what a clerk acts
+    on, where the counts and each of the sections' lists were a query each."""
+    sources = _fresh_sources()
+    sections_read = [s for s in _REGISTRY.sections.values() if s.reads is not None]
+    if not sources and not sections_read:
+        return {}
+    key = (
+        "cockpit:fresh",
+        today,
+        tuple(source.key for source in sources),
+        tuple(section.key for section in sections_read),
+    )
+
+    def build() -> dict[str, Any]:
+        found = {
+            f"{source.key}:{name}": queryset
+            for source in sources
+            for name, queryset in source.counts(today).items()
+        }
+        for section in sections_read:
+            found.update(
+                {f"section:{section.key}:{name}": r for name, r in section.reads(today).items()}
+            )
+        return found
+
+    return reads_once(key, build)
+
+
+def _fresh_sources() -> list[_Kpis]:
+    return [
+        source
+        for source in sorted(_REGISTRY.kpis.values(), key=lambda source: source.order)
+        if source.counts is not None and not source.kept
+    ]
+
+
+def kpis(today: date, *, counted: dict[str, Any] | None = None) -> list[Kpi]:
+    """The figures; ``counted`` is ``fresh(today)`` when the page has read it (else here)."""
     found: list[Kpi] = []
     sources = sorted(_REGISTRY.kpis.values(), key=lambda source: source.order)
-    fresh = _counts([s for s in sources if s.counts is not None and not s.kept], today)
+    fresh_counts = counted if counted is not None else fresh(today)
     for source in sources:
         if not source.kept:
-            found.extend(_figures(source, today, fresh))
+            found.extend(_figures(source, today, fresh_counts))
             continue
         counted_at, figures = remembered(
             f"kpis:{source.key}:{today}",
@@ -291,10 +343,18 @@ def heat_map(start: date, end: date) -> HeatMap:
     )
 
 
-def sections(today: date) -> list[tuple[str, dict[str, Any]]]:
+def sections(today: date, *, counted: dict[str, Any] | None = None) -> list[tuple[str, dict]]:
+    """The sections' contexts; ``counted`` is ``fresh(today)`` when the page has read it."""
     rendered = []
     for section in sorted(_REGISTRY.sections.values(), key=lambda s: (s.order, s.key)):
-        context = section.context(today)
+        if section.reads is None:
+            context = section.context(today)
+        else:
+            if counted is None:
+                counted = fresh(today)
+            prefix = f"section:{section.key}:"
+            mine = {k.removeprefix(prefix): v for k, v in counted.items() if k.startswith(prefix)}
+            context = section.context(today, reads=mine)
         if context is not None:
             rendered.append((section.template, context))
     return rendered

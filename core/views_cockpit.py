@@ -90,6 +90,7 @@ def cockpit_view(request):
         response = HttpResponse(heat["heat_html"])
         patch_vary_headers(response, ["HX-Request"])
         return response
+    counted = cockpit.fresh(today)  # the figures and lists a clerk acts on: one statement
     counted_at, trends = cockpit.remembered(
         f"trend-html:{today}", lambda: cockpit.without_workers(lambda: _trends(today))
     )
@@ -99,12 +100,12 @@ def cockpit_view(request):
         "today": today,
         "counted_at": min(counted_at, heat["heat_counted_at"]),
         "figures_minutes": cockpit.FIGURES_MINUTES,
-        "kpis": cockpit.kpis(today),
+        "kpis": cockpit.kpis(today, counted=counted),
         **trends,
         "trend_html": mark_safe(trends["trend_html"]),  # written by our template, kept as text
         **heat,
         "periods": [(value, _(label)) for value, label in PERIODS.items()],
-        "sections": cockpit.sections(today),
+        "sections": cockpit.sections(today, counted=counted),
     }
     response = render(request, "admin/cockpit.html", context)
     patch_vary_headers(response, ["HX-Request"])

@@ -201,18 +201,21 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def decisions_section(today: date) -> dict[str, Any] | None:
+def decisions_section(today: date, *, reads: dict | None = None) -> dict[str, Any] | None:
     """The talk list and last year's re-election and exit candidates, first rows of each with
     the page where they are decided. The same candidates as ``selectors.consequence_lists``,
     read for what the section shows (a name and the decision): the re-election rows without
     the four joins of the full list, which cost more to plan than to run at district size.
     Each list's rows come with the committee's decision on them (a subquery per row shown,
-    instead of a read of the year's decisions). The three lists are one statement
-    (``core.compiled.reads_once``: compiled once a day per process, building the candidates'
-    subqueries cost about as much as running them, and read afresh), where they were four
-    reads, a round trip each."""
+    instead of a read of the year's decisions). The three lists are read with the cockpit's
+    fresh counts (``reads``: ``_section_reads``'s, read by ``core.cockpit.fresh``), else in a
+    statement of their own (``core.compiled.reads_once``: compiled once a day per process,
+    building the candidates' subqueries cost about as much as running them, and read
+    afresh), where they were four reads, a round trip each."""
     year = today.year - 1
-    found = reads_once(("performance:cockpit-decisions", today), lambda: _section_reads(today))
+    found = reads
+    if found is None:
+        found = reads_once(("performance:cockpit-decisions", today), lambda: _section_reads(today))
     talks = [
         IdleReminder(idle_since=_day(idle_since), deputy=Deputy(pk=pk, name=name))
         for pk, name, idle_since in found["talks"]
@@ -253,5 +256,8 @@ def register() -> None:
         url=admin_url("performance_ledgerentry_changelist"),
     )
     cockpit.register_section(
-        "performance.decisions", "admin/performance/_cockpit_decisions.html", decisions_section
+        "performance.decisions",
+        "admin/performance/_cockpit_decisions.html",
+        decisions_section,
+        reads=_section_reads,
     )
