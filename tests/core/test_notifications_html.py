@@ -71,3 +71,27 @@ def test_list_is_the_templates(language, number, notes):
         former = _former(user, number)
     assert former in page
     assert ("list-group-item-warning" in former) == notes
+
+
+@pytest.mark.parametrize("number", [None, "", "1", "2", "3", "4", "0", "-3", "999", "abc", "1e9"])
+@pytest.mark.parametrize("notes", [0, 3, 45])
+def test_the_page_is_the_paginators(number, notes, django_assert_max_num_queries):
+    """``notification_page`` answers any page number with the page ``Paginator.get_page``
+    gives, its notices and their count read in one query (two before: the count, the rows);
+    a number past the last page asks the count and the last page besides."""
+    from django.core.paginator import Paginator
+
+    from core.notifications import notification_page
+    from core.notifications_html import ROW
+
+    user = User.objects.create(username="n1")
+    Notification.objects.bulk_create(
+        Notification(recipient=user, kind="test", title=f"通知 {i}") for i in range(notes)
+    )
+    expected = Paginator(user.notifications.values_list(*ROW), 20).get_page(number)
+    inside = number in (None, "", "1", "abc", "1e9") or (notes == 45 and number in ("2", "3"))
+    with django_assert_max_num_queries(1 if inside else 3):
+        page = notification_page(user, number, ROW)
+    assert (page.number, page.paginator.count) == (expected.number, expected.paginator.count)
+    assert list(page.object_list) == list(expected.object_list)
+    assert (page.has_previous(), page.has_next()) == (expected.has_previous(), expected.has_next())
