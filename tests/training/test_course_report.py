@@ -177,6 +177,23 @@ def test_the_report_takes_two_queries_after_the_course(django_assert_num_queries
     assert report.enrolled == 12
 
 
+def test_read_with_its_sessions_the_course_takes_one_query_more(django_assert_num_queries):
+    """``course_for_report`` reads the course's sessions with it: the report then takes one
+    more query, with the same sessions, order and counts present as when read apart."""
+    from training.selectors_course_report import course_for_report
+
+    built = _course(enrolled=6)
+    CourseSessionFactory(course=built, date=DONE + datetime.timedelta(days=9))  # nobody yet
+    course = course_for_report(built.pk)
+    with django_assert_num_queries(1):
+        report = course_report(course)
+    apart = course_report(course_report_queryset().get(pk=built.pk))
+    assert [(s.session.pk, s.session.date, str(s.present)) for s in report.sessions] == [
+        (s.session.pk, s.session.date, str(s.present)) for s in apart.sessions
+    ]
+    assert len(report.sessions) == 3 and summary_lines(report) == summary_lines(apart)
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
