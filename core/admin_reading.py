@@ -21,13 +21,11 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
 from django.db.models.sql import Query
 from django.db.models.sql.constants import MULTI
 from django.utils.functional import cached_property
 
 from core.compiled import Kept, run_kept
-from core.direct_models import DirectModelIterable
 
 # How many rows a count reads at most, and how far paging goes. Past it, filter or search.
 MAX_ROWS = 10_000
@@ -248,7 +246,7 @@ def _prepared_rows(compiler, execute_sql, result_type=MULTI, chunked_fetch=False
 
 def read_prepared(queryset: QuerySet, *, plan_key: tuple | None = None) -> QuerySet:
     """``queryset`` (not yet read) with its rows read by a prepared statement (``PreparedQuery``):
-    the same rows, model instances (made directly: ``core.direct_models``) and query count.
+    the same rows, model instances and query count.
     ``plan_key``: the query is exactly the one this key named before (a list's plain opening
     and its page's slice), compile it once."""
     if queryset._result_cache is not None or queryset.query.combinator:
@@ -256,8 +254,6 @@ def read_prepared(queryset: QuerySet, *, plan_key: tuple | None = None) -> Query
     prepared = queryset._chain()
     prepared.query = queryset.query.chain(klass=PreparedQuery)
     prepared.query.plan_key = plan_key
-    if prepared._iterable_class is ModelIterable:
-        prepared._iterable_class = DirectModelIterable  # the same instances, made directly
     return prepared
 
 
