@@ -15,6 +15,7 @@ from core.admin_history import HistoryAdminMixin
 from core.admin_lists import LargeListAdmin, built_once_a_day
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.admin_rows import object_url
+from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
 from deputies.models import Deputy
 
 from ..forms_opinions import AssignForm, MergeForm, ReplyForm
@@ -27,7 +28,6 @@ from ..services.opinions import (
     opinion_merge,
     opinion_reply,
 )
-from .filter_reads import FoldedNamedFilter, FoldedYearFilter
 from .visits import TriageAdminMixin
 
 
@@ -49,10 +49,10 @@ class OpinionAdmin(
     list_display_links = ("tracking_code", "description_short")
     list_filter = (
         "status",
-        FoldedYearFilter.on("submitted_on", title=_("提交年份")),
-        ("station", FoldedNamedFilter.named("name")),
-        ("community", FoldedNamedFilter.named("name")),
-        ("category", FoldedNamedFilter.named("name")),
+        SidebarYearFilter.on("submitted_on", title=_("提交年份")),
+        ("station", SidebarNamedFilter.named("name")),
+        ("community", SidebarNamedFilter.named("name")),
+        ("category", SidebarNamedFilter.named("name")),
     )
     # Four joins at most: past five tables PostgreSQL's planner spends more on choosing the
     # join order than the page's query takes to run. The assignee and the merge target are

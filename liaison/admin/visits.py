@@ -21,6 +21,7 @@ from core.admin_lists import LargeListAdmin, built_once_a_day
 from core.admin_names import names_by_row
 from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
 from core.admin_rows import object_url
+from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
 from core.tabular import dated_filename, table_stream_response
 from deputies.models import Deputy
 
@@ -37,7 +38,6 @@ from ..services.visits import (
     visit_validate,
     visits_exported,
 )
-from .filter_reads import FoldedNamedFilter, FoldedYearFilter
 
 STREAM_CHUNK = 500
 # What a row of the list reads: its cells, the row's name (``Visit.__str__``, the checkbox's
@@ -163,10 +163,10 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
     )
     list_display_links = ("occurred_on", "problem_short")
     list_filter = (
-        FoldedYearFilter.on("occurred_on", title=_("接待年份")),
+        SidebarYearFilter.on("occurred_on", title=_("接待年份")),
         "status",
-        ("station", FoldedNamedFilter.named("name")),
-        ("category", FoldedNamedFilter.named("name")),
+        ("station", SidebarNamedFilter.named("name")),
+        ("category", SidebarNamedFilter.named("name")),
     )
     list_select_related = ("station", "category", "community", "suggestion")
     search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")

@@ -1,5 +1,5 @@
-"""The visit log's and the opinion desk's sidebars in one statement (``liaison.admin.
-filter_reads``) and the visits' deputies read with the rows: the same choices and the same
+"""The visit log's and the opinion desk's sidebars in one statement (``core.
+admin_sidebar``) and the visits' deputies read with the rows: the same choices and the same
 pages, in both languages and with filters chosen, as each filter reading its own and the
 deputies read by ``names_by_row``; and fewer queries."""
 
@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core import admin_sidebar
 from core.admin_lists import DateYearFilter, NamedRelatedFilter
 from core.admin_reading import forget_plans
-from liaison.admin import filter_reads
 from liaison.admin.visits import VISIT_ROW_COLUMNS, VisitAdmin
 from liaison.models import Opinion, Visit
 from tests.deputies.factories import DeputyFactory
@@ -56,7 +56,7 @@ def _plans_forgotten():
 def _former(monkeypatch) -> None:
     """Each filter reads its own choices; the visits' deputies by ``names_by_row``."""
     forget_plans()
-    monkeypatch.setattr(filter_reads, "folded", lambda *args: NotImplemented)
+    monkeypatch.setattr(admin_sidebar, "sidebar_rows", lambda *args: NotImplemented)
     monkeypatch.setattr(
         VisitAdmin,
         "list_rows",
@@ -100,11 +100,11 @@ def test_choices_are_the_filters_own(staff_user, rows, model):
     request, cl = _changelist(model, staff_user)
     folded = 0
     for spec in cl.filter_specs:
-        if isinstance(spec, filter_reads.FoldedNamedFilter):
+        if isinstance(spec, admin_sidebar.SidebarNamedFilter):
             base = NamedRelatedFilter.field_choices(spec, spec.field, request, cl.model_admin)
             assert spec.lookup_choices == base and base
             folded += 1
-        elif isinstance(spec, filter_reads.FoldedYearFilter):
+        elif isinstance(spec, admin_sidebar.SidebarYearFilter):
             base = DateYearFilter.lookups(spec, request, cl.model_admin)
             assert spec.lookup_choices == base and base
             folded += 1
