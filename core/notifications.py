@@ -126,6 +126,9 @@ def notification_email(*, notification_id: int) -> bool:
 NOTIFICATIONS_PER_PAGE = 20
 
 
+MAX_PAGE_ASKED = 100_000  # pages of notices; a user has at most a few hundred
+
+
 def notification_page(user, number, fields: tuple[str, ...]) -> Page:
     """Page ``number`` of the user's notices, newest first, as ``Paginator.get_page`` gives it
     (a number that is not one: the first page; beyond the last or below one: the last), each
@@ -139,7 +142,9 @@ def notification_page(user, number, fields: tuple[str, ...]) -> Page:
         wanted = int(number)
     except (TypeError, ValueError):
         wanted = 1
-    rows = _counted_rows(user, fields, wanted) if wanted >= 1 else []
+    # A number no page can have (past any real count, or an offset the database cannot hold)
+    # is past the last page without asking.
+    rows = _counted_rows(user, fields, wanted) if 1 <= wanted <= MAX_PAGE_ASKED else []
     if rows:
         paginator.count = rows[0][-1]
     elif wanted == 1:

@@ -73,7 +73,9 @@ def test_list_is_the_templates(language, number, notes):
     assert ("list-group-item-warning" in former) == notes
 
 
-@pytest.mark.parametrize("number", [None, "", "1", "2", "3", "4", "0", "-3", "999", "abc", "1e9"])
+@pytest.mark.parametrize(
+    "number", [None, "", "1", "2", "3", "4", "0", "-3", "999", "abc", "1e9", "9" * 30]
+)
 @pytest.mark.parametrize("notes", [0, 3, 45])
 def test_the_page_is_the_paginators(number, notes, django_assert_max_num_queries):
     """``notification_page`` answers any page number with the page ``Paginator.get_page``
