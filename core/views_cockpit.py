@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.access import role_required
 from accounts.roles import Role
 
-from . import charts, clock, cockpit
+from . import charts, clock, cockpit, compiled
 
 # The heat map's periods a clerk picks from; anything else in ``?days=`` means the default.
 PERIODS = {30: "近30天", 90: "近90天", 365: "近一年"}
@@ -75,11 +76,11 @@ def _heat_chart(heat: cockpit.HeatMap, communities: list[str]) -> dict:
 
 
 @role_required(Role.STAFF)
+@transaction.atomic  # a reading page, but SET LOCAL below lasts only as long as a transaction
 def cockpit_view(request):
-    # Outside a transaction, as other reading pages: the kept figures, when counted anew, are
-    # read without parallel workers in a transaction of their own (``cockpit.without_workers``).
     if not request.user.is_staff:
         raise PermissionDenied
+    compiled.without_parallel_workers()  # small counts: workers cost more than they save
     today = clock.today()
     days = _days(request.GET.get("days"))
     heat = _heat_context(today, days)
@@ -90,22 +91,19 @@ def cockpit_view(request):
         response = HttpResponse(heat["heat_html"])
         patch_vary_headers(response, ["HX-Request"])
         return response
-    counted = cockpit.fresh(today)  # the figures and lists a clerk acts on: one statement
-    counted_at, trends = cockpit.remembered(
-        f"trend-html:{today}", lambda: cockpit.without_workers(lambda: _trends(today))
-    )
+    counted_at, trends = cockpit.remembered(f"trend-html:{today}", lambda: _trends(today))
     context = {
         **admin.site.each_context(request),
         "title": _("工作驾驶舱"),
         "today": today,
         "counted_at": min(counted_at, heat["heat_counted_at"]),
         "figures_minutes": cockpit.FIGURES_MINUTES,
-        "kpis": cockpit.kpis(today, counted=counted),
+        "kpis": cockpit.kpis(today),
         **trends,
         "trend_html": mark_safe(trends["trend_html"]),  # written by our template, kept as text
         **heat,
         "periods": [(value, _(label)) for value, label in PERIODS.items()],
-        "sections": cockpit.sections(today, counted=counted),
+        "sections": cockpit.sections(today),
     }
     response = render(request, "admin/cockpit.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -125,8 +123,7 @@ def _trends(today) -> dict:
 def _heat_context(today, days: int) -> dict:
     start = today - timedelta(days=days - 1)
     counted_at, figures = cockpit.remembered(
-        f"heat-html:{start}:{today}",
-        lambda: cockpit.without_workers(lambda: _heat_figures(start, today)),
+        f"heat-html:{start}:{today}", lambda: _heat_figures(start, today)
     )
     return {
         **figures,
