@@ -87,9 +87,10 @@ def union_sql(querysets: dict[str, QuerySet]) -> tuple[str, str, tuple]:
 # Kept statements run as server-side prepared statements on PostgreSQL. The text is kept, but
 # the database still parsed and planned the twenty-odd branches of the desk's counts on every
 # visit: ~4 ms at demo size and ~5 ms at district size, more than running them. Prepared, a
-# statement is planned once per connection (a connection lives CONN_MAX_AGE) and run with its
-# moving parameters; everything else is written into its text as literals, so the plan is the
-# one the plain statement gets. psycopg keeps the connection's prepared statements (its
+# statement is planned on its first five runs on a connection, then keeps a generic plan for
+# the connection's life (CONN_MAX_AGE, ten minutes), and is run with its moving parameters;
+# everything else is written into its text as literals, so the plan is the one the plain
+# statement gets. psycopg keeps the connection's prepared statements (its
 # ``prepare_threshold`` is None for Django's own cursors, set for this call alone), as
 # ``deputies.facts.run_kept`` does for the deputy's reads: it forgets and drops them all on a
 # rollback, and prepares again when a statement is not known.
