@@ -37,7 +37,7 @@ def _user(context):
 @register.simple_tag(takes_context=True)
 def nav_items(context) -> SafeString:
     user, _request = _user(context)
-    items = tuple((str(label), url) for label, url in nav_items_for(user))
+    items = tuple((url, str(label)) for label, url in nav_items_for(user))  # href, then text
     return _WRITTEN.get_or_make(
         ("menu", items),
         lambda: format_html_join(

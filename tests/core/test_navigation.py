@@ -44,7 +44,10 @@ def test_anonymous_has_no_menu(client):
 
 def test_menu_is_rendered_in_the_base_page(deputy_client):
     html = deputy_client.get(reverse("performance:my_ledger")).content.decode()
-    assert f'href="{reverse("suggestions:mine")}"' in html
+    # The menu's link goes to the page and says its name (the tab bar links it too).
+    mine = reverse("suggestions:mine")
+    assert f'<a class="nav-link" href="{mine}">我的建议</a>' in html
+    assert f'<a class="nav-link" href="{reverse("deputies:dashboard")}">我的履职</a>' in html
     assert f'href="{reverse("admin:index")}"' not in html
 
 
