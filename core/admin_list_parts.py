@@ -9,6 +9,7 @@ writes the page's scripts and styles once per process. The result table itself i
 ``core.admin_rows``."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
@@ -18,7 +19,7 @@ from django.dispatch import receiver
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.loader import get_template, select_template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, escape
 from django.utils.translation import get_language, gettext
@@ -318,10 +319,56 @@ def is_project_pagination(opts) -> bool:
     )
 
 
+# Page links written by everything they show (``_pagination_key``); past this many, start over.
+_written_pages = Kept(limit=512)
+
+
 def render_pagination(cl, context) -> str:
     """``{% pagination cl %}`` with the project's ``admin/pagination.html``, written in Python:
     the page links share one query string (Django encodes it once per link), the counts say
-    when they are an estimate or stop at the paginator's limit."""
+    when they are an estimate or stop at the paginator's limit. Written once per process for
+    everything it shows (``_pagination_key``): a list opened again with the same query, page
+    and count gets the same links (their query strings cost ~0.15 ms a page)."""
+    key = _pagination_key(cl, context)
+    if key is None:
+        return write_pagination(cl, context)
+    return _written_pages.get_or_make(key, lambda: write_pagination(cl, context))
+
+
+def _pagination_key(cl, context) -> tuple | None:
+    """What ``write_pagination`` reads: the list's query string, the page, the counts and
+    how they are shown, the page sizes, the model's names, the language and how values are
+    localised; None (written afresh) where something cannot be named."""
+    paginator = cl.paginator
+    try:
+        key = (
+            query_key(cl),
+            type(paginator),
+            cl.opts.label,
+            cl.page_num,
+            paginator.num_pages,
+            paginator.per_page,
+            cl.result_count,
+            getattr(paginator, "approximate", False),
+            getattr(paginator, "capped", False),
+            getattr(paginator, "max_rows", None),
+            cl.list_per_page,
+            cl.show_all,
+            cl.can_show_all,
+            cl.multi_page,
+            bool(getattr(cl, "formset", None)),
+            context.autoescape,
+            context.use_l10n,
+            get_language(),
+        )
+        hash(key)
+    except (AttributeError, TypeError):
+        return None
+    return key
+
+
+def write_pagination(cl, context) -> str:
+    """``render_pagination`` without the memo."""
     parts = ['\n\n\n<p class="paginator">\n']
     if (not cl.show_all or not cl.can_show_all) and cl.multi_page:
         parts.append("\n")
@@ -388,9 +435,38 @@ def is_django_object_tools(opts) -> bool:
     return origin.endswith("django/contrib/admin/templates/admin/change_list_object_tools.html")
 
 
+_written_tools = Kept(limit=512)
+
+
 def render_object_tools(context) -> str:
     """``{% change_list_object_tools %}`` with Django's template, written in Python: the add
-    link (its reversal, the preserved filters and the label) cost ~0.4 ms as a template."""
+    link (its reversal, the preserved filters and the label) cost ~0.4 ms as a template.
+    Written once per process for everything it shows (the model, the permission, the admin
+    site, the preserved filters, a popup's flags, the language and URL configuration)."""
+    cl = context.get("cl")
+    request = context.get("request")
+    try:
+        key = (
+            cl.opts.label,
+            bool(context.get("has_add_permission")),
+            getattr(request, "current_app", None),
+            context.get("opts"),
+            context.get("preserved_filters"),
+            context.get("preserved_qsl"),
+            context.get("is_popup"),
+            context.get("to_field"),
+            get_language(),
+            get_urlconf() or settings.ROOT_URLCONF,
+            get_script_prefix(),
+        )
+        hash(key)
+    except (AttributeError, TypeError):
+        return write_object_tools(context)
+    return _written_tools.get_or_make(key, lambda: write_object_tools(context))
+
+
+def write_object_tools(context) -> str:
+    """``render_object_tools`` without the memo."""
     head = "\n\n\n  "
     if not context.get("has_add_permission"):
         return head + "\n\n"

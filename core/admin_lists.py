@@ -448,7 +448,10 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         """``field.get_choices(include_blank=False, ordering=...)`` with ``only``; for a
         ``named`` filter, pairs of values from a statement compiled once per process and read
-        afresh on every page (``core.compiled.rows_once``: no queryset built, no planning)."""
+        afresh on every page (``core.compiled.rows_once``: no queryset built, no planning); for
+        a ``reading`` filter of plain columns (the deputies' terms), the rows' columns the same
+        way and each name ``str()`` of an instance made of them (building and compiling the
+        queryset cost ~0.3 ms a page)."""
         ordering = tuple(self.field_admin_ordering(field, request, model_admin))
         limit = field.get_limit_choices_to()
         if self.text_column and not limit and all(type(o) is str for o in ordering):
@@ -461,7 +464,45 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
                     lambda: self._choices(field, ordering, limit),
                 )
             ]
+        columns = self._plain_columns(field) if not limit else None
+        if columns is not None and all(type(o) is str for o in ordering):
+            # The rows' columns from a kept statement, each row's name from its instance.
+            related = field.remote_field.model
+            using = router.db_for_read(related)
+            statement = ("admin:filter-rows", field.model._meta.label, field.name, ordering)
+            key = field.remote_field.get_related_field().attname
+            rows = rows_once(
+                (*statement, columns, using),
+                lambda: self._rows(field, ordering, columns),
+            )
+            made = (related.from_db(using, columns, row) for row in rows)
+            return [(getattr(row, key), str(row)) for row in made]
         return list(self._choices(field, ordering, limit))
+
+    def _plain_columns(self, field) -> tuple[str, ...] | None:
+        """The columns a ``reading`` filter's rows are made of (the key, the primary key and
+        the name's columns, in the model's field order, as ``from_db`` takes them), where the
+        database gives each value as Django would (numbers and text: no converter); else
+        None (a queryset per page)."""
+        related = field.remote_field.model
+        wanted = {related._meta.pk.attname, field.remote_field.get_related_field().attname}
+        wanted.update(self.name_columns)
+        columns = []
+        for model_field in related._meta.concrete_fields:
+            if model_field.attname not in wanted:
+                continue
+            if model_field.get_internal_type() not in PLAIN_COLUMN_TYPES or hasattr(
+                model_field, "from_db_value"
+            ):
+                return None
+            columns.append(model_field.attname)
+        return tuple(columns) if len(columns) == len(wanted) else None
+
+    def _rows(self, field, ordering: tuple, columns: tuple[str, ...]) -> QuerySet:
+        rows = field.remote_field.model._default_manager.all()
+        if ordering:
+            rows = rows.order_by(*ordering)
+        return rows.values_list(*columns)
 
     def _choices(self, field, ordering: tuple, limit) -> QuerySet:
         """The related rows' keys and names (``values_list``), or the rows with the columns
@@ -539,6 +580,24 @@ class NamedRelatedFilter(admin.RelatedFieldListFilter):
                 "display": self.empty_value_display,
             }
 
+
+# Column types whose values the database driver gives as Django's fields would (no converter).
+PLAIN_COLUMN_TYPES = frozenset(
+    (
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveBigIntegerField",
+        "CharField",
+        "TextField",
+        "SlugField",
+    )
+)
 
 # Stands for a key in a query string built once per filter (letters and digits: no encoding).
 _KEY_STAND_IN = "lvzhiKeyStandIn7e3c"

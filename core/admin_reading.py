@@ -246,8 +246,9 @@ def _prepared_rows(compiler, execute_sql, result_type=MULTI, chunked_fetch=False
 
 def read_prepared(queryset: QuerySet, *, plan_key: tuple | None = None) -> QuerySet:
     """``queryset`` (not yet read) with its rows read by a prepared statement (``PreparedQuery``):
-    the same rows, model instances and query count. ``plan_key``: the query is exactly the one
-    this key named before (a list's plain opening and its page's slice), compile it once."""
+    the same rows, model instances and query count.
+    ``plan_key``: the query is exactly the one this key named before (a list's plain opening
+    and its page's slice), compile it once."""
     if queryset._result_cache is not None or queryset.query.combinator:
         return queryset
     prepared = queryset._chain()

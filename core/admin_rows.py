@@ -10,7 +10,8 @@ loops over it all in a template. That is about half of a list page's time.
 ``render_result_list`` writes the same HTML (``change_list_results.html``: headers with their
 sort links, the checkbox cell, links with the preserved filters, boolean icons,
 ``empty_value_display``, the ``field-*``/``nowrap``/``action-checkbox`` cell classes) with the
-per-column decisions taken once:
+per-column decisions taken once (the header row by ``core.admin_headers``, each column's cells by
+a writer of ``core.admin_cells`` made from the plan here):
 
 * what each column is and how its value is turned into text (``Column``);
 * the change URL with the preserved filters, built once with a placeholder for the pk
@@ -37,7 +38,6 @@ from django.contrib.admin import ModelAdmin, helpers
 from django.contrib.admin.templatetags.admin_list import (
     _boolean_icon,
     _coerce_field_name,
-    result_headers,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
@@ -49,9 +49,10 @@ from django.contrib.admin.utils import (
 )
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.template import TemplateDoesNotExist
-from django.template.defaultfilters import capfirst
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import force_str
@@ -157,7 +158,16 @@ def object_url(name: str, pk) -> str:
 
 
 class Icons:
-    """``_boolean_icon`` with the three usual icons made once per request, not per cell."""
+    """``_boolean_icon`` with the three usual icons made once per process (their static files'
+    URLs: ~40 µs a page), not per cell; a test changing the static settings starts over."""
+
+    _made: list["Icons"] = []
+
+    @classmethod
+    def made(cls) -> "Icons":
+        if not cls._made:
+            cls._made.append(cls())
+        return cls._made[0]
 
     def __init__(self) -> None:
         self.yes, self.no = _boolean_icon(True), _boolean_icon(False)
@@ -276,11 +286,18 @@ class CheckboxCell:
             helpers.ACTION_CHECKBOX_NAME, PK_MARK
         )
         self.parts = re.split(f"({PK_MARK}|{NAME_MARK})", str(html))
+        # The usual shape, the pk's value before the name's label: three fixed pieces.
+        self.pieces = None
+        if len(self.parts) == 5 and self.parts[1] == PK_MARK and self.parts[3] == NAME_MARK:
+            self.pieces = (self.parts[0], self.parts[2], self.parts[4])
 
     def __call__(self, obj) -> str:
         pk, name = html.escape(str(obj.pk)), html_of(str(obj))
         if not pk:  # CheckboxInput leaves out an empty value; keep Django's rendering
             return self.model_admin.action_checkbox(obj)
+        if self.pieces is not None:
+            before, between, after = self.pieces
+            return SafeString(f"{before}{pk}{between}{name}{after}")
         return mark_safe(
             "".join(
                 pk if part == PK_MARK else name if part == NAME_MARK else part
@@ -291,14 +308,24 @@ class CheckboxCell:
 
 # Planned columns (and checkbox cells) kept per list and language; past this, start over.
 MAX_PLANNED = 256
+STATIC_SETTINGS = frozenset({"STATIC_URL", "STATIC_ROOT", "STORAGES", "FORCE_SCRIPT_NAME", "DEBUG"})
+
+
+@receiver(setting_changed)
+def _forget_icons(*, setting, **kwargs) -> None:
+    if setting in STATIC_SETTINGS:
+        Icons._made.clear()
+
+
 _planned: dict[tuple, list[Column]] = {}
 
 
 def planned_columns(cl, empty) -> list[Column]:
     """The list's ``Column``s: what each column is, its cell's tag and class, its choices'
     escaped labels, decided once per process for the same admin, columns, links, empty value
-    and language (the ``get_field`` misses, choice dicts and escapes cost ~0.5 ms a page),
-    each page given fresh copies with empty per-page memos."""
+    and language (the ``get_field`` misses, choice dicts and escapes cost ~0.5 ms a page).
+    The kept columns themselves: a page writes into copies of them (``Column.for_page``) or
+    into memos of its own (``core.admin_cells``), never into these."""
     try:
         key = (
             cl.model_admin,
@@ -316,7 +343,7 @@ def planned_columns(cl, empty) -> list[Column]:
         if len(_planned) >= MAX_PLANNED:
             _planned.clear()
         columns = _planned[key] = _plan_columns(cl, empty)
-    return [column.for_page() for column in columns]
+    return columns
 
 
 def _plan_columns(cl, empty) -> list[Column]:
@@ -335,6 +362,27 @@ def _plan_columns(cl, empty) -> list[Column]:
     return columns
 
 
+# The change URL's pieces around the pk, per list, admin site, preserved filters, URL
+# configuration and language (a reversal and a merge of the filters: ~90 µs a page).
+_change_urls = Kept(limit=MAX_PLANNED)
+
+
+def change_url_parts(cl) -> tuple[str, str] | None:
+    """The escaped change URL with the list's preserved filters, split around the pk (None:
+    no change URL for an integer pk)."""
+    try:
+        url = reverse(
+            f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
+            args=(PK_MARK,),
+            current_app=cl.model_admin.admin_site.name,
+        )
+    except NoReverseMatch:
+        return None
+    url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
+    before, mark, after = escape(url).partition(PK_MARK)
+    return (before, after) if mark else None
+
+
 class Plan:
     """Everything about a page's rows that does not depend on the row."""
 
@@ -342,9 +390,10 @@ class Plan:
         self.cl = cl
         model_admin = cl.model_admin
         empty = model_admin.get_empty_value_display()
-        self.icons = Icons()
+        self.icons = Icons.made()
         self.dates: dict[type, DateText] = {}
-        self.columns = planned_columns(cl, empty)
+        self.shared = planned_columns(cl, empty)  # the process's: read, never written
+        self._columns: list[Column] | None = None
         self.checkbox: Callable | None = None
         if (
             "action_checkbox" in cl.list_display
@@ -356,21 +405,22 @@ class Plan:
         if type(cl).url_for_result is ChangeList.url_for_result and isinstance(
             cl.lookup_opts.pk, models.IntegerField | models.AutoField
         ):
-            try:
-                url = reverse(
-                    f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
-                    args=(PK_MARK,),
-                    current_app=model_admin.admin_site.name,
-                )
-            except NoReverseMatch:
-                pass
-            else:
-                url = add_preserved_filters(
-                    {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
-                )
-                before, _mark, after = escape(url).partition(PK_MARK)
-                if _mark:
-                    self.url_parts = (before, after)
+            key = (
+                cl.opts,
+                model_admin.admin_site.name,
+                cl.preserved_filters,
+                get_urlconf() or settings.ROOT_URLCONF,
+                get_script_prefix(),
+                get_language(),
+            )
+            self.url_parts = _change_urls.get_or_make(key, lambda: change_url_parts(cl))
+
+    @property
+    def columns(self) -> list[Column]:
+        """The columns with this page's own memos, for ``cell``."""
+        if self._columns is None:
+            self._columns = [column.for_page() for column in self.shared]
+        return self._columns
 
     def link(self, result) -> str | None:
         """The escaped change URL with the preserved filters, or None where Django gives
@@ -519,67 +569,6 @@ class Plan:
         return html_of(display_for_field(value, field, empty, avoid_link=column.link))
 
 
-# Header rows written by everything they show; past this many the memo starts over.
-_headers = Kept(limit=MAX_PLANNED)
-
-
-def render_headers(cl) -> str:
-    """The ``<th>`` cells of ``change_list_results.html`` from Django's ``result_headers``,
-    written once per process for the same list, columns, query string, sort and language (the
-    labels' lookups and three sort links per column cost ~0.15 ms a page)."""
-    try:
-        key = (
-            type(cl),
-            cl.model_admin,
-            tuple(cl.list_display),
-            None if cl.sortable_by is None else tuple(cl.sortable_by),
-            tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
-            tuple(cl.get_ordering_field_columns().items()),
-            get_language(),
-        )
-        hash(key)
-    except TypeError:
-        return write_headers(cl)
-    return _headers.get_or_make(key, lambda: write_headers(cl))
-
-
-def write_headers(cl) -> str:
-    """``render_headers`` without the memo."""
-    headers = list(result_headers(cl))
-    sorted_count = sum(1 for h in headers if h["sortable"] and h["sorted"])
-    remove_title = escape(gettext("Remove from sorting"))
-    toggle_title = escape(gettext("Toggle sorting"))
-    out = []
-    for header in headers:
-        text = conditional_escape(capfirst(header["text"]))
-        cell = [f'<th scope="col"{conditional_escape(header["class_attrib"])}>']
-        priority = header.get("sort_priority", 0)
-        if header["sortable"] and priority > 0:
-            cell.append(
-                f'<div class="sortoptions"><a class="sortremove"'
-                f' href="{escape(header["url_remove"])}" title="{remove_title}"></a>'
-            )
-            if sorted_count > 1:
-                title = gettext("Sorting priority: %(priority_number)s") % {
-                    "priority_number": priority
-                }
-                cell.append(f'<span class="sortpriority" title="{title}">{priority}</span>')
-            direction = "ascending" if header["ascending"] else "descending"
-            cell.append(
-                f'<a href="{escape(header["url_toggle"])}" class="toggle {direction}"'
-                f' title="{toggle_title}"></a></div>'
-            )
-        if header["sortable"]:
-            cell.append(
-                f'<div class="text"><a href="{escape(header["url_primary"])}">{text}</a></div>'
-            )
-        else:
-            cell.append(f'<div class="text"><span>{text}</span></div>')
-        cell.append('<div class="clear"></div></th>')
-        out.append("".join(cell))
-    return "".join(out)
-
-
 _own_results_template: dict[tuple[str, str], bool] = {}
 
 
@@ -613,12 +602,15 @@ def render_result_list(cl) -> str | None:
         return None
     if not cl.result_list:
         return ""
-    plan = Plan(cl)
-    columns = plan.columns
-    cell = plan.cell
+    from core.admin_cells import row_writers  # they build on this module
+    from core.admin_headers import render_headers
+
+    writers = row_writers(Plan(cl))
     rows = "".join(
-        "<tr>" + "".join([cell(column, result) for column in columns]) + "</tr>"
-        for result in cl.result_list
+        [
+            "<tr>" + "".join([write(result) for write in writers]) + "</tr>"
+            for result in cl.result_list
+        ]
     )
     return (
         '<div class="results"><table id="result_list"><thead><tr>'

@@ -37,11 +37,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 
-from . import clock
-from .compiled import Kept, counts_once
+from . import clock, compiled
+from .compiled import Kept, counts_once, reads_once
 from .dashboard import admin_url
 
 FIGURES_MINUTES = 10
@@ -81,7 +82,8 @@ class _Section:
     key: str
     order: int
     template: str
-    context: Callable[[date], dict[str, Any] | None]
+    context: Callable[..., dict[str, Any] | None]
+    reads: Callable[[date], dict[str, Any]] | None = None
 
 
 # A source's plain counts, ``{"pending": LedgerEntry.objects.filter(...), ...}`` for the day.
@@ -140,9 +142,20 @@ def register_heat(
 
 
 def register_section(
-    key: str, template: str, fn: Callable[[date], dict[str, Any] | None], *, order: int = 100
+    key: str,
+    template: str,
+    fn: Callable[..., dict[str, Any] | None],
+    *,
+    order: int = 100,
+    reads: Callable[[date], dict[str, Any]] | None = None,
 ) -> None:
-    _REGISTRY.sections[key] = _Section(key=key, order=order, template=template, context=fn)
+    """``reads``, if given: ``reads(today)`` names the section's rows as ``core.compiled.Rows``
+    (and counts as querysets), depending on nothing but the day; they are read in the same
+    statement as the fresh figures' counts (``fresh``) and ``fn(today, reads={name: rows})``
+    gets them."""
+    _REGISTRY.sections[key] = _Section(
+        key=key, order=order, template=template, context=fn, reads=reads
+    )
 
 
 def month_starts(today: date, months: int = 12) -> list[date]:
@@ -163,16 +176,57 @@ def month_key(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def kpis(today: date) -> list[Kpi]:
+def fresh(today: date) -> dict[str, Any]:
+    """The fresh figures' plain counts (``{"source:name": n}``) and the sections' reads
+    (``{"section:key:name": rows}``), in one statement compiled once a day per process
+    (``core.compiled.reads_once``) and run afresh: the page's one read of what a clerk acts
+    on, where the counts and each of the sections' lists were a query each."""
+    sources = _fresh_sources()
+    sections_read = [s for s in _REGISTRY.sections.values() if s.reads is not None]
+    if not sources and not sections_read:
+        return {}
+    key = (
+        "cockpit:fresh",
+        today,
+        tuple(source.key for source in sources),
+        tuple(section.key for section in sections_read),
+    )
+
+    def build() -> dict[str, Any]:
+        found = {
+            f"{source.key}:{name}": queryset
+            for source in sources
+            for name, queryset in source.counts(today).items()
+        }
+        for section in sections_read:
+            found.update(
+                {f"section:{section.key}:{name}": r for name, r in section.reads(today).items()}
+            )
+        return found
+
+    return reads_once(key, build)
+
+
+def _fresh_sources() -> list[_Kpis]:
+    return [
+        source
+        for source in sorted(_REGISTRY.kpis.values(), key=lambda source: source.order)
+        if source.counts is not None and not source.kept
+    ]
+
+
+def kpis(today: date, *, counted: dict[str, Any] | None = None) -> list[Kpi]:
+    """The figures; ``counted`` is ``fresh(today)`` when the page has read it (else here)."""
     found: list[Kpi] = []
     sources = sorted(_REGISTRY.kpis.values(), key=lambda source: source.order)
-    fresh = _counts([s for s in sources if s.counts is not None and not s.kept], today)
+    fresh_counts = counted if counted is not None else fresh(today)
     for source in sources:
         if not source.kept:
-            found.extend(_figures(source, today, fresh))
+            found.extend(_figures(source, today, fresh_counts))
             continue
         counted_at, figures = remembered(
-            f"kpis:{source.key}:{today}", lambda source=source: _figures(source, today)
+            f"kpis:{source.key}:{today}",
+            lambda source=source: without_workers(lambda: _figures(source, today)),
         )
         found.extend(replace(kpi, counted_at=counted_at) for kpi in figures)
     return found
@@ -289,10 +343,18 @@ def heat_map(start: date, end: date) -> HeatMap:
     )
 
 
-def sections(today: date) -> list[tuple[str, dict[str, Any]]]:
+def sections(today: date, *, counted: dict[str, Any] | None = None) -> list[tuple[str, dict]]:
+    """The sections' contexts; ``counted`` is ``fresh(today)`` when the page has read it."""
     rendered = []
     for section in sorted(_REGISTRY.sections.values(), key=lambda s: (s.order, s.key)):
-        context = section.context(today)
+        if section.reads is None:
+            context = section.context(today)
+        else:
+            if counted is None:
+                counted = fresh(today)
+            prefix = f"section:{section.key}:"
+            mine = {k.removeprefix(prefix): v for k, v in counted.items() if k.startswith(prefix)}
+            context = section.context(today, reads=mine)
         if context is not None:
             rendered.append((section.template, context))
     return rendered
@@ -301,6 +363,19 @@ def sections(today: date) -> list[tuple[str, dict[str, Any]]]:
 # What this process last read of each kept figure, with the stamp it was counted under:
 # ``{cache key: (stamp, when counted, figures)}``.
 _HELD = Kept(limit=64)
+
+
+def without_workers(compute: Callable[[], Any]) -> Any:
+    """``compute()`` in a transaction of its own, planned without parallel workers
+    (``compiled.without_parallel_workers``), for the figures the cockpit keeps
+    (``remembered``): they add up a year of rows, where PostgreSQL judged some counts big
+    enough for workers that cost more than they saved. Only such a count runs in it: the
+    page's other reads (a few index entries each, not planned with workers) run outside any
+    transaction, without the BEGIN, SET and COMMIT round trips a transaction for the whole
+    page cost on every visit."""
+    with transaction.atomic():
+        compiled.without_parallel_workers()
+        return compute()
 
 
 def remembered(key: str, compute: Callable[[], Any]) -> tuple[datetime, Any]:

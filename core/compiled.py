@@ -10,12 +10,14 @@ no rows.
 """
 
 import functools
+import json
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, Count, QuerySet, Value
 
@@ -77,11 +79,63 @@ def counts_union(querysets: dict[str, "QuerySet | Distinct"]) -> QuerySet:
     return parts[0].union(*parts[1:], all=True)
 
 
-def union_sql(querysets: dict[str, QuerySet]) -> tuple[str, str, tuple]:
-    """(database, sql, params) of ``counts_union``, the statement of ``counts_in_one_query``."""
-    union = counts_union(querysets)
-    sql, params = union.query.get_compiler(using=union.db).as_sql()
-    return union.db, sql, tuple(params)
+@dataclass(frozen=True)
+class Rows:
+    """A few rows (a ``values_list`` queryset: the open years' pending entries, the first
+    unmarked session) as a source of ``union_sql``, read in the same statement as the counts:
+    one labelled row whose third column is the rows as a JSON array. The desk read four such
+    lists with a query each, a round trip apiece (~0.3-0.5 ms each at district size). The
+    values pass through JSON: numbers and text come back as they were, a date would come back
+    as text."""
+
+    rows: QuerySet
+
+
+def union_sql(querysets: dict[str, "QuerySet | Distinct | Rows"]) -> tuple[str, str, tuple]:
+    """(database, sql, params) of ``counts_union``, the statement of ``counts_in_one_query``;
+    with ``Rows`` sources, ``(label, count, rows)`` rows (``run_reads``)."""
+    counted = {key: s for key, s in querysets.items() if not isinstance(s, Rows)}
+    listed = {key: s for key, s in querysets.items() if isinstance(s, Rows)}
+    if not listed:
+        union = counts_union(counted)
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+        return union.db, sql, tuple(params)
+    using = next(iter(listed.values())).rows.db
+    parts, params = [], []
+    if counted:
+        union = counts_union(counted)
+        sql, union_params = union.query.get_compiler(using=using).as_sql()
+        parts.append(f"SELECT desk_counts.desk_card, desk_counts.n, NULL FROM ({sql}) desk_counts")
+        params.extend(union_params)
+    for key, source in listed.items():
+        try:
+            sql, rows_params = _json_rows_sql(source.rows, using)
+        except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
+            sql, rows_params = "NULL", []
+        else:
+            sql = f"({sql})"
+        parts.append(f"SELECT %s, 0, {sql}")
+        params.extend([key, *rows_params])
+    return using, " UNION ALL ".join(parts), tuple(params)
+
+
+def _json_rows_sql(queryset: QuerySet, using: str) -> tuple[str, list]:
+    """The queryset's rows as one JSON array of arrays (NULL or ``[]`` when none), in its
+    order: the compiled query named as a common table expression with numbered columns
+    (PostgreSQL and SQLite both take a column list there, neither in a derived table's alias),
+    aggregated in the order the expression gives its rows."""
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    columns = [f"desk_c{i}" for i in range(len(compiler.select))]
+    postgres = connections[using].vendor == "postgresql"
+    array, aggregate = (
+        ("JSON_BUILD_ARRAY", "JSON_AGG") if postgres else ("JSON_ARRAY", "JSON_GROUP_ARRAY")
+    )
+    listed = ", ".join(columns)
+    return (
+        f"WITH desk_rows({listed}) AS ({sql}) SELECT {aggregate}({array}({listed})) FROM desk_rows",
+        list(params),
+    )
 
 
 # Kept statements run as server-side prepared statements on PostgreSQL. The text is kept, but
@@ -179,6 +233,69 @@ def run_counts(
     """``{name: count}`` from a kept ``union_sql`` statement (``run_kept``)."""
     rows = dict(run_kept(using, sql, params, moving, prepare=prepare))
     return {name: rows.get(name, 0) for name in names}
+
+
+def run_reads(
+    using: str,
+    sql: str,
+    params,
+    names,
+    listed: frozenset[str],
+    moving: Sequence[int] = (),
+    *,
+    prepare: bool = True,
+) -> dict[str, Any]:
+    """``{name: count}``, and ``{name: [row, ...]}`` for the ``listed`` names (``Rows``
+    sources: tuples, or values of a flat ``values_list``), from a ``union_sql`` statement."""
+    found = run_kept(using, sql, params, moving, prepare=prepare)
+    if not listed:
+        rows = dict(found)
+        return {name: rows.get(name, 0) for name in names}
+    counts = {row[0]: row[1] for row in found}
+    lists = {row[0]: row[2] for row in found}
+    return {
+        name: _listed(lists.get(name)) if name in listed else counts.get(name, 0) for name in names
+    }
+
+
+def reads_in_one_query(sources: dict[str, "QuerySet | Distinct | Rows"]) -> dict[str, Any]:
+    """``run_reads`` of ``union_sql(sources)``, compiled for this one use: a panel read on its
+    own gets what the desk's statement gives it."""
+    if not sources:
+        return {}
+    using, sql, params = union_sql(sources)
+    listed = frozenset(key for key, source in sources.items() if isinstance(source, Rows))
+    return run_reads(using, sql, params, tuple(sources), listed, prepare=False)
+
+
+_READS = Kept()
+
+
+def reads_once(key: tuple, build: Callable[[], dict[str, "QuerySet | Distinct | Rows"]]) -> dict:
+    """``reads_in_one_query(build())``, compiled once per ``key`` and process (a prepared
+    statement on PostgreSQL, ``run_kept``) and read afresh; ``key`` names all that ``build``
+    depends on (the day)."""
+    kept = _READS.get_or_make(key, lambda: _reads_statement(build()))
+    if kept is None:
+        return {}
+    using, sql, params, names, listed = kept
+    return run_reads(using, sql, params, names, listed)
+
+
+def _reads_statement(sources: dict) -> tuple | None:
+    if not sources:
+        return None
+    listed = frozenset(key for key, source in sources.items() if isinstance(source, Rows))
+    return (*union_sql(sources), tuple(sources), listed)
+
+
+def _listed(value) -> list:
+    """The JSON array of ``_json_rows_sql`` as Python rows (the driver may give it as text)."""
+    if value is None:
+        return []
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return [tuple(row) for row in value]
 
 
 def counts_once(key: tuple, build: Callable[[], dict[str, QuerySet]]) -> dict[str, int]:

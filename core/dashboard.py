@@ -19,13 +19,13 @@ from django.http import HttpRequest
 
 from accounts.roles import Role
 from core import clock
-from core.compiled import Distinct, Kept, run_counts, union_sql
+from core.compiled import Distinct, Kept, Rows, run_reads, union_sql
 from core.url_memo import reverse_memo
 
 # A panel's plain counts: ``{"disputes": Dispute.objects.filter(...), ...}`` for the request
-# (a ``core.compiled.Distinct`` counts distinct values), or None when the panel shows nothing
-# to this user.
-CountSource = Callable[[HttpRequest], dict[str, QuerySet | Distinct] | None]
+# (a ``core.compiled.Distinct`` counts distinct values, a ``core.compiled.Rows`` reads a few
+# rows in the same statement), or None when the panel shows nothing to this user.
+CountSource = Callable[[HttpRequest], dict[str, QuerySet | Distinct | Rows] | None]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,7 @@ class _CountStatement:
     params: tuple
     moving: tuple[int, ...]  # the params derived from ``now``, compiled from ``_NOW_MARK``
     names: tuple[str, ...]  # "panel:count", each panel's counts
+    listed: frozenset[str] = frozenset()  # the names of ``Rows`` sources
 
 
 _COUNT_STATEMENTS = Kept(limit=64)  # permission sets x days: _CountStatement or None
@@ -176,11 +177,16 @@ def _compile_counts(panels: list[Panel], request: HttpRequest) -> _CountStatemen
         ):
             return None
         moving.append(i)
-    return _CountStatement(using, sql, params, tuple(moving), tuple(wanted))
+    return _CountStatement(using, sql, params, tuple(moving), tuple(wanted), _listed(wanted))
 
 
-def _count(role: Role, panels: list[Panel], request: HttpRequest) -> dict[str, int]:
-    """Every panel's plain counts, ``{"panel:count": n}``, in one query."""
+def _listed(wanted: dict) -> frozenset[str]:
+    return frozenset(name for name, source in wanted.items() if isinstance(source, Rows))
+
+
+def _count(role: Role, panels: list[Panel], request: HttpRequest) -> dict[str, Any]:
+    """Every panel's plain counts, ``{"panel:count": n}``, and its ``Rows`` reads,
+    ``{"panel:read": [row, ...]}``, in one query."""
     if not any(panel.counts is not None for panel in panels):
         return {}
     now = clock.now()
@@ -191,7 +197,7 @@ def _count(role: Role, panels: list[Panel], request: HttpRequest) -> dict[str, i
         if not wanted:
             return {}
         using, sql, params = _union(wanted)
-        return run_counts(using, sql, params, tuple(wanted), prepare=False)
+        return run_reads(using, sql, params, tuple(wanted), _listed(wanted), prepare=False)
     if not statement.names:
         return {}
     using, sql, names = statement.using, statement.sql, statement.names
@@ -206,7 +212,7 @@ def _count(role: Role, panels: list[Panel], request: HttpRequest) -> dict[str, i
             params[i] = moment
     # A prepared statement on PostgreSQL (core.compiled.run_kept): planned once per database
     # session, not on every visit; the moved timestamps are its parameters.
-    return run_counts(using, sql, params, names, statement.moving)
+    return run_reads(using, sql, params, names, statement.listed, statement.moving)
 
 
 @dataclass(frozen=True)

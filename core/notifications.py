@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Window
 
 from . import clock
 from .models import Notification
@@ -119,3 +121,43 @@ def notification_email(*, notification_id: int) -> bool:
         note.emailed_at = clock.now()
         note.save(update_fields=["emailed_at"])
     return True
+
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+MAX_PAGE_ASKED = 100_000  # pages of notices; a user has at most a few hundred
+
+
+def notification_page(user, number, fields: tuple[str, ...]) -> Page:
+    """Page ``number`` of the user's notices, newest first, as ``Paginator.get_page`` gives it
+    (a number that is not one: the first page; beyond the last or below one: the last), each
+    notice the tuple of its ``fields``. The notices and their count are one query, the count
+    a window over the user's notices (``COUNT(*) OVER ()``): the page made two, a count and
+    the page's rows. A number past the last page (a link edited by hand) finds no row, then
+    asks the count and the last page: three; a number below one asks those two."""
+    notes = user.notifications.values_list(*fields)
+    paginator = Paginator(notes, NOTIFICATIONS_PER_PAGE)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    # A number no page can have (past any real count, or an offset the database cannot hold)
+    # is past the last page without asking.
+    rows = _counted_rows(user, fields, wanted) if 1 <= wanted <= MAX_PAGE_ASKED else []
+    if rows:
+        paginator.count = rows[0][-1]
+    elif wanted == 1:
+        paginator.count = 0
+    else:  # past the last page or below the first: the last page, as get_page answers
+        wanted = paginator.num_pages
+        rows = _counted_rows(user, fields, wanted)
+    return Page([row[:-1] for row in rows], wanted, paginator)
+
+
+def _counted_rows(user, fields: tuple[str, ...], number: int) -> list[tuple]:
+    """The rows of page ``number``, each ending with the count of all the user's notices."""
+    start = (number - 1) * NOTIFICATIONS_PER_PAGE
+    counted = user.notifications.annotate(notes_in_all=Window(Count("*")))
+    rows = counted.values_list(*fields, "notes_in_all")
+    return list(rows[start : start + NOTIFICATIONS_PER_PAGE])

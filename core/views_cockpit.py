@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.access import role_required
 from accounts.roles import Role
 
-from . import charts, clock, cockpit, compiled
+from . import charts, clock, cockpit
 
 # The heat map's periods a clerk picks from; anything else in ``?days=`` means the default.
 PERIODS = {30: "近30天", 90: "近90天", 365: "近一年"}
@@ -76,11 +75,11 @@ def _heat_chart(heat: cockpit.HeatMap, communities: list[str]) -> dict:
 
 
 @role_required(Role.STAFF)
-@transaction.atomic  # a reading page, but SET LOCAL below lasts only as long as a transaction
 def cockpit_view(request):
+    # Outside a transaction, as other reading pages: the kept figures, when counted anew, are
+    # read without parallel workers in a transaction of their own (``cockpit.without_workers``).
     if not request.user.is_staff:
         raise PermissionDenied
-    compiled.without_parallel_workers()  # small counts: workers cost more than they save
     today = clock.today()
     days = _days(request.GET.get("days"))
     heat = _heat_context(today, days)
@@ -91,19 +90,22 @@ def cockpit_view(request):
         response = HttpResponse(heat["heat_html"])
         patch_vary_headers(response, ["HX-Request"])
         return response
-    counted_at, trends = cockpit.remembered(f"trend-html:{today}", lambda: _trends(today))
+    counted = cockpit.fresh(today)  # the figures and lists a clerk acts on: one statement
+    counted_at, trends = cockpit.remembered(
+        f"trend-html:{today}", lambda: cockpit.without_workers(lambda: _trends(today))
+    )
     context = {
         **admin.site.each_context(request),
         "title": _("工作驾驶舱"),
         "today": today,
         "counted_at": min(counted_at, heat["heat_counted_at"]),
         "figures_minutes": cockpit.FIGURES_MINUTES,
-        "kpis": cockpit.kpis(today),
+        "kpis": cockpit.kpis(today, counted=counted),
         **trends,
         "trend_html": mark_safe(trends["trend_html"]),  # written by our template, kept as text
         **heat,
         "periods": [(value, _(label)) for value, label in PERIODS.items()],
-        "sections": cockpit.sections(today),
+        "sections": cockpit.sections(today, counted=counted),
     }
     response = render(request, "admin/cockpit.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -123,7 +125,8 @@ def _trends(today) -> dict:
 def _heat_context(today, days: int) -> dict:
     start = today - timedelta(days=days - 1)
     counted_at, figures = cockpit.remembered(
-        f"heat-html:{start}:{today}", lambda: _heat_figures(start, today)
+        f"heat-html:{start}:{today}",
+        lambda: cockpit.without_workers(lambda: _heat_figures(start, today)),
     )
     return {
         **figures,

@@ -18,7 +18,8 @@ them (``decimal``).
 
 A page that needs only some apps' facts (the training page) names their keys
 (``deputy_facts(request, keys=...)``) and reads a statement of those alone; the dashboard
-reads them all.
+reads them all, but for a page's own rows (``register_facts(..., named_only=True)``: the
+training page's courses and enrolments) which only the pages naming them read.
 
 A source names the deputy only through ``DEPUTY`` (``OuterRef`` to the deputy's row, e.g.
 ``filter(deputy=DEPUTY)``, ``filter(deputy__level=OuterRef("level"))``), so the statement is
@@ -66,6 +67,7 @@ RELATIONS = ("constituency", "group", "term")  # loaded with the facts, for the 
 ACTIVITY_FACTS = "activity:"
 
 _SOURCES: dict[str, FactSource] = {}
+_NAMED_ONLY: set[str] = set()  # sources read only by a page naming them (never by "all")
 _STATEMENTS: dict[tuple, "_Statement"] = {}
 # The sources a page reads (an entry ending in ":" names those it begins), None for all.
 Keys = tuple[str, ...] | None
@@ -142,15 +144,21 @@ def _converter(found) -> Callable[[Any], Any] | None:
 
 def _wanted(key: str, keys: Keys) -> bool:
     if keys is None:
-        return True
+        return key not in _NAMED_ONLY
     return any(key == k or (k.endswith(":") and key.startswith(k)) for k in keys)
 
 
-def register_facts(key: str, source: FactSource) -> None:
+def register_facts(key: str, source: FactSource, *, named_only: bool = False) -> None:
     """Add (or replace, so ``ready`` may run twice) the facts an app reads as ``key``.
     ``source(today)`` must depend on nothing but ``today``: its querysets are compiled once a
-    day, so it reads no rows and names the deputy only as ``DEPUTY`` (or ``OuterRef``)."""
+    day, so it reads no rows and names the deputy only as ``DEPUTY`` (or ``OuterRef``).
+    ``named_only``: one page's own rows, read only where a page names ``key`` (the dashboard,
+    reading every source, would pay for rows it never shows)."""
     _SOURCES[key] = source
+    if named_only:
+        _NAMED_ONLY.add(key)
+    else:
+        _NAMED_ONLY.discard(key)
     _STATEMENTS.clear()
 
 
@@ -298,6 +306,10 @@ def read_facts(deputy: Deputy, today: date, keys: Keys = None) -> DeputyFacts:
     return DeputyFacts(deputy=deputy, values=values, year=today.year)
 
 
+def _names_own_rows(keys: Keys) -> bool:
+    return keys is not None and any(_wanted(key, keys) for key in _NAMED_ONLY)
+
+
 def deputy_facts(request, *, today: date | None = None, keys: Keys = None) -> DeputyFacts | None:
     """The facts of the request's deputy (``None`` for a login without a deputy profile), read
     once per request and day: every source's, or those of ``keys`` (a page that needs a few;
@@ -309,7 +321,10 @@ def deputy_facts(request, *, today: date | None = None, keys: Keys = None) -> De
     today = today or clock.today()
     memo = request.__dict__.setdefault("_deputy_facts", {})
     for (pk, day, known_keys), known in memo.items():
-        if pk == deputy.pk and day == today and (known_keys is None or known_keys == keys):
+        if pk != deputy.pk or day != today:
+            continue
+        # Every source's facts answer a page naming none read only when named.
+        if known_keys == keys or (known_keys is None and not _names_own_rows(keys)):
             return known
     memo[deputy.pk, today, keys] = found = read_facts(deputy, today, keys)
     return found

@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -45,6 +46,9 @@ from .models import ExternalEvent, FlagStatus, Opinion, OpinionFlag, OpinionStat
 BASELINE_WEEKS = 8
 WEEKS_SHOWN = BASELINE_WEEKS + 1  # the trend: the week itself and its baseline
 HEAT_LEVELS = 5
+# The heat table's communities a page: a district has some forty (by a dozen categories), a
+# screen's worth is what staff read at once, and the page's cost stays that of a few lines.
+HEAT_COMMUNITIES_PER_PAGE = 12
 # The heat table's cell of a pair with no count in the week shown; most cells of a district's
 # table, shared by every such cell (never modified).
 EMPTY_CELL = {"count": 0, "level": 0, "flagged": False}
@@ -203,7 +207,9 @@ class IndexPage(NamedTuple):
     counted_at: datetime | None
 
 
-def index_page(*, week: date, today: date | None = None) -> IndexPage:
+def index_page(
+    *, week: date, today: date | None = None, heat_page: int | str | None = None
+) -> IndexPage:
     """What the index page shows: the heat table (as ``heat_table(index_rows(week=week))``)
     and the pairs the rule flags (as the flagged ``index_rows``), with the weeks before the
     current one counted once per ``FIGURES_MINUTES`` and shared (``core.cockpit.remembered``).
@@ -214,7 +220,7 @@ def index_page(*, week: date, today: date | None = None) -> IndexPage:
     read fresh on every visit: what arrived this week shows at once and decides the flags. A
     past week's page is read wholly from the kept counts; ``counted_at`` says when they were
     counted. Only pairs with at least the minimum count this week get the rule's decimal
-    comparison."""
+    comparison. The heat table shows the communities of page ``heat_page`` (``_heat``)."""
     week = week_start(week)
     first = week - timedelta(weeks=BASELINE_WEEKS)
     settled = min(WEEKS_SHOWN, max(0, (current_week(today=today) - first).days // 7))
@@ -240,7 +246,7 @@ def index_page(*, week: date, today: date | None = None) -> IndexPage:
         pairs, this_week = known, {pair: n for pair, n in this_week.items() if pair in known}
     flagged_rows = _flagged(this_week, kept, fresh, communities, categories, settled)
     flagged_pairs = {row.pair for row in flagged_rows}
-    heat = _heat(this_week, pairs, communities, categories, flagged_pairs)
+    heat = _heat(this_week, pairs, communities, categories, flagged_pairs, heat_page)
     return IndexPage(heat, flagged_rows, counted_at)
 
 
@@ -250,19 +256,24 @@ def _heat(
     communities: Names,
     categories: Names,
     flagged_pairs: set[tuple[int, int]],
+    page_number: int | str | None = None,
 ) -> dict:
     """``heat_table``'s table from the week's counts per pair (only those above 0): a line per
     community of the nine weeks' ``pairs``, a cell per category of them, in their (order,
-    name) order; a pair without a count is the shared ``EMPTY_CELL``."""
+    name) order; a pair without a count is the shared ``EMPTY_CELL``. Only the communities of
+    page ``page_number`` (``HEAT_COMMUNITIES_PER_PAGE`` a page, ``"page"``: Django's ``Page``
+    of their ids) get their lines; every page has every category's column, and the levels are
+    measured against the week's top count of all communities."""
     top = max(this_week.values(), default=0)
     category_ids = sorted({k for _c, k in pairs}, key=lambda pk: (*categories[pk], pk))
     community_ids = sorted({c for c, _k in pairs}, key=lambda pk: (*communities[pk], pk))
     by_community: dict[int, dict[int, int]] = {}
     for (community_id, category_id), count in this_week.items():
         by_community.setdefault(community_id, {})[category_id] = count
+    page = Paginator(community_ids, HEAT_COMMUNITIES_PER_PAGE).get_page(page_number)
     empty: dict[int, int] = {}
     table = []
-    for community_id in community_ids:
+    for community_id in page.object_list:
         counts = by_community.get(community_id, empty)
         line = []
         for category_id in category_ids:
@@ -279,7 +290,7 @@ def _heat(
             )
         table.append({"community": communities[community_id][1], "cells": line})
     names = [categories[pk][1] for pk in category_ids]
-    return {"categories": names, "rows": table, "top": top}
+    return {"categories": names, "rows": table, "top": top, "page": page}
 
 
 def _kept_counts(first: date, weeks: int) -> dict[tuple[int, int], tuple[int, ...]]:

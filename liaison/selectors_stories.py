@@ -9,9 +9,11 @@ not carry them. Each read is a fixed number of queries whatever the number of ro
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
+    IntegerField,
     JSONField,
     OuterRef,
     Prefetch,
@@ -113,11 +115,47 @@ class FeedStory:
 def feed_page(
     *, station: int | None = None, deputy: int | None = None, offset: int, limit: int
 ) -> list[FeedStory]:
+    """The stories ``offset`` to ``offset + limit`` of the feed (``_feed_rows``)."""
+    return _feed_rows(station, deputy, offset=offset, limit=limit, counted=False)[0]
+
+
+def feed_paged(
+    *, station: int | None = None, deputy: int | None = None, number, per_page: int
+) -> Page:
+    """The feed's page ``number`` as ``Paginator.get_page`` picks it (not a whole number: the
+    first page; below one or past the end: the last), its ``object_list`` the stories of
+    ``feed_page``, in one statement: the page's offset is kept within the feed in SQL and
+    the rows carry the feed's count (the paginator's), where the count was a query of its
+    own."""
+    try:
+        guess = int(number)
+    except (TypeError, ValueError):
+        guess = 1
+    offset = (guess - 1) * per_page if guess >= 1 else _PAST_THE_END
+    stories, total = _feed_rows(station, deputy, offset=offset, limit=per_page, counted=True)
+    page = Paginator(range(total or 0), per_page).get_page(number)
+    if total and page.start_index() - 1 != min(offset, (total - 1) // per_page * per_page):
+        # Not the page the statement chose (never expected): read the paginator's own.
+        stories = feed_page(
+            station=station, deputy=deputy, offset=page.start_index() - 1, limit=per_page
+        )
+    page.object_list = stories
+    return page
+
+
+_PAST_THE_END = 2**31 - 1  # an offset past any feed: the statement reads the last page
+
+
+def _feed_rows(
+    station: int | None, deputy: int | None, *, offset: int, limit: int, counted: bool
+) -> tuple[list[FeedStory], int | None]:
     """The stories ``offset`` to ``offset + limit`` of the feed (``_feed``), each with its station's
     name, its deputies' codes and names and its first photo, in one query (the feed read the
     deputies and the photos in a query each). The page's rows are chosen first (the limit
     and offset are parameters) and only those read their deputies and cover; compiled once
-    per filter shape and run as a prepared statement (``deputies.facts.prepared``)."""
+    per filter shape and run as a prepared statement (``deputies.facts.prepared``); where
+    ``counted``, an ``offset`` past the feed reads its last page and the rows carry the feed's
+    count (the count; None without rows: an empty feed)."""
     links = Story.deputies.through.objects.filter(story=OuterRef("pk"))
     names = links.order_by().values(_one=Value(1))
     names = names.annotate(v=JSONList(JSONArray(F("deputy__code"), F("deputy__name"))))
@@ -126,9 +164,17 @@ def feed_page(
     def build(*, limit: int, offset: int, **ids: int):
         page = _feed(ids.get("station"), ids.get("deputy")).values("pk")
         sql, params = page.query.get_compiler(using=page.db).as_sql()
+        skip, skip_params = "%s", (offset,)
+        if counted:  # past the last page: the last page (as ``Paginator.get_page``)
+            last = (
+                "SELECT CASE WHEN COUNT(*) = 0 THEN 0 ELSE ((COUNT(*) - 1) / %s) * %s END"
+                f" FROM ({sql}) feed"
+            )
+            skip = f"(SELECT MIN(o.v) FROM (SELECT %s AS v UNION ALL {last}) o)"
+            skip_params = (offset, limit, limit, *params)
         return (
             Story.objects.filter(
-                pk__in=RawSQL(f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset))
+                pk__in=RawSQL(f"{sql} LIMIT %s OFFSET {skip}", (*params, limit, *skip_params))
             )
             .annotate(
                 station_name=F("station__name"),
@@ -137,15 +183,24 @@ def feed_page(
                     cover.values(v=JSONArray("id", "caption"))[:1], output_field=JSONField()
                 ),
             )
+            .annotate(total=_feed_total(ids) if counted else Value(None, IntegerField()))
             .order_by("-published_at", "-id")
             .values_list(
-                "pk", "title", "body", "happened_on", "station_name", "deputies_json", "cover"
+                "pk",
+                "title",
+                "body",
+                "happened_on",
+                "station_name",
+                "deputies_json",
+                "cover",
+                "total",
             )
         )
 
     ids = _filter_ids(station, deputy)
-    rows = prepared(("liaison:feed-page", *sorted(ids)), build, limit=limit, offset=offset, **ids)
-    return [
+    key = ("liaison:feed-page", counted, *sorted(ids))
+    rows = prepared(key, build, limit=limit, offset=offset, **ids)
+    stories = [
         FeedStory(
             pk=pk,
             title=title,
@@ -155,8 +210,17 @@ def feed_page(
             deputy_names=[name for _code, name in sorted(deputies or [])],
             cover=tuple(cover) if cover else None,
         )
-        for pk, title, body, happened_on, station_name, deputies, cover in rows
+        for pk, title, body, happened_on, station_name, deputies, cover, _total in rows
     ]
+    return stories, (rows[0][-1] if rows else None)
+
+
+def _feed_total(ids: dict[str, int]) -> Subquery:
+    """The feed's count (``feed_count``) as a scalar subquery of the page's rows (the database
+    counts it once for the statement, not per row)."""
+    stories = _feed(ids.get("station"), ids.get("deputy")).order_by()
+    counted = stories.values(_one=Value(1)).annotate(n=Count("*")).values("n")[:1]
+    return Subquery(counted, output_field=IntegerField())
 
 
 def _filter_ids(station: int | None, deputy: int | None) -> dict[str, int]:

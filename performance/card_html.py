@@ -11,6 +11,7 @@ joined result is marked safe."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, json_script
 from django.utils.safestring import SafeString, mark_safe
@@ -23,7 +24,10 @@ from .panel_rows import _number
 
 
 def _value(value) -> str:
-    """A template variable's text: localized, then escaped."""
+    """A template variable's text: localized, then escaped (an int is its digits unless
+    thousands are grouped: what ``localize`` gives it, without looking up the formats)."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return conditional_escape(localize(value))
 
 
@@ -45,6 +49,14 @@ class _Fixed:
     buttons: str  # the card's two buttons and its end
     portrait_table: str  # the portrait's chart's label and the table's head
     chart_label: str
+    # The cards' phrases with values to fill in (a blocktranslate's text, translated).
+    details: str  # the link to the ledger's words
+    score_title: str
+    among: str
+    overall: str
+    to_go: str
+    portrait_title: str
+    compared: str
 
 
 _FIXED = Kept(limit=16)  # per language and addresses: fixed text only
@@ -86,6 +98,13 @@ def _make_fixed(ledger: str, submit: str) -> _Fixed:
             "      <tbody>\n        "
         ),
         chart_label=_word("履职画像雷达图：本人与同级代表平均"),
+        details=_word("积分明细"),
+        score_title=gettext("%(year)s 年度履职积分"),
+        among=gettext("%(level)s中排名"),
+        overall=gettext("全体第 %(rank)s / %(n)s 名"),
+        to_go=gettext("距“%(grade)s”分数线还差 <strong>%(points)s</strong> 分。"),
+        portrait_title=gettext("%(year)s 年度履职画像"),
+        compared=gettext("与%(level)s（%(n)s 人）的平均水平比较：平均为 100。"),
     )
 
 
@@ -93,12 +112,12 @@ def score_card_html(panel: dict) -> SafeString:
     """The score card of ``panel`` (``deputy_panels.score_panel``'s context), without the
     template file's last line break (``performance/_panel.html`` adds it)."""
     fixed, language = _fixed(), get_language()
-    title = gettext("%(year)s 年度履职积分") % {"year": _value(panel["year"])}
+    title = fixed.score_title % {"year": _value(panel["year"])}
     parts = [
         '\n<div class="card lv-card mb-3">\n'
         '  <div class="card-header d-flex justify-content-between align-items-center">\n'
         f"    <span>{title}</span>\n"
-        f'    <a class="small fw-normal" href="{fixed.ledger}">{_word("积分明细")} ›</a>\n'
+        f'    <a class="small fw-normal" href="{fixed.ledger}">{fixed.details} ›</a>\n'
         "  </div>\n"
         '  <div class="card-body">\n    '
     ]
@@ -107,13 +126,13 @@ def score_card_html(panel: dict) -> SafeString:
         level = ""
         if panel["level_rank"]:
             rank, assessed = panel["level_rank"][0], panel["level_rank"][1]
-            among = gettext("%(level)s中排名") % {"level": _value(panel["level_label"])}
+            among = fixed.among % {"level": _value(panel["level_label"])}
             level = (
                 f'\n        <div class="lv-stat">{_value(rank)}'
                 f'<span class="fs-6 fw-normal text-muted"> / {_value(assessed)}</span></div>\n'
                 f'        <div class="lv-stat-label">{among}</div>\n        '
             )
-        overall = gettext("全体第 %(rank)s / %(n)s 名") % {
+        overall = fixed.overall % {
             "rank": _value(assessment.rank),
             "n": _value(assessment.assessed_count),
         }
@@ -145,7 +164,7 @@ def score_card_html(panel: dict) -> SafeString:
     parts.append("\n")
     step = panel["next_step"]
     if step:
-        to_go = gettext("距“%(grade)s”分数线还差 <strong>%(points)s</strong> 分。") % {
+        to_go = fixed.to_go % {
             "grade": _value(step["grade"]),
             "points": _number(step["points"], language),
         }
@@ -173,8 +192,8 @@ def portrait_card_html(panel: dict) -> SafeString:
     radar's option as JSON data (``core/_chart.html``) and the table's rows; without the
     template file's last line break (``performance/_portrait.html`` adds it)."""
     fixed, portrait = _fixed(), panel["portrait"]
-    title = gettext("%(year)s 年度履职画像") % {"year": _value(portrait.year)}
-    compared = gettext("与%(level)s（%(n)s 人）的平均水平比较：平均为 100。") % {
+    title = fixed.portrait_title % {"year": _value(portrait.year)}
+    compared = fixed.compared % {
         "level": _value(portrait.level_label),
         "n": _value(portrait.peers),
     }

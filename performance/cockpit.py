@@ -5,14 +5,23 @@ monthly trend. Every figure is one query (or one UNION ALL of counts) whatever t
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from core.cockpit import Kpi, month_key
-from core.compiled import counts_once, rows_once
+from core.compiled import Rows, counts_once, reads_once
 from core.dashboard import admin_url
-from deputies.facts import prepared
 from deputies.models import Deputy
 
 from . import selectors
@@ -24,6 +33,7 @@ from .models import (
     DisputeStatus,
     EntryStatus,
     Grade,
+    IdleReminder,
     LedgerEntry,
 )
 
@@ -106,7 +116,9 @@ def entries_by_month(first_month: date, today: date) -> dict[date, int]:
 
 
 def _talks() -> QuerySet:
-    return selectors.talk_list()[:10]
+    """The first ten of the talk list, as the section shows them: the deputy and the day
+    their idleness began."""
+    return selectors.talk_list().values_list("deputy_id", "deputy__name", "idle_since")[:10]
 
 
 def _decided(kind: str, year: int, deputy: str) -> Subquery:
@@ -124,7 +136,7 @@ def _decision(value: str | None) -> ConsequenceDecision | None:
     return None if value is None else ConsequenceDecision(decision=value)
 
 
-def _reelection(year: int) -> QuerySet[Deputy]:
+def _reelection(year: int) -> QuerySet:
     """The first ten candidates (``selectors.reelection_candidates``: 优秀 in each of the
     three years ending with ``year``), each with the number of all of them (a window, taken
     before the slice). Read as the staff desk counts them (``panels.undecided_reelection``):
@@ -144,58 +156,91 @@ def _reelection(year: int) -> QuerySet[Deputy]:
         Deputy.objects.filter(
             *earlier, assessments__rule_set__year=year, assessments__grade=Grade.EXCELLENT
         )
-        .only("code", "name")
         .annotate(
             total=Window(Count("pk")),
             decided=_decided(ConsequenceKind.REELECTION, year, "pk"),
         )
-        .order_by("code")[:10]
+        .order_by("code")
+        .values_list("pk", "name", "total", "decided")[:10]
     )
 
 
-def _exit_rows(ids: tuple[int, ...], year: int) -> QuerySet:
+def _exits(year: int) -> QuerySet:
+    """The first ten exit candidates (``selectors.exit_candidates``: 不称职 twice running, or
+    no base entry all year, on the same ``exit_subqueries``), each with its two flags, the
+    number of all of them (a window) and the committee's decision: the year's assessments
+    read once, where the flags and then the rows of the flagged ids were two reads."""
+    incompetent_before, no_base = selectors.exit_subqueries(year)
+    twice = Q(Exists(incompetent_before), grade=Grade.INCOMPETENT)
     return (
-        Assessment.objects.filter(pk__in=ids)
-        .select_related("deputy", "rule_set", "deputy__constituency")
-        .annotate(decided=_decided(ConsequenceKind.EXIT, year, "deputy"))
-        .order_by("rank", "deputy__code")[:10]
+        Assessment.objects.filter(twice | no_base, rule_set__year=year)
+        .annotate(
+            is_twice=ExpressionWrapper(twice, output_field=BooleanField()),
+            is_no_base=ExpressionWrapper(no_base, output_field=BooleanField()),
+            candidates=Window(Count("pk")),
+            decided=_decided(ConsequenceKind.EXIT, year, "deputy"),
+        )
+        .order_by("rank", "deputy__code")
+        .values_list(
+            "pk", "deputy_id", "deputy__name", "is_twice", "is_no_base", "candidates", "decided"
+        )[:10]
     )
 
 
-def decisions_section(today: date) -> dict[str, Any] | None:
+def _section_reads(today: date) -> dict[str, Rows]:
+    year = today.year - 1
+    return {
+        "talks": Rows(_talks()),
+        "reelection": Rows(_reelection(year)),
+        "exits": Rows(_exits(year)),
+    }
+
+
+def _day(value: date | str) -> date:
+    """A date read through JSON (``core.compiled.Rows``) comes as its ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def decisions_section(today: date, *, reads: dict | None = None) -> dict[str, Any] | None:
     """The talk list and last year's re-election and exit candidates, first rows of each with
     the page where they are decided. The same candidates as ``selectors.consequence_lists``,
     read for what the section shows (a name and the decision): the re-election rows without
     the four joins of the full list, which cost more to plan than to run at district size.
     Each list's rows come with the committee's decision on them (a subquery per row shown,
-    instead of a read of the year's decisions). Each read is compiled once a day per process
-    (``deputies.facts.prepared``; building the candidates' subqueries cost about as much as
-    running them) and read afresh."""
+    instead of a read of the year's decisions). The three lists are read with the cockpit's
+    fresh counts (``reads``: ``_section_reads``'s, read by ``core.cockpit.fresh``), else in a
+    statement of their own (``core.compiled.reads_once``: compiled once a day per process,
+    building the candidates' subqueries cost about as much as running them, and read
+    afresh), where they were four reads, a round trip each."""
     year = today.year - 1
-    talks = prepared(("performance:cockpit-talks", today), _talks)
-    candidates = prepared(("performance:cockpit-reelection", year), lambda: _reelection(year))
-    reelection = [(deputy, _decision(deputy.decided)) for deputy in candidates]
-    twice, no_base = selectors.exit_flags(
-        rows_once(("performance:exit-flags", year), lambda: selectors.exit_flags_query(year))
-    )
-    flagged = tuple(sorted(twice | no_base)) or (0,)  # [0] keeps the one query: no row has it
+    found = reads
+    if found is None:
+        found = reads_once(("performance:cockpit-decisions", today), lambda: _section_reads(today))
+    talks = [
+        IdleReminder(idle_since=_day(idle_since), deputy=Deputy(pk=pk, name=name))
+        for pk, name, idle_since in found["talks"]
+    ]
+    reelection = [
+        (Deputy(pk=pk, name=name), _decision(decided))
+        for pk, name, _total, decided in found["reelection"]
+    ]
     exits = [
         (
-            selectors.ExitCandidate(a.deputy, a, a.pk in twice, a.pk in no_base),
-            _decision(a.decided),
+            selectors.ExitCandidate(
+                Deputy(pk=deputy_pk, name=name), Assessment(pk=pk), bool(twice), bool(no_base)
+            ),
+            _decision(decided),
         )
-        for a in prepared(
-            ("performance:cockpit-exits", year), lambda ids: _exit_rows(ids, year), ids=flagged
-        )
+        for pk, deputy_pk, name, twice, no_base, _total, decided in found["exits"]
     ]
     return {
         "year": year,
         "talks": talks,
         "talks_url": admin_url("performance_idlereminder_changelist", talk="due"),
         "reelection": reelection,
-        "reelection_total": candidates[0].total if candidates else 0,
+        "reelection_total": found["reelection"][0][2] if found["reelection"] else 0,
         "exits": exits,
-        "exit_total": len(twice | no_base),
+        "exit_total": found["exits"][0][5] if found["exits"] else 0,
         "consequences_url": admin_url("performance_consequences", year=year),
     }
 
@@ -211,5 +256,8 @@ def register() -> None:
         url=admin_url("performance_ledgerentry_changelist"),
     )
     cockpit.register_section(
-        "performance.decisions", "admin/performance/_cockpit_decisions.html", decisions_section
+        "performance.decisions",
+        "admin/performance/_cockpit_decisions.html",
+        decisions_section,
+        reads=_section_reads,
     )

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, JSONArray
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +15,7 @@ from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_tab
+from core.url_memo import reverse_memo
 from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 
 from .card_html import portrait_card_html, score_card_html
@@ -196,7 +196,7 @@ def deputy_todos(request, *, today: date | None = None) -> list[Todo]:
     known = deputy_facts(request, today=today)
     if known is None:
         return []
-    url = reverse("performance:my_ledger")
+    url = reverse_memo("performance:my_ledger")  # once per process
     return [
         Todo(
             label=_("被退回的履职记录"),

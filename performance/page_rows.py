@@ -5,6 +5,7 @@ escaped here, and only the joined result is marked safe."""
 
 from decimal import Decimal
 from functools import lru_cache
+from html import escape as _escape
 
 from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
@@ -223,7 +224,10 @@ def standings_rows(rows: list[dict], own_code: str) -> tuple[str, str]:
     )
     cards, table = [], []
     for row in rows:
-        v = {key: conditional_escape(row.get(key, "")) for key in STANDINGS_FIELDS}
+        # The published values are JSON (numbers, text), never safe text: escaped as the
+        # template escaped them, without a SafeString made per value (eight a row, twice a
+        # thousand rows at district size).
+        v = {key: _escape(str(row.get(key, ""))) for key in STANDINGS_FIELDS}
         own = row.get("code", "") == own_code
         card_class, card_id = ("list-group-item-danger", ' id="me"') if own else ("", "")
         me = f' <span class="badge text-bg-danger">{me_w}</span>' if own else ""

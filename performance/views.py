@@ -19,6 +19,7 @@ from core import clock
 from core.uploads import form_upload_budget
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
+from .ledger_html import ledger_html
 from .ledger_side import ledger_side
 from .models import (
     Dispute,
@@ -84,34 +85,32 @@ def my_ledger(request):
     write_rule_lists(breakdown, entry_prefix())
     write_counted_lines(breakdown, get_language())
     entries_html = entry_rows(page.object_list, entry_prefix())
-    return render(
-        request,
-        "performance/my_ledger.html",
-        {
-            "deputy": deputy,
-            "year": year,
-            "years": side["years"],
-            "status": status,
-            "statuses": [
-                (value, label, status_counts.get(value, 0)) for value, label in EntryStatus.choices
-            ],
-            "total_entries": sum(status_counts.values()),
-            "rule_set": rule_set,
-            "assessment": assessment,
-            "bars": dimension_bars(assessment, rule_set),
-            "next_step": next_step(assessment, rule_set),
-            "breakdown": breakdown,
-            "stale": stale,
-            "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
-            "page": page,
-            "entries_html": entries_html,
-            "disputes": side["disputes"],
-            "commendations": side["commendations"],
-            "published": side["published"],
-            "this_year": clock.today().year,
-            "entry_prefix": entry_prefix(),
-        },
-    )
+    context = {
+        "deputy": deputy,
+        "year": year,
+        "years": side["years"],
+        "status": status,
+        "statuses": [
+            (value, label, status_counts.get(value, 0)) for value, label in EntryStatus.choices
+        ],
+        "total_entries": sum(status_counts.values()),
+        "rule_set": rule_set,
+        "assessment": assessment,
+        "bars": dimension_bars(assessment, rule_set),
+        "next_step": next_step(assessment, rule_set),
+        "breakdown": breakdown,
+        "stale": stale,
+        "duty_days": assessment.duty_days if assessment else duty_days(deputy, year),
+        "page": page,
+        "entries_html": entries_html,
+        "disputes": side["disputes"],
+        "commendations": side["commendations"],
+        "published": side["published"],
+        "this_year": clock.today().year,
+        "entry_prefix": entry_prefix(),
+    }
+    context["content_html"] = ledger_html(context)  # the page, written in Python
+    return render(request, "performance/my_ledger.html", context)
 
 
 @deputy_required

@@ -7,15 +7,52 @@ on the page deputies open most (issue #8). Every value is escaped here, and only
 result is marked safe."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from core.compiled import Kept
 from core.url_memo import pk_url_parts, pk_url_prefix, reverse_memo
 
 from .models import Status, Suggestion
 from .templatetags.suggestion_tags import status_class
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What the card shows the same for every deputy in one language: its words, its links
+    and each status's label and badge (escaped)."""
+
+    words: dict[str, str]  # a ``{% translate %}``'s output: the translation as it is
+    create: str
+    mine: str
+    detail: str  # a suggestion's page, up to its id
+    labels: dict[str, str]
+    badges: dict[str, str]
+
+
+_FIXED = Kept(limit=16)  # per language and addresses: fixed text only
+
+
+def _fixed() -> _Fixed:
+    """The active language's ``_Fixed``, made on first use: some fifteen lookups in the
+    catalogue and the URL resolver a dashboard before (~5-20 µs each)."""
+    create = reverse_memo("suggestions:create")
+    return _FIXED.get_or_make((get_language(), create), lambda: _make_fixed(create))
+
+
+def _make_fixed(create: str) -> _Fixed:
+    words = ("我的议案建议", "提建议", "待您评价", "还没有议案建议。", "查看全部")
+    return _Fixed(
+        words={word: gettext(word) for word in words},
+        create=conditional_escape(create),
+        mine=conditional_escape(reverse_memo("suggestions:mine")),
+        detail=pk_url_prefix("suggestions:detail"),
+        labels={value: conditional_escape(label) for value, label in Status.choices},
+        badges={value: conditional_escape(status_class(value)) for value in Status.values},
+    )
 
 
 def counts_html(counts: Iterable[tuple]) -> SafeString:
@@ -45,15 +82,17 @@ def to_evaluate_html(suggestions: Iterable[Suggestion]) -> SafeString:
 
 def recent_html(suggestions: Iterable[Suggestion]) -> SafeString:
     """A row per suggestion: its title and its status's badge, linking to its page."""
-    prefix, labels = pk_url_prefix("suggestions:detail"), dict(Status.choices)
+    fixed = _fixed()
+    prefix, labels, badges = fixed.detail, fixed.labels, fixed.badges
     rows = []
     for s in suggestions:
-        label = conditional_escape(labels.get(s.status, s.status))
+        label = labels.get(s.status) or conditional_escape(s.status)
+        badge = badges.get(s.status) or conditional_escape(status_class(s.status))
         rows.append(
             '\n        <a class="list-group-item list-group-item-action px-0 d-flex '
             f'justify-content-between gap-2" href="{prefix}{int(s.pk)}/">\n'
             f'          <span class="text-truncate">{conditional_escape(s.title)}</span>'
-            f'<span class="badge {conditional_escape(status_class(s.status))}">{label}</span>'
+            f'<span class="badge {badge}">{label}</span>'
             "\n\n        </a>\n      "
         )
     # Safe: every value above is escaped, the id an integer.
@@ -66,14 +105,15 @@ def card_html(panel: dict) -> SafeString:
     (``suggestions/_panel.html`` adds it): the card's frame cost as much as its lists. A
     translated text is not escaped, as ``{% translate %}`` left it (a template's literal is
     safe text)."""
-    create = conditional_escape(reverse_memo("suggestions:create"))
+    fixed = _fixed()
+    words = fixed.words
     parts = [
         '\n<div class="card lv-card mb-3">\n'
         '  <div class="card-header d-flex justify-content-between align-items-center">\n'
-        f"    <span>{gettext('我的议案建议')} "
+        f"    <span>{words['我的议案建议']} "
         f'<span class="text-muted small fw-normal">{int(panel["total"])}</span></span>\n'
-        f'    <a class="btn btn-sm btn-danger" href="{create}">'
-        f"{gettext('提建议')}</a>\n"
+        f'    <a class="btn btn-sm btn-danger" href="{fixed.create}">'
+        f"{words['提建议']}</a>\n"
         "  </div>\n"
         '  <div class="card-body">\n    '
     ]
@@ -87,7 +127,7 @@ def card_html(panel: dict) -> SafeString:
     if panel["to_evaluate"]:
         parts.append(
             '\n    <div class="alert alert-warning py-2 mb-2">\n'
-            f"      <strong>{gettext('待您评价')}</strong>\n"
+            f"      <strong>{words['待您评价']}</strong>\n"
             '      <ul class="mb-0 ps-3">\n'
             f"        {conditional_escape(panel['to_evaluate_html'])}\n"
             "      </ul>\n"
@@ -98,12 +138,11 @@ def card_html(panel: dict) -> SafeString:
         parts.append(conditional_escape(panel["recent_html"]))
     else:
         parts.append(
-            f'\n        <div class="text-muted small">{gettext("还没有议案建议。")}</div>\n      '
+            f'\n        <div class="text-muted small">{words["还没有议案建议。"]}</div>\n      '
         )
     parts.append("\n    </div>\n    ")
     if panel["total"] > 5:
-        mine = conditional_escape(reverse_memo("suggestions:mine"))
-        parts.append(f'<a class="small" href="{mine}">{gettext("查看全部")}</a>')
+        parts.append(f'<a class="small" href="{fixed.mine}">{words["查看全部"]}</a>')
     parts.append("\n  </div>\n</div>")
     # Safe: the lists are safe HTML, the total a number, the words translations.
     return mark_safe("".join(parts))

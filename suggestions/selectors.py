@@ -16,6 +16,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -157,14 +158,21 @@ def unit_user_suggestions(user, *, unit_ids: list[int] | None = None) -> QuerySe
     return unit_scope_suggestions(*unit_scope(user, unit_ids=unit_ids))
 
 
-def overdue_working_days(deadlines: list[date], today: date) -> list[int]:
-    """Working days from each deadline to ``today``, with one read of the calendar for all."""
+def overdue_working_days(
+    deadlines: list[date], today: date, exceptions: dict[date, str] | None = None
+) -> list[int]:
+    """Working days from each deadline to ``today``, with one read of the calendar for all;
+    ``exceptions``: the calendar's days after the earliest deadline up to ``today`` (date ->
+    kind), when the caller read them with its rows (the staff page), else read here."""
     past = [d for d in deadlines if d < today]
     if not past:
         return [0] * len(deadlines)
-    exceptions = dict(
-        CalendarDay.objects.filter(date__gt=min(past), date__lte=today).values_list("date", "kind")
-    )
+    if exceptions is None:
+        exceptions = dict(
+            CalendarDay.objects.filter(date__gt=min(past), date__lte=today).values_list(
+                "date", "kind"
+            )
+        )
 
     counts = {deadline: _working_days_after(deadline, today, exceptions) for deadline in set(past)}
     return [counts.get(d, 0) for d in deadlines]
@@ -360,7 +368,13 @@ def _unit_counts_query(unit_ids: list[int], co_handled: list[int], today: date) 
         )
 
     led = grouped(Suggestion.objects.filter(lead_unit_id__in=unit_ids))
-    co = grouped(Suggestion.objects.filter(pk__in=co_handled).exclude(lead_unit_id__in=unit_ids))
+    # With a lead unit, as every state counted has (a check constraint): said outright, the
+    # co-handled rows are read from an index alone (``sugg_unit_page_co``).
+    co = grouped(
+        Suggestion.objects.filter(pk__in=co_handled, lead_unit__isnull=False).exclude(
+            lead_unit_id__in=unit_ids
+        )
+    )
     return led.union(co, all=True)
 
 
@@ -403,17 +417,46 @@ UNIT_ROW_FIELDS = (
 )
 
 
+def _unit_page_ids(
+    unit_ids: list[int], co_handled: list[int], tab: str, offset: int, size: int
+) -> RawSQL:
+    """The ids of the tab's page, as SQL: the first ``offset + size`` of the led suggestions
+    and of the co-handled ones (not led by the same units), each by key, then the page of
+    those. ``lead_unit IN (…) OR id IN (…)`` made the database walk the tab's rows of every
+    unit by deadline until it had found the page's (332 rows for a district unit's first page,
+    more as the district's work grows); apart, the led ones are the first entries of the
+    unit's range of an index of their states, deadlines and keys (``sugg_unit_page_led``) and
+    the co-handled ones a lookup of each in another (``sugg_unit_page_co``). Django cannot
+    order a ``UNION`` of sliced querysets used as a subquery, so the two compiled parts are
+    joined here."""
+    hidden = [s.value for s in UNIT_HIDDEN_STATES]
+    # "Has a lead unit" holds for every state the portal shows (a check constraint) and is
+    # said outright: it is the condition of the two indexes the parts are read from.
+    shown = Suggestion.objects.filter(lead_unit__isnull=False).exclude(status__in=hidden)
+    led = shown.filter(lead_unit_id__in=unit_ids)
+    co = shown.filter(pk__in=co_handled).exclude(lead_unit_id__in=unit_ids)
+    parts, params = [], []
+    for part in (led, co) if co_handled else (led,):  # no co-handled ids: no part to compile
+        if tab in UNIT_TAB_STATES:
+            part = part.filter(status__in=[s.value for s in UNIT_TAB_STATES[tab]])
+        part = part.order_by("reply_deadline", "pk").values_list("pk", "reply_deadline")
+        sql, part_params = part[: offset + size].query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    return RawSQL(
+        f"SELECT page.id FROM ({' UNION ALL '.join(parts)}) page (id, reply_deadline) "
+        "ORDER BY page.reply_deadline, page.id LIMIT %s OFFSET %s",
+        (*params, size, offset),
+    )
+
+
 def _unit_page_query(
     unit_ids: list[int], co_handled: list[int], tab: str, offset: int, size: int
 ) -> QuerySet:
-    """The page's rows with what a row shows: the page's ids chosen by key alone (a subquery
-    of twenty ids) and only those read, joined to their lead deputy's name, with their open
-    commitments counted (joining the tab's every row to the deputies before sorting them grew
-    with the district)."""
-    ids = unit_scope_suggestions(unit_ids, co_handled)
-    if tab in UNIT_TAB_STATES:
-        ids = ids.filter(status__in=UNIT_TAB_STATES[tab])
-    ids = ids.order_by("reply_deadline", "pk").values("pk")[offset : offset + size]
+    """The page's rows with what a row shows: the page's ids chosen by key alone
+    (``_unit_page_ids``) and only those read, joined to their lead deputy's name, with their
+    open commitments counted (joining the tab's every row to the deputies before sorting them
+    grew with the district)."""
     open_commitments = (
         Commitment.objects.filter(suggestion=OuterRef("pk"), status=CommitmentStatus.OPEN)
         .values("suggestion")
@@ -422,7 +465,7 @@ def _unit_page_query(
         .order_by()
     )
     return (
-        Suggestion.objects.filter(pk__in=ids)
+        Suggestion.objects.filter(pk__in=_unit_page_ids(unit_ids, co_handled, tab, offset, size))
         .annotate(open_commitments=Subquery(open_commitments, output_field=IntegerField()))
         .order_by("reply_deadline", "pk")
         .values_list(*UNIT_ROW_FIELDS, "open_commitments")

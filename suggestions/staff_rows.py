@@ -3,16 +3,19 @@
 cards list ten rows each: per row the template's lookups, filters, ``__str__`` calls and
 translations cost more than the rest of the page, and a demo database, with a row or two per
 card, did not pay them (issue #8). Every value is escaped here; only the joined rows are
-marked safe. The one row per quarter of the tough projects' card stays in the template."""
+marked safe. The status badges and the tough projects' card are written here too
+(``write_badges``, ``write_reports``): ten badges and up to ten projects a page."""
 
 from datetime import date
 from typing import Any
 
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .models import CheckKind
+from .templatetags.suggestion_tags import status_class
 
 # What follows each row in the template: its loop's body ended with the line's indentation.
 _ROW_END = "\n        "
@@ -80,3 +83,42 @@ def write_cards(context: dict[str, Any], change_head: str, change_tail: str) -> 
 def _joined(rows) -> SafeString:
     # Safe: every value in the rows is escaped above.
     return mark_safe("".join(row + _ROW_END for row in rows))
+
+
+def write_badges(context: dict[str, Any], changelist: str) -> None:
+    """Add the badges' HTML to ``context``: ``status_html`` from ``status_counts``,
+    ``settled_html`` from ``settled_counts`` ((label, count, status) each), each badge linking
+    to ``changelist`` filtered by its state, as the template's loops wrote them."""
+    esc = conditional_escape
+    link = esc(changelist)
+    for key, badges in (("status_html", "status_counts"), ("settled_html", "settled_counts")):
+        context[key] = _joined_as(
+            (
+                f'\n    <a class="badge {esc(status_class(value))} text-decoration-none p-2" '
+                f'href="{link}?status__exact={esc(value)}">{esc(label)} {esc(localize(n))}</a>'
+                for label, n, value in context[badges]
+            ),
+            "\n  ",
+        )
+
+
+def write_reports(context: dict[str, Any], change_head: str, change_tail: str) -> None:
+    """Add the tough projects' card rows to ``context`` as ``reports_html``, from
+    ``missing_reports`` ((project, year, quarter): the project with its suggestion and lead
+    unit loaded), as the template's loop wrote them."""
+    head, tail = conditional_escape(change_head), conditional_escape(change_tail)
+    esc = conditional_escape
+    # A blocktranslate's text is not escaped, its values are.
+    quarter = _("%(y)s年第%(q)s季度")
+    context["reports_html"] = _joined(
+        f'<li class="list-group-item"><a href="{head}{esc(project.suggestion_id)}{tail}">'
+        f"{esc(project.suggestion)}</a> "
+        f'<span class="text-muted">{esc(project.suggestion.lead_unit)} · '
+        f"{quarter % {'y': esc(localize(year)), 'q': esc(localize(q))}}</span></li>"
+        for project, year, q in context["missing_reports"]
+    )
+
+
+def _joined_as(rows, end: str) -> SafeString:
+    # Safe: every value in the rows is escaped above.
+    return mark_safe("".join(row + end for row in rows))

@@ -9,26 +9,22 @@ wrote it, a blocktranslate's text is not (its values are); only the joined resul
 safe. The view reads the archive (``selectors_archive.learning_archive``) and renders; nothing
 here reads the database."""
 
-from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .numbers_html import one_place
 from .selectors_archive import CourseLine, HoursRow, QuizLine
-
-
-def _one_place(value) -> str:
-    return floatformat(value, 1)  # as the template's ``|floatformat:1``
 
 
 def years_html(years: list[HoursRow]) -> SafeString:
     lines = []
     for row in years:
-        cells = "".join(f'<td class="text-end">{_one_place(h)}</td>' for h in row.cells)
+        cells = "".join(f'<td class="text-end">{one_place(h)}</td>' for h in row.cells)
         lines.append(
             f'\n      <tr data-year="{localize(row.year)}"><td>{localize(row.year)}</td>{cells}'
-            f'<td class="text-end fw-semibold">{_one_place(row.total)}</td></tr>\n    '
+            f'<td class="text-end fw-semibold">{one_place(row.total)}</td></tr>\n    '
         )
     return mark_safe("".join(lines))
 
@@ -47,7 +43,7 @@ def completed_html(completed: list[CourseLine]) -> SafeString:
             '\n    <div class="list-group-item">\n'
             '      <div class="d-flex justify-content-between gap-2">'
             f'<span class="fw-semibold">{conditional_escape(c.title)}</span>'
-            f'<span class="small text-nowrap">{_one_place(c.hours)} {hours}</span></div>\n'
+            f'<span class="small text-nowrap">{one_place(c.hours)} {hours}</span></div>\n'
             f'      <div class="small text-muted">{_kind(c)} · {done} '
             f"{c.completed_on:%Y-%m-%d}</div>\n"
             "    </div>\n  "
@@ -66,7 +62,7 @@ def in_progress_html(in_progress: list[CourseLine]) -> SafeString:
             '      <div class="d-flex justify-content-between gap-2">'
             f'<span class="fw-semibold">{conditional_escape(c.title)}</span>'
             f'<span class="small text-nowrap">{sat}</span></div>\n'
-            f'      <div class="small text-muted">{_kind(c)} · {_one_place(c.hours)} '
+            f'      <div class="small text-muted">{_kind(c)} · {one_place(c.hours)} '
             f"{hours}</div>\n"
             "    </div>\n  "
         )
@@ -84,7 +80,7 @@ def quizzes_html(quizzes: list[QuizLine]) -> SafeString:
     for q in quizzes:
         state = "passed" if q.passed else "failed" if q.attempts_used else "none"
         badge, label = states[state]
-        score = "—" if q.best_score is None else _one_place(q.best_score)
+        score = "—" if q.best_score is None else one_place(q.best_score)
         tried = used % {"used": localize(q.attempts_used), "allowed": localize(q.attempts_allowed)}
         lines.append(
             '\n    <div class="list-group-item d-flex justify-content-between gap-2">\n'

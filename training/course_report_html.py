@@ -2,47 +2,49 @@
 ``training/course_report.html``'s loop wrote them (the archive link from one reversal, the
 decimals and the date as its filters would write them): a district's course has some eighty
 enrolments, and the template's tags and filters per row were most of the page. The same HTML
-as the former loop. Every value is escaped by ``format_html``; nothing here reads the
+as the former loop. Every value is escaped here; nothing here reads the
 database (the view reads the report, ``selectors_course_report``)."""
 
-from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from core.url_memo import pk_url_parts
 
-from .selectors_course_report import NONE_SHOWN, CourseReport, DeputyLine, passed_text
-
-ROW_HTML = """
-      <tr>
-        <td>{}</td>
-        <td><a href="{}">{}</a></td>
-        <td>{}/{}</td>
-        <td>{}</td>
-        <td>{}</td>
-        <td>{}</td>
-        <td>{}</td>
-      </tr>
-    """
+from .numbers_html import one_place
+from .selectors_course_report import NONE_SHOWN, CourseReport, DeputyLine
 
 
-def _row(data: CourseReport, d: DeputyLine, archive_url: str) -> SafeString:
-    """One deputy's row, the HTML ``course_report.html`` wrote per row."""
-    return format_html(
-        ROW_HTML,
-        d.code,
-        archive_url,
-        d.name,
-        d.sessions_attended,
-        d.sessions_total,
-        floatformat(d.hours, 1),
-        NONE_SHOWN if d.best_score is None else floatformat(d.best_score, 1),
-        passed_text(data, d),
-        f"{d.completed_on:%Y-%m-%d}" if d.completed_on else NONE_SHOWN,
+def _row(d: DeputyLine, archive: tuple[str, str], passed: dict[bool, str]) -> str:
+    """One deputy's row, the HTML ``course_report.html``'s loop wrote per row: the deputy's
+    code and name escaped, the numbers as its filters wrote them (``numbers_html``: each
+    value once per process), the quiz's answer of ``passed`` (worked out once per page)."""
+    head, tail = archive
+    best = NONE_SHOWN if d.best_score is None else one_place(d.best_score)
+    answer = passed[bool(d.passed)] if d.attempts else NONE_SHOWN
+    completed = f"{d.completed_on:%Y-%m-%d}" if d.completed_on else NONE_SHOWN
+    return (
+        "\n      <tr>\n"
+        f"        <td>{conditional_escape(d.code)}</td>\n"
+        f'        <td><a href="{head}/{int(d.deputy_id)}/{tail}">{conditional_escape(d.name)}</a>'
+        "</td>\n"
+        f"        <td>{int(d.sessions_attended)}/{int(d.sessions_total)}</td>\n"
+        f"        <td>{one_place(d.hours)}</td>\n"
+        f"        <td>{best}</td>\n"
+        f"        <td>{answer}</td>\n"
+        f"        <td>{completed}</td>\n"
+        "      </tr>\n    "
     )
 
 
 def deputy_rows_html(data: CourseReport) -> list[SafeString]:
     """The table's rows in the report's order, each linking to the deputy's learning archive."""
     head, tail = pk_url_parts("training:deputy_archive")
-    return [_row(data, d, f"{head}/{d.deputy_id}/{tail}") for d in data.deputies]
+    archive = (conditional_escape(head), conditional_escape(tail))
+    # ``passed_text``'s answers to an attempter, escaped: none without a quiz.
+    if data.quiz is None:
+        passed = {True: NONE_SHOWN, False: NONE_SHOWN}
+    else:
+        passed = {True: conditional_escape(_("是")), False: conditional_escape(_("否"))}
+    # Safe: every value above is escaped, the numbers numbers or floatformat's.
+    return [mark_safe(_row(d, archive, passed)) for d in data.deputies]

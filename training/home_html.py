@@ -11,7 +11,6 @@ the joined result is marked safe. The view reads the rows (``selectors_courses``
 
 from datetime import date
 
-from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.url_memo import pk_url_prefix
 
 from .models import Course
+from .numbers_html import few_places
 from .selectors_courses import HomeEnrollment
 
 
@@ -88,7 +88,7 @@ def completed_lines(completed: list[HomeEnrollment], prefix: str) -> str:
         '<li class="list-group-item d-flex justify-content-between">'
         f'<a href="{prefix}{int(e.course_id)}/">{conditional_escape(e.title)}</a>'
         f'<span class="small text-muted">{e.completed_on:%Y-%m-%d} · '
-        f"{floatformat(e.hours, '-1')} {hours}</span></li>\n    "
+        f"{few_places(e.hours)} {hours}</span></li>\n    "
         for e in completed
     ]
     # Safe: every value above is escaped (a number's format is digits and separators).

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear, JSONArray
 
 from core.sql import JSONList
-from deputies.facts import decimal, prepared
+from deputies.facts import DEPUTY, DeputyFacts, Rows, decimal, prepared
 from deputies.models import Deputy
 
 from .models import Attendance, Course, CourseSession, Enrollment, QuizAttempt, Track
@@ -199,22 +199,56 @@ def _labels(name: str) -> dict[str, str]:
     return {value: str(label) for value, label in Course._meta.get_field(name).flatchoices}
 
 
-def learning_archive(deputy: Deputy) -> LearningArchive:
+# The deputy's own archive reads its rows with the deputy's facts (``deputies.facts``: a
+# source only pages naming it read), in the statement that reads the term its header shows:
+# one round trip where there were two (issue #8).
+ARCHIVE = "training.archive"
+_DATES, _DECIMALS = frozenset({5}), frozenset({8, 10})  # the places of ``_Row``'s
+
+
+def archive_facts(today: date) -> dict:
+    """The archive's rows (``COLUMNS``, then the enrolment's pk) as one of the deputy's facts."""
+    rows = _enrollments(DEPUTY)
+    return {"rows": (rows, Rows(*COLUMNS, "pk"))}
+
+
+def archive_rows(known: DeputyFacts) -> list[_Row]:
+    """The archive's rows from the deputy's facts (read with ``ARCHIVE`` among their keys), in
+    ``_enrollments``' order (the newest course first, then the track, the title and the
+    enrolment), each value as the ORM reads it (dates and decimals from JSON)."""
+    ordered = sorted(known[ARCHIVE]["rows"], key=lambda r: (-r[2], r[3], r[1], r[-1]))
+    return [_Row(*(_read(i, value) for i, value in enumerate(row[:-1]))) for row in ordered]
+
+
+def _read(place: int, value):
+    """A ``_Row`` value read from JSON: its dates from ISO text, its decimals as the column
+    holds them."""
+    if value is None:
+        return None
+    if place in _DATES:
+        return date.fromisoformat(value)
+    return decimal(value) if place in _DECIMALS else value
+
+
+def learning_archive(deputy: Deputy, rows: list[_Row] | None = None) -> LearningArchive:
     """The deputy's archive in one query. Completed courses are those the completion service
     marked (``completed_on``); every other enrolment is in progress. A quiz appears while it is
     active, or once the deputy has attempted it (a record stays a record). Hours by year are
     the attended hours by the session's calendar year and the course's track: the year a
-    deputy sat in the room, as ``training_report`` counts it, not the course's year."""
+    deputy sat in the room, as ``training_report`` counts it, not the course's year.
+    ``rows``: the deputy's rows as a page read them with its facts (``archive_rows``)."""
     years: dict[int, HoursRow] = {}
     total = HoursRow(year=None)
     completed: list[CourseLine] = []
     in_progress: list[CourseLine] = []
     quizzes: list[QuizLine] = []
     tracks, formats = _labels("track"), _labels("format")
-    # Compiled once per process and run with the deputy's id (``deputies.facts.prepared``):
-    # building it cost more than running it.
-    for row in prepared(("training:archive-enrollments",), _enrollments, deputy=deputy.pk):
-        e = _Row(*row)
+    if rows is None:
+        # Compiled once per process and run with the deputy's id (``deputies.facts.
+        # prepared``): building it cost more than running it.
+        found = prepared(("training:archive-enrollments",), _enrollments, deputy=deputy.pk)
+        rows = [_Row(*row) for row in found]
+    for e in rows:
         # JSON numbers: the hours as the column holds them (``deputies.facts.decimal``).
         for sat_in, hours in e.attended or []:
             hours = ZERO if hours is None else decimal(hours)

@@ -10,7 +10,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -21,7 +20,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core import clock
-from deputies.facts import prepared
+from deputies.facts import (
+    DEPUTY,
+    DeputyFacts,
+    Rows,
+    decimal,
+    first_rows,
+    prepared,
+    read_facts,
+    row_instance,
+)
 from deputies.models import Deputy
 
 from .models import (
@@ -37,6 +45,7 @@ from .models import (
 
 
 def _next_session(today: date, outer: str = "pk") -> Subquery:
+    """The first day of the course's sessions from ``today`` on (None when none is left)."""
     return Subquery(
         CourseSession.objects.filter(course=OuterRef(outer), date__gte=today)
         .order_by("date")
@@ -94,28 +103,44 @@ def my_enrollments(deputy: Deputy, *, today: date | None = None) -> QuerySet[Enr
     )
 
 
-def open_courses(deputy: Deputy, *, today: date | None = None) -> QuerySet[Course]:
+def open_courses(deputy, group, *, today: date) -> QuerySet[Course]:
     """Published courses of this year the deputy may still enrol in: not enrolled, enrolment
-    not closed, not over (a session from today on, or none yet, e.g. online). Full courses stay
-    listed (the page says so) so a deputy knows they exist."""
-    today = today or clock.today()
+    not closed, not over (a session from today on, or none yet, e.g. online), each with
+    ``next_session`` and ``in_group`` (meant for the deputy's professional group). Full
+    courses stay listed (the page says so) so a deputy knows they exist. ``deputy`` and
+    ``group`` are ids, or ``OuterRef``s as seen from within the courses' subqueries (the
+    courses read as one of the deputy's facts); a deputy without a group (None) has no
+    course in their group. Every measure a subquery of the course's own rows: no join that
+    multiplies rows, no grouping."""
+    # The first session's day, None when there is none: per course by the (course, date)
+    # index, where ``~Exists`` was hashed over every session of the district (PostgreSQL
+    # turns an ``EXISTS`` in an ``OR`` into a scan of the whole table, growing with it).
+    first = CourseSession.objects.filter(course=OuterRef("pk")).order_by("date").values("date")
+    Groups = Course.groups.through
     return (
         Course.objects.published()
         .filter(year=today.year)
         .filter(Q(enrol_until__isnull=True) | Q(enrol_until__gte=today))
-        .exclude(enrollments__deputy=deputy)
+        .exclude(Exists(Enrollment.objects.filter(course=OuterRef("pk"), deputy=deputy)))
         .annotate(
-            next_session=Min("sessions__date", filter=Q(sessions__date__gte=today)),
-            sessions_total=Count("sessions"),
+            next_session=_next_session(today),
+            in_group=Exists(Groups.objects.filter(course=OuterRef("pk"), professionalgroup=group)),
         )
-        .filter(Q(next_session__isnull=False) | Q(sessions_total=0))
-        .select_related("topic")
-        .order_by("next_session", "title")
+        .alias(first_session=Subquery(first[:1]))
+        .filter(Q(next_session__isnull=False) | Q(first_session__isnull=True))
     )
 
 
-# What the home page shows of an open course and what its recommendations weigh.
+# The home page's own rows, read with the deputy's facts (``deputies.facts``, a source read
+# only where a page names it): the open courses, the deputy's enrolments and the first
+# surveys waiting, where each was a query of its own (issue #8: ~0.3 ms each at district
+# size, their round trip and conversion more than the database's work).
+HOME = "training.home"
+SURVEYS_SHOWN = 3
+# What the home page shows of an open course and what its recommendations weigh (fields, as
+# ``row_instance`` takes them), then the two annotations.
 HOME_COURSE_FIELDS = (
+    "pk",
     "title",
     "track",
     "format",
@@ -126,32 +151,8 @@ HOME_COURSE_FIELDS = (
     "capacity",
     "enrolled_count",
 )
-
-
-def home_open_courses(deputy: Deputy, *, today: date) -> list[Course]:
-    """``open_courses`` with ``in_group`` (the course is meant for the deputy's professional
-    group), reading only ``HOME_COURSE_FIELDS``: the home page's recommendations are chosen
-    among these (``recommended_courses(candidates=...)``) and the rest is its open list, one
-    query where the recommendations' candidates, the open list's ids and its page's rows
-    were three. Compiled once per day and shape (``deputies.facts.prepared``)."""
-    has_group = bool(deputy.group_id)
-    ids = {"deputy": deputy.pk, **({"group": deputy.group_id} if has_group else {})}
-
-    def build(deputy: int, group: int | None = None):
-        Groups = Course.groups.through
-        in_group = (
-            Exists(Groups.objects.filter(course=OuterRef("pk"), professionalgroup=group))
-            if group
-            else Value(False)
-        )
-        return (
-            open_courses(deputy, today=today)
-            .select_related(None)
-            .only(*HOME_COURSE_FIELDS)
-            .annotate(in_group=in_group)
-        )
-
-    return prepared(("training:home-open", today, has_group), build, **ids)
+OPEN_ROW = (*HOME_COURSE_FIELDS, "next_session", "in_group")
+SURVEY_ROW = ("pk", "title", "closes_on")
 
 
 class HomeEnrollment(NamedTuple):
@@ -168,17 +169,94 @@ class HomeEnrollment(NamedTuple):
     quiz_passed: bool
 
 
-def home_enrollments(deputy: Deputy, *, today: date) -> list[HomeEnrollment]:
-    """``my_enrollments``, in its order, reading only what the home page shows (no enrolment,
-    course or topic rows); compiled once per day (``deputies.facts.prepared``)."""
-    rows = prepared(
-        ("training:home-enrollments", today),
-        lambda deputy: my_enrollments(deputy, today=today).values_list(
-            "course_id", "course__title", *HomeEnrollment._fields[2:]
+# ``HomeEnrollment``'s values, then what the enrolments are sorted by.
+ENROLLMENT_ROW = ("course_id", "course__title", *HomeEnrollment._fields[2:], "course__year")
+
+
+def home_facts(today: date) -> dict:
+    """The home page's rows as the deputy's facts (``Rows``, sorted again by ``home_rows``)."""
+    return {
+        "open": (
+            # The deputy and their group as seen from within the courses' subqueries.
+            open_courses(OuterRef(DEPUTY), OuterRef(OuterRef("group_id")), today=today),
+            Rows(*OPEN_ROW),
         ),
-        deputy=deputy.pk,
-    )
-    return [HomeEnrollment(*row) for row in rows]
+        "enrollments": (my_enrollments(DEPUTY, today=today), Rows(*ENROLLMENT_ROW)),
+        "surveys": (
+            # Picked in a subquery of their own, within which the answers' is one more.
+            first_rows(
+                lambda deputy: open_surveys(OuterRef(deputy), today=today),
+                "closes_on",
+                "pk",
+                limit=SURVEYS_SHOWN,
+            ),
+            Rows(*SURVEY_ROW),
+        ),
+    }
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+class HomeRows(NamedTuple):
+    courses: list[Course]  # open to the deputy, by next session (none last), title
+    enrollments: list[HomeEnrollment]  # in ``my_enrollments``' order
+    surveys: list[tuple[int, str, date]]  # the first waiting, closing soonest first
+
+
+def home_rows(known: DeputyFacts) -> HomeRows:
+    """The home page's rows from the deputy's facts (read with ``HOME`` among their keys), in
+    the orders the page's own queries gave them: the open courses by next session (none
+    last, as PostgreSQL sorts), then title; the enrolments completed last, then the newest
+    course, then title; the surveys closing soonest first."""
+    rows = known[HOME]
+    courses = []
+    for row in sorted(
+        rows["open"], key=lambda r: (r[-2] is None, r[-2] or "", r[1], r[0])
+    ):  # next session, title, pk
+        course = row_instance(Course, HOME_COURSE_FIELDS, row[:-2])
+        course.next_session, course.in_group = _day(row[-2]), bool(row[-1])
+        courses.append(course)
+    ordered = sorted(
+        rows["enrollments"], key=lambda r: (r[2] is None, r[2] or "", -r[-1], r[1], r[0])
+    )  # completed on (none last), the course's year (newest first), title
+    enrollments = [
+        HomeEnrollment(
+            course_id,
+            title,
+            _day(completed_on),
+            int(total or 0),
+            int(attended or 0),
+            decimal(hours) or Decimal("0"),
+            _day(next_session),
+            bool(has_quiz),
+            bool(quiz_passed),
+        )
+        for (
+            course_id,
+            title,
+            completed_on,
+            total,
+            attended,
+            hours,
+            next_session,
+            has_quiz,
+            quiz_passed,
+            _year,
+        ) in ordered
+    ]
+    surveys = [
+        (pk, title, date.fromisoformat(closes_on))
+        for pk, title, closes_on in sorted(rows["surveys"], key=lambda r: (r[2], r[0]))
+    ]
+    return HomeRows(courses, enrollments, surveys)
+
+
+def home_open_courses(deputy: Deputy, *, today: date) -> list[Course]:
+    """The courses open to ``deputy`` as the home page reads them (``home_rows``: with
+    ``next_session`` and ``in_group``), by a facts statement of their own."""
+    return home_rows(read_facts(deputy, today, (HOME,))).courses
 
 
 def course_visible_to(deputy: Deputy) -> QuerySet[Course]:

@@ -10,6 +10,7 @@ tags, filters and translations cost ~50 µs, some twenty cards on each page on e
 from itertools import groupby
 
 from django import template
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.template.defaultfilters import time as time_filter
@@ -36,7 +37,13 @@ def staff_panels(context):
 
 
 def _text(value) -> str:
-    """``{{ value }}`` as the template writes it (localized, escaped)."""
+    """``{{ value }}`` as the template writes it (localized, escaped). A count is written as
+    ``localize`` writes an integer without thousand separators, its digits, without asking
+    for the locale's formats (some thirty counts and links on each page)."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    if type(value) is str:
+        return conditional_escape(value)
     return conditional_escape(localize(value))
 
 

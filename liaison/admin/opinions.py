@@ -3,6 +3,8 @@ to a deputy or station, reply (what the tracking page shows), close, and merge d
 (into the oldest or a chosen one), each through ``liaison.services.opinions``. Residents'
 text is shown as text; contact data is for staff only."""
 
+from types import SimpleNamespace
+
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
@@ -10,14 +12,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
-from core.admin_lists import (
-    DateYearFilter,
-    LargeListAdmin,
-    NamedRelatedFilter,
-    built_once_a_day,
-)
+from core.admin_lists import LargeListAdmin, built_once_a_day
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.admin_rows import object_url
+from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
 from deputies.models import Deputy
 
 from ..forms_opinions import AssignForm, MergeForm, ReplyForm
@@ -51,10 +49,10 @@ class OpinionAdmin(
     list_display_links = ("tracking_code", "description_short")
     list_filter = (
         "status",
-        DateYearFilter.on("submitted_on", title=_("提交年份")),
-        ("station", NamedRelatedFilter.named("name")),
-        ("community", NamedRelatedFilter.named("name")),
-        ("category", NamedRelatedFilter.named("name")),
+        SidebarYearFilter.on("submitted_on", title=_("提交年份")),
+        ("station", SidebarNamedFilter.named("name")),
+        ("community", SidebarNamedFilter.named("name")),
+        ("category", SidebarNamedFilter.named("name")),
     )
     # Four joins at most: past five tables PostgreSQL's planner spends more on choosing the
     # join order than the page's query takes to run. The assignee and the merge target are
@@ -178,11 +176,14 @@ class OpinionAdmin(
 
     @admin.display(description=_("分办"))
     def assigned(self, obj):
+        # Labelled as the models' own ``__str__`` label them, from the row's subqueries'
+        # values (no model made per row: ~10 µs each on a page of twenty).
         parts = []
-        if obj.assigned_deputy_id:  # labelled as the deputy's own __str__ labels it
-            parts.append(str(Deputy(name=obj.assigned_deputy_name, code=obj.assigned_deputy_code)))
+        if obj.assigned_deputy_id:
+            deputy = SimpleNamespace(name=obj.assigned_deputy_name, code=obj.assigned_deputy_code)
+            parts.append(Deputy.__str__(deputy))
         if obj.assigned_station_id:
-            parts.append(str(Station(name=obj.assigned_station_name)))
+            parts.append(Station.__str__(SimpleNamespace(name=obj.assigned_station_name)))
         return " / ".join(parts) or "—"
 
     @admin.display(description=_("合并到"))

@@ -7,22 +7,21 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import OuterRef
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
-from core.admin_lists import (
-    DateYearFilter,
-    LargeListAdmin,
-    NamedRelatedFilter,
-    built_once_a_day,
-)
+from core.admin_lists import LargeListAdmin, built_once_a_day
 from core.admin_names import names_by_row
 from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
 from core.admin_rows import object_url
+from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
 from core.tabular import dated_filename, table_stream_response
 from deputies.models import Deputy
 
@@ -59,6 +58,16 @@ VISIT_ROW_COLUMNS = (
     "suggestion__number",
     "suggestion__title",
 )
+
+
+def _deputy_names() -> ArraySubquery:
+    """A visit's deputies' names in the deputies' order (``Deputy.Meta.ordering``), as
+    ``names_by_row`` lists them, read in the page's own query (one round trip less)."""
+    links = Visit.deputies.through.objects.filter(visit=OuterRef("pk"))
+    order = [
+        f"-deputy__{o[1:]}" if o.startswith("-") else f"deputy__{o}" for o in Deputy._meta.ordering
+    ]
+    return ArraySubquery(links.order_by(*order).values("deputy__name"))
 
 
 class TriageAdminMixin:
@@ -154,10 +163,10 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
     )
     list_display_links = ("occurred_on", "problem_short")
     list_filter = (
-        DateYearFilter.on("occurred_on", title=_("接待年份")),
+        SidebarYearFilter.on("occurred_on", title=_("接待年份")),
         "status",
-        ("station", NamedRelatedFilter.named("name")),
-        ("category", NamedRelatedFilter.named("name")),
+        ("station", SidebarNamedFilter.named("name")),
+        ("category", SidebarNamedFilter.named("name")),
     )
     list_select_related = ("station", "category", "community", "suggestion")
     search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")
@@ -199,13 +208,19 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
         return super().get_queryset(request).prefetch_related("deputies")
 
     def list_rows(self, queryset):
-        """The list reads the columns its cells and the rows' names show; the deputies present
-        by name (``list_rows_loaded``)."""
-        return queryset.only(*VISIT_ROW_COLUMNS).prefetch_related(None)
+        """The list reads the columns its cells and the rows' names show; on PostgreSQL the
+        deputies present by name with the rows (``deputy_names``: an array subquery, evaluated
+        for the page's rows only), elsewhere by ``list_rows_loaded``."""
+        rows = queryset.only(*VISIT_ROW_COLUMNS).prefetch_related(None)
+        if connections[rows.db].vendor == "postgresql":
+            rows = rows.annotate(deputy_names=_deputy_names())
+        return rows
 
     def list_rows_loaded(self, rows):
         """The page's deputies present, by name in their code's order, in one query on the
-        join table (no ``Deputy`` made per name)."""
+        join table (no ``Deputy`` made per name), where the rows did not bring them."""
+        if rows and hasattr(rows[0], "deputy_names"):
+            return
         names = names_by_row(rows, Visit.deputies.field)
         for row in rows:
             row.deputy_names = names[row.pk]

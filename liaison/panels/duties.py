@@ -1,7 +1,6 @@
 """A deputy's coming duties on their dashboard and to-do list, and the 我的接待 menu entry."""
 
-from datetime import date, time, timedelta
-from typing import NamedTuple
+from datetime import date, timedelta
 
 from django.db.models import Count, Min
 from django.db.models.functions import JSONArray
@@ -26,7 +25,7 @@ from deputies.facts import (
     register_facts,
 )
 
-from ..duty_rows import duty_rows_html
+from ..duty_rows import DUTY_ROW, CardDuty, duty_from_row, duty_rows_html
 from ..models import Duty, Visit
 
 PANEL_LIMIT = 3
@@ -35,12 +34,7 @@ TODO_DAYS = 7  # reception duties this close are on the deputy's to-do list
 
 # What the card shows of each coming duty (``duty_rows_html``), its day and station; the
 # day's date and start, then the duty's id, are the order the card lists them in.
-NEXT_ROW = (
-    "pk",
-    *(f"reception_day__{name}" for name in ("date", "starts_at", "ends_at", "theme", "topic")),
-    "reception_day__station__name",
-    "reception_day__station__address",
-)
+NEXT_ROW = DUTY_ROW[:-1]
 
 
 def duty_panel(request, *, today: date | None = None) -> dict | None:
@@ -79,46 +73,10 @@ def card_html(panel: dict) -> SafeString:
     )
 
 
-class CardStation(NamedTuple):
-    name: str
-    address: str
-
-
-class CardDay(NamedTuple):
-    """A coming duty's reception day as the card shows it (``duty_rows_html`` reads these
-    attributes of a ``ReceptionDay``): model instances of a few fields cost more to make
-    than the card's rows."""
-
-    date: date
-    starts_at: time
-    ends_at: time | None
-    theme: str
-    topic: str
-    station: CardStation
-
-
-class CardDuty(NamedTuple):
-    pk: int
-    reception_day: CardDay
-    attended: bool | None = None  # not read for a coming duty
-
-
 def next_duties(rows: list[list]) -> list[CardDuty]:
     """The ``next`` fact's rows as the card's duties with their day and station (the
     attributes of ``coming_duties``'s that the card shows), soonest first."""
-    duties = []
-    for row in sorted(rows, key=lambda row: (row[1], row[2], row[0])):  # date, start, id
-        pk, when, starts, ends, theme, topic, name, address = row
-        day = CardDay(
-            date.fromisoformat(when),
-            time.fromisoformat(starts),
-            time.fromisoformat(ends) if ends else None,
-            theme,
-            topic,
-            CardStation(name, address),
-        )
-        duties.append(CardDuty(pk, day))
-    return duties
+    return [duty_from_row(row) for row in sorted(rows, key=lambda row: (row[1], row[2], row[0]))]
 
 
 def facts(today: date) -> dict:

@@ -44,7 +44,7 @@ def opinion_index(request):
             week = week_parse(raw)
         except WeekError as exc:
             messages.warning(request, _("%(error)s 已显示本周。") % {"error": exc})
-    heat, flagged, counted_at = index_page(week=week)
+    heat, flagged, counted_at = index_page(week=week, heat_page=request.GET.get("page"))
     flags = open_flags_shown(MAX_OPEN_FLAGS_SHOWN)
     labels = [week_label(week - timedelta(weeks=i)) for i in range(BASELINE_WEEKS, -1, -1)]
     context = {

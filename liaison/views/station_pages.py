@@ -14,11 +14,13 @@ from core import clock
 
 from ..selectors_stations import open_communities, station_rows
 from ..selectors_stories import station_page
-from ..stations_html import station_rows_html
+from ..stations_html import community_options_html, station_rows_html
 from .stations import _station_visible, station_opinion_url
 from .stories import id_parameter
 
-STATIONS_PER_PAGE = 20
+# Two phone screens of stations: a resident looks for the one near them, by community (the
+# choice above the list) or by paging; ten rows keep a district's page the size of a demo's.
+STATIONS_PER_PAGE = 10
 
 
 def station_list(request):
@@ -42,6 +44,7 @@ def station_list(request):
             "communities": communities,
             "community": community,
             "rows_html": station_rows_html(page.object_list),
+            "options_html": community_options_html(communities, community),
         },
     )
 

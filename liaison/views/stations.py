@@ -20,7 +20,7 @@ from deputies.models import Deputy
 
 from ..duty_rows import duty_rows_html
 from ..models import Station
-from ..selectors_stations import coming_duties, past_duties, poster_deputies
+from ..selectors_stations import duty_lists, poster_deputies
 
 STATION_OPINION = "liaison:opinion_station"
 DEPUTY_OPINION = "liaison:opinion_deputy"
@@ -126,8 +126,7 @@ def my_duties(request):
     today = clock.today()
     deputy = request.deputy
     url = deputy_opinion_url(request, deputy)
-    coming = coming_duties(deputy, today=today)
-    past = past_duties(deputy, today=today)
+    coming, past = duty_lists(deputy, today=today)
     return render(
         request,
         "liaison/duty_mine.html",

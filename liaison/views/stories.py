@@ -7,7 +7,6 @@ only the photos of published stories. Odd filter values (an unknown station, a m
 deputy code, a page past the end) are ignored, never an error.
 """
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -17,8 +16,7 @@ from deputies.models import CODE_VALIDATOR
 from ..models import Station, StoryPhoto
 from ..models.stories import photo_content_type
 from ..selectors_stories import (
-    feed_count,
-    feed_page,
+    feed_paged,
     may_preview,
     public_deputies,
     story_for,
@@ -53,10 +51,8 @@ def story_list(request):
     station = _station_filter(request.GET.get("station"))
     deputy = _deputy_filter(request.GET.get("deputy"))
     ids = {"station": station.pk if station else None, "deputy": deputy.pk if deputy else None}
-    # The count, then the page's cards: two prepared statements (``feed_count``, ``feed_page``).
-    page = Paginator(range(feed_count(**ids)), PER_PAGE).get_page(request.GET.get("page"))
-    offset = page.start_index() - 1 if page.paginator.count else 0
-    page.object_list = feed_page(**ids, offset=offset, limit=PER_PAGE)
+    # The page's cards with the feed's count: one prepared statement (``feed_paged``).
+    page = feed_paged(**ids, number=request.GET.get("page"), per_page=PER_PAGE)
     query = "&".join(
         part
         for part in (

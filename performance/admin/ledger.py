@@ -15,6 +15,7 @@ from core.admin_history import HistoryAdminMixin
 from core.admin_lists import built_once_a_day, subquery_count
 from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
+from core.admin_sidebar import sidebar_rows
 from core.audit import audit_record
 from core.compiled import rows_once
 from core.privacy import export_record
@@ -36,6 +37,7 @@ from .common import (
     PerformanceAdmin,
     ReasonForm,
     YearFilter,
+    _rule_set_years,
     year_from,
 )
 from .imports import LedgerImportMixin
@@ -47,9 +49,17 @@ class RuleCodeFilter(admin.SimpleListFilter):
     title = _("积分规则")
     parameter_name = "rule_code"
 
+    @classmethod
+    def sidebar_part(cls, request, model_admin, path):
+        """Read with the years in one statement (``core.admin_sidebar``)."""
+        return ("rule-code-names",), _rule_code_names
+
     def lookups(self, request, model_admin):
         # Read afresh by a statement compiled once per process; the latest year's name wins.
-        names = dict(rows_once(("performance:rule-code-names",), _rule_code_names))
+        rows = sidebar_rows(request, model_admin, ("rule-code-names",))
+        if rows is NotImplemented:
+            rows = rows_once(("performance:rule-code-names",), _rule_code_names)
+        names = dict(rows)
         return [(code, f"{code} {names[code]}") for code in sorted(names)]
 
     def queryset(self, request, queryset):
@@ -65,7 +75,18 @@ def _rule_code_names():
 class LedgerYearFilter(YearFilter):
     """The year of the entries' rule set, also said as a date range: an entry's date lies in its
     rule set's year (``services.entry_check``), and the range lets the list read its page from
-    the date index instead of walking through every later year's entries to find the year's."""
+    the date index instead of walking through every later year's entries to find the year's.
+    The years are read with the rule codes in one statement (``core.admin_sidebar``)."""
+
+    @classmethod
+    def sidebar_part(cls, request, model_admin, path):
+        return ("rule-set-years",), _rule_set_years
+
+    def lookups(self, request, model_admin):
+        rows = sidebar_rows(request, model_admin, ("rule-set-years",))
+        if rows is NotImplemented:
+            return super().lookups(request, model_admin)
+        return [(year, str(year)) for (year,) in rows]
 
     def queryset(self, request, queryset):
         queryset = super().queryset(request, queryset)

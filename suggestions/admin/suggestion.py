@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
-from core.admin_lists import DateYearFilter, LargeListAdmin, NamedRelatedFilter
+from core.admin_lists import LargeListAdmin
 from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
+from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
 from core.audit import audit_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
@@ -115,9 +116,11 @@ class SuggestionAdmin(
         "status",
         AttentionFilter,
         "kind",
-        ("category", NamedRelatedFilter.named("name")),
-        DateYearFilter.on("year", title=_("立案年度")),
-        ("lead_unit", NamedRelatedFilter.named("name")),
+        # The categories, the years and the units offered: one statement a page
+        # (``core.admin_sidebar``), not three.
+        ("category", SidebarNamedFilter.named("name")),
+        SidebarYearFilter.on("year", title=_("立案年度")),
+        ("lead_unit", SidebarNamedFilter.named("name")),
         "origin",
     )
     search_fields = ("number", "title", "lead_deputy__name", "lead_deputy__code")

@@ -14,13 +14,13 @@ from accounts.roles import Role
 from core import clock
 from core.cockpit import FIGURES_MINUTES, remembered
 from core.tabular import table_response
-from core.url_memo import pk_url_parts
+from core.url_memo import pk_url_parts, reverse_memo
 
 from .. import selectors_staff
 from ..forms import ScoresForm, StatsForm
 from ..models import UnitReview
 from ..scoring import unit_scores_by_year, units_for_review
-from ..staff_rows import write_cards
+from ..staff_rows import write_badges, write_cards, write_reports
 from ..statistics import REPORT_HEADERS, report_rows, suggestion_statistics
 
 
@@ -32,8 +32,11 @@ def staff_home(request):
     # rows put their key between the two halves (about fifty reversals a page otherwise).
     head, tail = pk_url_parts("admin:suggestions_suggestion_change")
     context["change_head"], context["change_tail"] = f"{head}/", f"/{tail}"
-    # The cards' rows written in Python, as the template wrote them (the same HTML).
+    # The cards' rows and the badges written in Python, as the template wrote them (the same
+    # HTML).
     write_cards(context, context["change_head"], context["change_tail"])
+    write_reports(context, context["change_head"], context["change_tail"])
+    write_badges(context, reverse_memo("admin:suggestions_suggestion_changelist"))
     return render(request, "suggestions/staff_home.html", context)
 
 

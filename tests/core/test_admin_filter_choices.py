@@ -2,6 +2,8 @@
 the key; its choices are Django's (``RelatedFieldListFilter.choices``) for every registered
 list, with and without other filters, a selected choice, the empty choice and odd values."""
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin.filters import RelatedFieldListFilter
@@ -116,3 +118,32 @@ def test_kept_values_are_djangos_and_fresh(staff_user):
     assert "2023" in choices({"year__exact": "2023", "q": "x"})
     CourseFactory(year=2024)
     assert choices({})[1:] == ["2023", "2024", "2025"]
+
+
+def test_read_choices_are_djangos_and_fresh(staff_user):
+    """A ``reading`` filter (the deputies' term) offers Django's own choices, the keys and
+    ``str()`` of the rows in the admin's order, read from a kept statement: a term added since
+    the last page at once."""
+    from django.contrib.admin.filters import RelatedFieldListFilter
+
+    from deputies.models import Deputy
+    from tests.deputies.factories import TermFactory
+
+    model_admin = admin.site._registry[Deputy]
+    TermFactory(number=17, name="")
+    TermFactory(number=16, name="第十六届人大")
+
+    def specs():
+        cl = _changelist(model_admin, staff_user, {})
+        found = [s for s in cl.filter_specs if isinstance(s, NamedRelatedFilter)]
+        return [s for s in found if not s.text_column]
+
+    (term,) = specs()
+    request = RequestFactory().get("/")
+    request.user = staff_user
+    djangos = RelatedFieldListFilter.field_choices(term, term.field, request, model_admin)
+    assert term.lookup_choices == djangos
+    assert [text for _key, text in djangos] == ["第17届", "第十六届人大"]
+    TermFactory(number=18, start_date=date(2027, 1, 1), end_date=date(2031, 12, 31))
+    (term,) = specs()
+    assert [text for _key, text in term.lookup_choices] == ["第18届", "第17届", "第十六届人大"]

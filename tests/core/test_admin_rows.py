@@ -191,3 +191,22 @@ def test_the_add_link_is_djangos_byte_for_byte(client, demo):
         tools = re.compile(r'<ul class="object-tools">.*?</ul>', re.S)
         assert tools.search(ours).group(0) == tools.search(stock).group(0)
         assert 'class="addlink"' in ours and "/admin/deputies/deputy/add/?" in ours
+
+
+def test_kept_links_follow_the_query_and_the_language(client, demo, monkeypatch):
+    """The row links (``core.admin_rows``: the change URL with the preserved filters), the
+    page links and the add link (``core.admin_list_parts``) are written once per process and
+    key: a list visited again with another sort, page, filter or language gets its own, each
+    exactly Django's."""
+    from performance.models import LedgerEntry
+
+    model_admin = admin.site._registry[LedgerEntry]
+    monkeypatch.setattr(model_admin, "list_per_page", 5)  # pages of links to keep apart
+    client.force_login(User.objects.get(username="clerk"))
+    url = "/admin/performance/ledgerentry/"
+    for language in ("zh-hans", "en"):
+        client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+        for query in ("", "?o=-1", "?o=-1&p=2", "?p=2", "?status__exact=verified", ""):
+            stock, ours, written = both(client, url + query)
+            assert ours == stock and written == 1, f"{language} {query}"
+            assert 'class="paginator"' in ours and 'class="addlink"' in ours

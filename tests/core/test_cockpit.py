@@ -367,3 +367,19 @@ def test_kept_figures_say_when_and_what_a_clerk_acts_on_is_fresh(staff_client):
     cache.clear()
     serving = Deputy.objects.filter(status=DeputyStatus.SERVING).count()
     assert serving > 1 and kpis(staff_client)["在任代表"][0] == str(serving)
+
+
+def test_a_visit_reads_the_figures_and_the_lists_in_one_statement(staff_client):
+    """With the kept figures kept, a visit reads what a clerk acts on (the fresh counts and
+    the decision lists) in one statement, without setting anything for a transaction."""
+    world(1)
+    staff_client.get("/cockpit/")  # the kept figures counted, the statement compiled
+    with CaptureQueriesContext(connection) as captured:
+        assert staff_client.get("/cockpit/").status_code == 200
+    reads = [q["sql"] for q in captured if "desk_card" in q["sql"]]
+    assert (
+        len(reads) == 1
+        and "performance:month" in reads[0]
+        and "performance.decisions:talks" in reads[0]
+    )
+    assert not [q for q in captured if q["sql"].startswith("SET")]  # no SET LOCAL either

@@ -77,7 +77,7 @@ def test_no_candidates():
 
 
 def test_each_list_comes_with_its_decisions_in_its_own_read(staff_user, django_assert_num_queries):
-    """The talk list, the re-election rows, the exit flags and rows: four reads whatever the
+    """The talk list, the re-election rows and the exit rows: one statement whatever the
     decisions (each list's row carries the committee's decision on it), and an exit decision
     shows on the exit row only."""
     graded(exit_deputy := DeputyFactory(), y2024=INC, y2025=INC)
@@ -90,7 +90,7 @@ def test_each_list_comes_with_its_decisions_in_its_own_read(staff_user, django_a
         kind=ConsequenceKind.EXIT,
         decision=Decision.PERSUADED,
     )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         section = decisions_section(TODAY)
     decided = {candidate.deputy.pk: decision for candidate, decision in section["exits"]}
     assert len(decided) == 2  # graded without entries: no base entry either

@@ -127,3 +127,29 @@ def test_prepared_once_per_connection_and_again_after_a_rollback():
     assert compiled.run_kept("default", _OPINIONS, [OpinionStatus.NEW, now, "z"], (1,)) == [(0,)]
     assert _statements("NOT LIKE 'z'") == [1]
     connection.close()
+
+
+def test_rows_are_read_with_the_counts_in_their_order(django_assert_num_queries):
+    """A ``Rows`` source gives the queryset's rows (in its order, a few columns) in the same
+    statement as the counts; none gives an empty list."""
+    from django.db.models import Count
+
+    from liaison.models import Opinion
+
+    for status in (OpinionStatus.NEW, OpinionStatus.NEW, OpinionStatus.ASSIGNED):
+        OpinionFactory(tracking_code=new_tracking_code(), status=status)
+    by_status = Opinion.objects.order_by("-status").values_list("status").annotate(n=Count("*"))
+    sources = {
+        **_build(),
+        "by_status": compiled.Rows(by_status),
+        "ids": compiled.Rows(Opinion.objects.order_by("-pk").values_list("pk", flat=True)),
+        "none": compiled.Rows(Opinion.objects.none().values_list("pk")),
+    }
+    with django_assert_num_queries(1):
+        found = compiled.reads_in_one_query(sources)
+    assert found["new"] == 2 and found["all"] == 3
+    assert found["by_status"] == [tuple(row) for row in by_status]
+    assert found["ids"] == [
+        (pk,) for pk in Opinion.objects.order_by("-pk").values_list("pk", flat=True)
+    ]
+    assert found["none"] == []

@@ -205,11 +205,41 @@ def test_a_page_reads_only_the_sources_it_names(deputy):
         assert facts.deputy_facts(_request(deputy.user), keys=wanted)["performance"]["returned"]
     assert len(queries) == 1 and len(facts._STATEMENTS) == 1  # compiled once, read afresh
     everything = facts.deputy_facts(request)
-    assert set(everything.values) == set(facts._SOURCES)
+    assert set(everything.values) == set(facts._SOURCES) - facts._NAMED_ONLY
     assert everything["performance"] == some["performance"]
     with CaptureQueriesContext(connection) as queries:
         assert facts.deputy_facts(request, keys=("training",)) is everything
     assert len(queries) == 0
+
+
+def test_a_pages_own_rows_are_read_only_where_named(deputy):
+    """A source registered ``named_only`` (a page's own rows): the dashboard, reading every
+    source, leaves it out; a page naming it reads it, even after every other source's facts
+    were read in the same request (they do not hold it)."""
+    from deputies.models import Deputy
+
+    facts.register_facts(
+        "test.own",
+        lambda today: {"name": (Deputy.objects.filter(pk=facts.DEPUTY), "name")},
+        named_only=True,
+    )
+    try:
+        request = _request(deputy.user)
+        everything = facts.deputy_facts(request)
+        assert "test.own" not in everything.values
+        with CaptureQueriesContext(connection) as queries:
+            own = facts.deputy_facts(request, keys=("performance", "test.own"))
+        assert len(queries) == 1 and own["test.own"]["name"] == deputy.name
+        assert set(own.values) == {"performance", "test.own"}
+        with CaptureQueriesContext(connection) as queries:
+            assert facts.deputy_facts(request, keys=("performance",)) is everything
+        assert len(queries) == 0
+        facts.register_facts("test.own", lambda today: {})  # no longer named only
+        assert "test.own" not in facts._NAMED_ONLY
+    finally:
+        facts._SOURCES.pop("test.own", None)
+        facts._NAMED_ONLY.discard("test.own")
+        facts._STATEMENTS.clear()
 
 
 def test_a_rows_fact_gives_every_row_and_an_empty_list_for_none(deputy, other_deputy):

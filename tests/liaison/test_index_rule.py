@@ -219,8 +219,12 @@ def test_the_page_reads_what_the_rows_give(settings, weeks_later):
     rows = index_rows(week=W48)
     heat, flagged, counted_at = index_page(week=W48, today=today)
 
+    page = heat.pop("page")  # the communities' page: three fit on one
+    assert page.number == 1 and not page.has_other_pages()
     assert heat == heat_table(rows)
     assert flagged == [row for row in rows if row.flagged]
     assert len(flagged) == 2 and len(heat["rows"]) == 3
     assert (counted_at is None) == (weeks_later <= -9)
-    assert index_page(week=W48 - timedelta(weeks=30), today=today)[:2] == (heat_table([]), [])
+    empty, none_flagged, _counted = index_page(week=W48 - timedelta(weeks=30), today=today)
+    assert empty.pop("page").object_list == []
+    assert (empty, none_flagged) == (heat_table([]), [])

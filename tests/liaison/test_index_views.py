@@ -123,6 +123,41 @@ def test_staff_sees_heat_table_trend_and_open_flags(staff_client):
     assert 'name="csrfmiddlewaretoken"' in html
 
 
+def test_the_heat_table_is_paged_by_community(staff_client):
+    """A district's forty-odd communities: twelve lines a page, in the communities' order,
+    every page with every category's column and the levels of the whole week; the page links
+    keep the week, and the flagged pairs of every page are in the trend."""
+    from liaison.selectors_index import HEAT_COMMUNITIES_PER_PAGE as PER_PAGE
+
+    names = [f"社区{i:02d}" for i in range(PER_PAGE + 2)]
+    category, other = CategoryFactory(), CategoryFactory()
+    for i, name in enumerate(names):
+        community = CommunityFactory(name=name, order=i)
+        _jump(n=1 + i % 3, community=community, category=category)
+    _jump(n=9, community=CommunityFactory(name=names[-1] + "末", order=99), category=other)
+    week = "2026-W48"
+
+    first = staff_client.get(URL, {"week": week})
+    heat = first.context["heat"]
+    assert [line["community"] for line in heat["rows"]] == names[:PER_PAGE]
+    assert heat["categories"] == [category.name, other.name] and heat["top"] == 9
+    assert heat["rows"][0]["cells"][0] == {"count": 1, "level": 1, "flagged": False}
+    html = first.content.decode()
+    assert f"?week={week}&amp;page=2" in html and "1 / 2" in html
+    assert [item["row"].community for item in first.context["trend"]] == [names[-1] + "末"]
+
+    second = staff_client.get(URL, {"week": week, "page": "2"})
+    lines = second.context["heat"]["rows"]
+    assert [line["community"] for line in lines] == [*names[PER_PAGE:], names[-1] + "末"]
+    assert lines[-1]["cells"][1] == {"count": 9, "level": 5, "flagged": True}
+    assert "2 / 2" in second.content.decode() and names[-1] + "末" in second.content.decode()
+    assert "?week=" + week + "&amp;page=1" in second.content.decode()
+    assert names[-1] + "末" in html  # the second page's flagged pair, in the first's trend
+    # An odd page number is the nearest page, as elsewhere.
+    odd = staff_client.get(URL, {"week": week, "page": "x"}).context["heat"]["rows"]
+    assert [line["community"] for line in odd] == names[:PER_PAGE]
+
+
 def test_names_are_escaped(staff_client):
     _jump(community=CommunityFactory(name="<script>alert(1)</script>"))
     opinion_flags_compute(week=W48)

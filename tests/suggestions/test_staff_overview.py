@@ -249,3 +249,36 @@ def test_the_page_says_when_the_settled_counts_were_counted(staff_client, time_m
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = staff_client.get("/suggestions/staff/").content.decode()
     assert "Counted at 10:04, every 10 minutes" in english
+
+
+# --- one statement for everything read afresh ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_cards_calendar_and_live_badges_are_one_statement(time_machine):
+    """Every card's rows, the calendar's exceptions and the live badges come in one statement
+    (the settled badges, once kept, read nothing); the overdue card's working days still count
+    the calendar's holidays and worked weekend days, as ``working_days_between`` does."""
+    from core.models import CalendarDay
+    from core.workdays import working_days_between
+
+    time_machine.move_to("2026-11-20 10:00 +08:00", tick=False)
+    _one_of_each_card(HandlingUnitFactory(), 3)
+    for day, kind in (
+        (date(2026, 10, 1), CalendarDay.Kind.HOLIDAY),
+        (date(2026, 10, 2), CalendarDay.Kind.HOLIDAY),
+        (date(2026, 9, 27), CalendarDay.Kind.WORKDAY),  # a Sunday worked
+        (date(2026, 8, 3), CalendarDay.Kind.HOLIDAY),  # before every deadline
+    ):
+        CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind})
+    assert CalendarDay.objects.filter(date__gt=date(2026, 9, 1), date__lte=TODAY).count() >= 3
+    staff_overview(TODAY)  # the settled badges counted and kept
+    with CaptureQueriesContext(connection) as queries:
+        overview = staff_overview(TODAY)
+    assert len(queries) == 1
+    deadlines = [date(2026, 9, 1 + i) for i in range(3)]
+    assert [days for _row, days in overview["overdue"]] == [
+        working_days_between(d, TODAY) for d in deadlines
+    ]
+    assert all(len(overview[card]) == 3 for card in CARDS)
+    assert isinstance(overview["pending"][0][2], date)

@@ -143,3 +143,68 @@ def test_the_page_writes_the_rows(staff_client, time_machine):
     write_cards(context, HEAD, TAIL)
     for key in FORMER:
         assert str(context[key]) and str(context[key]) in page, key
+
+
+# --- the badges and the tough projects' card (suggestions.staff_rows.write_badges/_reports) ---
+
+FORMER_BADGES = """{% load suggestion_tags %}<div>
+  {% for label, n, value in status_counts %}
+    <a class="badge {{ value|status_class }} text-decoration-none p-2" href="{{ changelist }}?status__exact={{ value }}">{{ label }} {{ n }}</a>
+  {% endfor %}
+</div>
+<div>
+  {% for label, n, value in settled_counts %}
+    <a class="badge {{ value|status_class }} text-decoration-none p-2" href="{{ changelist }}?status__exact={{ value }}">{{ label }} {{ n }}</a>
+  {% endfor %}
+  <span>"""  # noqa: E501
+NOW_BADGES = "<div>\n  {{ status_html }}\n</div>\n<div>\n  {{ settled_html }}\n  <span>"
+FORMER_REPORTS = """{% load i18n %}<ul>
+        {% for p, y, q in missing_reports %}<li class="list-group-item"><a href="{{ change_head }}{{ p.suggestion_id }}{{ change_tail }}">{{ p.suggestion }}</a> <span class="text-muted">{{ p.suggestion.lead_unit }} · {% blocktranslate %}{{ y }}年第{{ q }}季度{% endblocktranslate %}</span></li>
+        {% empty %}<li class="list-group-item text-muted">{% translate "无" %}</li>{% endfor %}
+      </ul>"""  # noqa: E501
+NOW_REPORTS = """{% load i18n %}<ul>
+        {{ reports_html }}{% if not missing_reports %}<li class="list-group-item text-muted">{% translate "无" %}</li>{% endif %}
+      </ul>"""  # noqa: E501
+
+
+def _tough_projects() -> None:
+    """Two tough projects lacking last quarter's report, their suggestion and unit with text
+    to escape."""
+    from suggestions.models import ToughProject
+
+    unit = HandlingUnitFactory(name='<i>住建</i> & "城管"')
+    for i in range(2):
+        suggestion = RegisteredSuggestionFactory(
+            title=f'<b>攻坚{i}</b> & "难题"',
+            status=Status.IN_HANDLING,
+            lead_unit=unit,
+            assigned_on=date(2026, 3, 1),
+            reply_deadline=date(2026, 6, 1),
+            deadline_limit=date(2026, 9, 1),
+        )
+        ToughProject.objects.create(
+            suggestion=suggestion, difficulty=3, team="专班", started_on=date(2026, 4, 1)
+        )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_badges_and_the_reports_are_the_former_templates_html(language):
+    from suggestions.staff_rows import write_badges, write_reports
+
+    _cards()
+    _tough_projects()
+    SuggestionFactory()  # a draft: a settled badge
+    changelist = "/admin/suggestions/suggestion/"
+    with translation.override(language):
+        context = {**staff_overview(TODAY), "change_head": HEAD, "change_tail": TAIL}
+        assert len(context["missing_reports"]) == 2
+        write_badges(context, changelist)
+        write_reports(context, HEAD, TAIL)
+        for former, now in ((FORMER_BADGES, NOW_BADGES), (FORMER_REPORTS, NOW_REPORTS)):
+            expected = Template(former).render(Context({**context, "changelist": changelist}))
+            assert Template(now).render(Context(context)) == expected
+        # And an empty card, as before.
+        context["missing_reports"] = []
+        write_reports(context, HEAD, TAIL)
+        expected = Template(FORMER_REPORTS).render(Context(context))
+        assert Template(NOW_REPORTS).render(Context(context)) == expected

@@ -212,6 +212,22 @@ def test_odd_parameters_are_ignored(client, staff_user, deputy, query):
         assert client.get(reverse(name, args=[deputy.pk]) + query).status_code == 200
 
 
+def test_the_rows_read_with_the_deputys_facts_are_the_archives_own(deputy, other_deputy):
+    """The deputy's own pages read the archive's rows with their facts (``archive_rows``):
+    the same rows, values and order as its own query, and the same archive."""
+    from deputies.facts import read_facts
+    from training.selectors_archive import ARCHIVE, _enrollments, _Row, archive_rows
+
+    _record(deputy)
+    _record(deputy, tag="乙")
+    _record(other_deputy, tag="丙")
+    today = datetime.date(2026, 6, 1)
+    for someone in (deputy, other_deputy):
+        rows = archive_rows(read_facts(someone, today, (ARCHIVE,)))
+        assert rows == [_Row(*row) for row in _enrollments(someone.pk)]
+        assert learning_archive(someone, rows) == learning_archive(someone)
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)

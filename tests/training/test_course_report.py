@@ -177,6 +177,23 @@ def test_the_report_takes_two_queries_after_the_course(django_assert_num_queries
     assert report.enrolled == 12
 
 
+def test_read_with_its_sessions_the_course_takes_one_query_more(django_assert_num_queries):
+    """``course_for_report`` reads the course's sessions with it: the report then takes one
+    more query, with the same sessions, order and counts present as when read apart."""
+    from training.selectors_course_report import course_for_report
+
+    built = _course(enrolled=6)
+    CourseSessionFactory(course=built, date=DONE + datetime.timedelta(days=9))  # nobody yet
+    course = course_for_report(built.pk)
+    with django_assert_num_queries(1):
+        report = course_report(course)
+    apart = course_report(course_report_queryset().get(pk=built.pk))
+    assert [(s.session.pk, s.session.date, str(s.present)) for s in report.sessions] == [
+        (s.session.pk, s.session.date, str(s.present)) for s in apart.sessions
+    ]
+    assert len(report.sessions) == 3 and summary_lines(report) == summary_lines(apart)
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -285,3 +302,73 @@ def test_formulas_in_a_title_or_a_name_stay_text():
     names = [c for c in sheet["B"] if c.value and "HYPERLINK" in str(c.value)]
     assert len(names) == 2  # the title and the deputy, both text
     assert all(c.data_type == "s" and c.value.startswith("'=") for c in names)
+
+
+# A deputy's row as the report wrote it before (``format_html`` of this, with
+# ``floatformat`` and ``passed_text``), which itself wrote the template's former loop.
+FORMER_ROW_HTML = """
+      <tr>
+        <td>{}</td>
+        <td><a href="{}">{}</a></td>
+        <td>{}/{}</td>
+        <td>{}</td>
+        <td>{}</td>
+        <td>{}</td>
+        <td>{}</td>
+      </tr>
+    """
+
+
+def _former_rows(data) -> list[str]:
+    from django.template.defaultfilters import floatformat
+    from django.utils.html import format_html
+
+    from training.selectors_course_report import NONE_SHOWN, passed_text
+
+    return [
+        format_html(
+            FORMER_ROW_HTML,
+            d.code,
+            reverse("training:deputy_archive", args=[d.deputy_id]),
+            d.name,
+            d.sessions_attended,
+            d.sessions_total,
+            floatformat(d.hours, 1),
+            NONE_SHOWN if d.best_score is None else floatformat(d.best_score, 1),
+            passed_text(data, d),
+            f"{d.completed_on:%Y-%m-%d}" if d.completed_on else NONE_SHOWN,
+        )
+        for d in data.deputies
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("with_quiz", [True, False])
+def test_the_rows_are_the_former_rows(language, with_quiz):
+    """``deputy_rows_html``: the same HTML as the rows written by ``format_html`` before,
+    names with markup escaped, a quiz passed, failed and not attempted, scores and hours
+    with and without a fraction, with and without a completion date."""
+    from django.utils import translation
+
+    from training.course_report_html import deputy_rows_html
+
+    course = CourseFactory(title="<b>预算</b> & 审查")
+    days = (DONE - datetime.timedelta(days=d) for d in (1, 2))
+    sessions = [CourseSessionFactory(course=course, date=day) for day in days]
+    quiz = QuizFactory(course=course) if with_quiz else None
+    scores = [("85", True), ("59.5", False), None, ("100", True)]
+    for n, score in enumerate(scores):
+        deputy = DeputyFactory(name=f'<i>"代表{n}"</i> & 一', code=f"D<{n}>")
+        enrolment = EnrollmentFactory(
+            course=course, deputy=deputy, completed_on=DONE if n % 2 else None
+        )
+        for session in sessions[: n % 3]:
+            hours = Decimal("2.5") * (n or 1)
+            AttendanceFactory(enrollment=enrolment, session=session, hours=hours)
+        if score and quiz is not None:
+            _attempt(enrolment, quiz, 1, score[0], score[1])
+    data = course_report(course_report_queryset().get(pk=course.pk))
+    with translation.override(language):
+        rows = deputy_rows_html(data)
+        assert rows == _former_rows(data)
+    assert "&lt;i&gt;&quot;代表0&quot;&lt;/i&gt; &amp; 一" in "".join(rows)

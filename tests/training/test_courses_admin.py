@@ -437,3 +437,22 @@ def test_attendance_list_is_read_only_and_filtered(staff_client):
 def test_deputies_cannot_open_the_workbench(deputy_client):
     for url in (COURSES, ENROLMENTS, ENROL):
         assert deputy_client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_kind_column_is_the_choices_labels(language):
+    """类别 · 形式: the track's and the format's labels as ``get_FOO_display`` gives them, the
+    format left out when there is none; each combination written once per language."""
+    from django.utils import translation
+
+    from training.admin.courses import kind_text
+    from training.models import Format, Track
+
+    with translation.override(language):
+        for track in Track.values:
+            for fmt in ["", *Format.values]:
+                course = Course(track=track, format=fmt)
+                parts = (course.get_track_display(), course.get_format_display())
+                expected = " · ".join(str(p) for p in parts if p)
+                assert kind_text(track, fmt, language) == expected
+                assert CourseAdmin(Course, site).kind(course) == expected

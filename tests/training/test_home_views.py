@@ -298,9 +298,9 @@ def test_own_course_and_survey_lines_are_the_templates(language):
     assert "&lt;b&gt;&quot;课&quot;&lt;/b&gt; &amp; 一" in expected
 
 
-def test_the_home_page_reads_five_queries(client):
-    """The user, the deputy's facts, the open courses (the recommendations among them), the
-    deputy's enrolments and the surveys waiting."""
+def test_the_home_page_reads_two_queries(client):
+    """The user, and the deputy's facts with the page's own rows: the open courses (the
+    recommendations among them), the deputy's enrolments and the surveys waiting."""
     deputy = DeputyWithUserFactory()
     for _ in range(3):
         course = CourseFactory(for_new=True)
@@ -310,4 +310,45 @@ def test_the_home_page_reads_five_queries(client):
     _home_queries(client)  # warm per-process caches
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("training:home")).status_code == 200
-    assert len([q for q in ctx if "SAVEPOINT" not in q["sql"]]) == 5
+    assert len([q for q in ctx if "SAVEPOINT" not in q["sql"]]) == 2
+
+
+def test_the_facts_rows_are_the_former_queries():
+    """The home page's rows read with the deputy's facts (``home_rows``) are, in order, what
+    its own queries read: ``my_enrollments``' values, the open courses (a session to come or
+    none, enrolment open, not enrolled; the next session first, none last, then the title)
+    and the surveys waiting, closing soonest first."""
+    from decimal import Decimal
+
+    from deputies.facts import read_facts
+    from tests.training.factories import AttendanceFactory, SurveyFactory
+    from training.selectors_courses import HOME, home_rows, my_enrollments
+
+    deputy = DeputyWithUserFactory()
+    soon, later = CourseFactory(title="乙"), CourseFactory(title="甲")
+    CourseSessionFactory(course=soon, date=FUTURE)
+    CourseSessionFactory(course=later, date=FUTURE + datetime.timedelta(days=3))
+    online = CourseFactory(title="丙")  # no session: open at any time, listed last
+    over = CourseFactory(title="丁")
+    CourseSessionFactory(course=over, date=TODAY - datetime.timedelta(days=3))
+    closed = CourseFactory(title="戊", enrol_until=TODAY - datetime.timedelta(days=1))
+    CourseSessionFactory(course=closed, date=FUTURE)
+    for n in range(3):
+        course = CourseFactory(title=f"课{n}", year=2026 - n % 2)
+        session = CourseSessionFactory(course=course, date=TODAY - datetime.timedelta(days=n))
+        enrolment = EnrollmentFactory(course=course, deputy=deputy)
+        AttendanceFactory(enrollment=enrolment, session=session, hours=Decimal("2.5"))
+        if n == 1:
+            Enrollment.objects.filter(pk=enrolment.pk).update(completed_on=TODAY)
+    surveys = [
+        SurveyFactory(is_published=True, opens_on=TODAY, closes_on=FUTURE + datetime.timedelta(d))
+        for d in (5, 1, 9, 3)
+    ]
+    rows = home_rows(read_facts(deputy, TODAY, (HOME,)))
+    former = my_enrollments(deputy, today=TODAY).values_list(
+        "course_id", "course__title", *rows.enrollments[0]._fields[2:]
+    )
+    assert [tuple(e) for e in rows.enrollments] == list(former)
+    assert [c.pk for c in rows.courses] == [soon.pk, later.pk, online.pk]
+    assert [c.next_session for c in rows.courses] == [FUTURE, later.sessions.get().date, None]
+    assert [s[0] for s in rows.surveys] == [surveys[1].pk, surveys[3].pk, surveys[0].pk]

@@ -10,6 +10,7 @@ look things up in. Lists annotate only the rows they show (correlated subqueries
 import functools
 
 from django.contrib import admin, messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -28,8 +29,6 @@ from core.admin_lists import (
     built_once_a_day,
     subquery_count,
 )
-from core.admin_names import names_by_row
-from core.admin_rows import choice_label
 from core.audit import audit_record
 
 from ..forms_attendance import CourseAdminForm, SessionFormSet
@@ -97,6 +96,20 @@ class SessionsFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=pick(clock.today()).values("course_id"))
 
 
+@functools.cache
+def _group_names() -> ArraySubquery:
+    """A course's groups' names in the groups' order (``ProfessionalGroup.Meta.ordering``), as
+    ``names_by_row`` listed them, read as one column of the course's row. Built once per
+    process (it depends on the models alone; ``annotate`` resolves a copy of it each time):
+    building its queryset cost more than the database spent on it."""
+    links = Course.groups.through.objects.filter(course=OuterRef("pk"))
+    order = [
+        f"-professionalgroup__{o[1:]}" if o.startswith("-") else f"professionalgroup__{o}"
+        for o in Course.groups.field.related_model._meta.ordering
+    ]
+    return ArraySubquery(links.order_by(*order).values("professionalgroup__name"))
+
+
 @functools.lru_cache(maxsize=1024)
 def tiers_text(
     for_new: bool, for_reelected: bool, groups: tuple[str, ...], keywords: str, language: str
@@ -109,6 +122,19 @@ def tiers_text(
     if keywords:
         parts.append(_t("特长：%(k)s") % {"k": keywords})
     return "；".join(parts) or _t("全体代表")
+
+
+@functools.lru_cache(maxsize=256)
+def kind_text(track: str, format: str, language: str) -> str:
+    """The list's 类别 · 形式 column: the track's and the format's labels (a few combinations
+    row after row, each written once per process and language)."""
+    labels = (_label("track", track), _label("format", format))
+    return " · ".join(str(label) for label in labels if label)
+
+
+def _label(name: str, value: str):
+    """``get_FOO_display()``'s label of ``value`` (the value itself when it is not a choice)."""
+    return dict(Course._meta.get_field(name).flatchoices).get(value, value)
 
 
 @admin.register(Course)
@@ -162,16 +188,15 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
         )
 
     def list_rows(self, queryset):
-        """The list reads the columns its cells show (not the description or the topic), the
-        groups by name (``list_rows_loaded``)."""
-        return queryset.select_related(None).only(*COURSE_ROW_COLUMNS).prefetch_related(None)
-
-    def list_rows_loaded(self, rows):
-        """The page's courses' groups, by name in their order, in one query on the join table
-        (no group made per name)."""
-        names = names_by_row(rows, Course.groups.field)
-        for row in rows:
-            row.group_names = names[row.pk]
+        """The list reads the columns its cells show (not the description or the topic), and
+        each course's groups by name in the groups' order (``_group_names``), in the page's
+        own query: no query of their own, no group made per name."""
+        return (
+            queryset.select_related(None)
+            .only(*COURSE_ROW_COLUMNS)
+            .prefetch_related(None)
+            .annotate(group_names=_group_names())
+        )
 
     @admin.display(description=_("面向对象"))
     def tiers(self, obj):
@@ -184,7 +209,7 @@ class CourseAdmin(LargeListAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("类别 · 形式"))
     def kind(self, obj):
-        return " · ".join(x for x in (choice_label(obj, "track"), choice_label(obj, "format")) if x)
+        return kind_text(obj.track, obj.format, get_language())
 
     @admin.display(description=_("课次"))
     def sessions(self, obj):

@@ -141,7 +141,18 @@ class Course(models.Model):
                 violation_error_message=_("年度不合理。"),
             ),
         ]
-        indexes = [models.Index(fields=["is_published", "year"])]
+        indexes = [
+            models.Index(fields=["is_published", "year"]),
+            # The courses a deputy may still enrol in (``selectors_courses.open_courses``, the
+            # recommendations' candidates): this year's published ones whose enrolment is
+            # open, found in the index; by the year alone every course of the year was read
+            # (at district size some ninety, most closed).
+            models.Index(
+                fields=["year", "enrol_until"],
+                condition=Q(is_published=True),
+                name="training_course_enrol_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.year}）"

@@ -12,19 +12,26 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from core import clock
-from core.admin_lists import counts_in_one_query
+from core.compiled import Rows, reads_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
-from deputies.facts import prepared
 from deputies.models import Deputy
 
 from ..models import Survey, SurveyResponse
 from ..selectors_courses import UNMARKED_WITHIN_DAYS, coming_sessions, unmarked_sessions
 
 
-def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet] | None:
+def desk_counts(request, *, today: date | None = None) -> dict[str, QuerySet | Rows] | None:
+    """The counts, and the first unmarked session (where one card links) and the open survey
+    as ``Rows``, read with the other panels' in one statement."""
     if not request.user.has_module_perms("training"):
         return None
-    return {key: qs.all() for key, qs in _desk_querysets(today or clock.today()).items()}
+    today = today or clock.today()
+    sources = {key: qs.all() for key, qs in _desk_querysets(today).items()}
+    return {
+        **sources,
+        "first_unmarked": Rows(_first_unmarked(today)),
+        "survey": Rows(_open_survey(today)),
+    }
 
 
 @lru_cache(maxsize=2)
@@ -63,16 +70,15 @@ def _open_survey(today: date) -> QuerySet:
 def staff_panel(
     request, *, today: date | None = None, counts: dict[str, int] | None = None
 ) -> dict[str, Any] | None:
-    """Two or three cards in two queries besides ``desk_counts``'s (counted by the desk, else
-    here): the first unmarked session (where one card links) and the open survey."""
+    """Two or three cards from ``desk_counts``'s reads (read by the desk, else here): the
+    counts, the first unmarked session (where one card links) and the open survey."""
     if not request.user.has_module_perms("training"):
         return None
     today = today or clock.today()
     if counts is None:
-        counts = counts_in_one_query(**desk_counts(request, today=today))
-    # Both reads compiled once a day per process (``deputies.facts.prepared``), run afresh.
-    unmarked = prepared(("training:desk-unmarked", today), lambda: _first_unmarked(today))
-    surveys = prepared(("training:desk-survey", today), lambda: _open_survey(today))
+        counts = reads_in_one_query(desk_counts(request, today=today))
+    unmarked = [pk for (pk,) in counts["first_unmarked"]]
+    surveys = counts["survey"]
     unmarked_count = counts["unmarked"]
     coming = counts["coming"]
     items = [

@@ -16,14 +16,16 @@ from deputies.facts import deputy_facts
 from ..archive_html import completed_html, in_progress_html, quizzes_html, years_html
 from ..pdf import archive_pdf, archive_pdf_filename
 from ..selectors_archive import (
+    ARCHIVE,
     archive_deputy_queryset,
+    archive_rows,
     learning_archive,
     track_labels,
 )
 
 
-def _page(request, deputy, *, staff_view: bool):
-    archive = learning_archive(deputy)
+def _page(request, deputy, *, staff_view: bool, rows=None):
+    archive = learning_archive(deputy, rows)
     return render(
         request,
         "training/archive.html",
@@ -40,9 +42,9 @@ def _page(request, deputy, *, staff_view: bool):
     )
 
 
-def _pdf(deputy):
+def _pdf(deputy, rows=None):
     now = clock.now()
-    content = archive_pdf(learning_archive(deputy), now=now)
+    content = archive_pdf(learning_archive(deputy, rows), now=now)
     return file_response(content, archive_pdf_filename(deputy, now=now))
 
 
@@ -51,22 +53,24 @@ def _deputy(pk: int):
 
 
 def _own(request):
-    """The request's deputy with the term the archive's header shows: read by the deputy's
-    facts statement of no source (``deputies.facts``: the deputy's row with their
-    constituency, group and term, compiled once per day and prepared), where reading
-    ``deputy.term`` built and planned a query of its own."""
-    deputy_facts(request, keys=())
-    return request.deputy
+    """The request's deputy with the term the archive's header shows, and their archive's
+    rows: both read by the deputy's facts statement of the archive's source alone
+    (``deputies.facts``: the deputy's row with their constituency, group and term, and the
+    rows as one of its columns; compiled once per day and prepared), where reading
+    ``deputy.term`` and the rows were a query each."""
+    known = deputy_facts(request, keys=(ARCHIVE,))
+    return request.deputy, archive_rows(known)
 
 
 @deputy_required
 def archive(request):
-    return _page(request, _own(request), staff_view=False)
+    deputy, rows = _own(request)
+    return _page(request, deputy, staff_view=False, rows=rows)
 
 
 @deputy_required
 def archive_pdf_view(request):
-    return _pdf(_own(request))
+    return _pdf(*_own(request))
 
 
 @role_required(Role.STAFF)

@@ -13,55 +13,45 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required
 from core import clock
-from deputies.facts import deputy_facts, prepared
+from deputies.facts import deputy_facts
 
 from ..home_html import completed_lines, course_lines, course_prefix, current_lines, survey_lines
 from ..models import Enrollment
 from ..selectors_courses import (
+    HOME,
     course_sessions_for,
     course_visible_to,
-    home_enrollments,
-    home_open_courses,
+    home_rows,
     my_enrollments,
-    open_surveys,
 )
 from ..selectors_recommend import RECOMMEND_FACTS, recommended_courses
 from ..services import TrainingError
 from ..services.enrolment import course_enrol, course_withdraw
 
 RECOMMENDED_SHOWN = 5
-SURVEYS_SHOWN = 3
 OPEN_PER_PAGE = 10
 
 
 @deputy_required
 def home(request):
     deputy, today = request.deputy, clock.today()
-    # The deputy's facts (one prepared statement, as on the dashboard, of the sources this
-    # page reads) answer the gap rules with their ledger and activity counts, the survey
-    # choices and the year's hours and completed courses: six queries fewer.
-    known = deputy_facts(request, today=today, keys=("training", *RECOMMEND_FACTS))
-    # The courses open to the deputy, read once: the recommendations are chosen among them
-    # and the rest, in their order, is the open list (each read compiled once per shape and
-    # day, ``deputies.facts.prepared``, run with the deputy's ids).
-    courses = home_open_courses(deputy, today=today)
+    # One statement (the deputy's facts, of the sources this page reads, prepared once per
+    # day as on the dashboard): the gap rules with their ledger and activity counts, the
+    # survey choices, the year's hours and completed courses, and the page's own rows (the
+    # courses open to the deputy, their enrolments, the surveys waiting).
+    known = deputy_facts(request, today=today, keys=("training", HOME, *RECOMMEND_FACTS))
+    rows = home_rows(known)
+    # The recommendations are chosen among the open courses; the rest, in their order, is
+    # the open list.
     recommended = recommended_courses(
-        deputy, today=today, limit=RECOMMENDED_SHOWN, facts=known, candidates=courses
+        deputy, today=today, limit=RECOMMENDED_SHOWN, facts=known, candidates=rows.courses
     )
     shown = {r.course.pk for r in recommended}
-    page = Paginator([c for c in courses if c.pk not in shown], OPEN_PER_PAGE).get_page(
+    page = Paginator([c for c in rows.courses if c.pk not in shown], OPEN_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    enrollments = home_enrollments(deputy, today=today)
-    current = [e for e in enrollments if e.completed_on is None]
-    completed = [e for e in enrollments if e.completed_on is not None][:5]
-    surveys = prepared(
-        ("training:home-surveys", today),
-        lambda deputy: open_surveys(deputy, today=today).values_list("pk", "title", "closes_on")[
-            :SURVEYS_SHOWN
-        ],
-        deputy=deputy.pk,
-    )
+    current = [e for e in rows.enrollments if e.completed_on is None]
+    completed = [e for e in rows.enrollments if e.completed_on is not None][:5]
     prefix = course_prefix()
     return render(
         request,
@@ -75,8 +65,8 @@ def home(request):
             "completed": completed,
             "completed_html": completed_lines(completed, prefix),
             "page": page,
-            "surveys": surveys,
-            "surveys_html": survey_lines(surveys),
+            "surveys": rows.surveys,
+            "surveys_html": survey_lines(rows.surveys),
             "summary": {
                 "year": today.year,
                 "hours": known["training"]["hours"] or Decimal("0"),
