@@ -57,7 +57,7 @@ DUTY_ROW = (
 
 def duty_from_row(row: Sequence) -> CardDuty:
     """A duty from its JSON row (``DUTY_ROW``, the attendance optional): dates and times as
-    ISO text."""
+    ISO text, the attendance true, false or unknown (None)."""
     pk, when, starts, ends, theme, topic, name, address, *attended = row
     day = CardDay(
         date.fromisoformat(when),
@@ -67,7 +67,9 @@ def duty_from_row(row: Sequence) -> CardDuty:
         topic,
         CardStation(name, address),
     )
-    return CardDuty(pk, day, attended[0] if attended else None)
+    # SQLite's JSON writes a boolean as 0 or 1: read it back as the flag it was.
+    flag = attended[0] if attended else None
+    return CardDuty(pk, day, None if flag is None else bool(flag))
 
 
 def _clock(value: time) -> str:

@@ -131,7 +131,9 @@ def feed_paged(
         guess = int(number)
     except (TypeError, ValueError):
         guess = 1
-    offset = (guess - 1) * per_page if guess >= 1 else _PAST_THE_END
+    # A number past any feed (thirty nines) reads the last page too: the offset is kept
+    # within what the databases' integers hold.
+    offset = min((guess - 1) * per_page, _PAST_THE_END) if guess >= 1 else _PAST_THE_END
     stories, total = _feed_rows(station, deputy, offset=offset, limit=per_page, counted=True)
     page = Paginator(range(total or 0), per_page).get_page(number)
     if total and page.start_index() - 1 != min(offset, (total - 1) // per_page * per_page):

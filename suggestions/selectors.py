@@ -9,6 +9,7 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -439,13 +440,20 @@ def _unit_page_ids(
     for part in (led, co) if co_handled else (led,):  # no co-handled ids: no part to compile
         if tab in UNIT_TAB_STATES:
             part = part.filter(status__in=[s.value for s in UNIT_TAB_STATES[tab]])
-        part = part.order_by("reply_deadline", "pk").values_list("pk", "reply_deadline")
+        part = (
+            part.annotate(page_id=F("pk"), page_deadline=F("reply_deadline"))
+            .order_by("reply_deadline", "pk")
+            .values_list("page_id", "page_deadline")
+        )
         sql, part_params = part[: offset + size].query.sql_with_params()
-        parts.append(f"({sql})")
+        # Each sliced part as a derived table whose columns its own query names: SQLite takes
+        # neither a parenthesised member of a UNION nor column names given to a derived table.
+        n = len(parts)
+        parts.append(f"SELECT p{n}.page_id, p{n}.page_deadline FROM ({sql}) p{n}")
         params.extend(part_params)
     return RawSQL(
-        f"SELECT page.id FROM ({' UNION ALL '.join(parts)}) page (id, reply_deadline) "
-        "ORDER BY page.reply_deadline, page.id LIMIT %s OFFSET %s",
+        f"SELECT page.page_id FROM ({' UNION ALL '.join(parts)}) page "
+        "ORDER BY page.page_deadline, page.page_id LIMIT %s OFFSET %s",
         (*params, size, offset),
     )
 

@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -99,7 +100,9 @@ def my_enrollments(deputy: Deputy, *, today: date | None = None) -> QuerySet[Enr
             has_quiz=Exists(Quiz.objects.filter(course=OuterRef("course"), is_active=True)),
             quiz_passed=Exists(QuizAttempt.objects.filter(enrollment=OuterRef("pk"), passed=True)),
         )
-        .order_by("completed_on", "-course__year", "course__title")
+        # Courses under way first (no completion date), on every database: PostgreSQL puts
+        # NULL last when not told, SQLite first.
+        .order_by(F("completed_on").asc(nulls_first=True), "-course__year", "course__title")
     )
 
 
@@ -208,8 +211,9 @@ class HomeRows(NamedTuple):
 def home_rows(known: DeputyFacts) -> HomeRows:
     """The home page's rows from the deputy's facts (read with ``HOME`` among their keys), in
     the orders the page's own queries gave them: the open courses by next session (none
-    last, as PostgreSQL sorts), then title; the enrolments completed last, then the newest
-    course, then title; the surveys closing soonest first."""
+    last, as PostgreSQL sorts), then title; the enrolments under way first, then those
+    completed by date, each newest course first, then title; the surveys closing soonest
+    first."""
     rows = known[HOME]
     courses = []
     for row in sorted(
@@ -219,8 +223,8 @@ def home_rows(known: DeputyFacts) -> HomeRows:
         course.next_session, course.in_group = _day(row[-2]), bool(row[-1])
         courses.append(course)
     ordered = sorted(
-        rows["enrollments"], key=lambda r: (r[2] is None, r[2] or "", -r[-1], r[1], r[0])
-    )  # completed on (none last), the course's year (newest first), title
+        rows["enrollments"], key=lambda r: (r[2] is not None, r[2] or "", -r[-1], r[1], r[0])
+    )  # completed on (none first), the course's year (newest first), title
     enrollments = [
         HomeEnrollment(
             course_id,

@@ -62,7 +62,10 @@ def test_filters_read_in_one_statement_what_they_read_alone(staff_client, staff_
     with CaptureQueriesContext(connection) as queries:
         response = staff_client.get(url)
     sidebar = [q["sql"] for q in queries if "JSON_AGG(JSON_BUILD_ARRAY(" in q["sql"]]
-    assert len(sidebar) == 1 and sidebar[0].count("JSON_AGG(JSON_BUILD_ARRAY(") == folded
+    if connection.vendor == "postgresql":  # elsewhere each filter reads its own choices
+        assert len(sidebar) == 1 and sidebar[0].count("JSON_AGG(JSON_BUILD_ARRAY(") == folded
+    else:
+        assert sidebar == []
     cl = response.context["cl"]
     request = response.wsgi_request
     compared = 0
