@@ -10,13 +10,17 @@ Leaves in ``context.data``:
 ``deputy_windows``: ``{deputy id: (first day in office, last day or None)}`` over the terms
 that reach into the three years, so later hooks date their rows while the deputy served;
 ``staff_user``: the committee login that reviews and records.
+
+``finish`` adds the clerk's admin log (Django's ``LogEntry``) at district size.
 """
 
 import math
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import User
 from accounts.roles import Role
@@ -141,6 +145,41 @@ def generate(context: ScaleContext) -> None:
     context.data["deputy_windows"] = _windows(everyone)
     context.data["staff_user"] = staff_user
     context.data["term"] = term
+
+
+# The clerk's admin actions over the three years (Django's admin log, which the staff desk
+# lists newest first): one for every few deputies' entries, as verifying and correcting them
+# in the admin leaves.
+ADMIN_ACTIONS_PER_DEPUTY = 20
+
+
+def finish(context: ScaleContext) -> None:
+    """The clerk's admin log at district size, on the deputies (a content type this app owns),
+    dated over the three years: the desk reads the latest of them."""
+    rng = context.rng_for("deputies.admin-log")
+    staff_user = context.data["staff_user"]
+    deputies = context.data["deputies"]
+    if not deputies:
+        return
+    deputy_type = ContentType.objects.get_for_model(Deputy)
+    start = datetime.combine(date(context.years[0], 1, 1), time(8), tzinfo=UTC)
+    span = (datetime.combine(context.today, time(8), tzinfo=UTC) - start).total_seconds()
+    flags = [ADDITION, CHANGE, CHANGE, CHANGE, DELETION]
+    entries = []
+    for _n in range(len(deputies) * ADMIN_ACTIONS_PER_DEPUTY):
+        deputy = rng.choice(deputies)
+        entries.append(
+            LogEntry(
+                user_id=staff_user.pk,
+                content_type_id=deputy_type.pk,
+                object_id=str(deputy.pk),
+                object_repr=str(deputy)[:200],
+                action_flag=rng.choice(flags),
+                action_time=start + timedelta(seconds=rng.uniform(0, span)),
+                change_message="[]",
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=BATCH)
 
 
 def _terms(today: date) -> tuple[Term, Term]:

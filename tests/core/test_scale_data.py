@@ -235,3 +235,29 @@ def test_demo_deputy_d001_gets_a_share_on_top_of_existing_data():
     _run(today, seed=8)
     assert Deputy.objects.count() == 2 * DEPUTIES + 1
     assert Suggestion.objects.count() == 2 * SUGGESTIONS
+
+
+@pytest.mark.django_db
+def test_the_clerk_gets_an_admin_log_the_desk_reads_by_an_index():
+    """The staff desk lists the clerk's latest admin actions: the scale data gives the clerk a
+    district's log over the three years, and the log has an index on (user, time)."""
+    from django.contrib.admin.models import LogEntry
+    from django.db import connection
+
+    from accounts.models import User
+    from core.templatetags.staff_desk import RECENT_ACTIONS, recent_actions
+    from deputies.scale import ADMIN_ACTIONS_PER_DEPUTY
+
+    today = clock.today()
+    _run(today)
+    clerk = User.objects.get(username="clerk")
+    log = LogEntry.objects.filter(user=clerk)
+    assert log.count() == DEPUTIES * ADMIN_ACTIONS_PER_DEPUTY
+    newest = log.order_by("-action_time").first().action_time
+    oldest = log.order_by("action_time").first().action_time
+    assert newest.date() <= today and oldest.year >= today.year - 2
+    shown = recent_actions(clerk)
+    assert [e.pk for e in shown] == list(log.values_list("pk", flat=True)[:RECENT_ACTIONS])
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "django_admin_log")
+    assert indexes["core_admin_log_user_time"]["columns"] == ["user_id", "action_time"]
