@@ -87,3 +87,31 @@ def test_the_desk_lists_the_clerks_actions(staff_client, staff_user):
     _log(staff_user, ADDITION, text="新增的记录")
     page = staff_client.get("/admin/").content.decode()
     assert 'id="recent-actions-module"' in page and "新增的记录" in page
+
+
+def test_the_desk_writes_the_list_once_for_the_same_entries(staff_client, staff_user, monkeypatch):
+    """The list is Django's block for the user's entries, written again only when they change
+    (a new action) or in another language."""
+    from core.templatetags import staff_desk
+
+    _log(staff_user, ADDITION, text="第一条")
+    written = []
+    render = staff_desk.render_to_string
+    monkeypatch.setattr(
+        staff_desk, "render_to_string", lambda *a, **k: written.append(a) or render(*a, **k)
+    )
+    staff_desk._RECENT_HTML.clear()
+    first = staff_client.get("/admin/").content.decode()
+    again = staff_client.get("/admin/").content.decode()
+    assert len(written) == 1 and "第一条" in first and "第一条" in again
+    _log(staff_user, CHANGE, text="第二条")
+    page = staff_client.get("/admin/").content.decode()
+    assert len(written) == 2 and "第二条" in page and page.index("第二条") < page.index("第一条")
+    clerk_html = staff_desk.recent_actions_html(staff_user)
+    with translation.override("en"):
+        english = staff_desk.recent_actions_html(staff_user)
+    assert len(written) == 3 and "Changed:" in english and "Changed:" not in clerk_html
+    django, _kept = _both(staff_user)
+    assert [line.strip() for line in django.split("\n") if "<li" in line] == [
+        line.strip() for line in clerk_html.split("\n") if "<li" in line
+    ]
