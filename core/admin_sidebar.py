@@ -135,9 +135,11 @@ class SidebarValuesFilter(IndexedValuesFilter):
 
 
 class SidebarNamedFilter(NamedRelatedFilter):
-    """``NamedRelatedFilter.named``, its choices from the page's one statement where the base
-    class reads them as pairs by a statement of its own (no ``limit_choices_to``, an ordering
-    of field names). ``SidebarNamedFilter.named("name")``."""
+    """``NamedRelatedFilter.named`` (or ``.reading``), its choices from the page's one
+    statement where the base class reads them by a statement of its own (no
+    ``limit_choices_to``, an ordering of field names; for ``reading``, plain columns whose
+    values JSON gives as the database does: numbers and text).
+    ``SidebarNamedFilter.named("name")``, ``SidebarNamedFilter.reading("name", "number")``."""
 
     @staticmethod
     def _foldable(field, ordering: tuple) -> bool:
@@ -145,21 +147,41 @@ class SidebarNamedFilter(NamedRelatedFilter):
 
     @classmethod
     def sidebar_part(cls, request, model_admin, path) -> Part | None:
-        if path is None or not cls.text_column:
+        if path is None:
             return None
         field = get_fields_from_path(model_admin.model, path)[-1]
         # The base class's ordering and choices read nothing of a filter but its class.
         ordering = tuple(cls.field_admin_ordering(cls, field, request, model_admin))
         if not cls._foldable(field, ordering):
             return None
-        return ("choices", path, ordering), lambda: cls._choices(cls, field, ordering, {})
+        if cls.text_column:
+            return ("choices", path, ordering), lambda: cls._choices(cls, field, ordering, {})
+        columns = cls._plain_columns(cls, field)
+        if columns is None:
+            return None
+        return ("rows", path, ordering, columns), lambda: cls._rows(cls, field, ordering, columns)
 
     def field_choices(self, field, request, model_admin):
-        if request is not None and self.text_column:
+        if request is not None:
             ordering = tuple(self.field_admin_ordering(field, request, model_admin))
             if self._foldable(field, ordering):
-                key = ("choices", self.field_path, ordering)
-                rows = sidebar_rows(request, model_admin, key)
-                if rows is not NotImplemented:
-                    return rows
+                if self.text_column:
+                    key = ("choices", self.field_path, ordering)
+                    rows = sidebar_rows(request, model_admin, key)
+                    if rows is not NotImplemented:
+                        return rows
+                elif (columns := self._plain_columns(field)) is not None:
+                    key = ("rows", self.field_path, ordering, columns)
+                    rows = sidebar_rows(request, model_admin, key)
+                    if rows is not NotImplemented:
+                        return self._named_rows(field, columns, rows)
         return super().field_choices(field, request, model_admin)
+
+    @staticmethod
+    def _named_rows(field, columns: tuple[str, ...], rows) -> list[tuple]:
+        """``(key, str(row))`` of each related row made of its ``columns``' values."""
+        related = field.remote_field.model
+        using = router.db_for_read(related)
+        key = field.remote_field.get_related_field().attname
+        made = (related.from_db(using, columns, row) for row in rows)
+        return [(getattr(row, key), str(row)) for row in made]

@@ -1,6 +1,6 @@
-"""The audit log's, the ledger's and the suggestions' list pages read their filters' choices in
-one statement (``core.admin_sidebar``), and each filter offers what its base class reads on its
-own: the same years, values, names and staff, in the same order."""
+"""The audit log's, the ledger's, the suggestions' and the deputies' list pages read their
+filters' choices in one statement (``core.admin_sidebar``), and each filter offers what its base
+class reads on its own: the same years, values, names and staff, in the same order."""
 
 import pytest
 from django.db import connection
@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.admin_sidebar import SidebarNamedFilter
 from core.audit import audit_record
 from tests.accounts.factories import StaffUserFactory
+from tests.deputies.factories import DeputyFactory, ProfessionalGroupFactory, TermFactory
 from tests.performance.factories import LedgerEntryFactory, rule
 from tests.suggestions.factories import (
     CategoryFactory,
@@ -38,6 +39,9 @@ def _rows(staff_user) -> None:
     RegisteredSuggestionFactory(category=CategoryFactory(name="民生"))  # a year to offer
     for code, year in (("B01", 2024), ("B01", 2025), ("C02", 2025)):
         LedgerEntryFactory(rule=rule(code, year))
+    named, unnamed = TermFactory(number=18, name="第十八届"), TermFactory(number=16)
+    for term in (named, unnamed):  # a term without a name is shown as 第16届
+        DeputyFactory(term=term, group=ProfessionalGroupFactory())
 
 
 def _own_choices(spec, request, model_admin):
@@ -53,6 +57,7 @@ def _own_choices(spec, request, model_admin):
         ("admin:core_auditevent_changelist", 4),
         ("admin:performance_ledgerentry_changelist", 2),
         ("admin:suggestions_suggestion_changelist", 3),
+        ("admin:deputies_deputy_changelist", 3),  # constituencies, groups, terms
     ],
 )
 def test_filters_read_in_one_statement_what_they_read_alone(staff_client, staff_user, name, folded):

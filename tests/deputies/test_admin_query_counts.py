@@ -3,6 +3,8 @@ page cost the same number of queries with 3 deputies as with 25; no query string
 
 import pytest
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.core.admin_queries import assert_flat, page_queries
@@ -89,3 +91,24 @@ def test_sorting_on_a_column_without_an_index_keeps_the_roster_order(staff_clien
     response = staff_client.get(reverse(LIST) + "?o=-5")
     codes = [d.code for d in response.context["cl"].result_list]
     assert codes == sorted(codes)
+
+
+def test_roster_list_reads_its_filters_choices_in_one_statement(staff_client):
+    """The constituencies', groups' and terms' choices come with the page's one sidebar
+    statement on PostgreSQL (``core.admin_sidebar``): the session's user, the sidebar, the
+    bounded count and the page's rows; elsewhere each of the three reads its own."""
+    grow(3)
+    url = reverse(LIST)
+    page_queries(staff_client, url)
+    with CaptureQueriesContext(connection) as captured:
+        staff_client.get(url)
+    sql = [q["sql"] for q in captured if not q["sql"].startswith(("SAVEPOINT", "RELEASE "))]
+    own_reads = [
+        s for s in sql if s.lstrip().startswith('SELECT "deputies_') and "deputies_deputy" not in s
+    ]
+    if connection.vendor == "postgresql":
+        assert own_reads == []
+        assert sum("JSON_AGG(JSON_BUILD_ARRAY(" in s for s in sql) == 1
+        assert len(sql) == 4, sql  # was 6: each of the three filters read its own choices
+    else:
+        assert len(own_reads) == 3
