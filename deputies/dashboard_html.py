@@ -33,6 +33,7 @@ class _Fixed:
     button: str  # the 记录履职 button, its line breaks and indents
     heading: str  # the list's card up to its count badge
     empty: str  # the card's end for no to-do
+    no_panels: str  # the panels' row when no app shows a panel
 
 
 _FIXED = Kept(limit=16)  # per language and addresses: fixed text only
@@ -72,6 +73,10 @@ def _make_fixed(submit: str) -> _Fixed:
         empty=(
             '\n  </div>\n  \n  <div class="card-body lv-muted">'
             f"{gettext('暂无待办事项。')}</div>\n  \n</section>\n"
+        ),
+        no_panels=(
+            '\n  <div class="col-12"><div class="card lv-card"><div class="card-body lv-muted">'
+            f"{gettext('履职记录、建议办理等功能将在这里显示。')}</div></div></div>\n"
         ),
     )
 
@@ -148,6 +153,25 @@ def panel_cards(panels: list[tuple[str, dict]]) -> list[tuple[str, dict, SafeStr
         card = mark_safe(f"{conditional_escape(html)}\n") if html is not None else None
         cards.append((template, context, card))
     return cards
+
+
+def content_html(
+    hero: SafeString, todos: SafeString, cards: list[tuple[str, dict, SafeString | None]]
+) -> SafeString | None:
+    """The page's content block as its template wrote it (the card, the to-do list, then each
+    panel's card in its column, or the words for no panel), when every panel's card is
+    written already (``panel_cards``); None when a panel's template is still to be included
+    (the template then writes the block). The loop over the panels cost ~0.1 ms a visit."""
+    if any(card is None for _template, _context, card in cards):
+        return None
+    if cards:
+        columns = "".join(
+            f'\n  <div class="col-12 col-lg-6">{card}</div>\n' for _t, _c, card in cards
+        )
+    else:
+        columns = _fixed().no_panels
+    # Safe: the card, the list and each panel's card are safe text, the rest fixed text.
+    return mark_safe(f'{hero}{todos}\n<div class="row g-0 gx-lg-3">\n{columns}\n</div>\n')
 
 
 _SCRIPTS = Kept(limit=4)  # the static files' addresses: fixed text

@@ -5,7 +5,7 @@ from accounts.access import deputy_required
 from accounts.roles import Role
 from core.dashboard import panels_for, todos_for
 
-from .dashboard_html import chart_scripts, hero_html, panel_cards, todos_html
+from .dashboard_html import chart_scripts, content_html, hero_html, panel_cards, todos_html
 from .models import Deputy
 
 
@@ -14,11 +14,13 @@ def dashboard(request):
     """A deputy's home after login, phone first: their card and the 记录履职 button, the to-do
     list merged from every app's rows (``core.dashboard.register_todo``), then the panels other
     apps contribute (score, portrait, duties, suggestions, training). No URL takes an id: a
-    deputy only ever sees their own. The card and the list are written in Python
-    (``dashboard_html``), after the to-dos have read the deputy's facts (the card's
+    deputy only ever sees their own. The card, the list and the panels' row are written in
+    Python (``dashboard_html``), after the to-dos have read the deputy's facts (the card's
     constituency, group and term come with them)."""
     todos = todos_for(Role.DEPUTY, request)
     panels = panels_for(Role.DEPUTY, request)
+    cards = panel_cards(panels)
+    hero, todo_list = hero_html(request.deputy), todos_html(todos)
     return render(
         request,
         "deputies/dashboard.html",
@@ -26,10 +28,12 @@ def dashboard(request):
             "deputy": request.deputy,
             "todos": todos,
             "panels": panels,
-            "cards": panel_cards(panels),
+            "cards": cards,
             "chart_scripts": chart_scripts(),
-            "hero_html": hero_html(request.deputy),
-            "todos_html": todos_html(todos),
+            "hero_html": hero,
+            "todos_html": todo_list,
+            # The whole content block, when every panel's card is written in Python.
+            "content_html": content_html(hero, todo_list, cards),
         },
     )
 

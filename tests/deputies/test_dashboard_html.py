@@ -107,3 +107,40 @@ def test_chart_scripts_are_the_include():
     from deputies.dashboard_html import chart_scripts
 
     assert chart_scripts() == get_template("core/_chart_scripts.html").render({})
+
+
+# The page's content block as its template writes it when a panel's card is still to include.
+FORMER_CONTENT = """{% load i18n %}{{ hero_html }}{{ todos_html }}
+<div class="row g-0 gx-lg-3">
+{% for template, context, card in cards %}
+  <div class="col-12 col-lg-6">{% if card is None %}{% include template with panel=context %}{% else %}{{ card }}{% endif %}</div>
+{% empty %}
+  <div class="col-12"><div class="card lv-card"><div class="card-body lv-muted">{% translate "履职记录、建议办理等功能将在这里显示。" %}</div></div></div>
+{% endfor %}
+</div>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_content_block_is_the_templates(language):
+    """The whole block written in Python (``content_html``) is the template's loop over the
+    panels' cards, and the words for none; with a panel to include, the template writes it."""
+    from django.utils.safestring import mark_safe
+
+    from deputies.dashboard_html import content_html, panel_cards
+
+    hero, todos = mark_safe("<section>卡 & 名</section>\n"), mark_safe("<section>待办</section>\n")
+    written = [
+        ("a.html", {"html": mark_safe('<div class="a">一 &amp; <b>二</b></div>')}),
+        ("b.html", {"html": mark_safe("<div>B</div>")}),
+    ]
+    with translation.override(language):
+        for panels in (written, written[:1], []):
+            cards = panel_cards(panels)
+            former = (
+                engines["django"]
+                .from_string(FORMER_CONTENT)
+                .render({"hero_html": hero, "todos_html": todos, "cards": cards})
+            )
+            assert content_html(hero, todos, cards) == former
+        assert content_html(hero, todos, panel_cards([*written, ("c.html", {"n": 1})])) is None
