@@ -38,7 +38,6 @@ from ..services.visits import (
     visit_validate,
     visits_exported,
 )
-from .related_rows import attach_related, related_values
 
 STREAM_CHUNK = 500
 # What a row of the list reads: its cells, the row's name (``Visit.__str__``, the checkbox's
@@ -59,16 +58,6 @@ VISIT_ROW_COLUMNS = (
     "suggestion__number",
     "suggestion__title",
 )
-# The page's own reading: the visits' columns, and the related rows' shown columns as values
-# of the rows (``related_rows``: no model per related row and row, as ``select_related``
-# makes them).
-VISIT_OWN_COLUMNS = tuple(column for column in VISIT_ROW_COLUMNS if "__" not in column)
-VISIT_RELATED = {
-    "station": ("name",),
-    "category": ("name",),
-    "community": ("name",),
-    "suggestion": ("number", "title"),
-}
 
 
 def _deputy_names() -> ArraySubquery:
@@ -219,25 +208,17 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
         return super().get_queryset(request).prefetch_related("deputies")
 
     def list_rows(self, queryset):
-        """The list reads the columns its cells and the rows' names show, the related rows'
-        as values of the rows (``VISIT_RELATED``); on PostgreSQL the deputies present by name
-        with the rows (``deputy_names``: an array subquery, evaluated for the page's rows
-        only), elsewhere by ``list_rows_loaded``."""
-        values = related_values(VISIT_RELATED)
-        if connections[queryset.db].vendor == "postgresql":
-            values["deputy_names"] = _deputy_names()
-        return (
-            queryset.select_related(None)
-            .only(*VISIT_OWN_COLUMNS)
-            .prefetch_related(None)
-            .annotate(**values)
-        )
+        """The list reads the columns its cells and the rows' names show; on PostgreSQL the
+        deputies present by name with the rows (``deputy_names``: an array subquery, evaluated
+        for the page's rows only), elsewhere by ``list_rows_loaded``."""
+        rows = queryset.only(*VISIT_ROW_COLUMNS).prefetch_related(None)
+        if connections[rows.db].vendor == "postgresql":
+            rows = rows.annotate(deputy_names=_deputy_names())
+        return rows
 
     def list_rows_loaded(self, rows):
         """The page's deputies present, by name in their code's order, in one query on the
-        join table (no ``Deputy`` made per name), where the rows did not bring them; each
-        row's station, category, community and suggestion from the row's values."""
-        attach_related(rows, VISIT_RELATED)
+        join table (no ``Deputy`` made per name), where the rows did not bring them."""
         if rows and hasattr(rows[0], "deputy_names"):
             return
         names = names_by_row(rows, Visit.deputies.field)
