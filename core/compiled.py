@@ -153,7 +153,7 @@ _PLACEHOLDER = re.compile(r"%[s%]")
 _LITERAL = Kept()
 
 
-def _literal_sql(connection, sql: str, params: Sequence, moving: frozenset[int]) -> str:
+def literal_sql(connection, sql: str, params: Sequence, moving: frozenset[int]) -> str:
     """``sql`` with every parameter but those at the ``moving`` positions written in as a
     literal (the day's dates, statuses, years), ``%s`` left for the moving ones; written once
     per statement and fixed values."""
@@ -194,7 +194,7 @@ def run_kept(
     import psycopg
 
     moving = frozenset(moving)
-    text = _literal_sql(connection, sql, params, moving)
+    text = literal_sql(connection, sql, params, moving)
     values = tuple(params[i] for i in sorted(moving))
     connection.ensure_connection()
     connection.validate_no_broken_transaction()

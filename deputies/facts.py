@@ -285,7 +285,7 @@ def _kept(using: str, statement: _Statement) -> _Statement:
     connection = connections[using]
     if connection.vendor == "postgresql":
         last = len(statement.params) - 1
-        literal = compiled._literal_sql(
+        literal = compiled.literal_sql(
             connection, statement.sql, statement.params, frozenset([last])
         )
     relations = []
@@ -454,7 +454,7 @@ def _prepare(build: Callable[..., QuerySet], ids: dict) -> _Prepared | None:
     literal = ""
     connection = connections[queryset.db]
     if connection.vendor == "postgresql":
-        literal = compiled._literal_sql(connection, sql, params, frozenset(places))
+        literal = compiled.literal_sql(connection, sql, params, frozenset(places))
     return _Prepared(
         compiler,
         sql,
