@@ -1,6 +1,7 @@
 """SQL expressions the ORM lacks, shared by the apps' selectors."""
 
-from django.db.models import Aggregate, JSONField
+from django.db.models import Aggregate, Expression, F, JSONField, QuerySet, Subquery, Value
+from django.db.models.functions import JSONArray
 
 
 class JSONList(Aggregate):
@@ -14,3 +15,17 @@ class JSONList(Aggregate):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def json_rows(queryset: QuerySet, *columns: "str | Expression") -> Subquery:
+    """``queryset``'s rows as one JSON array of arrays of ``columns`` (field names or
+    expressions), in no order, as a scalar subquery of the outer row (NULL when there is no
+    row): the rows grouped by a constant, so the whole set is one group."""
+    values = [F(column) if isinstance(column, str) else column for column in columns]
+    rows = (
+        queryset.order_by()
+        .values(_one=Value(1))
+        .annotate(_rows=JSONList(JSONArray(*values)))
+        .values("_rows")
+    )
+    return Subquery(rows[:1], output_field=JSONField())

@@ -5,17 +5,15 @@ from datetime import date
 
 from django.db.models import (
     Count,
-    F,
-    JSONField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, JSONArray
+from django.db.models.functions import Coalesce
 
-from core.sql import JSONList
+from core.sql import json_rows
 from deputies.facts import prepared
 from deputies.models import Community, Deputy, Status
 from performance.public import PublishedAchievement, published_achievements
@@ -80,13 +78,6 @@ def past_duties(deputy: Deputy, *, today: date, limit: int = 30) -> list[Duty]:
     )
 
 
-def _json_rows(duties: QuerySet[Duty]) -> Subquery:
-    """The duties' rows (``DUTY_ROW``) as one JSON array, in no order (NULL when none)."""
-    rows = duties.order_by().values(_one=Value(1))
-    rows = rows.annotate(v=JSONList(JSONArray(*(F(name) for name in DUTY_ROW))))
-    return Subquery(rows.values("v")[:1], output_field=JSONField())
-
-
 def duty_lists(
     deputy: Deputy, *, today: date, past_limit: int = 30
 ) -> tuple[list[CardDuty], list[CardDuty]]:
@@ -107,7 +98,7 @@ def duty_lists(
         past = Duty.objects.filter(pk__in=Subquery(latest))
         return (
             Deputy.objects.filter(pk=deputy)
-            .annotate(coming=_json_rows(coming), past=_json_rows(past))
+            .annotate(coming=json_rows(coming, *DUTY_ROW), past=json_rows(past, *DUTY_ROW))
             .values_list("coming", "past")
         )
 

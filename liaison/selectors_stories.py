@@ -26,7 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONArray
 
 from accounts.roles import Role, user_has_role
-from core.sql import JSONList
+from core.sql import json_rows
 from deputies.facts import prepared
 from deputies.models import Deputy, Status
 from performance.public import PublishedAchievement, published_achievements
@@ -159,8 +159,6 @@ def _feed_rows(
     ``counted``, an ``offset`` past the feed reads its last page and the rows carry the feed's
     count (the count; None without rows: an empty feed)."""
     links = Story.deputies.through.objects.filter(story=OuterRef("pk"))
-    names = links.order_by().values(_one=Value(1))
-    names = names.annotate(v=JSONList(JSONArray(F("deputy__code"), F("deputy__name"))))
     cover = StoryPhoto.objects.filter(story=OuterRef("pk")).order_by("order", "id")
 
     def build(*, limit: int, offset: int, **ids: int):
@@ -180,7 +178,7 @@ def _feed_rows(
             )
             .annotate(
                 station_name=F("station__name"),
-                deputies_json=Subquery(names.values("v")[:1], output_field=JSONField()),
+                deputies_json=json_rows(links, "deputy__code", "deputy__name"),
                 cover=Subquery(
                     cover.values(v=JSONArray("id", "caption"))[:1], output_field=JSONField()
                 ),

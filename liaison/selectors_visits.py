@@ -8,21 +8,17 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
-    F,
-    JSONField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import JSONArray
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, user_has_role
 from core.privacy import mask_phone  # the one masking (views import it from here too)
-from core.sql import JSONList
+from core.sql import json_rows
 from deputies.facts import prepared
 from deputies.models import Deputy
 
@@ -114,12 +110,9 @@ def _page_rows(offset: int, size: int, *, deputy: int, user: int) -> QuerySet[Vi
     """The page's visits, each with its deputies present as a JSON array of ``[id, name,
     code]`` (``present_json``): read with the rows, where a query of their own (planned on
     every visit, its list of ids never the same) cost more than the rows' prepared one."""
-    links = Visit.deputies.through.objects.filter(visit=OuterRef("pk")).order_by()
-    present = links.values(_one=Value(1)).annotate(
-        v=JSONList(JSONArray(F("deputy_id"), F("deputy__name"), F("deputy__code")))
-    )
+    links = Visit.deputies.through.objects.filter(visit=OuterRef("pk"))
     rows = _rows(_deputy_visits(deputy=deputy, user=user)).annotate(
-        present_json=Subquery(present.values("v")[:1], output_field=JSONField())
+        present_json=json_rows(links, "deputy_id", "deputy__name", "deputy__code")
     )
     return rows[offset : offset + size]
 

@@ -14,11 +14,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import JSONArray
 from django.utils import timezone
 
-from core.sql import JSONList
+from core.sql import json_rows
 from deputies.facts import prepared, row_instance
 from deputies.models import Deputy
 
@@ -49,16 +49,6 @@ def _json_row(queryset, fields) -> Subquery:
     )
 
 
-def _json_rows(queryset, *fields) -> Subquery:
-    """The queryset's rows as one JSON array of arrays of ``fields`` (NULL when none)."""
-    return Subquery(
-        queryset.order_by()
-        .values(_one=Value(1))
-        .annotate(_rows=JSONList(JSONArray(*(F(name) for name in fields))))
-        .values("_rows")[:1]
-    )
-
-
 def _build(year: int):
     def build(deputy):
         latest = (
@@ -66,14 +56,14 @@ def _build(year: int):
             .order_by("-created_at", "-pk")
             .values("pk")[:DISPUTES_SHOWN]
         )
-        disputes = _json_rows(
+        disputes = json_rows(
             Dispute.objects.filter(pk__in=Subquery(latest)),
             *DISPUTE_FIELDS[:2],
             "entry_id",
             "entry__title",
             *DISPUTE_FIELDS[3:],
         )
-        commendations = _json_rows(
+        commendations = json_rows(
             CommendedDeputy.objects.filter(
                 deputy=OuterRef("pk"), commendation__withdrawn_on__isnull=True
             ),
@@ -83,14 +73,14 @@ def _build(year: int):
         )
         return Deputy.objects.filter(pk=deputy).values(
             side_rule_set=_json_row(RuleSet.objects.filter(year=year), RULE_SET_FIELDS),
-            side_rules=_json_rows(Rule.objects.filter(rule_set__year=year), *RULE_FIELDS),
+            side_rules=json_rows(Rule.objects.filter(rule_set__year=year), *RULE_FIELDS),
             side_assessment=_json_row(
                 Assessment.objects.filter(deputy=OuterRef("pk"), rule_set__year=year),
                 ASSESSMENT_FIELDS,
             ),
             side_disputes=disputes,
             side_commendations=commendations,
-            side_years=_json_rows(RuleSet.objects.all(), "year"),
+            side_years=json_rows(RuleSet.objects.all(), "year"),
             side_published=Exists(Publication.objects.filter(year=year)),
         )
 

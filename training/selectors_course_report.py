@@ -19,21 +19,18 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Count,
     DecimalField,
-    F,
     IntegerField,
-    JSONField,
     Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, JSONArray
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.sql import JSONList
+from core.sql import json_rows
 from core.tabular import Sheet, dated_filename, title_line, write_xlsx
 from deputies.facts import prepared, row_instance
 
@@ -194,15 +191,10 @@ def _session_rows() -> Subquery:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = (
-        CourseSession.objects.filter(course=OuterRef("pk"))
-        .annotate(present=Coalesce(Subquery(present, output_field=IntegerField()), 0))
-        .order_by()
-        .values(_one=Value(1))
-        .annotate(v=JSONList(JSONArray(*(F(name) for name in SESSION_ROW), F("present"))))
-        .values("v")
+    sessions = CourseSession.objects.filter(course=OuterRef("pk")).annotate(
+        present=Coalesce(Subquery(present, output_field=IntegerField()), 0)
     )
-    return Subquery(rows[:1], output_field=JSONField())
+    return json_rows(sessions, *SESSION_ROW, "present")
 
 
 def _read_sessions(rows: list | None) -> list[CourseSession]:
