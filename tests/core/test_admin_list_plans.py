@@ -141,3 +141,26 @@ def test_a_plain_list_is_planned_once(site_request):
     assert first.queryset is not second.queryset
     assert [d.pk for d in first.result_list] == [d.pk for d in second.result_list]
     assert second.result_count == 3
+
+
+def test_a_plain_lists_rows_are_built_once(site_request):
+    """The columns a plain opening reads (``list_rows``, with its annotations) are kept with
+    its plan; a search builds them afresh."""
+    site, request = site_request
+    DeputyFactory.create_batch(2)
+    built = []
+
+    class CountingAdmin(PlainAdmin):
+        def list_rows(self, queryset):
+            built.append(1)
+            return queryset.only("name", "code")
+
+    for _ in range(3):
+        cl = CountingAdmin(Deputy, site).get_changelist_instance(request)
+        assert cl.plan_key is not None
+        assert len(cl.result_list) == 2
+    assert built == [1]
+    searching = RequestFactory().get("/", {"q": "x"})
+    searching.user = request.user
+    CountingAdmin(Deputy, site).get_changelist_instance(searching)
+    assert built == [1, 1]
