@@ -198,7 +198,8 @@ def _candidates_query(
     is_new: bool,
     specialties: bool,
 ):
-    upcoming = CourseSession.objects.filter(course=OuterRef("pk"), date__gte=today)
+    sessions = CourseSession.objects.filter(course=OuterRef("pk"))
+    upcoming = sessions.filter(date__gte=today)
     Groups = Course.groups.through
     in_group = (
         Exists(Groups.objects.filter(course=OuterRef("pk"), professionalgroup=group))
@@ -218,10 +219,13 @@ def _candidates_query(
         .filter(~Exists(Enrollment.objects.filter(course=OuterRef("pk"), deputy=deputy)))
         .annotate(
             next_session=Subquery(upcoming.order_by("date").values("date")[:1]),
-            has_sessions=Exists(CourseSession.objects.filter(course=OuterRef("pk"))),
+            # A course with no session yet or one still to come: its last session's date
+            # (one index step per course), where an EXISTS over every session made the
+            # database hash the sessions of all years on each visit.
+            last_session=Subquery(sessions.order_by("-date").values("date")[:1]),
             in_group=in_group,
         )
-        .filter(Q(next_session__isnull=False) | Q(has_sessions=False))
+        .filter(Q(last_session__isnull=True) | Q(last_session__gte=today))
         .filter(wanted)
         .select_related("topic")
     )
