@@ -384,7 +384,7 @@ def write_pagination(cl, context) -> str:
         count = gettext("%(n)s 以上") % {"n": count}
     name = cl.opts.verbose_name if cl.result_count == 1 else cl.opts.verbose_name_plural
     parts.append(f"\n{count} {escape(name)}\n")
-    if getattr(paginator, "approximate", False) or getattr(paginator, "capped", False):
+    if getattr(paginator, "past_paging", False):
         limit = _value_html(paginator.max_rows, context)
         note = gettext("（可翻阅前 %(n)s 条，请用筛选或搜索缩小范围）") % {"n": limit}
         parts.append(f'<span class="small quiet">{note}</span>')

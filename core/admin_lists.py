@@ -67,9 +67,9 @@ class SortableOnlyChangeList(ChangeList):
     the sort. Its queryset, its rows' queryset (``list_rows``), its count's statement and
     each page's statement are kept per list, admin site, day, language, columns and sort
     (``core.admin_reading``; building and compiling them cost 1.5-2 ms a request, more than
-    the database spent on the page) and run with fresh results. The filter sidebar is read afresh. A list whose queryset
-    reads the request, whose filters narrow it with nothing asked, a search, a filter, a
-    popup or ``list_editable`` take Django's way every time."""
+    the database spent on the page) and run with fresh results. The filter sidebar is read
+    afresh. A list whose queryset reads the request, whose filters narrow it with nothing
+    asked, a search, a filter, a popup or ``list_editable`` take Django's way every time."""
 
     plan_key: tuple | None = None
 

@@ -63,10 +63,21 @@ def test_estimated_and_capped_counts(staff, kind):
     DeputyFactory.create_batch(3)
     cl = changelist(Deputy, {}, staff)
     setattr(cl.paginator, kind, True)
+    cl.paginator.max_rows = 2  # three rows: past the pages offered
     context = Context({"cl": cl, "opts": cl.opts})
     html = render_pagination(cl, context)
     assert html == DJANGO.render(context)
     assert "可翻阅前" in html
+
+
+def test_an_estimate_within_the_pages_offered_says_no_limit(staff):
+    DeputyFactory.create_batch(3)
+    cl = changelist(Deputy, {}, staff)
+    cl.paginator.approximate = True
+    context = Context({"cl": cl, "opts": cl.opts})
+    html = render_pagination(cl, context)
+    assert html == DJANGO.render(context)
+    assert "约 3" in html and "可翻阅前" not in html
 
 
 def test_show_all_link(staff):

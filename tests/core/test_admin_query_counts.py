@@ -163,6 +163,36 @@ def test_an_unfiltered_list_takes_the_estimate_or_the_count_in_one_query(staff_u
     assert filtered.count == 0 and not filtered.approximate
 
 
+def test_an_unfiltered_list_past_the_exact_count_shows_the_estimate(
+    staff_client, staff_user, monkeypatch
+):
+    """Past ``exact_up_to`` rows the plain list shows "约 N" (the estimate: no row read), and
+    says nothing of a paging limit it has not reached; a filter counts its rows exactly."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    monkeypatch.setattr(LargeTablePaginator, "exact_up_to", 3)
+    _log(6, staff_user)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_notification")
+    response = staff_client.get(reverse("admin:core_notification_changelist"))
+    cl = response.context["cl"]
+    assert cl.paginator.approximate and not cl.paginator.capped
+    assert not cl.paginator.past_paging
+    html = response.content.decode()
+    assert f"约 {cl.result_count}" in html and "可翻阅前" not in html
+    kind0 = Notification.objects.filter(kind="suggestion.kind0").order_by("pk")
+    filtered = LargeTablePaginator(kind0, 2)
+    filtered.exact_up_to = 1
+    assert filtered.count == 2
+    assert not filtered.approximate
+    monkeypatch.setattr(LargeTablePaginator, "max_rows", 4)
+    response = staff_client.get(reverse("admin:core_notification_changelist"))
+    assert response.context["cl"].paginator.past_paging
+    assert "可翻阅前 4 条" in response.content.decode()
+
+
 HUGE = "9" * 30
 ODD_QUERIES = [
     "p=999",
