@@ -4,8 +4,8 @@ statements, and for the plain opening of a list (no filter, no search) planned o
 - ``LargeTablePaginator`` never counts more than ``max_rows`` rows: an unfiltered list on
   PostgreSQL of a table past ``exact_up_to`` rows takes the planner's estimate of the table's
   size (no scan at all), any other list counts at most ``max_rows + 1`` rows and says "more
-  than" past that. Paging stops at
-  ``max_rows`` rows, so no page number asks the database to skip its way through the table.
+  than" past that. Paging stops at ``max_rows`` rows, so no page number asks the database to
+  skip its way through the table.
 - ``read_prepared`` reads a page's rows by a prepared statement (``PreparedQuery``).
 - ``ListPlan``: the list as a clerk opens it (at most a sort and a page in the query string)
   is the same query every time, for a day: its queryset, its count's statement and its
@@ -115,8 +115,8 @@ def estimate_or_count(
 ) -> tuple[int | None, int | None]:
     """``(planner_estimate(queryset), None)`` where the estimate is past ``exact_up_to``
     (by default ``max_rows``), else ``(None, rows)`` with ``rows`` counted up to
-    ``max_rows + 1``: one statement where
-    Django would send two (the count runs only when the estimate is not past the limit).
+    ``max_rows + 1``: one statement where Django would send two (the count runs only when the
+    estimate is not past the limit).
     Run as a prepared statement (``run_kept``: planned once per connection and text); with a
     ``plan_key`` (a list's plain opening) the statement is also compiled once."""
     exact_up_to = max_rows if exact_up_to is None else min(exact_up_to, max_rows)
