@@ -204,8 +204,23 @@ class PreparedQuery(Query):
         compiler = super().get_compiler(using, connection, elide_empty)
         plain = compiler.connection.ops.compiler("SQLCompiler")
         if type(compiler) is plain and compiler.connection.vendor == "postgresql":
-            compiler.execute_sql = functools.partial(_prepared_rows, compiler, compiler.execute_sql)
+            # Its class rather than a function kept on the compiler: a compiler holding a
+            # function bound to itself is a reference cycle, left for the garbage collector.
+            compiler.__class__ = _prepared_compiler(plain)
         return compiler
+
+
+@functools.cache
+def _prepared_compiler(plain: type) -> type:
+    """The database's ``SQLCompiler`` reading its rows through ``_prepared_rows``."""
+
+    class PreparedCompiler(plain):
+        def execute_sql(self, result_type=MULTI, chunked_fetch=False, **kwargs):
+            if result_type != MULTI or chunked_fetch:
+                return super().execute_sql(result_type, chunked_fetch, **kwargs)
+            return _prepared_rows(self)
+
+    return PreparedCompiler
 
 
 @dataclass(frozen=True)
@@ -254,10 +269,8 @@ def _rows_statement(compiler) -> _RowsStatement:
     return statement
 
 
-def _prepared_rows(compiler, execute_sql, result_type=MULTI, chunked_fetch=False, **kwargs):
-    """``compiler.execute_sql`` with all the rows read at once through ``run_kept``."""
-    if result_type != MULTI or chunked_fetch:
-        return execute_sql(result_type, chunked_fetch, **kwargs)
+def _prepared_rows(compiler) -> list:
+    """``compiler.execute_sql()``'s rows (one chunk), read at once through ``run_kept``."""
     statement = _rows_statement(compiler)
     if statement.sql is None:
         return iter([])
