@@ -42,8 +42,10 @@ class KeptNode(template.Node):
         if any(part is None for part in named):
             return self.nodelist.render(context)
         key = (
-            self.origin.name if self.origin else None,  # where the part stands in which template
-            self.token.position if self.token else None,
+            # The part itself (a compiled template's nodes live as long as it): two parts of
+            # one template may name the same values. Its place in the template is known only
+            # where templates are compiled for debugging.
+            self,
             get_language(),
             get_urlconf() or settings.ROOT_URLCONF,
             get_script_prefix(),

@@ -5,6 +5,7 @@ language's header never shown."""
 import re
 
 import pytest
+from django.template import Context, Engine
 from django.test import Client
 from django.urls import reverse
 
@@ -110,3 +111,15 @@ def test_a_second_visit_writes_no_kept_part_again(staff_client, path, monkeypatc
     staff_client.get(path)
     assert calls["render"] >= 1
     assert calls["kept"] == calls["render"] and calls["written"] == 0, calls
+
+
+def test_two_parts_naming_the_same_values_are_kept_apart():
+    """Templates compiled without debugging do not know where a tag stands in them."""
+    engine = Engine(libraries={"kept_html": "core.templatetags.kept_html"}, debug=False)
+    template = engine.from_string(
+        "{% load kept_html %}{% kept_html who %}first {{ who }}{% endkept_html %}|"
+        "{% kept_html who %}second {{ who }}{% endkept_html %}"
+    )
+    context = {"who": "clerk", "csrf_token": "token"}
+    for _ in range(2):  # written, then kept
+        assert template.render(Context(context)) == "first clerk|second clerk"
