@@ -257,13 +257,17 @@ def _voter_reports(rng, years, today) -> None:
 
 def _disputes(deputies, year) -> None:
     first = deputies[0]
+    # The deputy's latest entry of the year is another one once later seeders have credited
+    # them (a reception day's attendance): the dispute is looked for by deputy and kind, so a
+    # second seeding adds none.
     entry = LedgerEntry.objects.filter(deputy=first, rule__rule_set__year=year).first()
-    if entry is not None:
-        Dispute.objects.get_or_create(
+    duplicate = Dispute.objects.filter(deputy=first, kind=DisputeKind.DUPLICATE)
+    if entry is not None and not duplicate.exists():
+        Dispute.objects.create(
             deputy=first,
             kind=DisputeKind.DUPLICATE,
             entry=entry,
-            defaults={"note": "同一次活动记录了两次，请核实。"},
+            note="同一次活动记录了两次，请核实。",
         )
     rule = RuleSet.objects.get(year=year).rules.get(code="B03")
     Dispute.objects.get_or_create(

@@ -4,11 +4,12 @@ Each part is idempotent; see ``core.demo``."""
 
 from core.demo import DemoContext
 
-from . import index, opinions, stations, stories
+from . import index, opinions, stations, stories, visits
 
 
 def seed(context: DemoContext) -> None:
     stations.seed(context)
+    visits.seed(context)
     opinions.seed(context)
     index.seed(context)
     stories.seed(context)

@@ -1,7 +1,7 @@
 """Demo: stations of every host type with their deputies, and a reception-day calendar around
-``context.today`` (past days with attendance marked and credited as B03, coming days incl.
-tomorrow for the demo deputy d001). Idempotent: stations by name, days by (station, date,
-time), duties by (day, deputy); valid on any date."""
+``context.today`` (past days of the last three months with attendance marked and credited as
+B03, coming days incl. tomorrow for the demo deputy d001). Idempotent: stations by name, days
+by (station, date, time), duties by (day, deputy); valid on any date."""
 
 import contextlib
 from datetime import time, timedelta
@@ -73,6 +73,9 @@ CALENDAR = [
     (1, time(9), ReceptionTheme.REGULAR, ""),
     (8, time(14, 30), ReceptionTheme.BUDGET, "明年街道民生实事项目征询"),
     (21, time(9), ReceptionTheme.REGULAR, ""),
+    # the earlier past, listed last so that the rota of the days above stays as it was
+    (-98, time(9), ReceptionTheme.REGULAR, ""),
+    (-70, time(9), ReceptionTheme.SPECIAL, "独居老人居家养老服务"),
 ]
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from core.demo import DemoContext
 from liaison.demo import opinions as demo
+from liaison.demo import visits as visits_demo
 from liaison.models import Opinion, OpinionStatus, Visit, VisitStatus
 from tests.suggestions.factories import CategoryFactory
 
@@ -18,6 +19,7 @@ TODAY = datetime.date(2027, 3, 10)
 
 def test_without_stations_the_demo_does_nothing():
     CategoryFactory()
+    visits_demo.seed(DemoContext(today=TODAY))
     demo.seed(DemoContext(today=TODAY))
     assert not Visit.objects.exists() and not Opinion.objects.exists()
 
@@ -41,6 +43,7 @@ def test_seed_twice_on_the_full_demo(deputy):
 def test_a_station_without_deputies_gets_no_visits_but_opinions():
     CategoryFactory()
     StationFactory()
+    visits_demo.seed(DemoContext(today=TODAY))
     demo.seed(DemoContext(today=TODAY))
     assert not Visit.objects.exists()
     assert Opinion.objects.count() == len(demo.OPINIONS)
