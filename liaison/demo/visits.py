@@ -216,28 +216,22 @@ def _visits(context: DemoContext, stations: list[Station]) -> None:
         category = category_for(hint)
         if not present or category is None:
             continue
-        try:
-            visit = visit_create(
-                actor=None,
-                station=station,
-                occurred_on=occurred_on,
-                reception_day=day,
-                deputies=present,
-                category=category,
-                community=station.community,
-                problem=problem,
-                answer=answer,
-                visitor_name=["王阿姨", "李师傅", "", "张大爷", "赵先生", "周女士", ""][index],
-                visitor_phone=f"139{index:04d}{5678 + index:04d}",
-                status=then if then in VisitStatus.values else VisitStatus.OPEN,
-                today=today,
-            )
-            if then.startswith("refer:"):
-                visit_refer(visit=visit, department=then.split(":", 1)[1], actor=None)
-            elif then == "suggest":
-                visit_to_suggestion(visit=visit, deputy=present[0], actor=None)
-        except VisitError:
-            continue
+        _record(
+            then=then,
+            lead=present[0],
+            actor=None,
+            station=station,
+            occurred_on=occurred_on,
+            reception_day=day,
+            deputies=present,
+            category=category,
+            community=station.community,
+            problem=problem,
+            answer=answer,
+            visitor_name=["王阿姨", "李师傅", "", "张大爷", "赵先生", "周女士", ""][index],
+            visitor_phone=f"139{index:04d}{5678 + index:04d}",
+            today=today,
+        )
 
 
 def _home_day(station: Station, deputy: Deputy, today: date, days_ago: int) -> ReceptionDay | None:
@@ -273,30 +267,39 @@ def _home_visits(context: DemoContext, station: Station) -> None:
         category = category_for(spec.hint)
         if category is None:
             continue
-        actor = user if spec.own_log else None
-        resolved = spec.then == VisitStatus.RESOLVED
-        try:
-            visit = visit_create(
-                actor=actor,
-                station=station,
-                occurred_on=occurred_on,
-                reception_day=day,
-                deputies=present,
-                category=category,
-                community=station.community,
-                problem=spec.problem,
-                answer=spec.answer,
-                follow_up="" if spec.then.startswith("refer:") else spec.follow_up,
-                visitor_name=spec.visitor,
-                visitor_phone=spec.phone,
-                status=spec.then if spec.then in VisitStatus.values else VisitStatus.OPEN,
-                satisfaction=spec.satisfaction if resolved else "",
-                today=today,
-            )
-            if spec.then.startswith("refer:"):
-                department = spec.then.split(":", 1)[1]
-                visit_refer(visit=visit, department=department, actor=actor, note=spec.follow_up)
-            elif spec.then == "suggest":
-                visit_to_suggestion(visit=visit, deputy=home, actor=actor)
-        except VisitError:
-            continue
+        referred = spec.then.startswith("refer:")
+        _record(
+            then=spec.then,
+            lead=home,
+            actor=user if spec.own_log else None,
+            note=spec.follow_up if referred else "",
+            station=station,
+            occurred_on=occurred_on,
+            reception_day=day,
+            deputies=present,
+            category=category,
+            community=station.community,
+            problem=spec.problem,
+            answer=spec.answer,
+            follow_up="" if referred else spec.follow_up,
+            visitor_name=spec.visitor,
+            visitor_phone=spec.phone,
+            satisfaction=spec.satisfaction if spec.then == VisitStatus.RESOLVED else "",
+            today=today,
+        )
+
+
+def _record(*, then: str, lead: Deputy, actor, note: str = "", **fields) -> None:
+    """Log a visit through the service and carry it on as ``then`` says: a status, a referral
+    (``refer:<department>``, with ``note``) or ``suggest`` (a draft led by ``lead``). A visit
+    the service refuses is left out."""
+    try:
+        visit = visit_create(
+            actor=actor, status=then if then in VisitStatus.values else VisitStatus.OPEN, **fields
+        )
+        if then.startswith("refer:"):
+            visit_refer(visit=visit, department=then.split(":", 1)[1], actor=actor, note=note)
+        elif then == "suggest":
+            visit_to_suggestion(visit=visit, deputy=lead, actor=actor)
+    except VisitError:
+        return
