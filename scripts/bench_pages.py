@@ -16,6 +16,14 @@ whichever moment the floors happened to be measured in (the trivial page's p95 s
 between runs on one machine). It prints, per page, the median over rounds of req/s, p50 and
 p95, and those ratios.
 
+Beside the latencies it counts the CPU a page costs: the time the gunicorn workers and the
+PostgreSQL server's processes on this machine spent on a core while ``hey`` ran the page
+(``/proc/<pid>/schedstat``), per request. Unlike p95, which on a shared 2-core machine moves by
+up to 40 % between two runs, the CPU a request costs is the same whenever it is measured; its
+ratio to the trivial page's (measured right before, like the p95 ratios) is the steadier view of
+"what a page costs against the floor". Where the database runs elsewhere (its processes are not
+on this machine) the figure is the workers' alone.
+
 With ``--small`` a second database (demo size) gets its own gunicorn and every page is measured
 on both, one right after the other, so "district ÷ demo" compares two figures taken under the
 same conditions rather than two runs of different moments.
@@ -61,6 +69,43 @@ class Sample:
     p50_ms: float
     p95_ms: float
     non_200: int
+    cpu_ms: float = float("nan")  # workers' and database's CPU per request
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command name) of every process this machine shows."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:  # gone since the listing
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+            found.append((int(entry), parent, name))
+    return found
+
+
+def serving_pids(server_pid: int) -> list[int]:
+    """The gunicorn workers (children of the master ``server_pid``) and the PostgreSQL
+    server's processes on this machine."""
+    return [
+        pid
+        for pid, parent, name in _processes()
+        if parent == server_pid or name == "postgres" or name.startswith("postgres:")
+    ]
+
+
+def cpu_ns(pids: list[int]) -> int:
+    """Nanoseconds the processes ``pids`` have spent on a core (those still running)."""
+    total = 0
+    for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def free_port() -> int:
@@ -318,12 +363,16 @@ def main() -> None:
 
         def measure(target: Target, name: str) -> Sample:
             page = target.pages[name]
-            return run_hey(
+            pids = serving_pids(target.server.pid)
+            before = cpu_ns(pids)
+            sample = run_hey(
                 target.base + page.path,
                 target.cookies.get(page.role, ""),
                 args.requests,
                 args.concurrency,
             )
+            sample.cpu_ms = (cpu_ns(pids) - before) / args.requests / 1e6
+            return sample
 
         for round_number in range(1, args.rounds + 1):
             for name in names[2:]:
@@ -351,12 +400,12 @@ def report(samples, paired, names: list[str], *, small: bool, args) -> None:
     def median(label: str, name: str, attr: str = "p95_ms") -> float:
         return statistics.median(getattr(s, attr) for s in samples[label, name])
 
-    def ratio(name: str, floor: str) -> float:
+    def ratio(name: str, floor: str, attr: str = "p95_ms") -> float:
         if name == floor:
             return 1.0
         if name in names[:2]:  # the trivial page against the bare view: every pair of a round
             pairs = [
-                t.p95_ms / b.p95_ms
+                getattr(t, attr) / getattr(b, attr)
                 for n in names[2:]
                 for b, t in zip(paired[names[0], n], paired[names[1], n], strict=True)
             ]
@@ -365,7 +414,7 @@ def report(samples, paired, names: list[str], *, small: bool, args) -> None:
             return statistics.median(1 / r for r in pairs)
         large = samples["large", name]
         return statistics.median(
-            page.p95_ms / before.p95_ms
+            getattr(page, attr) / getattr(before, attr)
             for page, before in zip(large, paired[floor, name], strict=True)
         )
 
@@ -378,9 +427,9 @@ def report(samples, paired, names: list[str], *, small: bool, args) -> None:
     if small:
         print(
             "| page | small p95 ms | large p95 ms | large ÷ small | large × bare "
-            "| large × trivial | non-200 |"
+            "| large × trivial | large CPU ms | CPU × trivial | non-200 |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name in names:
             p95 = median("large", name)
             if name in (bare, trivial):  # measured on the district database only
@@ -396,18 +445,23 @@ def report(samples, paired, names: list[str], *, small: bool, args) -> None:
             errors = sum(s.non_200 for label in ("large", "small") for s in samples[label, name])
             print(
                 f"| {name} | {s_p95:.1f} | {p95:.1f} | {growth:.2f} | {ratio(name, bare):.1f} "
-                f"| {ratio(name, trivial):.1f} | {errors} |"
+                f"| {ratio(name, trivial):.1f} | {median('large', name, 'cpu_ms'):.2f} "
+                f"| {ratio(name, trivial, 'cpu_ms'):.1f} | {errors} |"
             )
         return
-    print("| page | req/s | p50 ms | p95 ms | p95 × bare | p95 × trivial | non-200 |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| page | req/s | p50 ms | p95 ms | p95 × bare | p95 × trivial | CPU ms "
+        "| CPU × trivial | non-200 |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in names:
         errors = sum(s.non_200 for s in samples["large", name])
         print(
             f"| {name} | {median('large', name, 'rps'):.0f} "
             f"| {median('large', name, 'p50_ms'):.1f} "
             f"| {median('large', name):.1f} | {ratio(name, bare):.1f} "
-            f"| {ratio(name, trivial):.1f} | {errors} |"
+            f"| {ratio(name, trivial):.1f} | {median('large', name, 'cpu_ms'):.2f} "
+            f"| {ratio(name, trivial, 'cpu_ms'):.1f} | {errors} |"
         )
 
 
