@@ -123,10 +123,31 @@ def _present(visit: Visit) -> list[tuple[int, str]]:
     return [(pk, name) for pk, name, _code in found]
 
 
+# What a row of the visits page shows (``visits_html``): a visit's answer and follow-up, its
+# times and its station's address, hours and map point are shown on its own page, not here;
+# read here, they were sent, parsed and converted for every row of the page.
+ROW_FIELDS = (
+    "occurred_on",
+    "station__name",
+    "category__name",
+    "community__name",
+    "visitor_name",
+    "visitor_phone",
+    "problem",
+    "status",
+    "referred_to",
+    "suggestion_id",
+)
+
+
 def _rows(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     """The visits page's rows: the station, category and community it names. The suggestion
     a visit became is shown by its key alone, so its row (with its text) is not joined."""
-    return visits.select_related("station", "category", "community").order_by("-occurred_on", "-id")
+    return (
+        visits.select_related("station", "category", "community")
+        .only(*ROW_FIELDS)
+        .order_by("-occurred_on", "-id")
+    )
 
 
 def deputy_visit_page(
