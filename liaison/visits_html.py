@@ -2,14 +2,16 @@
 wrote them per row: the same HTML as the former template. A district deputy's page lists up to
 twenty visits, each with a dozen tags and filters in the template.
 
-Every value of a visit is escaped by ``format_html``; the translated words are escaped as
-``{% translate %}`` wrote them. The visitor's phone comes masked for deputies
+Every value of a visit is escaped as ``format_html`` escaped it; the translated words are
+escaped as ``{% translate %}`` wrote them. The visitor's phone comes masked for deputies
 (``selectors_visits.phone_for``); the edit link and the 转为建议草稿 form are shown only on
 the visits the deputy attended. Nothing here reads the database: the view reads the page of
 visits and their deputies (``selectors_visits``) and renders."""
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from html import escape
+
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -37,71 +39,71 @@ VISIT_ROW_HTML = """
 
 def _row_parts(csrf: str) -> dict:
     """What every row of the visits page shares, in the request's language: the links'
-    prefixes (reversed once), the words, the state labels and the form's CSRF field (the
-    request's, ``csrf``)."""
+    prefixes (reversed once), the words and the state labels (escaped once) and the form's
+    CSRF field (the request's, ``csrf``)."""
     return {
         "edit": pk_url_parts("liaison:visit_edit"),
         "suggest": pk_url_parts("liaison:visit_suggest"),
-        "statuses": {value: str(label) for value, label in VisitStatus.choices},
-        "deputies": _("接待代表"),
-        "referred": _("转办"),
-        "change": _("修改"),
-        "suggested": _("已转为建议"),
-        "to_draft": _("转为建议草稿"),
-        "csrf": csrf,
+        "statuses": {value: escape(str(label)) for value, label in VisitStatus.choices},
+        "deputies": escape(_("接待代表")),
+        "referred": escape(_("转办")),
+        "change": escape(_("修改")),
+        "suggested": escape(_("已转为建议")),
+        "to_draft": escape(_("转为建议草稿")),
+        "csrf": conditional_escape(csrf),  # the field's HTML (a safe string) as it is
     }
 
 
 def _link(head_tail: tuple[str, str], pk: int) -> str:
     head, tail = head_tail
-    return f"{head}/{pk}/{tail}"
+    return escape(f"{head}/{pk}/{tail}")
 
 
 def _visit_row(
     v, phone: str, deputies: list[tuple[int, str]], present: bool, parts: dict
 ) -> SafeString:
-    """One row of the visits page as ``visit_list.html`` wrote it."""
-    visitor = format_html(" · {}", v.visitor_name) if v.visitor_name else ""
-    phone_html = format_html(' · <span class="visitor-phone">{}</span>', phone) if phone else ""
-    names = "、".join(name for _pk, name in deputies)
-    referred = format_html(" · {} {}", parts["referred"], v.referred_to) if v.referred_to else ""
+    """One row of the visits page as ``visit_list.html`` wrote it. Each value is escaped as
+    ``format_html`` escapes it (``html.escape`` of its text), with the standard library's
+    function directly: a row has some fifteen values, and Django's escaping of each (its lazy
+    text checks and safe-string wrappers) was most of a row's time."""
+    visitor = f" · {escape(v.visitor_name)}" if v.visitor_name else ""
+    phone_html = f' · <span class="visitor-phone">{escape(phone)}</span>' if phone else ""
+    names = escape("、".join(name for _pk, name in deputies))
+    referred = f" · {parts['referred']} {escape(v.referred_to)}" if v.referred_to else ""
     edit = ""
     if present:
-        edit = format_html(
-            '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
-            _link(parts["edit"], v.pk),
-            parts["change"],
+        edit = (
+            f'<a class="btn btn-sm btn-outline-secondary" href="{_link(parts["edit"], v.pk)}">'
+            f"{parts['change']}</a>"
         )
     if v.suggestion_id:
-        action = format_html(
-            '\n        <span class="small text-success">{}</span>\n      ', parts["suggested"]
-        )
+        action = f'\n        <span class="small text-success">{parts["suggested"]}</span>\n      '
     elif present:
-        action = format_html(
-            '\n        <form method="post" action="{}">{}\n'
-            '          <button class="btn btn-sm btn-outline-danger" type="submit">{}</button>\n'
-            "        </form>\n      ",
-            _link(parts["suggest"], v.pk),
-            parts["csrf"],
-            parts["to_draft"],
+        action = (
+            f'\n        <form method="post" action="{_link(parts["suggest"], v.pk)}">'
+            f"{parts['csrf']}\n"
+            '          <button class="btn btn-sm btn-outline-danger" type="submit">'
+            f"{parts['to_draft']}</button>\n"
+            "        </form>\n      "
         )
     else:
         action = ""
-    return format_html(
-        VISIT_ROW_HTML,
-        f"{v.occurred_on:%Y-%m-%d}",
-        v.station.name,
-        parts["statuses"].get(v.status, v.status),
-        v.category,
-        v.community,
-        visitor,
-        phone_html,
-        Truncator(v.problem).chars(200),
-        parts["deputies"],
-        names,
-        referred,
-        edit,
-        action,
+    return mark_safe(  # every value above is escaped
+        VISIT_ROW_HTML.format(
+            f"{v.occurred_on:%Y-%m-%d}",
+            escape(v.station.name),
+            parts["statuses"].get(v.status) or escape(v.status),
+            escape(str(v.category)),
+            escape(str(v.community)),
+            visitor,
+            phone_html,
+            escape(Truncator(v.problem).chars(200)),
+            parts["deputies"],
+            names,
+            referred,
+            edit,
+            action,
+        )
     )
 
 
