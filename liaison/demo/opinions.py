@@ -21,7 +21,7 @@ from ..services.opinions import (
     opinion_merge,
     opinion_reply,
 )
-from .visits import category_for as _category
+from .visits import category_for
 
 # code, days ago, description, contact, status steps
 OPINIONS = [
@@ -66,10 +66,11 @@ def _opinions(context: DemoContext, stations: list[Station]) -> None:
             continue
         station = stations[index % len(stations)]
         day = today - timedelta(days=days_ago)
+        hint = ["城市", "社区", "教育", "交通", "城市", "城市"][index]
         opinion = Opinion.objects.create(
             tracking_code=code,
             station=station,
-            category=_category(["城市", "社区", "教育", "交通", "城市", "城市"][index]) or category,
+            category=category_for(hint) or category,
             community=station.community if station.community.is_active else communities[0],
             description=text,
             contact_name=name,
