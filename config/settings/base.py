@@ -152,8 +152,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
-            # {% url %} without arguments answered from a per-process memo (core.url_memo).
-            "builtins": ["core.templatetags.memo_url"],
+            # {% url %} without arguments answered from a per-process memo (core.url_memo);
+            # {% extends %} finding a root template's blocks once (core.templatetags.memo_extends).
+            "builtins": ["core.templatetags.memo_url", "core.templatetags.memo_extends"],
         },
     },
 ]
