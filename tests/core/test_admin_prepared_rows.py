@@ -64,3 +64,35 @@ def test_counts_are_capped_and_filtered(notes):
     assert estimate_or_count(Notification.objects.filter(kind="kind0"), 10) == (None, 3)
     assert estimate_or_count(Notification.objects.filter(title__contains="%"), 5) == (None, 6)
     assert estimate_or_count(Notification.objects.filter(kind="none"), 10) == (None, 0)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_a_kept_pages_converters_are_worked_out_once(notes, monkeypatch):
+    """The columns' converters (``created_at`` made aware, the annotation's value) are kept with
+    the page's statement: the second read asks Django for none and gives the same rows."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from core.admin_reading import forget_plans
+
+    forget_plans()
+    queryset = (
+        Notification.objects.select_related("recipient")
+        .annotate(label=F("kind"))
+        .order_by("-pk")[:5]
+    )
+    asked = []
+    plain = SQLCompiler.get_converters
+
+    def counting(self, expressions):
+        asked.append(len(expressions))
+        return plain(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting)
+    first = _rows(read_prepared(queryset.all(), plan_key=("notes-test", 1)))
+    worked_out = len(asked)
+    again = _rows(read_prepared(queryset.all(), plan_key=("notes-test", 1)))
+    assert again == first == _rows(queryset.all()) and len(first) == 5
+    assert worked_out >= 1 and len(asked) == worked_out + 1  # only the plain read above asked
+    assert all(row[3].tzinfo is not None for row in again)  # converted as Django converts
