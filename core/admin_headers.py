@@ -6,8 +6,9 @@ from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.template.defaultfilters import capfirst
 from django.utils.html import conditional_escape, escape
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
+from core import render_env
 from core.admin_rows import MAX_PLANNED
 from core.compiled import Kept
 
@@ -27,7 +28,7 @@ def render_headers(cl) -> str:
             None if cl.sortable_by is None else tuple(cl.sortable_by),
             tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
             _sort_key(cl),
-            get_language(),
+            render_env.language(),
         )
         hash(key)
     except TypeError:

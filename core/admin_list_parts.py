@@ -9,7 +9,6 @@ writes the page's scripts and styles once per process. The result table itself i
 ``core.admin_rows``."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
@@ -19,11 +18,12 @@ from django.dispatch import receiver
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.loader import get_template, select_template
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, escape
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
+from core import render_env
 from core.admin_rows import PLAIN_TEXT, html_of
 from core.compiled import Kept
 
@@ -64,7 +64,9 @@ def render_filter(cl, spec) -> str | None:
     key = _written_key(cl, spec)
     if key is None:
         return write_filter(cl, spec)
-    return _written_filters.get_or_make((key, get_language()), lambda: write_filter(cl, spec))
+    return _written_filters.get_or_make(
+        (key, render_env.language()), lambda: write_filter(cl, spec)
+    )
 
 
 def query_key(cl) -> tuple:
@@ -159,7 +161,7 @@ def _action_fields(form) -> str | None:
         return None
     try:
         key = (
-            get_language(),
+            render_env.language(),
             tuple((value, str(label)) for value, label in form.fields["action"].choices),
             type(form.renderer),
         )
@@ -359,7 +361,7 @@ def _pagination_key(cl, context) -> tuple | None:
             bool(getattr(cl, "formset", None)),
             context.autoescape,
             context.use_l10n,
-            get_language(),
+            render_env.language(),
         )
         hash(key)
     except (AttributeError, TypeError):
@@ -455,9 +457,7 @@ def render_object_tools(context) -> str:
             context.get("preserved_qsl"),
             context.get("is_popup"),
             context.get("to_field"),
-            get_language(),
-            get_urlconf() or settings.ROOT_URLCONF,
-            get_script_prefix(),
+            *render_env.environment(),
         )
         hash(key)
     except (AttributeError, TypeError):

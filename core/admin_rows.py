@@ -33,7 +33,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from django import forms
-from django.conf import settings
 from django.contrib.admin import ModelAdmin, helpers
 from django.contrib.admin.templatetags.admin_list import (
     _boolean_icon,
@@ -54,13 +53,14 @@ from django.db import models
 from django.dispatch import receiver
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from core import render_env
 from core.admin_dates import DateText
 from core.compiled import Kept
 
@@ -112,7 +112,7 @@ def choice_label(obj, name: str):
     (choices given as a callable keep Django's own per-call path)."""
     field = obj._meta.get_field(name)
     value = getattr(obj, field.attname)
-    key = (field, get_language())
+    key = (field, render_env.language())
     labels = _choices_by_field.get(key)
     if labels is None:
         if not isinstance(field.choices, list | tuple):
@@ -149,9 +149,7 @@ def object_url(name: str, pk) -> str:
     from the pattern reversed once per process (keyed as ``core.url_memo`` keys it) and the
     pk put in, where ``reverse`` costs ~30 µs a row."""
     if type(pk) is int:
-        parts = _change_url_parts(
-            name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language() or ""
-        )
+        parts = _change_url_parts(name, *render_env.environment())
         if parts is not None:
             return f"{parts[0]}{pk}{parts[1]}"
     return reverse(name, args=[pk])
@@ -333,7 +331,7 @@ def planned_columns(cl, empty) -> list[Column]:
             None if cl.list_display_links is None else tuple(cl.list_display_links),
             type(empty),
             str(empty),
-            get_language(),
+            render_env.language(),
         )
         hash(key)
     except TypeError:
@@ -409,9 +407,7 @@ class Plan:
                 cl.opts,
                 model_admin.admin_site.name,
                 cl.preserved_filters,
-                get_urlconf() or settings.ROOT_URLCONF,
-                get_script_prefix(),
-                get_language(),
+                *render_env.environment(),
             )
             self.url_parts = _change_urls.get_or_make(key, lambda: change_url_parts(cl))
 

@@ -8,7 +8,8 @@ list page (measured through the WSGI handler at district scale, issue #8; with
 ``core.wsgi_handler``, what the collector costs a page fell by half on the lists and to almost
 nothing on the desk and the dashboard). Emptying the context's layers once the
 page is written breaks the cycle, and the page's objects go as soon as the last reference
-to them does.
+to them does. The page's URL configuration, script prefix and language are read once for
+its whole rendering (``core.render_env``).
 
 Nothing reads a context after its template is rendered: a test client's record of the
 rendered contexts holds copies (their own lists of the same layers), which stay whole.
@@ -18,12 +19,15 @@ from django.template import TemplateDoesNotExist
 from django.template.backends import django as django_backend
 from django.template.context import make_context
 
+from core import render_env
+
 
 class Template(django_backend.Template):
     def render(self, context=None, request=None):
         context = make_context(context, request, autoescape=self.backend.engine.autoescape)
         try:
-            return self.template.render(context)
+            with render_env.rendering():
+                return self.template.render(context)
         except TemplateDoesNotExist as exc:
             django_backend.reraise(exc, self.backend)
         finally:

@@ -11,9 +11,9 @@ not kept: ``NoReverseMatch`` is raised every time, as before.
 
 from functools import lru_cache
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import reverse
+
+from core import render_env
 
 
 @lru_cache(maxsize=4096)
@@ -23,8 +23,7 @@ def _reverse(name: str, current_app: str | None, urlconf, prefix: str, language:
 
 def reverse_memo(name: str, *, current_app: str | None = None) -> str:
     """``reverse(name)`` for a URL name without arguments, computed once per process and key."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reverse(name, current_app, urlconf, get_script_prefix(), get_language() or "")
+    return _reverse(name, current_app, *render_env.environment())
 
 
 def clear() -> None:
@@ -44,8 +43,7 @@ def pk_url_parts(name: str) -> tuple[str, str]:
     ``f"{head}/{pk}/{tail}"``. A page linking many rows reverses once, not once per row (a
     reversal with arguments costs ~30 µs); the split is kept per process under the same key
     as ``reverse_memo``'s (the deputy's dashboard alone links rows of five such names)."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _parts(name, urlconf, get_script_prefix(), get_language() or "")
+    return _parts(name, *render_env.environment())
 
 
 def pk_url_prefix(name: str) -> str:

@@ -16,11 +16,9 @@ rendered outside a request) renders the part as the template always did.
 """
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
+from core import render_env
 from core.compiled import Kept
 
 register = template.Library()
@@ -46,9 +44,7 @@ class KeptNode(template.Node):
             # one template may name the same values. Its place in the template is known only
             # where templates are compiled for debugging.
             self,
-            get_language(),
-            get_urlconf() or settings.ROOT_URLCONF,
-            get_script_prefix(),
+            render_env.environment(),
             *named,
         )
         pieces = _KEPT.get_or_make(key, lambda: self._written(context))

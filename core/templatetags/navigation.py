@@ -11,8 +11,9 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
+from core import render_env
 from core.compiled import Kept
 from core.navigation import nav_items_for, tabs_for
 
@@ -61,7 +62,7 @@ def tab_bar(context) -> SafeString:
         for tab in tabs
     )
     return _WRITTEN.get_or_make(
-        ("tabs", get_language(), shape, unread, sprite),
+        ("tabs", render_env.language(), shape, unread, sprite),
         lambda: _tab_bar(tabs, unread, sprite),
     )
 

@@ -21,9 +21,10 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from accounts.roles import Role
+from core import render_env
 from core.compiled import Kept, run_kept
 from core.dashboard import panels_for
 
@@ -143,7 +144,7 @@ def recent_actions_html(user) -> str:
     than reading it."""
     entries = recent_actions(user)
     key = (
-        get_language(),
+        render_env.language(),
         get_script_prefix(),
         tuple(
             (e.pk, e.action_flag, e.object_repr, e.object_id, e.content_type_id) for e in entries

@@ -1,0 +1,82 @@
+"""A page's URL configuration, script prefix and language are read once when its template
+starts rendering (core.render_env); outside a page they are read afresh."""
+
+import pytest
+from django.template import engines
+from django.test import override_settings
+from django.urls import set_script_prefix
+from django.utils import translation
+
+from core import render_env
+
+
+class Seen:
+    """A context value recording, when the page writes it, what the keys would read."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __str__(self):
+        self.seen.append((render_env._PAGE.get(), render_env.environment()))
+        return "x"
+
+
+def test_a_page_reads_them_once_and_its_parts_see_that_read(monkeypatch):
+    seen = Seen()
+    reads = []
+    plain_read = render_env.read
+
+    def counting():
+        reads.append(1)
+        return plain_read()
+
+    monkeypatch.setattr(render_env, "read", counting)
+    page = engines["django"].from_string("{{ seen }}{{ seen }}{{ seen }}")
+    with translation.override("en"):
+        assert page.render({"seen": seen}) == "xxx"
+    assert len(reads) == 1  # on entry, not once per part
+    snapshots = {snapshot for snapshot, _env in seen.seen}
+    assert snapshots == {("config.urls", "/", "en")}
+    assert all(env == ("config.urls", "/", "en") for _snapshot, env in seen.seen)
+    assert render_env._PAGE.get() is None  # gone once the page is written
+
+
+def test_outside_a_page_they_are_read_afresh():
+    assert render_env._PAGE.get() is None
+    with translation.override("en"):
+        assert render_env.language() == "en"
+        with translation.override("zh-hans"):
+            assert render_env.language() == "zh-hans"
+            assert render_env.environment()[2] == "zh-hans"
+    set_script_prefix("/lvzhi/")
+    try:
+        assert render_env.environment()[1] == "/lvzhi/"
+    finally:
+        set_script_prefix("/")
+    with override_settings(ROOT_URLCONF="core.bench"):
+        assert render_env.environment()[0] == "core.bench"
+
+
+def test_a_page_inside_a_page_has_its_own_and_gives_the_outer_back():
+    inner = engines["django"].from_string("{{ seen }}")
+    seen = Seen()
+
+    class Nested:
+        def __str__(self):
+            with translation.override("en"):
+                inner.render({"seen": seen})
+            return str(render_env._PAGE.get()[2])
+
+    outer = engines["django"].from_string("{{ nested }}")
+    with translation.override("zh-hans"):
+        assert outer.render({"nested": Nested()}) == "zh-hans"
+    assert seen.seen[0][0][2] == "en"
+
+
+@pytest.mark.django_db
+def test_the_admin_header_and_links_follow_the_language(staff_client):
+    """The kept parts and reversed links keyed by the page's read: each language its own."""
+    chinese = staff_client.get("/admin/").content.decode()
+    staff_client.cookies["django_language"] = "en"
+    english = staff_client.get("/admin/").content.decode()
+    assert "退出登录" in chinese and "Log out" in english and "退出登录" not in english
