@@ -16,7 +16,6 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.template.defaultfilters import time as time_filter
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -144,8 +143,7 @@ def recent_actions_html(user) -> str:
     than reading it."""
     entries = recent_actions(user)
     key = (
-        render_env.language(),
-        get_script_prefix(),
+        *render_env.environment(),
         tuple(
             (e.pk, e.action_flag, e.object_repr, e.object_id, e.content_type_id) for e in entries
         ),

@@ -1,7 +1,6 @@
 """The page benchmark's CPU count (``scripts/bench_pages.py``): the serving processes are the
 server's children, and their time on a core is read from ``/proc``."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench_pages.py"
+from tests.core.scripts import load_script
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/schedstat").exists(), reason="needs Linux's /proc schedstat"
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_pages", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench_pages")
 
 
 def test_a_busy_child_is_counted_and_an_idle_one_barely(bench):

@@ -1,16 +1,14 @@
 """The page instruction counter (``scripts/count_pages.py``): a block of a process run under
 callgrind is counted into a labelled dump, and the same work counts the same."""
 
-import importlib.util
 import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "count_pages.py"
+from tests.core.scripts import SCRIPTS, load_script
 
 # Counts a block doing `n` units of work, under a label; run under callgrind.
 WORKER = """
@@ -25,16 +23,13 @@ for label, n in (("p_0", 20000), ("p_1", 40000), ("p_2", 20000)):
 
 @pytest.fixture(scope="module")
 def counter():
-    spec = importlib.util.spec_from_file_location("count_pages", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("count_pages")
 
 
 @pytest.mark.skipif(not shutil.which("valgrind"), reason="needs valgrind")
 def test_blocks_are_counted_into_labelled_dumps_and_repeat_exactly(counter, tmp_path):
     worker = tmp_path / "worker.py"
-    worker.write_text(WORKER.format(scripts=str(SCRIPT.parent)))
+    worker.write_text(WORKER.format(scripts=str(SCRIPTS)))
     (tmp_path / "names0.json").write_text(json.dumps({"p_0": "one", "p_1": "two", "p_2": "again"}))
     subprocess.run(
         [
