@@ -1,4 +1,4 @@
-"""Demo suggestions: ten handling units with their logins and about forty suggestions of this
+"""Demo suggestions: ten handling units with their logins and some forty suggestions of this
 year and last year in every state, walked through the real services so that numbers, history,
 deadlines, ledger credits, checks and notifications all agree. One unit scores below 60 two
 years running (its 专题检讨 flag open); another held its review for two earlier weak years.
@@ -245,6 +245,10 @@ ITEMS = [
         score=70,
         benefit=(68,),
     ),
+    # --- the education bureau's work in hand (unit01, the first unit login, opens on it) -----
+    Item("关于东湖小学周边上下学时段交通疏导的建议", "教育", 0, "in_handling", 55),
+    Item("关于增加普惠性托育服务供给的建议", "教育", 0, "in_handling", 95, kind=Kind.PROPOSAL),
+    Item("关于中小学课后服务收费公示的建议", "教育", 0, "assigned", 12, origin=Origin.LIAISON),
 ]
 
 
