@@ -16,8 +16,9 @@ of the target "every page within 3× the trivial page".
 
 Each page is requested five times first (the process's memos and the kept parts filled, as
 on a server that has been up for a while), then ``--requests`` times counted. Pages are shared
-between ``--jobs`` processes (valgrind runs a program ~50× slower: ~4 minutes for every page at
-district scale with two). Needs Debian's ``valgrind`` and a PostgreSQL ``DATABASE_URL``.
+between ``--jobs`` processes (valgrind runs a program ~50× slower: about a minute and a half
+for every page at district scale with two). Needs Debian's ``valgrind`` and a PostgreSQL
+``DATABASE_URL``.
 """
 
 import argparse
