@@ -27,6 +27,10 @@ class CoreConfig(AppConfig):
 
         lookups.register()
         search.register()
+        # Admin change lists write only their changing blocks on each visit.
+        from . import admin_page, page_skeleton
+
+        page_skeleton.register(admin_page.CHANGE_LIST)
 
         # A Celery task's writes are the task's (core.history), whoever queued it.
         task_prerun.connect(history.task_started, weak=False, dispatch_uid="core.history.task")

@@ -19,7 +19,7 @@ from django.template import TemplateDoesNotExist
 from django.template.backends import django as django_backend
 from django.template.context import make_context
 
-from core import render_env
+from core import page_skeleton, render_env
 
 
 class Template(django_backend.Template):
@@ -27,7 +27,8 @@ class Template(django_backend.Template):
         context = make_context(context, request, autoescape=self.backend.engine.autoescape)
         try:
             with render_env.rendering():
-                return self.template.render(context)
+                page = page_skeleton.render(self.template, context)
+                return self.template.render(context) if page is None else page
         except TemplateDoesNotExist as exc:
             django_backend.reraise(exc, self.backend)
         finally:

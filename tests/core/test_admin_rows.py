@@ -4,7 +4,8 @@ Django's ``{% admin_actions %}``, the pages exactly ``{% pagination %}`` and the
 ``{% change_list_object_tools %}``.
 
 On the demo data, every registered ModelAdmin's changelist is rendered twice, once with the
-lean renderer and once with it switched off (Django's tag), and the pages must be the same
+lean renderer and its kept page skeleton (``core.page_skeleton``) and once with them switched
+off (Django's tags, the whole page rendered), and the pages must be the same
 up to whitespace (and the per-render CSRF token): as the superuser and as the clerk, unsorted
 and sorted on two columns (which puts the sort into every row's preserved-filters link)."""
 
@@ -16,7 +17,7 @@ from django.contrib import admin
 from django.core.management import call_command
 
 from accounts.models import User
-from core import admin_list_parts, admin_rows
+from core import admin_list_parts, admin_rows, page_skeleton
 from core.templatetags import admin_rows as admin_rows_tags
 from core.templatetags import kept_html
 
@@ -71,8 +72,10 @@ def both(client, url: str) -> tuple[str, str, int]:
         mock.patch.object(
             kept_html.KeptNode, "render", lambda self, ctx: self.nodelist.render(ctx)
         ),
+        mock.patch.object(page_skeleton, "render", lambda template, context: None),
     ):
-        stock = client.get(url, follow=True)  # Django's own tags for the rows and the filters
+        # Django's own tags for the rows and the filters, the page rendered in full.
+        stock = client.get(url, follow=True)
     assert ours.status_code == stock.status_code, url
     return normalised(stock.content.decode()), normalised(ours.content.decode()), spy.written
 
