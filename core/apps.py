@@ -27,10 +27,11 @@ class CoreConfig(AppConfig):
 
         lookups.register()
         search.register()
-        # Admin change lists write only their changing blocks on each visit.
+        # Admin change lists and the staff desk write only their changing blocks on each visit.
         from . import admin_page, page_skeleton
 
         page_skeleton.register(admin_page.CHANGE_LIST)
+        page_skeleton.register(admin_page.INDEX)
 
         # A Celery task's writes are the task's (core.history), whoever queued it.
         task_prerun.connect(history.task_started, weak=False, dispatch_uid="core.history.task")

@@ -1,6 +1,7 @@
-"""An admin change list is written once per key as its skeleton, and on each later visit only
-its changing blocks are rendered (``core.page_skeleton``, ``core.admin_page``): byte for byte
-the page a full render gives, for each staff member, language, query and message."""
+"""An admin change list (and the staff desk) is written once per key as its skeleton, and on
+each later visit only its changing blocks are rendered (``core.page_skeleton``,
+``core.admin_page``): byte for byte the page a full render gives, for each staff member,
+language, query and message."""
 
 import re
 from unittest import mock
@@ -111,6 +112,21 @@ def test_a_message_shows_in_its_hole(client, demo, writes):
     assert 'class="messagelist"' in response.text
     assert 'class="messagelist"' not in client.get(LEDGER).text  # shown once, as always
     assert len(writes) == 1
+
+
+def test_the_staff_desk_is_kept_and_an_apps_index_is_not(client, demo, writes):
+    """The desk's cards, app list and recent actions are holes; an app's index (Django's
+    ``app_index.html``) writes its own breadcrumbs, outside the desk's holes."""
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    for user in (User.objects.get(username="clerk"), root):
+        client.force_login(user)
+        for _ in range(2):
+            desk = _token_free(client.get("/admin/"))
+            assert desk == _full(client, "/admin/")
+        assert f'class="admin-user">{user.username}<' in desk and 'id="staff-desk"' in desk
+    assert len(writes) == 1 and writes[0].endswith("templates/admin/index.html")
+    app_index = _token_free(client.get("/admin/performance/"))
+    assert app_index == _full(client, "/admin/performance/") and len(writes) == 1
 
 
 def test_popups_are_rendered_in_full(client, demo, writes):
