@@ -11,13 +11,16 @@ handler sets the URL configuration and prefix, the middleware the language, befo
 runs. So the template backend (``core.template_backend``) reads them once per page and the
 keys read that.
 
-Outside a page's rendering (a view, a task, a template rendered by an engine of its own) they
-are read afresh on every call, as before. Code that changes the language while a page is
+A view that writes its page's parts in Python before the template (the deputy's dashboard and
+ledger) is wrapped in ``page_view``: the same single read covers the parts it writes. Outside
+these (another view, a task, a template rendered by an engine of its own) they are read afresh
+on every call, as before. Code that changes the language while a page is
 written (``translation.override`` in a template tag, ``{% language %}``) must not rely on
 these keys inside it; nothing in the project does.
 """
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -54,3 +57,15 @@ def rendering() -> Iterator[None]:
         yield
     finally:
         _PAGE.reset(token)
+
+
+def page_view(view: Callable) -> Callable:
+    """``view`` run inside ``rendering()``: for a view that writes its page's parts itself
+    (and changes no language while it does)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with rendering():
+            return view(request, *args, **kwargs)
+
+    return wrapped

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.access import deputy_required
 from accounts.roles import Role
+from core import render_env
 from core.dashboard import panels_for, todos_for
 
 from .dashboard_html import chart_scripts, content_html, hero_html, panel_cards, todos_html
@@ -10,6 +11,7 @@ from .models import Deputy
 
 
 @deputy_required
+@render_env.page_view
 def dashboard(request):
     """A deputy's home after login, phone first: their card and the 记录履职 button, the to-do
     list merged from every app's rows (``core.dashboard.register_todo``), then the panels other

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required, role_required
 from accounts.roles import Role, user_has_role
-from core import clock
+from core import clock, render_env
 from core.uploads import form_upload_budget
 
 from .forms import DisputeForm, EntrySubmitForm, MissingForm
@@ -62,6 +62,7 @@ def _status(request) -> str:
 
 
 @deputy_required
+@render_env.page_view
 def my_ledger(request):
     deputy, year, status = request.deputy, _year(request), _status(request)
     # The rule set and its rules, the assessment, the disputes, commendations, the years and

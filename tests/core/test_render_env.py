@@ -80,3 +80,21 @@ def test_the_admin_header_and_links_follow_the_language(staff_client):
     staff_client.cookies["django_language"] = "en"
     english = staff_client.get("/admin/").content.decode()
     assert "退出登录" in chinese and "Log out" in english and "退出登录" not in english
+
+
+def test_a_page_view_reads_them_once_for_the_parts_it_writes(monkeypatch):
+    """``page_view``: a view writing its page's parts in Python (the dashboard, the ledger)
+    reads the three values once on entry, and they are gone when it returns."""
+    reads = []
+    plain_read = render_env.read
+    monkeypatch.setattr(render_env, "read", lambda: reads.append(1) or plain_read())
+
+    @render_env.page_view
+    def view(request):
+        return [render_env.environment() for _ in range(5)], render_env.language()
+
+    with translation.override("en"):
+        environments, language = view(None)
+    assert len(reads) == 1 and language == "en"
+    assert set(environments) == {("config.urls", "/", "en")}
+    assert render_env._PAGE.get() is None
