@@ -333,6 +333,13 @@ class Deputy(models.Model):
             if update_fields is None or MEMBERSHIP_FIELDS.intersection(update_fields):
                 TermMembership.sync(self)
 
+    def get_level_display(self) -> str:
+        """Django's ``get_level_display``, translating only the deputy's own label: Django's
+        builds a dict of every choice on each call, hashing (so translating) all four labels,
+        and the deputy's dashboard shows the level four times (issue #8)."""
+        choice = Level._value2member_map_.get(self.level)
+        return self.level if choice is None else str(choice.label)
+
     @property
     def masked_mobile(self) -> str:
         return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else ""
