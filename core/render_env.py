@@ -25,9 +25,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
+from django.utils.translation import gettext as django_gettext
 
+from core.compiled import Kept
+
+# Translations of the words pages write, per language: (language, message) -> text.
+_TEXTS = Kept(limit=4096)
 # (URL configuration, script prefix, language) of the page being written, or None.
 _PAGE: ContextVar[tuple[str, str, str] | None] = ContextVar("lvzhi_render_env", default=None)
 
@@ -69,3 +76,25 @@ def page_view(view: Callable) -> Callable:
             return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def gettext(message: str) -> str:
+    """Django's ``gettext``; while a page is written, the page's language's text from a
+    per-process memo. Django's reads the active language (a request-local value, ~2.5 µs) and
+    looks the message up through its catalogs' chain on every call: ~5 µs, and the deputy's
+    dashboard writes some fifty such words."""
+    page = _PAGE.get()
+    if page is None or type(message) is not str:  # safe text stays safe: Django's
+        return django_gettext(message)
+    key = (page[2], message)
+    text = _TEXTS.get(key)
+    if text is None:
+        text = _TEXTS.get_or_make(key, lambda: django_gettext(message))
+    return text
+
+
+@receiver(setting_changed)
+def _forget_texts(*, setting: str, **kwargs) -> None:
+    """Catalogs change with these settings (tests): translate afresh, as Django does."""
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"):
+        _TEXTS.clear()

@@ -16,7 +16,8 @@ from typing import NamedTuple
 from django.utils.dates import WEEKDAYS
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+
+from core.render_env import gettext as _
 
 from .models import Duty, ReceptionTheme
 

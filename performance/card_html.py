@@ -15,9 +15,10 @@ from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, json_script
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, ngettext
 
 from core.compiled import Kept
+from core.render_env import gettext
 from core.url_memo import reverse_memo
 
 from .panel_rows import _number

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, JSONArray
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_tab
+from core.render_env import gettext as _
 from core.url_memo import reverse_memo
 from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 

@@ -25,11 +25,11 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import charts, clock
 from core.activity import activity_counts
+from core.render_env import gettext as _
 from deputies.facts import decimal, prepared
 from deputies.models import Deputy
 

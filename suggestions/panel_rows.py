@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from core.compiled import Kept
+from core.render_env import gettext
 from core.url_memo import pk_url_parts, pk_url_prefix, reverse_memo
 
 from .models import Status, Suggestion

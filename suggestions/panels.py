@@ -21,7 +21,6 @@ from django.db.models import (
 )
 from django.db.models.functions import JSONObject
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
@@ -29,6 +28,7 @@ from core import clock
 from core.compiled import Rows, reads_in_one_query
 from core.dashboard import Todo, admin_url, register_todo
 from core.navigation import register_tab
+from core.render_env import gettext as _
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
 from .models import (

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import clock
 from core.activity import activities, activity_counts
+from core.render_env import gettext as _
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, DeputyFacts, Rows, prepared, row_instance
 from deputies.models import Deputy
 from performance.public import RULE_CODE_FACTS, ledger_rule_counts

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
+from core.render_env import gettext
 from core.url_memo import reverse_memo
 from deputies.facts import (
     ACTIVITY_FACTS,

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
@@ -17,6 +16,7 @@ from core import clock
 from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
 from core.navigation import register_nav
+from core.render_env import gettext as _
 from core.url_memo import reverse_memo
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 

@@ -98,3 +98,28 @@ def test_a_page_view_reads_them_once_for_the_parts_it_writes(monkeypatch):
     assert len(reads) == 1 and language == "en"
     assert set(environments) == {("config.urls", "/", "en")}
     assert render_env._PAGE.get() is None
+
+
+def test_a_page_translates_each_word_once_per_language(monkeypatch):
+    """``render_env.gettext``: Django's text, looked up once per language while pages are
+    written; outside a page, and for safe text, Django's own call."""
+    from django.utils.safestring import SafeString, mark_safe
+
+    render_env._TEXTS.clear()
+    asked = []
+    django_gettext = render_env.django_gettext
+    monkeypatch.setattr(
+        render_env,
+        "django_gettext",
+        lambda message: asked.append(message) or django_gettext(message),
+    )
+    for language, expected in (("en", "Home"), ("zh-hans", "首页"), ("en", "Home")):
+        with translation.override(language), render_env.rendering():
+            assert [render_env.gettext("首页") for _ in range(3)] == [expected] * 3
+    assert asked == ["首页", "首页"]  # once for English, once for Chinese
+    with translation.override("en"):
+        assert render_env.gettext("首页") == "Home" and len(asked) == 3  # outside a page
+        with render_env.rendering():
+            assert type(render_env.gettext(mark_safe("首页"))) is SafeString
+    with override_settings(LOCALE_PATHS=[]):
+        assert render_env._TEXTS == {}

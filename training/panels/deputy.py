@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
+from core.render_env import gettext
 from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_instance
 
 from ..models import Attendance, Course, Enrollment, Quiz, QuizAttempt, Survey

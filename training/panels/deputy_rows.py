@@ -9,8 +9,8 @@ result is marked safe; a translated text is not escaped, as ``blocktranslate`` l
 from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
+from core.render_env import gettext
 from core.url_memo import pk_url_parts, pk_url_prefix, reverse_memo
 
 
