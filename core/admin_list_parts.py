@@ -21,11 +21,11 @@ from django.template.loader import get_template, select_template
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, escape
-from django.utils.translation import gettext
 
 from core import render_env
 from core.admin_rows import PLAIN_TEXT, html_of
 from core.compiled import Kept
+from core.render_env import gettext
 
 FILTER_TEMPLATE = "admin/filter.html"
 _stock_filter_template: list[bool] = []

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
@@ -16,6 +15,7 @@ from core.admin_lists import LargeListAdmin, built_once_a_day
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.admin_rows import object_url
 from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
+from core.render_env import gettext as _t
 from deputies.models import Deputy
 
 from ..forms_opinions import AssignForm, MergeForm, ReplyForm
