@@ -30,6 +30,7 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 from django.utils.translation import gettext as django_gettext
+from django.utils.translation import ngettext as django_ngettext
 
 from core.compiled import Kept
 
@@ -90,6 +91,19 @@ def gettext(message: str) -> str:
     text = _TEXTS.get(key)
     if text is None:
         text = _TEXTS.get_or_make(key, lambda: django_gettext(message))
+    return text
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """Django's ``ngettext``, kept per language and number while a page is written, as
+    ``gettext`` (a ledger writes "附件 %(n)s" on every row with evidence)."""
+    page = _PAGE.get()
+    if page is None or type(singular) is not str or type(plural) is not str:
+        return django_ngettext(singular, plural, number)
+    key = (page[2], singular, plural, number)
+    text = _TEXTS.get(key)
+    if text is None:
+        text = _TEXTS.get_or_make(key, lambda: django_ngettext(singular, plural, number))
     return text
 
 

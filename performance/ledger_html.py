@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
 
 from core.compiled import Kept
+from core.render_env import gettext
+from core.render_env import language as get_language
 from core.url_memo import reverse_memo
 
 from .panel_rows import _number, bars_html

@@ -10,9 +10,10 @@ from html import escape as _escape
 from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
-from django.utils.translation import gettext as _
 
+from core.render_env import gettext as _
+from core.render_env import language as get_language
+from core.render_env import ngettext
 from core.url_memo import pk_url_prefix
 
 from .models import EntryStatus, Rule
@@ -143,6 +144,9 @@ def entry_rows(entries: list, entry_prefix: str) -> str:
     # As the template's tags: a translated word escaped, a blocktranslate's text not (its
     # values are).
     points_word, reason_word = conditional_escape(_("分")), conditional_escape(_("未通过理由："))
+    # The status labels translated once per page: Django's ``get_status_display`` translates
+    # every choice's label on each call (it hashes them all), ~25 µs a row.
+    status_labels = {value: conditional_escape(label) for value, label in EntryStatus.choices}
     rows = []
     for entry in entries:
         rule = entry.rule
@@ -167,7 +171,8 @@ def entry_rows(entries: list, entry_prefix: str) -> str:
             "</span>\n"
             '        <span class="text-nowrap"><span class="badge rounded-pill '
             f'{STATUS_BADGES.get(entry.status, "text-bg-warning")}">'
-            f"{conditional_escape(entry.get_status_display())}</span>\n</span>\n"
+            f"{status_labels.get(entry.status) or conditional_escape(entry.status)}"
+            "</span>\n</span>\n"
             "      </div>\n"
             '      <div class="small text-muted mt-1">\n'
             f"        {conditional_escape(entry.date_label)} · {conditional_escape(rule.code)} "

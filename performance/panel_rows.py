@@ -11,9 +11,9 @@ from functools import lru_cache
 from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from core.compiled import Kept
+from core.render_env import language as get_language
 
 
 @lru_cache(maxsize=1024)

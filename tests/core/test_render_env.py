@@ -123,3 +123,12 @@ def test_a_page_translates_each_word_once_per_language(monkeypatch):
             assert type(render_env.gettext(mark_safe("首页"))) is SafeString
     with override_settings(LOCALE_PATHS=[]):
         assert render_env._TEXTS == {}
+
+
+def test_plural_words_are_kept_per_language_and_number():
+    render_env._TEXTS.clear()
+    with translation.override("en"), render_env.rendering():
+        words = [render_env.ngettext("附件 %(n)s", "附件 %(n)s", n) for n in (1, 2, 1)]
+        assert words == [translation.ngettext("附件 %(n)s", "附件 %(n)s", n) for n in (1, 2, 1)]
+    assert {key[3] for key in render_env._TEXTS} == {1, 2}
+    assert all(key[0] == "en" for key in render_env._TEXTS)
