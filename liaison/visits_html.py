@@ -8,6 +8,7 @@ escaped as ``{% translate %}`` wrote them. The visitor's phone comes masked for 
 the visits the deputy attended. Nothing here reads the database: the view reads the page of
 visits and their deputies (``selectors_visits``) and renders."""
 
+import unicodedata
 from html import escape
 
 from django.utils.html import conditional_escape
@@ -97,7 +98,7 @@ def _visit_row(
             escape(str(v.community)),
             visitor,
             phone_html,
-            escape(Truncator(v.problem).chars(200)),
+            escape(_problem_text(v.problem)),
             parts["deputies"],
             names,
             referred,
@@ -124,3 +125,11 @@ def visit_rows_html(
         )
         for v in visits
     ]
+
+
+def _problem_text(problem: str, length: int = 200) -> str:
+    """``Truncator(problem).chars(200)``: a text that fits is that text (normalised, as the
+    truncator gives it) without the truncator's ellipsis being translated for every row."""
+    if len(problem) <= length:
+        return unicodedata.normalize("NFC", problem)
+    return Truncator(problem).chars(length)
