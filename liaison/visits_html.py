@@ -8,14 +8,13 @@ escaped as ``{% translate %}`` wrote them. The visitor's phone comes masked for 
 the visits the deputy attended. Nothing here reads the database: the view reads the page of
 visits and their deputies (``selectors_visits``) and renders."""
 
-import unicodedata
 from html import escape
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core import texts
 from core.url_memo import pk_url_parts
 
 from .models import VisitStatus
@@ -98,7 +97,7 @@ def _visit_row(
             escape(str(v.community)),
             visitor,
             phone_html,
-            escape(_problem_text(v.problem)),
+            escape(texts.chars(v.problem, 200)),
             parts["deputies"],
             names,
             referred,
@@ -125,11 +124,3 @@ def visit_rows_html(
         )
         for v in visits
     ]
-
-
-def _problem_text(problem: str, length: int = 200) -> str:
-    """``Truncator(problem).chars(200)``: a text that fits is that text (normalised, as the
-    truncator gives it) without the truncator's ellipsis being translated for every row."""
-    if len(problem) <= length:
-        return unicodedata.normalize("NFC", problem)
-    return Truncator(problem).chars(length)

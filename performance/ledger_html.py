@@ -11,12 +11,12 @@ translation; a blocktranslate's values are escaped); only the joined result is m
 from datetime import datetime
 
 from django.conf import settings
-from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core import texts
 from core.compiled import Kept
 from core.render_env import gettext
 from core.render_env import language as get_language
@@ -408,7 +408,7 @@ def _disputes(disputes: list, w: _Words, entry_prefix: str) -> str:
             f"{_value(d.get_status_display())}</span>\n"
             "      </div>\n"
             f'      <div class="small text-muted mt-1">{_day(d.created_at)} · '
-            f"{conditional_escape(truncatechars(d.note, 60))}</div>\n"
+            f"{conditional_escape(texts.chars(d.note, 60))}</div>\n"
             f"      {resolution}\n"
             "    </div>\n    "
         )

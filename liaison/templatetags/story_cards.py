@@ -8,8 +8,8 @@ import html
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
+from core import texts
 from core.url_memo import pk_url_parts
 
 register = template.Library()
@@ -92,7 +92,7 @@ def card_html_of(
         title,
         f"{happened_on:%Y-%m-%d}" if happened_on else "",
         mark_safe(f" · {_esc(station_name)}") if station_name else "",
-        Truncator(first_paragraph).chars(80) if first_paragraph else "",
+        texts.chars(first_paragraph, 80) if first_paragraph else "",
         mark_safe(chips),
     )
     # Safe: what ``format_html(CARD_HTML, *values)`` makes, each value escaped.

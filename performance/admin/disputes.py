@@ -5,10 +5,10 @@ from django.db.models import Case, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core import texts
 from core.admin_history import HistoryAdminMixin
 
 from .. import services
@@ -70,11 +70,11 @@ class DisputeAdmin(HistoryAdminMixin, PerformanceAdmin):
             text = f"{obj.entry.occurred_on} {obj.entry.rule.code} {obj.entry.title}"
         else:
             text = f"{obj.occurred_on} {obj.rule.code} {obj.title or obj.rule.name}"
-        return Truncator(text).chars(28)
+        return texts.chars(text, 28)
 
     @admin.display(description=_("说明"))
     def note_short(self, obj):
-        return Truncator(obj.note).chars(24)
+        return texts.chars(obj.note, 24)
 
     @admin.display(description=_("提出日期"), ordering="created_at")
     def raised_on(self, obj):

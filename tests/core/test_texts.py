@@ -1,0 +1,30 @@
+"""``core.texts.chars``: Django's ``Truncator(…).chars(n)`` text, the ellipsis translated
+only where a text is cut."""
+
+import unicodedata
+
+from django.utils.text import Truncator
+from django.utils.translation import override
+
+from core import texts
+
+
+def test_the_text_is_the_truncators():
+    decomposed = unicodedata.normalize("NFD", "é") * 150  # 300 code points, 150 characters
+    samples = ["", "楼道灯坏了", "问" * 200, "问" * 201, "a" * 500, decomposed, decomposed * 2]
+    for text in samples:
+        for length in (0, 1, 60, 200):
+            for language in ("zh-hans", "en"):
+                with override(language):
+                    expected = Truncator(text).chars(length)
+                    assert texts.chars(text, length) == expected, (language, len(text), length)
+    cut = texts.chars("问" * 201, 200)
+    assert cut.startswith("问" * 150) and cut != "问" * 201 and len(cut) <= 200
+
+
+def test_a_text_that_fits_asks_no_translation(monkeypatch):
+    asked = []
+    monkeypatch.setattr("django.utils.text.pgettext", lambda *args: asked.append(args) or "…")
+    assert texts.chars("楼道灯坏了", 200) == "楼道灯坏了" and asked == []
+    texts.chars("问" * 201, 200)
+    assert asked
