@@ -1,10 +1,9 @@
 """The admin pages kept as their skeleton (``core.page_skeleton``): which of their blocks change
 from one visit to the next, and what names everything else they show.
 
-The change list:
-The holes: the header (the staff member's name and links), the sidebar (their apps, the page
-marked), the messages, the object tools (the add link and a model's own buttons, by
-permission), the search form, the date drill-down, the rows with the actions bar, the
+A change list's holes: the header (the staff member's name and links), the sidebar (their
+apps, the page marked), the messages, the object tools (the add link and a model's own
+buttons, by permission), the search form, the date drill-down, the rows with the actions bar, the
 pagination and the filters. The rest (the head with the list's styles and scripts, the title,
 the breadcrumbs, the page's frame) is named by the key: the model admin (its model, media and
 templates), the title (which says whether the staff member may change or only view), the

@@ -54,7 +54,6 @@ from django.dispatch import receiver
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
-from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -100,38 +99,6 @@ def html_of(text) -> str:
     if kind is str:
         return html.escape(text)  # what django.utils.html.escape does to a str
     return conditional_escape(text)
-
-
-_choices_by_field: dict = {}
-
-
-def choice_label(obj, name: str):
-    """``obj.get_<name>_display()`` for a list's cell: Django's builds a hashable copy of the
-    field's choices and translates the label on every call (~20 µs, twice a row in some
-    lists); here the labels are a dict of translated text made once per field and language
-    (choices given as a callable keep Django's own per-call path)."""
-    field = obj._meta.get_field(name)
-    value = getattr(obj, field.attname)
-    key = (field, render_env.language())
-    labels = _choices_by_field.get(key)
-    if labels is None:
-        if not isinstance(field.choices, list | tuple):
-            return getattr(obj, f"get_{name}_display")()
-        try:
-            labels = {
-                choice: force_str(label, strings_only=True)
-                for choice, label in dict(field.flatchoices).items()
-            }
-        except TypeError:  # list-like choices: Django's make_hashable path
-            return getattr(obj, f"get_{name}_display")()
-        if len(_choices_by_field) >= MAX_PLANNED:
-            _choices_by_field.clear()
-        _choices_by_field[key] = labels
-    try:
-        label = labels.get(value, labels)  # the dict itself: no such choice
-    except TypeError:
-        return getattr(obj, f"get_{name}_display")()
-    return force_str(value, strings_only=True) if label is labels else label
 
 
 @lru_cache(maxsize=512)

@@ -16,7 +16,7 @@ ledger) is wrapped in ``page_view``: the same single read covers the parts it wr
 these (another view, a task, a template rendered by an engine of its own) they are read afresh
 on every call, as before. Code that changes the language while a page is
 written (``translation.override`` in a template tag, ``{% language %}``) must not rely on
-these keys inside it; nothing in the project does.
+these keys, nor on ``gettext``/``ngettext`` below, inside it; nothing in the project does.
 """
 
 import functools
@@ -84,27 +84,30 @@ def gettext(message: str) -> str:
     per-process memo. Django's reads the active language (a request-local value, ~2.5 µs) and
     looks the message up through its catalogs' chain on every call: ~5 µs, and the deputy's
     dashboard writes some fifty such words."""
-    page = _PAGE.get()
-    if page is None or type(message) is not str:  # safe text stays safe: Django's
+    if type(message) is not str:  # safe text stays safe: Django's
         return django_gettext(message)
-    key = (page[2], message)
-    text = _TEXTS.get(key)
-    if text is None:
-        text = _TEXTS.get_or_make(key, lambda: django_gettext(message))
-    return text
+    return _translated((message,), lambda: django_gettext(message))
 
 
 def ngettext(singular: str, plural: str, number: int) -> str:
     """Django's ``ngettext``, kept per language and number while a page is written, as
     ``gettext`` (a ledger writes "附件 %(n)s" on every row with evidence)."""
-    page = _PAGE.get()
-    if page is None or type(singular) is not str or type(plural) is not str:
+    if type(singular) is not str or type(plural) is not str:
         return django_ngettext(singular, plural, number)
-    key = (page[2], singular, plural, number)
+    return _translated(
+        (singular, plural, number), lambda: django_ngettext(singular, plural, number)
+    )
+
+
+def _translated(message: tuple, translate: Callable[[], str]) -> str:
+    """``translate()``, kept under the page's language and ``message`` while a page is
+    written; outside a page, called afresh."""
+    page = _PAGE.get()
+    if page is None:
+        return translate()
+    key = (page[2], *message)
     text = _TEXTS.get(key)
-    if text is None:
-        text = _TEXTS.get_or_make(key, lambda: django_ngettext(singular, plural, number))
-    return text
+    return _TEXTS.get_or_make(key, translate) if text is None else text
 
 
 @receiver(setting_changed)

@@ -8,6 +8,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.choices import choice_label
 from core.uploads import RandomName
 
 models.CharField.register_lookup(Length)
@@ -334,11 +335,9 @@ class Deputy(models.Model):
                 TermMembership.sync(self)
 
     def get_level_display(self) -> str:
-        """Django's ``get_level_display``, translating only the deputy's own label: Django's
-        builds a dict of every choice on each call, hashing (so translating) all four labels,
-        and the deputy's dashboard shows the level four times (issue #8)."""
-        choice = Level._value2member_map_.get(self.level)
-        return self.level if choice is None else str(choice.label)
+        """Django's ``get_level_display``, from the labels translated once per language
+        (``core.choices``): the deputy's dashboard shows the level four times (issue #8)."""
+        return choice_label(self, "level")
 
     @property
     def masked_mobile(self) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from core.admin_actions import bulk_apply
 from core.admin_lists import LargeListAdmin
-from core.admin_rows import choice_label
+from core.choices import choice_label
 from core.compiled import rows_once
 
 from ..models import (

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import built_once_a_day, subquery_count
-from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.admin_sidebar import sidebar_rows
 from core.audit import audit_record
+from core.choices import choice_label
 from core.compiled import rows_once
 from core.privacy import export_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response

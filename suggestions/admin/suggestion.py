@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import LargeListAdmin
-from core.admin_rows import choice_label
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
 from core.audit import audit_record
+from core.choices import choice_label
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
 
 from .. import services
