@@ -54,7 +54,7 @@ class OpinionAdmin(
         ("community", SidebarNamedFilter.named("name")),
         ("category", SidebarNamedFilter.named("name")),
     )
-    # The source, category and community are read as names by four joins in ``list_rows``,
+    # The source, category and community are read as names by four joins (``get_queryset``),
     # not as related models (a page of twenty made eighty of them). Four joins at most: past
     # five tables PostgreSQL's planner spends more on choosing the join order than the page's
     # query takes to run; the assignee and the merge target are per-row subqueries instead
@@ -118,6 +118,8 @@ class OpinionAdmin(
         # ``opinion_triage_idx`` index (ModelAdmin orders before one could annotate, so the
         # queryset is built here). The assignee's and the merge target's labels are
         # subqueries in the select list: evaluated for the page's rows only, and no joins.
+        # The list's and the export's names of the source, category and community are
+        # columns of four joins.
         def label(model, key, field):
             rows = model._default_manager.filter(pk=OuterRef(key)).order_by().values(field)
             return Subquery(rows[:1])
@@ -130,6 +132,10 @@ class OpinionAdmin(
                 assigned_deputy_code=label(Deputy, "assigned_deputy", "code"),
                 assigned_station_name=label(Station, "assigned_station", "name"),
                 merged_into_code=label(Opinion, "merged_into", "tracking_code"),
+                station_name=F("station__name"),
+                deputy_name=F("deputy__name"),
+                category_name=F("category__name"),
+                community_name=F("community__name"),
             )
             .order_by(*self.get_ordering(None))
         )
@@ -139,12 +145,7 @@ class OpinionAdmin(
 
     def list_rows(self, queryset):
         """The columns the cells and the rows' names show (not the reply or the contact)."""
-        return queryset.annotate(
-            station_name=F("station__name"),
-            deputy_name=F("deputy__name"),
-            category_name=F("category__name"),
-            community_name=F("community__name"),
-        ).only(
+        return queryset.only(
             "tracking_code",
             "submitted_at",
             "status",

@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from liaison.models import OpinionStatus
+from core.admin_export import export_columns, export_rows
+from liaison.models import Opinion, OpinionStatus
 from liaison.services import opinions as services
 from tests.core.admin_queries import assert_flat
 from tests.deputies.factories import DeputyWithUserFactory
@@ -76,3 +77,31 @@ def test_opinion_rows_show_the_same_labels_as_the_objects(staff_client):
     # new first, then the newest
     keys = [(o.status != OpinionStatus.NEW, -o.submitted_at.timestamp(), -o.pk) for o in rows]
     assert keys == sorted(keys)
+
+
+def test_opinion_names_are_the_related_rows_own_in_the_list_and_the_export(staff_client):
+    """The source, category and community come as names read by joins, not as related
+    models: the list and the .xlsx export show each row's, as the models label themselves."""
+    _opinions(1)
+    response = staff_client.get(OPINIONS)
+    admin = response.context["cl"].model_admin
+    body = response.content.decode()
+    request = response.wsgi_request
+    columns = export_columns(admin, request)
+    exported = {
+        row[columns.index("tracking_code")]: row
+        for row in export_rows(admin, request, admin.get_queryset(request), columns)
+    }
+    opinions = Opinion.objects.select_related("station", "deputy", "category", "community")
+    assert len(exported) == opinions.count() == 4
+    for opinion in opinions:
+        if opinion.deputy_id:
+            source = f"代表码 · {opinion.deputy.name}"
+        else:
+            source = opinion.station.name if opinion.station_id else "—"
+        row = exported[opinion.tracking_code]
+        assert row[columns.index("source")] == source
+        assert row[columns.index("category_name")] == str(opinion.category)
+        assert row[columns.index("community_name")] == str(opinion.community)
+        assert f'<td class="field-source">{source}</td>' in body
+        assert f'<td class="field-category_name">{opinion.category}</td>' in body
