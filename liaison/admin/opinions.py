@@ -6,12 +6,13 @@ text is shown as text; contact data is for staff only."""
 from types import SimpleNamespace
 
 from django.contrib import admin, messages
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import LargeListAdmin, built_once_a_day
+from core.admin_names import name_column, related_names
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.admin_rows import object_url
 from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
@@ -132,10 +133,7 @@ class OpinionAdmin(
                 assigned_deputy_code=label(Deputy, "assigned_deputy", "code"),
                 assigned_station_name=label(Station, "assigned_station", "name"),
                 merged_into_code=label(Opinion, "merged_into", "tracking_code"),
-                station_name=F("station__name"),
-                deputy_name=F("deputy__name"),
-                category_name=F("category__name"),
-                community_name=F("community__name"),
+                **related_names("station", "deputy", "category", "community"),
             )
             .order_by(*self.get_ordering(None))
         )
@@ -170,13 +168,8 @@ class OpinionAdmin(
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    @admin.display(description=_("类别"))
-    def category_name(self, obj):
-        return obj.category_name
-
-    @admin.display(description=_("所属社区"))
-    def community_name(self, obj):
-        return obj.community_name
+    category_name = name_column(Opinion, "category")
+    community_name = name_column(Opinion, "community")
 
     @admin.display(description=_("来源"))
     def source(self, obj):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_actions import bulk_apply
 from core.admin_lists import LargeListAdmin, built_once_a_day
-from core.admin_names import names_by_row
+from core.admin_names import name_column, names_by_row, related_names
 from core.admin_privacy import PhoneRevealAdminMixin, mask_stored_phones
 from core.admin_rows import object_url
 from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
@@ -51,13 +51,10 @@ VISIT_ROW_COLUMNS = (
     "station",
     "station__name",
     "category",
-    "category__name",
     "community",
-    "community__name",
     "suggestion",
-    "suggestion__number",
-    "suggestion__title",
 )
+EXPORTED_RELATIONS = ("station", "category", "community", "suggestion")  # the export's columns
 
 
 def _deputy_names() -> ArraySubquery:
@@ -153,8 +150,8 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
     list_display = (
         "occurred_on",
         "station",
-        "category",
-        "community",
+        "category_name",
+        "community_name",
         "problem_short",
         "deputies_present",
         "visitor",
@@ -168,7 +165,10 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
         ("station", SidebarNamedFilter.named("name")),
         ("category", SidebarNamedFilter.named("name")),
     )
-    list_select_related = ("station", "category", "community", "suggestion")
+    # The station is a model (the row's name, its checkbox's label, shows it); the category,
+    # the community and the suggestion are read as names by the queryset's joins
+    # (``core.admin_names``), not as three more related models a row.
+    list_select_related = ("station",)
     search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")
     sortable_by = ("occurred_on",)
     ordering = ("-occurred_on", "-id")
@@ -205,7 +205,19 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
 
     @built_once_a_day
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("deputies")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                **related_names("category", "community"),
+                **related_names("suggestion", field="number"),
+                **related_names("suggestion", field="title"),
+            )
+            .prefetch_related("deputies")
+        )
+
+    category_name = name_column(Visit, "category")
+    community_name = name_column(Visit, "community")
 
     def list_rows(self, queryset):
         """The list reads the columns its cells and the rows' names show; on PostgreSQL the
@@ -258,7 +270,7 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
         return format_html(
             '<a href="{}">{}</a>',
             object_url("admin:suggestions_suggestion_change", obj.suggestion_id),
-            obj.suggestion.number or obj.suggestion.title[:20],
+            obj.suggestion_number or obj.suggestion_title[:20],
         )
 
     def save_model(self, request, obj, form, change):
@@ -296,7 +308,7 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
             messages.error(request, str(exc))
             return None
         headers, rows = visit_export_rows(
-            queryset.select_related(*self.list_select_related), full_phone=full, chunk=STREAM_CHUNK
+            queryset.select_related(*EXPORTED_RELATIONS), full_phone=full, chunk=STREAM_CHUNK
         )
         return table_stream_response(
             "xlsx",
