@@ -322,7 +322,7 @@ class Deputy(models.Model):
         indexes = [models.Index(fields=["name"]), models.Index(fields=["level", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
+        return self.label_of(self.name, self.code)
 
     def save(self, *args, **kwargs) -> None:
         """Save, and keep the membership of the current term in step with the term and the
@@ -333,6 +333,12 @@ class Deputy(models.Model):
             super().save(*args, **kwargs)
             if update_fields is None or MEMBERSHIP_FIELDS.intersection(update_fields):
                 TermMembership.sync(self)
+
+    @staticmethod
+    def label_of(name: str, code: str) -> str:
+        """A deputy's label from their name and code, for a list that read those without the
+        deputy's row."""
+        return f"{name}（{code}）"
 
     def get_level_display(self) -> str:
         """Django's ``get_level_display``, from the labels translated once per language

@@ -187,8 +187,7 @@ class OpinionAdmin(
         # values (no model made per row: ~10 µs each on a page of twenty).
         parts = []
         if obj.assigned_deputy_id:
-            deputy = SimpleNamespace(name=obj.assigned_deputy_name, code=obj.assigned_deputy_code)
-            parts.append(Deputy.__str__(deputy))
+            parts.append(Deputy.label_of(obj.assigned_deputy_name, obj.assigned_deputy_code))
         if obj.assigned_station_id:
             parts.append(Station.__str__(SimpleNamespace(name=obj.assigned_station_name)))
         return " / ".join(parts) or "—"

@@ -5,6 +5,7 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
@@ -16,10 +17,11 @@ from core.admin_lists import built_once_a_day, subquery_count
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.admin_sidebar import sidebar_rows
 from core.audit import audit_record
-from core.choices import choice_label
+from core.choices import choice_label, value_label
 from core.compiled import rows_once
 from core.privacy import export_record
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
+from deputies.models import Deputy
 
 from .. import services
 from ..importer import LEDGER_COLUMNS
@@ -175,7 +177,7 @@ class LedgerEntryAdmin(
     change_list_template = TEMPLATES + "ledgerentry/change_list.html"
     list_display = (
         "occurred_on",
-        "deputy",
+        "deputy_name",
         "rule_code",
         "status_badge",
         "title",
@@ -295,19 +297,23 @@ class LedgerEntryAdmin(
         set or the reviewer's password hash."""
         return (
             queryset.select_related(None)
-            .select_related("deputy", "rule", "reviewed_by")
+            .select_related("reviewed_by")
+            .annotate(
+                deputy_name_text=F("deputy__name"),
+                deputy_code_text=F("deputy__code"),
+                deputy_level_value=F("deputy__level"),
+                rule_code_text=F("rule__code"),
+                rule_name_text=F("rule__name"),
+                rule_points_value=F("rule__points"),
+            )
             .only(
                 "occurred_on",
                 "title",
                 "status",
                 "review_reason",
                 "source_kind",
-                "deputy__name",
-                "deputy__code",
-                "deputy__level",
-                "rule__name",
-                "rule__code",
-                "rule__points",
+                "deputy",
+                "rule",
                 "reviewed_by__username",
                 "reviewed_by__first_name",
                 "reviewed_by__last_name",
@@ -384,13 +390,23 @@ class LedgerEntryAdmin(
         obj._state.adding = False
         obj.refresh_from_db()
 
+    # The deputy and the rule are read as columns of the list's joins (``list_rows``), not as
+    # a hundred related models on a page of fifty (issue #8); the reviewer stays a model.
+    @admin.display(description=_("代表"))
+    def deputy_name(self, obj):
+        return Deputy.label_of(obj.deputy_name_text, obj.deputy_code_text)
+
+    @admin.display(description=_("层级"), ordering="deputy__level")
+    def deputy_level(self, obj):
+        return value_label(Deputy, "level", obj.deputy_level_value)
+
     @admin.display(description=_("规则"), ordering="rule__code")
     def rule_code(self, obj):
-        return _titled(obj.rule.code, obj.rule.name)
+        return _titled(obj.rule_code_text, obj.rule_name_text)
 
     @admin.display(description=_("分值"))
     def points(self, obj):
-        return obj.rule.points
+        return obj.rule_points_value
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):

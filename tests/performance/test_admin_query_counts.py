@@ -142,3 +142,22 @@ def test_ledger_list_sorts_only_on_the_indexed_date(staff_client):
     assert [e.pk for e in listed] == [newer.pk, older.pk]
     listed = staff_client.get(f"{url}?o=1").context["cl"].result_list  # the date, ascending
     assert [e.pk for e in listed] == [older.pk, newer.pk]
+
+
+def test_ledger_rows_label_the_deputy_and_the_rule_as_their_models_do(staff_client):
+    """The deputy and the rule are read as columns of the list's joins, not as models: each
+    row still shows the deputy's own label and level and the rule's code, name and points."""
+    rule_set(YEAR)
+    entries = [LedgerEntryFactory(year=YEAR), LedgerEntryFactory(year=YEAR)]
+    response = staff_client.get(reverse("admin:performance_ledgerentry_changelist"))
+    admin_ = response.context["cl"].model_admin
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    body = response.content.decode()
+    for entry in entries:
+        row = rows[entry.pk]
+        deputy, rule = entry.deputy, entry.rule
+        assert admin_.deputy_name(row) == str(deputy)
+        assert admin_.deputy_level(row) == deputy.get_level_display()
+        assert admin_.points(row) == rule.points
+        assert f'<span title="{rule.name}">{rule.code}</span>' in admin_.rule_code(row)
+        assert f'<td class="field-deputy_name">{deputy}</td>' in body
