@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_history import HistoryAdminMixin
 from core.admin_lists import LargeListAdmin
+from core.admin_names import name_column, related_names
 from core.admin_search import IndexedSearch, IndexedSearchAdmin
 from core.admin_sidebar import SidebarNamedFilter, SidebarYearFilter
 from core.audit import audit_record
 from core.choices import choice_label
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
+from deputies.models import Deputy
 
 from .. import services
 from ..forms import (
@@ -107,9 +110,9 @@ class SuggestionAdmin(
         "short_title",
         "status_badge",
         "reply_deadline",
-        "lead_unit",
+        "lead_unit_name",
         "is_tough",
-        "lead_deputy",
+        "lead_deputy_label",
     )
     list_display_links = ("number", "short_title")
     list_filter = (
@@ -127,7 +130,9 @@ class SuggestionAdmin(
     indexed_search = IndexedSearch(
         text=("number", "title"), related={"lead_deputy": ("name", "code")}
     )
-    list_select_related = ("lead_deputy", "lead_unit", "tough")
+    # The unit, the deputy and the tough project are read as columns of the list's joins
+    # (``list_rows``), not as three related models a row (issue #8).
+    list_select_related = ()
     sortable_by = ("number", "status_badge")  # unique number; status is indexed
     autocomplete_fields = ("lead_deputy", "co_signers")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -219,16 +224,18 @@ class SuggestionAdmin(
 
     def list_rows(self, queryset):
         """The columns the cells and the rows' names show (not the suggestion's text)."""
-        return queryset.only(
-            "number",
-            "title",
-            "status",
-            "reply_deadline",
-            "lead_unit__name",
-            "lead_deputy__name",
-            "lead_deputy__code",
-            "tough__id",
-        )
+        return queryset.annotate(
+            **related_names("lead_unit"),
+            lead_deputy_name=F("lead_deputy__name"),
+            lead_deputy_code=F("lead_deputy__code"),
+            tough_pk=F("tough__id"),
+        ).only("number", "title", "status", "reply_deadline", "lead_unit", "lead_deputy")
+
+    lead_unit_name = name_column(Suggestion, "lead_unit")
+
+    @admin.display(description=_("领衔代表"))
+    def lead_deputy_label(self, obj):
+        return Deputy.label_of(obj.lead_deputy_name, obj.lead_deputy_code)
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):
@@ -241,7 +248,7 @@ class SuggestionAdmin(
 
     @admin.display(description=_("攻坚"), boolean=True)
     def is_tough(self, obj):
-        return hasattr(obj, "tough")
+        return obj.tough_pk is not None
 
     @admin.display(description=_("协办单位"))
     def co_unit_list(self, obj):

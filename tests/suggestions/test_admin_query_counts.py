@@ -172,3 +172,22 @@ def test_the_year_filter_offers_the_years_and_filters(staff_client, staff_user):
     assert {s.year for s in response.context["cl"].result_list} == {2001}
     assert response.context["cl"].result_count == 2
     assert staff_client.get(f"{url}?year=2002").context["cl"].result_count == 0
+
+
+def test_suggestion_rows_show_the_unit_deputy_and_tough_project_of_each(staff_client, staff_user):
+    """The unit, the lead deputy and the tough project are read as columns of the list's
+    joins, not as models: each row still shows its own, as the models label themselves."""
+    tough = _handled(HandlingUnitFactory(), staff_user)
+    plain = RegisteredSuggestionFactory(lead_unit=None)
+    response = staff_client.get(reverse("admin:suggestions_suggestion_changelist"))
+    admin_ = response.context["cl"].model_admin
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    body = response.content.decode()
+    assert admin_.is_tough(rows[tough.pk]) and not admin_.is_tough(rows[plain.pk])
+    assert admin_.lead_unit_name(rows[tough.pk]) == str(tough.lead_unit)
+    assert admin_.lead_unit_name(rows[plain.pk]) is None  # the list's empty mark
+    for suggestion in (tough, plain):
+        label = admin_.lead_deputy_label(rows[suggestion.pk])
+        assert label == str(suggestion.lead_deputy)
+        assert f'<td class="field-lead_deputy_label">{label}</td>' in body
+    assert f'<td class="field-lead_unit_name">{tough.lead_unit}</td>' in body
