@@ -10,6 +10,7 @@ from accounts.services import temporary_password
 from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin
 from core.admin_lists import LargeListAdmin
+from core.admin_names import name_column, related_names
 from core.admin_privacy import PhoneRevealAdminMixin
 from core.admin_sidebar import SidebarNamedFilter
 from core.tabular import STREAM_CHUNK, dated_filename, table_stream_response
@@ -87,8 +88,8 @@ class DeputyAdmin(
         "code",
         "name",
         "level",
-        "constituency",
-        "group",
+        "constituency_name",
+        "group_name",
         "phone_masked",
         "status",
         "new_or_reelected",
@@ -144,22 +145,16 @@ class DeputyAdmin(
 
     def list_rows(self, queryset):
         """The columns the cells and the rows' names show; 新任/连任 compares the two terms'
-        keys, so the terms themselves are not read."""
+        keys, so the terms themselves are not read, and the constituency and the group are
+        their names, read by the list's joins (not two related models a row)."""
         return (
             queryset.select_related(None)
-            .select_related("constituency", "group")
-            .only(
-                "code",
-                "name",
-                "level",
-                "status",
-                "mobile",
-                "term",
-                "first_elected_term",
-                "constituency__name",
-                "group__name",
-            )
+            .annotate(**related_names("constituency", "group"))
+            .only("code", "name", "level", "status", "mobile", "term", "first_elected_term")
         )
+
+    constituency_name = name_column(Deputy, "constituency")
+    group_name = name_column(Deputy, "group")
 
     @admin.display(description=_("手机"), ordering="mobile")
     def phone_masked(self, obj):

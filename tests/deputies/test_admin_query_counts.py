@@ -112,3 +112,20 @@ def test_roster_list_reads_its_filters_choices_in_one_statement(staff_client):
         assert len(sql) == 4, sql  # was 6: each of the three filters read its own choices
     else:
         assert len(own_reads) == 3
+
+
+def test_roster_rows_show_each_deputys_constituency_and_group(staff_client):
+    """The constituency and the group are read as names by the list's joins, not as models:
+    each row shows its own, and a deputy in no group shows the list's empty mark."""
+    grouped = DeputyFactory(group=ProfessionalGroupFactory())
+    loose = DeputyFactory(group=None)
+    response = staff_client.get(reverse(LIST))
+    admin_ = response.context["cl"].model_admin
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    body = response.content.decode()
+    for deputy in (grouped, loose):
+        assert admin_.constituency_name(rows[deputy.pk]) == str(deputy.constituency)
+    assert admin_.group_name(rows[grouped.pk]) == str(grouped.group)
+    assert admin_.group_name(rows[loose.pk]) is None
+    assert f'<td class="field-group_name">{grouped.group}</td>' in body
+    assert f'<td class="field-constituency_name">{loose.constituency}</td>' in body
