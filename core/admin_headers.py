@@ -5,12 +5,13 @@ cells), written from Django's ``result_headers`` once per process for everything
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.template.defaultfilters import capfirst
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from core import render_env
 from core.admin_rows import MAX_PLANNED
 from core.compiled import Kept
+from core.texts import escaped
 
 # Header rows written by everything they show; past this many the memo starts over.
 _headers = Kept(limit=MAX_PLANNED)
@@ -58,8 +59,8 @@ def write_headers(cl) -> str:
     toggle_title = escape(gettext("Toggle sorting"))
     out = []
     for header in headers:
-        text = conditional_escape(capfirst(header["text"]))
-        cell = [f'<th scope="col"{conditional_escape(header["class_attrib"])}>']
+        text = escaped(capfirst(header["text"]))
+        cell = [f'<th scope="col"{escaped(header["class_attrib"])}>']
         priority = header.get("sort_priority", 0)
         if header["sortable"] and priority > 0:
             cell.append(

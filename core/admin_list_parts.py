@@ -20,12 +20,13 @@ from django.template.base import render_value_in_context
 from django.template.loader import get_template, select_template
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 
 from core import render_env
 from core.admin_rows import PLAIN_TEXT, html_of
 from core.compiled import Kept
 from core.render_env import gettext
+from core.texts import escaped
 
 FILTER_TEMPLATE = "admin/filter.html"
 _stock_filter_template: list[bool] = []
@@ -474,8 +475,8 @@ def write_object_tools(context) -> str:
     request = context.get("request")
     url = reverse(admin_urlname(cl.opts, "add"), current_app=getattr(request, "current_app", None))
     url = add_preserved_filters(context, url, context.get("is_popup"), context.get("to_field"))
-    label = gettext("Add %(name)s") % {"name": conditional_escape(cl.opts.verbose_name)}
+    label = gettext("Add %(name)s") % {"name": escaped(cl.opts.verbose_name)}
     return (
-        f'{head}\n  <li>\n    \n    <a href="{conditional_escape(url)}" class="addlink">\n'
+        f'{head}\n  <li>\n    \n    <a href="{escaped(url)}" class="addlink">\n'
         f"      {label}\n    </a>\n  </li>\n  \n\n"
     )

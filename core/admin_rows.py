@@ -55,13 +55,14 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from core import render_env
 from core.admin_dates import DateText
 from core.compiled import Kept
+from core.texts import escaped
 
 # Placeholders: letters only, so that no URL quoting or HTML escaping changes them.
 PK_MARK = "Lvzhi0Row0Pk0Mark"
@@ -98,7 +99,7 @@ def html_of(text) -> str:
         return text
     if kind is str:
         return html.escape(text)  # what django.utils.html.escape does to a str
-    return conditional_escape(text)
+    return escaped(text)
 
 
 @lru_cache(maxsize=512)

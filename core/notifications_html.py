@@ -9,8 +9,9 @@ from datetime import datetime, tzinfo
 
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from core.texts import escaped
 
 # What the list shows of a notice, in this order (the page reads these values, no instances).
 ROW = ("title", "url", "body", "created_at", "read_at")
@@ -30,9 +31,9 @@ def notification_rows_html(notes: Iterable[tuple]) -> SafeString:
     the title linked when the notice has a link, the body's lines kept."""
     rows, zone = [], timezone.get_current_timezone()
     for title, url, body, created_at, read_at in notes:
-        title = conditional_escape(title)
+        title = escaped(title)
         if url:
-            title = f'<a href="{conditional_escape(url)}">{title}</a>'
+            title = f'<a href="{escaped(url)}">{title}</a>'
         text = ""
         if body:
             text = f'<div class="small mt-1">{linebreaksbr(body, autoescape=True)}</div>'

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import get_template
 from django.templatetags.static import static
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from core.compiled import Kept
 from core.dashboard import Todo
+from core.texts import escaped
 from core.url_memo import reverse_memo
 
 
@@ -46,14 +46,14 @@ def _fixed() -> _Fixed:
 
 
 def _make_fixed(submit: str) -> _Fixed:
-    sprite = conditional_escape(static("vendor/bootstrap-icons/sprite.svg"))
+    sprite = escaped(static("vendor/bootstrap-icons/sprite.svg"))
     record, hint = gettext("记录履职"), gettext("拍照记一笔，工委核实后计分")
     return _Fixed(
         new=gettext("新任"),
         reelected=gettext("连任"),
         button=(
             '  <a class="btn btn-danger btn-lg mt-3 lv-record" '
-            f'href="{conditional_escape(submit)}">\n'
+            f'href="{escaped(submit)}">\n'
             '    <svg aria-hidden="true" focusable="false" width="28" height="28">'
             f'<use href="{sprite}#camera"></use></svg>\n'
             f'    {record}<span class="lv-record-hint">{hint}</span>\n'
@@ -85,7 +85,7 @@ def hero_html(deputy) -> SafeString:
     """The deputy's card (its constituency, group and term read with the deputy's facts)."""
     fixed = _fixed()
     name = deputy.name
-    group = f" · {conditional_escape(deputy.group)}" if deputy.group else ""
+    group = f" · {escaped(deputy.group)}" if deputy.group else ""
     badge, word = (
         ("text-bg-info", fixed.new) if deputy.is_new else ("text-bg-secondary", fixed.reelected)
     )
@@ -93,14 +93,14 @@ def hero_html(deputy) -> SafeString:
     return mark_safe(
         '\n\n<section class="lv-hero p-3 p-md-4 mb-3">\n'
         '  <div class="d-flex flex-wrap align-items-center gap-3">\n'
-        f'    <div class="lv-avatar" aria-hidden="true">{conditional_escape(name[:1])}</div>\n'
+        f'    <div class="lv-avatar" aria-hidden="true">{escaped(name[:1])}</div>\n'
         '    <div class="flex-grow-1">\n'
-        f'      <h1 class="h4 mb-1">{conditional_escape(name)} '
+        f'      <h1 class="h4 mb-1">{escaped(name)} '
         '<span class="badge text-bg-light border align-middle">'
-        f"{conditional_escape(deputy.get_level_display())}</span>\n"
+        f"{escaped(deputy.get_level_display())}</span>\n"
         f'        <span class="badge {badge} align-middle">{word}</span></h1>\n'
-        f'      <div class="lv-muted">{conditional_escape(deputy.code)} · '
-        f"{conditional_escape(deputy.constituency)}{group} · {conditional_escape(deputy.term)}"
+        f'      <div class="lv-muted">{escaped(deputy.code)} · '
+        f"{escaped(deputy.constituency)}{group} · {escaped(deputy.term)}"
         "</div>\n"
         "    </div>\n"
         "  </div>\n" + fixed.button
@@ -117,14 +117,14 @@ def todos_html(todos: list[Todo]) -> SafeString:
     for todo in todos:
         hint = ""
         if todo.hint:
-            hint = f'<span class="d-block lv-muted">{conditional_escape(todo.hint)}</span>'
+            hint = f'<span class="d-block lv-muted">{escaped(todo.hint)}</span>'
         tone = " lv-todo-danger" if todo.tone == "danger" else ""
-        count = conditional_escape(todo.text) if todo.text else int(todo.count)
+        count = escaped(todo.text) if todo.text else int(todo.count)
         rows.append(
             '\n    <li class="list-group-item p-0">\n'
-            f'      <a class="lv-todo" href="{conditional_escape(todo.link)}">\n'
+            f'      <a class="lv-todo" href="{escaped(todo.link)}">\n'
             '        <span class="flex-grow-1">\n'
-            f'          <span class="d-block fw-semibold">{conditional_escape(todo.label)}</span>\n'
+            f'          <span class="d-block fw-semibold">{escaped(todo.label)}</span>\n'
             f"          {hint}\n"
             "        </span>\n"
             f'        <span class="lv-todo-count{tone}">{count}</span>\n'
@@ -150,7 +150,7 @@ def panel_cards(panels: list[tuple[str, dict]]) -> list[tuple[str, dict, SafeStr
     for template, context in panels:
         html = context.get("html")
         # Safe: the panel's HTML is safe text (each panel escapes its values).
-        card = mark_safe(f"{conditional_escape(html)}\n") if html is not None else None
+        card = mark_safe(f"{escaped(html)}\n") if html is not None else None
         cards.append((template, context, card))
     return cards
 

@@ -14,10 +14,10 @@ from datetime import date, time
 from typing import NamedTuple
 
 from django.utils.dates import WEEKDAYS
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.render_env import gettext as _
+from core.texts import escaped
 
 from .models import Duty, ReceptionTheme
 
@@ -89,21 +89,21 @@ def duty_rows_html(
     weekdays: dict[int, str] = {}
     if past:
         attended = '<span class="badge text-bg-success">{}</span>\n      '.format(
-            conditional_escape(_("已到岗"))
+            escaped(_("已到岗"))
         )
         absent = '<span class="badge text-bg-secondary">{}</span>\n      '.format(
-            conditional_escape(_("未到岗"))
+            escaped(_("未到岗"))
         )
-        unknown = f'<span class="badge text-bg-light">{conditional_escape(_("待登记"))}</span>'
+        unknown = f'<span class="badge text-bg-light">{escaped(_("待登记"))}</span>'
     else:
-        on_today = f'<span class="badge text-bg-danger">{conditional_escape(_("今天"))}</span>'
+        on_today = f'<span class="badge text-bg-danger">{escaped(_("今天"))}</span>'
     rows = []
     for duty in duties:
         day = duty.reception_day
         when = day.date
         weekday = weekdays.get(when.weekday())
         if weekday is None:
-            weekday = weekdays[when.weekday()] = conditional_escape(WEEKDAYS[when.weekday()])
+            weekday = weekdays[when.weekday()] = escaped(WEEKDAYS[when.weekday()])
         hours = _clock(day.starts_at)
         if day.ends_at:
             hours += f"–{_clock(day.ends_at)}"
@@ -118,18 +118,18 @@ def duty_rows_html(
         else:
             badge = on_today if when == today else ""
         station = day.station
-        theme = conditional_escape(themes.get(day.theme, day.theme))
-        topic = f"：{conditional_escape(day.topic)}" if day.topic else ""
+        theme = escaped(themes.get(day.theme, day.theme))
+        topic = f"：{escaped(day.topic)}" if day.topic else ""
         address = ""
         if station.address and not past:
-            address = f'<div class="small text-muted">{conditional_escape(station.address)}</div>'
+            address = f'<div class="small text-muted">{escaped(station.address)}</div>'
         rows.append(
             '\n<li class="list-group-item">\n'
             '  <div class="d-flex justify-content-between">\n'
             f"    <strong>{when.month}月{when.day}日 {weekday} {hours}</strong>\n"
             f"    {badge}\n"
             "  </div>\n"
-            f"  <div>{conditional_escape(station.name)} · {theme}{topic}</div>\n"
+            f"  <div>{escaped(station.name)} · {theme}{topic}</div>\n"
             f"  {address}\n"
             "</li>"
         )

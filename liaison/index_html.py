@@ -6,9 +6,11 @@ template's loops, lookups and number formatting cost more than the rest of the p
 Every value is escaped here, and only the joined result is marked safe."""
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from core.texts import escaped
 
 from .selectors_index import EMPTY_CELL, IndexRow
 
@@ -34,7 +36,7 @@ def heat_rows_html(heat: dict) -> SafeString:
         )
         lines.append(
             '\n        <tr><th scope="row" class="text-nowrap">'
-            f"{conditional_escape(line['community'])}</th>{cells}</tr>\n        "
+            f"{escaped(line['community'])}</th>{cells}</tr>\n        "
         )
     # Safe: integers, the escaped title and escaped names only.
     return mark_safe("".join(lines))
@@ -55,21 +57,21 @@ def trend_html(flagged: list[IndexRow], labels: list[str]) -> SafeString:
         last = len(bars) - 1
         spark = "".join(
             f'<span class="{"is-week" if i == last else ""}" style="height: {int(bar["pct"])}%"'
-            f' title="{conditional_escape(label)}: {counts[i]}"></span>'
+            f' title="{escaped(label)}: {counts[i]}"></span>'
             for i, (bar, label) in enumerate(zip(bars, labels, strict=True))
         )
         ratio = ""
         if row.ratio:
-            ratio = f"（×{conditional_escape(localize(row.ratio))}）"
+            ratio = f"（×{escaped(localize(row.ratio))}）"
         said = words % {
-            "n": conditional_escape(localize(row.week_count)),
-            "mean": conditional_escape(localize(row.baseline_mean)),
+            "n": escaped(localize(row.week_count)),
+            "mean": escaped(localize(row.baseline_mean)),
         }
         items.append(
             '\n        <li class="list-group-item d-flex justify-content-between'
             ' align-items-center gap-2">\n'
-            f"          <span>{conditional_escape(row.community)} · "
-            f"{conditional_escape(row.category)}<br>"
+            f"          <span>{escaped(row.community)} · "
+            f"{escaped(row.category)}<br>"
             f'<span class="text-muted">{said}{ratio}</span></span>\n'
             f'          <span class="lv-spark" role="img" aria-label="{", ".join(counts)}">'
             f"{spark}</span>\n"

@@ -11,14 +11,13 @@ Plain text is escaped by ``html.escape``, what Django's ``escape`` does to a ``s
 its lazy-text wrapper (~1 µs a value, some hundred and fifty values a page at district size),
 and the "n 名进站代表" text is made once per number a page."""
 
-import html
-
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
 from core.compiled import Kept
+from core.texts import escaped
 from core.url_memo import pk_url_parts
 
 from .models import StationKind
@@ -29,12 +28,12 @@ def station_rows_html(rows: list[StationRow]) -> SafeString:
     """The list's rows (a page of ``selectors_stations.station_rows``), each linking to its
     station's page: the address reversed once, the key put between."""
     head, tail = pk_url_parts("liaison:station_detail")
-    kinds = {value: conditional_escape(label) for value, label in StationKind.choices}
+    kinds = {value: escaped(label) for value, label in StationKind.choices}
     on_duty: dict[int, str] = {}
     lines = []
     for row in rows:
         kind = kinds.get(row.kind)
-        about = f"{_text(row.kind) if kind is None else kind} · {_text(row.community_name)}"
+        about = f"{escaped(row.kind) if kind is None else kind} · {escaped(row.community_name)}"
         if n := row.n_deputies:  # as the template's blocktranslate with count wrote it
             said = on_duty.get(n)
             if said is None:
@@ -43,23 +42,18 @@ def station_rows_html(rows: list[StationRow]) -> SafeString:
             about += " · " + said
         address = ""
         if row.address:
-            address = f'<div class="text-muted">{_text(row.address)}</div>'
+            address = f'<div class="text-muted">{escaped(row.address)}</div>'
         lines.append(
             "\n    "
             f'<a class="list-group-item list-group-item-action py-3" href="{head}/{int(row.pk)}/'
             f'{tail}">\n'
-            f'      <div class="fw-semibold">{_text(row.name)}</div>\n'
+            f'      <div class="fw-semibold">{escaped(row.name)}</div>\n'
             f'      <div class="text-muted">{about}</div>\n'
             f"      {address}\n"
             "    </a>\n    "
         )
     # Safe: every value above is escaped.
     return mark_safe("".join(lines))
-
-
-def _text(value) -> str:
-    """``conditional_escape(value)``, a plain ``str`` by ``html.escape`` (the same text)."""
-    return html.escape(value) if type(value) is str else conditional_escape(value)
 
 
 _OPTIONS = Kept(limit=64)

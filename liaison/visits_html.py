@@ -10,11 +10,11 @@ visits and their deputies (``selectors_visits``) and renders."""
 
 from html import escape
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core import texts
+from core.texts import escaped
 from core.url_memo import pk_url_parts
 
 from .models import VisitStatus
@@ -50,7 +50,7 @@ def _row_parts(csrf: str) -> dict:
         "change": escape(_("修改")),
         "suggested": escape(_("已转为建议")),
         "to_draft": escape(_("转为建议草稿")),
-        "csrf": conditional_escape(csrf),  # the field's HTML (a safe string) as it is
+        "csrf": escaped(csrf),  # the field's HTML (a safe string) as it is
     }
 
 

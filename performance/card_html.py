@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, json_script
+from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
 from core.compiled import Kept
 from core.render_env import gettext
+from core.texts import escaped
 from core.url_memo import reverse_memo
 
 from .panel_rows import _number
@@ -29,7 +30,7 @@ def _value(value) -> str:
     thousands are grouped: what ``localize`` gives it, without looking up the formats)."""
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
-    return conditional_escape(localize(value))
+    return escaped(localize(value))
 
 
 def _word(text: str) -> str:
@@ -70,7 +71,7 @@ def _fixed() -> _Fixed:
 
 
 def _make_fixed(ledger: str, submit: str) -> _Fixed:
-    ledger, submit = conditional_escape(ledger), conditional_escape(submit)
+    ledger, submit = escaped(ledger), escaped(submit)
     return _Fixed(
         ledger=ledger,
         total=_word("总分"),
@@ -170,7 +171,7 @@ def score_card_html(panel: dict) -> SafeString:
             "points": _number(step["points"], language),
         }
         parts.append(f'<p class="small mb-2">{to_go}</p>')
-    parts.append(f"\n    {conditional_escape(panel['bars_html'])}\n    ")
+    parts.append(f"\n    {escaped(panel['bars_html'])}\n    ")
     pending = panel["pending"]
     if pending:
         waiting = ngettext("%(n)s 条履职记录待工委核实", "%(n)s 条履职记录待工委核实", pending) % {
@@ -210,7 +211,7 @@ def portrait_card_html(panel: dict) -> SafeString:
         f"    \n{json_script(panel['chart'], 'portrait-radar')}\n"
         '<div class="lvzhi-chart" data-chart="portrait-radar" role="img" '
         f'aria-label="{fixed.chart_label}" style="height: 300px"></div>\n'
-        f"{fixed.portrait_table}{conditional_escape(panel['rows_html'])}\n"
+        f"{fixed.portrait_table}{escaped(panel['rows_html'])}\n"
         "      </tbody>\n"
         "    </table>\n"
         "  </div>\n"

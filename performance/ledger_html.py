@@ -13,7 +13,6 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core import texts
@@ -32,7 +31,7 @@ def _value(value) -> str:
     thousands are grouped: what ``localize`` gives it, without looking up the formats)."""
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
-    return conditional_escape(localize(value))
+    return texts.escaped(localize(value))
 
 
 class _Words(dict):
@@ -60,8 +59,8 @@ def _words() -> _Words:
 
 
 def _make_words(submit: str) -> _Words:
-    words = _Words(conditional_escape(reverse_memo("performance:standings")), "")
-    words.buttons = _buttons(words, conditional_escape(submit))
+    words = _Words(texts.escaped(reverse_memo("performance:standings")), "")
+    words.buttons = _buttons(words, texts.escaped(submit))
     return words
 
 
@@ -103,7 +102,7 @@ def ledger_html(c: dict) -> SafeString:
 def _head(c: dict, w: _Words, year: int, status: str) -> str:
     hidden = ""
     if status:
-        hidden = f'<input type="hidden" name="status" value="{conditional_escape(status)}">'
+        hidden = f'<input type="hidden" name="status" value="{texts.escaped(status)}">'
     label = w["%(y)s 年度"]
     options = "".join(
         f'<option value="{_value(y)}" {"selected" if y == year else ""}>'
@@ -209,8 +208,8 @@ def _score(c: dict, w: _Words, year: int, language: str) -> str:
 
 
 def _buttons(w: _Words, submit: str) -> str:
-    missing = conditional_escape(reverse_memo("performance:missing"))
-    topics = conditional_escape(reverse_memo("performance:topics"))
+    missing = texts.escaped(reverse_memo("performance:missing"))
+    topics = texts.escaped(reverse_memo("performance:topics"))
     link = "btn btn-outline-danger lv-tap d-flex align-items-center justify-content-center"
     return (
         '<div class="d-grid gap-2 mb-3">\n'
@@ -230,7 +229,7 @@ def _breakdown(c: dict, w: _Words, language: str) -> str:
     stale = ""
     if c["stale"]:
         when = w["下面已含最近核实的记录；总分和名次为 %(when)s 的计算结果，重新计算后更新。"] % {
-            "when": conditional_escape(_minute(c["assessment"].computed_at))
+            "when": texts.escaped(_minute(c["assessment"].computed_at))
         }
         stale = f'<div class="small text-muted px-3 pt-2">{when}</div>'
     summed, over = w["各项合计 %(raw)s 分"], w["，超出维度上限，按 %(cap)s 分计"]
@@ -238,7 +237,7 @@ def _breakdown(c: dict, w: _Words, language: str) -> str:
     all_rules = w["本维度全部事项及分值"]
     items = []
     for dim in c["breakdown"]:
-        key = conditional_escape(dim.dimension)
+        key = texts.escaped(dim.dimension)
         score, cap = _number(dim.score, language), _number(dim.cap, language)
         note = ""
         if dim.capped:
@@ -251,18 +250,18 @@ def _breakdown(c: dict, w: _Words, language: str) -> str:
             '        <button class="accordion-button collapsed lv-tap" type="button" '
             f'data-bs-toggle="collapse" data-bs-target="#dim-{key}" aria-expanded="false" '
             f'aria-controls="dim-{key}">\n'
-            f'          <span class="flex-grow-1">{conditional_escape(dim.label)}</span>\n'
+            f'          <span class="flex-grow-1">{texts.escaped(dim.label)}</span>\n'
             f'          <span class="lv-num me-2"><strong>{score}</strong> / {cap}</span>\n'
             "        </button>\n"
             "      </h2>\n"
             f'      <div id="dim-{key}" class="accordion-collapse collapse" '
             'data-bs-parent="#breakdown">\n'
             '        <div class="accordion-body pt-0">\n'
-            f"          {conditional_escape(dim.lines_html)}\n"
+            f"          {texts.escaped(dim.lines_html)}\n"
             '          <details class="small text-muted py-2">\n'
             f"            <summary>{all_rules}</summary>\n"
             '            <ul class="list-unstyled mb-0 mt-1">\n'
-            f"              {conditional_escape(dim.rules_html)}\n"
+            f"              {texts.escaped(dim.rules_html)}\n"
             "            </ul>\n"
             "          </details>\n"
             '          <div class="border-top pt-2 small">\n'
@@ -289,12 +288,12 @@ def _entries(c: dict, w: _Words, year: int, status: str) -> str:
     chips = "".join(
         '\n    <li class="nav-item"><a class="nav-link lv-tap d-flex align-items-center '
         f'{"active" if value == status else ""}" '
-        f'href="?year={y}&status={conditional_escape(value)}#entries">'
-        f"{conditional_escape(label)} {_value(n)}</a></li>\n    "
+        f'href="?year={y}&status={texts.escaped(value)}#entries">'
+        f"{texts.escaped(label)} {_value(n)}</a></li>\n    "
         for value, label, n in c["statuses"]
     )
     if c["entries_html"]:
-        rows = conditional_escape(c["entries_html"])
+        rows = texts.escaped(c["entries_html"])
     else:
         if status:
             none = (
@@ -340,7 +339,7 @@ def _entries(c: dict, w: _Words, year: int, status: str) -> str:
 def _pages(page, w: _Words, y: str, status: str) -> str:
     if not page.has_other_pages():
         return ""
-    also = f"&status={conditional_escape(status)}" if status else ""
+    also = f"&status={texts.escaped(status)}" if status else ""
     link = "page-link lv-tap d-flex align-items-center"
     previous = following = ""
     if page.has_previous():
@@ -368,10 +367,10 @@ def _pages(page, w: _Words, y: str, status: str) -> str:
 def _commendations(rows: list, w: _Words) -> str:
     items = "".join(
         '\n    <li class="list-group-item py-3">\n'
-        f'      <div class="fw-semibold">{conditional_escape(row.commendation.title)}</div>\n'
+        f'      <div class="fw-semibold">{texts.escaped(row.commendation.title)}</div>\n'
         '      <div class="small text-muted">'
-        f"{conditional_escape(row.commendation.deciding_body)} · "
-        f"{conditional_escape(row.commendation.document_no)} · "
+        f"{texts.escaped(row.commendation.deciding_body)} · "
+        f"{texts.escaped(row.commendation.document_no)} · "
         f"{_day(row.commendation.decided_on)}</div>\n"
         "    </li>\n    "
         for row in rows
@@ -389,16 +388,15 @@ def _disputes(disputes: list, w: _Words, entry_prefix: str) -> str:
         about = ""
         if d.entry:
             about = (
-                f' · <a href="{conditional_escape(entry_prefix)}{_value(d.entry.pk)}/">'
-                f"{conditional_escape(d.entry.title)}</a>"
+                f' · <a href="{texts.escaped(entry_prefix)}{_value(d.entry.pk)}/">'
+                f"{texts.escaped(d.entry.title)}</a>"
             )
         elif d.title:
-            about = f" · {conditional_escape(d.title)}"
+            about = f" · {texts.escaped(d.title)}"
         resolution = ""
         if d.resolution:
-            resolution = (
-                f'<div class="small mt-1">{w["工委意见："]}{conditional_escape(d.resolution)}</div>'
-            )
+            text = texts.escaped(d.resolution)
+            resolution = f'<div class="small mt-1">{w["工委意见："]}{text}</div>'
         items.append(
             '\n    <div class="list-group-item py-3">\n'
             '      <div class="d-flex justify-content-between gap-2">\n'
@@ -408,7 +406,7 @@ def _disputes(disputes: list, w: _Words, entry_prefix: str) -> str:
             f"{_value(d.get_status_display())}</span>\n"
             "      </div>\n"
             f'      <div class="small text-muted mt-1">{_day(d.created_at)} · '
-            f"{conditional_escape(texts.chars(d.note, 60))}</div>\n"
+            f"{texts.escaped(texts.chars(d.note, 60))}</div>\n"
             f"      {resolution}\n"
             "    </div>\n    "
         )

@@ -8,12 +8,12 @@ from functools import lru_cache
 from html import escape as _escape
 
 from django.template.defaultfilters import floatformat
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from core.render_env import gettext as _
 from core.render_env import language as get_language
 from core.render_env import ngettext
+from core.texts import escaped
 from core.url_memo import pk_url_prefix
 
 from .models import EntryStatus, Rule
@@ -45,7 +45,7 @@ def write_rule_lists(breakdown: list, entry_prefix: str) -> None:
     than the rest of the section."""
     # As the template's tags: a translated word escaped, a blocktranslate's text not (its
     # values are).
-    per_time = conditional_escape(_("分/次"))
+    per_time = escaped(_("分/次"))
     cap_words, times_words = _("上限 %(cap)s"), _("%(n)s 次")
     for dimension in breakdown:
         items = []
@@ -54,19 +54,19 @@ def write_rule_lists(breakdown: list, entry_prefix: str) -> None:
             line.entries_html = mark_safe(
                 "".join(
                     f'<li><a href="{entry_prefix}{int(e.pk)}/">'
-                    f"{conditional_escape(e.day_label)} {conditional_escape(e.title)}</a></li>"
+                    f"{escaped(e.day_label)} {escaped(e.title)}</a></li>"
                     for e in line.entries
                 )
             )
             cap = ""
             if rule.yearly_cap is not None:
-                cap = "，" + cap_words % {"cap": conditional_escape(rule.cap_text)}
+                cap = "，" + cap_words % {"cap": escaped(rule.cap_text)}
             count = ""
             if line.count:
                 count = f" · <strong>{times_words % {'n': int(line.count)}}</strong>"
             items.append(
-                f"<li>{conditional_escape(rule.code)} {conditional_escape(rule.name)}："
-                f"{'+' if rule.points > 0 else ''}{conditional_escape(rule.points_text)}"
+                f"<li>{escaped(rule.code)} {escaped(rule.name)}："
+                f"{'+' if rule.points > 0 else ''}{escaped(rule.points_text)}"
                 f" {per_time}{cap}{count}</li>"
             )
         # Safe: every value above is escaped.
@@ -79,7 +79,7 @@ def write_counted_lines(breakdown: list, language: str) -> None:
     (``write_rule_lists``): a dozen tags, filters and translations per line."""
     # As the template's tags: a translated word escaped, a blocktranslate's text not (its
     # values are).
-    entries_word = conditional_escape(_("对应记录"))
+    entries_word = escaped(_("对应记录"))
     verified_words = _("已核实 %(n)s 次 × %(p)s 分 = %(raw)s 分")
     over_words, cap_words = _("超出年度上限，按 %(cap)s 分计"), _("（上限 %(cap)s 分）")
     for dimension in breakdown:
@@ -88,7 +88,7 @@ def write_counted_lines(breakdown: list, language: str) -> None:
             if not line.count:
                 continue
             rule = line.rule
-            cap = {"cap": conditional_escape(rule.cap_text)}
+            cap = {"cap": escaped(rule.cap_text)}
             note = ""
             if line.capped:
                 note = (
@@ -109,14 +109,14 @@ def write_counted_lines(breakdown: list, language: str) -> None:
                 )
             verified = verified_words % {
                 "n": int(line.count),
-                "p": conditional_escape(rule.points_text),
+                "p": escaped(rule.points_text),
                 "raw": _points(line.raw, language),
             }
             lines.append(
                 '\n          <div class="lv-rule-line py-2">\n'
                 '            <div class="d-flex justify-content-between gap-2">\n'
-                f'              <span><span class="text-muted">{conditional_escape(rule.code)}'
-                f"</span> {conditional_escape(rule.name)}</span>\n"
+                f'              <span><span class="text-muted">{escaped(rule.code)}'
+                f"</span> {escaped(rule.name)}</span>\n"
                 '              <strong class="lv-num text-nowrap '
                 f'{"text-danger" if line.score < 0 else ""}">{"+" if line.score > 0 else ""}'
                 f"{_points(line.score, language)}</strong>\n"
@@ -143,10 +143,10 @@ def entry_rows(entries: list, entry_prefix: str) -> str:
     are labelled first (``label_dates``)."""
     # As the template's tags: a translated word escaped, a blocktranslate's text not (its
     # values are).
-    points_word, reason_word = conditional_escape(_("分")), conditional_escape(_("未通过理由："))
+    points_word, reason_word = escaped(_("分")), escaped(_("未通过理由："))
     # The status labels translated once per page: Django's ``get_status_display`` translates
     # every choice's label on each call (it hashes them all), ~25 µs a row.
-    status_labels = {value: conditional_escape(label) for value, label in EntryStatus.choices}
+    status_labels = {value: escaped(label) for value, label in EntryStatus.choices}
     rows = []
     for entry in entries:
         rule = entry.rule
@@ -160,25 +160,25 @@ def entry_rows(entries: list, entry_prefix: str) -> str:
         if entry.status == EntryStatus.REJECTED and entry.review_reason:
             reason = (
                 f'\n      <div class="small text-danger mt-1">{reason_word}'
-                f"{conditional_escape(entry.review_reason)}</div>\n      "
+                f"{escaped(entry.review_reason)}</div>\n      "
             )
         rows.append(
             "\n    "
             f'<a class="list-group-item list-group-item-action lv-entry" '
             f'href="{entry_prefix}{int(entry.pk)}/">\n'
             '      <div class="d-flex justify-content-between align-items-start gap-2">\n'
-            f'        <span class="lv-entry-title text-break">{conditional_escape(entry.title)}'
+            f'        <span class="lv-entry-title text-break">{escaped(entry.title)}'
             "</span>\n"
             '        <span class="text-nowrap"><span class="badge rounded-pill '
             f'{STATUS_BADGES.get(entry.status, "text-bg-warning")}">'
-            f"{status_labels.get(entry.status) or conditional_escape(entry.status)}"
+            f"{status_labels.get(entry.status) or escaped(entry.status)}"
             "</span>\n</span>\n"
             "      </div>\n"
             '      <div class="small text-muted mt-1">\n'
-            f"        {conditional_escape(entry.date_label)} · {conditional_escape(rule.code)} "
-            f"{conditional_escape(rule.name)}\n"
+            f"        {escaped(entry.date_label)} · {escaped(rule.code)} "
+            f"{escaped(rule.name)}\n"
             f'        · <span class="lv-num text-nowrap {negative}">{sign}'
-            f"{conditional_escape(rule.points_text)} {points_word}</span>\n"
+            f"{escaped(rule.points_text)} {points_word}</span>\n"
             f"        {evidence}\n"
             "      </div>\n"
             f"      {reason}\n"
@@ -225,7 +225,7 @@ def standings_rows(rows: list[dict], own_code: str) -> tuple[str, str]:
     than the rest of the page."""
     # As the template's tags: a translated word escaped, each value escaped as text.
     base_w, innovation_w, contribution_w, days_w, me_w = (
-        conditional_escape(_(word)) for word in ("基础", "创新", "贡献", "履职天数", "我")
+        escaped(_(word)) for word in ("基础", "创新", "贡献", "履职天数", "我")
     )
     cards, table = [], []
     for row in rows:

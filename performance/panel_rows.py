@@ -9,11 +9,11 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.template.defaultfilters import floatformat
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.compiled import Kept
 from core.render_env import language as get_language
+from core.texts import escaped
 
 
 @lru_cache(maxsize=1024)
@@ -29,8 +29,8 @@ def bars_html(bars: list[dict]) -> SafeString:
     language = get_language()
     rows = []
     for bar in bars:
-        label = conditional_escape(bar["label"])
-        pct = conditional_escape(bar["pct"])
+        label = escaped(bar["label"])
+        pct = escaped(bar["pct"])
         rows.append(
             '\n<div class="mb-2">\n'
             '  <div class="d-flex justify-content-between small">\n'
@@ -40,7 +40,7 @@ def bars_html(bars: list[dict]) -> SafeString:
             "  </div>\n"
             f'  <div class="progress" role="progressbar" aria-label="{label}" '
             f'aria-valuenow="{pct}" aria-valuemin="0" aria-valuemax="100" style="height:.6rem">\n'
-            f'    <div class="progress-bar {conditional_escape(bar["colour"])}" '
+            f'    <div class="progress-bar {escaped(bar["colour"])}" '
             f'style="width: {pct}%"></div>\n'
             "  </div>\n"
             "</div>\n"
@@ -58,7 +58,7 @@ def _axis_words(axis, language: str) -> tuple[str, str]:
     catalogue, ~5 µs, some twenty a portrait)."""
     return _AXIS_WORDS.get_or_make(
         (axis.key, language),
-        lambda: (conditional_escape(axis.label), conditional_escape(axis.explanation)),
+        lambda: (escaped(axis.label), escaped(axis.explanation)),
     )
 
 
@@ -71,7 +71,7 @@ def portrait_rows_html(figures: list) -> SafeString:
         axis = f.axis
         label, explanation = _axis_words(axis, language)
         rows.append(
-            f'\n        <tr data-axis="{conditional_escape(f.key)}">\n'
+            f'\n        <tr data-axis="{escaped(f.key)}">\n'
             f'          <th scope="row" class="fw-semibold">{label}'
             f'<span class="d-block lv-muted fw-normal">{explanation}'
             "</span></th>\n"

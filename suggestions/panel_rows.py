@@ -9,12 +9,12 @@ result is marked safe."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from core.compiled import Kept
 from core.render_env import gettext
+from core.texts import escaped
 from core.url_memo import pk_url_parts, pk_url_prefix, reverse_memo
 
 from .models import Status, Suggestion
@@ -48,11 +48,11 @@ def _make_fixed(create: str) -> _Fixed:
     words = ("我的议案建议", "提建议", "待您评价", "还没有议案建议。", "查看全部")
     return _Fixed(
         words={word: gettext(word) for word in words},
-        create=conditional_escape(create),
-        mine=conditional_escape(reverse_memo("suggestions:mine")),
+        create=escaped(create),
+        mine=escaped(reverse_memo("suggestions:mine")),
         detail=pk_url_prefix("suggestions:detail"),
-        labels={value: conditional_escape(label) for value, label in Status.choices},
-        badges={value: conditional_escape(status_class(value)) for value in Status.values},
+        labels={value: escaped(label) for value, label in Status.choices},
+        badges={value: escaped(status_class(value)) for value in Status.values},
     )
 
 
@@ -61,8 +61,7 @@ def counts_html(counts: Iterable[tuple]) -> SafeString:
     # Safe: every value is escaped.
     return mark_safe(
         "".join(
-            '<span class="badge text-bg-light border">'
-            f"{conditional_escape(label)} {conditional_escape(n)}</span>"
+            f'<span class="badge text-bg-light border">{escaped(label)} {escaped(n)}</span>'
             for label, n in counts
         )
     )
@@ -75,7 +74,7 @@ def to_evaluate_html(suggestions: Iterable[Suggestion]) -> SafeString:
     return mark_safe(
         "".join(
             f'<li><a href="{head}/{int(s.pk)}/{tail}">'
-            f"{conditional_escape(s.number)} {conditional_escape(s.title)}</a></li>"
+            f"{escaped(s.number)} {escaped(s.title)}</a></li>"
             for s in suggestions
         )
     )
@@ -87,12 +86,12 @@ def recent_html(suggestions: Iterable[Suggestion]) -> SafeString:
     prefix, labels, badges = fixed.detail, fixed.labels, fixed.badges
     rows = []
     for s in suggestions:
-        label = labels.get(s.status) or conditional_escape(s.status)
-        badge = badges.get(s.status) or conditional_escape(status_class(s.status))
+        label = labels.get(s.status) or escaped(s.status)
+        badge = badges.get(s.status) or escaped(status_class(s.status))
         rows.append(
             '\n        <a class="list-group-item list-group-item-action px-0 d-flex '
             f'justify-content-between gap-2" href="{prefix}{int(s.pk)}/">\n'
-            f'          <span class="text-truncate">{conditional_escape(s.title)}</span>'
+            f'          <span class="text-truncate">{escaped(s.title)}</span>'
             f'<span class="badge {badge}">{label}</span>'
             "\n\n        </a>\n      "
         )
@@ -121,7 +120,7 @@ def card_html(panel: dict) -> SafeString:
     if panel["counts"]:
         parts.append(
             '\n    <div class="d-flex flex-wrap gap-2 mb-2">\n'
-            f"      {conditional_escape(panel['counts_html'])}\n"
+            f"      {escaped(panel['counts_html'])}\n"
             "    </div>\n    "
         )
     parts.append("\n    ")
@@ -130,13 +129,13 @@ def card_html(panel: dict) -> SafeString:
             '\n    <div class="alert alert-warning py-2 mb-2">\n'
             f"      <strong>{words['待您评价']}</strong>\n"
             '      <ul class="mb-0 ps-3">\n'
-            f"        {conditional_escape(panel['to_evaluate_html'])}\n"
+            f"        {escaped(panel['to_evaluate_html'])}\n"
             "      </ul>\n"
             "    </div>\n    "
         )
     parts.append('\n    <div class="list-group list-group-flush">\n      ')
     if panel["recent"]:
-        parts.append(conditional_escape(panel["recent_html"]))
+        parts.append(escaped(panel["recent_html"]))
     else:
         parts.append(
             f'\n        <div class="text-muted small">{words["还没有议案建议。"]}</div>\n      '

@@ -10,9 +10,10 @@ from datetime import date
 from typing import Any
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from core.texts import escaped
 
 from .models import CheckKind
 from .templatetags.suggestion_tags import status_class
@@ -35,8 +36,8 @@ def write_cards(context: dict[str, Any], change_head: str, change_tail: str) -> 
     """Add each card's rows as HTML to ``context`` (``staff_overview``'s): ``pending_html``,
     ``overdue_html``, ``commitments_html``, ``checks_html``. ``change_head``/``change_tail``:
     the admin change page's address around a suggestion's id."""
-    head, tail = conditional_escape(change_head), conditional_escape(change_tail)
-    esc = conditional_escape
+    head, tail = escaped(change_head), escaped(change_tail)
+    esc = escaped
 
     # Each card's rows are tuples of ``selectors_staff``'s ``*_ROW_FIELDS``, in their order.
     pending = (
@@ -89,7 +90,7 @@ def write_badges(context: dict[str, Any], changelist: str) -> None:
     """Add the badges' HTML to ``context``: ``status_html`` from ``status_counts``,
     ``settled_html`` from ``settled_counts`` ((label, count, status) each), each badge linking
     to ``changelist`` filtered by its state, as the template's loops wrote them."""
-    esc = conditional_escape
+    esc = escaped
     link = esc(changelist)
     for key, badges in (("status_html", "status_counts"), ("settled_html", "settled_counts")):
         context[key] = _joined_as(
@@ -106,8 +107,8 @@ def write_reports(context: dict[str, Any], change_head: str, change_tail: str) -
     """Add the tough projects' card rows to ``context`` as ``reports_html``, from
     ``missing_reports`` ((project, year, quarter): the project with its suggestion and lead
     unit loaded), as the template's loop wrote them."""
-    head, tail = conditional_escape(change_head), conditional_escape(change_tail)
-    esc = conditional_escape
+    head, tail = escaped(change_head), escaped(change_tail)
+    esc = escaped
     # A blocktranslate's text is not escaped, its values are.
     quarter = _("%(y)s年第%(q)s季度")
     context["reports_html"] = _joined(

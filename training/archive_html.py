@@ -10,9 +10,10 @@ safe. The view reads the archive (``selectors_archive.learning_archive``) and re
 here reads the database."""
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from core.texts import escaped
 
 from .numbers_html import one_place
 from .selectors_archive import CourseLine, HoursRow, QuizLine
@@ -32,17 +33,17 @@ def years_html(years: list[HoursRow]) -> SafeString:
 def _kind(line: CourseLine) -> str:
     """The course's track, and its format if it has one."""
     if line.format:
-        return f"{conditional_escape(line.track)} · {conditional_escape(line.format)}"
-    return conditional_escape(line.track)
+        return f"{escaped(line.track)} · {escaped(line.format)}"
+    return escaped(line.track)
 
 
 def completed_html(completed: list[CourseLine]) -> SafeString:
-    hours, done = conditional_escape(_("学时")), conditional_escape(_("结业"))
+    hours, done = escaped(_("学时")), escaped(_("结业"))
     return mark_safe(
         "".join(
             '\n    <div class="list-group-item">\n'
             '      <div class="d-flex justify-content-between gap-2">'
-            f'<span class="fw-semibold">{conditional_escape(c.title)}</span>'
+            f'<span class="fw-semibold">{escaped(c.title)}</span>'
             f'<span class="small text-nowrap">{one_place(c.hours)} {hours}</span></div>\n'
             f'      <div class="small text-muted">{_kind(c)} · {done} '
             f"{c.completed_on:%Y-%m-%d}</div>\n"
@@ -53,14 +54,14 @@ def completed_html(completed: list[CourseLine]) -> SafeString:
 
 
 def in_progress_html(in_progress: list[CourseLine]) -> SafeString:
-    hours, attended = conditional_escape(_("学时")), _("出勤 %(n)s/%(total)s 次")
+    hours, attended = escaped(_("学时")), _("出勤 %(n)s/%(total)s 次")
     lines = []
     for c in in_progress:
         sat = attended % {"n": localize(c.sessions_attended), "total": localize(c.sessions_total)}
         lines.append(
             '\n    <div class="list-group-item">\n'
             '      <div class="d-flex justify-content-between gap-2">'
-            f'<span class="fw-semibold">{conditional_escape(c.title)}</span>'
+            f'<span class="fw-semibold">{escaped(c.title)}</span>'
             f'<span class="small text-nowrap">{sat}</span></div>\n'
             f'      <div class="small text-muted">{_kind(c)} · {one_place(c.hours)} '
             f"{hours}</div>\n"
@@ -70,11 +71,11 @@ def in_progress_html(in_progress: list[CourseLine]) -> SafeString:
 
 
 def quizzes_html(quizzes: list[QuizLine]) -> SafeString:
-    used, best = _("已作答 %(used)s/%(allowed)s 次"), conditional_escape(_("最高得分"))
+    used, best = _("已作答 %(used)s/%(allowed)s 次"), escaped(_("最高得分"))
     states = {
-        "passed": ("text-bg-success", conditional_escape(_("通过"))),
-        "failed": ("text-bg-warning", conditional_escape(_("未通过"))),
-        "none": ("text-bg-light border", conditional_escape(_("未作答"))),
+        "passed": ("text-bg-success", escaped(_("通过"))),
+        "failed": ("text-bg-warning", escaped(_("未通过"))),
+        "none": ("text-bg-light border", escaped(_("未作答"))),
     }
     lines = []
     for q in quizzes:
@@ -84,7 +85,7 @@ def quizzes_html(quizzes: list[QuizLine]) -> SafeString:
         tried = used % {"used": localize(q.attempts_used), "allowed": localize(q.attempts_allowed)}
         lines.append(
             '\n    <div class="list-group-item d-flex justify-content-between gap-2">\n'
-            f'      <div><div class="fw-semibold">{conditional_escape(q.title)}</div>\n'
+            f'      <div><div class="fw-semibold">{escaped(q.title)}</div>\n'
             f'        <div class="small text-muted">{tried} · {best} {score}</div></div>\n'
             f'      <span class="align-self-center badge {badge}">{label}</span>\n'
             "    </div>\n  "

@@ -5,10 +5,10 @@ enrolments, and the template's tags and filters per row were most of the page. T
 as the former loop. Every value is escaped here; nothing here reads the
 database (the view reads the report, ``selectors_course_report``)."""
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.texts import escaped
 from core.url_memo import pk_url_parts
 
 from .numbers_html import one_place
@@ -25,8 +25,8 @@ def _row(d: DeputyLine, archive: tuple[str, str], passed: dict[bool, str]) -> st
     completed = f"{d.completed_on:%Y-%m-%d}" if d.completed_on else NONE_SHOWN
     return (
         "\n      <tr>\n"
-        f"        <td>{conditional_escape(d.code)}</td>\n"
-        f'        <td><a href="{head}/{int(d.deputy_id)}/{tail}">{conditional_escape(d.name)}</a>'
+        f"        <td>{escaped(d.code)}</td>\n"
+        f'        <td><a href="{head}/{int(d.deputy_id)}/{tail}">{escaped(d.name)}</a>'
         "</td>\n"
         f"        <td>{int(d.sessions_attended)}/{int(d.sessions_total)}</td>\n"
         f"        <td>{one_place(d.hours)}</td>\n"
@@ -40,11 +40,11 @@ def _row(d: DeputyLine, archive: tuple[str, str], passed: dict[bool, str]) -> st
 def deputy_rows_html(data: CourseReport) -> list[SafeString]:
     """The table's rows in the report's order, each linking to the deputy's learning archive."""
     head, tail = pk_url_parts("training:deputy_archive")
-    archive = (conditional_escape(head), conditional_escape(tail))
+    archive = (escaped(head), escaped(tail))
     # ``passed_text``'s answers to an attempter, escaped: none without a quiz.
     if data.quiz is None:
         passed = {True: NONE_SHOWN, False: NONE_SHOWN}
     else:
-        passed = {True: conditional_escape(_("是")), False: conditional_escape(_("否"))}
+        passed = {True: escaped(_("是")), False: escaped(_("否"))}
     # Safe: every value above is escaped, the numbers numbers or floatformat's.
     return [mark_safe(_row(d, archive, passed)) for d in data.deputies]

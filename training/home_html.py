@@ -11,10 +11,10 @@ the joined result is marked safe. The view reads the rows (``selectors_courses``
 
 from datetime import date
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.texts import escaped
 from core.url_memo import pk_url_prefix
 
 from .models import Course
@@ -24,11 +24,11 @@ from .selectors_courses import HomeEnrollment
 
 def survey_lines(surveys: list[tuple[int, str, date]]) -> str:
     """The surveys waiting for the deputy, written as the template wrote them."""
-    prefix, go = pk_url_prefix("training:survey"), conditional_escape(_("去填写"))
+    prefix, go = pk_url_prefix("training:survey"), escaped(_("去填写"))
     lines = []
     for pk, title, closes_on in surveys:
         please = _("请填写“%(t)s”（%(d)s 截止），帮助我们安排您需要的培训。") % {
-            "t": conditional_escape(title),
+            "t": escaped(title),
             "d": f"{closes_on.month}月{closes_on.day}日",
         }
         lines.append(
@@ -46,9 +46,9 @@ def survey_lines(surveys: list[tuple[int, str, date]]) -> str:
 def current_lines(current: list[HomeEnrollment], prefix: str) -> str:
     """The courses being taken, written as the template wrote them (the same HTML): a
     progress bar, the next session and the quiz's state per line."""
-    sessions, progress = conditional_escape(_("课次")), conditional_escape(_("出勤进度"))
-    passed = f'<span class="badge text-bg-success">{conditional_escape(_("测试已通过"))}</span>'
-    waiting = f'<span class="badge text-bg-warning">{conditional_escape(_("待测试"))}</span>'
+    sessions, progress = escaped(_("课次")), escaped(_("出勤进度"))
+    passed = f'<span class="badge text-bg-success">{escaped(_("测试已通过"))}</span>'
+    waiting = f'<span class="badge text-bg-warning">{escaped(_("待测试"))}</span>'
     next_at = _("下次上课 %(d)s")
     lines = []
     for e in current:
@@ -63,7 +63,7 @@ def current_lines(current: list[HomeEnrollment], prefix: str) -> str:
             '<a class="list-group-item list-group-item-action" '
             f'href="{prefix}{int(e.course_id)}/">\n'
             '      <div class="d-flex justify-content-between">'
-            f"<strong>{conditional_escape(e.title)}</strong>"
+            f"<strong>{escaped(e.title)}</strong>"
             f'<span class="small">{attended}/{total} {sessions}</span></div>\n'
             f'      <div class="progress my-1" role="progressbar" aria-label="{progress}" '
             f'aria-valuenow="{attended}" aria-valuemin="0" aria-valuemax="{total}" '
@@ -82,11 +82,11 @@ def current_lines(current: list[HomeEnrollment], prefix: str) -> str:
 
 def completed_lines(completed: list[HomeEnrollment], prefix: str) -> str:
     """The latest completed courses, written as the template wrote them."""
-    hours = conditional_escape(_("学时"))
+    hours = escaped(_("学时"))
     lines = [
         "\n    "
         '<li class="list-group-item d-flex justify-content-between">'
-        f'<a href="{prefix}{int(e.course_id)}/">{conditional_escape(e.title)}</a>'
+        f'<a href="{prefix}{int(e.course_id)}/">{escaped(e.title)}</a>'
         f'<span class="small text-muted">{e.completed_on:%Y-%m-%d} · '
         f"{few_places(e.hours)} {hours}</span></li>\n    "
         for e in completed
@@ -101,21 +101,18 @@ def course_lines(courses: list[tuple[Course, list[str]]], prefix: str) -> str:
     translations and the choices' labels cost more than the rest of the page."""
     # As the template's tags: a translated word escaped, a blocktranslate's text not (its
     # values are).
-    anytime, full = conditional_escape(_("随时学习")), conditional_escape(_("名额已满"))
+    anytime, full = escaped(_("随时学习")), escaped(_("名额已满"))
     starts, seats = _("%(d)s 开课"), _("余 %(n)s 个名额")
     # The choices' labels escaped once per page, as ``get_FOO_display`` gives them (it hashes
     # every lazy label of the field on each call).
     tracks, formats = (
-        {
-            value: conditional_escape(label)
-            for value, label in Course._meta.get_field(name).flatchoices
-        }
+        {value: escaped(label) for value, label in Course._meta.get_field(name).flatchoices}
         for name in ("track", "format")
     )
     lines = []
     for course, reasons in courses:
         fmt = course.format
-        meta = f"{formats.get(fmt, conditional_escape(fmt))} · " if fmt else ""
+        meta = f"{formats.get(fmt, escaped(fmt))} · " if fmt else ""
         day = course.next_session
         meta += starts % {"d": f"{day.month}月{day.day}日"} if day else anytime
         if course.capacity:
@@ -123,15 +120,15 @@ def course_lines(courses: list[tuple[Course, list[str]]], prefix: str) -> str:
             meta += " · " + (left or seats % {"n": int(course.seats_left)})
         why = ""
         if reasons:
-            items = "".join(f"<li>{conditional_escape(reason)}</li>" for reason in reasons)
+            items = "".join(f"<li>{escaped(reason)}</li>" for reason in reasons)
             why = f'<ul class="small mb-0 ps-3 text-success">{items}</ul>'
         lines.append(
             f'\n    <a class="list-group-item list-group-item-action" href="{prefix}'
             f'{int(course.pk)}/">\n'
             '  <div class="d-flex justify-content-between align-items-start gap-2">\n'
-            f"    <strong>{conditional_escape(course.title)}</strong>\n"
+            f"    <strong>{escaped(course.title)}</strong>\n"
             '    <span class="badge text-bg-light border flex-shrink-0">'
-            f"{tracks.get(course.track, conditional_escape(course.track))}</span>\n"
+            f"{tracks.get(course.track, escaped(course.track))}</span>\n"
             "  </div>\n"
             '  <div class="small text-muted">\n'
             f"    {meta}\n"

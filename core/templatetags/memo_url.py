@@ -9,8 +9,8 @@ node, unchanged; one without is the same node whose ``reverse`` is remembered. P
 from django import template
 from django.template import defaulttags
 from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape
 
+from core.texts import escaped
 from core.url_memo import reverse_memo
 
 register = template.Library()
@@ -35,7 +35,7 @@ class MemoURLNode(defaulttags.URLNode):
         if self.asvar:
             context[self.asvar] = url
             return ""
-        return conditional_escape(url) if context.autoescape else url
+        return escaped(url) if context.autoescape else url
 
 
 @register.tag

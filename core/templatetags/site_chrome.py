@@ -18,12 +18,13 @@ from django import template
 from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.static import static
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _gettext
 
 from core.compiled import Kept
+from core.texts import escaped
 from core.url_memo import reverse_memo
 
 from .navigation import nav_items
@@ -204,7 +205,7 @@ def page_footer(context) -> SafeString:
     """The committee's line, the public pages and the language switch."""
     request = context.get("request")
     committee = context.get("committee_name", "")
-    here = conditional_escape(request.get_full_path()) if request is not None else ""
+    here = escaped(request.get_full_path()) if request is not None else ""
     return _filled(
         ("footer", get_language(), committee), lambda: _footer(committee), _csrf(context), here
     )

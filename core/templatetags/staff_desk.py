@@ -17,7 +17,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.template.defaultfilters import time as time_filter
 from django.template.loader import render_to_string
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
@@ -26,6 +25,7 @@ from accounts.roles import Role
 from core import render_env
 from core.compiled import Kept, run_kept
 from core.dashboard import panels_for
+from core.texts import escaped
 
 register = template.Library()
 
@@ -46,8 +46,8 @@ def _text(value) -> str:
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
     if type(value) is str:
-        return conditional_escape(value)
-    return conditional_escape(localize(value))
+        return escaped(value)
+    return escaped(localize(value))
 
 
 @register.simple_tag

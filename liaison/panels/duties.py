@@ -6,7 +6,6 @@ from django.db.models import Count, Min
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,7 @@ from core import clock
 from core.dashboard import Todo, register_panel, register_todo
 from core.navigation import register_nav
 from core.render_env import gettext
+from core.texts import escaped
 from core.url_memo import reverse_memo
 from deputies.facts import (
     ACTIVITY_FACTS,
@@ -58,7 +58,7 @@ def card_html(panel: dict) -> SafeString:
     if not panel["coming"]:
         words = gettext("近期没有接待安排。")
         none = f'\n    <li class="list-group-item text-muted">{words}</li>\n    '
-    mine = conditional_escape(reverse_memo("liaison:my_duties"))
+    mine = escaped(reverse_memo("liaison:my_duties"))
     # Safe: the rows are safe HTML, the address escaped, the words translations.
     return mark_safe(
         '\n<div class="card lv-card mb-3">\n'
@@ -67,7 +67,7 @@ def card_html(panel: dict) -> SafeString:
         f'    <a class="small fw-normal" href="{mine}">{gettext("我的接待")} ›</a>\n'
         "  </div>\n"
         '  <ul class="list-group list-group-flush">\n'
-        f"    {conditional_escape(panel['rows_html'])}{none}\n"
+        f"    {escaped(panel['rows_html'])}{none}\n"
         "  </ul>\n"
         "</div>"
     )

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +16,7 @@ from core.admin_lists import counts_in_one_query
 from core.dashboard import Todo, admin_url, register_panel
 from core.navigation import register_nav
 from core.render_env import gettext as _
+from core.texts import escaped
 from core.url_memo import reverse_memo
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, deputy_facts, register_facts
 
@@ -108,7 +108,7 @@ def card_html(panel: dict) -> SafeString:
     (``liaison/opinion_panel.html`` adds it); the translations are not escaped, as the
     template's tags left them, their numbers are."""
     new, mine, visits = (
-        conditional_escape(reverse_memo(name))
+        escaped(reverse_memo(name))
         for name in ("liaison:visit_new", "liaison:my_opinions", "liaison:visits")
     )
     waiting = _("待办群众意见 %(n)s 条") % {"n": int(panel["opinions"])}

@@ -3,13 +3,11 @@ HTML ``liaison/_story_card.html`` writes, written in Python. A page lists ten ca
 include with its two reversals, ``{% with %}`` and five filters per card was most of the
 feed's time; the links' prefixes are reversed once per page here."""
 
-import html
-
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core import texts
+from core.texts import escaped
 from core.url_memo import pk_url_parts
 
 register = template.Library()
@@ -79,11 +77,11 @@ def card_html_of(
     if cover is not None:
         head, tail = parts["photo"]
         image = mark_safe(  # as format_html writes it: each value escaped
-            f'<img class="lv-story-cover" src="{_esc(head)}/{_esc(cover[0])}/{_esc(tail)}"'
-            f' alt="{_esc(cover[1] or title)}" loading="lazy">'
+            f'<img class="lv-story-cover" src="{escaped(head)}/{escaped(cover[0])}/{escaped(tail)}"'
+            f' alt="{escaped(cover[1] or title)}" loading="lazy">'
         )
     head, tail = parts["story"]
-    chips = "".join(f'<span class="lv-chip">{_esc(name)}</span>' for name in deputy_names)
+    chips = "".join(f'<span class="lv-chip">{escaped(name)}</span>' for name in deputy_names)
     values = (
         head,
         pk,
@@ -91,24 +89,12 @@ def card_html_of(
         image,
         title,
         f"{happened_on:%Y-%m-%d}" if happened_on else "",
-        mark_safe(f" · {_esc(station_name)}") if station_name else "",
+        mark_safe(f" · {escaped(station_name)}") if station_name else "",
         texts.chars(first_paragraph, 80) if first_paragraph else "",
         mark_safe(chips),
     )
     # Safe: what ``format_html(CARD_HTML, *values)`` makes, each value escaped.
-    return mark_safe(CARD_HTML.format(*map(_esc, values)))
-
-
-def _esc(value) -> str:
-    """``conditional_escape(value)`` without the lazy-text wrapper for the two common cases
-    (some fifteen values a card, ten cards a page): plain text by ``html.escape``, safe text
-    as it is."""
-    kind = type(value)
-    if kind is SafeString:
-        return value
-    if kind is str:
-        return html.escape(value)
-    return conditional_escape(value)
+    return mark_safe(CARD_HTML.format(*map(escaped, values)))
 
 
 @register.simple_tag(takes_context=True)

@@ -4,12 +4,13 @@ Another deputy's suggestion is a 404."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required
+from core.texts import escaped
 from core.uploads import form_upload_budget
 from core.url_memo import pk_url_prefix
 
@@ -37,8 +38,8 @@ def _mine_row_parts() -> dict:
             value: format_html('<span class="badge {}">{}</span>\n', status_class(value), label)
             for value, label in Status.choices
         },
-        "kinds": {value: conditional_escape(label) for value, label in Kind.choices},
-        "co_signed": conditional_escape(_("附议")),
+        "kinds": {value: escaped(label) for value, label in Kind.choices},
+        "co_signed": escaped(_("附议")),
         "to_rate": format_html(' · <span class="text-danger">{}</span>', _("待评价")),
     }
 
@@ -52,19 +53,19 @@ def _mine_row(row: tuple, deputy_id: int, parts: dict) -> str:
     badge = parts["badges"].get(status) or format_html(
         '<span class="badge {}">{}</span>\n', status_class(status), status
     )
-    number = f"{conditional_escape(number)} · " if number else ""
-    category = f" · {conditional_escape(category)}" if category is not None else ""
-    lead = "" if leads else f" · {parts['co_signed']}（{conditional_escape(lead_name)}领衔）"
-    unit = f" · {conditional_escape(unit)}" if unit is not None else ""
+    number = f"{escaped(number)} · " if number else ""
+    category = f" · {escaped(category)}" if category is not None else ""
+    lead = "" if leads else f" · {parts['co_signed']}（{escaped(lead_name)}领衔）"
+    unit = f" · {escaped(unit)}" if unit is not None else ""
     return (
         '\n  <a class="list-group-item list-group-item-action py-3" '
         f'href="{parts["detail_url"]}{int(pk)}/">\n'
         '    <div class="d-flex justify-content-between gap-2">\n'
-        f'      <strong class="text-break">{conditional_escape(title)}</strong>\n'
+        f'      <strong class="text-break">{escaped(title)}</strong>\n'
         f'      <span class="text-nowrap">{badge}</span>\n'
         "    </div>\n"
         '    <div class="small text-muted mt-1">\n'
-        f"      {number}{parts['kinds'].get(kind) or conditional_escape(kind)}{category}\n"
+        f"      {number}{parts['kinds'].get(kind) or escaped(kind)}{category}\n"
         f"      {lead}\n"
         f"      {unit}\n"
         f"      {parts['to_rate'] if status == Status.REPLIED and leads else ''}\n"

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.roles import Role
 from core import clock
+from core.texts import escaped
 from core.url_memo import pk_url_prefix
 from deputies.facts import prepared
 
@@ -83,10 +83,10 @@ def _row_parts() -> dict:
 def _row_words(language: str | None) -> dict:
     """``_row_parts``'s words in ``language`` (the active one: its translations are read)."""
     return {
-        "labels": {value: conditional_escape(label) for value, label in Status.choices},
-        "lead": conditional_escape(_("主办")),
-        "co": conditional_escape(_("协办")),
-        "deadline": conditional_escape(_("期限")),
+        "labels": {value: escaped(label) for value, label in Status.choices},
+        "lead": escaped(_("主办")),
+        "co": escaped(_("协办")),
+        "deadline": escaped(_("期限")),
         "commitments": _("%(n)s 项承诺推进中"),
     }
 

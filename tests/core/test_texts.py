@@ -3,8 +3,10 @@ only where a text is cut."""
 
 import unicodedata
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from core import texts
 
@@ -28,3 +30,29 @@ def test_a_text_that_fits_asks_no_translation(monkeypatch):
     assert texts.chars("楼道灯坏了", 200) == "楼道灯坏了" and asked == []
     texts.chars("问" * 201, 200)
     assert asked
+
+
+def test_escaped_is_conditional_escape():
+    """The same safe text as Django's ``conditional_escape`` for plain, safe and lazy text,
+    numbers, None and an object with ``__html__``."""
+
+    class Html:
+        def __html__(self):
+            return "<b>x</b>"
+
+    values = [
+        "<a href=\"?q=1&x=2\">'引号'</a>",
+        "",
+        mark_safe("<i>已标记</i>"),
+        format_html("<b>{}</b>", "<x>"),
+        gettext_lazy("<分/次>"),
+        3,
+        2.5,
+        None,
+        Html(),
+    ]
+    for value in values:
+        assert texts.escaped(value) == conditional_escape(value)
+        assert type(texts.escaped(value)) is type(conditional_escape(value))
+    assert texts.escaped("<x>") == "&lt;x&gt;"
+    assert isinstance(texts.escaped("<x>"), SafeString)

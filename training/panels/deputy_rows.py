@@ -7,10 +7,10 @@ on the page deputies open most (issue #8). Every value is escaped here, and only
 result is marked safe; a translated text is not escaped, as ``blocktranslate`` leaves it."""
 
 from django.template.defaultfilters import floatformat
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.render_env import gettext
+from core.texts import escaped
 from core.url_memo import pk_url_parts, pk_url_prefix, reverse_memo
 
 
@@ -29,7 +29,7 @@ def card_rows_html(panel: dict) -> SafeString:
         day = current.next_session
         text = gettext("%(d)s 上课：%(t)s") % {
             "d": f"{day.month}月{day.day}日",  # |date:"n月j日"
-            "t": conditional_escape(current.course.title),
+            "t": escaped(current.course.title),
         }
         next_row = _link(f"{course_url}{int(current.course.pk)}/", text) + "</li>"
     if panel["quizzes"]:
@@ -38,7 +38,7 @@ def card_rows_html(panel: dict) -> SafeString:
         quiz_rows = "".join(
             _link(
                 f"{head}/{int(e.course.pk)}/{tail}",
-                words % {"t": conditional_escape(e.course.title)},
+                words % {"t": escaped(e.course.title)},
             )
             + "</li>"
             for e in panel["quizzes"]
@@ -48,16 +48,14 @@ def card_rows_html(panel: dict) -> SafeString:
         for item in panel["recommended"]:
             reason = ""
             if item.reasons:
-                reason = (
-                    f'<div class="small text-success">{conditional_escape(item.reasons[0])}</div>'
-                )
-            text = words % {"t": conditional_escape(item.course.title)}
+                reason = f'<div class="small text-success">{escaped(item.reasons[0])}</div>'
+            text = words % {"t": escaped(item.course.title)}
             rows.append(f"{_link(f'{course_url}{int(item.course.pk)}/', text)}{reason}</li>")
         recommended_rows = "".join(rows)
     if panel["survey"]:
         survey = panel["survey"]
         url = f"{pk_url_prefix('training:survey')}{int(survey.pk)}/"
-        text = gettext("请填写：%(t)s") % {"t": conditional_escape(survey.title)}
+        text = gettext("请填写：%(t)s") % {"t": escaped(survey.title)}
         survey_row = _link(url, text) + "</li>"
     # Safe: every value above is escaped, the ids integers, the texts translations.
     return mark_safe("\n    ".join((next_row, quiz_rows, recommended_rows, survey_row)))
@@ -73,7 +71,7 @@ def card_html(panel: dict) -> SafeString:
         "h": floatformat(summary["hours"], "-1"),
         "n": int(summary["completed"]),
     }
-    home = conditional_escape(reverse_memo("training:home"))
+    home = escaped(reverse_memo("training:home"))
     # Safe: the rows are safe HTML, the numbers numbers or floatformat's, the words
     # translations (not escaped, as the template's tags left them).
     return mark_safe(
@@ -84,7 +82,7 @@ def card_html(panel: dict) -> SafeString:
         "  </div>\n"
         '  <ul class="list-group list-group-flush">\n'
         f'    <li class="list-group-item small">{line}</li>\n'
-        f"    {conditional_escape(panel['rows_html'])}\n"
+        f"    {escaped(panel['rows_html'])}\n"
         "  </ul>\n"
         "</div>"
     )
