@@ -101,6 +101,9 @@ def main() -> None:
     parser.add_argument(
         "--callees", metavar="PATTERN", help="with --profile: what the matching functions call"
     )
+    parser.add_argument(
+        "--callers", metavar="PATTERN", help="with --profile: what calls the matching functions"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lvzhi-profile-static-") as static_root:
@@ -133,6 +136,8 @@ def main() -> None:
                 stats = pstats.Stats(profiler).sort_stats(args.sort)
                 if args.callees:
                     stats.print_callees(args.callees)
+                elif args.callers:
+                    stats.print_callers(args.callers)
                 else:
                     stats.print_stats(args.top)
 
