@@ -12,7 +12,7 @@ from django.template import loader_tags
 from django.template.base import NodeList
 
 from accounts.models import User
-from core import admin_page, page_skeleton
+from core import admin_page, clock, page_skeleton
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,14 @@ def demo(db):
 def _no_kept_skeletons():
     page_skeleton._KEPT.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _one_moment(monkeypatch):
+    """The clock stopped at the test's start: the desk's overdue-opinions link names its
+    cutoff to the second, so two renders a second apart differ however they are written."""
+    moment = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: moment)
 
 
 @pytest.fixture
