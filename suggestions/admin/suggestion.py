@@ -226,8 +226,8 @@ class SuggestionAdmin(
         """The columns the cells and the rows' names show (not the suggestion's text)."""
         return queryset.annotate(
             **related_names("lead_unit"),
-            lead_deputy_name=F("lead_deputy__name"),
-            lead_deputy_code=F("lead_deputy__code"),
+            **related_names("lead_deputy"),
+            **related_names("lead_deputy", field="code"),
             tough_pk=F("tough__id"),
         ).only("number", "title", "status", "reply_deadline", "lead_unit", "lead_deputy")
 
