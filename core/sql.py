@@ -1,7 +1,7 @@
 """SQL expressions the ORM lacks, shared by the apps' selectors."""
 
 from django.db.models import Aggregate, Expression, F, JSONField, QuerySet, Subquery, Value
-from django.db.models.functions import JSONArray
+from django.db.models.functions import Collate, JSONArray
 
 
 class JSONList(Aggregate):
@@ -29,3 +29,16 @@ def json_rows(queryset: QuerySet, *columns: "str | Expression") -> Subquery:
         .values("_rows")
     )
     return Subquery(rows[:1], output_field=JSONField())
+
+
+class CodepointOrder(Collate):
+    """A text column compared character by character by code point, as Python compares
+    ``str``: PostgreSQL's ``"C"`` collation (a database made with a Chinese locale would
+    sort by its own rules), SQLite's default. A page that reads the first rows in SQL and
+    ranks rows again in Python then gets the same order from both."""
+
+    def __init__(self, expression: "str | Expression") -> None:
+        super().__init__(F(expression) if isinstance(expression, str) else expression, "C")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])

@@ -19,6 +19,10 @@ on a server that has been up for a while), then ``--requests`` times counted. Pa
 between ``--jobs`` processes (valgrind runs a program ~50× slower: about a minute and a half
 for every page at district scale with two). Needs Debian's ``valgrind`` and a PostgreSQL
 ``DATABASE_URL``.
+
+``--day YYYY-MM-DD`` serves the pages as on that day (the processes' clock moved there by
+``time-machine``): a page's rows may depend on the season (at the start of the year most of
+the year's courses are still open to join, in December few), and its cost should not.
 """
 
 import argparse
@@ -30,6 +34,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +78,7 @@ def counted_pages(args) -> None:
                 str(spec_file),
                 "--requests",
                 str(args.requests),
+                *(["--day", args.day.isoformat()] if args.day else []),
             ]
             child_env = {**env, "PYTHONHASHSEED": "0"}
             children.append(subprocess.Popen(command, env=child_env, stderr=subprocess.DEVNULL))
@@ -103,9 +109,20 @@ def read_dumps(work: Path, requests: int) -> dict[str, float]:
     return counts
 
 
-def count_in_this_process(spec_file: str, requests: int) -> None:
+def count_in_this_process(spec_file: str, requests: int, day: str | None = None) -> None:
     """A child, under callgrind with instrumentation off: each page warmed up, then counted
-    between ``callgrind_control`` switching instrumentation on and off, and dumped."""
+    between ``callgrind_control`` switching instrumentation on and off, and dumped; on
+    ``day``, at 10:00 committee time, when given."""
+    if day:
+        import time_machine
+
+        with time_machine.travel(f"{day} 10:00 +08:00", tick=True):
+            _count_pages(spec_file, requests)
+    else:
+        _count_pages(spec_file, requests)
+
+
+def _count_pages(spec_file: str, requests: int) -> None:
     spec = json.loads(Path(spec_file).read_text())
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
@@ -165,10 +182,11 @@ def main() -> None:
     parser.add_argument(
         "--only", nargs="*", metavar="NAME", help="these pages (and the trivial one)"
     )
+    parser.add_argument("--day", type=date.fromisoformat, help="serve as on this day")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        count_in_this_process(args.child, args.requests)
+        count_in_this_process(args.child, args.requests, args.day and args.day.isoformat())
     else:
         counted_pages(args)
 

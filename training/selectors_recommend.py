@@ -16,7 +16,8 @@ the rules name, the survey choices, the courses (with the next session and the g
 subqueries), and the deputy's group name when a course targets it. A deputy's own page passes
 the request's facts (``deputies.facts``, read with ``RECOMMEND_FACTS``): the rules, the ledger
 count, the activities and the survey choices then come with them, and the courses are the one
-query left.
+query left. The courses are read ranked as the recommendations are, so a page showing the
+first few reads only those (and a few more), however many courses are open.
 """
 
 import re
@@ -24,12 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_noop
 
 from core import clock
 from core.activity import activities, activity_counts
 from core.render_env import gettext as _
+from core.sql import CodepointOrder
 from deputies.facts import ACTIVITY_FACTS, DEPUTY, DeputyFacts, Rows, prepared, row_instance
 from deputies.models import Deputy
 from performance.public import RULE_CODE_FACTS, ledger_rule_counts
@@ -172,19 +174,46 @@ def survey_reasons(deputy: Deputy, *, facts: DeputyFacts | None = None) -> dict[
     return topics
 
 
-def _candidates(deputy: Deputy, *, today: date, topic_ids: set[int], has_specialties: bool):
-    """Courses the deputy could still join that some reason may apply to (one query, compiled
-    once per shape and day: ``deputies.facts.prepared``)."""
+# How many rows past those asked for a bounded read of the candidates takes: a course the SQL
+# cannot rule out (its only reason its specialty keywords, matched here) may be left out.
+SPARE_ROWS = 3
+
+
+def _candidates(
+    deputy: Deputy,
+    *,
+    today: date,
+    gaps: set[int],
+    wishes: set[int],
+    has_specialties: bool,
+    rows: int | None = None,
+    course_id: int | None = None,
+) -> list[Course]:
+    """Courses the deputy could still join that some reason may apply to, in the order the
+    recommendations are ranked (``_rank``): the first ``rows`` of them (all when None), or
+    the course ``course_id`` alone. One query, compiled once per shape and day
+    (``deputies.facts.prepared``)."""
     is_new, has_group = deputy.is_new, bool(deputy.group_id)
-    key = ("training:candidates", today, is_new, has_group, has_specialties)
-    ids = {"deputy": deputy.pk, "topics": tuple(sorted(topic_ids))}
+    key = ("training:candidates", today, is_new, has_group, has_specialties, rows, bool(course_id))
+    ids: dict = {"deputy": deputy.pk, "gaps": tuple(sorted(gaps)), "wishes": tuple(sorted(wishes))}
     if has_group:
         ids["group"] = deputy.group_id
+    if course_id:
+        ids["course"] = course_id
 
-    def build(deputy: int, topics: tuple[int, ...], group: int | None = None):
-        return _candidates_query(
-            deputy, group, today=today, topic_ids=topics, is_new=is_new, specialties=has_specialties
+    def build(deputy, gaps, wishes, group=None, course=None):
+        found = _candidates_query(
+            deputy,
+            group,
+            today=today,
+            gaps=gaps,
+            wishes=wishes,
+            is_new=is_new,
+            specialties=has_specialties,
         )
+        if course is not None:
+            found = found.filter(pk=course)
+        return found[:rows] if rows is not None else found
 
     return prepared(key, build, **ids)
 
@@ -194,10 +223,15 @@ def _candidates_query(
     group: int | None,
     *,
     today: date,
-    topic_ids: tuple[int, ...],
+    gaps: tuple[int, ...],
+    wishes: tuple[int, ...],
     is_new: bool,
     specialties: bool,
 ):
+    """The candidates ranked as ``_rank`` ranks the recommendations they make: a course on
+    a topic the deputy falls short in first, then one on a topic they chose in a survey, then
+    the rest (the tier's), each by next session (none last), title (by code point, as
+    Python compares) and id."""
     sessions = CourseSession.objects.filter(course=OuterRef("pk"))
     upcoming = sessions.filter(date__gte=today)
     Groups = Course.groups.through
@@ -206,7 +240,8 @@ def _candidates_query(
         if group
         else Value(False)
     )
-    wanted = Q(topic_id__in=topic_ids) | (Q(for_new=True) if is_new else Q(for_reelected=True))
+    wanted = Q(topic_id__in=gaps) | Q(topic_id__in=wishes)
+    wanted |= Q(for_new=True) if is_new else Q(for_reelected=True)
     if group:
         wanted |= Q(in_group=True)
     if specialties:
@@ -224,10 +259,21 @@ def _candidates_query(
             # database hash the sessions of all years on each visit.
             last_session=Subquery(sessions.order_by("-date").values("date")[:1]),
             in_group=in_group,
+            rank=Case(
+                When(topic_id__in=gaps, then=Value(RANK[GAP])),
+                When(topic_id__in=wishes, then=Value(RANK[SURVEY])),
+                default=Value(RANK[TIER]),
+            ),
         )
         .filter(Q(last_session__isnull=True) | Q(last_session__gte=today))
         .filter(wanted)
         .select_related("topic")
+        .order_by(
+            "rank",
+            F("next_session").asc(nulls_last=True),
+            CodepointOrder("title"),
+            "pk",
+        )
     )
 
 
@@ -239,14 +285,21 @@ def recommended_courses(
     counts: Counter = activity_counts,
     facts: DeputyFacts | None = None,
     candidates: list[Course] | None = None,
+    course_id: int | None = None,
 ) -> list[Recommendation]:
     """The courses to suggest to ``deputy``, each with its reasons: gap reasons first, then
     survey choices, then the tier; ties go to the earliest next session. A deputy out of
     office gets none. ``facts``: the request's deputy facts read with ``RECOMMEND_FACTS``
     (their activity counts, rules, ledger codes and survey choices: no query for those).
-    ``candidates``: the courses the deputy could join as a page already read them
-    (``selectors_courses.home_open_courses``: with ``next_session`` and ``in_group``, full
-    ones among them): no query for the courses either."""
+    ``candidates``: the courses the deputy could join as a page already read them (with
+    ``next_session`` and ``in_group``, full ones among them): no query for the courses
+    either. ``course_id``: only that course's recommendation, if it makes one.
+
+    Otherwise the courses are read ranked, and with a ``limit`` only the first few of them
+    (``SPARE_ROWS`` more than asked): at the start of the year some forty courses are open
+    to a deputy, and the dashboard shows one (issue #8: reading them all cost ~1.5 ms of a
+    3 ms page). Only a course whose sole reason would be its specialty keywords can be left
+    out here, so when the few read leave fewer than ``limit``, the rest are read after all."""
     today = today or clock.today()
     if not deputy.is_serving:
         return []
@@ -255,17 +308,37 @@ def recommended_courses(
     gaps = gap_reasons(deputy, year=today.year, counts=counts, facts=facts)
     wishes = survey_reasons(deputy, facts=facts)
     specialties = split_terms(deputy.specialties)
-    if candidates is None:
-        courses = _candidates(
-            deputy,
-            today=today,
-            topic_ids=set(gaps) | set(wishes),
-            has_specialties=bool(specialties),
-        )
-    else:
+    if candidates is not None:
         # Those ``_candidates`` reads, but for the topics and tiers it asks for: a course no
         # reason applies to is left out below all the same.
         courses = [c for c in candidates if c.capacity is None or c.enrolled_count < c.capacity]
+        found = _recommendations(deputy, courses, gaps, wishes, specialties)
+        return found[:limit] if limit is not None else found
+    rows = limit + SPARE_ROWS if limit is not None and course_id is None else None
+    asked = {
+        "today": today,
+        "gaps": set(gaps),
+        "wishes": set(wishes),
+        "has_specialties": bool(specialties),
+        "course_id": course_id,
+    }
+    courses = _candidates(deputy, rows=rows, **asked)
+    found = _recommendations(deputy, courses, gaps, wishes, specialties)
+    if rows is not None and len(found) < limit and len(courses) == rows:
+        courses = _candidates(deputy, rows=None, **asked)
+        found = _recommendations(deputy, courses, gaps, wishes, specialties)
+    return found[:limit] if limit is not None else found
+
+
+def _recommendations(
+    deputy: Deputy,
+    courses: list[Course],
+    gaps: dict[int, list[str]],
+    wishes: dict[int, list[str]],
+    specialties: list[str],
+) -> list[Recommendation]:
+    """The recommendations ``courses`` make to ``deputy`` (a course no reason applies to
+    makes none), ranked (``_rank``)."""
     group_name = deputy.group.name if any(c.in_group for c in courses) else ""
     found: list[Recommendation] = []
     for course in courses:
@@ -294,13 +367,17 @@ def recommended_courses(
                 next_session=course.next_session,
             )
         )
-    found.sort(
-        key=lambda r: (
-            RANK[r.kind],
-            r.next_session is None,
-            r.next_session or date.max,
-            r.course.title,
-            r.course.pk,
-        )
+    found.sort(key=_rank)
+    return found
+
+
+def _rank(found: Recommendation) -> tuple:
+    """Strongest reason first, then the earliest next session (none last), title, id: the
+    order ``_candidates_query`` reads the courses in."""
+    return (
+        RANK[found.kind],
+        found.next_session is None,
+        found.next_session or date.max,
+        found.course.title,
+        found.course.pk,
     )
-    return found[:limit] if limit is not None else found

@@ -84,8 +84,7 @@ def course(request, pk: int):
     item = get_object_or_404(course_visible_to(deputy).select_related("topic"), pk=pk)
     enrollment = my_enrollments(deputy, today=today).filter(course=item).first()
     reasons = next(
-        (r.reasons for r in recommended_courses(deputy, today=today) if r.course.pk == item.pk),
-        [],
+        (r.reasons for r in recommended_courses(deputy, today=today, course_id=item.pk)), []
     )
     return render(
         request,
