@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core import clock
+from core.sql import CodepointOrder
 from deputies.facts import (
     DEPUTY,
     DeputyFacts,
@@ -135,11 +136,19 @@ def open_courses(deputy, group, *, today: date) -> QuerySet[Course]:
 
 
 # The home page's own rows, read with the deputy's facts (``deputies.facts``, a source read
-# only where a page names it): the open courses, the deputy's enrolments and the first
-# surveys waiting, where each was a query of its own (issue #8: ~0.3 ms each at district
-# size, their round trip and conversion more than the database's work).
+# only where a page names it): the first open courses and how many there are, the deputy's
+# enrolments and the first surveys waiting, where each was a query of its own (issue #8: ~0.3
+# ms each at district size, their round trip and conversion more than the database's work).
+# Only the first open courses: at the start of the year some ninety are open to a deputy at
+# district scale, and reading them all cost more than the rest of the page; the open list's
+# later pages read them all (``HOME_OPEN``).
 HOME = "training.home"
+HOME_OPEN = "training.home.open"
 SURVEYS_SHOWN = 3
+RECOMMENDED_SHOWN = 5
+OPEN_PER_PAGE = 10
+# The open list's first page leaves out the courses recommended above it (among the open).
+OPEN_FIRST = OPEN_PER_PAGE + RECOMMENDED_SHOWN
 # What the home page shows of an open course and what its recommendations weigh (fields, as
 # ``row_instance`` takes them), then the two annotations.
 HOME_COURSE_FIELDS = (
@@ -155,6 +164,9 @@ HOME_COURSE_FIELDS = (
     "enrolled_count",
 )
 OPEN_ROW = (*HOME_COURSE_FIELDS, "next_session", "in_group")
+# The open list's order: next session (none last), title by code point (as ``home_rows``
+# sorts in Python), id.
+OPEN_ORDER = (F("next_session").asc(nulls_last=True), CodepointOrder("title"), "pk")
 SURVEY_ROW = ("pk", "title", "closes_on")
 
 
@@ -176,14 +188,25 @@ class HomeEnrollment(NamedTuple):
 ENROLLMENT_ROW = ("course_id", "course__title", *HomeEnrollment._fields[2:], "course__year")
 
 
+def _open(today: date) -> QuerySet[Course]:
+    """``open_courses`` as one of the deputy's facts: the deputy and their group as seen from
+    within the courses' subqueries."""
+    return open_courses(OuterRef(DEPUTY), OuterRef(OuterRef("group_id")), today=today)
+
+
 def home_facts(today: date) -> dict:
     """The home page's rows as the deputy's facts (``Rows``, sorted again by ``home_rows``)."""
+    # The first open courses, picked in a subquery of their own: the deputy and the group one
+    # level further out there.
+    first = open_courses(
+        OuterRef(OuterRef(DEPUTY)), OuterRef(OuterRef(OuterRef("group_id"))), today=today
+    ).order_by(*OPEN_ORDER)
     return {
         "open": (
-            # The deputy and their group as seen from within the courses' subqueries.
-            open_courses(OuterRef(DEPUTY), OuterRef(OuterRef("group_id")), today=today),
+            _open(today).filter(pk__in=Subquery(first.values("pk")[:OPEN_FIRST])),
             Rows(*OPEN_ROW),
         ),
+        "open_count": (_open(today), Count("pk")),
         "enrollments": (my_enrollments(DEPUTY, today=today), Rows(*ENROLLMENT_ROW)),
         "surveys": (
             # Picked in a subquery of their own, within which the answers' is one more.
@@ -198,26 +221,35 @@ def home_facts(today: date) -> dict:
     }
 
 
+def home_open_facts(today: date) -> dict:
+    """Every open course (``HOME_OPEN``), for the open list's later pages."""
+    return {"open": (_open(today), Rows(*OPEN_ROW))}
+
+
 def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
 class HomeRows(NamedTuple):
-    courses: list[Course]  # open to the deputy, by next session (none last), title
+    # Open to the deputy, by next session (none last), title, id: the first ``OPEN_FIRST``,
+    # or all of them when read with ``HOME_OPEN``.
+    courses: list[Course]
+    open_count: int  # how many are open
     enrollments: list[HomeEnrollment]  # in ``my_enrollments``' order
     surveys: list[tuple[int, str, date]]  # the first waiting, closing soonest first
 
 
 def home_rows(known: DeputyFacts) -> HomeRows:
-    """The home page's rows from the deputy's facts (read with ``HOME`` among their keys), in
-    the orders the page's own queries gave them: the open courses by next session (none
-    last, as PostgreSQL sorts), then title; the enrolments under way first, then those
-    completed by date, each newest course first, then title; the surveys closing soonest
-    first."""
+    """The home page's rows from the deputy's facts (read with ``HOME`` among their keys,
+    and ``HOME_OPEN`` for every open course), in the orders the page's own queries gave them:
+    the open courses by next session (none last), then title, id; the enrolments under way
+    first, then those completed by date, each newest course first, then title; the surveys
+    closing soonest first."""
     rows = known[HOME]
+    everything = known.values.get(HOME_OPEN)
     courses = []
     for row in sorted(
-        rows["open"], key=lambda r: (r[-2] is None, r[-2] or "", r[1], r[0])
+        (everything or rows)["open"], key=lambda r: (r[-2] is None, r[-2] or "", r[1], r[0])
     ):  # next session, title, pk
         course = row_instance(Course, HOME_COURSE_FIELDS, row[:-2])
         course.next_session, course.in_group = _day(row[-2]), bool(row[-1])
@@ -254,13 +286,13 @@ def home_rows(known: DeputyFacts) -> HomeRows:
         (pk, title, date.fromisoformat(closes_on))
         for pk, title, closes_on in sorted(rows["surveys"], key=lambda r: (r[2], r[0]))
     ]
-    return HomeRows(courses, enrollments, surveys)
+    return HomeRows(courses, rows["open_count"], enrollments, surveys)
 
 
 def home_open_courses(deputy: Deputy, *, today: date) -> list[Course]:
-    """The courses open to ``deputy`` as the home page reads them (``home_rows``: with
+    """Every course open to ``deputy`` as the home page reads them (``home_rows``: with
     ``next_session`` and ``in_group``), by a facts statement of their own."""
-    return home_rows(read_facts(deputy, today, (HOME,))).courses
+    return home_rows(read_facts(deputy, today, (HOME, HOME_OPEN))).courses
 
 
 def course_visible_to(deputy: Deputy) -> QuerySet[Course]:

@@ -298,9 +298,10 @@ def test_own_course_and_survey_lines_are_the_templates(language):
     assert "&lt;b&gt;&quot;课&quot;&lt;/b&gt; &amp; 一" in expected
 
 
-def test_the_home_page_reads_two_queries(client):
-    """The user, and the deputy's facts with the page's own rows: the open courses (the
-    recommendations among them), the deputy's enrolments and the surveys waiting."""
+def test_the_home_page_reads_three_queries(client):
+    """The user; the deputy's facts with the page's own rows: the first open courses and
+    their count, the deputy's enrolments and the surveys waiting; the first recommendations,
+    read ranked."""
     deputy = DeputyWithUserFactory()
     for _ in range(3):
         course = CourseFactory(for_new=True)
@@ -310,7 +311,7 @@ def test_the_home_page_reads_two_queries(client):
     _home_queries(client)  # warm per-process caches
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("training:home")).status_code == 200
-    assert len([q for q in ctx if "SAVEPOINT" not in q["sql"]]) == 2
+    assert len([q for q in ctx if "SAVEPOINT" not in q["sql"]]) == 3
 
 
 def test_the_facts_rows_are_the_former_queries():
@@ -345,6 +346,7 @@ def test_the_facts_rows_are_the_former_queries():
         for d in (5, 1, 9, 3)
     ]
     rows = home_rows(read_facts(deputy, TODAY, (HOME,)))
+    assert rows.open_count == 3
     former = my_enrollments(deputy, today=TODAY).values_list(
         "course_id", "course__title", *rows.enrollments[0]._fields[2:]
     )

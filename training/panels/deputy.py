@@ -19,7 +19,14 @@ from deputies.facts import DEPUTY, Rows, deputy_facts, register_facts, row_insta
 
 from ..models import Attendance, Course, Enrollment, Quiz, QuizAttempt, Survey
 from ..selectors_archive import ARCHIVE, archive_facts
-from ..selectors_courses import HOME, home_facts, my_enrollments, open_surveys
+from ..selectors_courses import (
+    HOME,
+    HOME_OPEN,
+    home_facts,
+    home_open_facts,
+    my_enrollments,
+    open_surveys,
+)
 from ..selectors_recommend import RECOMMEND, recommend_facts, recommended_courses
 from .deputy_rows import card_html, card_rows_html
 
@@ -148,5 +155,6 @@ def register() -> None:
     register_facts(RECOMMEND, recommend_facts)
     register_facts(CARD, card_facts)
     register_facts(HOME, home_facts, named_only=True)  # the home page's rows, its own
+    register_facts(HOME_OPEN, home_open_facts, named_only=True)  # its later pages' courses
     register_facts(ARCHIVE, archive_facts, named_only=True)  # the archive's rows
     register_nav("training.home", _("我的培训"), "training:home", roles=[Role.DEPUTY], order=35)

@@ -13,12 +13,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import deputy_required
 from core import clock
+from core.paging import FirstRows, first_page
 from deputies.facts import deputy_facts
 
 from ..home_html import completed_lines, course_lines, course_prefix, current_lines, survey_lines
 from ..models import Enrollment
 from ..selectors_courses import (
     HOME,
+    HOME_OPEN,
+    OPEN_PER_PAGE,
+    RECOMMENDED_SHOWN,
     course_sessions_for,
     course_visible_to,
     home_rows,
@@ -28,28 +32,27 @@ from ..selectors_recommend import RECOMMEND_FACTS, recommended_courses
 from ..services import TrainingError
 from ..services.enrolment import course_enrol, course_withdraw
 
-RECOMMENDED_SHOWN = 5
-OPEN_PER_PAGE = 10
-
 
 @deputy_required
 def home(request):
     deputy, today = request.deputy, clock.today()
+    number = request.GET.get("page")
     # One statement (the deputy's facts, of the sources this page reads, prepared once per
     # day as on the dashboard): the gap rules with their ledger and activity counts, the
     # survey choices, the year's hours and completed courses, and the page's own rows (the
-    # courses open to the deputy, their enrolments, the surveys waiting).
-    known = deputy_facts(request, today=today, keys=("training", HOME, *RECOMMEND_FACTS))
+    # first courses open to the deputy and their count, or on a later page of the open list
+    # all of them, their enrolments, the surveys waiting).
+    keys = ("training", HOME, *RECOMMEND_FACTS, *(() if first_page(number) else (HOME_OPEN,)))
+    known = deputy_facts(request, today=today, keys=keys)
     rows = home_rows(known)
-    # The recommendations are chosen among the open courses; the rest, in their order, is
-    # the open list.
-    recommended = recommended_courses(
-        deputy, today=today, limit=RECOMMENDED_SHOWN, facts=known, candidates=rows.courses
-    )
+    # The first recommendations, read ranked (one query); the rest of the open courses, in
+    # their order, is the open list.
+    recommended = recommended_courses(deputy, today=today, limit=RECOMMENDED_SHOWN, facts=known)
     shown = {r.course.pk for r in recommended}
-    page = Paginator([c for c in rows.courses if c.pk not in shown], OPEN_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    listed = [c for c in rows.courses if c.pk not in shown]
+    if first_page(number):  # the recommended are among the open courses counted
+        listed = FirstRows(listed[:OPEN_PER_PAGE], rows.open_count - len(shown))
+    page = Paginator(listed, OPEN_PER_PAGE).get_page(number)
     current = [e for e in rows.enrollments if e.completed_on is None]
     completed = [e for e in rows.enrollments if e.completed_on is not None][:5]
     prefix = course_prefix()
