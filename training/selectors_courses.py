@@ -29,7 +29,6 @@ from deputies.facts import (
     decimal,
     first_rows,
     prepared,
-    read_facts,
     row_instance,
 )
 from deputies.models import Deputy
@@ -287,12 +286,6 @@ def home_rows(known: DeputyFacts) -> HomeRows:
         for pk, title, closes_on in sorted(rows["surveys"], key=lambda r: (r[2], r[0]))
     ]
     return HomeRows(courses, rows["open_count"], enrollments, surveys)
-
-
-def home_open_courses(deputy: Deputy, *, today: date) -> list[Course]:
-    """Every course open to ``deputy`` as the home page reads them (``home_rows``: with
-    ``next_session`` and ``in_group``), by a facts statement of their own."""
-    return home_rows(read_facts(deputy, today, (HOME, HOME_OPEN))).courses
 
 
 def course_visible_to(deputy: Deputy) -> QuerySet[Course]:

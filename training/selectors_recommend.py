@@ -284,16 +284,13 @@ def recommended_courses(
     limit: int | None = None,
     counts: Counter = activity_counts,
     facts: DeputyFacts | None = None,
-    candidates: list[Course] | None = None,
     course_id: int | None = None,
 ) -> list[Recommendation]:
     """The courses to suggest to ``deputy``, each with its reasons: gap reasons first, then
     survey choices, then the tier; ties go to the earliest next session. A deputy out of
     office gets none. ``facts``: the request's deputy facts read with ``RECOMMEND_FACTS``
     (their activity counts, rules, ledger codes and survey choices: no query for those).
-    ``candidates``: the courses the deputy could join as a page already read them (with
-    ``next_session`` and ``in_group``, full ones among them): no query for the courses
-    either. ``course_id``: only that course's recommendation, if it makes one.
+    ``course_id``: only that course's recommendation, if it makes one.
 
     Otherwise the courses are read ranked, and with a ``limit`` only the first few of them
     (``SPARE_ROWS`` more than asked): at the start of the year some forty courses are open
@@ -308,12 +305,6 @@ def recommended_courses(
     gaps = gap_reasons(deputy, year=today.year, counts=counts, facts=facts)
     wishes = survey_reasons(deputy, facts=facts)
     specialties = split_terms(deputy.specialties)
-    if candidates is not None:
-        # Those ``_candidates`` reads, but for the topics and tiers it asks for: a course no
-        # reason applies to is left out below all the same.
-        courses = [c for c in candidates if c.capacity is None or c.enrolled_count < c.capacity]
-        found = _recommendations(deputy, courses, gaps, wishes, specialties)
-        return found[:limit] if limit is not None else found
     rows = limit + SPARE_ROWS if limit is not None and course_id is None else None
     asked = {
         "today": today,

@@ -25,7 +25,7 @@ from tests.training.factories import (
     TopicFactory,
 )
 from training.models import Course, Track
-from training.selectors_courses import home_open_courses
+from training.selectors_courses import HOME, HOME_OPEN, home_rows
 from training.selectors_recommend import (
     GAP,
     REASON_GROUP,
@@ -355,12 +355,13 @@ def test_with_the_deputys_facts_the_courses_are_the_only_query(
 
 
 @pytest.mark.parametrize("n", [1, 4])
-def test_among_the_home_pages_open_courses_no_query_and_the_same_recommendations(
+def test_the_first_few_with_the_facts_are_the_first_of_all(
     rules, new_deputy, reelected, writing, n, django_assert_num_queries
 ):
-    """The home page's open courses (``home_open_courses``: full ones among them) as the
-    candidates: the same recommendations, reasons and order as ``recommended_courses`` reads
-    on its own, and no query; a deputy without a group too."""
+    """A page showing the first few recommendations (the dashboard one, the home page five)
+    with the deputy's facts: the first of those ``recommended_courses`` finds on its own, in
+    one query; a full course is listed among the open ones, never recommended; a deputy
+    without a group too."""
     asking = TopicFactory(name="接待选民")
     group = ProfessionalGroupFactory(name="法治专业代表小组")
     new_deputy.group, new_deputy.specialties = group, "法律"
@@ -378,12 +379,13 @@ def test_among_the_home_pages_open_courses_no_query_and_the_same_recommendations
     for deputy in (new_deputy, reelected):
         deputy.refresh_from_db()
         expected = recommended_courses(deputy, today=TODAY)
-        known = facts.read_facts(deputy, TODAY, keys=RECOMMEND_FACTS)
-        courses = home_open_courses(deputy, today=TODAY)
-        assert full.pk in {c.pk for c in courses}  # listed, never recommended
-        with django_assert_num_queries(0):
-            found = recommended_courses(deputy, today=TODAY, facts=known, candidates=courses)
-        assert [(r.course.pk, r.reasons, r.kind, r.next_session) for r in found] == [
-            (r.course.pk, r.reasons, r.kind, r.next_session) for r in expected
-        ]
-        assert found
+        assert full.pk not in {r.course.pk for r in expected}
+        known = facts.read_facts(deputy, TODAY, keys=(HOME, HOME_OPEN, *RECOMMEND_FACTS))
+        assert full.pk in {c.pk for c in home_rows(known).courses}  # listed
+        for limit in (1, 5):
+            with django_assert_num_queries(1):
+                found = recommended_courses(deputy, today=TODAY, facts=known, limit=limit)
+            assert [(r.course.pk, r.reasons, r.kind, r.next_session) for r in found] == [
+                (r.course.pk, r.reasons, r.kind, r.next_session) for r in expected[:limit]
+            ]
+            assert found
