@@ -221,6 +221,10 @@ def sessions_and_pages(env: dict[str, str]) -> tuple[dict[str, str], list[Page]]
         pages.append(
             Page("course report", "staff", reverse("training:course_report", args=[course_id]))
         )
+        # The same course as a deputy opens it (from a recommendation or the open list).
+        pages.append(
+            Page("deputy course page", "deputy", reverse("training:course", args=[course_id]))
+        )
     return cookies, pages
 
 

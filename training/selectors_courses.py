@@ -31,7 +31,7 @@ from deputies.facts import (
     prepared,
     row_instance,
 )
-from deputies.models import Deputy
+from deputies.models import Deputy, ProfessionalGroup
 
 from .models import (
     Attendance,
@@ -288,20 +288,58 @@ def home_rows(known: DeputyFacts) -> HomeRows:
     return HomeRows(courses, rows["open_count"], enrollments, surveys)
 
 
-def course_visible_to(deputy: Deputy) -> QuerySet[Course]:
+def course_visible_to(deputy: Deputy | int) -> QuerySet[Course]:
     """What a deputy may open: published courses, and any course they are enrolled in."""
-    return Course.objects.filter(Q(is_published=True) | Q(enrollments__deputy=deputy)).distinct()
+    mine = Enrollment.objects.filter(course=OuterRef("pk"), deputy=deputy)
+    return Course.objects.filter(Q(is_published=True) | Exists(mine))
 
 
-def course_sessions_for(course: Course, deputy: Deputy) -> list[CourseSession]:
-    """The course's sessions, each with ``attended`` for this deputy (one query)."""
-    return list(
-        course.sessions.annotate(
-            attended=Exists(
-                Attendance.objects.filter(session=OuterRef("pk"), enrollment__deputy=deputy)
-            )
-        ).order_by("date", "starts_at")
+def course_sessions_for(course: Course | int, deputy: Deputy | int) -> QuerySet[CourseSession]:
+    """The course's sessions, each with ``attended`` for this deputy."""
+    attended = Attendance.objects.filter(session=OuterRef("pk"), enrollment__deputy=deputy)
+    return (
+        CourseSession.objects.filter(course=course)
+        .annotate(attended=Exists(attended))
+        .order_by("date", "starts_at", "pk")
     )
+
+
+class CoursePage(NamedTuple):
+    course: Course  # with its topic and quiz (``hasattr(course, "quiz")`` asks no query)
+    enrollment: Enrollment | None  # the deputy's, as ``my_enrollments`` reads it
+    sessions: list[CourseSession]  # with ``attended``
+    groups: list[ProfessionalGroup]  # the professional groups it is meant for
+
+
+def course_page(deputy: Deputy, pk: int, *, today: date) -> CoursePage | None:
+    """One course as the deputy's page shows it, None where they may not open it. Four reads,
+    each compiled once a day and process (``deputies.facts.prepared``): building them cost
+    the page more than running them (issue #8)."""
+    found = prepared(
+        ("training:course-page",),
+        lambda deputy, course: (
+            course_visible_to(deputy).filter(pk=course).select_related("topic", "quiz")
+        ),
+        deputy=deputy.pk,
+        course=pk,
+    )
+    if not found:
+        return None
+    enrolments = prepared(
+        ("training:course-enrolment", today),
+        lambda deputy, course: my_enrollments(deputy, today=today).filter(course=course),
+        deputy=deputy.pk,
+        course=pk,
+    )
+    sessions = prepared(
+        ("training:course-sessions",), course_sessions_for, course=pk, deputy=deputy.pk
+    )
+    groups = prepared(
+        ("training:course-groups",),
+        lambda course: ProfessionalGroup.objects.filter(courses=course),
+        course=pk,
+    )
+    return CoursePage(found[0], enrolments[0] if enrolments else None, sessions, groups)
 
 
 def open_surveys(deputy: Deputy | OuterRef, *, today: date | None = None) -> QuerySet[Survey]:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -23,10 +24,9 @@ from ..selectors_courses import (
     HOME_OPEN,
     OPEN_PER_PAGE,
     RECOMMENDED_SHOWN,
-    course_sessions_for,
+    course_page,
     course_visible_to,
     home_rows,
-    my_enrollments,
 )
 from ..selectors_recommend import RECOMMEND_FACTS, recommended_courses
 from ..services import TrainingError
@@ -84,19 +84,24 @@ def home(request):
 @deputy_required
 def course(request, pk: int):
     deputy, today = request.deputy, clock.today()
-    item = get_object_or_404(course_visible_to(deputy).select_related("topic"), pk=pk)
-    enrollment = my_enrollments(deputy, today=today).filter(course=item).first()
-    reasons = next(
-        (r.reasons for r in recommended_courses(deputy, today=today, course_id=item.pk)), []
-    )
+    page = course_page(deputy, pk, today=today)
+    if page is None:
+        raise Http404
+    item = page.course
+    # Why the course is recommended to the deputy, if it is: the rules and counts it weighs
+    # read with the deputy's facts (one statement), then the course alone.
+    known = deputy_facts(request, today=today, keys=RECOMMEND_FACTS)
+    found = recommended_courses(deputy, today=today, facts=known, course_id=item.pk)
+    reasons = found[0].reasons if found else []
+    enrollment = page.enrollment
     return render(
         request,
         "training/course.html",
         {
             "course": item,
             "enrollment": enrollment,
-            "sessions": course_sessions_for(item, deputy),
-            "groups": list(item.groups.all()),
+            "sessions": page.sessions,
+            "groups": page.groups,
             "reasons": reasons,
             "has_quiz": hasattr(item, "quiz") and item.quiz.is_active,
             "may_enrol": enrollment is None
