@@ -244,6 +244,9 @@ class CheckboxCell:
 
     def __init__(self, model_admin) -> None:
         self.model_admin = model_admin
+        # The row's name: ``str(row)``, or the admin's ``row_name(row)`` where its list reads
+        # the fields the name is made of as columns rather than the related rows.
+        self.name_of = getattr(model_admin, "row_name", str)
         attrs = {
             "class": "action-select",
             "aria-label": format_html(gettext("Select this object for an action - {}"), NAME_MARK),
@@ -258,7 +261,7 @@ class CheckboxCell:
             self.pieces = (self.parts[0], self.parts[2], self.parts[4])
 
     def __call__(self, obj) -> str:
-        pk, name = html.escape(str(obj.pk)), html_of(str(obj))
+        pk, name = html.escape(str(obj.pk)), html_of(self.name_of(obj))
         if not pk:  # CheckboxInput leaves out an empty value; keep Django's rendering
             return self.model_admin.action_checkbox(obj)
         if self.pieces is not None:

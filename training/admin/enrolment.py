@@ -22,7 +22,9 @@ from core.admin_actions import bulk_apply
 from core.admin_history import HistoryAdminMixin
 from core.admin_import import ImportAdminMixin, ImportFileForm
 from core.admin_lists import LargeListAdmin, built_once_a_day, subquery_count
+from core.admin_names import related_names
 from core.compiled import rows_once
+from deputies.models import Deputy
 
 from ..forms_attendance import EnrolForm, posted_pk
 from ..importer import AttendanceImporter
@@ -95,11 +97,14 @@ class AttendanceInline(admin.TabularInline):
 @admin.register(Enrollment)
 class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = (
-        "deputy", "course", "source", "enrolled_at", "completed_on", "sessions_attended",
+        "deputy_label", "course_title", "source", "enrolled_at", "completed_on",
+        "sessions_attended",
     )  # fmt: skip
     list_filter = (CourseYearFilter, "course__track", CompletedFilter, "source")
     search_fields = ("deputy__name", "deputy__code", "course__title")
-    list_select_related = ("deputy", "course")
+    # The deputy's and the course's labels are read as columns (``get_queryset``), not as a
+    # model per row and key (``core.admin_names``).
+    list_select_related = ()
     sortable_by = ("enrolled_at", "completed_on")
     ordering = ("-enrolled_at", "pk")
     fields = ("course", "deputy", "source", "enrolled_at", "enrolled_by", "completed_on")
@@ -122,23 +127,31 @@ class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
             .annotate(
                 n_attended=subquery_count(Attendance, "enrollment"),
                 n_sessions=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
+                **related_names("deputy"),
+                **related_names("deputy", field="code"),
+                **related_names("course", field="title"),
+                **related_names("course", field="year"),
             )
         )
 
     def list_rows(self, queryset):
-        """The columns the cells and the rows' names show (``Enrollment.__str__``: the
-        deputy's name and code, the course's title)."""
-        return queryset.only(
-            "source",
-            "enrolled_at",
-            "completed_on",
-            "deputy",
-            "deputy__name",
-            "deputy__code",
-            "course",
-            "course__title",
-            "course__year",
-        )
+        """The columns the cells show; the deputy and the course come as their labels'
+        fields (``get_queryset``)."""
+        return queryset.only("source", "enrolled_at", "completed_on", "deputy", "course")
+
+    def row_name(self, obj) -> str:
+        """The row's name (its checkbox's label) as ``Enrollment.__str__`` writes it, from
+        the columns the list read."""
+        deputy = Deputy.label_of(obj.deputy_name, obj.deputy_code)
+        return Enrollment.label_of(deputy, obj.course_title)
+
+    @admin.display(description=Enrollment._meta.get_field("deputy").verbose_name)
+    def deputy_label(self, obj):
+        return Deputy.label_of(obj.deputy_name, obj.deputy_code)
+
+    @admin.display(description=Enrollment._meta.get_field("course").verbose_name)
+    def course_title(self, obj):
+        return Course.label_of(obj.course_title, obj.course_year)
 
     @admin.display(description=_("出勤课次"))
     def sessions_attended(self, obj):

@@ -155,7 +155,13 @@ class Course(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.year}）"
+        return self.label_of(self.title, self.year)
+
+    @staticmethod
+    def label_of(title: str, year: int) -> str:
+        """A course's label from its title and year, for a list that read those without the
+        course's row."""
+        return f"{title}（{year}）"
 
     @property
     def is_full(self) -> bool:

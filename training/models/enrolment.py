@@ -59,7 +59,13 @@ class Enrollment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.deputy} · {self.course.title}"
+        return self.label_of(str(self.deputy), self.course.title)
+
+    @staticmethod
+    def label_of(deputy: str, course_title: str) -> str:
+        """An enrolment's label from its deputy's label and its course's title, for a list
+        that read those without the deputy's and the course's rows."""
+        return f"{deputy} · {course_title}"
 
 
 class Attendance(models.Model):
