@@ -49,7 +49,6 @@ VISIT_ROW_COLUMNS = (
     "visitor_phone",
     "status",
     "station",
-    "station__name",
     "category",
     "community",
     "suggestion",
@@ -149,7 +148,7 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
     reveal_phone_fields = ("visitor_phone",)
     list_display = (
         "occurred_on",
-        "station",
+        "station_name",
         "category_name",
         "community_name",
         "problem_short",
@@ -165,10 +164,10 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
         ("station", SidebarNamedFilter.named("name")),
         ("category", SidebarNamedFilter.named("name")),
     )
-    # The station is a model (the row's name, its checkbox's label, shows it); the category,
-    # the community and the suggestion are read as names by the queryset's joins
-    # (``core.admin_names``), not as three more related models a row.
-    list_select_related = ("station",)
+    # The station, the category, the community and the suggestion are read as names by the
+    # queryset's joins (``core.admin_names``), not as four related models a row; the row's
+    # name (its checkbox's label) is written from them (``row_name``).
+    list_select_related = ()
     search_fields = ("problem", "visitor_name", "visitor_phone", "station__name", "referred_to")
     sortable_by = ("occurred_on",)
     ordering = ("-occurred_on", "-id")
@@ -209,13 +208,14 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
             super()
             .get_queryset(request)
             .annotate(
-                **related_names("category", "community"),
+                **related_names("station", "category", "community"),
                 **related_names("suggestion", field="number"),
                 **related_names("suggestion", field="title"),
             )
             .prefetch_related("deputies")
         )
 
+    station_name = name_column(Visit, "station")
     category_name = name_column(Visit, "category")
     community_name = name_column(Visit, "community")
 
@@ -227,6 +227,11 @@ class VisitAdmin(PhoneRevealAdminMixin, TriageAdminMixin, LargeListAdmin, admin.
         if connections[rows.db].vendor == "postgresql":
             rows = rows.annotate(deputy_names=_deputy_names())
         return rows
+
+    def row_name(self, obj) -> str:
+        """The row's name as ``Visit.__str__`` writes it, with the station's name the list
+        read."""
+        return Visit.label_of(obj.occurred_on, obj.station_name, obj.problem)
 
     def list_rows_loaded(self, rows):
         """The page's deputies present, by name in their code's order, in one query on the

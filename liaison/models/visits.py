@@ -102,4 +102,10 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_on:%Y-%m-%d} {self.station} · {self.problem[:20]}"
+        return self.label_of(self.occurred_on, str(self.station), self.problem)
+
+    @staticmethod
+    def label_of(occurred_on, station: str, problem: str) -> str:
+        """A visit's label from its date, its station's name and its problem, for a list that
+        read those without the station's row."""
+        return f"{occurred_on:%Y-%m-%d} {station} · {problem[:20]}"

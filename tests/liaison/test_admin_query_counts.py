@@ -3,6 +3,7 @@ of queries with a few rows and with more, each row's assignee, source and merge 
 the rows' own labels (the opinion list reads them by per-row subqueries, not joins)."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -105,3 +106,20 @@ def test_opinion_names_are_the_related_rows_own_in_the_list_and_the_export(staff
         assert row[columns.index("community_name")] == str(opinion.community)
         assert f'<td class="field-source">{source}</td>' in body
         assert f'<td class="field-category_name">{opinion.category}</td>' in body
+
+
+def test_visit_rows_name_their_station_as_the_models_do(staff_client):
+    """The station is read as a name by the list's join, not as a model: each row's station
+    column and its checkbox's name (``Visit.__str__``) are the models' own."""
+    visits = [VisitFactory(station=StationFactory(name=f"站点<{i}>")) for i in range(2)]
+    response = staff_client.get(VISITS)
+    admin = response.context["cl"].model_admin
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    body = response.content.decode()
+    for visit in visits:
+        visit.refresh_from_db()
+        row = rows[visit.pk]
+        assert admin.station_name(row) == str(visit.station)
+        assert admin.row_name(row) == str(visit)
+        assert f'aria-label="选择此对象执行操作 - {html.escape(str(visit))}"' in body
+        assert f'<td class="field-station_name">{html.escape(visit.station.name)}</td>' in body
