@@ -99,6 +99,9 @@ def main() -> None:
     parser.add_argument("--sql-width", type=int, default=400, help="characters of each query")
     parser.add_argument("--sort", default="cumulative", help="the listing's order (tottime, ...)")
     parser.add_argument(
+        "--save", metavar="PATH", help="with --profile: also write each page's profile (pstats)"
+    )
+    parser.add_argument(
         "--callees", metavar="PATTERN", help="with --profile: what the matching functions call"
     )
     parser.add_argument(
@@ -112,6 +115,7 @@ def main() -> None:
         print(
             f"{'page':55} {'role':9} {'ms':>7} {'CPU ms':>7} {'queries':>7} {'SQL ms':>7} {'KB':>5}"
         )
+        saved: list[str] = []
         for page in args.pages:
             role, _, path = page.partition(":")
             if role not in by_role:
@@ -133,6 +137,10 @@ def main() -> None:
                 for _ in range(args.requests):
                     by_role[role].get(path)
                 profiler.disable()
+                if args.save:  # one file per page: the path, numbered from the second page on
+                    suffix = f".{len(saved)}" if saved else ""
+                    profiler.dump_stats(f"{args.save}{suffix}")
+                    saved.append(path)
                 stats = pstats.Stats(profiler).sort_stats(args.sort)
                 if args.callees:
                     stats.print_callees(args.callees)
