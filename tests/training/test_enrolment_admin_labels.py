@@ -29,11 +29,11 @@ def test_each_row_shows_its_own_deputy_and_course(staff_client):
     for enrolment in Enrollment.objects.filter(pk__in=[e.pk for e in made]):
         row = rows[enrolment.pk]
         assert admin.deputy_label(row) == str(enrolment.deputy)
-        assert admin.course_title(row) == str(enrolment.course)
+        assert admin.course_label(row) == str(enrolment.course)
         assert admin.row_name(row) == str(enrolment)
         checkbox = f'value="{enrolment.pk}" class="action-select" aria-label="选择此对象执行操作 - '
         assert f"{checkbox}{html.escape(str(enrolment))}" in body
-        assert f'<td class="field-course_title">{html.escape(str(enrolment.course))}</td>' in body
+        assert f'<td class="field-course_label">{html.escape(str(enrolment.course))}</td>' in body
     request = response.wsgi_request
     columns = export_columns(admin, request)
     exported = list(export_rows(admin, request, admin.get_queryset(request), columns))
@@ -41,4 +41,4 @@ def test_each_row_shows_its_own_deputy_and_course(staff_client):
     for enrolment in made:
         enrolment.refresh_from_db()
         row = by_deputy[str(enrolment.deputy)]
-        assert row[columns.index("course_title")] == str(enrolment.course)
+        assert row[columns.index("course_label")] == str(enrolment.course)

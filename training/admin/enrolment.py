@@ -97,7 +97,7 @@ class AttendanceInline(admin.TabularInline):
 @admin.register(Enrollment)
 class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     list_display = (
-        "deputy_label", "course_title", "source", "enrolled_at", "completed_on",
+        "deputy_label", "course_label", "source", "enrolled_at", "completed_on",
         "sessions_attended",
     )  # fmt: skip
     list_filter = (CourseYearFilter, "course__track", CompletedFilter, "source")
@@ -150,7 +150,7 @@ class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
         return Deputy.label_of(obj.deputy_name, obj.deputy_code)
 
     @admin.display(description=Enrollment._meta.get_field("course").verbose_name)
-    def course_title(self, obj):
+    def course_label(self, obj):
         return Course.label_of(obj.course_title, obj.course_year)
 
     @admin.display(description=_("出勤课次"))
