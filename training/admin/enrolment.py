@@ -142,8 +142,7 @@ class EnrollmentAdmin(HistoryAdminMixin, LargeListAdmin, admin.ModelAdmin):
     def row_name(self, obj) -> str:
         """The row's name (its checkbox's label) as ``Enrollment.__str__`` writes it, from
         the columns the list read."""
-        deputy = Deputy.label_of(obj.deputy_name, obj.deputy_code)
-        return Enrollment.label_of(deputy, obj.course_title)
+        return Enrollment.label_of(self.deputy_label(obj), obj.course_title)
 
     @admin.display(description=Enrollment._meta.get_field("deputy").verbose_name)
     def deputy_label(self, obj):

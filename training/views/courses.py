@@ -37,12 +37,13 @@ from ..services.enrolment import course_enrol, course_withdraw
 def home(request):
     deputy, today = request.deputy, clock.today()
     number = request.GET.get("page")
+    first = first_page(number)
     # One statement (the deputy's facts, of the sources this page reads, prepared once per
     # day as on the dashboard): the gap rules with their ledger and activity counts, the
     # survey choices, the year's hours and completed courses, and the page's own rows (the
     # first courses open to the deputy and their count, or on a later page of the open list
     # all of them, their enrolments, the surveys waiting).
-    keys = ("training", HOME, *RECOMMEND_FACTS, *(() if first_page(number) else (HOME_OPEN,)))
+    keys = ("training", HOME, *RECOMMEND_FACTS, *(() if first else (HOME_OPEN,)))
     known = deputy_facts(request, today=today, keys=keys)
     rows = home_rows(known)
     # The first recommendations, read ranked (one query); the rest of the open courses, in
@@ -50,7 +51,7 @@ def home(request):
     recommended = recommended_courses(deputy, today=today, limit=RECOMMENDED_SHOWN, facts=known)
     shown = {r.course.pk for r in recommended}
     listed = [c for c in rows.courses if c.pk not in shown]
-    if first_page(number):  # the recommended are among the open courses counted
+    if first:  # the recommended are among the open courses counted
         listed = FirstRows(listed[:OPEN_PER_PAGE], rows.open_count - len(shown))
     page = Paginator(listed, OPEN_PER_PAGE).get_page(number)
     current = [e for e in rows.enrollments if e.completed_on is None]
