@@ -41,3 +41,24 @@ def test_the_page_shows_every_visit_of_its_page(deputy_client, deputy):
         VisitFactory().deputies.add(deputy)
     body = deputy_client.get(reverse("liaison:visits")).content.decode()
     assert body.count('class="list-group-item"') == 3
+
+
+def test_logged_and_attended_visits_interleave_across_pages(deputy):
+    """Each part of the page's union is cut at the page's end (``first``): the visits the
+    deputy logged and those they attended still interleave by date on every page, a visit
+    both logged and attended is counted and listed once, and the last page is right."""
+    station = StationFactory()
+    for i in range(25):
+        day = datetime.date(2026, 3, 1) + datetime.timedelta(days=i)
+        VisitFactory(station=station, occurred_on=day).deputies.add(deputy)
+        logged = VisitFactory(station=station, occurred_on=day, created_by=deputy.user)
+        if i % 5 == 0:
+            logged.deputies.add(deputy)
+    expected = [v.pk for v in visits_for(deputy.user).order_by("-occurred_on", "-id")]
+    assert len(expected) == 50
+    seen = []
+    for number in range(1, 7):
+        page, visits, _present = deputy_visit_page(deputy, deputy.user, str(number), 9)
+        assert page.paginator.count == 50
+        seen += [v.pk for v in visits] if number == page.number else []
+    assert seen == expected
