@@ -19,8 +19,14 @@ For every statement the script adds up the rows its plan's scans read (rows retu
 rows removed by a filter or a recheck, times loops) and prints, per page, the statements
 whose rows read at district size are more than ``--ratio`` times their rows read at demo size
 and more than ``--floor`` rows: the statements whose work grows with the data. ``--all``
-prints every statement. Statements are matched by their place in the page (query counts are
-the same at both sizes: tested).
+prints every statement, ``--plans`` outlines the plans of those that grow. Statements are
+matched by their place in the page (query counts are the same at both sizes: tested).
+
+What it flagged on 6 December (after the fixes it led to): the counts some pages show (the
+staff desk's and the cockpit's cards, the unit portal's and the staff suggestions page's
+counts by status), each read through an index and growing with what it counts, not with the
+rest of the data; and admin opinions' station names (a table of ~100 rows, scanned per row
+of the page as the planner prefers for so small a table).
 """
 
 import argparse
@@ -56,6 +62,24 @@ def rows_read(plan: dict) -> dict[str, int]:
     return found
 
 
+def plan_lines(node: dict, depth: int = 0) -> list[str]:
+    """The plan as an indented outline: each node's type, relation or index, and the rows it
+    gave (times loops), and for scans the rows it removed."""
+    label = node.get("Node Type", "?")
+    for key in ("Relation Name", "Index Name", "Subplan Name"):
+        if key in node:
+            label += f" {node[key]}"
+    loops = node.get("Actual Loops", 1)
+    label += f"  rows={node.get('Actual Rows', 0)}×{loops}"
+    removed = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
+    if removed:
+        label += f" removed={removed}×{loops}"
+    lines = ["  " * depth + label]
+    for child in node.get("Plans", ()):
+        lines += plan_lines(child, depth + 1)
+    return lines
+
+
 def _numbered(sql: str) -> str:
     """Django's ``%s`` placeholders as PostgreSQL's ``$1, $2, …`` (``%%`` as ``%``)."""
     counter = iter(range(1, 10_000))
@@ -68,7 +92,8 @@ def explain(cursor, sql: str, params, kept: bool) -> dict:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute(f"PREPARE plan_pages_audited AS {_numbered(sql)}".replace("%", "%%"))
         values = ", ".join(_literal(value) for value in params)
-        command = f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE plan_pages_audited{f'({values})' if values else ''}"
+        arguments = f"({values})" if values else ""
+        command = f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE plan_pages_audited{arguments}"
         command = command.replace("%", "%%")
         for _ in range(3):
             cursor.execute(command)
@@ -120,6 +145,7 @@ def audit_here(spec: dict) -> list[dict]:
                         "sql": " ".join(sql.split())[:160],
                         "ms": plan.get("Execution Time", 0.0),
                         "read": rows_read(plan["Plan"]),
+                        "plan": plan_lines(plan["Plan"]),
                     }
                 )
     return found
@@ -137,6 +163,17 @@ def child(spec_file: str) -> None:
     print(json.dumps(audit_here(spec)))
 
 
+def sessions() -> None:
+    """A child: the roles logged in and the pages picked in ``DATABASE_URL``'s database
+    (each database has its own sessions, and ids in paths differ), printed as JSON."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_pages import sessions_and_pages
+
+    cookies, pages = sessions_and_pages({})
+    pages = [[p.name, p.role, p.path] for p in pages if p.path != "/bench/bare"]
+    print(json.dumps([cookies, pages]))
+
+
 def audit(database_url: str, spec_file: Path, env: dict[str, str]) -> list[dict]:
     run = subprocess.run(
         [sys.executable, __file__, "--child", str(spec_file)],
@@ -152,8 +189,10 @@ def audit(database_url: str, spec_file: Path, env: dict[str, str]) -> list[dict]
 
 def report(big: list[dict], small: list[dict], args) -> None:
     smalls = {(s["page"], s["index"]): s for s in small}
-    print(f"{'page':28s} {'#':>2s} {'kept':4s} {'demo rows':>9s} {'district':>9s} "
-          f"{'demo ms':>7s} {'dist ms':>7s}  biggest read (district) / statement")
+    print(
+        f"{'page':28s} {'#':>2s} {'kept':4s} {'demo rows':>9s} {'district':>9s} "
+        f"{'demo ms':>7s} {'dist ms':>7s}  biggest read (district) / statement"
+    )
     flagged = 0
     for row in big:
         other = smalls.get((row["page"], row["index"]))
@@ -170,8 +209,12 @@ def report(big: list[dict], small: list[dict], args) -> None:
             f"{relation} {most}{'  GROWS' if grows and args.all else ''}\n"
             f"{'':30s}{row['sql'][:150]}"
         )
-    print(f"\n{flagged} of {len(big)} statements read more than {args.ratio}× their demo rows "
-          f"and more than {args.floor} rows at district size.")
+        if args.plans and grows:
+            print("\n".join(f"{'':32s}{line}" for line in row["plan"]))
+    print(
+        f"\n{flagged} of {len(big)} statements read more than {args.ratio}× their demo rows "
+        f"and more than {args.floor} rows at district size."
+    )
 
 
 def main() -> None:
@@ -180,14 +223,19 @@ def main() -> None:
     parser.add_argument("--ratio", type=float, default=2.0)
     parser.add_argument("--floor", type=int, default=500)
     parser.add_argument("--all", action="store_true", help="print every statement")
+    parser.add_argument("--plans", action="store_true", help="outline the growing ones' plans")
     parser.add_argument("--only", nargs="*", metavar="NAME", help="these pages only")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--sessions", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
+    if args.sessions:
+        sessions()
+        return
     sys.path.insert(0, str(ROOT / "scripts"))
-    from bench_pages import server_env, sessions_and_pages
+    from bench_pages import server_env
 
     with tempfile.TemporaryDirectory() as work:
         env = {**os.environ, **server_env(str(Path(work) / "static"))}
@@ -196,11 +244,8 @@ def main() -> None:
         for label, url in (("district", os.environ["DATABASE_URL"]), ("demo", args.small)):
             if not url:
                 continue
-            os.environ["DATABASE_URL"] = url
-            # Each database's own sessions and pages (ids in paths differ), in a child of
-            # its own: Django's settings are read once per process.
             prep = subprocess.run(
-                [sys.executable, "-c", _SESSIONS, str(ROOT / "scripts")],
+                [sys.executable, __file__, "--sessions"],
                 env={**env, "DATABASE_URL": url},
                 capture_output=True,
                 text=True,
@@ -212,16 +257,6 @@ def main() -> None:
             spec_file.write_text(json.dumps({"cookies": cookies, "pages": chosen}))
             specs[label] = audit(url, spec_file, env)
         report(specs["district"], specs.get("demo", []), args)
-
-
-_SESSIONS = """
-import json, os, sys
-sys.path.insert(0, sys.argv[1])
-from bench_pages import sessions_and_pages
-cookies, pages = sessions_and_pages({})
-pages = [[p.name, p.role, p.path] for p in pages if p.path != "/bench/bare"]
-print(json.dumps([cookies, pages]))
-"""
 
 
 if __name__ == "__main__":
