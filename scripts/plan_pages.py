@@ -32,91 +32,20 @@ of the page as the planner prefers for so small a table).
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANS = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
-
-
-def rows_read(plan: dict) -> dict[str, int]:
-    """{relation: rows its scans read} over the plan tree (subplans and init plans too)."""
-    found: dict[str, int] = {}
-
-    def walk(node: dict) -> None:
-        if node.get("Node Type") in SCANS:
-            per_loop = (
-                node.get("Actual Rows", 0)
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
-            relation = node.get("Relation Name", "?")
-            found[relation] = found.get(relation, 0) + int(per_loop * node.get("Actual Loops", 1))
-        for child in node.get("Plans", ()):
-            walk(child)
-
-    walk(plan)
-    return found
-
-
-def plan_lines(node: dict, depth: int = 0) -> list[str]:
-    """The plan as an indented outline: each node's type, relation or index, and the rows it
-    gave (times loops), and for scans the rows it removed."""
-    label = node.get("Node Type", "?")
-    for key in ("Relation Name", "Index Name", "Subplan Name"):
-        if key in node:
-            label += f" {node[key]}"
-    loops = node.get("Actual Loops", 1)
-    label += f"  rows={node.get('Actual Rows', 0)}×{loops}"
-    removed = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
-    if removed:
-        label += f" removed={removed}×{loops}"
-    lines = ["  " * depth + label]
-    for child in node.get("Plans", ()):
-        lines += plan_lines(child, depth + 1)
-    return lines
-
-
-def _numbered(sql: str) -> str:
-    """Django's ``%s`` placeholders as PostgreSQL's ``$1, $2, …`` (``%%`` as ``%``)."""
-    counter = iter(range(1, 10_000))
-    return re.sub(r"%[s%]", lambda m: "%" if m.group() == "%%" else f"${next(counter)}", sql)
-
-
-def explain(cursor, sql: str, params, kept: bool) -> dict:
-    """The statement's plan as it ran (JSON), three runs in, the last one's."""
-    if kept:
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
-        cursor.execute(f"PREPARE plan_pages_audited AS {_numbered(sql)}".replace("%", "%%"))
-        values = ", ".join(_literal(value) for value in params)
-        arguments = f"({values})" if values else ""
-        command = f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE plan_pages_audited{arguments}"
-        command = command.replace("%", "%%")
-        for _ in range(3):
-            cursor.execute(command)
-            (plan,) = cursor.fetchone()
-        cursor.execute("DEALLOCATE plan_pages_audited")
-        cursor.execute("RESET plan_cache_mode")
-    else:
-        for _ in range(3):
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-            (plan,) = cursor.fetchone()
-    return plan[0] if isinstance(plan, list) else json.loads(plan)[0]
-
-
-def _literal(value) -> str:
-    from django.db import connection
-
-    return connection.ops.compose_sql("%s", [value])
 
 
 def audit_here(spec: dict) -> list[dict]:
     """The child: every page's statements and the rows their plans read, in this database."""
     from django.db import connection
     from django.test import Client
+
+    from core.plans import caught_statements, explain, plan_lines, rows_read
 
     found = []
     for name, role, path in spec["pages"]:
@@ -126,13 +55,7 @@ def audit_here(spec: dict) -> list[dict]:
         for _ in range(2):
             if client.get(path).status_code != 200:
                 raise SystemExit(f"{name} ({path}) did not answer 200")
-        caught: list[tuple[str, tuple, bool]] = []
-
-        def catch(execute, sql, params, many, context, caught=caught):
-            caught.append((sql, tuple(params or ()), context.get("cursor") is None))
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(catch):
+        with caught_statements() as caught:
             client.get(path)
         with connection.cursor() as cursor:
             for index, (sql, params, kept) in enumerate(caught):
