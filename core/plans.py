@@ -107,5 +107,26 @@ def explain(cursor, sql: str, params, kept: bool) -> dict:
     return plan[0] if isinstance(plan, list) else json.loads(plan)[0]
 
 
+def planned(cursor) -> dict[str, str]:
+    """{statement (Django's ``%s`` text): "generic" or "custom"} for the connection's
+    prepared statements run at least six times: "custom" when PostgreSQL still plans each
+    run anew (it found no generic plan as cheap as the plans for the values given), so that
+    every run pays the planning, which at district size can cost more than the run."""
+    cursor.execute(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE generic_plans + custom_plans > 5"
+    )
+    found = {}
+    for statement, generic, _custom in cursor.fetchall():
+        found[statement] = "generic" if generic else "custom"
+    return {_django_text(text): kind for text, kind in found.items()}
+
+
+def _django_text(statement: str) -> str:
+    """A prepared statement's text as Django wrote it (``$1`` back to ``%s``, ``%`` to
+    ``%%``), to match the statements a page ran."""
+    return re.sub(r"\$\d+", "%s", statement.replace("%", "%%"))
+
+
 def _literal(value) -> str:
     return connection.ops.compose_sql("%s", [value])

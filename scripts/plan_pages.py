@@ -38,6 +38,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+WARM_UP = 7
 
 
 def audit_here(spec: dict) -> list[dict]:
@@ -45,19 +46,21 @@ def audit_here(spec: dict) -> list[dict]:
     from django.db import connection
     from django.test import Client
 
-    from core.plans import caught_statements, explain, plan_lines, rows_read
+    from core.plans import caught_statements, explain, plan_lines, planned, rows_read
 
     found = []
     for name, role, path in spec["pages"]:
         client = Client(HTTP_HOST="127.0.0.1")
         if role:
             client.cookies["sessionid"] = spec["cookies"][role]
-        for _ in range(2):
+        # PostgreSQL settles a prepared statement's plan after its fifth run.
+        for _ in range(WARM_UP):
             if client.get(path).status_code != 200:
                 raise SystemExit(f"{name} ({path}) did not answer 200")
         with caught_statements() as caught:
             client.get(path)
         with connection.cursor() as cursor:
+            plans = planned(cursor)
             for index, (sql, params, kept) in enumerate(caught):
                 plan = explain(cursor, sql, params, kept)
                 found.append(
@@ -65,6 +68,7 @@ def audit_here(spec: dict) -> list[dict]:
                         "page": name,
                         "index": index,
                         "kept": kept,
+                        "replanned": kept and plans.get(sql) == "custom",
                         "sql": " ".join(sql.split())[:160],
                         "ms": plan.get("Execution Time", 0.0),
                         "read": rows_read(plan["Plan"]),
@@ -138,6 +142,13 @@ def report(big: list[dict], small: list[dict], args) -> None:
         f"\n{flagged} of {len(big)} statements read more than {args.ratio}× their demo rows "
         f"and more than {args.floor} rows at district size."
     )
+    replanned = [row for row in big if row["replanned"]]
+    print(
+        f"{len(replanned)} of {sum(row['kept'] for row in big)} kept statements are planned "
+        "again on every run at district size (PostgreSQL found no generic plan as cheap):"
+    )
+    for row in replanned:
+        print(f"  {row['page'][:28]:28s} {row['index']:2d}  {row['sql'][:110]}")
 
 
 def main() -> None:
