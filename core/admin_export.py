@@ -32,8 +32,12 @@ SKIPPED_COLUMNS = {"action_checkbox"}
 
 
 def export_columns(modeladmin, request) -> list[str]:
+    """The list's columns, each shortened one exported whole: an admin's ``exported_instead``
+    maps a column to the field the sheet shows in its place (the audit log's list cuts the
+    summary to a line; its sheet gives it whole)."""
+    instead = getattr(modeladmin, "exported_instead", {})
     return [
-        name
+        instead.get(name, name)
         for name in modeladmin.get_list_display(request)
         if isinstance(name, str) and name not in SKIPPED_COLUMNS
     ]
