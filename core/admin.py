@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from . import texts
@@ -118,9 +119,8 @@ class AuditEventAdmin(IndexedSearchAdmin, LargeListAdmin, admin.ModelAdmin):
         """The summary's first sixty characters: whole (up to 255), it made a row of the log
         as tall as a paragraph, squeezed beside the other columns; the event's page shows
         it whole."""
-        return format_html(
-            '<span class="log-summary">{}</span>', texts.chars(obj.summary, SUMMARY_SHOWN)
-        )
+        cut = texts.escaped(texts.chars(obj.summary, SUMMARY_SHOWN))
+        return SafeString(f'<span class="log-summary">{cut}</span>')  # escaped just above
 
     @admin.display(description=_("变更内容（原值 → 新值）"))
     def changes_shown(self, obj):

@@ -38,3 +38,9 @@ def test_the_logs_sheet_gives_the_summary_whole(staff_client):
     )
     assert "摘要" in headers
     assert rows[0][headers.index("摘要")] == LONG
+
+
+def test_a_summary_is_escaped(staff_client):
+    audit_record(actor=None, action="test.markup", summary="<b>加粗</b> & 更多")
+    listed = staff_client.get(reverse("admin:core_auditevent_changelist")).content.decode()
+    assert '<span class="log-summary">&lt;b&gt;加粗&lt;/b&gt; &amp; 更多</span>' in listed
