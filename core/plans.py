@@ -38,20 +38,13 @@ def caught_statements() -> Iterator[list[Statement]]:
         yield caught
 
 
-SCANS = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
-
-
 def rows_read(plan: dict) -> dict[str, int]:
     """{relation: rows its scans read} over the plan tree (subplans and init plans too)."""
     found: dict[str, int] = {}
 
     def walk(node: dict) -> None:
         if node.get("Node Type") in SCANS:
-            per_loop = (
-                node.get("Actual Rows", 0)
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
+            per_loop = node.get("Actual Rows", 0) + _removed(node)
             relation = node.get("Relation Name", "?")
             found[relation] = found.get(relation, 0) + int(per_loop * node.get("Actual Loops", 1))
         for child in node.get("Plans", ()):
@@ -59,6 +52,11 @@ def rows_read(plan: dict) -> dict[str, int]:
 
     walk(plan)
     return found
+
+
+def _removed(node: dict) -> int:
+    """The rows a node read and a filter or a recheck threw away, per loop."""
+    return node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
 
 
 def plan_lines(node: dict, depth: int = 0) -> list[str]:
@@ -70,7 +68,7 @@ def plan_lines(node: dict, depth: int = 0) -> list[str]:
             label += f" {node[key]}"
     loops = node.get("Actual Loops", 1)
     label += f"  rows={node.get('Actual Rows', 0)}×{loops}"
-    removed = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
+    removed = _removed(node)
     if removed:
         label += f" removed={removed}×{loops}"
     lines = ["  " * depth + label]
@@ -105,6 +103,12 @@ def explain(cursor, sql: str, params, kept: bool) -> dict:
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
             (plan,) = cursor.fetchone()
     return plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+
+
+def explained(caught: list[Statement]) -> list[dict]:
+    """Each caught statement's plan as it ran (``explain``), in order."""
+    with connection.cursor() as cursor:
+        return [explain(cursor, sql, params, kept) for sql, params, kept in caught]
 
 
 def planned(cursor) -> dict[str, str]:

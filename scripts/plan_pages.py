@@ -46,7 +46,7 @@ def audit_here(spec: dict) -> list[dict]:
     from django.db import connection
     from django.test import Client
 
-    from core.plans import caught_statements, explain, plan_lines, planned, rows_read
+    from core.plans import caught_statements, explained, plan_lines, planned, rows_read
 
     found = []
     for name, role, path in spec["pages"]:
@@ -61,20 +61,21 @@ def audit_here(spec: dict) -> list[dict]:
             client.get(path)
         with connection.cursor() as cursor:
             plans = planned(cursor)
-            for index, (sql, params, kept) in enumerate(caught):
-                plan = explain(cursor, sql, params, kept)
-                found.append(
-                    {
-                        "page": name,
-                        "index": index,
-                        "kept": kept,
-                        "replanned": kept and plans.get(sql) == "custom",
-                        "sql": " ".join(sql.split())[:160],
-                        "ms": plan.get("Execution Time", 0.0),
-                        "read": rows_read(plan["Plan"]),
-                        "plan": plan_lines(plan["Plan"]),
-                    }
-                )
+        for index, ((sql, _params, kept), plan) in enumerate(
+            zip(caught, explained(caught), strict=True)
+        ):
+            found.append(
+                {
+                    "page": name,
+                    "index": index,
+                    "kept": kept,
+                    "replanned": kept and plans.get(sql) == "custom",
+                    "sql": " ".join(sql.split())[:160],
+                    "ms": plan.get("Execution Time", 0.0),
+                    "read": rows_read(plan["Plan"]),
+                    "plan": plan_lines(plan["Plan"]),
+                }
+            )
     return found
 
 

@@ -3,7 +3,7 @@ a page stays bounded on data skewed the way a district's is."""
 
 from django.db import connection
 
-from core.plans import caught_statements, explain, rows_read
+from core.plans import caught_statements, explained, rows_read
 
 
 def page_reads(client, path: str) -> dict[str, int]:
@@ -14,10 +14,9 @@ def page_reads(client, path: str) -> dict[str, int]:
     with caught_statements() as caught:
         assert client.get(path).status_code == 200
     most: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for sql, params, kept in caught:
-            for relation, rows in rows_read(explain(cursor, sql, params, kept)["Plan"]).items():
-                most[relation] = max(most.get(relation, 0), rows)
+    for plan in explained(caught):
+        for relation, rows in rows_read(plan["Plan"]).items():
+            most[relation] = max(most.get(relation, 0), rows)
     return most
 
 
